@@ -1,0 +1,53 @@
+# The two commands of the README: `make run` and `make test`. Everything else is a helper.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+LOCKS := requirements/base.txt requirements/dev.txt
+
+.PHONY: run test setup lint typecheck migrations-check pytest lock messages demo clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(STAMP): $(LOCKS) | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --require-hashes \
+		-r requirements/base.txt -r requirements/dev.txt
+	touch $(STAMP)
+
+setup: $(STAMP)
+	$(BIN)/python manage.py compilemessages --ignore=.venv -v0
+
+run: setup
+	$(BIN)/python manage.py migrate --no-input -v0
+	$(BIN)/python manage.py load_demo
+	@echo "Situs: http://127.0.0.1:8000  (Ctrl-C menghentikan server web dan worker)"
+	$(BIN)/python manage.py serve 127.0.0.1:8000
+
+lint: setup
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck: setup
+	$(BIN)/mypy .
+
+migrations-check: setup
+	$(BIN)/python manage.py makemigrations --check --dry-run
+
+pytest: setup
+	$(BIN)/pytest -n 2
+
+test: lint typecheck migrations-check pytest
+
+# Regenerate the lock files after editing requirements/*.in.
+lock: setup
+	cd requirements && ../$(BIN)/pip-compile -q --generate-hashes --strip-extras --allow-unsafe -o base.txt base.in
+	cd requirements && ../$(BIN)/pip-compile -q --generate-hashes --strip-extras --allow-unsafe -o dev.txt dev.in
+
+# Refresh the Indonesian catalogue after changing user-facing text.
+messages: setup
+	$(BIN)/python manage.py makemessages -l id --ignore=.venv --ignore=staticfiles --no-location
+
+clean:
+	rm -rf $(VENV) staticfiles .mypy_cache .ruff_cache .pytest_cache

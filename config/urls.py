@@ -1,0 +1,23 @@
+"""Top-level URLs. Public URLs are Indonesian; each app owns its own list."""
+
+from __future__ import annotations
+
+from django.contrib import admin
+from django.urls import include, path
+
+admin.site.site_header = "Administrasi Satu Data"
+admin.site.site_title = "Administrasi Satu Data"
+
+urlpatterns = [
+    path("", include("satudata.core.urls")),
+    path("", include("satudata.accounts.urls")),
+    path("", include("satudata.regions.urls")),
+    path("", include("satudata.sop.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+]
+
+handler400 = "satudata.core.views.bad_request"
+handler403 = "satudata.core.views.permission_denied"
+handler404 = "satudata.core.views.page_not_found"
+handler500 = "satudata.core.views.server_error"

@@ -1,0 +1,48 @@
+"""The roles of the SOP and what each may do: the one table every permission check reads.
+
+Executors in the SOP are the Kepala Bidang and the JF/Staf Pelaksana of the Walidata; the
+Kepala Dinas signs. Producing agencies (OPD) and BPS as Pembina Data take part through their
+own roles; the public is anonymous and has no row here.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    ADMINISTRATOR = "administrator", _("Administrator")
+    WALIDATA = "walidata", _("Walidata staff (JF/Staf Pelaksana)")
+    KEPALA_BIDANG = "kepala_bidang", _("Kepala Bidang (approver)")
+    KEPALA_DINAS = "kepala_dinas", _("Kepala Dinas (signatory)")
+    PRODUSEN = "produsen", _("Produsen Data (agency)")
+    PEMBINA = "pembina", _("Pembina Data (BPS)")
+
+
+STAFF_ROLES = frozenset({Role.WALIDATA, Role.KEPALA_BIDANG, Role.KEPALA_DINAS, Role.ADMINISTRATOR})
+
+
+class Capability(models.TextChoices):
+    VIEW_TASK_DASHBOARD = "sop.view_dashboard", _("See the SOP task dashboard")
+    MANAGE_TASKS = "sop.manage_tasks", _("Start, finish, reassign and cancel SOP tasks")
+    REVISE_SOP = "sop.revise", _("Revise the SOP and the holiday list")
+    VIEW_AUDIT = "audit.view", _("Read the audit log")
+    USE_API_TOKENS = "accounts.api_tokens", _("Hold personal API tokens")
+    ADMINISTER = "admin.site", _("Use the administration site")
+
+
+# Capability -> roles that hold it. Later features add their rows here, never a check by hand.
+GRANTS: dict[Capability, frozenset[Role]] = {
+    Capability.VIEW_TASK_DASHBOARD: STAFF_ROLES,
+    Capability.MANAGE_TASKS: frozenset({Role.WALIDATA, Role.KEPALA_BIDANG, Role.ADMINISTRATOR}),
+    Capability.REVISE_SOP: frozenset({Role.ADMINISTRATOR}),
+    Capability.VIEW_AUDIT: frozenset({Role.ADMINISTRATOR, Role.KEPALA_BIDANG}),
+    Capability.USE_API_TOKENS: frozenset(Role),
+    Capability.ADMINISTER: frozenset({Role.ADMINISTRATOR}),
+}
+
+
+class TokenScope(models.TextChoices):
+    READ = "read", _("Read: data and metadata you may see")
+    WRITE = "write", _("Write: submit data and metadata with your role's permissions")

@@ -1,0 +1,65 @@
+"""Request context for the audit log, the client address, and headers Django does not set."""
+
+from __future__ import annotations
+
+import ipaddress
+from collections.abc import Callable
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+
+from satudata.core.context import RequestInfo, reset_request_info, set_request_info
+
+
+def _valid_ip(value: str) -> str | None:
+    try:
+        return str(ipaddress.ip_address(value.strip()))
+    except ValueError:
+        return None
+
+
+def client_ip(request: HttpRequest) -> str | None:
+    """The client's address, trusting X-Forwarded-For only as far as the configured proxies.
+
+    Each trusted proxy appends the address it received from; the client is therefore the
+    entry TRUSTED_PROXY_COUNT places from the right. Anything further left is client-supplied.
+    """
+    hops = settings.TRUSTED_PROXY_COUNT
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    if hops > 0 and forwarded:
+        chain = [part for part in forwarded.split(",") if part.strip()]
+        if len(chain) >= hops:
+            found = _valid_ip(chain[-hops])
+            if found:
+                return found
+    return _valid_ip(request.META.get("REMOTE_ADDR", ""))
+
+
+def client_ip_for_axes(request: HttpRequest) -> str | None:
+    return client_ip(request)
+
+
+class RequestContextMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        token = set_request_info(RequestInfo(ip_address=client_ip(request), path=request.path[:300]))
+        try:
+            return self.get_response(request)
+        finally:
+            reset_request_info(token)
+
+
+class SecurityHeadersMiddleware:
+    """Headers that SecurityMiddleware and django-csp leave out."""
+
+    PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=()"
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        response.headers.setdefault("Permissions-Policy", self.PERMISSIONS_POLICY)
+        return response

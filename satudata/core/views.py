@@ -1,0 +1,110 @@
+"""Home, health check, the audit log view and the error pages."""
+
+from __future__ import annotations
+
+from django.core.paginator import Paginator
+from django.db import connection
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.utils.dateparse import parse_date
+from django.views.decorators.cache import never_cache
+
+from satudata.accounts.models import Agency
+from satudata.accounts.permissions import capability_required
+from satudata.accounts.roles import Capability
+from satudata.core.audit import action_label, known_actions, record
+from satudata.core.models import AuditEvent, SiteProfile
+from satudata.regions.models import Region
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    from satudata.sop.models import SopDocument
+
+    profile = SiteProfile.current()
+    regions = Region.objects.under(profile.region_code) if profile.region_code else Region.objects.none()
+    return render(
+        request,
+        "core/home.html",
+        {
+            "sop": SopDocument.current(),
+            "agency_count": Agency.objects.active().count(),
+            "kecamatan_count": regions.filter(level=3).count(),
+            "village_count": regions.filter(level=4).count(),
+        },
+    )
+
+
+@never_cache
+def healthz(request: HttpRequest) -> JsonResponse:
+    """For the load balancer: the process answers and the database can be reached."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    return JsonResponse({"status": "ok"})
+
+
+AUDIT_PAGE_SIZE = 50
+
+
+@capability_required(Capability.VIEW_AUDIT)
+def audit_log(request: HttpRequest) -> HttpResponse:
+    events = AuditEvent.objects.select_related("actor")
+    filters = {
+        "aksi": request.GET.get("aksi", "").strip(),
+        "pelaku": request.GET.get("pelaku", "").strip()[:150],
+        "objek": request.GET.get("objek", "").strip()[:100],
+        "dari": request.GET.get("dari", "").strip(),
+        "sampai": request.GET.get("sampai", "").strip(),
+    }
+    if filters["aksi"]:
+        events = events.filter(action=filters["aksi"])
+    if filters["pelaku"]:
+        events = events.filter(actor_label__icontains=filters["pelaku"])
+    if filters["objek"]:
+        events = events.filter(object_repr__icontains=filters["objek"])
+    start, end = parse_date(filters["dari"] or ""), parse_date(filters["sampai"] or "")
+    if start:
+        events = events.filter(at__date__gte=start)
+    if end:
+        events = events.filter(at__date__lte=end)
+    page = Paginator(events, AUDIT_PAGE_SIZE).get_page(request.GET.get("halaman"))
+    query = request.GET.copy()
+    query.pop("halaman", None)
+    return render(
+        request,
+        "core/audit_log.html",
+        {"page": page, "filters": filters, "actions": known_actions(),
+         "rows": [(event, action_label(event.action)) for event in page],
+         "query": query.urlencode()},
+    )
+
+
+def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """The 403 page. Every refusal passes through here, so here it is recorded."""
+    user = request.user if getattr(request, "user", None) and request.user.is_authenticated else None
+    record(
+        "auth.permission_denied", actor=user,
+        summary=f"Akses ditolak: {request.method} {request.path[:200]}",
+        changes={"capability": [None, str(exception or "")[:100]]},
+    )
+    return render(request, "403.html", status=403)
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    return render(request, "403_csrf.html", status=403)
+
+
+def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return render(request, "404.html", status=404)
+
+
+def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return render(request, "400.html", status=400)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    # No context processors here: the fault may be in the database they read.
+    from django.template import loader
+
+    return HttpResponse(loader.get_template("500.html").render(), status=500)
+
+
