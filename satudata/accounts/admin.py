@@ -30,8 +30,13 @@ class UserAdmin(AuditedModelAdmin, DjangoUserAdmin):  # type: ignore[misc]
         (_("Dates"), {"fields": ("last_login", "date_joined")}),
     )
     add_fieldsets = (
-        (None, {"classes": ("wide",),
-                "fields": ("username", "full_name", "email", "role", "password1", "password2")}),
+        (
+            None,
+            {
+                "classes": ("wide",),
+                "fields": ("username", "full_name", "email", "role", "password1", "password2"),
+            },
+        ),
     )
     readonly_fields = ["last_login", "date_joined"]
 
@@ -51,8 +56,17 @@ class AgencyAdmin(AuditedModelAdmin):
 @admin.register(ApiToken)
 class ApiTokenAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     list_display = ["prefix", "name", "user", "created_at", "last_used_at", "revoked_at"]
-    readonly_fields = ["user", "name", "prefix", "scopes", "created_at", "expires_at",
-                       "last_used_at", "last_used_ip", "revoked_at"]
+    readonly_fields = [
+        "user",
+        "name",
+        "prefix",
+        "scopes",
+        "created_at",
+        "expires_at",
+        "last_used_at",
+        "last_used_ip",
+        "revoked_at",
+    ]
     exclude = ["key_hash"]
 
     def has_add_permission(self, request: Any) -> bool:

@@ -18,11 +18,14 @@ EXPIRY_CHOICES = [
 
 class ApiTokenForm(forms.Form):
     name = forms.CharField(
-        label=_("Name"), max_length=100,
+        label=_("Name"),
+        max_length=100,
         help_text=_("What the token is for, e.g. 'Upload script Dinas Kesehatan'."),
     )
     scopes = forms.MultipleChoiceField(
-        label=_("Scopes"), choices=TokenScope.choices, widget=forms.CheckboxSelectMultiple,
+        label=_("Scopes"),
+        choices=TokenScope.choices,
+        widget=forms.CheckboxSelectMultiple,
         initial=[TokenScope.READ.value],
     )
     expires_in = forms.ChoiceField(label=_("Valid for"), choices=EXPIRY_CHOICES, initial="90")

@@ -53,7 +53,8 @@ class Agency(models.Model):
         _("head's NIP"), max_length=18, blank=True, validators=[nip_validator]
     )
     is_walidata = models.BooleanField(
-        _("is the Walidata"), default=False,
+        _("is the Walidata"),
+        default=False,
         help_text=_("The one agency that checks and disseminates data (Perpres 39/2019 art. 21)."),
     )
     is_active = models.BooleanField(_("active"), default=True)
@@ -68,7 +69,8 @@ class Agency(models.Model):
         verbose_name_plural = _("agencies")
         constraints = [
             models.UniqueConstraint(
-                fields=["is_walidata"], condition=models.Q(is_walidata=True),
+                fields=["is_walidata"],
+                condition=models.Q(is_walidata=True),
                 name="one_walidata_agency",
             )
         ]
@@ -85,8 +87,11 @@ class User(AbstractUser):
     nip = models.CharField(_("NIP"), max_length=18, blank=True, validators=[nip_validator])
     position = models.CharField(_("position"), max_length=200, blank=True)
     phone = models.CharField(_("telephone"), max_length=40, blank=True)
-    agencies = models.ManyToManyField(
-        Agency, through="Membership", related_name="members", blank=True,
+    agencies: models.ManyToManyField[Agency, Membership] = models.ManyToManyField(
+        Agency,
+        through="Membership",
+        related_name="members",
+        blank=True,
         verbose_name=_("agencies"),
     )
 
@@ -143,7 +148,7 @@ class Membership(models.Model):
         return f"{self.user} — {self.agency.short_name}"
 
 
-TOKEN_PREFIX = "sdk_"
+TOKEN_PREFIX = "sdk_"  # noqa: S105 (a label, not a secret)
 
 
 def hash_token(raw: str) -> str:

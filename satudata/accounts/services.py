@@ -42,11 +42,17 @@ def create_api_token(
         raise TokenLimitReached
     raw, prefix = ApiToken.generate()
     token = ApiToken.objects.create(
-        user=actor, name=name.strip()[:100], prefix=prefix, key_hash=hash_token(raw),
-        scopes=valid, expires_at=expires_at,
+        user=actor,
+        name=name.strip()[:100],
+        prefix=prefix,
+        key_hash=hash_token(raw),
+        scopes=valid,
+        expires_at=expires_at,
     )
     record(
-        "accounts.token_created", actor=actor, obj=token,
+        "accounts.token_created",
+        actor=actor,
+        obj=token,
         summary=f"Token API '{token.name}' dibuat ({', '.join(valid)})",
         changes={"scopes": [None, valid], "expires_at": [None, expires_at]},
     )
@@ -62,7 +68,9 @@ def revoke_api_token(*, actor: User, token: ApiToken) -> None:
     token.revoked_at = timezone.now()
     token.save(update_fields=["revoked_at"])
     record(
-        "accounts.token_revoked", actor=actor, obj=token,
+        "accounts.token_revoked",
+        actor=actor,
+        obj=token,
         summary=f"Token API '{token.name}' dicabut",
         changes={"revoked_at": [None, token.revoked_at]},
     )
@@ -87,6 +95,8 @@ def authenticate_token(request: HttpRequest) -> ApiToken | None:
         return None
     now = timezone.now()
     if token.last_used_at is None or now - token.last_used_at > LAST_USED_RESOLUTION:
-        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now, last_used_ip=client_ip(request))
+        ApiToken.objects.filter(pk=token.pk).update(
+            last_used_at=now, last_used_ip=client_ip(request)
+        )
         token.last_used_at = now
     return token

@@ -37,8 +37,13 @@ class PasswordChangeView(auth_views.PasswordChangeView):
 
     def form_valid(self, form: Any) -> HttpResponse:
         response = super().form_valid(form)
-        record("accounts.password_changed", actor=self.request.user, obj=self.request.user,
-               summary="Kata sandi diganti")
+        user: User = self.request.user  # type: ignore[assignment]
+        record(
+            "accounts.password_changed",
+            actor=user,
+            obj=user,
+            summary="Kata sandi diganti",
+        )
         messages.success(self.request, _("Your password has been changed."))
         return response
 
@@ -49,21 +54,30 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
 
     def form_valid(self, form: Any) -> HttpResponse:
         response = super().form_valid(form)
-        record("accounts.password_reset", actor=form.user, obj=form.user,
-               summary="Kata sandi diatur ulang lewat tautan e-mail")
+        record(
+            "accounts.password_reset",
+            actor=form.user,
+            obj=form.user,
+            summary="Kata sandi diatur ulang lewat tautan e-mail",
+        )
         return response
 
 
 def lockout_response(
-    request: HttpRequest, original_response: HttpResponse | None = None,
+    request: HttpRequest,
+    original_response: HttpResponse | None = None,
     credentials: dict[str, Any] | None = None,
 ) -> HttpResponse:
     """What a locked-out visitor sees (django-axes calls this)."""
     from django.conf import settings
 
     username = str((credentials or {}).get("username", ""))[:150]
-    record("auth.locked_out", actor=None, actor_label=username,
-           summary=f"Percobaan masuk ditolak: '{username}' sedang dikunci")
+    record(
+        "auth.locked_out",
+        actor=None,
+        actor_label=username,
+        summary=f"Percobaan masuk ditolak: '{username}' sedang dikunci",
+    )
     minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
     return render(request, "accounts/locked_out.html", {"minutes": minutes}, status=429)
 
@@ -90,17 +104,31 @@ def token_create(request: HttpRequest) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
     if not form.is_valid():
         tokens = ApiToken.objects.filter(user=user)
-        return render(request, "accounts/profile.html",
-                      {"memberships": user.memberships.select_related("agency"),
-                       "tokens": tokens, "form": form}, status=400)
+        return render(
+            request,
+            "accounts/profile.html",
+            {
+                "memberships": user.memberships.select_related("agency"),
+                "tokens": tokens,
+                "form": form,
+            },
+            status=400,
+        )
     try:
         issued = create_api_token(
-            actor=user, name=form.cleaned_data["name"], scopes=form.cleaned_data["scopes"],
+            actor=user,
+            name=form.cleaned_data["name"],
+            scopes=form.cleaned_data["scopes"],
             expires_at=form.expires_at(),
         )
     except TokenLimitReached:
-        messages.error(request, _("You have too many active tokens. Revoke one you no longer "
-                                  "use, then create the new one."))
+        messages.error(
+            request,
+            _(
+                "You have too many active tokens. Revoke one you no longer "
+                "use, then create the new one."
+            ),
+        )
         return redirect("accounts:profile")
     # Rendered, not redirected: the raw token must not pass through the session or a URL.
     response = render(request, "accounts/token_created.html", {"issued": issued})
@@ -134,9 +162,15 @@ def api_me(request: HttpRequest) -> JsonResponse:
     token = authenticate_token(request)
     if token is None:
         return JsonResponse(
-            {"error": {"code": "not_authenticated",
-                       "message": _("Send a valid personal API token in the Authorization "
-                                    "header: 'Authorization: Bearer <token>'.")}},
+            {
+                "error": {
+                    "code": "not_authenticated",
+                    "message": _(
+                        "Send a valid personal API token in the Authorization "
+                        "header: 'Authorization: Bearer <token>'."
+                    ),
+                }
+            },
             status=401,
         )
     user = token.user
@@ -146,7 +180,10 @@ def api_me(request: HttpRequest) -> JsonResponse:
             "full_name": user.full_name,
             "role": user.role,
             "agencies": [m.agency.slug for m in user.memberships.select_related("agency")],
-            "token": {"prefix": token.prefix, "scopes": token.scopes,
-                      "expires_at": token.expires_at.isoformat() if token.expires_at else None},
+            "token": {
+                "prefix": token.prefix,
+                "scopes": token.scopes,
+                "expires_at": token.expires_at.isoformat() if token.expires_at else None,
+            },
         }
     )

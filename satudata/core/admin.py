@@ -15,7 +15,8 @@ from satudata.core.models import AuditEvent, ScheduledRun, SiteProfile
 
 def _fields(obj: models.Model) -> list[str]:
     return [
-        f.attname for f in obj._meta.concrete_fields
+        f.attname
+        for f in obj._meta.concrete_fields
         if f.attname not in {"password", "key_hash", "last_login"}
     ]
 
@@ -31,16 +32,22 @@ class AuditedModelAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
             after = snapshot(obj, _fields(obj))
             record(
                 "admin.changed" if change else "admin.created",
-                actor=request.user, obj=obj, changes=diff(before, after),
+                actor=request.user,
+                obj=obj,
+                changes=diff(before, after),
                 summary=f"{obj._meta.verbose_name} {'diubah' if change else 'dibuat'} "
-                        "di halaman administrasi",
+                "di halaman administrasi",
             )
 
     def delete_model(self, request: HttpRequest, obj: Any) -> None:
         with transaction.atomic():
-            record("admin.deleted", actor=request.user, obj=obj,
-                   changes=diff(snapshot(obj, _fields(obj)), {}),
-                   summary=f"{obj._meta.verbose_name} dihapus di halaman administrasi")
+            record(
+                "admin.deleted",
+                actor=request.user,
+                obj=obj,
+                changes=diff(snapshot(obj, _fields(obj)), {}),
+                summary=f"{obj._meta.verbose_name} dihapus di halaman administrasi",
+            )
             super().delete_model(request, obj)
 
     def delete_queryset(self, request: HttpRequest, queryset: Any) -> None:

@@ -80,7 +80,7 @@ def record(
 ) -> AuditEvent:
     """Append one audit row. Call it inside the transaction that makes the change."""
     info = current_request_info()
-    user = actor if actor is not None and actor.is_authenticated else None
+    user: Any = actor if actor is not None and actor.is_authenticated else None
     label = actor_label or (user.get_username() if user is not None else "")
     return AuditEvent.objects.create(
         actor=user,

@@ -22,7 +22,7 @@ from satudata.sop import services as sop
 from satudata.sop.models import SopTask
 
 AGENCIES = Path(__file__).resolve().parent.parent / "accounts" / "data" / "pringsewu_opd.json"
-DEMO_PASSWORD = "pringsewu-contoh-2024"
+DEMO_PASSWORD = "pringsewu-contoh-2024"  # noqa: S105 (published demo password)
 SAMPLE = "data contoh"
 
 
@@ -36,31 +36,70 @@ class DemoPerson:
 
 
 PEOPLE = [
-    DemoPerson("admin", "Administrator Sistem", Role.ADMINISTRATOR, "diskominfo",
-               "Pranata Komputer"),
-    DemoPerson("walidata", "Rina Wulandari", Role.WALIDATA, "diskominfo",
-               "Statistisi Ahli Pertama"),
-    DemoPerson("walidata2", "Agus Setiawan", Role.WALIDATA, "diskominfo",
-               "Pranata Komputer Ahli Pertama"),
-    DemoPerson("kabid", "Hendra Saputra", Role.KEPALA_BIDANG, "diskominfo",
-               "Kepala Bidang Statistik dan Persandian"),
-    DemoPerson("kadis", "Sri Handayani", Role.KEPALA_DINAS, "diskominfo",
-               "Kepala Dinas Komunikasi dan Informatika"),
+    DemoPerson(
+        "admin", "Administrator Sistem", Role.ADMINISTRATOR, "diskominfo", "Pranata Komputer"
+    ),
+    DemoPerson(
+        "walidata", "Rina Wulandari", Role.WALIDATA, "diskominfo", "Statistisi Ahli Pertama"
+    ),
+    DemoPerson(
+        "walidata2", "Agus Setiawan", Role.WALIDATA, "diskominfo", "Pranata Komputer Ahli Pertama"
+    ),
+    DemoPerson(
+        "kabid",
+        "Hendra Saputra",
+        Role.KEPALA_BIDANG,
+        "diskominfo",
+        "Kepala Bidang Statistik dan Persandian",
+    ),
+    DemoPerson(
+        "kadis",
+        "Sri Handayani",
+        Role.KEPALA_DINAS,
+        "diskominfo",
+        "Kepala Dinas Komunikasi dan Informatika",
+    ),
     DemoPerson("dinkes", "Budi Santoso", Role.PRODUSEN, "dinkes", "Pengelola Data Dinas Kesehatan"),
-    DemoPerson("disdikbud", "Maya Lestari", Role.PRODUSEN, "disdikbud",
-               "Pengelola Data Dinas Pendidikan dan Kebudayaan"),
+    DemoPerson(
+        "disdikbud",
+        "Maya Lestari",
+        Role.PRODUSEN,
+        "disdikbud",
+        "Pengelola Data Dinas Pendidikan dan Kebudayaan",
+    ),
     DemoPerson("bps", "Yusuf Hidayat", Role.PEMBINA, "bps", "Statistisi BPS Kabupaten Pringsewu"),
 ]
 
 # (step code, title, agency slug, executor, days since opened, done?)
 SAMPLE_TASKS = [
-    ("sinkronisasi", "Sinkronisasi data dan metadata Dinas Kesehatan 2025", "dinkes", "walidata", 9, False),
-    ("sinkronisasi", "Nota dinas kelengkapan metadata Dinas Pendidikan dan Kebudayaan", "disdikbud", "walidata2", 2, False),
+    (
+        "sinkronisasi",
+        "Sinkronisasi data dan metadata Dinas Kesehatan 2025",
+        "dinkes",
+        "walidata",
+        9,
+        False,
+    ),
+    (
+        "sinkronisasi",
+        "Nota dinas kelengkapan metadata Dinas Pendidikan dan Kebudayaan",
+        "disdikbud",
+        "walidata2",
+        2,
+        False,
+    ),
     ("produk", "Tabel Jumlah Penduduk per Kecamatan 2025", None, "walidata2", 1, False),
     ("produk", "Infografis Indikator Kesehatan 2025", "dinkes", "walidata", 6, False),
     ("rilis", "Rilis Data Pendidikan 2025", "disdikbud", "kabid", 3, False),
     ("promosi", "Promosi rilis Data Pendidikan 2025", None, "walidata", 4, True),
-    ("layanan", "Permintaan data angka partisipasi sekolah per desa", "disdikbud", "walidata2", 0, False),
+    (
+        "layanan",
+        "Permintaan data angka partisipasi sekolah per desa",
+        "disdikbud",
+        "walidata2",
+        0,
+        False,
+    ),
     ("laporan", "Laporan diseminasi triwulan III 2026", None, "kabid", 5, False),
 ]
 
@@ -92,9 +131,13 @@ def load_people() -> list[DemoPerson]:
     for person in PEOPLE:
         user, made = User.objects.get_or_create(
             username=person.username,
-            defaults={"full_name": f"{person.full_name} ({SAMPLE})", "role": person.role,
-                      "email": f"{person.username}@contoh.pringsewukab.invalid",
-                      "position": person.position, "is_superuser": person.role == Role.ADMINISTRATOR},
+            defaults={
+                "full_name": f"{person.full_name} ({SAMPLE})",
+                "role": person.role,
+                "email": f"{person.username}@contoh.pringsewukab.invalid",
+                "position": person.position,
+                "is_superuser": person.role == Role.ADMINISTRATOR,
+            },
         )
         if made:
             user.set_password(DEMO_PASSWORD)
@@ -114,8 +157,11 @@ def load_sample_tasks() -> int:
     now = timezone.now()
     for code, title, agency, executor, days_ago, done in SAMPLE_TASKS:
         task = sop.open_task(
-            actor=None, step=code, title=f"{title} ({SAMPLE})",
-            agency=agencies.get(agency) if agency else None, executor=people[executor],
+            actor=None,
+            step=code,
+            title=f"{title} ({SAMPLE})",
+            agency=agencies.get(agency) if agency else None,
+            executor=people[executor],
             start_at=now - dt.timedelta(days=days_ago),
         )
         if done:
@@ -133,5 +179,10 @@ def load_demo() -> dict[str, object]:
     holidays = sop.load_holidays(range(this_year - 1, this_year + 2))
     people = load_people()
     tasks = load_sample_tasks()
-    return {"regions": regions.created, "agencies": agencies, "holidays": holidays,
-            "people": people, "tasks": tasks}
+    return {
+        "regions": regions.created,
+        "agencies": agencies,
+        "holidays": holidays,
+        "people": people,
+        "tasks": tasks,
+    }

@@ -44,7 +44,9 @@ class RequestContextMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        token = set_request_info(RequestInfo(ip_address=client_ip(request), path=request.path[:300]))
+        token = set_request_info(
+            RequestInfo(ip_address=client_ip(request), path=request.path[:300])
+        )
         try:
             return self.get_response(request)
         finally:

@@ -82,7 +82,9 @@ class SiteProfile(models.Model):
     site_name = models.CharField(_("site name"), max_length=120)
     regency_name = models.CharField(_("regency name"), max_length=120)
     region_code = models.CharField(
-        _("Kemendagri region code"), max_length=13, blank=True,
+        _("Kemendagri region code"),
+        max_length=13,
+        blank=True,
         help_text=_("The regency's code, for example 18.10."),
     )
     walidata_name = models.CharField(_("Walidata agency"), max_length=200)

@@ -21,7 +21,9 @@ def home(request: HttpRequest) -> HttpResponse:
     from satudata.sop.models import SopDocument
 
     profile = SiteProfile.current()
-    regions = Region.objects.under(profile.region_code) if profile.region_code else Region.objects.none()
+    regions = (
+        Region.objects.under(profile.region_code) if profile.region_code else Region.objects.none()
+    )
     return render(
         request,
         "core/home.html",
@@ -72,17 +74,24 @@ def audit_log(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "core/audit_log.html",
-        {"page": page, "filters": filters, "actions": known_actions(),
-         "rows": [(event, action_label(event.action)) for event in page],
-         "query": query.urlencode()},
+        {
+            "page": page,
+            "filters": filters,
+            "actions": known_actions(),
+            "rows": [(event, action_label(event.action)) for event in page],
+            "query": query.urlencode(),
+        },
     )
 
 
 def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     """The 403 page. Every refusal passes through here, so here it is recorded."""
-    user = request.user if getattr(request, "user", None) and request.user.is_authenticated else None
+    user = (
+        request.user if getattr(request, "user", None) and request.user.is_authenticated else None
+    )
     record(
-        "auth.permission_denied", actor=user,
+        "auth.permission_denied",
+        actor=user,
         summary=f"Akses ditolak: {request.method} {request.path[:200]}",
         changes={"capability": [None, str(exception or "")[:100]]},
     )
@@ -106,5 +115,3 @@ def server_error(request: HttpRequest) -> HttpResponse:
     from django.template import loader
 
     return HttpResponse(loader.get_template("500.html").render(), status=500)
-
-

@@ -10,7 +10,7 @@ import csv
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -42,8 +42,10 @@ def _rows(handle: IO[str]) -> Iterable[tuple[int, dict[str, str]]]:
     header = [h.strip().lower() for h in (reader.fieldnames or [])]
     if "kode" not in header or "nama" not in header:
         raise RegionImportError(
-            [_("The first row must name the columns 'kode' and 'nama' (found: %(found)s).")
-             % {"found": ", ".join(header) or _("nothing")}]
+            [
+                _("The first row must name the columns 'kode' and 'nama' (found: %(found)s).")
+                % {"found": ", ".join(header) or _("nothing")}
+            ]
         )
     reader.fieldnames = header
     for number, row in enumerate(reader, start=2):
@@ -58,19 +60,31 @@ def _parse(handle: IO[str]) -> dict[str, Region]:
         if not code and not name:
             continue
         if not CODE_PATTERN.match(code):
-            problems.append(_("Row %(line)s: the code '%(code)s' is not a Kemendagri code "
-                              "(PP, PP.KK, PP.KK.CC or PP.KK.CC.DDDD).") % {"line": line, "code": code})
+            problems.append(
+                _(
+                    "Row %(line)s: the code '%(code)s' is not a Kemendagri code "
+                    "(PP, PP.KK, PP.KK.CC or PP.KK.CC.DDDD)."
+                )
+                % {"line": line, "code": code}
+            )
         elif not name:
-            problems.append(_("Row %(line)s: the region %(code)s has no name.")
-                            % {"line": line, "code": code})
+            problems.append(
+                _("Row %(line)s: the region %(code)s has no name.") % {"line": line, "code": code}
+            )
         elif code in incoming:
-            problems.append(_("Row %(line)s: the code %(code)s appears twice.")
-                            % {"line": line, "code": code})
+            problems.append(
+                _("Row %(line)s: the code %(code)s appears twice.") % {"line": line, "code": code}
+            )
         else:
             incoming[code] = Region(
-                code=code, name=name[:100], level=level_of(code), kind=kind_of(code, name),
-                parent_id=parent_code(code), name_key=name_key(name),
-                bps_code=row.get("kode_bps", "")[:10], bps_name=row.get("nama_bps", "")[:100],
+                code=code,
+                name=name[:100],
+                level=level_of(code),
+                kind=kind_of(code, name),
+                parent_id=parent_code(code),
+                name_key=name_key(name),
+                bps_code=row.get("kode_bps", "")[:10],
+                bps_name=row.get("nama_bps", "")[:100],
             )
         if len(problems) >= 20:
             problems.append(_("Stopped after 20 problems; correct these and try again."))
@@ -82,13 +96,17 @@ def _parse(handle: IO[str]) -> dict[str, Region]:
 
 def _check_parents(incoming: dict[str, Region], existing: set[str]) -> None:
     missing = sorted(
-        r.code for r in incoming.values()
+        r.code
+        for r in incoming.values()
         if r.parent_id and r.parent_id not in incoming and r.parent_id not in existing
     )
     if missing:
         raise RegionImportError(
-            [_("The region %(code)s has no parent %(parent)s in the file or the database.")
-             % {"code": c, "parent": parent_code(c)} for c in missing[:20]]
+            [
+                _("The region %(code)s has no parent %(parent)s in the file or the database.")
+                % {"code": c, "parent": parent_code(c)}
+                for c in missing[:20]
+            ]
         )
 
 
@@ -102,8 +120,8 @@ def import_regions(source: Path | IO[str], *, actor: object | None = None) -> Im
             incoming = _parse(handle)
     else:
         incoming = _parse(source)
-    current = {
-        r["code"]: r
+    current: dict[str, dict[str, Any]] = {
+        r["code"]: dict(r)
         for r in Region.objects.values("code", "name", "parent_id", "kind", "bps_code", "bps_name")
     }
     _check_parents(incoming, set(current))
@@ -126,14 +144,18 @@ def import_regions(source: Path | IO[str], *, actor: object | None = None) -> Im
     new.sort(key=lambda r: r.level)
     Region.objects.bulk_create(new, batch_size=BATCH)
     Region.objects.bulk_update(
-        changed, ["name", "name_key", "level", "kind", "parent_id", "bps_code", "bps_name"],
+        changed,
+        ["name", "name_key", "level", "kind", "parent_id", "bps_code", "bps_name"],
         batch_size=BATCH,
     )
     result.created, result.updated = len(new), len(changed)
     result.codes = list(incoming)
     if new or changed:
-        record("regions.imported", actor=actor,  # type: ignore[arg-type]
-               actor_label="" if actor else "sistem",
-               summary=f"Kode wilayah diimpor: {result.created} baru, {result.updated} diubah, "
-                       f"{result.unchanged} tetap")
+        record(
+            "regions.imported",
+            actor=actor,  # type: ignore[arg-type]
+            actor_label="" if actor else "sistem",
+            summary=f"Kode wilayah diimpor: {result.created} baru, {result.updated} diubah, "
+            f"{result.unchanged} tetap",
+        )
     return result

@@ -62,7 +62,11 @@ class Region(models.Model):
     level = models.PositiveSmallIntegerField(_("level"), choices=RegionLevel.choices)
     kind = models.CharField(_("kind"), max_length=10, choices=RegionKind.choices)
     parent = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children",
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
         verbose_name=_("parent"),
     )
     name_key = models.CharField(max_length=100, db_index=True, editable=False)

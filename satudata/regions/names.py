@@ -11,11 +11,35 @@ import re
 import unicodedata
 
 _PREFIXES = {
-    "provinsi", "prov", "kabupaten", "kab", "kota", "kecamatan", "kec", "distrik",
-    "kelurahan", "kel", "desa", "ds", "pekon", "kampung", "nagari", "gampong",
+    "provinsi",
+    "prov",
+    "kabupaten",
+    "kab",
+    "kota",
+    "kecamatan",
+    "kec",
+    "distrik",
+    "kelurahan",
+    "kel",
+    "desa",
+    "ds",
+    "pekon",
+    "kampung",
+    "nagari",
+    "gampong",
 }
-_ROMAN = {"1": "i", "2": "ii", "3": "iii", "4": "iv", "5": "v", "6": "vi", "7": "vii",
-          "8": "viii", "9": "ix", "10": "x"}
+_ROMAN = {
+    "1": "i",
+    "2": "ii",
+    "3": "iii",
+    "4": "iv",
+    "5": "v",
+    "6": "vi",
+    "7": "vii",
+    "8": "viii",
+    "9": "ix",
+    "10": "x",
+}
 # Only the unambiguous pre-EYD digraphs: "nj" and "j" also occur in today's spelling.
 _OLD_SPELLING = (("oe", "u"), ("dj", "j"), ("tj", "c"))
 

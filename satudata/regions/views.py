@@ -31,7 +31,7 @@ def region_detail(request: HttpRequest, code: str) -> HttpResponse:
     if len(code) > 13:
         raise Http404
     region = get_object_or_404(Region.objects.select_related("parent__parent__parent"), code=code)
-    ancestors = []
+    ancestors: list[Region] = []
     node = region.parent
     while node is not None:
         ancestors.insert(0, node)

@@ -14,18 +14,30 @@ EXECUTOR_CHOICES = [(r.value, r.label) for r in Role if r in STAFF_ROLES]
 
 class SopHeaderForm(forms.ModelForm):  # type: ignore[type-arg]
     legal_basis_text = forms.CharField(
-        label=_("Legal basis"), widget=forms.Textarea(attrs={"rows": 6}),
+        label=_("Legal basis"),
+        widget=forms.Textarea(attrs={"rows": 6}),
         help_text=_("One regulation per line."),
     )
     revision_note = forms.CharField(
-        label=_("What changed in this revision"), widget=forms.Textarea(attrs={"rows": 2}),
+        label=_("What changed in this revision"),
+        widget=forms.Textarea(attrs={"rows": 2}),
         max_length=1000,
     )
 
     class Meta:
         model = SopDocument
-        fields = ["number", "title", "organisation", "made_on", "revised_on", "approved_by_name",
-                  "approved_by_title", "approved_by_nip", "related", "warning"]
+        fields = [
+            "number",
+            "title",
+            "organisation",
+            "made_on",
+            "revised_on",
+            "approved_by_name",
+            "approved_by_title",
+            "approved_by_nip",
+            "related",
+            "warning",
+        ]
         widgets = {
             "made_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "revised_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
@@ -59,8 +71,17 @@ class SopStepForm(forms.ModelForm):  # type: ignore[type-arg]
 
     class Meta:
         model = SopStep
-        fields = ["number", "activity", "activity_en", "executors", "inputs", "time_standard",
-                  "working_days", "output", "note"]
+        fields = [
+            "number",
+            "activity",
+            "activity_en",
+            "executors",
+            "inputs",
+            "time_standard",
+            "working_days",
+            "output",
+            "note",
+        ]
         widgets = {"number": forms.HiddenInput()}
 
     def step_data(self) -> dict[str, Any]:
@@ -68,13 +89,22 @@ class SopStepForm(forms.ModelForm):  # type: ignore[type-arg]
 
 
 class TaskActionForm(forms.Form):
-    ACTIONS = [("start", _("Start")), ("complete", _("Mark done")), ("cancel", _("Cancel")),
-               ("reassign", _("Reassign"))]
+    ACTIONS = [
+        ("start", _("Start")),
+        ("complete", _("Mark done")),
+        ("cancel", _("Cancel")),
+        ("reassign", _("Reassign")),
+    ]
     action = forms.ChoiceField(choices=ACTIONS)
-    note = forms.CharField(label=_("Note or reason"), required=False, max_length=1000,
-                           widget=forms.Textarea(attrs={"rows": 2}))
+    note = forms.CharField(
+        label=_("Note or reason"),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
     executor = forms.ModelChoiceField(
-        label=_("New executor"), required=False,
+        label=_("New executor"),
+        required=False,
         queryset=User.objects.filter(is_active=True, role__in=[r.value for r in STAFF_ROLES]),
     )
 

@@ -59,7 +59,8 @@ class SopStep(models.Model):
     document = models.ForeignKey(SopDocument, on_delete=models.PROTECT, related_name="steps")
     number = models.PositiveSmallIntegerField(_("number"))
     code = models.SlugField(
-        _("code"), max_length=30,
+        _("code"),
+        max_length=30,
         help_text=_("Stable key other features use to find the step across revisions."),
     )
     activity = models.CharField(_("activity"), max_length=200)
@@ -67,11 +68,15 @@ class SopStep(models.Model):
     executors = models.JSONField(_("executors"), default=list)
     inputs = models.CharField(_("inputs (kelengkapan)"), max_length=300, blank=True)
     time_standard = models.CharField(
-        _("time standard as printed"), max_length=50, blank=True,
+        _("time standard as printed"),
+        max_length=50,
+        blank=True,
         help_text=_("As the SOP prints it, e.g. '2 hari' or '1 minggu'; empty when none."),
     )
     working_days = models.PositiveSmallIntegerField(
-        _("working days"), null=True, blank=True,
+        _("working days"),
+        null=True,
+        blank=True,
         help_text=_("The time standard in working days, for due dates. Empty uses the default."),
     )
     output = models.CharField(_("output"), max_length=300, blank=True)
@@ -115,8 +120,9 @@ class Holiday(models.Model):
 
     date = models.DateField(_("date"), unique=True)
     name = models.CharField(_("name"), max_length=200)
-    kind = models.CharField(_("kind"), max_length=20, choices=HolidayKind.choices,
-                            default=HolidayKind.NATIONAL)
+    kind = models.CharField(
+        _("kind"), max_length=20, choices=HolidayKind.choices, default=HolidayKind.NATIONAL
+    )
 
     class Meta:
         ordering = ["date"]
@@ -158,22 +164,36 @@ class SopTask(models.Model):
     report) opens one through ``satudata.sop.services.open_task``.
     """
 
-    step = models.ForeignKey(SopStep, on_delete=models.PROTECT, related_name="tasks",
-                             verbose_name=_("SOP step"))
+    step = models.ForeignKey(
+        SopStep, on_delete=models.PROTECT, related_name="tasks", verbose_name=_("SOP step")
+    )
     title = models.CharField(_("title"), max_length=300)
     subject_type = models.CharField(max_length=100, blank=True)
     subject_id = models.CharField(max_length=64, blank=True)
     subject_repr = models.CharField(_("about"), max_length=255, blank=True)
     agency = models.ForeignKey(
-        "accounts.Agency", null=True, blank=True, on_delete=models.PROTECT, related_name="tasks",
+        "accounts.Agency",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="tasks",
         verbose_name=_("agency"),
     )
     executor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-        related_name="sop_tasks", verbose_name=_("executor"),
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="sop_tasks",
+        verbose_name=_("executor"),
     )
-    status = models.CharField(_("status"), max_length=20, choices=TaskStatus.choices,
-                              default=TaskStatus.OPEN, db_index=True)
+    status = models.CharField(
+        _("status"),
+        max_length=20,
+        choices=TaskStatus.choices,
+        default=TaskStatus.OPEN,
+        db_index=True,
+    )
     created_at = models.DateTimeField(_("opened"), default=timezone.now)
     started_at = models.DateTimeField(_("started"), null=True, blank=True)
     due_at = models.DateTimeField(_("due"), db_index=True)

@@ -43,10 +43,32 @@ SOP_2024 = Path(__file__).parent / "data" / "sop_penyebarluasan_pringsewu_2024.j
 # The six activities, by their stable codes.
 STEP_CODES = ("sinkronisasi", "produk", "rilis", "promosi", "layanan", "laporan")
 
-_DOC_FIELDS = ("number", "title", "organisation", "made_on", "revised_on", "approved_by_name",
-               "approved_by_title", "approved_by_nip", "legal_basis", "related", "warning")
-_STEP_FIELDS = ("number", "code", "activity", "activity_en", "executors", "inputs",
-                "time_standard", "working_days", "output", "note", "gsbpm")
+_DOC_FIELDS = (
+    "number",
+    "title",
+    "organisation",
+    "made_on",
+    "revised_on",
+    "approved_by_name",
+    "approved_by_title",
+    "approved_by_nip",
+    "legal_basis",
+    "related",
+    "warning",
+)
+_STEP_FIELDS = (
+    "number",
+    "code",
+    "activity",
+    "activity_en",
+    "executors",
+    "inputs",
+    "time_standard",
+    "working_days",
+    "output",
+    "note",
+    "gsbpm",
+)
 
 
 class UnknownStep(LookupError):
@@ -65,6 +87,7 @@ def current_step(code: str) -> SopStep:
 
 
 # --- The SOP document -------------------------------------------------------------------------
+
 
 def _document_values(data: Mapping[str, Any]) -> dict[str, Any]:
     values = {k: data[k] for k in _DOC_FIELDS if k in data}
@@ -88,8 +111,13 @@ def load_sop(path: Path = SOP_2024, *, actor: User | None = None) -> SopDocument
         SopStep(document=document, **{k: s.get(k) for k in _STEP_FIELDS if k in s})
         for s in data["steps"]
     )
-    record("sop.loaded", actor=actor, obj=document, actor_label="" if actor else "sistem",
-           summary=f"SOP {document.number} dimuat dari dokumen ({len(data['steps'])} kegiatan)")
+    record(
+        "sop.loaded",
+        actor=actor,
+        obj=document,
+        actor_label="" if actor else "sistem",
+        summary=f"SOP {document.number} dimuat dari dokumen ({len(data['steps'])} kegiatan)",
+    )
     return document
 
 
@@ -109,8 +137,11 @@ def revise_sop(
     current.save(update_fields=["is_current"])
     values = {**{k: getattr(current, k) for k in _DOC_FIELDS}, **_document_values(changes)}
     revision = SopDocument.objects.create(
-        revision=current.revision + 1, is_current=True, created_by=actor,
-        revision_note=note, **values,
+        revision=current.revision + 1,
+        is_current=True,
+        created_by=actor,
+        revision_note=note,
+        **values,
     )
     step_changes: dict[str, Any] = {}
     new_steps = []
@@ -123,7 +154,9 @@ def revise_sop(
             step_changes.update({f"kegiatan {old.number}: {k}": v for k, v in changed.items()})
     SopStep.objects.bulk_create(new_steps)
     record(
-        "sop.revised", actor=actor, obj=revision,
+        "sop.revised",
+        actor=actor,
+        obj=revision,
         summary=f"SOP direvisi menjadi revisi {revision.revision}: {note[:300]}",
         changes={**diff(before, snapshot(revision, _DOC_FIELDS)), **step_changes},
     )
@@ -131,6 +164,7 @@ def revise_sop(
 
 
 # --- Holidays ---------------------------------------------------------------------------------
+
 
 @transaction.atomic
 def load_holidays(years: Iterable[int], *, actor: User | None = None) -> int:
@@ -143,12 +177,17 @@ def load_holidays(years: Iterable[int], *, actor: User | None = None) -> int:
     existing = set(Holiday.objects.values_list("date", flat=True))
     added = [
         Holiday(date=day, name=str(name)[:200], kind=HolidayKind.NATIONAL)
-        for day, name in sorted(calendar.items()) if day not in existing
+        for day, name in sorted(calendar.items())
+        if day not in existing
     ]
     Holiday.objects.bulk_create(added)
     if added:
-        record("sop.holidays_loaded", actor=actor, actor_label="" if actor else "sistem",
-               summary=f"{len(added)} hari libur nasional ditambahkan")
+        record(
+            "sop.holidays_loaded",
+            actor=actor,
+            actor_label="" if actor else "sistem",
+            summary=f"{len(added)} hari libur nasional ditambahkan",
+        )
     return len(added)
 
 
@@ -160,8 +199,11 @@ _TASK_FIELDS = ("status", "executor", "due_at", "started_at", "completed_at", "n
 def _subject_fields(subject: models.Model | None) -> dict[str, str]:
     if subject is None:
         return {"subject_type": "", "subject_id": "", "subject_repr": ""}
-    return {"subject_type": subject._meta.label_lower, "subject_id": str(subject.pk),
-            "subject_repr": str(subject)[:255]}
+    return {
+        "subject_type": subject._meta.label_lower,
+        "subject_id": str(subject.pk),
+        "subject_repr": str(subject)[:255],
+    }
 
 
 @transaction.atomic
@@ -183,22 +225,32 @@ def open_task(
     """
     sop_step = current_step(step)
     if subject is not None:
-        found = SopTask.objects.for_subject(subject).filter(
-            step__code=step, status__in=OPEN_STATUSES
-        ).first()
+        found = (
+            SopTask.objects.for_subject(subject)
+            .filter(step__code=step, status__in=OPEN_STATUSES)
+            .first()
+        )
         if found is not None:
             return found
     start = start_at or timezone.now()
     task = SopTask.objects.create(
-        step=sop_step, title=title[:300], executor=executor, agency=agency, created_at=start,
+        step=sop_step,
+        title=title[:300],
+        executor=executor,
+        agency=agency,
+        created_at=start,
         due_at=due or due_at(start, sop_step.effective_working_days),
         created_by=actor if actor is not None and actor.is_authenticated else None,
         **_subject_fields(subject),
     )
-    record("sop.task_opened", actor=actor, obj=task,
-           actor_label="" if actor else "sistem",
-           summary=f"Tugas kegiatan {sop_step.number} dibuka: {task.title}",
-           changes={"due_at": [None, task.due_at], "executor": [None, executor]})
+    record(
+        "sop.task_opened",
+        actor=actor,
+        obj=task,
+        actor_label="" if actor else "sistem",
+        summary=f"Tugas kegiatan {sop_step.number} dibuka: {task.title}",
+        changes={"due_at": [None, task.due_at], "executor": [None, executor]},
+    )
     return task
 
 
@@ -216,8 +268,13 @@ def _change(task: SopTask, action: str, actor: User, summary: str, **values: Any
     for key, value in values.items():
         setattr(locked, key, value)
     locked.save()
-    record(action, actor=actor, obj=locked, summary=summary,
-           changes=diff(before, snapshot(locked, _TASK_FIELDS)))
+    record(
+        action,
+        actor=actor,
+        obj=locked,
+        summary=summary,
+        changes=diff(before, snapshot(locked, _TASK_FIELDS)),
+    )
     return locked
 
 
@@ -225,9 +282,15 @@ def _change(task: SopTask, action: str, actor: User, summary: str, **values: Any
 def start_task(*, actor: User, task: SopTask) -> SopTask:
     if not _may_work_on(actor, task):
         raise PermissionDenied("sop.start_task")
-    return _change(task, "sop.task_started", actor, f"Tugas mulai dikerjakan: {task.title}",
-                   status=TaskStatus.IN_PROGRESS, started_at=timezone.now(),
-                   executor=task.executor or actor)
+    return _change(
+        task,
+        "sop.task_started",
+        actor,
+        f"Tugas mulai dikerjakan: {task.title}",
+        status=TaskStatus.IN_PROGRESS,
+        started_at=timezone.now(),
+        executor=task.executor or actor,
+    )
 
 
 @transaction.atomic
@@ -246,9 +309,14 @@ def complete_task(*, actor: User | None, task: SopTask, note: str = "") -> SopTa
     locked.note = "\n".join(filter(None, [locked.note, note.strip()]))
     locked.save()
     late = " (terlambat)" if locked.was_late() else ""
-    record("sop.task_completed", actor=actor, obj=locked, actor_label="" if actor else "sistem",
-           summary=f"Tugas selesai{late}: {locked.title}",
-           changes=diff(before, snapshot(locked, _TASK_FIELDS)))
+    record(
+        "sop.task_completed",
+        actor=actor,
+        obj=locked,
+        actor_label="" if actor else "sistem",
+        summary=f"Tugas selesai{late}: {locked.title}",
+        changes=diff(before, snapshot(locked, _TASK_FIELDS)),
+    )
     return locked
 
 
@@ -256,12 +324,24 @@ def complete_task(*, actor: User | None, task: SopTask, note: str = "") -> SopTa
 def cancel_task(*, actor: User, task: SopTask, reason: str) -> SopTask:
     require(actor, Capability.MANAGE_TASKS)
     note = "\n".join(filter(None, [task.note, f"Dibatalkan: {reason.strip()}"]))
-    return _change(task, "sop.task_cancelled", actor, f"Tugas dibatalkan: {reason[:200]}",
-                   status=TaskStatus.CANCELLED, completed_at=timezone.now(), note=note)
+    return _change(
+        task,
+        "sop.task_cancelled",
+        actor,
+        f"Tugas dibatalkan: {reason[:200]}",
+        status=TaskStatus.CANCELLED,
+        completed_at=timezone.now(),
+        note=note,
+    )
 
 
 @transaction.atomic
 def reassign_task(*, actor: User, task: SopTask, executor: User) -> SopTask:
     require(actor, Capability.MANAGE_TASKS)
-    return _change(task, "sop.task_reassigned", actor,
-                   f"Pelaksana tugas diganti menjadi {executor}", executor=executor)
+    return _change(
+        task,
+        "sop.task_reassigned",
+        actor,
+        f"Pelaksana tugas diganti menjadi {executor}",
+        executor=executor,
+    )

@@ -26,7 +26,8 @@ def send_due_reminders() -> int:
     now = timezone.now()
     today = timezone.localdate(now)
     tasks = (
-        SopTask.objects.open().with_related()
+        SopTask.objects.open()
+        .with_related()
         .filter(due_at__lte=now + REMIND_AHEAD, executor__isnull=False)
         .exclude(executor__email="")
         .exclude(last_reminded_on=today)
@@ -40,11 +41,15 @@ def send_due_reminders() -> int:
             person = items[0].executor
             assert person is not None
             body = render_to_string(
-                "sop/email/due_reminder.txt", {"person": person, "tasks": items, "now": now,
-                                               "site": site}
+                "sop/email/due_reminder.txt",
+                {"person": person, "tasks": items, "now": now, "site": site},
             )
-            send_mail(f"[{site.site_name}] Pengingat tenggat tugas SOP ({len(items)})", body,
-                      None, [person.email])
+            send_mail(
+                f"[{site.site_name}] Pengingat tenggat tugas SOP ({len(items)})",
+                body,
+                None,
+                [person.email],
+            )
             SopTask.objects.filter(pk__in=[t.pk for t in items]).update(last_reminded_on=today)
     sent = len(by_person)
     logger.info("SOP reminders sent to %s people", sent)

@@ -57,8 +57,10 @@ def sop_revise(request: HttpRequest) -> HttpResponse:
     steps = list(current.steps.all())
     initial = [{f: getattr(s, f) for f in SopStepForm.Meta.fields} for s in steps]
     if request.method == "POST":
-        header = SopHeaderForm(request.POST, instance=SopDocument(**{
-            f: getattr(current, f) for f in SopHeaderForm.Meta.fields}))
+        header = SopHeaderForm(
+            request.POST,
+            instance=SopDocument(**{f: getattr(current, f) for f in SopHeaderForm.Meta.fields}),
+        )
         formset = StepFormSet(request.POST, initial=initial, prefix="steps")
         if header.is_valid() and formset.is_valid():
             revision = services.revise_sop(
@@ -67,16 +69,21 @@ def sop_revise(request: HttpRequest) -> HttpResponse:
                 steps=[f.step_data() for f in formset.forms],
                 note=header.cleaned_data["revision_note"],
             )
-            messages.success(request, _("Revision %(n)s of the SOP is now in force.")
-                             % {"n": revision.revision})
+            messages.success(
+                request, _("Revision %(n)s of the SOP is now in force.") % {"n": revision.revision}
+            )
             return redirect("sop:sop")
         status = 400
     else:
         header = SopHeaderForm(instance=current)
         formset = StepFormSet(initial=initial, prefix="steps")
         status = 200
-    return render(request, "sop/sop_revise.html",
-                  {"document": current, "header": header, "formset": formset}, status=status)
+    return render(
+        request,
+        "sop/sop_revise.html",
+        {"document": current, "header": header, "formset": formset},
+        status=status,
+    )
 
 
 @capability_required(Capability.VIEW_TASK_DASHBOARD)
@@ -96,8 +103,10 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         User.objects.filter(sop_tasks__status__in=OPEN_STATUSES)
         .annotate(
             open_count=Count("sop_tasks", filter=Q(sop_tasks__status__in=OPEN_STATUSES)),
-            overdue_count=Count("sop_tasks", filter=Q(sop_tasks__status__in=OPEN_STATUSES,
-                                                      sop_tasks__due_at__lt=now)),
+            overdue_count=Count(
+                "sop_tasks",
+                filter=Q(sop_tasks__status__in=OPEN_STATUSES, sop_tasks__due_at__lt=now),
+            ),
         )
         .order_by("-overdue_count", "full_name")
     )
@@ -107,7 +116,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         tasks = tasks.filter(step__code=step_code)
     person = request.GET.get("pelaksana", "")
     if person == "saya":
-        tasks = tasks.filter(executor=request.user)
+        tasks = tasks.filter(executor_id=request.user.pk)
     elif person.isdigit():
         tasks = tasks.filter(executor_id=int(person))
     if request.GET.get("terlambat"):
@@ -116,9 +125,18 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "sop/dashboard.html",
-        {"steps": steps, "people": people, "tasks": tasks[:200], "now": now,
-         "unassigned": unassigned, "filters": {"kegiatan": step_code, "pelaksana": person,
-                                               "terlambat": request.GET.get("terlambat", "")}},
+        {
+            "steps": steps,
+            "people": people,
+            "tasks": tasks[:200],
+            "now": now,
+            "unassigned": unassigned,
+            "filters": {
+                "kegiatan": step_code,
+                "pelaksana": person,
+                "terlambat": request.GET.get("terlambat", ""),
+            },
+        },
     )
 
 
@@ -137,10 +155,15 @@ def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
             elif action == "cancel":
                 services.cancel_task(actor=user, task=task, reason=note)
             else:
-                services.reassign_task(actor=user, task=task, executor=form.cleaned_data["executor"])
+                services.reassign_task(
+                    actor=user, task=task, executor=form.cleaned_data["executor"]
+                )
         except services.TaskStateError as error:
-            messages.error(request, _("This task is already %(status)s; nothing was changed.")
-                           % {"status": str(error).lower()})
+            messages.error(
+                request,
+                _("This task is already %(status)s; nothing was changed.")
+                % {"status": str(error).lower()},
+            )
         else:
             messages.success(request, _("The task has been updated."))
         return redirect("sop:task-detail", pk=task.pk)
@@ -149,8 +172,12 @@ def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "sop/task_detail.html",
-        {"task": task, "form": form, "history": AuditEvent.objects.for_object(task)[:50],
-         "can_manage": can(user, Capability.MANAGE_TASKS),
-         "is_executor": task.executor_id == user.pk},
+        {
+            "task": task,
+            "form": form,
+            "history": AuditEvent.objects.for_object(task)[:50],
+            "can_manage": can(user, Capability.MANAGE_TASKS),
+            "is_executor": task.executor_id == user.pk,
+        },
         status=400 if request.method == "POST" else 200,
     )

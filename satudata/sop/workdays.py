@@ -48,6 +48,8 @@ def holiday_dates(start: dt.date, end: dt.date) -> set[dt.date]:
 def due_at(start: dt.datetime, working_days: int) -> dt.datetime:
     """When a task opened at ``start`` with a standard of ``working_days`` falls due."""
     local_start = start.astimezone(WIB).date()
-    holidays = holiday_dates(local_start, local_start + dt.timedelta(days=working_days * 2 + _HOLIDAY_MARGIN_DAYS))
+    holidays = holiday_dates(
+        local_start, local_start + dt.timedelta(days=working_days * 2 + _HOLIDAY_MARGIN_DAYS)
+    )
     day = add_working_days(local_start, working_days, holidays)
     return dt.datetime.combine(day, END_OF_DAY, tzinfo=WIB)

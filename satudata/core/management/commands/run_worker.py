@@ -34,10 +34,14 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--batch", action="store_true", help="Run what is queued, then exit.")
-        parser.add_argument("--no-scheduler", action="store_true",
-                            help="Do not enqueue periodic jobs from this worker.")
-        parser.add_argument("--interval", type=float, default=1.0,
-                            help="Seconds to wait when the queue is empty.")
+        parser.add_argument(
+            "--no-scheduler",
+            action="store_true",
+            help="Do not enqueue periodic jobs from this worker.",
+        )
+        parser.add_argument(
+            "--interval", type=float, default=1.0, help="Seconds to wait when the queue is empty."
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         if settings.TASKS_BACKEND != "database":
@@ -48,9 +52,14 @@ class Command(BaseCommand):
         if not options["no_scheduler"] and not options["batch"]:
             threading.Thread(target=_scheduler_loop, args=(30.0,), daemon=True).start()
         worker = Worker(
-            queue_names=["default"], interval=options["interval"], batch=options["batch"],
-            backend_name="default", startup_delay=not options["batch"], max_tasks=None,
-            worker_id=get_random_string(32), excluded_queue_names=[],
+            queue_names=["default"],
+            interval=options["interval"],
+            batch=options["batch"],
+            backend_name="default",
+            startup_delay=not options["batch"],
+            max_tasks=None,
+            worker_id=get_random_string(32),
+            excluded_queue_names=[],
         )
         worker.configure_signals()
         self.stdout.write("Worker siap; menunggu tugas latar belakang.")

@@ -1,0 +1,45 @@
+from __future__ import annotations
+
+from django.test import TestCase
+
+from satudata.accounts.models import Agency, User
+from satudata.accounts.roles import Role
+from satudata.core.demo import DEMO_PASSWORD, load_demo
+from satudata.regions.models import Region
+from satudata.sop.models import SopTask
+
+
+class DemoTests(TestCase):
+    def test_it_loads_once_and_a_second_run_adds_nothing(self) -> None:
+        first = load_demo()
+        self.assertEqual(first["regions"], 142)
+        second = load_demo()
+        self.assertEqual(
+            (second["regions"], second["agencies"], second["tasks"], second["people"]),
+            (0, 0, 0, []),
+        )
+        self.assertEqual(Region.objects.under("18.10").count(), 140)
+        self.assertTrue(Agency.objects.filter(is_walidata=True, slug="diskominfo").exists())
+
+    def test_it_has_an_account_for_every_role_labelled_as_sample(self) -> None:
+        load_demo()
+        for role in Role:
+            user = User.objects.filter(role=role).first()
+            self.assertIsNotNone(user, role)
+            assert user is not None
+            self.assertIn("data contoh", user.full_name)
+            self.assertTrue(user.check_password(DEMO_PASSWORD))
+
+    def test_it_keeps_a_password_the_user_changed(self) -> None:
+        load_demo()
+        user = User.objects.get(username="walidata")
+        user.set_password("sandi-baru-yang-panjang")
+        user.save()
+        load_demo()
+        user.refresh_from_db()
+        self.assertTrue(user.check_password("sandi-baru-yang-panjang"))
+
+    def test_its_sample_tasks_include_overdue_work_labelled_as_sample(self) -> None:
+        load_demo()
+        self.assertTrue(SopTask.objects.overdue().exists())
+        self.assertFalse(SopTask.objects.exclude(title__contains="data contoh").exists())

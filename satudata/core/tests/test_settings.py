@@ -1,0 +1,66 @@
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from django.conf import settings
+from django.test import SimpleTestCase
+
+ROOT = Path(settings.BASE_DIR)
+GOOD_SECRET = "k" * 30 + "-production-secret-for-the-test-only-" + "z" * 10
+
+
+def _run(args: list[str], **env: str) -> subprocess.CompletedProcess[str]:
+    clean = {k: v for k, v in os.environ.items()
+             if k not in {"SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "DEBUG"}}
+    return subprocess.run(  # noqa: S603
+        [sys.executable, *args], cwd=ROOT, env={**clean, **env}, capture_output=True,
+        text=True, timeout=120, check=False,
+    )
+
+
+class ProductionSettingsTests(SimpleTestCase):
+    def test_it_refuses_to_start_without_secret_hosts_and_database(self) -> None:
+        result = _run(["manage.py", "check"], SATUDATA_ENV="production")
+        self.assertNotEqual(result.returncode, 0)
+        self.assertIn("SECRET_KEY, ALLOWED_HOSTS, DATABASE_URL", result.stderr)
+
+    def test_it_refuses_a_short_secret_key(self) -> None:
+        result = _run(["manage.py", "check"], SATUDATA_ENV="production", SECRET_KEY="short",
+                      ALLOWED_HOSTS="data.example.go.id", DATABASE_URL="sqlite:////tmp/x.db")
+        self.assertNotEqual(result.returncode, 0)
+        self.assertIn("at least 50 characters", result.stderr)
+
+    def test_it_rejects_a_malformed_boolean(self) -> None:
+        result = _run(["manage.py", "check"], DEBUG="maybe")
+        self.assertNotEqual(result.returncode, 0)
+        self.assertIn("DEBUG must be true or false", result.stderr)
+
+    def test_its_deploy_check_is_clean_in_production(self) -> None:
+        result = _run(
+            ["manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+            SATUDATA_ENV="production", SECRET_KEY=GOOD_SECRET,
+            ALLOWED_HOSTS="data.example.go.id", DATABASE_URL="sqlite:////tmp/satudata-check.db",
+        )
+        self.assertEqual(result.returncode, 0, result.stderr + result.stdout)
+        self.assertIn("no issues", result.stdout)
+
+
+class DevelopmentDefaultsTests(SimpleTestCase):
+    def test_it_uses_wib_and_aware_datetimes(self) -> None:
+        self.assertEqual(settings.TIME_ZONE, "Asia/Jakarta")
+        self.assertTrue(settings.USE_TZ)
+        self.assertEqual(settings.LANGUAGE_CODE, "id")
+
+
+class SecurityHeaderTests(SimpleTestCase):
+    databases = {"default"}
+
+    def test_it_sends_csp_frame_referrer_and_permissions_headers(self) -> None:
+        response = self.client.get("/healthz")
+        self.assertIn("default-src 'self'", response["Content-Security-Policy"])
+        self.assertEqual(response["X-Frame-Options"], "DENY")
+        self.assertEqual(response["Referrer-Policy"], "same-origin")
+        self.assertIn("camera=()", response["Permissions-Policy"])
