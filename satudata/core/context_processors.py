@@ -10,7 +10,7 @@ from satudata.core.models import SiteProfile
 def site(request: HttpRequest) -> dict[str, object]:
     user = getattr(request, "user", None)
     return {
-        "site": SiteProfile.current(),
+        "portal": SiteProfile.current(),
         "nav": {
             "dashboard": can(user, Capability.VIEW_TASK_DASHBOARD),
             "audit": can(user, Capability.VIEW_AUDIT),

@@ -35,17 +35,17 @@ def send_due_reminders() -> int:
     by_person: dict[int, list[SopTask]] = defaultdict(list)
     for item in tasks:
         by_person[item.executor_id].append(item)  # type: ignore[index]
-    site = SiteProfile.current()
+    portal = SiteProfile.current()
     with translation.override(settings.LANGUAGE_CODE):
         for items in by_person.values():
             person = items[0].executor
             assert person is not None
             body = render_to_string(
                 "sop/email/due_reminder.txt",
-                {"person": person, "tasks": items, "now": now, "site": site},
+                {"person": person, "tasks": items, "now": now, "portal": portal},
             )
             send_mail(
-                f"[{site.site_name}] Pengingat tenggat tugas SOP ({len(items)})",
+                f"[{portal.site_name}] Pengingat tenggat tugas SOP ({len(items)})",
                 body,
                 None,
                 [person.email],
