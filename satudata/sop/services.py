@@ -145,9 +145,12 @@ def revise_sop(
     )
     step_changes: dict[str, Any] = {}
     new_steps = []
-    for data in steps:
-        old = old_steps.get(int(data["number"]))
+    given = {int(data["number"]): data for data in steps}
+    # Steps not named in ``steps`` are carried over unchanged.
+    for number in sorted({*old_steps, *given}):
+        data, old = given.get(number, {}), old_steps.get(number)
         merged = {k: (data[k] if k in data else getattr(old, k, None)) for k in _STEP_FIELDS}
+        merged["number"] = number
         new_steps.append(SopStep(document=revision, **merged))
         if old is not None:
             changed = diff(snapshot(old, _STEP_FIELDS), {k: merged[k] for k in _STEP_FIELDS})
