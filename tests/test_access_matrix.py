@@ -1,0 +1,102 @@
+"""Who gets what on every URL of the site. A new URL fails this test until it is listed here."""
+
+from __future__ import annotations
+
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from satudata.core.testing import PersonaTestCase
+from satudata.sop import services
+from satudata.sop.models import SopTask
+
+ALL = ("anonymous", "producer", "other_producer", "walidata", "kepala_bidang", "kepala_dinas",
+       "pembina", "admin")
+SIGNED_IN = ALL[1:]
+STAFF = ("walidata", "kepala_bidang", "kepala_dinas", "admin")
+
+
+def row(default: int, **by_persona: int) -> dict[str, int]:
+    return {persona: by_persona.get(persona, default) for persona in ALL}
+
+
+def signed_in(code: int, **overrides: int) -> dict[str, int]:
+    return row(code, anonymous=302, **overrides)
+
+
+def only(code_for: tuple[str, ...], ok: int = 200) -> dict[str, int]:
+    return {p: 302 if p == "anonymous" else ok if p in code_for else 403 for p in ALL}
+
+
+# URL name -> (kwargs, expected status per persona)
+MATRIX: dict[str, tuple[dict[str, object], dict[str, int]]] = {
+    "core:home": ({}, row(200)),
+    "core:healthz": ({}, row(200)),
+    "core:audit": ({}, only(("admin", "kepala_bidang"))),
+    "accounts:login": ({}, row(302, anonymous=200)),
+    "accounts:logout": ({}, row(405)),
+    "accounts:profile": ({}, signed_in(200)),
+    "accounts:password_change": ({}, signed_in(200)),
+    "accounts:token-create": ({}, signed_in(405)),
+    "accounts:token-revoke": ({"prefix": "sdk_00000000"}, signed_in(405)),
+    "accounts:password_reset": ({}, row(200)),
+    "accounts:password_reset_done": ({}, row(200)),
+    "accounts:password_reset_confirm": ({"uidb64": "MQ", "token": "x-y"}, row(200)),
+    "accounts:password_reset_complete": ({}, row(200)),
+    "accounts:agency-list": ({}, row(200)),
+    "accounts:agency-detail": ({"slug": "dinkes"}, row(200)),
+    "accounts:api-me": ({}, row(401)),
+    "regions:region-index": ({}, row(200)),
+    "regions:region-detail": ({"code": "18.10.02"}, row(200)),
+    "sop:sop": ({}, row(200)),
+    "sop:sop-revise": ({}, only(("admin",))),
+    "sop:sop-revision": ({"revision": 1}, row(200)),
+    "sop:dashboard": ({}, only(STAFF)),
+    "sop:task-detail": ({"pk": "TASK"}, only(STAFF)),
+    "set_language": ({}, row(302)),
+    "admin:index": ({}, row(302, admin=200)),
+}
+
+
+def _names(resolver: URLResolver, prefix: str = "") -> list[str]:
+    found = []
+    for pattern in resolver.url_patterns:
+        if isinstance(pattern, URLResolver):
+            namespace = f"{prefix}{pattern.namespace}:" if pattern.namespace else prefix
+            if pattern.namespace != "admin":
+                found += _names(pattern, namespace)
+        elif isinstance(pattern, URLPattern) and pattern.name:
+            found.append(prefix + pattern.name)
+    return found
+
+
+class AccessMatrixTests(PersonaTestCase):
+    @classmethod
+    def setUpTestData(cls) -> None:
+        super().setUpTestData()
+        services.revise_sop(actor=cls.p.admin, changes={}, steps=[], note="revisi uji")
+        cls.task = services.open_task(actor=None, step="layanan", title="Tugas uji")
+
+    def test_every_url_is_in_the_matrix(self) -> None:
+        missing = sorted(set(_names(get_resolver())) - set(MATRIX))
+        self.assertEqual(missing, [], "add these URL names to MATRIX with their expected codes")
+
+    def test_each_persona_gets_the_expected_status_everywhere(self) -> None:
+        people = self.p.by_role()
+        failures = []
+        for name, (kwargs, expected) in MATRIX.items():
+            args = {k: (self.task.pk if v == "TASK" else v) for k, v in kwargs.items()}
+            url = reverse(name, kwargs=args)
+            for persona, status in expected.items():
+                self.client.logout()
+                user = people[persona]
+                if user is not None:
+                    self.client.force_login(user)
+                got = self.client.get(url).status_code
+                if got != status:
+                    failures.append(f"{name} as {persona}: expected {status}, got {got}")
+        self.assertEqual(failures, [])
+
+    def test_the_task_dashboard_does_not_leak_tasks_to_producers(self) -> None:
+        self.client.force_login(self.p.producer)
+        response = self.client.get(reverse("sop:task-detail", args=[self.task.pk]))
+        self.assertNotContains(response, "Tugas uji", status_code=403)
+        self.assertTrue(SopTask.objects.filter(pk=self.task.pk).exists())
