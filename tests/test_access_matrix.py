@@ -8,8 +8,16 @@ from satudata.core.testing import PersonaTestCase
 from satudata.sop import services
 from satudata.sop.models import SopTask
 
-ALL = ("anonymous", "producer", "other_producer", "walidata", "kepala_bidang", "kepala_dinas",
-       "pembina", "admin")
+ALL = (
+    "anonymous",
+    "producer",
+    "other_producer",
+    "walidata",
+    "kepala_bidang",
+    "kepala_dinas",
+    "pembina",
+    "admin",
+)
 SIGNED_IN = ALL[1:]
 STAFF = ("walidata", "kepala_bidang", "kepala_dinas", "admin")
 

@@ -22,8 +22,9 @@ def _copy_sources(target: Path) -> None:
     for name in ("manage.py", "config", "satudata", "templates", "locale"):
         source = ROOT / name
         if source.is_dir():
-            shutil.copytree(source, target / name,
-                            ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+            shutil.copytree(
+                source, target / name, ignore=shutil.ignore_patterns("__pycache__", "*.pyc")
+            )
         else:
             shutil.copy2(source, target / name)
 
@@ -35,16 +36,23 @@ class TranslationCatalogueTests(TestCase):
             _copy_sources(work)
             subprocess.run(  # noqa: S603
                 [sys.executable, "manage.py", "makemessages", "-l", "id", "--no-location", "-v0"],
-                cwd=work, check=True, capture_output=True, timeout=300,
+                cwd=work,
+                check=True,
+                capture_output=True,
+                timeout=300,
             )
             fresh = work / "locale" / "id" / "LC_MESSAGES" / "django.po"
             untranslated = subprocess.run(  # noqa: S603, S607
                 ["msgattrib", "--untranslated", "--no-obsolete", str(fresh)],
-                check=True, capture_output=True, text=True,
+                check=True,
+                capture_output=True,
+                text=True,
             ).stdout
             fuzzy = subprocess.run(  # noqa: S603, S607
                 ["msgattrib", "--only-fuzzy", "--no-obsolete", str(fresh)],
-                check=True, capture_output=True, text=True,
+                check=True,
+                capture_output=True,
+                text=True,
             ).stdout
         self.assertEqual(untranslated.strip(), "", "run `make messages` and translate these")
         self.assertEqual(fuzzy.strip(), "", "review these fuzzy translations")
@@ -70,3 +78,8 @@ class LanguageTests(TestCase):
         response = self.client.get(reverse("accounts:login"))
         self.assertContains(response, 'lang="en"')
         self.assertContains(response, "Forgot your password?")
+
+    def test_an_english_browser_still_gets_indonesian_until_the_visitor_chooses(self) -> None:
+        response = self.client.get(reverse("accounts:login"), HTTP_ACCEPT_LANGUAGE="en-US,en")
+        self.assertContains(response, 'lang="id"')
+        self.assertEqual(response["Content-Language"], "id")

@@ -47,21 +47,29 @@ def _agency(name: str, short: str, slug: str, kind: str = AgencyKind.DINAS, **kw
 
 def _user(username: str, role: Role, agency: Agency, **kw: object) -> User:
     user = User.objects.create_user(
-        username=username, password=PASSWORD, full_name=username.replace(".", " ").title(),
-        email=f"{username}@contoh.invalid", role=role, **kw,
+        username=username,
+        password=PASSWORD,
+        full_name=username.replace(".", " ").title(),
+        email=f"{username}@contoh.invalid",
+        role=role,
+        **kw,
     )
     Membership.objects.create(user=user, agency=agency)
     return user
 
 
 def make_personas() -> Personas:
-    kominfo = _agency("Dinas Komunikasi dan Informatika", "Diskominfo", "diskominfo",
-                      is_walidata=True)
+    kominfo = _agency(
+        "Dinas Komunikasi dan Informatika", "Diskominfo", "diskominfo", is_walidata=True
+    )
     dinkes = _agency("Dinas Kesehatan", "Dinkes", "dinkes")
     disdik = _agency("Dinas Pendidikan dan Kebudayaan", "Disdikbud", "disdikbud")
     bps = _agency("Badan Pusat Statistik", "BPS", "bps", kind=AgencyKind.INSTANSI_VERTIKAL)
     return Personas(
-        walidata_agency=kominfo, agency=dinkes, other_agency=disdik, bps=bps,
+        walidata_agency=kominfo,
+        agency=dinkes,
+        other_agency=disdik,
+        bps=bps,
         producer=_user("budi.dinkes", Role.PRODUSEN, dinkes),
         other_producer=_user("maya.disdik", Role.PRODUSEN, disdik),
         walidata=_user("rina.walidata", Role.WALIDATA, kominfo),

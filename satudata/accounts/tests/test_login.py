@@ -35,10 +35,14 @@ class LoginTests(PersonaTestCase):
 
     def test_the_lock_out_is_per_address_so_a_colleague_elsewhere_can_still_log_in(self) -> None:
         for _ in range(5):
-            self.client.post(self.url, {"username": "rina.walidata", "password": "keliru"},
-                             REMOTE_ADDR="10.9.9.9")
-        response = self.client.post(self.url, {"username": "rina.walidata", "password": PASSWORD},
-                                    REMOTE_ADDR="10.1.1.1")
+            self.client.post(
+                self.url,
+                {"username": "rina.walidata", "password": "keliru"},
+                REMOTE_ADDR="10.9.9.9",
+            )
+        response = self.client.post(
+            self.url, {"username": "rina.walidata", "password": PASSWORD}, REMOTE_ADDR="10.1.1.1"
+        )
         self.assertEqual(response.status_code, 302)
 
     def test_it_resets_a_password_by_e_mail(self) -> None:
@@ -54,8 +58,11 @@ class LoginTests(PersonaTestCase):
         self.assertRedirects(response, reverse("accounts:password_reset_complete"))
         self.p.producer.refresh_from_db()
         self.assertTrue(self.p.producer.check_password(new))
-        self.assertTrue(AuditEvent.objects.filter(action="accounts.password_reset",
-                                                  actor=self.p.producer).exists())
+        self.assertTrue(
+            AuditEvent.objects.filter(
+                action="accounts.password_reset", actor=self.p.producer
+            ).exists()
+        )
 
     def test_it_applies_the_password_validators(self) -> None:
         self.client.force_login(self.p.producer)

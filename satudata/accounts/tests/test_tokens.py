@@ -33,8 +33,9 @@ class ApiTokenTests(PersonaTestCase):
 
     def test_a_token_identifies_its_owner_to_the_api(self) -> None:
         issued = create_api_token(actor=self.p.producer, name="t", scopes=["read"])
-        response = self.client.get(reverse("accounts:api-me"),
-                                   HTTP_AUTHORIZATION=f"Bearer {issued.raw}")
+        response = self.client.get(
+            reverse("accounts:api-me"), HTTP_AUTHORIZATION=f"Bearer {issued.raw}"
+        )
         self.assertEqual(response.status_code, 200)
         self.assertEqual(response.json()["username"], "budi.dinkes")
         self.assertEqual(response.json()["agencies"], ["dinkes"])
@@ -44,8 +45,12 @@ class ApiTokenTests(PersonaTestCase):
     def test_a_revoked_or_expired_or_wrong_token_is_refused(self) -> None:
         revoked = create_api_token(actor=self.p.producer, name="a", scopes=["read"])
         revoke_api_token(actor=self.p.producer, token=revoked.token)
-        expiring = create_api_token(actor=self.p.producer, name="b", scopes=["read"],
-                                    expires_at=timezone.now() + dt.timedelta(days=1))
+        expiring = create_api_token(
+            actor=self.p.producer,
+            name="b",
+            scopes=["read"],
+            expires_at=timezone.now() + dt.timedelta(days=1),
+        )
         url = reverse("accounts:api-me")
         for raw in (revoked.raw, "sdk_00000000_bukan-token"):
             response = self.client.get(url, HTTP_AUTHORIZATION=f"Bearer {raw}")

@@ -15,8 +15,13 @@ class AuditLogTests(PersonaTestCase):
     def test_it_records_actor_object_and_address_of_the_request(self) -> None:
         self.client.force_login(self.p.admin)
         url = reverse("admin:accounts_agency_change", args=[self.p.agency.pk])
-        data = {"name": "Dinas Kesehatan Kabupaten", "short_name": "Dinkes", "slug": "dinkes",
-                "kind": "dinas", "is_active": "on"}
+        data = {
+            "name": "Dinas Kesehatan Kabupaten",
+            "short_name": "Dinkes",
+            "slug": "dinkes",
+            "kind": "dinas",
+            "is_active": "on",
+        }
         response = self.client.post(url, data, REMOTE_ADDR="10.1.2.3")
         self.assertEqual(response.status_code, 302)
         event = AuditEvent.objects.filter(action="admin.changed").get()
@@ -52,7 +57,9 @@ class AuditLogTests(PersonaTestCase):
         self.assertEqual(self.client.get(url).status_code, 403)
 
     def test_it_records_deletes_in_the_administration_site(self) -> None:
-        agency = Agency.objects.create(name="Kantor Uji", short_name="KU", slug="ku", kind="lainnya")
+        agency = Agency.objects.create(
+            name="Kantor Uji", short_name="KU", slug="ku", kind="lainnya"
+        )
         self.client.force_login(self.p.admin)
         url = reverse("admin:accounts_agency_delete", args=[agency.pk])
         self.client.post(url, {"post": "yes"})
@@ -102,8 +109,9 @@ class ClientAddressTests(TestCase):
 
         from satudata.core.middleware import client_ip
 
-        request = RequestFactory().get("/", REMOTE_ADDR="10.0.0.1",
-                                       HTTP_X_FORWARDED_FOR="6.6.6.6, 203.0.113.9")
+        request = RequestFactory().get(
+            "/", REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="6.6.6.6, 203.0.113.9"
+        )
         with override_settings(TRUSTED_PROXY_COUNT=0):
             self.assertEqual(client_ip(request), "10.0.0.1")
         with override_settings(TRUSTED_PROXY_COUNT=1):

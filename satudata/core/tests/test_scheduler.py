@@ -31,8 +31,13 @@ class WorkerTests(TransactionTestCase):
     def test_the_worker_runs_what_the_scheduler_enqueued(self) -> None:
         load_reference_data()
         p = make_personas()
-        open_task(actor=None, step="layanan", title="Permintaan data", executor=p.walidata,
-                  start_at=dt.datetime.now(dt.UTC) - dt.timedelta(days=5))
+        open_task(
+            actor=None,
+            step="layanan",
+            title="Permintaan data",
+            executor=p.walidata,
+            start_at=dt.datetime.now(dt.UTC) - dt.timedelta(days=5),
+        )
         tick()
         call_command("run_worker", "--batch", "--interval", "0")
         result = DBTaskResult.objects.get()

@@ -13,11 +13,19 @@ GOOD_SECRET = "k" * 30 + "-production-secret-for-the-test-only-" + "z" * 10
 
 
 def _run(args: list[str], **env: str) -> subprocess.CompletedProcess[str]:
-    clean = {k: v for k, v in os.environ.items()
-             if k not in {"SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "DEBUG"}}
+    clean = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "DEBUG"}
+    }
     return subprocess.run(  # noqa: S603
-        [sys.executable, *args], cwd=ROOT, env={**clean, **env}, capture_output=True,
-        text=True, timeout=120, check=False,
+        [sys.executable, *args],
+        cwd=ROOT,
+        env={**clean, **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
     )
 
 
@@ -28,8 +36,13 @@ class ProductionSettingsTests(SimpleTestCase):
         self.assertIn("SECRET_KEY, ALLOWED_HOSTS, DATABASE_URL", result.stderr)
 
     def test_it_refuses_a_short_secret_key(self) -> None:
-        result = _run(["manage.py", "check"], SATUDATA_ENV="production", SECRET_KEY="short",
-                      ALLOWED_HOSTS="data.example.go.id", DATABASE_URL="sqlite:////tmp/x.db")
+        result = _run(
+            ["manage.py", "check"],
+            SATUDATA_ENV="production",
+            SECRET_KEY="short",
+            ALLOWED_HOSTS="data.example.go.id",
+            DATABASE_URL="sqlite:////tmp/x.db",
+        )
         self.assertNotEqual(result.returncode, 0)
         self.assertIn("at least 50 characters", result.stderr)
 
@@ -41,8 +54,10 @@ class ProductionSettingsTests(SimpleTestCase):
     def test_its_deploy_check_is_clean_in_production(self) -> None:
         result = _run(
             ["manage.py", "check", "--deploy", "--fail-level", "WARNING"],
-            SATUDATA_ENV="production", SECRET_KEY=GOOD_SECRET,
-            ALLOWED_HOSTS="data.example.go.id", DATABASE_URL="sqlite:////tmp/satudata-check.db",
+            SATUDATA_ENV="production",
+            SECRET_KEY=GOOD_SECRET,
+            ALLOWED_HOSTS="data.example.go.id",
+            DATABASE_URL="sqlite:////tmp/satudata-check.db",
         )
         self.assertEqual(result.returncode, 0, result.stderr + result.stdout)
         self.assertIn("no issues", result.stdout)

@@ -15,8 +15,13 @@ from satudata.sop.tasks import send_due_reminders
 
 class TaskServiceTests(PersonaTestCase):
     def test_opening_a_task_is_audited_and_bound_to_the_current_step(self) -> None:
-        task = services.open_task(actor=self.p.walidata, step="rilis", title="Rilis X",
-                                  agency=self.p.agency, executor=self.p.walidata)
+        task = services.open_task(
+            actor=self.p.walidata,
+            step="rilis",
+            title="Rilis X",
+            agency=self.p.agency,
+            executor=self.p.walidata,
+        )
         self.assertEqual(task.step.code, "rilis")
         self.assertEqual(task.step.document.is_current, True)
         event = AuditEvent.objects.for_object(task).get()
@@ -33,8 +38,9 @@ class TaskServiceTests(PersonaTestCase):
 
     def test_the_executor_finishes_their_task_and_lateness_is_kept(self) -> None:
         with time_machine.travel(dt.datetime(2026, 3, 2, 8, 0, tzinfo=dt.UTC), tick=False):
-            task = services.open_task(actor=None, step="layanan", title="Permintaan",
-                                      executor=self.p.walidata)
+            task = services.open_task(
+                actor=None, step="layanan", title="Permintaan", executor=self.p.walidata
+            )
         with time_machine.travel(dt.datetime(2026, 3, 10, 8, 0, tzinfo=dt.UTC), tick=False):
             done = services.complete_task(actor=self.p.walidata, task=task, note="Dijawab")
         self.assertEqual(done.status, TaskStatus.DONE)
@@ -60,7 +66,9 @@ class TaskServiceTests(PersonaTestCase):
         task = services.open_task(actor=None, step="layanan", title="P", executor=self.p.walidata)
         services.reassign_task(actor=self.p.kepala_bidang, task=task, executor=self.p.kepala_bidang)
         event = AuditEvent.objects.get(action="sop.task_reassigned")
-        self.assertEqual(event.changes["executor"], [str(self.p.walidata), str(self.p.kepala_bidang)])
+        self.assertEqual(
+            event.changes["executor"], [str(self.p.walidata), str(self.p.kepala_bidang)]
+        )
 
     def test_an_unknown_step_is_a_clear_error(self) -> None:
         with self.assertRaises(services.UnknownStep):
@@ -72,7 +80,8 @@ class SopRevisionTests(PersonaTestCase):
         old = SopDocument.current()
         assert old is not None
         revision = services.revise_sop(
-            actor=self.p.admin, changes={"number": "075/12/2025"},
+            actor=self.p.admin,
+            changes={"number": "075/12/2025"},
             steps=[{"number": 1, "working_days": 3, "time_standard": "3 hari"}],
             note="Waktu sinkronisasi ditetapkan",
         )
@@ -94,8 +103,10 @@ class SopRevisionTests(PersonaTestCase):
         document = SopDocument.current()
         assert document is not None
         steps = list(document.steps.all())
-        self.assertEqual([s.time_standard for s in steps],
-                         ["", "2 hari", "1 minggu", "2 hari", "1 hari", "2 minggu"])
+        self.assertEqual(
+            [s.time_standard for s in steps],
+            ["", "2 hari", "1 minggu", "2 hari", "1 hari", "2 minggu"],
+        )
         self.assertEqual([s.working_days for s in steps], [None, 2, 5, 2, 1, 10])
         self.assertEqual(document.revised_on, dt.date(2024, 7, 22))
         self.assertEqual(len(document.legal_basis), 6)
@@ -106,8 +117,9 @@ class HolidayTests(PersonaTestCase):
         Holiday.objects.create(date=dt.date(2026, 1, 1), name="Tahun Baru (dikoreksi)")
         added = services.load_holidays([2026])
         self.assertGreater(added, 10)
-        self.assertEqual(Holiday.objects.get(date=dt.date(2026, 1, 1)).name,
-                         "Tahun Baru (dikoreksi)")
+        self.assertEqual(
+            Holiday.objects.get(date=dt.date(2026, 1, 1)).name, "Tahun Baru (dikoreksi)"
+        )
         self.assertTrue(Holiday.objects.filter(date=dt.date(2026, 8, 17)).exists())
         self.assertEqual(services.load_holidays([2026]), 0)
 
@@ -116,10 +128,12 @@ class ReminderTests(PersonaTestCase):
     def test_it_reminds_each_executor_once_a_day(self) -> None:
         start = dt.datetime(2026, 3, 2, 8, 0, tzinfo=dt.UTC)
         with time_machine.travel(start, tick=False):
-            services.open_task(actor=None, step="layanan", title="Permintaan A",
-                               executor=self.p.walidata)
-            services.open_task(actor=None, step="laporan", title="Laporan B",
-                               executor=self.p.walidata)
+            services.open_task(
+                actor=None, step="layanan", title="Permintaan A", executor=self.p.walidata
+            )
+            services.open_task(
+                actor=None, step="laporan", title="Laporan B", executor=self.p.walidata
+            )
         with time_machine.travel(start + dt.timedelta(days=1), tick=False):
             self.assertEqual(send_due_reminders.call(), 1)
             self.assertEqual(send_due_reminders.call(), 0)

@@ -21,8 +21,14 @@ class SopPageTests(PersonaTestCase):
         self.client.force_login(self.p.admin)
         form = self.client.get(reverse("sop:sop-revise"))
         data = {**form.context["header"].initial}
-        data.update({"made_on": "2024-07-22", "revised_on": "2026-01-05",
-                     "revision_note": "Uji revisi", "legal_basis_text": "UU 16/1997"})
+        data.update(
+            {
+                "made_on": "2024-07-22",
+                "revised_on": "2026-01-05",
+                "revision_note": "Uji revisi",
+                "legal_basis_text": "UU 16/1997",
+            }
+        )
         data = {k: v for k, v in data.items() if k in form.context["header"].fields}
         formset = form.context["formset"]
         data.update({"steps-TOTAL_FORMS": "6", "steps-INITIAL_FORMS": "6"})
@@ -46,8 +52,9 @@ class SopPageTests(PersonaTestCase):
 
     def test_a_revision_dated_before_it_was_made_is_refused(self) -> None:
         self.client.force_login(self.p.admin)
-        response = self.client.post(reverse("sop:sop-revise"),
-                                    {"made_on": "2024-07-22", "revised_on": "2020-01-01"})
+        response = self.client.post(
+            reverse("sop:sop-revise"), {"made_on": "2024-07-22", "revised_on": "2020-01-01"}
+        )
         self.assertEqual(response.status_code, 400)
         self.assertEqual(SopDocument.objects.count(), 1)
 
@@ -84,8 +91,9 @@ class DashboardTests(PersonaTestCase):
     def test_cancelling_needs_a_reason(self) -> None:
         task = services.open_task(actor=None, step="layanan", title="P", executor=self.p.walidata)
         self.client.force_login(self.p.kepala_bidang)
-        response = self.client.post(reverse("sop:task-detail", args=[task.pk]),
-                                    {"action": "cancel", "note": ""})
+        response = self.client.post(
+            reverse("sop:task-detail", args=[task.pk]), {"action": "cancel", "note": ""}
+        )
         self.assertEqual(response.status_code, 400)
         task.refresh_from_db()
         self.assertEqual(task.status, TaskStatus.OPEN)

@@ -51,8 +51,9 @@ class TaskDueDateTests(PersonaTestCase):
         self.assertEqual(task.due_at.astimezone(WIB).date(), dt.date(2026, 3, 9))
 
     def test_a_step_without_a_printed_standard_uses_the_configured_default(self) -> None:
-        with self.settings(SOP_DEFAULT_WORKING_DAYS=3), time_machine.travel(
-            dt.datetime(2026, 3, 2, 8, 0, tzinfo=WIB), tick=False
+        with (
+            self.settings(SOP_DEFAULT_WORKING_DAYS=3),
+            time_machine.travel(dt.datetime(2026, 3, 2, 8, 0, tzinfo=WIB), tick=False),
         ):
             task = open_task(actor=self.p.walidata, step="sinkronisasi", title="Sinkronisasi")
         self.assertEqual(task.due_at.astimezone(WIB).date(), dt.date(2026, 3, 5))

@@ -1,0 +1,113 @@
+"""A real Chromium, driven by Playwright, against the live server: log-in, the SOP page, and
+axe-core's accessibility checks on the pages the public sees first."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from satudata.core.testing import PASSWORD, Personas, load_reference_data, make_personas
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+
+if CHROMIUM is None and os.environ.get("CI"):
+    raise RuntimeError("Chromium is required in CI: .ci/run installs Debian's chromium package.")
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(CHROMIUM is None, reason="install Debian's chromium to run browser tests"),
+]
+
+BLOCKING_IMPACT = {"serious", "critical"}
+
+
+@pytest.fixture
+def live_personas(transactional_db: None) -> Personas:
+    load_reference_data()
+    return make_personas()
+
+
+@pytest.fixture
+def page() -> Iterator[Any]:
+    # Playwright's sync API runs an event loop in this thread; the ORM calls in these tests
+    # are plain synchronous set-up, so Django's async guard is lifted for them.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+            ],
+        )
+        context = browser.new_context(locale="id-ID", viewport={"width": 1280, "height": 900})
+        yield context.new_page()
+        context.close()
+        browser.close()
+
+
+def test_a_walidata_staff_member_logs_in_and_reads_the_sop(
+    live_server: Any, live_personas: Personas, page: Any
+) -> None:
+    page.goto(f"{live_server.url}/masuk/")
+    page.get_by_label("Nama pengguna").fill(live_personas.walidata.username)
+    page.get_by_label("Kata sandi").fill(PASSWORD)
+    page.get_by_role("button", name="Masuk").click()
+    page.wait_for_url(f"{live_server.url}/")
+    assert page.get_by_role("link", name="Tugas").is_visible()
+
+    page.get_by_role("link", name="SOP", exact=True).click()
+    page.wait_for_url(f"{live_server.url}/sop/")
+    assert page.get_by_role("heading", level=1).inner_text() == "SOP Penyebarluasan Data"
+    rows = page.locator("table.sop-table tbody tr")
+    assert rows.count() == 6
+    assert "Manajemen rilis produk diseminasi" in rows.nth(2).inner_text()
+    assert "1 minggu" in rows.nth(2).inner_text()
+
+
+def test_a_wrong_password_is_explained_and_the_keyboard_reaches_the_form(
+    live_server: Any, live_personas: Personas, page: Any
+) -> None:
+    page.goto(f"{live_server.url}/")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.textContent") == "Langsung ke isi"
+    page.goto(f"{live_server.url}/masuk/")
+    # The user-name field has focus on arrival: typing goes straight into it.
+    assert page.evaluate("document.activeElement.id") == "id_username"
+    page.get_by_label("Nama pengguna").fill(live_personas.walidata.username)
+    page.get_by_label("Kata sandi").fill("bukan-sandinya")
+    page.keyboard.press("Enter")
+    assert page.get_by_role("alert").inner_text().startswith("Nama pengguna atau kata sandi salah")
+
+
+@pytest.mark.parametrize("path", ["/", "/masuk/", "/sop/"])
+def test_axe_finds_no_serious_accessibility_violation(
+    live_server: Any, live_personas: Personas, page: Any, path: str
+) -> None:
+    from axe_playwright_python.sync_playwright import Axe
+
+    page.goto(f"{live_server.url}{path}")
+    results = Axe().run(page)
+    blocking = [v for v in results.response["violations"] if v["impact"] in BLOCKING_IMPACT]
+    assert blocking == [], results.generate_snapshot()
+    # axe must really have run: it reports the rules it checked.
+    assert results.response["testEngine"]["name"] == "axe-core"
+
+
+def test_the_layout_fits_a_phone_screen(
+    live_server: Any, live_personas: Personas, page: Any
+) -> None:
+    page.set_viewport_size({"width": 375, "height": 740})
+    page.goto(f"{live_server.url}/sop/")
+    overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    assert overflow <= 0
