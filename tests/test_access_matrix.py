@@ -77,6 +77,8 @@ def _names(resolver: URLResolver, prefix: str = "") -> list[str]:
 
 
 class AccessMatrixTests(PersonaTestCase):
+    task: SopTask
+
     @classmethod
     def setUpTestData(cls) -> None:
         super().setUpTestData()

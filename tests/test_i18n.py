@@ -34,7 +34,7 @@ class TranslationCatalogueTests(TestCase):
         with tempfile.TemporaryDirectory() as tmp:
             work = Path(tmp)
             _copy_sources(work)
-            subprocess.run(  # noqa: S603
+            subprocess.run(
                 [sys.executable, "manage.py", "makemessages", "-l", "id", "--no-location", "-v0"],
                 cwd=work,
                 check=True,
@@ -42,13 +42,13 @@ class TranslationCatalogueTests(TestCase):
                 timeout=300,
             )
             fresh = work / "locale" / "id" / "LC_MESSAGES" / "django.po"
-            untranslated = subprocess.run(  # noqa: S603, S607
+            untranslated = subprocess.run(
                 ["msgattrib", "--untranslated", "--no-obsolete", str(fresh)],
                 check=True,
                 capture_output=True,
                 text=True,
             ).stdout
-            fuzzy = subprocess.run(  # noqa: S603, S607
+            fuzzy = subprocess.run(
                 ["msgattrib", "--only-fuzzy", "--no-obsolete", str(fresh)],
                 check=True,
                 capture_output=True,
@@ -60,7 +60,7 @@ class TranslationCatalogueTests(TestCase):
     def test_the_compiled_catalogue_matches_the_source(self) -> None:
         with tempfile.TemporaryDirectory() as tmp:
             fresh = Path(tmp) / "fresh.mo"
-            subprocess.run(["msgfmt", "-o", str(fresh), str(PO)], check=True)  # noqa: S603, S607
+            subprocess.run(["msgfmt", "-o", str(fresh), str(PO)], check=True)
             with fresh.open("rb") as a, MO.open("rb") as b:
                 new = gettext.GNUTranslations(a)._catalog  # type: ignore[attr-defined]
                 committed = gettext.GNUTranslations(b)._catalog  # type: ignore[attr-defined]

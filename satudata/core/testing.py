@@ -11,7 +11,7 @@ from satudata.accounts.roles import Role
 from satudata.regions.importer import BUILTIN_PRINGSEWU, import_regions
 from satudata.sop.services import load_sop
 
-PASSWORD = "sandi-uji-yang-panjang-1"
+PASSWORD = "sandi-uji-yang-panjang-1"  # noqa: S105 (test personas only)
 
 
 @dataclass

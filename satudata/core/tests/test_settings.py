@@ -18,7 +18,7 @@ def _run(args: list[str], **env: str) -> subprocess.CompletedProcess[str]:
         for k, v in os.environ.items()
         if k not in {"SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "DEBUG"}
     }
-    return subprocess.run(  # noqa: S603
+    return subprocess.run(
         [sys.executable, *args],
         cwd=ROOT,
         env={**clean, **env},

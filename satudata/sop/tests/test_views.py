@@ -35,9 +35,7 @@ class SopPageTests(PersonaTestCase):
         for i, step_form in enumerate(formset.forms):
             for name in step_form.fields:
                 value = step_form.initial.get(name)
-                if name == "executors":
-                    data[f"steps-{i}-{name}"] = value
-                elif value is not None:
+                if name == "executors" or value is not None:
                     data[f"steps-{i}-{name}"] = value
         data["steps-1-time_standard"] = "3 hari"
         data["steps-1-working_days"] = "3"
