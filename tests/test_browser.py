@@ -32,10 +32,10 @@ def live_personas(transactional_db: None) -> Personas:
 
 
 @pytest.fixture
-def page() -> Iterator[Any]:
+def page(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
     # Playwright's sync API runs an event loop in this thread; the ORM calls in these tests
-    # are plain synchronous set-up, so Django's async guard is lifted for them.
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    # are plain synchronous set-up, so Django's async guard is lifted for them (only them).
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
