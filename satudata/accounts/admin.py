@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from satudata.accounts.models import Agency, ApiToken, Membership, User
 from satudata.core.admin import AuditedModelAdmin
+from satudata.core.audit import record
 
 
 class MembershipInline(admin.TabularInline):  # type: ignore[type-arg]
@@ -39,6 +40,19 @@ class UserAdmin(AuditedModelAdmin, DjangoUserAdmin):  # type: ignore[misc]
         ),
     )
     readonly_fields = ["last_login", "date_joined"]
+
+    def user_change_password(self, request: Any, id: str, form_url: str = "") -> Any:
+        response = super().user_change_password(request, id, form_url)
+        # Django's view redirects only when the new password was saved.
+        if request.method == "POST" and response.status_code == 302:
+            user = User.objects.get(pk=id)
+            record(
+                "accounts.password_changed",
+                actor=request.user,
+                obj=user,
+                summary=f"Kata sandi {user} diatur administrator",
+            )
+        return response
 
     def has_delete_permission(self, request: Any, obj: Any = None) -> bool:
         # Accounts are deactivated, never deleted: the audit log keeps pointing at them.

@@ -263,18 +263,29 @@ def _may_work_on(actor: User, task: SopTask) -> bool:
     )
 
 
-def _change(task: SopTask, action: str, actor: User, summary: str, **values: Any) -> SopTask:
+def _change(
+    task: SopTask,
+    action: str,
+    actor: User | None,
+    summary: str,
+    *,
+    note: str = "",
+    **values: Any,
+) -> SopTask:
+    """Apply ``values`` to an open task under a row lock, append ``note``, and audit it."""
     locked = SopTask.objects.select_for_update().get(pk=task.pk)
     if locked.status not in OPEN_STATUSES:
         raise TaskStateError(locked.get_status_display())
     before = snapshot(locked, _TASK_FIELDS)
     for key, value in values.items():
         setattr(locked, key, value)
+    locked.note = "\n".join(filter(None, [locked.note, note.strip()]))
     locked.save()
     record(
         action,
         actor=actor,
         obj=locked,
+        actor_label="" if actor else "sistem",
         summary=summary,
         changes=diff(before, snapshot(locked, _TASK_FIELDS)),
     )
@@ -302,39 +313,30 @@ def complete_task(*, actor: User | None, task: SopTask, note: str = "") -> SopTa
     if actor is not None and not _may_work_on(actor, task):
         raise PermissionDenied("sop.complete_task")
     now = timezone.now()
-    locked = SopTask.objects.select_for_update().get(pk=task.pk)
-    if locked.status not in OPEN_STATUSES:
-        raise TaskStateError(locked.get_status_display())
-    before = snapshot(locked, _TASK_FIELDS)
-    locked.status = TaskStatus.DONE
-    locked.completed_at = now
-    locked.started_at = locked.started_at or now
-    locked.note = "\n".join(filter(None, [locked.note, note.strip()]))
-    locked.save()
-    late = " (terlambat)" if locked.was_late() else ""
-    record(
+    late = " (terlambat)" if now > task.due_at else ""
+    return _change(
+        task,
         "sop.task_completed",
-        actor=actor,
-        obj=locked,
-        actor_label="" if actor else "sistem",
-        summary=f"Tugas selesai{late}: {locked.title}",
-        changes=diff(before, snapshot(locked, _TASK_FIELDS)),
+        actor,
+        f"Tugas selesai{late}: {task.title}",
+        note=note,
+        status=TaskStatus.DONE,
+        completed_at=now,
+        started_at=task.started_at or now,
     )
-    return locked
 
 
 @transaction.atomic
 def cancel_task(*, actor: User, task: SopTask, reason: str) -> SopTask:
     require(actor, Capability.MANAGE_TASKS)
-    note = "\n".join(filter(None, [task.note, f"Dibatalkan: {reason.strip()}"]))
     return _change(
         task,
         "sop.task_cancelled",
         actor,
         f"Tugas dibatalkan: {reason[:200]}",
+        note=f"Dibatalkan: {reason.strip()}",
         status=TaskStatus.CANCELLED,
         completed_at=timezone.now(),
-        note=note,
     )
 
 

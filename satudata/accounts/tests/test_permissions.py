@@ -32,3 +32,18 @@ class PermissionTests(PersonaTestCase):
         self.assertEqual(self.p.admin.role, Role.ADMINISTRATOR)
         self.assertTrue(self.p.admin.is_staff)
         self.assertFalse(self.p.kepala_bidang.is_staff)
+
+
+class AdminPasswordTests(PersonaTestCase):
+    def test_an_administrator_setting_a_password_is_recorded(self) -> None:
+        from django.urls import reverse
+
+        from satudata.core.models import AuditEvent
+
+        self.client.force_login(self.p.admin)
+        url = reverse("admin:auth_user_password_change", args=[self.p.producer.pk])
+        new = "sandi-dari-admin-2026"
+        response = self.client.post(url, {"password1": new, "password2": new})
+        self.assertEqual(response.status_code, 302)
+        event = AuditEvent.objects.get(action="accounts.password_changed")
+        self.assertEqual((event.actor, event.object_id), (self.p.admin, str(self.p.producer.pk)))

@@ -80,3 +80,26 @@ class SecurityHeaderTests(SimpleTestCase):
         self.assertEqual(response["X-Frame-Options"], "DENY")
         self.assertEqual(response["Referrer-Policy"], "same-origin")
         self.assertIn("camera=()", response["Permissions-Policy"])
+
+
+class ProductionBackendsTests(SimpleTestCase):
+    def test_redis_queue_and_s3_storage_are_configuration_only(self) -> None:
+        result = _run(
+            [
+                "manage.py",
+                "shell",
+                "--no-imports",
+                "-c",
+                "from django_tasks import task_backends; "
+                "from django.core.files.storage import storages; "
+                "b, s = task_backends['default'], storages['default']; "
+                "print(type(b).__name__, type(s).__name__)",
+            ],
+            TASKS_BACKEND="rq",
+            REDIS_URL="redis://127.0.0.1:6390/0",
+            STORAGE_BACKEND="s3",
+            S3_BUCKET="satudata",
+            S3_ENDPOINT_URL="http://127.0.0.1:9000",
+        )
+        self.assertEqual(result.returncode, 0, result.stderr)
+        self.assertEqual(result.stdout.split(), ["RQBackend", "S3Storage"])
