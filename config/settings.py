@@ -93,6 +93,7 @@ INSTALLED_APPS = [
     "satudata.accounts",
     "satudata.regions",
     "satudata.sop",
+    "satudata.catalog",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,12 @@
+from __future__ import annotations
+
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class CatalogConfig(AppConfig):
+    """SOP activity 1: metadata, the Daftar Data, agency files and their synchronisation."""
+
+    name = "satudata.catalog"
+    label = "catalog"
+    verbose_name = _("Catalogue and synchronisation")
