@@ -1,0 +1,110 @@
+"""Reading XLSX, XLS and ODS workbooks (python-calamine): every sheet, merged cells filled,
+formula cells as their last computed value."""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass, field
+
+import python_calamine
+from django.utils.translation import gettext as _
+
+from satudata.catalog.reading.cells import Cell, as_text
+from satudata.catalog.reading.layout import detect_layout
+from satudata.catalog.reading.notices import Notice
+
+MAX_COLUMNS = 1000
+
+
+class UnreadableWorkbook(ValueError):
+    """The workbook cannot be opened; the message says why and what to do."""
+
+
+@dataclass
+class SheetTable:
+    sheet: str
+    columns: list[str]
+    rows: list[list[Cell]]
+    row_numbers: list[int]
+    notices: list[Notice] = field(default_factory=list)
+
+
+def _open(data: bytes) -> python_calamine.CalamineWorkbook:
+    try:
+        return python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
+    except python_calamine.PasswordError:
+        raise UnreadableWorkbook(
+            _(
+                "The workbook is protected with a password. Remove the "
+                "password in Excel (File › Info › Protect Workbook) and upload "
+                "it again."
+            )
+        ) from None
+    except Exception:  # calamine raises several error kinds for damaged or foreign files
+        raise UnreadableWorkbook(
+            _(
+                "The file could not be opened as a spreadsheet: it is damaged "
+                "or is another kind of file with a spreadsheet's name. Open it "
+                "in Excel or LibreOffice, save it again as XLSX and upload "
+                "that."
+            )
+        ) from None
+
+
+Range = tuple[tuple[int, int], tuple[int, int]]
+
+
+def _fill_merged(grid: list[list[Cell]], ranges: list[Range], origin: tuple[int, int]) -> None:
+    """Give every cell of a merged range the value shown in it (stored in its first cell)."""
+    row0, col0 = origin
+    for (top, left), (bottom, right) in ranges:
+        top, bottom, left, right = top - row0, bottom - row0, left - col0, right - col0
+        if top >= len(grid) or left >= len(grid[top]):
+            continue
+        value = grid[top][left]
+        for r in range(top, min(bottom, len(grid) - 1) + 1):
+            for c in range(left, min(right, len(grid[r]) - 1) + 1):
+                if grid[r][c] == "":
+                    grid[r][c] = value
+
+
+def _read_sheet(book: python_calamine.CalamineWorkbook, name: str) -> SheetTable:
+    sheet = book.get_sheet_by_name(name)
+    if sheet.width > MAX_COLUMNS:
+        raise UnreadableWorkbook(
+            _(
+                "The sheet “%(sheet)s” has %(count)s columns; at most %(max)s can be read. "
+                "If years or villages run across the columns, turn the table so that they run "
+                "down the rows."
+            )
+            % {"sheet": name, "count": sheet.width, "max": MAX_COLUMNS}
+        )
+    grid: list[list[Cell]] = [list(row) for row in sheet.iter_rows()]
+    if not any(str(cell).strip() for row in grid for cell in row):
+        return SheetTable(
+            name,
+            [],
+            [],
+            [],
+            [Notice("empty_sheet", _("The sheet “%(sheet)s” has no data.") % {"sheet": name})],
+        )
+    # calamine yields rows from the sheet's first row but columns from the first used column;
+    # merged ranges are in absolute coordinates.
+    origin = (0, sheet.start[1] if sheet.start else 0)
+    _fill_merged(grid, list(sheet.merged_cell_ranges or []), origin)
+    layout = detect_layout([[as_text(cell) for cell in row] for row in grid])
+    width = len(layout.columns)
+    rows = [(grid[i] + [""] * width)[:width] for i in layout.data_rows]
+    numbers = [i + 1 for i in layout.data_rows]
+    return SheetTable(name, layout.columns, rows, numbers, layout.notices)
+
+
+def read_workbook(data: bytes) -> list[SheetTable]:
+    """Every sheet of the workbook, each with its table and what was understood about it."""
+    if not data:
+        raise UnreadableWorkbook(_("The file is empty. Export the table again and upload it."))
+    book = _open(data)
+    try:
+        return [_read_sheet(book, name) for name in book.sheet_names]
+    finally:
+        book.close()
