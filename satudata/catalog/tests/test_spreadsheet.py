@@ -3,7 +3,7 @@ from __future__ import annotations
 import io
 from decimal import Decimal
 
-import xlsxwriter
+import xlsxwriter  # type: ignore[import-untyped]
 from django.test import SimpleTestCase
 
 from satudata.catalog.reading.cells import as_number
