@@ -1,0 +1,48 @@
+"""Turning a wide table (years, or other categories, as columns) into long form on request."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from satudata.catalog.reading.cells import Cell
+
+_YEAR_IN_NAME = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
+
+
+def year_columns(columns: list[str]) -> list[int]:
+    """Indexes of columns named by a year ("2023", "Tahun 2024", "Produksi - 2022")."""
+    return [i for i, name in enumerate(columns) if _YEAR_IN_NAME.search(name)]
+
+
+@dataclass
+class LongTable:
+    columns: list[str]
+    rows: list[list[Cell]]
+    row_numbers: list[int]
+
+
+def unpivot(
+    columns: list[str],
+    rows: list[list[Cell]],
+    row_numbers: list[int],
+    *,
+    value_columns: list[int],
+    name: str = "tahun",
+    value_name: str = "nilai",
+) -> LongTable:
+    """One row per original row and value column; the column's year (or name) goes to ``name``.
+
+    Each long row keeps the file row it came from, so findings still point at the Excel row.
+    """
+    keep = [i for i in range(len(columns)) if i not in set(value_columns)]
+    labels = []
+    for index in value_columns:
+        year = _YEAR_IN_NAME.search(columns[index])
+        labels.append(year.group(1) if year else columns[index])
+    long_rows, numbers = [], []
+    for row, number in zip(rows, row_numbers, strict=True):
+        for index, label in zip(value_columns, labels, strict=True):
+            long_rows.append([*(row[i] for i in keep), label, row[index]])
+            numbers.append(number)
+    return LongTable([*(columns[i] for i in keep), name, value_name], long_rows, numbers)
