@@ -30,6 +30,8 @@ class Capability(models.TextChoices):
     VIEW_AUDIT = "audit.view", _("Read the audit log")
     USE_API_TOKENS = "accounts.api_tokens", _("Hold personal API tokens")
     ADMINISTER = "admin.site", _("Use the administration site")
+    MANAGE_DATA_LIST = "catalog.manage_data_list", _("Prepare and import the Daftar Data")
+    APPROVE_DATA_LIST = "catalog.approve_data_list", _("Approve and freeze the Daftar Data")
 
 
 # Capability -> roles that hold it. Later features add their rows here, never a check by hand.
@@ -40,6 +42,8 @@ GRANTS: dict[Capability, frozenset[Role]] = {
     Capability.VIEW_AUDIT: frozenset({Role.ADMINISTRATOR, Role.KEPALA_BIDANG}),
     Capability.USE_API_TOKENS: frozenset(Role),
     Capability.ADMINISTER: frozenset({Role.ADMINISTRATOR}),
+    Capability.MANAGE_DATA_LIST: frozenset({Role.WALIDATA, Role.KEPALA_BIDANG, Role.ADMINISTRATOR}),
+    Capability.APPROVE_DATA_LIST: frozenset({Role.KEPALA_BIDANG}),
 }
 
 

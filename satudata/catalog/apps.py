@@ -10,3 +10,13 @@ class CatalogConfig(AppConfig):
     name = "satudata.catalog"
     label = "catalog"
     verbose_name = _("Catalogue and synchronisation")
+
+    def ready(self) -> None:
+        from satudata.core.audit import register_labels
+
+        register_labels(
+            {
+                "catalog.data_list_imported": _("Daftar Data imported"),
+                "catalog.data_list_approved": _("Daftar Data approved and frozen"),
+            }
+        )
