@@ -312,6 +312,11 @@ PERIODIC_TASKS = {
     "sop-due-reminders": ("satudata.sop.tasks.send_due_reminders", 60),
 }
 
+# --- Uploads ---------------------------------------------------------------------------------
+UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_MB", 200) * 2**20
+DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 2**20
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 2**20  # larger uploads stream to a temporary file
+
 # --- SOP -----------------------------------------------------------------------------------------
 # Working days given to a step whose SOP row prints no time standard (activity 1 in the 2024
 # Pringsewu SOP); the Walidata can set it per step on the SOP revision page.

@@ -13,6 +13,7 @@ urlpatterns = [
     path("", include("satudata.accounts.urls")),
     path("", include("satudata.regions.urls")),
     path("", include("satudata.sop.urls")),
+    path("", include("satudata.catalog.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

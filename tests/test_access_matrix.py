@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from satudata.catalog.models import DataList, DataListStatus
 from satudata.core.testing import PersonaTestCase
 from satudata.sop import services
 from satudata.sop.models import SopTask
@@ -59,6 +60,11 @@ MATRIX: dict[str, tuple[dict[str, object], dict[str, int]]] = {
     "sop:sop-revision": ({"revision": 1}, row(200)),
     "sop:dashboard": ({}, only(STAFF)),
     "sop:task-detail": ({"pk": "TASK"}, only(STAFF)),
+    "catalog:datalist-list": ({}, row(200)),
+    "catalog:datalist-import": ({}, only(("walidata", "kepala_bidang", "admin"))),
+    "catalog:datalist-detail": ({"year": 2026}, row(200)),
+    "catalog:datalist-xlsx": ({"year": 2026}, row(200)),
+    "catalog:datalist-approve": ({"year": 2026}, row(405)),
     "set_language": ({}, row(302)),
     "admin:index": ({}, row(302, admin=200)),
 }
@@ -84,6 +90,7 @@ class AccessMatrixTests(PersonaTestCase):
         super().setUpTestData()
         services.revise_sop(actor=cls.p.admin, changes={}, steps=[], note="revisi uji")
         cls.task = services.open_task(actor=None, step="layanan", title="Tugas uji")
+        DataList.objects.create(year=2026, status=DataListStatus.APPROVED)
 
     def test_every_url_is_in_the_matrix(self) -> None:
         missing = sorted(set(_names(get_resolver())) - set(MATRIX))

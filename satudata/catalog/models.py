@@ -3,6 +3,8 @@ its release schedule (Perpres 39/2019 art. 27(3))."""
 
 from __future__ import annotations
 
+from typing import Any, ClassVar
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -11,6 +13,18 @@ from django.utils.translation import gettext_lazy as _
 class DataListStatus(models.TextChoices):
     DRAFT = "draft", _("Draft")
     APPROVED = "approved", _("Approved and frozen")
+
+
+class DataListQuerySet(models.QuerySet["DataList"]):
+    def visible_to(self, user: Any) -> DataListQuerySet:
+        """Approved lists are public (Perpres 39/2019 art. 36(4)); drafts are for the staff
+        who prepare or approve them."""
+        from satudata.accounts.permissions import can
+        from satudata.accounts.roles import Capability
+
+        if can(user, Capability.MANAGE_DATA_LIST) or can(user, Capability.APPROVE_DATA_LIST):
+            return self.all()
+        return self.filter(status=DataListStatus.APPROVED)
 
 
 class DataList(models.Model):
@@ -24,7 +38,10 @@ class DataList(models.Model):
     approved_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    note = models.TextField(_("note"), blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects: ClassVar[DataListQuerySet] = DataListQuerySet.as_manager()  # type: ignore[assignment]
 
     class Meta:
         ordering = ["-year"]

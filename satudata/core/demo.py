@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from satudata.accounts.models import Agency, Membership, User
 from satudata.accounts.roles import Role
+from satudata.catalog.demo import load_data_lists
 from satudata.core.models import SiteProfile
 from satudata.regions.importer import BUILTIN_PRINGSEWU, import_regions
 from satudata.sop import services as sop
@@ -179,6 +180,7 @@ def load_demo() -> dict[str, object]:
     holidays = sop.load_holidays(range(this_year - 1, this_year + 2))
     people = load_people()
     tasks = load_sample_tasks()
+    load_data_lists(this_year)
     return {
         "regions": regions.created,
         "agencies": agencies,

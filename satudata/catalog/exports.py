@@ -1,0 +1,70 @@
+"""The Daftar Data as the official XLSX output."""
+
+from __future__ import annotations
+
+import io
+
+import xlsxwriter  # type: ignore[import-untyped]
+from django.utils.translation import gettext as _
+
+from satudata.catalog.models import DataList
+
+# Spreadsheet programs run text starting with these as formulas; such cells are written as
+# text with a leading apostrophe so a name like "=1+1" never executes.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_cell(value: object) -> object:
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
+def data_list_xlsx(data_list: DataList) -> bytes:
+    buffer = io.BytesIO()
+    book = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_formulas": False})
+    sheet = book.add_worksheet(f"Daftar Data {data_list.year}")
+    bold = book.add_format({"bold": True, "text_wrap": True, "valign": "top", "border": 1})
+    wrap = book.add_format({"text_wrap": True, "valign": "top", "border": 1})
+    sheet.write(0, 0, _("DAFTAR DATA %(year)s") % {"year": data_list.year}, bold)
+    sheet.write(1, 0, str(data_list.get_status_display()))
+    headers = [
+        _("NO"),
+        _("PRODUCING AGENCY"),
+        _("DATA NAME"),
+        _("CONCEPT"),
+        _("DEFINITION"),
+        _("CLASSIFICATION"),
+        _("MEASURE"),
+        _("UNIT"),
+        _("PERIOD"),
+        _("LEVEL OF PRESENTATION"),
+        _("RELEASE SCHEDULE"),
+        _("ACCESS"),
+        _("PRIORITY"),
+    ]
+    sheet.write_row(3, 0, headers, bold)
+    items = data_list.items.select_related("agency").order_by("number", "pk")
+    for offset, item in enumerate(items, start=4):
+        row = [
+            item.number,
+            item.agency.name,
+            item.name,
+            item.concept,
+            item.definition,
+            item.classification,
+            item.measure,
+            item.unit,
+            item.get_frequency_display(),
+            item.get_level_display(),
+            item.release_schedule,
+            item.get_access_display(),
+            _("Yes") if item.is_priority else _("No"),
+        ]
+        sheet.write_row(offset, 0, [safe_cell(v) for v in row], wrap)
+    sheet.set_column(0, 0, 5)
+    sheet.set_column(1, 2, 32)
+    sheet.set_column(3, 12, 16)
+    sheet.freeze_panes(4, 3)
+    book.close()
+    return buffer.getvalue()

@@ -1,0 +1,29 @@
+from __future__ import annotations
+
+from django import forms
+from django.conf import settings
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class DaftarImportForm(forms.Form):
+    year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
+    file = forms.FileField(
+        label=_("File"),
+        help_text=_(
+            "XLSX, XLS, ODS or CSV with a header row: NO, PRODUSEN DATA, NAMA DATA, "
+            "SATUAN, PERIODE DATA, LEVEL PENYAJIAN, JADWAL RILIS, SIFAT DATA, PRIORITAS."
+        ),
+    )
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fields["year"].initial = timezone.localdate().year + 1
+
+    def clean_file(self) -> object:
+        upload = self.cleaned_data["file"]
+        if upload.size > settings.UPLOAD_MAX_BYTES:
+            raise forms.ValidationError(
+                _("The file is larger than %(mb)s MB.") % {"mb": settings.UPLOAD_MAX_BYTES // 2**20}
+            )
+        return upload

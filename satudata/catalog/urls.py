@@ -1,0 +1,15 @@
+from __future__ import annotations
+
+from django.urls import path
+
+from satudata.catalog import views
+
+app_name = "catalog"
+
+urlpatterns = [
+    path("daftar-data/", views.data_list_index, name="datalist-list"),
+    path("daftar-data/impor/", views.data_list_import, name="datalist-import"),
+    path("daftar-data/<int:year>/", views.data_list_detail, name="datalist-detail"),
+    path("daftar-data/<int:year>.xlsx", views.data_list_xlsx_view, name="datalist-xlsx"),
+    path("daftar-data/<int:year>/setujui/", views.data_list_approve, name="datalist-approve"),
+]

@@ -1,0 +1,138 @@
+"""Daftar Data pages: the public list per year, its XLSX, and the staff import and approval."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from satudata.accounts.models import User
+from satudata.accounts.permissions import can, capability_required
+from satudata.accounts.roles import Capability
+from satudata.catalog import services
+from satudata.catalog.daftar import parse_daftar
+from satudata.catalog.exports import data_list_xlsx
+from satudata.catalog.forms import DaftarImportForm
+from satudata.catalog.models import DataList
+from satudata.catalog.reading.upload import UnreadableUpload, read_upload
+from satudata.catalog.storage import keep_original, read_original
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def data_list_index(request: HttpRequest) -> HttpResponse:
+    lists = DataList.objects.visible_to(request.user)
+    return render(
+        request,
+        "catalog/datalist_list.html",
+        {"lists": lists, "can_import": can(request.user, Capability.MANAGE_DATA_LIST)},
+    )
+
+
+def _visible_list(request: HttpRequest, year: int) -> DataList:
+    return get_object_or_404(DataList.objects.visible_to(request.user), year=year)
+
+
+def data_list_detail(request: HttpRequest, year: int) -> HttpResponse:
+    data_list = _visible_list(request, year)
+    items = data_list.items.select_related("agency").order_by("number", "pk")
+    agency = request.GET.get("opd", "")
+    if agency:
+        items = items.filter(agency__slug=agency)
+    return render(
+        request,
+        "catalog/datalist_detail.html",
+        {
+            "data_list": data_list,
+            "items": items,
+            "agency": agency,
+            "agencies": sorted(
+                {i.agency for i in data_list.items.select_related("agency")}, key=lambda a: a.name
+            ),
+            "can_approve": can(request.user, Capability.APPROVE_DATA_LIST)
+            and not data_list.is_frozen,
+        },
+    )
+
+
+def data_list_xlsx_view(request: HttpRequest, year: int) -> HttpResponse:
+    data_list = _visible_list(request, year)
+    response = HttpResponse(data_list_xlsx(data_list), content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="daftar-data-{year}.xlsx"'
+    return response
+
+
+def _preview_context(data: bytes, filename: str) -> dict[str, object]:
+    tables = read_upload(data, filename)
+    table = next((t for t in tables if t.columns), tables[0])
+    return {"table": table, "preview": parse_daftar(table)}
+
+
+@capability_required(Capability.MANAGE_DATA_LIST)
+def data_list_import(request: HttpRequest) -> HttpResponse:
+    """Upload → preview with every problem → confirm. The original is kept either way."""
+    user: User = request.user  # type: ignore[assignment]
+    if request.method == "POST" and "confirm" in request.POST:
+        digest, filename = request.POST.get("digest", ""), request.POST.get("filename", "")[:200]
+        try:
+            year = int(request.POST.get("year", ""))
+            context = _preview_context(read_original(digest), filename)
+        except (ValueError, FileNotFoundError, UnreadableUpload):
+            raise Http404 from None
+        try:
+            result = services.import_data_list(actor=user, year=year, preview=context["preview"])  # type: ignore[arg-type]
+        except services.DataListFrozen:
+            messages.error(
+                request,
+                _("The Daftar Data %(year)s is approved and frozen; it no longer changes.")
+                % {"year": year},
+            )
+            return redirect("catalog:datalist-detail", year=year)
+        messages.success(
+            request,
+            _("Saved: %(created)s new, %(updated)s updated, %(kept)s kept.")
+            % {"created": result.created, "updated": result.updated, "kept": result.kept},
+        )
+        return redirect("catalog:datalist-detail", year=year)
+    form = DaftarImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        data = b"".join(upload.chunks())
+        digest = keep_original(data)
+        try:
+            context = _preview_context(data, upload.name)
+        except UnreadableUpload as error:
+            form.add_error("file", str(error))
+        else:
+            return render(
+                request,
+                "catalog/datalist_preview.html",
+                {
+                    **context,
+                    "digest": digest,
+                    "filename": upload.name,
+                    "year": form.cleaned_data["year"],
+                },
+            )
+    status = 400 if request.method == "POST" else 200
+    return render(request, "catalog/datalist_import.html", {"form": form}, status=status)
+
+
+@require_POST
+@capability_required(Capability.APPROVE_DATA_LIST)
+def data_list_approve(request: HttpRequest, year: int) -> HttpResponse:
+    data_list = get_object_or_404(DataList, year=year)
+    try:
+        services.approve_data_list(actor=request.user, data_list=data_list)  # type: ignore[arg-type]
+    except services.DataListFrozen:
+        messages.error(request, _("It was already approved."))
+    except PermissionDenied:
+        raise
+    else:
+        messages.success(
+            request, _("The Daftar Data %(year)s is approved and frozen.") % {"year": year}
+        )
+    return redirect("catalog:datalist-detail", year=year)
