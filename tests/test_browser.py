@@ -90,18 +90,60 @@ def test_a_wrong_password_is_explained_and_the_keyboard_reaches_the_form(
     assert page.get_by_role("alert").inner_text().startswith("Nama pengguna atau kata sandi salah")
 
 
-@pytest.mark.parametrize("path", ["/", "/masuk/", "/sop/"])
+@pytest.mark.parametrize("path", ["/", "/masuk/", "/sop/", "/daftar-data/2026/"])
 def test_axe_finds_no_serious_accessibility_violation(
     live_server: Any, live_personas: Personas, page: Any, path: str
 ) -> None:
     from axe_playwright_python.sync_playwright import Axe
 
+    from satudata.catalog.models import DataItem, DataList, DataListStatus
+
+    data_list = DataList.objects.create(year=2026, status=DataListStatus.APPROVED)
+    DataItem.objects.create(
+        data_list=data_list,
+        number=1,
+        agency=live_personas.agency,
+        name="Jumlah Puskesmas",
+        frequency="tahunan",
+    )
     page.goto(f"{live_server.url}{path}")
     results = Axe().run(page)
     blocking = [v for v in results.response["violations"] if v["impact"] in BLOCKING_IMPACT]
     assert blocking == [], results.generate_snapshot()
     # axe must really have run: it reports the rules it checked.
     assert results.response["testEngine"]["name"] == "axe-core"
+
+
+def test_a_walidata_imports_a_daftar_data_sheet_and_the_kepala_bidang_approves_it(
+    live_server: Any, live_personas: Personas, page: Any, tmp_path: Any
+) -> None:
+    from satudata.catalog.tests.test_daftar import GOOD_ROWS, _sheet
+
+    sheet = tmp_path / "daftar-data-2026.xlsx"
+    sheet.write_bytes(_sheet(GOOD_ROWS))
+    _log_in(page, live_server.url, live_personas.walidata.username)
+    page.goto(f"{live_server.url}/daftar-data/impor/")
+    page.get_by_label("Tahun").fill("2026")
+    page.get_by_label("Berkas").set_input_files(str(sheet))
+    page.get_by_role("button", name="Periksa berkas").click()
+    assert "3 item dapat disimpan" in page.locator("main").inner_text()
+    page.get_by_role("button", name="Simpan 3 item").click()
+    page.wait_for_url(f"{live_server.url}/daftar-data/2026/")
+    assert page.get_by_role("cell", name="Jumlah Puskesmas").is_visible()
+
+    page.get_by_role("button", name="Keluar").click()
+    _log_in(page, live_server.url, live_personas.kepala_bidang.username)
+    page.goto(f"{live_server.url}/daftar-data/2026/")
+    page.get_by_role("button", name="Setujui dan bekukan daftar ini").click()
+    assert "disetujui dan dibekukan" in page.get_by_role("status").inner_text()
+
+
+def _log_in(page: Any, base: str, username: str) -> None:
+    page.goto(f"{base}/masuk/")
+    page.get_by_label("Nama pengguna").fill(username)
+    page.get_by_label("Kata sandi").fill(PASSWORD)
+    page.get_by_role("button", name="Masuk").click()
+    page.wait_for_url(f"{base}/")
 
 
 def test_the_layout_fits_a_phone_screen(

@@ -6,7 +6,7 @@ import sys
 from pathlib import Path
 
 from django.conf import settings
-from django.test import SimpleTestCase
+from django.test import SimpleTestCase, TestCase
 
 ROOT = Path(settings.BASE_DIR)
 GOOD_SECRET = "k" * 30 + "-production-secret-for-the-test-only-" + "z" * 10
@@ -71,9 +71,7 @@ class DevelopmentDefaultsTests(SimpleTestCase):
         self.assertEqual(settings.LANGUAGE_CODE, "id")
 
 
-class SecurityHeaderTests(SimpleTestCase):
-    databases = {"default"}
-
+class SecurityHeaderTests(TestCase):
     def test_it_sends_csp_frame_referrer_and_permissions_headers(self) -> None:
         response = self.client.get("/healthz")
         self.assertIn("default-src 'self'", response["Content-Security-Policy"])
