@@ -133,3 +133,94 @@ class DataItem(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class DataType(models.TextChoices):
+    INTEGER = "integer", _("Whole number")
+    DECIMAL = "decimal", _("Decimal number")
+    TEXT = "text", _("Text")
+    DATE = "date", _("Date")
+    YEAR = "year", _("Year")
+    REGION = "region", _("Region code (Kemendagri)")
+    CATEGORY = "category", _("Category from the code list")
+
+
+RULE_KINDS = ("required", "range", "pattern", "max_length")
+
+
+class Variable(models.Model):
+    """A variable's statistical metadata (MS-Var, Peraturan BPS 5/2020): what a column of an
+    agency's table means and which values it may hold.
+
+    ``rules`` is a list of machine-checkable validation rules (``aturan validasi``), each one
+    of ``{"kind": "required"}``, ``{"kind": "range", "min": 0, "max": 100}``,
+    ``{"kind": "pattern", "regex": "^[0-9]{4}$"}`` or ``{"kind": "max_length", "value": 50}``.
+    The code list (``klasifikasi isian``) is in ``CodeValue``.
+    """
+
+    agency = models.ForeignKey(
+        "accounts.Agency",
+        on_delete=models.PROTECT,
+        related_name="variables",
+        verbose_name=_("agency"),
+    )
+    name = models.CharField(_("variable name"), max_length=200)
+    alias = models.CharField(
+        _("alias"),
+        max_length=100,
+        blank=True,
+        help_text=_("Short name; also matched against column headers."),
+    )
+    concept = models.TextField(_("concept"), blank=True)
+    definition = models.TextField(_("definition"), blank=True)
+    selection_reference = models.TextField(_("selection reference"), blank=True)
+    time_reference = models.CharField(_("time reference"), max_length=200, blank=True)
+    measure = models.CharField(_("measure"), max_length=100, blank=True)
+    unit = models.CharField(_("unit"), max_length=100, blank=True)
+    data_type = models.CharField(_("data type"), max_length=10, choices=DataType.choices)
+    classification_reference = models.CharField(
+        _("reference classification"), max_length=200, blank=True
+    )
+    rules = models.JSONField(_("validation rules"), default=list, blank=True)
+    question_text = models.TextField(_("question wording"), blank=True)
+    is_public = models.BooleanField(_("publicly accessible"), default=True)
+
+    class Meta:
+        ordering = ["agency", "name"]
+        verbose_name = _("variable (MS-Var)")
+        verbose_name_plural = _("variables (MS-Var)")
+        constraints = [
+            models.UniqueConstraint(fields=["agency", "name"], name="one_variable_name_per_agency")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        from django.core.exceptions import ValidationError
+
+        from satudata.catalog.rules import RuleError, compile_rules
+
+        try:
+            compile_rules(self.rules)
+        except RuleError as error:
+            raise ValidationError({"rules": str(error)}) from None
+
+
+class CodeValue(models.Model):
+    """One allowed answer of a variable's code list (klasifikasi isian)."""
+
+    variable = models.ForeignKey(Variable, on_delete=models.CASCADE, related_name="codes")
+    code = models.CharField(_("code"), max_length=20)
+    label = models.CharField(_("label"), max_length=200)
+
+    class Meta:
+        ordering = ["variable", "code"]
+        verbose_name = _("code list value")
+        verbose_name_plural = _("code list values")
+        constraints = [
+            models.UniqueConstraint(fields=["variable", "code"], name="one_code_per_variable")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.label}"
