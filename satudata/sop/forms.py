@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from satudata.accounts.models import User
 from satudata.accounts.roles import STAFF_ROLES, Role
 from satudata.sop.models import SopDocument, SopStep
+from satudata.sop.services import DOC_FIELDS
 
 EXECUTOR_CHOICES = [(r.value, r.label) for r in Role if r in STAFF_ROLES]
 
@@ -26,18 +27,8 @@ class SopHeaderForm(forms.ModelForm):  # type: ignore[type-arg]
 
     class Meta:
         model = SopDocument
-        fields = [
-            "number",
-            "title",
-            "organisation",
-            "made_on",
-            "revised_on",
-            "approved_by_name",
-            "approved_by_title",
-            "approved_by_nip",
-            "related",
-            "warning",
-        ]
+        # Legal basis is edited as text, one regulation per line (legal_basis_text).
+        fields = [f for f in DOC_FIELDS if f != "legal_basis"]
         widgets = {
             "made_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "revised_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),

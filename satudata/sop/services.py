@@ -43,7 +43,7 @@ SOP_2024 = Path(__file__).parent / "data" / "sop_penyebarluasan_pringsewu_2024.j
 # The six activities, by their stable codes.
 STEP_CODES = ("sinkronisasi", "produk", "rilis", "promosi", "layanan", "laporan")
 
-_DOC_FIELDS = (
+DOC_FIELDS = (
     "number",
     "title",
     "organisation",
@@ -56,7 +56,7 @@ _DOC_FIELDS = (
     "related",
     "warning",
 )
-_STEP_FIELDS = (
+STEP_FIELDS = (
     "number",
     "code",
     "activity",
@@ -90,7 +90,7 @@ def current_step(code: str) -> SopStep:
 
 
 def _document_values(data: Mapping[str, Any]) -> dict[str, Any]:
-    values = {k: data[k] for k in _DOC_FIELDS if k in data}
+    values = {k: data[k] for k in DOC_FIELDS if k in data}
     for key in ("made_on", "revised_on"):
         if isinstance(values.get(key), str):
             values[key] = dt.date.fromisoformat(values[key])
@@ -108,7 +108,7 @@ def load_sop(path: Path = SOP_2024, *, actor: User | None = None) -> SopDocument
         revision=1, is_current=True, created_by=actor, **_document_values(data)
     )
     SopStep.objects.bulk_create(
-        SopStep(document=document, **{k: s.get(k) for k in _STEP_FIELDS if k in s})
+        SopStep(document=document, **{k: s.get(k) for k in STEP_FIELDS if k in s})
         for s in data["steps"]
     )
     record(
@@ -132,10 +132,10 @@ def revise_sop(
     require(actor, Capability.REVISE_SOP)
     current = SopDocument.objects.select_for_update().get(is_current=True)
     old_steps = {s.number: s for s in current.steps.all()}
-    before = snapshot(current, _DOC_FIELDS)
+    before = snapshot(current, DOC_FIELDS)
     current.is_current = False
     current.save(update_fields=["is_current"])
-    values = {**{k: getattr(current, k) for k in _DOC_FIELDS}, **_document_values(changes)}
+    values = {**{k: getattr(current, k) for k in DOC_FIELDS}, **_document_values(changes)}
     revision = SopDocument.objects.create(
         revision=current.revision + 1,
         is_current=True,
@@ -149,11 +149,11 @@ def revise_sop(
     # Steps not named in ``steps`` are carried over unchanged.
     for number in sorted({*old_steps, *given}):
         data, old = given.get(number, {}), old_steps.get(number)
-        merged = {k: (data[k] if k in data else getattr(old, k, None)) for k in _STEP_FIELDS}
+        merged = {k: (data[k] if k in data else getattr(old, k, None)) for k in STEP_FIELDS}
         merged["number"] = number
         new_steps.append(SopStep(document=revision, **merged))
         if old is not None:
-            changed = diff(snapshot(old, _STEP_FIELDS), {k: merged[k] for k in _STEP_FIELDS})
+            changed = diff(snapshot(old, STEP_FIELDS), {k: merged[k] for k in STEP_FIELDS})
             step_changes.update({f"kegiatan {old.number}: {k}": v for k, v in changed.items()})
     SopStep.objects.bulk_create(new_steps)
     record(
@@ -161,7 +161,7 @@ def revise_sop(
         actor=actor,
         obj=revision,
         summary=f"SOP direvisi menjadi revisi {revision.revision}: {note[:300]}",
-        changes={**diff(before, snapshot(revision, _DOC_FIELDS)), **step_changes},
+        changes={**diff(before, snapshot(revision, DOC_FIELDS)), **step_changes},
     )
     return revision
 
