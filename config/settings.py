@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import sys
+import tempfile
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -239,6 +240,9 @@ STATIC_URL = "/static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = Path(env_str("STATIC_ROOT", str(BASE_DIR / "staticfiles")))
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(DATA_DIR / "media")))
+if TESTING:
+    # Tests never write into the development data folder.
+    MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="satudata-test-media-"))
 MEDIA_URL = "/media/"
 
 # Outside production WhiteNoise serves straight from the source folders: no collectstatic.

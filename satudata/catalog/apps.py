@@ -18,5 +18,9 @@ class CatalogConfig(AppConfig):
             {
                 "catalog.data_list_imported": _("Daftar Data imported"),
                 "catalog.data_list_approved": _("Daftar Data approved and frozen"),
+                "catalog.dataset_created": _("Dataset created"),
+                "catalog.upload_received": _("Upload received"),
+                "catalog.upload_synchronised": _("Upload synchronised"),
+                "catalog.upload_rejected": _("Upload not synchronised"),
             }
         )

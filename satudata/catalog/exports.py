@@ -8,6 +8,7 @@ import xlsxwriter  # type: ignore[import-untyped]
 from django.utils.translation import gettext as _
 
 from satudata.catalog.models import DataList
+from satudata.catalog.services import sync_status
 
 # Spreadsheet programs run text starting with these as formulas; such cells are written as
 # text with a leading apostrophe so a name like "=1+1" never executes.
@@ -42,6 +43,7 @@ def data_list_xlsx(data_list: DataList) -> bytes:
         _("RELEASE SCHEDULE"),
         _("ACCESS"),
         _("PRIORITY"),
+        _("SYNCHRONISATION STATUS"),
     ]
     sheet.write_row(3, 0, headers, bold)
     items = data_list.items.select_related("agency").order_by("number", "pk")
@@ -60,11 +62,12 @@ def data_list_xlsx(data_list: DataList) -> bytes:
             item.release_schedule,
             item.get_access_display(),
             _("Yes") if item.is_priority else _("No"),
+            str(sync_status(item).label),
         ]
         sheet.write_row(offset, 0, [safe_cell(v) for v in row], wrap)
     sheet.set_column(0, 0, 5)
     sheet.set_column(1, 2, 32)
-    sheet.set_column(3, 12, 16)
+    sheet.set_column(3, 13, 16)
     sheet.freeze_panes(4, 3)
     book.close()
     return buffer.getvalue()

@@ -224,3 +224,86 @@ class CodeValue(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} {self.label}"
+
+
+class Dataset(models.Model):
+    """The data of one Daftar Data item, produced by its agency, kept as versions."""
+
+    item = models.OneToOneField(
+        DataItem, on_delete=models.PROTECT, related_name="dataset", verbose_name=_("data item")
+    )
+    agency = models.ForeignKey(
+        "accounts.Agency",
+        on_delete=models.PROTECT,
+        related_name="datasets",
+        verbose_name=_("agency"),
+    )
+    slug = models.SlugField(_("slug"), max_length=120, unique=True)
+    title = models.CharField(_("title"), max_length=300)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["title"]
+        verbose_name = _("dataset")
+        verbose_name_plural = _("datasets")
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class UploadStatus(models.TextChoices):
+    RECEIVED = "received", _("Received")
+    REJECTED = "rejected", _("Not synchronised")
+    SYNCHRONISED = "synchronised", _("Synchronised")
+
+
+class Upload(models.Model):
+    """One file as an agency sent it. The original is kept by its hash, whatever the outcome."""
+
+    dataset = models.ForeignKey(Dataset, on_delete=models.PROTECT, related_name="uploads")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+    filename = models.CharField(_("file name"), max_length=255)
+    size = models.PositiveBigIntegerField(_("size"))
+    sha256 = models.CharField(max_length=64)
+    status = models.CharField(
+        _("status"), max_length=20, choices=UploadStatus.choices, default=UploadStatus.RECEIVED
+    )
+    sheet = models.CharField(_("sheet"), max_length=100, blank=True)
+    mapping = models.JSONField(_("column mapping"), default=dict, blank=True)
+    error_count = models.PositiveIntegerField(default=0)
+    warning_count = models.PositiveIntegerField(default=0)
+    findings = models.JSONField(default=list, blank=True)
+
+    class Meta:
+        ordering = ["-uploaded_at", "-id"]
+        verbose_name = _("upload")
+        verbose_name_plural = _("uploads")
+
+    def __str__(self) -> str:
+        return f"{self.filename} ({self.uploaded_at:%Y-%m-%d %H:%M})"
+
+
+class DatasetVersion(models.Model):
+    """A synchronised upload stored as typed Parquet. Versions are never overwritten."""
+
+    dataset = models.ForeignKey(Dataset, on_delete=models.PROTECT, related_name="versions")
+    number = models.PositiveIntegerField(_("version"))
+    upload = models.OneToOneField(Upload, on_delete=models.PROTECT, related_name="version")
+    path = models.CharField(max_length=300)
+    row_count = models.PositiveIntegerField(_("rows"))
+    columns = models.JSONField(default=list)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["dataset", "-number"]
+        verbose_name = _("dataset version")
+        verbose_name_plural = _("dataset versions")
+        constraints = [
+            models.UniqueConstraint(fields=["dataset", "number"], name="one_version_number")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.dataset} v{self.number}"

@@ -3,16 +3,41 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
-from django.db import transaction
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db import models, transaction
+from django.db.models import Max
 from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from satudata.accounts.models import User
-from satudata.accounts.permissions import require
+from satudata.accounts.permissions import acts_for_agency, require
 from satudata.accounts.roles import Capability
+from satudata.catalog.checks import ERROR, Finding, check_table, suggest_mapping
 from satudata.catalog.daftar import DaftarPreview
-from satudata.catalog.models import DataItem, DataList, DataListStatus
+from satudata.catalog.models import (
+    DataItem,
+    DataList,
+    DataListStatus,
+    Dataset,
+    DatasetVersion,
+    Upload,
+    UploadStatus,
+    Variable,
+)
+from satudata.catalog.parquet import to_parquet
+from satudata.catalog.reading.upload import UnreadableUpload, read_upload
+from satudata.catalog.storage import keep_original, read_original
 from satudata.core.audit import record
+from satudata.core.models import SiteProfile
+from satudata.sop.models import SopTask
+from satudata.sop.services import complete_task, open_task
 
 
 class DataListFrozen(Exception):
@@ -85,3 +110,202 @@ def approve_data_list(*, actor: User, data_list: DataList) -> DataList:
         changes={"status": [DataListStatus.DRAFT, DataListStatus.APPROVED]},
     )
     return locked
+
+
+# --- Datasets, uploads and synchronisation ------------------------------------------------------
+
+
+class UploadRefused(Exception):
+    """The upload is not accepted; the message says why."""
+
+
+def _require_agency(actor: User, agency: Any) -> None:
+    if not acts_for_agency(actor, agency):
+        raise PermissionDenied("catalog.upload")
+
+
+@transaction.atomic
+def create_dataset(*, actor: User, item: DataItem) -> Dataset:
+    _require_agency(actor, item.agency)
+    existing = Dataset.objects.filter(item=item).first()
+    if existing is not None:
+        return existing
+    base = slugify(f"{item.name} {item.data_list.year}")[:100] or f"data-{item.pk}"
+    slug, n = base, 1
+    while Dataset.objects.filter(slug=slug).exists():
+        n += 1
+        slug = f"{base}-{n}"
+    dataset = Dataset.objects.create(
+        item=item, agency=item.agency, slug=slug, title=f"{item.name} {item.data_list.year}"
+    )
+    record(
+        "catalog.dataset_created",
+        actor=actor,
+        obj=dataset,
+        summary=f"Dataset dibuat untuk item Daftar Data: {item.name}",
+    )
+    return dataset
+
+
+@transaction.atomic
+def receive_upload(*, actor: User, dataset: Dataset, filename: str, data: bytes) -> Upload:
+    """Keep the file as sent and open the activity-1 task; nothing is checked yet."""
+    _require_agency(actor, dataset.agency)
+    if not data:
+        raise UploadRefused(_("The file is empty. Export the table again and upload it."))
+    if len(data) > settings.UPLOAD_MAX_BYTES:
+        raise UploadRefused(
+            _("The file is larger than %(mb)s MB.") % {"mb": settings.UPLOAD_MAX_BYTES // 2**20}
+        )
+    upload = Upload.objects.create(
+        dataset=dataset,
+        uploaded_by=actor,
+        filename=filename[:255],
+        size=len(data),
+        sha256=keep_original(data),
+    )
+    record(
+        "catalog.upload_received",
+        actor=actor,
+        obj=upload,
+        summary=f"Berkas {upload.filename} diterima untuk {dataset.title}",
+    )
+    open_task(
+        actor=actor,
+        step="sinkronisasi",
+        title=f"Sinkronisasi {dataset.title}",
+        subject=dataset,
+        agency=dataset.agency,
+    )
+    return upload
+
+
+def _finding_dict(finding: Finding) -> dict[str, Any]:
+    return {
+        "severity": finding.severity,
+        "sheet": finding.sheet,
+        "row": finding.row,
+        "column": finding.column,
+        "value": finding.value,
+        "message": finding.message,
+        "suggestion": finding.suggestion,
+    }
+
+
+@transaction.atomic
+def synchronise_upload(
+    *,
+    actor: User,
+    upload: Upload,
+    sheet: str | None = None,
+    mapping: dict[str, int] | None = None,
+    key_columns: list[str] | None = None,
+) -> Upload:
+    """Check an upload against its agency's variables; if nothing blocks, store it as the
+    dataset's next version. A rejected upload never replaces the last good version."""
+    _require_agency(actor, upload.dataset.agency)
+    dataset = Dataset.objects.select_for_update().get(pk=upload.dataset_id)
+    try:
+        tables = read_upload(read_original(upload.sha256), upload.filename)
+    except UnreadableUpload as error:
+        return _reject(actor, upload, [Finding(ERROR, "", None, "", "", str(error))])
+    table = next((t for t in tables if t.sheet == sheet), None) if sheet else None
+    table = table or next((t for t in tables if t.columns), tables[0])
+    variables = {
+        v.pk: v for v in Variable.objects.filter(agency=dataset.agency).prefetch_related("codes")
+    }
+    if mapping is not None:
+        columns = {name: i for i, name in enumerate(table.columns)}
+        chosen = {
+            columns[c]: variables[v] for c, v in mapping.items() if c in columns and v in variables
+        }
+    else:
+        chosen = suggest_mapping(table.columns, variables.values())
+    keys = [table.columns.index(c) for c in (key_columns or []) if c in table.columns]
+    findings = check_table(
+        table, chosen, region_within=SiteProfile.current().region_code or None, key_columns=keys
+    )
+    if not chosen:
+        findings.insert(
+            0,
+            Finding(
+                ERROR,
+                table.sheet,
+                None,
+                "",
+                "",
+                _("No column matches a variable of this agency's metadata (MS-Var)."),
+                _("Add the variables to the metadata, or map the columns by hand."),
+            ),
+        )
+    upload.sheet = table.sheet
+    upload.mapping = {table.columns[i]: v.pk for i, v in chosen.items()}
+    if any(f.is_error for f in findings):
+        return _reject(actor, upload, findings)
+    number = (dataset.versions.aggregate(m=Max("number"))["m"] or 0) + 1
+    content, described = to_parquet(
+        table,
+        chosen,
+        meta={"dataset": dataset.slug, "version": str(number), "upload_sha256": upload.sha256},
+    )
+    # The file is written before the row: if the transaction fails after this, an unused file
+    # remains, never a row pointing at nothing.
+    path = default_storage.save(f"datasets/{dataset.slug}/v{number}.parquet", ContentFile(content))
+    DatasetVersion.objects.create(
+        dataset=dataset,
+        number=number,
+        upload=upload,
+        path=path,
+        row_count=len(table.rows),
+        columns=described,
+    )
+    _store_result(upload, UploadStatus.SYNCHRONISED, findings)
+    record(
+        "catalog.upload_synchronised",
+        actor=actor,
+        obj=upload,
+        summary=f"{upload.filename} sinkron: versi {number} dari {dataset.title} "
+        f"({len(table.rows)} baris)",
+    )
+    task = SopTask.objects.for_subject(dataset).open().filter(step__code="sinkronisasi").first()
+    if task is not None:
+        complete_task(actor=None, task=task, note=f"Versi {number} tersimpan.")
+    return upload
+
+
+def _store_result(upload: Upload, status: str, findings: list[Finding]) -> None:
+    upload.status = status
+    upload.error_count = sum(1 for f in findings if f.is_error)
+    upload.warning_count = len(findings) - upload.error_count
+    upload.findings = [_finding_dict(f) for f in findings[:1000]]
+    upload.save()
+
+
+def _reject(actor: User, upload: Upload, findings: list[Finding]) -> Upload:
+    _store_result(upload, UploadStatus.REJECTED, findings)
+    record(
+        "catalog.upload_rejected",
+        actor=actor,
+        obj=upload,
+        summary=f"{upload.filename} tidak sinkron: {upload.error_count} galat",
+    )
+    return upload
+
+
+class SyncStatus(models.TextChoices):
+    NO_DATA = "belum_ada_data", gettext_lazy("No data yet")
+    AWAITING_METADATA = "menunggu_metadata", gettext_lazy("Awaiting metadata")
+    NOT_SYNCHRONISED = "tidak_sinkron", gettext_lazy("Not synchronised")
+    SYNCHRONISED = "sinkron", gettext_lazy("Synchronised")
+
+
+def sync_status(item: DataItem) -> SyncStatus:
+    """Where a Daftar Data item stands in activity 1."""
+    dataset = Dataset.objects.filter(item=item).first()
+    if dataset is not None and dataset.versions.exists():
+        return SyncStatus.SYNCHRONISED
+    if not Variable.objects.filter(agency=item.agency_id).exists():
+        return SyncStatus.AWAITING_METADATA
+    if dataset is not None and dataset.uploads.exists():
+        return SyncStatus.NOT_SYNCHRONISED
+    return SyncStatus.NO_DATA

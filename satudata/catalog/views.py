@@ -18,6 +18,7 @@ from satudata.catalog.exports import data_list_xlsx
 from satudata.catalog.forms import DaftarImportForm
 from satudata.catalog.models import DataList
 from satudata.catalog.reading.upload import UnreadableUpload, read_upload
+from satudata.catalog.services import sync_status
 from satudata.catalog.storage import keep_original, read_original
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -47,7 +48,7 @@ def data_list_detail(request: HttpRequest, year: int) -> HttpResponse:
         "catalog/datalist_detail.html",
         {
             "data_list": data_list,
-            "items": items,
+            "rows": [(item, sync_status(item)) for item in items],
             "agency": agency,
             "agencies": sorted(
                 {i.agency for i in data_list.items.select_related("agency")}, key=lambda a: a.name

@@ -1,0 +1,166 @@
+from __future__ import annotations
+
+import io
+
+import pyarrow.parquet as pq  # type: ignore[import-untyped]
+from django.core.exceptions import PermissionDenied
+from django.core.files.storage import default_storage
+
+from satudata.catalog.models import (
+    CodeValue,
+    DataItem,
+    DataList,
+    DatasetVersion,
+    DataType,
+    UploadStatus,
+    Variable,
+)
+from satudata.catalog.services import (
+    SyncStatus,
+    UploadRefused,
+    create_dataset,
+    receive_upload,
+    sync_status,
+    synchronise_upload,
+)
+from satudata.core.models import AuditEvent, SiteProfile
+from satudata.core.testing import PersonaTestCase
+from satudata.sop.models import SopTask, TaskStatus
+
+GOOD = """Jumlah Puskesmas menurut Kecamatan (data contoh)
+kode wilayah;tahun;jenis;jumlah
+18.10.01;2025;Rawat Inap;2
+18.10.02;2025;Non Rawat Inap;3
+18.10.03;2025;Rawat Inap;-
+Sumber: Dinas Kesehatan
+"""
+BAD = GOOD.replace("18.10.02;2025;Non Rawat Inap;3", "18.10.99;2025;Klinik;tiga")
+
+
+class SynchronisationTests(PersonaTestCase):
+    item: DataItem
+
+    @classmethod
+    def setUpTestData(cls) -> None:
+        super().setUpTestData()
+        SiteProfile.objects.create(
+            site_name="Uji",
+            regency_name="Kabupaten Pringsewu",
+            region_code="18.10",
+            walidata_name="Diskominfo",
+        )
+        data_list = DataList.objects.create(year=2026)
+        cls.item = DataItem.objects.create(
+            data_list=data_list,
+            number=1,
+            agency=cls.p.agency,
+            name="Jumlah Puskesmas",
+            frequency="tahunan",
+        )
+
+    def _metadata(self) -> None:
+        agency = self.p.agency
+        Variable.objects.create(
+            agency=agency,
+            name="Kode Wilayah",
+            data_type=DataType.REGION,
+            rules=[{"kind": "required"}],
+        )
+        Variable.objects.create(agency=agency, name="Tahun", data_type=DataType.YEAR)
+        kind = Variable.objects.create(agency=agency, name="Jenis", data_type=DataType.CATEGORY)
+        CodeValue.objects.create(variable=kind, code="1", label="Rawat Inap")
+        CodeValue.objects.create(variable=kind, code="2", label="Non Rawat Inap")
+        Variable.objects.create(
+            agency=agency,
+            name="Jumlah",
+            unit="Unit",
+            data_type=DataType.INTEGER,
+            rules=[{"kind": "range", "min": 0}],
+        )
+
+    def test_the_item_moves_from_no_data_to_synchronised(self) -> None:
+        self.assertEqual(sync_status(self.item), SyncStatus.AWAITING_METADATA)
+        self._metadata()
+        self.assertEqual(sync_status(self.item), SyncStatus.NO_DATA)
+        dataset = create_dataset(actor=self.p.producer, item=self.item)
+        bad = receive_upload(
+            actor=self.p.producer, dataset=dataset, filename="puskesmas.csv", data=BAD.encode()
+        )
+        task = SopTask.objects.for_subject(dataset).get()
+        self.assertEqual((task.step.code, task.status), ("sinkronisasi", TaskStatus.OPEN))
+        synchronise_upload(actor=self.p.producer, upload=bad)
+        self.assertEqual(bad.status, UploadStatus.REJECTED)
+        self.assertEqual(bad.error_count, 3)
+        self.assertEqual({f["row"] for f in bad.findings if f["severity"] == "error"}, {4})
+        self.assertEqual(sync_status(self.item), SyncStatus.NOT_SYNCHRONISED)
+        self.assertFalse(DatasetVersion.objects.exists())
+
+        good = receive_upload(
+            actor=self.p.producer, dataset=dataset, filename="puskesmas.csv", data=GOOD.encode()
+        )
+        synchronise_upload(actor=self.p.producer, upload=good)
+        self.assertEqual(good.status, UploadStatus.SYNCHRONISED)
+        self.assertEqual(sync_status(self.item), SyncStatus.SYNCHRONISED)
+        task.refresh_from_db()
+        self.assertEqual(task.status, TaskStatus.DONE)
+        self.assertTrue(AuditEvent.objects.filter(action="catalog.upload_rejected").exists())
+
+    def test_a_synchronised_upload_is_typed_parquet_with_its_metadata(self) -> None:
+        self._metadata()
+        dataset = create_dataset(actor=self.p.walidata, item=self.item)
+        upload = receive_upload(
+            actor=self.p.walidata, dataset=dataset, filename="p.csv", data=GOOD.encode()
+        )
+        synchronise_upload(actor=self.p.walidata, upload=upload)
+        version = DatasetVersion.objects.get()
+        with default_storage.open(version.path, "rb") as handle:
+            table = pq.read_table(io.BytesIO(handle.read()))
+        self.assertEqual(table.column_names, ["kode_wilayah", "tahun", "jenis", "jumlah"])
+        self.assertEqual(str(table.schema.field("jumlah").type), "int64")
+        self.assertEqual(str(table.schema.field("tahun").type), "int16")
+        self.assertEqual(table.column("jumlah").to_pylist(), [2, 3, None])
+        self.assertEqual(table.schema.field("jumlah").metadata[b"unit"], b"Unit")
+        self.assertEqual(table.schema.metadata[b"upload_sha256"].decode(), upload.sha256)
+        self.assertEqual(version.row_count, 3)
+
+    def test_a_rejected_upload_leaves_the_last_good_version_in_place(self) -> None:
+        self._metadata()
+        dataset = create_dataset(actor=self.p.walidata, item=self.item)
+        first = receive_upload(
+            actor=self.p.walidata, dataset=dataset, filename="a.csv", data=GOOD.encode()
+        )
+        synchronise_upload(actor=self.p.walidata, upload=first)
+        before = DatasetVersion.objects.get()
+        with default_storage.open(before.path, "rb") as handle:
+            content = handle.read()
+        second = receive_upload(
+            actor=self.p.walidata, dataset=dataset, filename="b.csv", data=BAD.encode()
+        )
+        synchronise_upload(actor=self.p.walidata, upload=second)
+        self.assertEqual(DatasetVersion.objects.get().pk, before.pk)
+        with default_storage.open(before.path, "rb") as handle:
+            self.assertEqual(handle.read(), content)
+        self.assertEqual(sync_status(self.item), SyncStatus.SYNCHRONISED)
+
+    def test_another_agency_s_producer_cannot_upload_and_empty_files_are_refused(self) -> None:
+        dataset = create_dataset(actor=self.p.walidata, item=self.item)
+        with self.assertRaises(PermissionDenied):
+            receive_upload(
+                actor=self.p.other_producer, dataset=dataset, filename="x.csv", data=GOOD.encode()
+            )
+        with self.assertRaises(UploadRefused):
+            receive_upload(actor=self.p.producer, dataset=dataset, filename="x.csv", data=b"")
+
+    def test_an_unreadable_file_is_kept_and_rejected_with_its_reason(self) -> None:
+        self._metadata()
+        dataset = create_dataset(actor=self.p.producer, item=self.item)
+        upload = receive_upload(
+            actor=self.p.producer,
+            dataset=dataset,
+            filename="foto.xlsx",
+            data=b"PK\x03\x04 not really a workbook",
+        )
+        synchronise_upload(actor=self.p.producer, upload=upload)
+        self.assertEqual(upload.status, UploadStatus.REJECTED)
+        self.assertIn("rusak", upload.findings[0]["message"])
+        self.assertTrue(default_storage.exists(f"originals/{upload.sha256[:2]}/{upload.sha256}"))
