@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from satudata.catalog.models import DataList, DataListStatus
+from satudata.catalog.models import DataItem, DataList, DataListStatus, Upload
+from satudata.catalog.services import create_dataset, receive_upload
 from satudata.core.testing import PersonaTestCase
 from satudata.sop import services
 from satudata.sop.models import SopTask
@@ -65,6 +66,32 @@ MATRIX: dict[str, tuple[dict[str, object], dict[str, int]]] = {
     "catalog:datalist-detail": ({"year": 2026}, row(200)),
     "catalog:datalist-xlsx": ({"year": 2026}, row(200)),
     "catalog:datalist-approve": ({"year": 2026}, row(405)),
+    "catalog:item-upload": (
+        {"pk": "ITEM"},
+        {
+            "anonymous": 302,
+            "producer": 200,
+            "other_producer": 403,
+            "walidata": 200,
+            "kepala_bidang": 200,
+            "kepala_dinas": 403,
+            "pembina": 403,
+            "admin": 200,
+        },
+    ),
+    "catalog:upload-report": (
+        {"pk": "UPLOAD"},
+        {
+            "anonymous": 302,
+            "producer": 200,
+            "other_producer": 403,
+            "walidata": 200,
+            "kepala_bidang": 200,
+            "kepala_dinas": 200,
+            "pembina": 403,
+            "admin": 200,
+        },
+    ),
     "set_language": ({}, row(302)),
     "admin:index": ({}, row(302, admin=200)),
 }
@@ -84,13 +111,26 @@ def _names(resolver: URLResolver, prefix: str = "") -> list[str]:
 
 class AccessMatrixTests(PersonaTestCase):
     task: SopTask
+    item: DataItem
+    upload: Upload
 
     @classmethod
     def setUpTestData(cls) -> None:
         super().setUpTestData()
         services.revise_sop(actor=cls.p.admin, changes={}, steps=[], note="revisi uji")
         cls.task = services.open_task(actor=None, step="layanan", title="Tugas uji")
-        DataList.objects.create(year=2026, status=DataListStatus.APPROVED)
+        data_list = DataList.objects.create(year=2026, status=DataListStatus.APPROVED)
+        cls.item = DataItem.objects.create(
+            data_list=data_list,
+            number=1,
+            agency=cls.p.agency,
+            name="Jumlah Puskesmas",
+            frequency="tahunan",
+        )
+        dataset = create_dataset(actor=cls.p.walidata, item=cls.item)
+        cls.upload = receive_upload(
+            actor=cls.p.walidata, dataset=dataset, filename="a.csv", data=b"a;b\n1;2\n"
+        )
 
     def test_every_url_is_in_the_matrix(self) -> None:
         missing = sorted(set(_names(get_resolver())) - set(MATRIX))
@@ -100,7 +140,8 @@ class AccessMatrixTests(PersonaTestCase):
         people = self.p.by_role()
         failures = []
         for name, (kwargs, expected) in MATRIX.items():
-            args = {k: (self.task.pk if v == "TASK" else v) for k, v in kwargs.items()}
+            objects = {"TASK": self.task.pk, "ITEM": self.item.pk, "UPLOAD": self.upload.pk}
+            args = {k: objects.get(v, v) if isinstance(v, str) else v for k, v in kwargs.items()}
             url = reverse(name, kwargs=args)
             for persona, status in expected.items():
                 self.client.logout()

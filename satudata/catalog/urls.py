@@ -12,4 +12,6 @@ urlpatterns = [
     path("daftar-data/<int:year>/", views.data_list_detail, name="datalist-detail"),
     path("daftar-data/<int:year>.xlsx", views.data_list_xlsx_view, name="datalist-xlsx"),
     path("daftar-data/<int:year>/setujui/", views.data_list_approve, name="datalist-approve"),
+    path("item-data/<int:pk>/unggah/", views.item_upload, name="item-upload"),
+    path("unggahan/<int:pk>/", views.upload_report, name="upload-report"),
 ]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -10,13 +11,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from satudata.accounts.models import User
-from satudata.accounts.permissions import can, capability_required
+from satudata.accounts.permissions import acts_for_agency, can, capability_required
 from satudata.accounts.roles import Capability
 from satudata.catalog import services
 from satudata.catalog.daftar import parse_daftar
 from satudata.catalog.exports import data_list_xlsx
-from satudata.catalog.forms import DaftarImportForm
-from satudata.catalog.models import DataList
+from satudata.catalog.forms import DaftarImportForm, UploadForm
+from satudata.catalog.models import DataItem, DataList, DatasetVersion, Upload
 from satudata.catalog.reading.upload import UnreadableUpload, read_upload
 from satudata.catalog.services import sync_status
 from satudata.catalog.storage import keep_original, read_original
@@ -49,6 +50,7 @@ def data_list_detail(request: HttpRequest, year: int) -> HttpResponse:
         {
             "data_list": data_list,
             "rows": [(item, sync_status(item)) for item in items],
+            "uploadable": {i.pk for i in items if acts_for_agency(request.user, i.agency)},
             "agency": agency,
             "agencies": sorted(
                 {i.agency for i in data_list.items.select_related("agency")}, key=lambda a: a.name
@@ -137,3 +139,56 @@ def data_list_approve(request: HttpRequest, year: int) -> HttpResponse:
             request, _("The Daftar Data %(year)s is approved and frozen.") % {"year": year}
         )
     return redirect("catalog:datalist-detail", year=year)
+
+
+def _item_for(request: HttpRequest, pk: int) -> DataItem:
+    item = get_object_or_404(DataItem.objects.select_related("agency", "data_list"), pk=pk)
+    if not request.user.is_authenticated:
+        raise PermissionDenied
+    if not acts_for_agency(request.user, item.agency):
+        raise PermissionDenied("catalog.upload")
+    return item
+
+
+@login_required
+def item_upload(request: HttpRequest, pk: int) -> HttpResponse:
+    """A producer (or the Walidata for it) sends the item's data; the check runs at once."""
+    item = _item_for(request, pk)
+    user: User = request.user  # type: ignore[assignment]
+    form = UploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload_file = form.cleaned_data["file"]
+        dataset = services.create_dataset(actor=user, item=item)
+        try:
+            upload = services.receive_upload(
+                actor=user,
+                dataset=dataset,
+                filename=upload_file.name,
+                data=b"".join(upload_file.chunks()),
+            )
+        except services.UploadRefused as error:
+            form.add_error("file", str(error))
+        else:
+            services.synchronise_upload(actor=user, upload=upload)
+            return redirect("catalog:upload-report", pk=upload.pk)
+    uploads = Upload.objects.filter(dataset__item=item).select_related("uploaded_by")[:20]
+    return render(
+        request,
+        "catalog/item_upload.html",
+        {"item": item, "form": form, "uploads": uploads, "status": sync_status(item)},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+def upload_report(request: HttpRequest, pk: int) -> HttpResponse:
+    upload = get_object_or_404(
+        Upload.objects.select_related("dataset__item__data_list", "dataset__agency"), pk=pk
+    )
+    if not (
+        acts_for_agency(request.user, upload.dataset.agency)
+        or can(request.user, Capability.VIEW_TASK_DASHBOARD)
+    ):
+        raise PermissionDenied("catalog.view_upload")
+    version = DatasetVersion.objects.filter(upload=upload).first()
+    return render(request, "catalog/upload_report.html", {"upload": upload, "version": version})

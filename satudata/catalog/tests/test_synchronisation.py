@@ -164,3 +164,27 @@ class SynchronisationTests(PersonaTestCase):
         self.assertEqual(upload.status, UploadStatus.REJECTED)
         self.assertIn("rusak", upload.findings[0]["message"])
         self.assertTrue(default_storage.exists(f"originals/{upload.sha256[:2]}/{upload.sha256}"))
+
+
+class UploadPageTests(SynchronisationTests):
+    def test_a_producer_uploads_sees_the_report_and_then_the_item_is_synchronised(self) -> None:
+        from django.core.files.uploadedfile import SimpleUploadedFile
+        from django.urls import reverse
+
+        self._metadata()
+        self.client.force_login(self.p.producer)
+        url = reverse("catalog:item-upload", args=[self.item.pk])
+        response = self.client.post(
+            url, {"file": SimpleUploadedFile("p.csv", BAD.encode())}, follow=True
+        )
+        self.assertContains(response, "Tidak sinkron")
+        self.assertContains(response, "Tidak ada wilayah dengan kode Kemendagri ini.")
+        self.assertContains(response, "18.10.99")
+        response = self.client.post(
+            url, {"file": SimpleUploadedFile("p.csv", GOOD.encode())}, follow=True
+        )
+        self.assertContains(response, "versi 1, 3 baris")
+        # The 2026 list is still a draft: the Walidata sees it, with the item's new status.
+        self.client.force_login(self.p.walidata)
+        page = self.client.get(reverse("catalog:datalist-detail", args=[2026]))
+        self.assertContains(page, "<td>Sinkron")
