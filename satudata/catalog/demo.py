@@ -183,3 +183,79 @@ def load_data_lists(year: int) -> int:
         DataList.objects.filter(year=list_year).update(note=NOTE)
     approve_data_list(actor=kabid, data_list=DataList.objects.get(year=year - 1))
     return 2
+
+
+PUSKESMAS_CSV = """Jumlah Puskesmas menurut Kecamatan dan Jenis, 2025 (data contoh)
+kode wilayah;tahun;jenis puskesmas;jumlah
+18.10.01;2025;Rawat Inap;1
+18.10.01;2025;Non Rawat Inap;1
+18.10.02;2025;Rawat Inap;1
+18.10.02;2025;Non Rawat Inap;1
+18.10.03;2025;Non Rawat Inap;1
+18.10.04;2025;Rawat Inap;1
+18.10.05;2025;Rawat Inap;1
+18.10.05;2025;Non Rawat Inap;1
+18.10.06;2025;Non Rawat Inap;1
+18.10.07;2025;Non Rawat Inap;1
+18.10.08;2025;Rawat Inap;1
+18.10.09;2025;Non Rawat Inap;1
+Jumlah;;;12
+Sumber: Dinas Kesehatan Kabupaten Pringsewu (angka contoh, bukan data resmi)
+"""
+# The same table sent first with mistakes, as agencies often do: the demo keeps both uploads.
+PUSKESMAS_WITH_ERRORS = PUSKESMAS_CSV.replace(
+    "18.10.03;2025;Non Rawat Inap;1", "Ambarawaa;2025;Pustu;satu"
+)
+
+
+def load_sample_metadata_and_data(year: int) -> int:
+    """MS-Var for Dinas Kesehatan and one synchronised dataset, through the services."""
+    from satudata.accounts.models import Agency
+    from satudata.catalog.models import CodeValue, DataItem, DataType, Variable
+    from satudata.catalog.services import create_dataset, receive_upload, synchronise_upload
+
+    dinkes = Agency.objects.get(slug="dinkes")
+    if Variable.objects.filter(agency=dinkes).exists():
+        return 0
+    Variable.objects.create(
+        agency=dinkes,
+        name="Kode Wilayah",
+        data_type=DataType.REGION,
+        concept="Kode wilayah administrasi Kemendagri",
+        rules=[{"kind": "required"}],
+    )
+    Variable.objects.create(
+        agency=dinkes,
+        name="Tahun",
+        data_type=DataType.YEAR,
+        rules=[{"kind": "required"}, {"kind": "range", "min": 2000, "max": 2100}],
+    )
+    kind = Variable.objects.create(
+        agency=dinkes,
+        name="Jenis Puskesmas",
+        data_type=DataType.CATEGORY,
+        alias="jenis",
+        definition="Puskesmas dengan atau tanpa ruang rawat inap",
+    )
+    CodeValue.objects.create(variable=kind, code="1", label="Rawat Inap")
+    CodeValue.objects.create(variable=kind, code="2", label="Non Rawat Inap")
+    Variable.objects.create(
+        agency=dinkes,
+        name="Jumlah",
+        data_type=DataType.INTEGER,
+        measure="Jumlah",
+        unit="Unit",
+        rules=[{"kind": "range", "min": 0}],
+    )
+    producer = User.objects.get(username="dinkes")
+    item = DataItem.objects.get(data_list__year=year - 1, agency=dinkes, name="Jumlah Puskesmas")
+    dataset = create_dataset(actor=producer, item=item)
+    for content in (PUSKESMAS_WITH_ERRORS, PUSKESMAS_CSV):
+        upload = receive_upload(
+            actor=producer,
+            dataset=dataset,
+            filename=f"puskesmas-{year - 1}.csv",
+            data=content.encode(),
+        )
+        synchronise_upload(actor=producer, upload=upload)
+    return 1
