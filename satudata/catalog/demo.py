@@ -250,6 +250,8 @@ def load_sample_metadata_and_data(year: int) -> int:
     producer = User.objects.get(username="dinkes")
     item = DataItem.objects.get(data_list__year=year - 1, agency=dinkes, name="Jumlah Puskesmas")
     dataset = create_dataset(actor=producer, item=item)
+    dataset.title = f"{dataset.title} (data contoh)"
+    dataset.save(update_fields=["title"])
     for content in (PUSKESMAS_WITH_ERRORS, PUSKESMAS_CSV):
         upload = receive_upload(
             actor=producer,
