@@ -92,6 +92,7 @@ MATRIX: dict[str, tuple[dict[str, object], dict[str, int]]] = {
             "admin": 200,
         },
     ),
+    "catalog:api-item-upload": ({"pk": "ITEM"}, row(405)),
     "set_language": ({}, row(302)),
     "admin:index": ({}, row(302, admin=200)),
 }

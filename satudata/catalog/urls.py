@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from satudata.catalog import views
+from satudata.catalog import api, views
 
 app_name = "catalog"
 
@@ -14,4 +14,5 @@ urlpatterns = [
     path("daftar-data/<int:year>/setujui/", views.data_list_approve, name="datalist-approve"),
     path("item-data/<int:pk>/unggah/", views.item_upload, name="item-upload"),
     path("unggahan/<int:pk>/", views.upload_report, name="upload-report"),
+    path("api/v1/item-data/<int:pk>/unggahan", api.item_upload, name="api-item-upload"),
 ]

@@ -12,6 +12,7 @@ from satudata.catalog.models import (
     DataList,
     DatasetVersion,
     DataType,
+    Upload,
     UploadStatus,
     Variable,
 )
@@ -188,3 +189,38 @@ class UploadPageTests(SynchronisationTests):
         self.client.force_login(self.p.walidata)
         page = self.client.get(reverse("catalog:datalist-detail", args=[2026]))
         self.assertContains(page, "<td>Sinkron")
+
+
+class UploadApiTests(SynchronisationTests):
+    def _post(self, raw: str, content: str):  # type: ignore[no-untyped-def]
+        from django.core.files.uploadedfile import SimpleUploadedFile
+        from django.urls import reverse
+
+        return self.client.post(
+            reverse("catalog:api-item-upload", args=[self.item.pk]),
+            {"file": SimpleUploadedFile("puskesmas.csv", content.encode())},
+            HTTP_AUTHORIZATION=f"Bearer {raw}",
+        )
+
+    def test_a_producer_script_uploads_with_a_token_and_reads_the_report(self) -> None:
+        from satudata.accounts.services import create_api_token
+
+        self._metadata()
+        raw = create_api_token(actor=self.p.producer, name="skrip", scopes=["write"]).raw
+        bad = self._post(raw, BAD)
+        self.assertEqual(bad.status_code, 422)
+        self.assertEqual(bad.json()["errors"], 3)
+        self.assertEqual(bad.json()["findings"][0]["row"], 4)
+        good = self._post(raw, GOOD)
+        self.assertEqual(good.status_code, 201)
+        self.assertEqual((good.json()["version"], good.json()["rows"]), (1, 3))
+
+    def test_read_only_tokens_other_agencies_and_missing_tokens_are_refused(self) -> None:
+        from satudata.accounts.services import create_api_token
+
+        reader = create_api_token(actor=self.p.producer, name="baca", scopes=["read"]).raw
+        self.assertEqual(self._post(reader, GOOD).status_code, 403)
+        other = create_api_token(actor=self.p.other_producer, name="x", scopes=["write"]).raw
+        self.assertEqual(self._post(other, GOOD).status_code, 403)
+        self.assertEqual(self._post("sdk_salah", GOOD).status_code, 401)
+        self.assertFalse(Upload.objects.exists())

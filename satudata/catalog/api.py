@@ -1,0 +1,78 @@
+"""Machine channel for producers: send a table with a personal token and get the report back.
+
+``POST /api/v1/item-data/<id>/unggahan`` with ``Authorization: Bearer <token>`` (scope
+``write``) and the file in the multipart field ``file``. The answer is the synchronisation report
+as JSON; 201 when a new version was stored, 422 when the upload was kept but not synchronised.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest, JsonResponse
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST
+
+from satudata.accounts.permissions import acts_for_agency
+from satudata.accounts.roles import TokenScope
+from satudata.accounts.services import authenticate_token
+from satudata.catalog import services
+from satudata.catalog.models import DataItem, DatasetVersion, Upload, UploadStatus
+
+
+def error(status: int, code: str, message: str) -> JsonResponse:
+    return JsonResponse({"error": {"code": code, "message": message}}, status=status)
+
+
+def upload_report(upload: Upload) -> dict[str, Any]:
+    version = DatasetVersion.objects.filter(upload=upload).first()
+    return {
+        "upload": upload.pk,
+        "dataset": upload.dataset.slug,
+        "filename": upload.filename,
+        "status": upload.status,
+        "errors": upload.error_count,
+        "warnings": upload.warning_count,
+        "version": version.number if version else None,
+        "rows": version.row_count if version else None,
+        "findings": upload.findings,
+    }
+
+
+@csrf_exempt  # token-authenticated, no cookies involved
+@require_POST
+def item_upload(request: HttpRequest, pk: int) -> JsonResponse:
+    token = authenticate_token(request)
+    if token is None:
+        return error(
+            401,
+            "not_authenticated",
+            _(
+                "Send a valid personal API token in the "
+                "Authorization header: 'Authorization: Bearer "
+                "<token>'."
+            ),
+        )
+    if not token.has_scope(TokenScope.WRITE):
+        return error(403, "scope", _("This token may only read; create one with the write scope."))
+    item = get_object_or_404(DataItem.objects.select_related("agency", "data_list"), pk=pk)
+    if not acts_for_agency(token.user, item.agency):
+        return error(403, "forbidden", _("Your account does not act for this item's agency."))
+    upload_file = request.FILES.get("file")
+    if upload_file is None:
+        return error(400, "no_file", _("Send the table in the multipart form field 'file'."))
+    dataset = services.create_dataset(actor=token.user, item=item)
+    try:
+        upload = services.receive_upload(
+            actor=token.user,
+            dataset=dataset,
+            filename=upload_file.name or "upload",
+            data=b"".join(upload_file.chunks()),
+        )
+    except services.UploadRefused as refused:
+        return error(400, "refused", str(refused))
+    services.synchronise_upload(actor=token.user, upload=upload)
+    status = 201 if upload.status == UploadStatus.SYNCHRONISED else 422
+    return JsonResponse(upload_report(upload), status=status)
