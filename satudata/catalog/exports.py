@@ -7,7 +7,7 @@ import io
 import xlsxwriter  # type: ignore[import-untyped]
 from django.utils.translation import gettext as _
 
-from satudata.catalog.models import DataList
+from satudata.catalog.models import DataList, Upload
 from satudata.catalog.services import sync_status
 
 # Spreadsheet programs run text starting with these as formulas; such cells are written as
@@ -69,5 +69,45 @@ def data_list_xlsx(data_list: DataList) -> bytes:
     sheet.set_column(1, 2, 32)
     sheet.set_column(3, 13, 16)
     sheet.freeze_panes(4, 3)
+    book.close()
+    return buffer.getvalue()
+
+
+def upload_report_xlsx(upload: Upload) -> bytes:
+    """The synchronisation report of one upload, one finding per row."""
+    buffer = io.BytesIO()
+    book = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_formulas": False})
+    sheet = book.add_worksheet(_("Synchronisation report")[:31])
+    bold = book.add_format({"bold": True, "text_wrap": True, "valign": "top", "border": 1})
+    wrap = book.add_format({"text_wrap": True, "valign": "top", "border": 1})
+    sheet.write(0, 0, safe_cell(f"{upload.dataset.title} — {upload.filename}"), bold)
+    sheet.write(
+        1, 0, f"{upload.get_status_display()}: {upload.error_count} / {upload.warning_count}"
+    )
+    headers = [
+        _("Severity"),
+        _("Sheet"),
+        _("Row"),
+        _("Column"),
+        _("Value"),
+        _("Problem"),
+        _("What to do"),
+    ]
+    sheet.write_row(3, 0, headers, bold)
+    for offset, f in enumerate(upload.findings, start=4):
+        severity = _("error") if f["severity"] == "error" else _("warning")
+        row = [
+            severity,
+            f["sheet"],
+            f["row"] or "",
+            f["column"],
+            f["value"],
+            f["message"],
+            f["suggestion"],
+        ]
+        sheet.write_row(offset, 0, [safe_cell(v) for v in row], wrap)
+    sheet.set_column(0, 3, 14)
+    sheet.set_column(4, 6, 40)
+    sheet.freeze_panes(4, 0)
     book.close()
     return buffer.getvalue()

@@ -15,7 +15,7 @@ from satudata.accounts.permissions import acts_for_agency, can, capability_requi
 from satudata.accounts.roles import Capability
 from satudata.catalog import services
 from satudata.catalog.daftar import parse_daftar
-from satudata.catalog.exports import data_list_xlsx
+from satudata.catalog.exports import data_list_xlsx, upload_report_xlsx
 from satudata.catalog.forms import DaftarImportForm, UploadForm
 from satudata.catalog.models import DataItem, DataList, DatasetVersion, Upload
 from satudata.catalog.reading.upload import UnreadableUpload, read_upload
@@ -190,5 +190,9 @@ def upload_report(request: HttpRequest, pk: int) -> HttpResponse:
         or can(request.user, Capability.VIEW_TASK_DASHBOARD)
     ):
         raise PermissionDenied("catalog.view_upload")
+    if request.GET.get("format") == "xlsx":
+        response = HttpResponse(upload_report_xlsx(upload), content_type=XLSX)
+        response["Content-Disposition"] = f'attachment; filename="laporan-sinkronisasi-{pk}.xlsx"'
+        return response
     version = DatasetVersion.objects.filter(upload=upload).first()
     return render(request, "catalog/upload_report.html", {"upload": upload, "version": version})

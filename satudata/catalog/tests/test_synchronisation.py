@@ -181,6 +181,18 @@ class UploadPageTests(SynchronisationTests):
         self.assertContains(response, "Tidak sinkron")
         self.assertContains(response, "Tidak ada wilayah dengan kode Kemendagri ini.")
         self.assertContains(response, "18.10.99")
+        report = self.client.get(response.redirect_chain[-1][0], {"format": "xlsx"})
+        import io
+
+        import python_calamine
+
+        rows = (
+            python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(report.content))
+            .get_sheet_by_index(0)
+            .to_python()
+        )
+        self.assertEqual(rows[3][:3], ["Tingkat", "Lembar", "Baris"])
+        self.assertIn("galat", [r[0] for r in rows[4:]])
         response = self.client.post(
             url, {"file": SimpleUploadedFile("p.csv", GOOD.encode())}, follow=True
         )
