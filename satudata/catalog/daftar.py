@@ -38,6 +38,18 @@ HEADERS = {
     "sds_code": ["kode sds", "kode standar data"],
 }
 REQUIRED = ("agency", "name", "frequency")
+# The header of the sheet the platform offers as a template (and writes in its examples).
+TEMPLATE_HEADER = [
+    "NO",
+    "PRODUSEN DATA",
+    "NAMA DATA",
+    "SATUAN",
+    "PERIODE DATA",
+    "LEVEL PENYAJIAN",
+    "JADWAL RILIS",
+    "SIFAT DATA",
+    "PRIORITAS",
+]
 
 _FREQUENCIES = [
     (r"lima\s*tahun", Frequency.FIVE_YEARLY),

@@ -7,7 +7,7 @@ its page; item names follow what regional Daftar Data commonly hold.
 from __future__ import annotations
 
 from satudata.accounts.models import User
-from satudata.catalog.daftar import parse_daftar
+from satudata.catalog.daftar import TEMPLATE_HEADER, parse_daftar
 from satudata.catalog.models import DataList
 from satudata.catalog.reading.upload import read_upload
 from satudata.catalog.services import approve_data_list, import_data_list
@@ -16,19 +16,7 @@ NOTE = (
     "Data contoh: daftar ini disusun untuk demo platform, bukan Daftar Data resmi "
     "Kabupaten Pringsewu."
 )
-HEADER = ";".join(
-    [
-        "NO",
-        "PRODUSEN DATA",
-        "NAMA DATA",
-        "SATUAN",
-        "PERIODE DATA",
-        "LEVEL PENYAJIAN",
-        "JADWAL RILIS",
-        "SIFAT DATA",
-        "PRIORITAS",
-    ]
-)
+HEADER = ";".join(TEMPLATE_HEADER)
 ITEMS = [
     (
         "Disdukcapil",

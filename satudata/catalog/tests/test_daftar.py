@@ -5,7 +5,7 @@ import io
 import xlsxwriter  # type: ignore[import-untyped]
 from django.core.exceptions import PermissionDenied
 
-from satudata.catalog.daftar import parse_daftar
+from satudata.catalog.daftar import TEMPLATE_HEADER, parse_daftar
 from satudata.catalog.models import Access, DataItem, DataList, Frequency, PresentationLevel
 from satudata.catalog.reading.upload import read_upload
 from satudata.catalog.services import (
@@ -17,17 +17,7 @@ from satudata.catalog.services import (
 from satudata.core.models import AuditEvent
 from satudata.core.testing import PersonaTestCase
 
-HEADER = [
-    "NO",
-    "PRODUSEN DATA",
-    "NAMA DATA",
-    "SATUAN",
-    "PERIODE DATA",
-    "LEVEL PENYAJIAN",
-    "JADWAL RILIS",
-    "SIFAT DATA",
-    "PRIORITAS",
-]
+HEADER = TEMPLATE_HEADER
 GOOD_ROWS = [
     [
         1,
