@@ -143,6 +143,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
     # WAL lets the web server read while the worker writes; IMMEDIATE takes the write lock
     # at BEGIN so two writers queue on the busy timeout instead of failing mid-transaction.
+    # Tests use a file too, so that concurrent writers queue as they do in use (an in-memory
+    # shared-cache database fails at once with "table is locked" instead).
+    DATABASES["default"]["TEST"] = {"NAME": str(DATA_DIR / "test-satudata.sqlite3")}
     DATABASES["default"]["OPTIONS"] = {
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
@@ -320,6 +323,10 @@ PERIODIC_TASKS = {
 UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_MB", 200) * 2**20
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 2**20
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 2**20  # larger uploads stream to a temporary file
+
+# --- Letters (nota dinas) ------------------------------------------------------------------------
+# {seq} is the year's running number, {year} the year; numbers are never reused.
+LETTER_NUMBER_FORMAT = env_str("LETTER_NUMBER_FORMAT", "{seq:03d}/ND/Diskominfo/{year}")
 
 # --- SOP -----------------------------------------------------------------------------------------
 # Working days given to a step whose SOP row prints no time standard (activity 1 in the 2024

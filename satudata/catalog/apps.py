@@ -22,5 +22,6 @@ class CatalogConfig(AppConfig):
                 "catalog.upload_received": _("Upload received"),
                 "catalog.upload_synchronised": _("Upload synchronised"),
                 "catalog.upload_rejected": _("Upload not synchronised"),
+                "catalog.letter_issued": _("Nota dinas issued"),
             }
         )

@@ -18,15 +18,17 @@ from django.utils.translation import gettext_lazy
 
 from satudata.accounts.models import User
 from satudata.accounts.permissions import acts_for_agency, require
-from satudata.accounts.roles import Capability
+from satudata.accounts.roles import Capability, Role
 from satudata.catalog.checks import ERROR, Finding, check_table, suggest_mapping
 from satudata.catalog.daftar import DaftarPreview
+from satudata.catalog.letters import NEEDS, letter_content, next_number, render_docx, render_pdf
 from satudata.catalog.models import (
     DataItem,
     DataList,
     DataListStatus,
     Dataset,
     DatasetVersion,
+    Letter,
     Upload,
     UploadStatus,
     Variable,
@@ -309,3 +311,101 @@ def sync_status(item: DataItem) -> SyncStatus:
     if dataset is not None and dataset.uploads.exists():
         return SyncStatus.NOT_SYNCHRONISED
     return SyncStatus.NO_DATA
+
+
+# --- Nota dinas -----------------------------------------------------------------------------------
+
+
+class NothingOutstanding(Exception):
+    """Every item of the agency is synchronised: there is nothing to write about."""
+
+
+def outstanding_items(data_list: DataList, agency: Any) -> list[dict[str, str]]:
+    rows = []
+    for item in data_list.items.filter(agency=agency).order_by("number", "pk"):
+        status = sync_status(item)
+        if status != SyncStatus.SYNCHRONISED:
+            rows.append(
+                {
+                    "no": str(item.number),
+                    "name": item.name,
+                    "status": str(status.label),
+                    "need": NEEDS[status.value],
+                }
+            )
+    return rows
+
+
+@transaction.atomic
+def issue_nota_dinas(*, actor: User, data_list: DataList, agency: Any, signatory: User) -> Letter:
+    """Number, render and keep a nota dinas to ``agency``; e-mail it once the transaction holds.
+
+    The number comes from the year's sequence under a row lock, so two letters issued at once
+    never share a number, and a number once given is never given again.
+    """
+    require(actor, Capability.MANAGE_DATA_LIST)
+    if signatory.role not in (Role.KEPALA_DINAS, Role.KEPALA_BIDANG):
+        raise PermissionDenied("catalog.sign_letter")
+    items = outstanding_items(data_list, agency)
+    if not items:
+        raise NothingOutstanding
+    issued_on = timezone.localdate()
+    sequence, number = next_number(issued_on.year)
+    content = letter_content(
+        number=number,
+        issued_on=issued_on,
+        agency=agency,
+        data_list=data_list,
+        signatory=signatory,
+        items=items,
+    )
+    stem = f"letters/{issued_on.year}/{sequence:04d}-{agency.slug}"
+    pdf_path = default_storage.save(f"{stem}.pdf", ContentFile(render_pdf(content)))
+    docx_path = default_storage.save(f"{stem}.docx", ContentFile(render_docx(content)))
+    letter = Letter.objects.create(
+        number=number,
+        year=issued_on.year,
+        sequence=sequence,
+        agency=agency,
+        data_list=data_list,
+        issued_on=issued_on,
+        subject=content["subject"],
+        signatory=signatory,
+        items=items,
+        pdf_path=pdf_path,
+        docx_path=docx_path,
+        created_by=actor,
+    )
+    record(
+        "catalog.letter_issued",
+        actor=actor,
+        obj=letter,
+        summary=f"Nota dinas {number} ke {agency.name}: {len(items)} item",
+    )
+    open_task(
+        actor=actor,
+        step="sinkronisasi",
+        title=f"Tindak lanjut nota dinas {number}",
+        subject=letter,
+        agency=agency,
+    )
+    if agency.email:
+        transaction.on_commit(lambda: _send_letter(letter.pk))
+    return letter
+
+
+def _send_letter(pk: int) -> None:
+    from django.core.mail import EmailMessage
+
+    letter = Letter.objects.select_related("agency").get(pk=pk)
+    message = EmailMessage(
+        subject=f"Nota Dinas {letter.number}: {letter.subject}",
+        body=(
+            f"Yth. {letter.agency.head_title or 'Kepala ' + letter.agency.name},\n\n"
+            f"Terlampir nota dinas {letter.number} tentang {letter.subject.lower()}.\n"
+        ),
+        to=[letter.agency.email],
+    )
+    with default_storage.open(letter.pdf_path, "rb") as handle:
+        message.attach(f"nota-dinas-{letter.sequence:04d}.pdf", handle.read(), "application/pdf")
+    message.send()
