@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from satudata.catalog.models import DataItem, DataList, DataListStatus, Upload
-from satudata.catalog.services import create_dataset, receive_upload
+from satudata.catalog.models import DataItem, DataList, DataListStatus, Letter, Upload
+from satudata.catalog.services import create_dataset, issue_nota_dinas, receive_upload
 from satudata.core.testing import PersonaTestCase
 from satudata.sop import services
 from satudata.sop.models import SopTask
@@ -93,6 +93,32 @@ MATRIX: dict[str, tuple[dict[str, object], dict[str, int]]] = {
         },
     ),
     "catalog:api-item-upload": ({"pk": "ITEM"}, row(405)),
+    "catalog:letter-list": (
+        {},
+        {
+            "anonymous": 302,
+            "producer": 200,
+            "other_producer": 403,
+            "walidata": 200,
+            "kepala_bidang": 200,
+            "kepala_dinas": 200,
+            "pembina": 403,
+            "admin": 200,
+        },
+    ),
+    "catalog:letter-file": (
+        {"pk": "LETTER", "kind": "pdf"},
+        {
+            "anonymous": 302,
+            "producer": 200,
+            "other_producer": 404,
+            "walidata": 200,
+            "kepala_bidang": 200,
+            "kepala_dinas": 200,
+            "pembina": 404,
+            "admin": 200,
+        },
+    ),
     "set_language": ({}, row(302)),
     "admin:index": ({}, row(302, admin=200)),
 }
@@ -114,6 +140,7 @@ class AccessMatrixTests(PersonaTestCase):
     task: SopTask
     item: DataItem
     upload: Upload
+    letter: Letter
 
     @classmethod
     def setUpTestData(cls) -> None:
@@ -129,6 +156,12 @@ class AccessMatrixTests(PersonaTestCase):
             frequency="tahunan",
         )
         dataset = create_dataset(actor=cls.p.walidata, item=cls.item)
+        cls.letter = issue_nota_dinas(
+            actor=cls.p.walidata,
+            data_list=data_list,
+            agency=cls.p.agency,
+            signatory=cls.p.kepala_dinas,
+        )
         cls.upload = receive_upload(
             actor=cls.p.walidata, dataset=dataset, filename="a.csv", data=b"a;b\n1;2\n"
         )
@@ -141,7 +174,12 @@ class AccessMatrixTests(PersonaTestCase):
         people = self.p.by_role()
         failures = []
         for name, (kwargs, expected) in MATRIX.items():
-            objects = {"TASK": self.task.pk, "ITEM": self.item.pk, "UPLOAD": self.upload.pk}
+            objects = {
+                "TASK": self.task.pk,
+                "ITEM": self.item.pk,
+                "UPLOAD": self.upload.pk,
+                "LETTER": self.letter.pk,
+            }
             args = {k: objects.get(v, v) if isinstance(v, str) else v for k, v in kwargs.items()}
             url = reverse(name, kwargs=args)
             for persona, status in expected.items():

@@ -249,3 +249,20 @@ def load_sample_metadata_and_data(year: int) -> int:
         )
         synchronise_upload(actor=producer, upload=upload)
     return 1
+
+
+def load_sample_letter(year: int) -> int:
+    """One nota dinas to Dinas Pendidikan dan Kebudayaan about last year's list."""
+    from satudata.accounts.models import Agency
+    from satudata.catalog.models import Letter
+    from satudata.catalog.services import issue_nota_dinas
+
+    if Letter.objects.exists():
+        return 0
+    issue_nota_dinas(
+        actor=User.objects.get(username="walidata"),
+        data_list=DataList.objects.get(year=year - 1),
+        agency=Agency.objects.get(slug="disdikbud"),
+        signatory=User.objects.get(username="kadis"),
+    )
+    return 1

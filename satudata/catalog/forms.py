@@ -5,6 +5,10 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from satudata.accounts.models import Agency, User
+from satudata.accounts.roles import Role
+from satudata.catalog.models import DataList
+
 
 class DaftarImportForm(forms.Form):
     year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
@@ -45,3 +49,14 @@ class UploadForm(forms.Form):
                 _("The file is larger than %(mb)s MB.") % {"mb": settings.UPLOAD_MAX_BYTES // 2**20}
             )
         return upload
+
+
+class LetterForm(forms.Form):
+    data_list = forms.ModelChoiceField(label=_("Daftar Data"), queryset=DataList.objects.all())
+    agency = forms.ModelChoiceField(label=_("Addressee agency"), queryset=Agency.objects.active())
+    signatory = forms.ModelChoiceField(
+        label=_("Signatory"),
+        queryset=User.objects.filter(
+            is_active=True, role__in=[Role.KEPALA_DINAS, Role.KEPALA_BIDANG]
+        ),
+    )

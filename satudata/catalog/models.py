@@ -323,6 +323,19 @@ class LetterSequence(models.Model):
         return f"{self.year}: {self.last}"
 
 
+class LetterQuerySet(models.QuerySet["Letter"]):
+    def visible_to(self, user: Any) -> LetterQuerySet:
+        """Walidata staff see every letter; a producer sees the letters to its agencies."""
+        from satudata.accounts.permissions import can, role_of
+        from satudata.accounts.roles import Capability, Role
+
+        if can(user, Capability.VIEW_TASK_DASHBOARD):
+            return self.all()
+        if role_of(user) == Role.PRODUSEN:
+            return self.filter(agency_id__in=user.agency_ids())
+        return self.none()
+
+
 class Letter(models.Model):
     """A nota dinas from the Walidata to an agency about its items missing or not synchronised."""
 
@@ -351,6 +364,8 @@ class Letter(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects: ClassVar[LetterQuerySet] = LetterQuerySet.as_manager()  # type: ignore[assignment]
 
     class Meta:
         ordering = ["-year", "-sequence"]

@@ -15,4 +15,6 @@ urlpatterns = [
     path("item-data/<int:pk>/unggah/", views.item_upload, name="item-upload"),
     path("unggahan/<int:pk>/", views.upload_report, name="upload-report"),
     path("api/v1/item-data/<int:pk>/unggahan", api.item_upload, name="api-item-upload"),
+    path("nota-dinas/", views.letter_list, name="letter-list"),
+    path("nota-dinas/<int:pk>.<str:kind>", views.letter_file, name="letter-file"),
 ]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.files.storage import default_storage
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -16,8 +17,8 @@ from satudata.accounts.roles import Capability
 from satudata.catalog import services
 from satudata.catalog.daftar import parse_daftar
 from satudata.catalog.exports import data_list_xlsx, upload_report_xlsx
-from satudata.catalog.forms import DaftarImportForm, UploadForm
-from satudata.catalog.models import DataItem, DataList, DatasetVersion, Upload
+from satudata.catalog.forms import DaftarImportForm, LetterForm, UploadForm
+from satudata.catalog.models import DataItem, DataList, DatasetVersion, Letter, Upload
 from satudata.catalog.reading.upload import UnreadableUpload, read_upload
 from satudata.catalog.services import sync_status
 from satudata.catalog.storage import keep_original, read_original
@@ -196,3 +197,58 @@ def upload_report(request: HttpRequest, pk: int) -> HttpResponse:
         return response
     version = DatasetVersion.objects.filter(upload=upload).first()
     return render(request, "catalog/upload_report.html", {"upload": upload, "version": version})
+
+
+@login_required
+def letter_list(request: HttpRequest) -> HttpResponse:
+    """Letters sent, and (for the Walidata) the form to issue one."""
+    letters = Letter.objects.visible_to(request.user).select_related("agency", "signatory")
+    if not can(request.user, Capability.VIEW_TASK_DASHBOARD) and not letters.exists():
+        raise PermissionDenied("catalog.view_letters")
+    may_issue = can(request.user, Capability.MANAGE_DATA_LIST)
+    form = LetterForm(request.POST or None) if may_issue else None
+    if request.method == "POST":
+        if form is None:
+            raise PermissionDenied("catalog.issue_letter")
+        if form.is_valid():
+            try:
+                letter = services.issue_nota_dinas(
+                    actor=request.user,  # type: ignore[arg-type]
+                    data_list=form.cleaned_data["data_list"],
+                    agency=form.cleaned_data["agency"],
+                    signatory=form.cleaned_data["signatory"],
+                )
+            except services.NothingOutstanding:
+                form.add_error(
+                    "agency", _("Every item of this agency is synchronised; no letter is needed.")
+                )
+            else:
+                messages.success(
+                    request, _("Nota dinas %(number)s issued.") % {"number": letter.number}
+                )
+                return redirect("catalog:letter-list")
+    return render(
+        request,
+        "catalog/letter_list.html",
+        {"letters": letters, "form": form},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+def letter_file(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
+    letter = get_object_or_404(Letter.objects.visible_to(request.user), pk=pk)
+    if kind not in ("pdf", "docx"):
+        raise Http404
+    path = letter.pdf_path if kind == "pdf" else letter.docx_path
+    with default_storage.open(path, "rb") as handle:
+        content = handle.read()
+    types = {
+        "pdf": "application/pdf",
+        "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    }
+    response = HttpResponse(content, content_type=types[kind])
+    response["Content-Disposition"] = (
+        f'attachment; filename="nota-dinas-{letter.year}-{letter.sequence:04d}.{kind}"'
+    )
+    return response

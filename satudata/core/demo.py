@@ -16,7 +16,11 @@ from django.utils import timezone
 
 from satudata.accounts.models import Agency, Membership, User
 from satudata.accounts.roles import Role
-from satudata.catalog.demo import load_data_lists, load_sample_metadata_and_data
+from satudata.catalog.demo import (
+    load_data_lists,
+    load_sample_letter,
+    load_sample_metadata_and_data,
+)
 from satudata.core.models import SiteProfile
 from satudata.regions.importer import BUILTIN_PRINGSEWU, import_regions
 from satudata.sop import services as sop
@@ -182,6 +186,7 @@ def load_demo() -> dict[str, object]:
     tasks = load_sample_tasks()
     load_data_lists(this_year)
     load_sample_metadata_and_data(this_year)
+    load_sample_letter(this_year)
     return {
         "regions": regions.created,
         "agencies": agencies,

@@ -147,3 +147,35 @@ class NumberConcurrencyTests(TransactionTestCase):
         self.assertEqual(errors, [])
         self.assertEqual(sorted(taken), list(range(1, 9)))
         self.assertEqual(LetterSequence.objects.get(year=2026).last, 8)
+
+
+class LetterPageTests(NotaDinasTests):
+    def test_the_walidata_issues_from_the_page_and_the_producer_downloads_it(self) -> None:
+        from django.urls import reverse
+
+        self.client.force_login(self.p.walidata)
+        form = {
+            "data_list": DataList.objects.get().pk,
+            "agency": self.p.agency.pk,
+            "signatory": self.p.kepala_dinas.pk,
+        }
+        response = self.client.post(reverse("catalog:letter-list"), form, follow=True)
+        self.assertContains(response, "/ND/Diskominfo/")
+        letter = Letter.objects.get()
+        self.client.force_login(self.p.producer)
+        pdf = self.client.get(reverse("catalog:letter-file", args=[letter.pk, "pdf"]))
+        self.assertEqual(pdf["Content-Type"], "application/pdf")
+        self.client.force_login(self.p.other_producer)
+        self.assertEqual(
+            self.client.get(reverse("catalog:letter-file", args=[letter.pk, "pdf"])).status_code,
+            404,
+        )
+
+    def test_a_producer_cannot_issue(self) -> None:
+        from django.urls import reverse
+
+        self._issue()
+        self.client.force_login(self.p.producer)
+        response = self.client.post(reverse("catalog:letter-list"), {"agency": self.p.agency.pk})
+        self.assertEqual(response.status_code, 403)
+        self.assertEqual(Letter.objects.count(), 1)
