@@ -18,7 +18,14 @@ from satudata.catalog import services
 from satudata.catalog.daftar import parse_daftar
 from satudata.catalog.exports import data_list_xlsx, upload_report_xlsx
 from satudata.catalog.forms import DaftarImportForm, LetterForm, UploadForm
-from satudata.catalog.models import DataItem, DataList, DatasetVersion, Letter, Upload
+from satudata.catalog.models import (
+    DataItem,
+    DataList,
+    DatasetVersion,
+    Letter,
+    Upload,
+    Variable,
+)
 from satudata.catalog.reading.upload import UnreadableUpload, read_upload
 from satudata.catalog.services import sync_status
 from satudata.catalog.storage import keep_original, read_original
@@ -196,7 +203,13 @@ def upload_report(request: HttpRequest, pk: int) -> HttpResponse:
         response["Content-Disposition"] = f'attachment; filename="laporan-sinkronisasi-{pk}.xlsx"'
         return response
     version = DatasetVersion.objects.filter(upload=upload).first()
-    return render(request, "catalog/upload_report.html", {"upload": upload, "version": version})
+    names = dict(Variable.objects.filter(pk__in=upload.mapping.values()).values_list("pk", "name"))
+    mapped = [(column, names.get(pk, "—")) for column, pk in upload.mapping.items()]
+    return render(
+        request,
+        "catalog/upload_report.html",
+        {"upload": upload, "version": version, "mapped": mapped},
+    )
 
 
 @login_required

@@ -197,6 +197,7 @@ class UploadPageTests(SynchronisationTests):
             url, {"file": SimpleUploadedFile("p.csv", GOOD.encode())}, follow=True
         )
         self.assertContains(response, "versi 1, 3 baris")
+        self.assertContains(response, "jumlah → Jumlah")
         # The 2026 list is still a draft: the Walidata sees it, with the item's new status.
         self.client.force_login(self.p.walidata)
         page = self.client.get(reverse("catalog:datalist-detail", args=[2026]))
