@@ -24,6 +24,7 @@ from satudata.accounts.services import (
     revoke_api_token,
 )
 from satudata.core.audit import record
+from satudata.core.http import not_authenticated
 
 
 class LoginView(auth_views.LoginView):
@@ -161,18 +162,7 @@ def api_me(request: HttpRequest) -> JsonResponse:
     """Who a token belongs to: the smallest call for checking a token works."""
     token = authenticate_token(request)
     if token is None:
-        return JsonResponse(
-            {
-                "error": {
-                    "code": "not_authenticated",
-                    "message": _(
-                        "Send a valid personal API token in the Authorization "
-                        "header: 'Authorization: Bearer <token>'."
-                    ),
-                }
-            },
-            status=401,
-        )
+        return not_authenticated()
     user = token.user
     return JsonResponse(
         {

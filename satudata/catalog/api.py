@@ -20,10 +20,7 @@ from satudata.accounts.roles import TokenScope
 from satudata.accounts.services import authenticate_token
 from satudata.catalog import services
 from satudata.catalog.models import DataItem, DatasetVersion, Upload, UploadStatus
-
-
-def error(status: int, code: str, message: str) -> JsonResponse:
-    return JsonResponse({"error": {"code": code, "message": message}}, status=status)
+from satudata.core.http import json_error, not_authenticated
 
 
 def upload_report(upload: Upload) -> dict[str, Any]:
@@ -46,23 +43,17 @@ def upload_report(upload: Upload) -> dict[str, Any]:
 def item_upload(request: HttpRequest, pk: int) -> JsonResponse:
     token = authenticate_token(request)
     if token is None:
-        return error(
-            401,
-            "not_authenticated",
-            _(
-                "Send a valid personal API token in the "
-                "Authorization header: 'Authorization: Bearer "
-                "<token>'."
-            ),
-        )
+        return not_authenticated()
     if not token.has_scope(TokenScope.WRITE):
-        return error(403, "scope", _("This token may only read; create one with the write scope."))
+        return json_error(
+            403, "scope", _("This token may only read; create one with the write scope.")
+        )
     item = get_object_or_404(DataItem.objects.select_related("agency", "data_list"), pk=pk)
     if not acts_for_agency(token.user, item.agency):
-        return error(403, "forbidden", _("Your account does not act for this item's agency."))
+        return json_error(403, "forbidden", _("Your account does not act for this item's agency."))
     upload_file = request.FILES.get("file")
     if upload_file is None:
-        return error(400, "no_file", _("Send the table in the multipart form field 'file'."))
+        return json_error(400, "no_file", _("Send the table in the multipart form field 'file'."))
     dataset = services.create_dataset(actor=token.user, item=item)
     try:
         upload = services.receive_upload(
@@ -72,7 +63,7 @@ def item_upload(request: HttpRequest, pk: int) -> JsonResponse:
             data=b"".join(upload_file.chunks()),
         )
     except services.UploadRefused as refused:
-        return error(400, "refused", str(refused))
+        return json_error(400, "refused", str(refused))
     services.synchronise_upload(actor=token.user, upload=upload)
     status = 201 if upload.status == UploadStatus.SYNCHRONISED else 422
     return JsonResponse(upload_report(upload), status=status)

@@ -8,7 +8,7 @@ import xlsxwriter  # type: ignore[import-untyped]
 from django.utils.translation import gettext as _
 
 from satudata.catalog.models import DataList, Upload
-from satudata.catalog.services import sync_status
+from satudata.catalog.services import sync_statuses
 
 # Spreadsheet programs run text starting with these as formulas; such cells are written as
 # text with a leading apostrophe so a name like "=1+1" never executes.
@@ -46,7 +46,8 @@ def data_list_xlsx(data_list: DataList) -> bytes:
         _("SYNCHRONISATION STATUS"),
     ]
     sheet.write_row(3, 0, headers, bold)
-    items = data_list.items.select_related("agency").order_by("number", "pk")
+    items = list(data_list.items.select_related("agency").order_by("number", "pk"))
+    statuses = sync_statuses(items)
     for offset, item in enumerate(items, start=4):
         row = [
             item.number,
@@ -62,7 +63,7 @@ def data_list_xlsx(data_list: DataList) -> bytes:
             item.release_schedule,
             item.get_access_display(),
             _("Yes") if item.is_priority else _("No"),
-            str(sync_status(item).label),
+            str(statuses[item.pk].label),
         ]
         sheet.write_row(offset, 0, [safe_cell(v) for v in row], wrap)
     sheet.set_column(0, 0, 5)

@@ -1,13 +1,22 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
-from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from satudata.accounts.models import Agency, User
 from satudata.accounts.roles import Role
 from satudata.catalog.models import DataList
+from satudata.catalog.storage import size_problem
+
+
+def _checked_size(upload: Any) -> Any:
+    problem = size_problem(upload.size)
+    if problem:
+        raise forms.ValidationError(problem)
+    return upload
 
 
 class DaftarImportForm(forms.Form):
@@ -25,12 +34,7 @@ class DaftarImportForm(forms.Form):
         self.fields["year"].initial = timezone.localdate().year + 1
 
     def clean_file(self) -> object:
-        upload = self.cleaned_data["file"]
-        if upload.size > settings.UPLOAD_MAX_BYTES:
-            raise forms.ValidationError(
-                _("The file is larger than %(mb)s MB.") % {"mb": settings.UPLOAD_MAX_BYTES // 2**20}
-            )
-        return upload
+        return _checked_size(self.cleaned_data["file"])
 
 
 class UploadForm(forms.Form):
@@ -43,12 +47,7 @@ class UploadForm(forms.Form):
     )
 
     def clean_file(self) -> object:
-        upload = self.cleaned_data["file"]
-        if upload.size > settings.UPLOAD_MAX_BYTES:
-            raise forms.ValidationError(
-                _("The file is larger than %(mb)s MB.") % {"mb": settings.UPLOAD_MAX_BYTES // 2**20}
-            )
-        return upload
+        return _checked_size(self.cleaned_data["file"])
 
 
 class LetterForm(forms.Form):

@@ -4,10 +4,19 @@ from __future__ import annotations
 
 import hashlib
 
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
+from django.utils.translation import gettext as _
 
 PREFIX = "originals"
+
+
+def size_problem(size: int) -> str | None:
+    """Why a file of ``size`` bytes is refused, or None when it may be uploaded."""
+    if size > settings.UPLOAD_MAX_BYTES:
+        return _("The file is larger than %(mb)s MB.") % {"mb": settings.UPLOAD_MAX_BYTES // 2**20}
+    return None
 
 
 def original_path(digest: str) -> str:

@@ -27,7 +27,7 @@ from satudata.catalog.models import (
     Variable,
 )
 from satudata.catalog.reading.upload import UnreadableUpload, read_upload
-from satudata.catalog.services import sync_status
+from satudata.catalog.services import sync_status, sync_statuses
 from satudata.catalog.storage import keep_original, read_original
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -52,12 +52,13 @@ def data_list_detail(request: HttpRequest, year: int) -> HttpResponse:
     agency = request.GET.get("opd", "")
     if agency:
         items = items.filter(agency__slug=agency)
+    statuses = sync_statuses(items)
     return render(
         request,
         "catalog/datalist_detail.html",
         {
             "data_list": data_list,
-            "rows": [(item, sync_status(item)) for item in items],
+            "rows": [(item, statuses[item.pk]) for item in items],
             "uploadable": {i.pk for i in items if acts_for_agency(request.user, i.agency)},
             "agency": agency,
             "agencies": sorted(

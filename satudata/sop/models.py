@@ -153,6 +153,10 @@ class SopTaskQuerySet(models.QuerySet["SopTask"]):
     def for_subject(self, subject: models.Model) -> SopTaskQuerySet:
         return self.filter(subject_type=subject._meta.label_lower, subject_id=str(subject.pk))
 
+    def open_for(self, subject: models.Model, step: str) -> SopTaskQuerySet:
+        """The open tasks of ``subject`` at the step with code ``step``."""
+        return self.for_subject(subject).open().filter(step__code=step)
+
     def with_related(self) -> SopTaskQuerySet:
         return self.select_related("step", "executor", "agency")
 

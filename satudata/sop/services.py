@@ -228,11 +228,7 @@ def open_task(
     """
     sop_step = current_step(step)
     if subject is not None:
-        found = (
-            SopTask.objects.for_subject(subject)
-            .filter(step__code=step, status__in=OPEN_STATUSES)
-            .first()
-        )
+        found = SopTask.objects.open_for(subject, step).first()
         if found is not None:
             return found
     start = start_at or timezone.now()
