@@ -48,6 +48,12 @@ def require(user: AbstractBaseUser | AnonymousUser | None, capability: Capabilit
         raise PermissionDenied(capability.value)
 
 
+def require_for_agency(user: AbstractBaseUser | AnonymousUser | None, agency: Agency) -> None:
+    """For services: raise PermissionDenied unless the user acts for ``agency``."""
+    if not acts_for_agency(user, agency):
+        raise PermissionDenied("agency")
+
+
 def capability_required(capability: Capability) -> Callable[[ViewFunc], ViewFunc]:
     """View decorator: anonymous visitors go to log-in, others without the capability get 403.
 

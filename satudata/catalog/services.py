@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from satudata.accounts.models import User
-from satudata.accounts.permissions import acts_for_agency, require
+from satudata.accounts.permissions import require, require_for_agency
 from satudata.accounts.roles import Capability, Role
 from satudata.catalog.checks import ERROR, Finding, check_table, suggest_mapping
 from satudata.catalog.daftar import DaftarPreview
@@ -121,14 +121,9 @@ class UploadRefused(Exception):
     """The upload is not accepted; the message says why."""
 
 
-def _require_agency(actor: User, agency: Any) -> None:
-    if not acts_for_agency(actor, agency):
-        raise PermissionDenied("catalog.upload")
-
-
 @transaction.atomic
 def create_dataset(*, actor: User, item: DataItem) -> Dataset:
-    _require_agency(actor, item.agency)
+    require_for_agency(actor, item.agency)
     existing = Dataset.objects.filter(item=item).first()
     if existing is not None:
         return existing
@@ -152,7 +147,7 @@ def create_dataset(*, actor: User, item: DataItem) -> Dataset:
 @transaction.atomic
 def receive_upload(*, actor: User, dataset: Dataset, filename: str, data: bytes) -> Upload:
     """Keep the file as sent and open the activity-1 task; nothing is checked yet."""
-    _require_agency(actor, dataset.agency)
+    require_for_agency(actor, dataset.agency)
     if not data:
         raise UploadRefused(_("The file is empty. Export the table again and upload it."))
     problem = size_problem(len(data))
@@ -204,7 +199,7 @@ def synchronise_upload(
 ) -> Upload:
     """Check an upload against its agency's variables; if nothing blocks, store it as the
     dataset's next version. A rejected upload never replaces the last good version."""
-    _require_agency(actor, upload.dataset.agency)
+    require_for_agency(actor, upload.dataset.agency)
     dataset = Dataset.objects.select_for_update().get(pk=upload.dataset_id)
     try:
         tables = read_upload(read_original(upload.sha256), upload.filename)
