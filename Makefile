@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 LOCKS := requirements/base.txt requirements/dev.txt
 
-.PHONY: run test setup lint typecheck migrations-check pytest lock messages demo clean
+.PHONY: run test setup lint typecheck migrations-check pytest lock messages demo clean bench bench-tools
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -44,10 +44,26 @@ test: lint typecheck migrations-check pytest
 lock: setup
 	cd requirements && ../$(BIN)/pip-compile -q --generate-hashes --strip-extras --allow-unsafe -o base.txt base.in
 	cd requirements && ../$(BIN)/pip-compile -q --generate-hashes --strip-extras --allow-unsafe -o dev.txt dev.in
+	cd requirements && ../$(BIN)/pip-compile -q --generate-hashes --strip-extras --allow-unsafe -o bench.txt bench.in
+
+# What the benchmarks compare against (frictionless), in its own environment: not a dependency.
+.venv-bench/.installed: requirements/bench.txt
+	$(PYTHON) -m venv .venv-bench
+	.venv-bench/bin/python -m pip install --quiet --disable-pip-version-check --require-hashes \
+		-r requirements/bench.txt
+	touch .venv-bench/.installed
+
+bench-tools: .venv-bench/.installed
+
+# The figures the issues ask for; each script also runs alone (see its docstring).
+bench: setup bench-tools
+	$(BIN)/python bench/bench_import_regions.py
+	$(BIN)/python bench/bench_synchronise.py
+	$(BIN)/python bench/bench_synchronise.py --gigabyte
 
 # Refresh the Indonesian catalogue after changing user-facing text.
 messages: setup
 	$(BIN)/python manage.py makemessages -l id --ignore=.venv --ignore=staticfiles --no-location
 
 clean:
-	rm -rf $(VENV) staticfiles .mypy_cache .ruff_cache .pytest_cache
+	rm -rf $(VENV) .venv-bench staticfiles .mypy_cache .ruff_cache .pytest_cache

@@ -323,6 +323,13 @@ PERIODIC_TASKS = {
 UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_MB", 200) * 2**20
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 2**20
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 2**20  # larger uploads stream to a temporary file
+# The synchronisation check works in a private DuckDB database on disk (see catalog/engine.py):
+# where (empty: the system's temporary folder), how much memory before it spills, how many threads.
+SYNC_WORK_DIR = env_str("SYNC_WORK_DIR", "")
+SYNC_MEMORY_MB = env_int("SYNC_MEMORY_MB", 512)
+SYNC_THREADS = env_int("SYNC_THREADS", 2)
+# CSV/TSV files above this size are read straight by DuckDB instead of row by row in Python.
+SYNC_STREAM_BYTES = env_int("SYNC_STREAM_MB", 2) * 2**20
 
 # --- Letters (nota dinas) ------------------------------------------------------------------------
 # {seq} is the year's running number, {year} the year; numbers are never reused.

@@ -65,6 +65,7 @@ MATRIX: dict[str, tuple[dict[str, object], dict[str, int]]] = {
     "catalog:datalist-import": ({}, only(("walidata", "kepala_bidang", "admin"))),
     "catalog:datalist-detail": ({"year": 2026}, row(200)),
     "catalog:datalist-xlsx": ({"year": 2026}, row(200)),
+    "catalog:datalist-pdf": ({"year": 2026}, row(200)),
     "catalog:datalist-approve": ({"year": 2026}, row(405)),
     "catalog:item-upload": (
         {"pk": "ITEM"},
@@ -92,7 +93,22 @@ MATRIX: dict[str, tuple[dict[str, object], dict[str, int]]] = {
             "admin": 200,
         },
     ),
+    "catalog:upload-status": (
+        {"pk": "UPLOAD"},
+        {
+            "anonymous": 302,
+            "producer": 200,
+            "other_producer": 403,
+            "walidata": 200,
+            "kepala_bidang": 200,
+            "kepala_dinas": 200,
+            "pembina": 403,
+            "admin": 200,
+        },
+    ),
+    "catalog:upload-recheck": ({"pk": "UPLOAD"}, signed_in(405)),
     "catalog:api-item-upload": ({"pk": "ITEM"}, row(405)),
+    "catalog:api-upload": ({"pk": "UPLOAD"}, row(401)),
     "catalog:letter-list": (
         {},
         {
@@ -163,7 +179,11 @@ class AccessMatrixTests(PersonaTestCase):
             signatory=cls.p.kepala_dinas,
         )
         cls.upload = receive_upload(
-            actor=cls.p.walidata, dataset=dataset, filename="a.csv", data=b"a;b\n1;2\n"
+            actor=cls.p.walidata,
+            dataset=dataset,
+            filename="a.csv",
+            chunks=[b"a;b\n1;2\n"],
+            check=False,
         )
 
     def test_every_url_is_in_the_matrix(self) -> None:

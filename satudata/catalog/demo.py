@@ -245,7 +245,8 @@ def load_sample_metadata_and_data(year: int) -> int:
             actor=producer,
             dataset=dataset,
             filename=f"puskesmas-{year - 1}.csv",
-            data=content.encode(),
+            chunks=[content.encode()],
+            check=False,
         )
         synchronise_upload(actor=producer, upload=upload)
     return 1

@@ -1,14 +1,20 @@
-"""The Daftar Data as the official XLSX output."""
+"""The official outputs of activity 1: the Daftar Data and synchronisation reports, as XLSX
+(XlsxWriter) and PDF (Typst)."""
 
 from __future__ import annotations
 
 import io
+from typing import Any
 
+import typst  # type: ignore[import-untyped]
 import xlsxwriter  # type: ignore[import-untyped]
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from satudata.catalog.letters import tanggal, typst_text
 from satudata.catalog.models import DataList, Upload
 from satudata.catalog.services import sync_statuses
+from satudata.core.models import SiteProfile
 
 # Spreadsheet programs run text starting with these as formulas; such cells are written as
 # text with a leading apostrophe so a name like "=1+1" never executes.
@@ -112,3 +118,100 @@ def upload_report_xlsx(upload: Upload) -> bytes:
     sheet.freeze_panes(4, 0)
     book.close()
     return buffer.getvalue()
+
+
+def _table_pdf(
+    title: list[str], intro: list[str], headers: list[str], rows: list[list[Any]]
+) -> bytes:
+    """A landscape A4 document: a title, a few lines, and one long table (Typst)."""
+    e = typst_text
+    widths = ", ".join(["auto"] + ["1fr"] * (len(headers) - 1))
+    head = ", ".join(f"[*{e(h)}*]" for h in headers)
+    body = "".join(", ".join(f"[{e(v)}]" for v in row) + ",\n" for row in rows)
+    heading = "\\\n".join(f"*{e(line)}*" for line in title if line)
+    lines = "".join(e(line) + "\n\n" for line in intro)
+    source = f"""#set page(paper: "a4", flipped: true, margin: 1.5cm,
+  footer: context [#h(1fr) #counter(page).display("1 / 1", both: true)])
+#set text(lang: "id", size: 8pt)
+#align(center)[{heading}]
+{lines}
+#table(columns: ({widths}), inset: 4pt,
+  table.header({head}),
+{body})
+"""
+    return bytes(typst.compile(source.encode()))
+
+
+def data_list_pdf(data_list: DataList) -> bytes:
+    """The Daftar Data as the official PDF, each item with its synchronisation status."""
+    site = SiteProfile.current()
+    items = list(data_list.items.select_related("agency").order_by("number", "pk"))
+    statuses = sync_statuses(items)
+    rows = [
+        [
+            item.number,
+            item.agency.name,
+            item.name,
+            item.unit,
+            item.get_frequency_display(),
+            item.get_level_display(),
+            item.release_schedule,
+            item.get_access_display(),
+            _("Yes") if item.is_priority else _("No"),
+            statuses[item.pk].label,
+        ]
+        for item in items
+    ]
+    approved = (
+        _("Approved on %(date)s") % {"date": tanggal(timezone.localdate(data_list.approved_at))}
+        if data_list.approved_at
+        else str(data_list.get_status_display())
+    )
+    return _table_pdf(
+        [
+            _("DAFTAR DATA %(year)s") % {"year": data_list.year},
+            site.regency_name.upper(),
+            site.walidata_name,
+        ],
+        [approved, _("%(count)s data items.") % {"count": len(items)}],
+        [
+            _("NO"),
+            _("PRODUCING AGENCY"),
+            _("DATA NAME"),
+            _("UNIT"),
+            _("PERIOD"),
+            _("LEVEL OF PRESENTATION"),
+            _("RELEASE SCHEDULE"),
+            _("ACCESS"),
+            _("PRIORITY"),
+            _("SYNCHRONISATION STATUS"),
+        ],
+        rows,
+    )
+
+
+def upload_report_pdf(upload: Upload) -> bytes:
+    """The synchronisation report of one upload as PDF: what was read, then each finding."""
+    intro = [
+        f"{_('File')}: {upload.filename} — {_('Sheet')}: {upload.sheet or '—'}",
+        f"{upload.get_status_display()}: "
+        + _("%(e)s errors, %(w)s warnings") % {"e": upload.error_count, "w": upload.warning_count},
+        *(n["message"] for n in upload.notices[:30]),
+    ]
+    rows = [
+        [
+            _("error") if f["severity"] == "error" else _("warning"),
+            f["row"] or "—",
+            f["column"] or "—",
+            f["value"] or "—",
+            f["message"],
+            f["suggestion"],
+        ]
+        for f in upload.findings
+    ]
+    return _table_pdf(
+        [_("Synchronisation report"), upload.dataset.title],
+        intro,
+        [_("Severity"), _("Row"), _("Column"), _("Value"), _("Problem"), _("What to do")],
+        rows,
+    )

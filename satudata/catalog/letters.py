@@ -43,7 +43,7 @@ def tanggal(day: dt.date) -> str:
     return f"{day.day} {MONTHS_ID[day.month - 1]} {day.year}"
 
 
-def _typst_text(value: Any) -> str:
+def typst_text(value: Any) -> str:
     """Text placed in Typst markup, with every markup character escaped."""
     text = str(value)
     for char in "\\#*_`$<>@[]=-+/~\"'":
@@ -90,7 +90,7 @@ def letter_content(
 
 
 def render_pdf(content: dict[str, Any]) -> bytes:
-    e = _typst_text
+    e = typst_text
     rows = "".join(
         f"[{e(i['no'])}], [{e(i['name'])}], [{e(i['status'])}], [{e(i['need'])}],\n"
         for i in content["items"]

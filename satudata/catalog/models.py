@@ -240,6 +240,10 @@ class Dataset(models.Model):
     )
     slug = models.SlugField(_("slug"), max_length=120, unique=True)
     title = models.CharField(_("title"), max_length=300)
+    # The column mapping last confirmed by the producer (column name -> variable id) and the
+    # key columns, used for the next upload of the same item.
+    mapping = models.JSONField(_("remembered column mapping"), default=dict, blank=True)
+    key_columns = models.JSONField(_("key columns"), default=list, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -253,12 +257,15 @@ class Dataset(models.Model):
 
 class UploadStatus(models.TextChoices):
     RECEIVED = "received", _("Received")
+    CHECKING = "checking", _("Being checked")
     REJECTED = "rejected", _("Not synchronised")
     SYNCHRONISED = "synchronised", _("Synchronised")
 
 
 class Upload(models.Model):
-    """One file as an agency sent it. The original is kept by its hash, whatever the outcome."""
+    """One check of a file as an agency sent it. The original is kept by its hash, whatever the
+    outcome; checking the same file again with another mapping is a new row (``based_on``), so
+    no earlier result is overwritten."""
 
     dataset = models.ForeignKey(Dataset, on_delete=models.PROTECT, related_name="uploads")
     uploaded_by = models.ForeignKey(
@@ -273,9 +280,27 @@ class Upload(models.Model):
     )
     sheet = models.CharField(_("sheet"), max_length=100, blank=True)
     mapping = models.JSONField(_("column mapping"), default=dict, blank=True)
+    key_columns = models.JSONField(_("key columns"), default=list, blank=True)
+    unpivot = models.BooleanField(_("years as columns turned into rows"), default=False)
+    based_on = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="rechecks",
+        verbose_name=_("check of the same file before"),
+    )
+    row_count = models.PositiveBigIntegerField(_("rows read"), null=True, blank=True)
     error_count = models.PositiveIntegerField(default=0)
     warning_count = models.PositiveIntegerField(default=0)
     findings = models.JSONField(default=list, blank=True)
+    notices = models.JSONField(_("what was understood"), default=list, blank=True)
+    missing = models.JSONField(_("missing values per column"), default=dict, blank=True)
+    columns = models.JSONField(_("columns read"), default=list, blank=True)
+    sheets = models.JSONField(_("sheets in the file"), default=list, blank=True)
+    # {"stage": "read"|"load"|"check"|"store", "done": n, "total": n} while the check runs.
+    progress = models.JSONField(default=dict, blank=True)
+    checked_at = models.DateTimeField(_("checked"), null=True, blank=True)
 
     class Meta:
         ordering = ["-uploaded_at", "-id"]
@@ -293,7 +318,7 @@ class DatasetVersion(models.Model):
     number = models.PositiveIntegerField(_("version"))
     upload = models.OneToOneField(Upload, on_delete=models.PROTECT, related_name="version")
     path = models.CharField(max_length=300)
-    row_count = models.PositiveIntegerField(_("rows"))
+    row_count = models.PositiveBigIntegerField(_("rows"))
     columns = models.JSONField(default=list)
     created_at = models.DateTimeField(auto_now_add=True)
 

@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import logging
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
+import duckdb
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
+from django.core.files import File
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import models, transaction
@@ -19,8 +25,18 @@ from django.utils.translation import gettext_lazy
 from satudata.accounts.models import User
 from satudata.accounts.permissions import require, require_for_agency
 from satudata.accounts.roles import Capability, Role
-from satudata.catalog.checks import ERROR, Finding, check_table, suggest_mapping
+from satudata.catalog.checks import suggest_mapping
 from satudata.catalog.daftar import DaftarPreview
+from satudata.catalog.engine import (
+    ERROR,
+    CheckResult,
+    Finding,
+    Progress,
+    Workspace,
+    check,
+    load_sheet,
+    write_parquet,
+)
 from satudata.catalog.letters import NEEDS, letter_content, next_number, render_docx, render_pdf
 from satudata.catalog.models import (
     DataItem,
@@ -33,13 +49,22 @@ from satudata.catalog.models import (
     UploadStatus,
     Variable,
 )
-from satudata.catalog.parquet import to_parquet
-from satudata.catalog.reading.upload import UnreadableUpload, read_upload
-from satudata.catalog.storage import keep_original, read_original, size_problem
+from satudata.catalog.reading.bulk import load_text, plan_text
+from satudata.catalog.reading.delimited import UnreadableFile
+from satudata.catalog.reading.notices import Notice
+from satudata.catalog.reading.shape import unpivot_table
+from satudata.catalog.reading.upload import OLE, ZIP, UnreadableUpload, read_upload
+from satudata.catalog.storage import TooLarge, keep_original, local_original
 from satudata.core.audit import record
 from satudata.core.models import SiteProfile
 from satudata.sop.models import SopTask
 from satudata.sop.services import complete_task, open_task
+
+logger = logging.getLogger(__name__)
+UNREADABLE = gettext_lazy(
+    "The file could not be read as a table. Open it in Excel or LibreOffice, save it again as "
+    "CSV or XLSX and upload that."
+)
 
 
 class DataListFrozen(Exception):
@@ -144,36 +169,107 @@ def create_dataset(*, actor: User, item: DataItem) -> Dataset:
     return dataset
 
 
-@transaction.atomic
-def receive_upload(*, actor: User, dataset: Dataset, filename: str, data: bytes) -> Upload:
-    """Keep the file as sent and open the activity-1 task; nothing is checked yet."""
+def receive_upload(
+    *,
+    actor: User,
+    dataset: Dataset,
+    filename: str,
+    chunks: Iterable[bytes],
+    check: bool = True,
+) -> Upload:
+    """Keep the file as sent (streamed to disk, hashed on the way), open the activity-1 task and
+    queue the check. Nothing is checked here: the worker does it and reports its progress."""
     require_for_agency(actor, dataset.agency)
-    if not data:
+    try:
+        digest, size = keep_original(chunks)
+    except TooLarge as error:
+        raise UploadRefused(str(error)) from None
+    if not size:
         raise UploadRefused(_("The file is empty. Export the table again and upload it."))
-    problem = size_problem(len(data))
-    if problem:
-        raise UploadRefused(problem)
-    upload = Upload.objects.create(
-        dataset=dataset,
-        uploaded_by=actor,
-        filename=filename[:255],
-        size=len(data),
-        sha256=keep_original(data),
-    )
-    record(
-        "catalog.upload_received",
-        actor=actor,
-        obj=upload,
-        summary=f"Berkas {upload.filename} diterima untuk {dataset.title}",
-    )
-    open_task(
-        actor=actor,
-        step="sinkronisasi",
-        title=f"Sinkronisasi {dataset.title}",
-        subject=dataset,
-        agency=dataset.agency,
-    )
+    with transaction.atomic():
+        upload = Upload.objects.create(
+            dataset=dataset,
+            uploaded_by=actor,
+            filename=filename[:255],
+            size=size,
+            sha256=digest,
+            mapping=dataset.mapping,
+            key_columns=dataset.key_columns,
+        )
+        record(
+            "catalog.upload_received",
+            actor=actor,
+            obj=upload,
+            summary=f"Berkas {upload.filename} diterima untuk {dataset.title}",
+        )
+        open_task(
+            actor=actor,
+            step="sinkronisasi",
+            title=f"Sinkronisasi {dataset.title}",
+            subject=dataset,
+            agency=dataset.agency,
+        )
+    if check:
+        queue_check(upload)
     return upload
+
+
+def recheck_upload(
+    *,
+    actor: User,
+    upload: Upload,
+    mapping: dict[str, int],
+    key_columns: list[str],
+    sheet: str = "",
+    unpivot: bool = False,
+) -> Upload:
+    """Check the same file again with the mapping the producer confirmed. A new row: the
+    earlier result stays as it was. The mapping is remembered for the item's next upload."""
+    require_for_agency(actor, upload.dataset.agency)
+    variables = set(
+        Variable.objects.filter(agency=upload.dataset.agency).values_list("pk", flat=True)
+    )
+    mapping = {column: pk for column, pk in mapping.items() if pk in variables}
+    with transaction.atomic():
+        again = Upload.objects.create(
+            dataset=upload.dataset,
+            uploaded_by=actor,
+            filename=upload.filename,
+            size=upload.size,
+            sha256=upload.sha256,
+            sheet=sheet or upload.sheet,
+            mapping=mapping,
+            key_columns=key_columns,
+            unpivot=unpivot,
+            based_on=upload,
+        )
+        Dataset.objects.filter(pk=upload.dataset_id).update(
+            mapping=mapping, key_columns=key_columns
+        )
+        record(
+            "catalog.upload_rechecked",
+            actor=actor,
+            obj=again,
+            summary=f"{upload.filename} diperiksa ulang dengan pemetaan kolom yang dikonfirmasi",
+            changes={"mapping": [upload.mapping, mapping]},
+        )
+    queue_check(again)
+    return again
+
+
+def queue_check(upload: Upload) -> None:
+    """Hand the check to the worker once the upload row is committed."""
+    from satudata.catalog.tasks import check_upload
+
+    Upload.objects.filter(pk=upload.pk).update(
+        status=UploadStatus.CHECKING, progress={"stage": "queued", "done": 0, "total": 0}
+    )
+    upload.status = UploadStatus.CHECKING
+    # The worker must see the row: inside a transaction, enqueue only once it commits.
+    if transaction.get_connection().in_atomic_block:
+        transaction.on_commit(lambda: check_upload.enqueue(upload.pk, upload.uploaded_by_id))
+    else:
+        check_upload.enqueue(upload.pk, upload.uploaded_by_id)
 
 
 def _finding_dict(finding: Finding) -> dict[str, Any]:
@@ -188,80 +284,178 @@ def _finding_dict(finding: Finding) -> dict[str, Any]:
     }
 
 
-@transaction.atomic
-def synchronise_upload(
-    *,
-    actor: User,
-    upload: Upload,
-    sheet: str | None = None,
-    mapping: dict[str, int] | None = None,
-    key_columns: list[str] | None = None,
-) -> Upload:
-    """Check an upload against its agency's variables; if nothing blocks, store it as the
-    dataset's next version. A rejected upload never replaces the last good version."""
-    require_for_agency(actor, upload.dataset.agency)
-    dataset = Dataset.objects.select_for_update().get(pk=upload.dataset_id)
-    try:
-        tables = read_upload(read_original(upload.sha256), upload.filename)
-    except UnreadableUpload as error:
-        return _reject(actor, upload, [Finding(ERROR, "", None, "", "", str(error))])
-    table = next((t for t in tables if t.sheet == sheet), None) if sheet else None
+class _Reporter:
+    """Writes the check's progress to the upload row, at most twice a second."""
+
+    def __init__(self, upload: Upload) -> None:
+        self.pk, self.last = upload.pk, 0.0
+
+    def __call__(self, stage: str, done: int, total: int) -> None:
+        now = time.monotonic()
+        if now - self.last < 0.5 and done < total:
+            return
+        self.last = now
+        Upload.objects.filter(pk=self.pk).update(
+            progress={"stage": stage, "done": done, "total": total}
+        )
+
+
+def _is_workbook(path: Path) -> bool:
+    with path.open("rb") as handle:
+        return handle.read(8).startswith((ZIP, OLE))
+
+
+def _read_into(
+    ws: Workspace, path: Path, upload: Upload, progress: Progress
+) -> tuple[list[Notice], list[str]]:
+    """Load the upload's table into the workspace; the notices and the sheet names."""
+    if upload.size > settings.SYNC_STREAM_BYTES and not _is_workbook(path) and not upload.unpivot:
+        ws.sheet = upload.filename
+        return load_text(ws, path, plan_text(path), progress), []
+    tables = read_upload(path.read_bytes(), upload.filename)
+    table = next((t for t in tables if t.sheet == upload.sheet), None) if upload.sheet else None
     table = table or next((t for t in tables if t.columns), tables[0])
+    notices = list(table.notices)
+    if not table.columns:
+        raise UnreadableUpload(
+            notices[0].message if notices else _("The file has no table to read.")
+        )
+    if upload.unpivot:
+        table, notice = unpivot_table(table)
+        notices.append(notice)
+    progress("load", len(table.rows), len(table.rows))
+    load_sheet(ws, table)
+    return notices, [t.sheet for t in tables] if len(tables) > 1 else []
+
+
+def synchronise_upload(*, actor: User, upload: Upload) -> Upload:
+    """Check an upload against its agency's variables; if nothing blocks, store it as the
+    dataset's next version. A rejected upload never replaces the last good version.
+
+    The heavy part (reading, checking, writing Parquet) runs outside any transaction, with its
+    progress on the upload row; only the last step, numbering and saving the version, locks.
+    """
+    require_for_agency(actor, upload.dataset.agency)
+    dataset = upload.dataset
+    progress = _Reporter(upload)
     variables = {
         v.pk: v for v in Variable.objects.filter(agency=dataset.agency).prefetch_related("codes")
     }
-    if mapping is not None:
-        columns = {name: i for i, name in enumerate(table.columns)}
-        chosen = {
-            columns[c]: variables[v] for c, v in mapping.items() if c in columns and v in variables
-        }
-    else:
-        chosen = suggest_mapping(table.columns, variables.values())
-    keys = [table.columns.index(c) for c in (key_columns or []) if c in table.columns]
-    findings = check_table(
-        table, chosen, region_within=SiteProfile.current().region_code or None, key_columns=keys
-    )
-    if not chosen:
-        findings.insert(
-            0,
-            Finding(
-                ERROR,
-                table.sheet,
-                None,
-                "",
-                "",
-                _("No column matches a variable of this agency's metadata (MS-Var)."),
-                _("Add the variables to the metadata, or map the columns by hand."),
-            ),
+    item = DataItem.objects.select_related("data_list").get(pk=dataset.item_id)
+    with Workspace() as ws, local_original(upload.sha256) as path:
+        try:
+            notices, sheets = _read_into(ws, path, upload, progress)
+        except (UnreadableUpload, UnreadableFile) as error:
+            return _reject(actor, upload, CheckResult([_file_error(str(error))], 1, 0, 0))
+        except duckdb.Error:
+            logger.exception("Upload %s could not be read", upload.pk)
+            return _reject(
+                actor,
+                upload,
+                CheckResult([_file_error(str(UNREADABLE))], 1, 0, 0),
+            )
+        upload.notices = [
+            {"code": n.code, "message": n.message, "row": n.row} for n in notices[:200]
+        ]
+        upload.sheets, upload.columns, upload.sheet = sheets, ws.columns, ws.sheet
+        upload.row_count = ws.rows
+        chosen = _mapping_for(upload, ws.columns, variables)
+        keys = [ws.columns.index(c) for c in upload.key_columns if c in ws.columns]
+        result = check(
+            ws,
+            chosen,
+            region_within=SiteProfile.current().region_code or None,
+            key_columns=keys,
+            period=(item.data_list.year, item.frequency),
+            progress=progress,
         )
-    upload.sheet = table.sheet
-    upload.mapping = {table.columns[i]: v.pk for i, v in chosen.items()}
-    if any(f.is_error for f in findings):
-        return _reject(actor, upload, findings)
+        if not chosen:
+            result.findings.insert(
+                0,
+                Finding(
+                    ERROR,
+                    ws.sheet,
+                    None,
+                    "",
+                    "",
+                    _("No column matches a variable of this agency's metadata (MS-Var)."),
+                    _("Add the variables to the metadata, or map the columns by hand."),
+                ),
+            )
+            result.errors += 1
+        upload.mapping = {ws.columns[i]: v.pk for i, v in chosen.items()}
+        upload.missing = result.missing
+        if not result.passed:
+            return _reject(actor, upload, result)
+        parquet = ws.folder / "version.parquet"
+        described = write_parquet(
+            ws,
+            chosen,
+            parquet,
+            meta={"dataset": dataset.slug, "upload_sha256": upload.sha256},
+            progress=progress,
+        )
+        return _store_version(actor, upload, result, parquet, described)
+
+
+def _mapping_for(
+    upload: Upload, columns: list[str], variables: dict[int, Variable]
+) -> dict[int, Variable]:
+    """The confirmed or remembered mapping for the columns it names; suggestions for the rest."""
+    chosen = {
+        columns.index(column): variables[pk]
+        for column, pk in upload.mapping.items()
+        if column in columns and pk in variables
+    }
+    if upload.based_on_id is not None:
+        return chosen  # the producer confirmed this mapping: nothing is added to it
+    taken = set(chosen.values())
+    rest = [c if i not in chosen else "" for i, c in enumerate(columns)]
+    for index, variable in suggest_mapping(rest, variables.values()).items():
+        if index not in chosen and variable not in taken and rest[index]:
+            chosen[index] = variable
+            taken.add(variable)
+    return chosen
+
+
+def _file_error(message: str) -> Finding:
+    return Finding(ERROR, "", None, "", "", message)
+
+
+@transaction.atomic
+def _store_version(
+    actor: User,
+    upload: Upload,
+    result: CheckResult,
+    parquet: Path,
+    described: list[dict[str, str]],
+) -> Upload:
+    dataset = Dataset.objects.select_for_update().get(pk=upload.dataset_id)
     number = (dataset.versions.aggregate(m=Max("number"))["m"] or 0) + 1
-    content, described = to_parquet(
-        table,
-        chosen,
-        meta={"dataset": dataset.slug, "version": str(number), "upload_sha256": upload.sha256},
-    )
     # The file is written before the row: if the transaction fails after this, an unused file
     # remains, never a row pointing at nothing.
-    path = default_storage.save(f"datasets/{dataset.slug}/v{number}.parquet", ContentFile(content))
+    with parquet.open("rb") as handle:
+        path = default_storage.save(
+            f"datasets/{dataset.slug}/v{number}.parquet", File(handle, name=parquet.name)
+        )
     DatasetVersion.objects.create(
         dataset=dataset,
         number=number,
         upload=upload,
         path=path,
-        row_count=len(table.rows),
+        row_count=result.rows,
         columns=described,
     )
-    _store_result(upload, UploadStatus.SYNCHRONISED, findings)
+    Dataset.objects.filter(pk=dataset.pk).update(
+        mapping=upload.mapping, key_columns=upload.key_columns
+    )
+    _store_result(upload, UploadStatus.SYNCHRONISED, result)
     record(
         "catalog.upload_synchronised",
         actor=actor,
         obj=upload,
         summary=f"{upload.filename} sinkron: versi {number} dari {dataset.title} "
-        f"({len(table.rows)} baris)",
+        f"({result.rows} baris)",
     )
     task = SopTask.objects.open_for(dataset, "sinkronisasi").first()
     if task is not None:
@@ -269,16 +463,18 @@ def synchronise_upload(
     return upload
 
 
-def _store_result(upload: Upload, status: str, findings: list[Finding]) -> None:
+def _store_result(upload: Upload, status: str, result: CheckResult) -> None:
     upload.status = status
-    upload.error_count = sum(1 for f in findings if f.is_error)
-    upload.warning_count = len(findings) - upload.error_count
-    upload.findings = [_finding_dict(f) for f in findings[:1000]]
+    upload.error_count = result.errors
+    upload.warning_count = result.warnings
+    upload.findings = [_finding_dict(f) for f in result.findings[:1000]]
+    upload.progress = {}
+    upload.checked_at = timezone.now()
     upload.save()
 
 
-def _reject(actor: User, upload: Upload, findings: list[Finding]) -> Upload:
-    _store_result(upload, UploadStatus.REJECTED, findings)
+def _reject(actor: User, upload: Upload, result: CheckResult) -> Upload:
+    _store_result(upload, UploadStatus.REJECTED, result)
     record(
         "catalog.upload_rejected",
         actor=actor,

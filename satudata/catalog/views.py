@@ -6,9 +6,11 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.files.storage import default_storage
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from satudata.accounts.models import User
@@ -16,14 +18,20 @@ from satudata.accounts.permissions import acts_for_agency, can, capability_requi
 from satudata.accounts.roles import Capability
 from satudata.catalog import services
 from satudata.catalog.daftar import parse_daftar
-from satudata.catalog.exports import data_list_xlsx, upload_report_xlsx
-from satudata.catalog.forms import DaftarImportForm, LetterForm, UploadForm
+from satudata.catalog.exports import (
+    data_list_pdf,
+    data_list_xlsx,
+    upload_report_pdf,
+    upload_report_xlsx,
+)
+from satudata.catalog.forms import DaftarImportForm, LetterForm, MappingForm, UploadForm
 from satudata.catalog.models import (
     DataItem,
     DataList,
     DatasetVersion,
     Letter,
     Upload,
+    UploadStatus,
     Variable,
 )
 from satudata.catalog.reading.upload import UnreadableUpload, read_upload
@@ -31,6 +39,14 @@ from satudata.catalog.services import sync_status, sync_statuses
 from satudata.catalog.storage import keep_original, read_original
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+# What the report page says while the worker runs, per stage of the check.
+CHECK_STAGES = {
+    "queued": gettext_lazy("Waiting for the worker…"),
+    "read": gettext_lazy("Reading the file: %(done)s of %(total)s bytes"),
+    "load": gettext_lazy("Loading the rows…"),
+    "check": gettext_lazy("Checking: column %(done)s of %(total)s"),
+    "store": gettext_lazy("Storing the version: %(done)s of %(total)s rows"),
+}
 
 
 def data_list_index(request: HttpRequest) -> HttpResponse:
@@ -77,6 +93,13 @@ def data_list_xlsx_view(request: HttpRequest, year: int) -> HttpResponse:
     return response
 
 
+def data_list_pdf_view(request: HttpRequest, year: int) -> HttpResponse:
+    data_list = _visible_list(request, year)
+    response = HttpResponse(data_list_pdf(data_list), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="daftar-data-{year}.pdf"'
+    return response
+
+
 def _preview_context(data: bytes, filename: str) -> dict[str, object]:
     tables = read_upload(data, filename)
     table = next((t for t in tables if t.columns), tables[0])
@@ -112,10 +135,9 @@ def data_list_import(request: HttpRequest) -> HttpResponse:
     form = DaftarImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        data = b"".join(upload.chunks())
-        digest = keep_original(data)
+        digest, _size = keep_original(upload.chunks())
         try:
-            context = _preview_context(data, upload.name)
+            context = _preview_context(read_original(digest), upload.name)
         except UnreadableUpload as error:
             form.add_error("file", str(error))
         else:
@@ -161,9 +183,14 @@ def _item_for(request: HttpRequest, pk: int) -> DataItem:
 
 @login_required
 def item_upload(request: HttpRequest, pk: int) -> HttpResponse:
-    """A producer (or the Walidata for it) sends the item's data; the check runs at once."""
+    """A producer (or the Walidata for it) sends the item's data; the worker checks it.
+
+    The page's script sends the file with a progress bar and expects JSON back; without
+    script the form posts as usual and the answer is a redirect to the report.
+    """
     item = _item_for(request, pk)
     user: User = request.user  # type: ignore[assignment]
+    wants_json = "application/json" in request.headers.get("Accept", "")
     form = UploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload_file = form.cleaned_data["file"]
@@ -173,13 +200,19 @@ def item_upload(request: HttpRequest, pk: int) -> HttpResponse:
                 actor=user,
                 dataset=dataset,
                 filename=upload_file.name,
-                data=b"".join(upload_file.chunks()),
+                chunks=upload_file.chunks(),
             )
         except services.UploadRefused as error:
             form.add_error("file", str(error))
         else:
-            services.synchronise_upload(actor=user, upload=upload)
-            return redirect("catalog:upload-report", pk=upload.pk)
+            report = reverse("catalog:upload-report", args=[upload.pk])
+            if wants_json:
+                return JsonResponse({"upload": upload.pk, "report": report}, status=201)
+            return redirect(report)
+    if request.method == "POST" and wants_json:
+        return JsonResponse(
+            {"errors": [str(e) for errors in form.errors.values() for e in errors]}, status=400
+        )
     uploads = Upload.objects.filter(dataset__item=item).select_related("uploaded_by")[:20]
     return render(
         request,
@@ -189,8 +222,7 @@ def item_upload(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@login_required
-def upload_report(request: HttpRequest, pk: int) -> HttpResponse:
+def _upload_for(request: HttpRequest, pk: int) -> Upload:
     upload = get_object_or_404(
         Upload.objects.select_related("dataset__item__data_list", "dataset__agency"), pk=pk
     )
@@ -199,18 +231,76 @@ def upload_report(request: HttpRequest, pk: int) -> HttpResponse:
         or can(request.user, Capability.VIEW_TASK_DASHBOARD)
     ):
         raise PermissionDenied("catalog.view_upload")
+    return upload
+
+
+@login_required
+def upload_report(request: HttpRequest, pk: int) -> HttpResponse:
+    upload = _upload_for(request, pk)
     if request.GET.get("format") == "xlsx":
         response = HttpResponse(upload_report_xlsx(upload), content_type=XLSX)
         response["Content-Disposition"] = f'attachment; filename="laporan-sinkronisasi-{pk}.xlsx"'
         return response
+    if request.GET.get("format") == "pdf":
+        response = HttpResponse(upload_report_pdf(upload), content_type="application/pdf")
+        response["Content-Disposition"] = f'attachment; filename="laporan-sinkronisasi-{pk}.pdf"'
+        return response
     version = DatasetVersion.objects.filter(upload=upload).first()
     names = dict(Variable.objects.filter(pk__in=upload.mapping.values()).values_list("pk", "name"))
     mapped = [(column, names.get(pk, "—")) for column, pk in upload.mapping.items()]
+    form = None
+    if acts_for_agency(request.user, upload.dataset.agency) and upload.columns:
+        form = MappingForm(upload=upload)
     return render(
         request,
         "catalog/upload_report.html",
-        {"upload": upload, "version": version, "mapped": mapped},
+        {
+            "upload": upload,
+            "version": version,
+            "mapped": mapped,
+            "form": form,
+            "checking": upload.status == UploadStatus.CHECKING,
+            "stages": CHECK_STAGES,
+            "later": upload.rechecks.order_by("-pk").first(),
+        },
     )
+
+
+@login_required
+def upload_status(request: HttpRequest, pk: int) -> JsonResponse:
+    """Where the check of an upload stands, for the report page to follow while it runs."""
+    upload = _upload_for(request, pk)
+    return JsonResponse(
+        {
+            "status": upload.status,
+            "label": str(upload.get_status_display()),
+            "progress": upload.progress,
+            "errors": upload.error_count,
+            "warnings": upload.warning_count,
+        }
+    )
+
+
+@login_required
+@require_POST
+def upload_recheck(request: HttpRequest, pk: int) -> HttpResponse:
+    """Check the same file again with the producer's own column mapping."""
+    upload = _upload_for(request, pk)
+    if not acts_for_agency(request.user, upload.dataset.agency):
+        raise PermissionDenied("catalog.upload")
+    form = MappingForm(request.POST, upload=upload)
+    if not form.is_valid():
+        messages.error(request, _("The mapping could not be read; choose again."))
+        return redirect("catalog:upload-report", pk=pk)
+    again = services.recheck_upload(
+        actor=request.user,  # type: ignore[arg-type]
+        upload=upload,
+        mapping=form.mapping(),
+        key_columns=form.key_columns(),
+        sheet=form.cleaned_data.get("sheet") or "",
+        unpivot=form.cleaned_data.get("unpivot") or False,
+    )
+    return redirect("catalog:upload-report", pk=again.pk)
 
 
 @login_required

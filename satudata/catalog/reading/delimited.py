@@ -14,7 +14,7 @@ from satudata.catalog.reading.layout import detect_layout
 from satudata.catalog.reading.notices import Notice
 from satudata.catalog.reading.text import decode
 
-_DELIMITER_NAMES = {
+DELIMITER_NAMES = {
     ",": gettext_lazy("comma (,)"),
     ";": gettext_lazy("semicolon (;)"),
     "\t": gettext_lazy("tab"),
@@ -66,7 +66,7 @@ def read_delimited(data: bytes) -> ReadTable:
         *decoded.notices,
         Notice(
             "delimiter",
-            _("Columns are separated by %(name)s.") % {"name": _DELIMITER_NAMES[delimiter]},
+            _("Columns are separated by %(name)s.") % {"name": DELIMITER_NAMES[delimiter]},
         ),
     ]
     if ragged:

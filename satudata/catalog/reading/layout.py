@@ -20,12 +20,12 @@ MAX_HEADER_ROWS = 3
 _YEAR = re.compile(r"^(19|20)\d{2}$")
 # The whole cell must be the word: "Jumlah Puskesmas" is a variable, "Jumlah" or
 # "Jumlah Kabupaten" is a total row.
-_TOTAL = re.compile(
+TOTAL = re.compile(
     r"^(jumlah|total|grand total|jumlah total|jumlah/total|rata-rata|rata rata)"
     r"(\s+(seluruhnya|keseluruhan|kabupaten|kab\.?|kota|provinsi)\b.*)?\s*:?$",
     re.IGNORECASE,
 )
-_FOOTNOTE = re.compile(
+FOOTNOTE = re.compile(
     r"^(sumber|catatan|keterangan|ket\.|ket :|ket:|note|notes|source|\*|\d\))",
     re.IGNORECASE,
 )
@@ -135,7 +135,7 @@ def detect_layout(rows: list[list[str]]) -> TableLayout:
         cells = _filled(row)
         if not cells:
             end -= 1
-        elif _FOOTNOTE.match(cells[0]) or _is_sparse(row, width):
+        elif FOOTNOTE.match(cells[0]) or _is_sparse(row, width):
             footnotes.insert(0, end - 1)
             end -= 1
         else:
@@ -154,7 +154,7 @@ def detect_layout(rows: list[list[str]]) -> TableLayout:
         cells = _filled(rows[index])
         if not cells:
             blanks += 1
-        elif any(_TOTAL.match(cell) for cell in cells[:2]):
+        elif any(TOTAL.match(cell) for cell in cells[:2]):
             totals.append(index)
             notices.append(
                 Notice(

@@ -5,7 +5,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from django.utils.translation import gettext as _
+
 from satudata.catalog.reading.cells import Cell
+from satudata.catalog.reading.notices import Notice
+from satudata.catalog.reading.spreadsheet import SheetTable
 
 _YEAR_IN_NAME = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
 
@@ -46,3 +50,27 @@ def unpivot(
             long_rows.append([*(row[i] for i in keep), label, row[index]])
             numbers.append(number)
     return LongTable([*(columns[i] for i in keep), name, value_name], long_rows, numbers)
+
+
+def unpivot_table(table: SheetTable) -> tuple[SheetTable, Notice]:
+    """The table in long form when some columns are named by a year; a notice either way."""
+    value_columns = year_columns(table.columns)
+    if not value_columns:
+        return table, Notice(
+            "unpivot_none",
+            _("No column is named by a year, so the table was kept as it is."),
+        )
+    long = unpivot(table.columns, table.rows, table.row_numbers, value_columns=value_columns)
+    notice = Notice(
+        "unpivot",
+        _(
+            "The %(count)s year columns (%(first)s … %(last)s) were turned into rows: "
+            "columns “tahun” and “nilai”."
+        )
+        % {
+            "count": len(value_columns),
+            "first": table.columns[value_columns[0]],
+            "last": table.columns[value_columns[-1]],
+        },
+    )
+    return SheetTable(table.sheet, long.columns, long.rows, long.row_numbers, []), notice

@@ -1,0 +1,682 @@
+"""The synchronisation check, run column-wise in DuckDB.
+
+A table, whichever reader produced it, is loaded as text into ``src(_row, c0, c1, …)`` in a
+throw-away DuckDB database on disk; ``_row`` is the row number the user sees. Each mapped column
+is then typed and checked with one SQL expression, so a million rows cost a few scans, not a
+million Python calls. Values with few distinct forms (dates, region codes and names, code-list
+answers, text under a rule) are judged once per distinct value in Python, which keeps the
+Indonesian reading rules and the suggestions in one place. Only the first findings of each kind
+are fetched; the totals are counted in SQL. The database lives in a temporary folder with a
+memory limit, so a file larger than memory spills to disk instead of failing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+import re
+import shutil
+import tempfile
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pyarrow as pa  # type: ignore[import-untyped]
+import pyarrow.parquet as pq  # type: ignore[import-untyped]
+from django.conf import settings
+from django.utils.translation import gettext as _
+from rapidfuzz import fuzz, process
+
+from satudata.catalog.models import DataType, Variable
+from satudata.catalog.reading.cells import Cell, as_text
+from satudata.catalog.reading.spreadsheet import SheetTable
+from satudata.catalog.reading.values import (
+    MISSING,
+    MISSING_MARKERS,
+    infer_decimal_mark,
+    parse_date,
+)
+from satudata.catalog.rules import Rules, compile_rules
+from satudata.regions.matching import RegionIndex
+from satudata.regions.models import CODE_PATTERN, Region
+from satudata.regions.names import name_key
+
+ERROR, WARNING = "error", "warning"
+MAX_FINDINGS_PER_KIND = 200
+BATCH_ROWS = 128_000
+WHITESPACE = " \t\r\n\u00a0"
+
+Progress = Callable[[str, int, int], None]
+
+
+def _no_progress(stage: str, done: int, total: int) -> None:
+    return None
+
+
+@dataclass(frozen=True)
+class Finding:
+    severity: str
+    sheet: str
+    row: int | None
+    column: str
+    value: str
+    message: str
+    suggestion: str = ""
+
+    @property
+    def is_error(self) -> bool:
+        return self.severity == ERROR
+
+
+@dataclass
+class CheckResult:
+    findings: list[Finding]
+    errors: int
+    warnings: int
+    rows: int
+    missing: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def passed(self) -> bool:
+        return self.errors == 0
+
+
+def sql_text(value: str) -> str:
+    return "'" + value.replace("'", "''") + "'"
+
+
+class Workspace:
+    """A private DuckDB database in a temporary folder, removed on close."""
+
+    def __init__(self) -> None:
+        root = Path(settings.SYNC_WORK_DIR) if settings.SYNC_WORK_DIR else None
+        if root:
+            root.mkdir(parents=True, exist_ok=True)
+        self.folder = Path(tempfile.mkdtemp(prefix="sync-", dir=root))
+        # In memory while it fits; past the memory limit DuckDB spills to the folder.
+        self.con = duckdb.connect(str(self.folder / "work.duckdb"))
+        self.con.execute(f"SET memory_limit = '{int(settings.SYNC_MEMORY_MB)}MB'")
+        self.con.execute(f"SET temp_directory = {sql_text(str(self.folder / 'spill'))}")
+        self.con.execute(f"SET threads = {int(settings.SYNC_THREADS)}")
+        self.con.execute("SET preserve_insertion_order = true")
+        self.sheet = ""
+        self.columns: list[str] = []
+        self.rows = 0
+        # Findings of the reading step (rows that could not be read) join the check's.
+        self.read_findings: list[Finding] = []
+        self.read_errors = 0
+
+    def __enter__(self) -> Workspace:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        try:
+            self.con.close()
+        finally:
+            shutil.rmtree(self.folder, ignore_errors=True)
+
+    def scalar(self, sql: str, params: list[Any] | None = None) -> Any:
+        row = self.con.execute(sql, params or []).fetchone()
+        return row[0] if row else None
+
+
+# --- Loading a table read in Python (spreadsheets, small text files) ---------------------------
+
+
+def _cell_text(cell: Cell, mark: str) -> str:
+    """A cell as text the SQL number rules read back to the same value."""
+    if type(cell) is str:
+        return cell
+    if isinstance(cell, bool):
+        return as_text(cell)
+    if isinstance(cell, int):
+        return str(cell)
+    if isinstance(cell, float):
+        text = as_text(cell)
+        if "e" in text or "E" in text:
+            text = format(Decimal(text), "f")
+        return text.replace(".", mark) if mark == "," else text
+    return as_text(cell)
+
+
+def load_sheet(ws: Workspace, table: SheetTable) -> None:
+    """``src`` from a table already read into memory."""
+    arrays = [pa.array(table.row_numbers, pa.int64())]
+    names = ["_row"]
+    for index in range(len(table.columns)):
+        cells = [row[index] for row in table.rows]
+        # The mark matters only for numbers the spreadsheet stored as numbers; text is read in
+        # SQL, where the mark is decided again from the column's own text.
+        mark = infer_decimal_mark(
+            itertools.islice((c for c in cells if isinstance(c, str) and c[-1:].isdigit()), 5000)
+        )
+        arrays.append(pa.array([_cell_text(c, mark) for c in cells], pa.string()))
+        names.append(f"c{index}")
+    arrow_table = pa.Table.from_arrays(arrays, names=names)  # noqa: F841 (read by DuckDB)
+    ws.con.execute("CREATE TABLE src AS SELECT * FROM arrow_table")
+    ws.sheet, ws.columns, ws.rows = table.sheet, list(table.columns), len(table.rows)
+
+
+# --- Typing and checking ---------------------------------------------------------------------
+
+_MISSING_SQL = ", ".join(sql_text(m) for m in sorted(MISSING_MARKERS))
+NUMERIC_KINDS = (DataType.INTEGER, DataType.DECIMAL, DataType.YEAR)
+SQL_TYPES = {
+    DataType.INTEGER: "BIGINT",
+    DataType.YEAR: "SMALLINT",
+    DataType.DECIMAL: "DOUBLE",
+    DataType.DATE: "DATE",
+    DataType.TEXT: "VARCHAR",
+    DataType.REGION: "VARCHAR",
+    DataType.CATEGORY: "VARCHAR",
+}
+
+
+def _trimmed(column: str) -> str:
+    return f"trim({column}, {sql_text(WHITESPACE)})"
+
+
+def _is_missing(column: str) -> str:
+    return f"({column} IS NULL OR lower({_trimmed(column)}) IN ({_MISSING_SQL}))"
+
+
+@dataclass
+class _Judged:
+    """What the distinct-value pass made of one written value."""
+
+    value: Any
+    severity: str = ""
+    problem: str = ""
+    suggestion: str = ""
+
+
+class _ValueJudge:
+    """Judges each distinct written value of one column (dates, regions, codes, ruled text)."""
+
+    def __init__(
+        self, variable: Variable, rules: Rules, regions: RegionIndex | None, known: set[str]
+    ) -> None:
+        self.variable, self.rules, self.regions, self.known = variable, rules, regions, known
+        codes = list(variable.codes.all())
+        self.by_code = {c.code.strip().lower(): c.label for c in codes}
+        self.by_label = {name_key(c.label): c.label for c in codes}
+        self.labels = [c.label for c in codes]
+
+    def judge(self, text: str) -> _Judged:
+        kind = self.variable.data_type
+        if kind == DataType.DATE:
+            parsed = parse_date(text)
+            if parsed in (None, MISSING):
+                return _Judged(
+                    None,
+                    ERROR,
+                    _("Not a date."),
+                    _("Write dates like 17 Agustus 2025 or 17/08/2025."),
+                )
+            return _Judged(parsed)
+        if kind == DataType.REGION:
+            return self.region(text)
+        if kind == DataType.CATEGORY:
+            return self.category(text)
+        problem = self.rules.check_text(text)
+        return _Judged(text, ERROR, problem) if problem else _Judged(text)
+
+    def region(self, text: str) -> _Judged:
+        if CODE_PATTERN.match(text):
+            if text in self.known:
+                return _Judged(text)
+            return _Judged(
+                None,
+                ERROR,
+                _("No region has this Kemendagri code."),
+                _("Check the code in the region list."),
+            )
+        matches = self.regions.match(text, limit=3) if self.regions else []
+        if matches and matches[0].is_exact and len(matches) == 1:
+            region = matches[0].region
+            return _Judged(
+                region.code,
+                WARNING,
+                _("A name where a code is expected."),
+                _("Use the code %(code)s (%(name)s).") % {"code": region.code, "name": region.name},
+            )
+        names = "; ".join(f"{m.region.code} {m.region.name}" for m in matches)
+        return _Judged(
+            None,
+            ERROR,
+            _("Not a region code, and the name is not certain."),
+            _("Perhaps: %(names)s.") % {"names": names}
+            if names
+            else _("Use the Kemendagri code of the region."),
+        )
+
+    def category(self, text: str) -> _Judged:
+        label = self.by_code.get(text.lower()) or self.by_label.get(name_key(text))
+        if label is not None:
+            return _Judged(label)
+        close = process.extract(text, self.labels, scorer=fuzz.ratio, limit=2, score_cutoff=70)
+        hint = "; ".join(found for found, _score, _i in close)
+        return _Judged(
+            None,
+            ERROR,
+            _("Not in the code list of this variable."),
+            _("Perhaps: %(labels)s.") % {"labels": hint}
+            if hint
+            else _("Use one of the codes in the variable's metadata."),
+        )
+
+
+@dataclass
+class _Column:
+    index: int
+    name: str
+    variable: Variable
+    rules: Rules
+    value_sql: str = ""
+    problem_sql: str = "NULL"
+    judged: bool = False
+    # The messages and suggestions of the distinct-value verdicts, by position.
+    messages: list[str] = field(default_factory=list)
+    suggestions: list[str] = field(default_factory=list)
+
+
+def _number_problems(col: _Column, number: str) -> str:
+    kind = col.variable.data_type
+    cases = [f"WHEN {number} IS NULL THEN 'not_number'"]
+    if kind in (DataType.INTEGER, DataType.YEAR):
+        cases.append(f"WHEN {number} <> floor({number}) THEN 'not_whole'")
+    if kind == DataType.YEAR:
+        cases.append(f"WHEN {number} NOT BETWEEN 1900 AND 2100 THEN 'not_year'")
+    if col.rules.minimum is not None:
+        cases.append(f"WHEN {number} < {float(col.rules.minimum)!r} THEN 'below_min'")
+    if col.rules.maximum is not None:
+        cases.append(f"WHEN {number} > {float(col.rules.maximum)!r} THEN 'above_max'")
+    return "CASE " + " ".join(cases) + " END"
+
+
+def _number_message(code: str, rules: Rules) -> tuple[str, str]:
+    if code == "not_number":
+        return _("Not a number."), _("Write only the number; put units in the column name.")
+    if code == "not_whole":
+        return _("Must be a whole number."), ""
+    if code == "not_year":
+        return _("Not a year."), ""
+    if code == "below_min":
+        return _("Below the smallest allowed value, %(min)s.") % {"min": rules.minimum}, ""
+    return _("Above the largest allowed value, %(max)s.") % {"max": rules.maximum}, ""
+
+
+REQUIRED = "required"
+
+
+def _prepare(ws: Workspace, columns: list[_Column], judges: dict[int, _ValueJudge]) -> None:
+    """Build the ``typed`` table: a value ``v<i>`` and a problem ``p<i>`` per mapped column.
+
+    In layers, so that each cell is trimmed, tested for a missing marker and read as a number
+    once: ``t`` the trimmed text, ``m`` whether it is missing, ``b`` the number's characters,
+    ``n`` the number; the last layer joins the distinct-value verdicts and says the problem.
+    """
+    trims, flags, numbers, selects, joins = ["_row"], ["*"], ["*"], ["_row"], []
+    spaces = sql_text(WHITESPACE)
+    for col in columns:
+        i = col.index
+        trims += [f"c{i}", f"trim(c{i}, {spaces}) AS t{i}"]
+        flags.append(
+            f"(t{i} IS NULL OR (length(t{i}) <= 14 AND lower(t{i}) IN ({_MISSING_SQL}))) AS m{i}"
+        )
+        required = f"WHEN m{i} THEN 'required'" if col.rules.required else ""
+        kind = col.variable.data_type
+        if kind in NUMERIC_KINDS:
+            values = ws.con.execute(
+                f"SELECT c{i} FROM src WHERE NOT {_is_missing(f'c{i}')} "
+                f"AND regexp_matches(c{i}, '[.,]') LIMIT 5000"
+            ).fetchall()
+            mark = infer_decimal_mark(v for (v,) in values)
+            thousands = "." if mark == "," else ","
+            # The number's characters: no percent sign, spaces or apostrophes (1'234).
+            flags.append(
+                f"replace(replace(replace(rtrim(rtrim(t{i}, '%'), {spaces}), ' ', ''), "
+                f"chr(160), ''), chr(39), '') AS b{i}"
+            )
+            flags.append(f"suffix(t{i}, '%') AS pct{i}")
+            numbers.append(
+                f"(CASE WHEN regexp_full_match(b{i}, '[+-]?[0-9.,]*[0-9][0-9.,]*') THEN "
+                f"TRY_CAST(replace(replace(b{i}, {sql_text(thousands)}, ''), {sql_text(mark)}, "
+                f"'.') AS DOUBLE) END) / CASE WHEN pct{i} THEN 100.0 ELSE 1.0 END AS n{i}"
+            )
+            cast = "BIGINT" if kind == DataType.INTEGER else SQL_TYPES[DataType(kind)]
+            col.value_sql = (
+                f"CASE WHEN m{i} THEN NULL ELSE TRY_CAST(n{i} AS {cast}) END"
+                if kind != DataType.DECIMAL
+                else f"CASE WHEN m{i} THEN NULL ELSE n{i} END"
+            )
+            col.problem_sql = (
+                f"CASE {required} WHEN m{i} THEN NULL ELSE {_number_problems(col, f'n{i}')} END"
+            )
+        elif kind == DataType.TEXT and col.rules.pattern is None and col.rules.max_length is None:
+            col.value_sql = f"CASE WHEN m{i} THEN NULL ELSE t{i} END"
+            col.problem_sql = f"CASE {required} END" if required else "NULL"
+        else:
+            col.judged = True
+            _judge_distinct(ws, col, judges[i])
+            joins.append(f"LEFT JOIN judged_{i} j{i} ON j{i}.raw = x.t{i}")
+            col.value_sql = f"CASE WHEN m{i} THEN NULL ELSE j{i}.val END"
+            col.problem_sql = f"CASE {required} WHEN m{i} THEN NULL ELSE j{i}.problem END"
+        selects += [f"{col.value_sql} AS v{i}", f"{col.problem_sql} AS p{i}"]
+    # Materialised once: the counts, the samples, the coverage and the Parquet all read it.
+    ws.con.execute(
+        f"CREATE OR REPLACE TEMP TABLE typed AS SELECT {', '.join(selects)} FROM ("
+        f"SELECT {', '.join(numbers)} FROM (SELECT {', '.join(flags)} FROM ("
+        f"SELECT {', '.join(trims)} FROM src))) x {' '.join(joins)}"
+    )
+
+
+def _judge_distinct(ws: Workspace, col: _Column, judge: _ValueJudge) -> None:
+    """Judge each distinct written value once; the verdicts become a table joined by value."""
+    source = f"c{col.index}"
+    distinct = ws.con.execute(
+        f"SELECT DISTINCT {_trimmed(source)} FROM src WHERE NOT {_is_missing(source)}"
+    ).fetchall()
+    raws, values, problems = [], [], []
+    for (raw,) in distinct:
+        verdict = judge.judge(raw)
+        raws.append(raw)
+        values.append(verdict.value)
+        problems.append(f"{verdict.severity}:{len(col.messages)}" if verdict.severity else None)
+        col.messages.append(verdict.problem)
+        col.suggestions.append(verdict.suggestion)
+    kind = SQL_TYPES[DataType(col.variable.data_type)]
+    value_type = pa.date32() if kind == "DATE" else pa.string()
+    verdicts = pa.table(  # noqa: F841 (read by DuckDB)
+        {
+            "raw": pa.array(raws, pa.string()),
+            "val": pa.array(values, value_type),
+            "problem": pa.array(problems, pa.string()),
+        }
+    )
+    ws.con.execute(f"CREATE OR REPLACE TABLE judged_{col.index} AS SELECT * FROM verdicts")
+
+
+def _finding_for(ws: Workspace, col: _Column, row: int, raw: str | None, problem: str) -> Finding:
+    text = (raw or "").strip()[:100]
+    if problem == REQUIRED:
+        return Finding(
+            ERROR,
+            ws.sheet,
+            row,
+            col.name,
+            text,
+            _("This column may not be empty."),
+            _("Fill in the value, or ask the Walidata whether it may be missing."),
+        )
+    if col.judged:
+        severity, position = problem.split(":", 1)
+        n = int(position)
+        return Finding(severity, ws.sheet, row, col.name, text, col.messages[n], col.suggestions[n])
+    message, suggestion = _number_message(problem, col.rules)
+    return Finding(ERROR, ws.sheet, row, col.name, text, message, suggestion)
+
+
+def check(
+    ws: Workspace,
+    mapping: dict[int, Variable],
+    *,
+    region_within: str | None = None,
+    key_columns: Iterable[int] = (),
+    period: tuple[int, str] | None = None,
+    progress: Progress = _no_progress,
+) -> CheckResult:
+    """Every finding for the loaded table read with ``mapping`` (column index -> variable)."""
+    findings: list[Finding] = list(ws.read_findings)
+    errors, warnings = ws.read_errors, len(ws.read_findings) - ws.read_errors
+    for index, column in enumerate(ws.columns):
+        if index not in mapping:
+            findings.append(
+                Finding(
+                    WARNING,
+                    ws.sheet,
+                    None,
+                    column,
+                    "",
+                    _("This column matches no variable in the metadata and will not be published."),
+                    _("Map it to a variable, or add the variable to the metadata."),
+                )
+            )
+            warnings += 1
+    unit_findings = [f for f in (_unit_finding(ws, i, v) for i, v in mapping.items()) if f]
+    findings.extend(unit_findings)
+    warnings += len(unit_findings)
+    columns = [
+        _Column(i, ws.columns[i], v, compile_rules(v.rules)) for i, v in sorted(mapping.items())
+    ]
+    regions: RegionIndex | None = None
+    known: set[str] = set()
+    if any(c.variable.data_type == DataType.REGION for c in columns):
+        regions = RegionIndex.build(within=region_within)
+        codes = Region.objects.all()
+        if region_within:
+            codes = codes.filter(code__startswith=region_within)
+        known = set(codes.values_list("code", flat=True))
+    judges = {c.index: _ValueJudge(c.variable, c.rules, regions, known) for c in columns}
+    _prepare(ws, columns, judges)
+    missing: dict[str, int] = {}
+    if columns:
+        counts = ws.con.execute(
+            "SELECT "
+            + ", ".join(
+                f"count(*) FILTER (WHERE p{c.index} LIKE 'error%' OR p{c.index} IN "
+                f"('required','not_number','not_whole','not_year','below_min','above_max')), "
+                f"count(*) FILTER (WHERE p{c.index} LIKE 'warning%'), "
+                f"count(*) FILTER (WHERE v{c.index} IS NULL AND p{c.index} IS NULL)"
+                for c in columns
+            )
+            + " FROM typed"
+        ).fetchone()
+        assert counts is not None
+        for n, col in enumerate(columns):
+            errors += counts[3 * n]
+            warnings += counts[3 * n + 1]
+            missing[col.name] = counts[3 * n + 2]
+    for done, col in enumerate(columns, start=1):
+        progress("check", done, len(columns))
+        rows = ws.con.execute(
+            f"SELECT _row, p{col.index} FROM typed "
+            f"WHERE p{col.index} IS NOT NULL ORDER BY _row LIMIT {MAX_FINDINGS_PER_KIND}"
+        ).fetchall()
+        if not rows:
+            continue
+        # The text as written, for the few rows reported (typed keeps only values).
+        written = dict(
+            ws.con.execute(
+                f"SELECT _row, c{col.index} FROM src WHERE _row IN "
+                f"({', '.join(str(int(r)) for r, _p in rows)})"
+            ).fetchall()
+        )
+        findings.extend(
+            _finding_for(ws, col, row, written.get(row), problem) for row, problem in rows
+        )
+    keys = [i for i in key_columns if 0 <= i < len(ws.columns)]
+    if keys:
+        found, count = _duplicates(ws, keys)
+        findings.extend(found)
+        errors += count
+    if period:
+        coverage = _coverage(ws, columns, *period)
+        findings.extend(coverage)
+        warnings += len(coverage)
+    return CheckResult(findings, errors, warnings, ws.rows, missing)
+
+
+def _duplicates(ws: Workspace, keys: list[int]) -> tuple[list[Finding], int]:
+    names = [f"k{i}" for i in keys]
+    select = ", ".join(f"lower(coalesce({_trimmed(f'c{i}')}, '')) AS k{i}" for i in keys)
+    ws.con.execute(
+        f"CREATE OR REPLACE TEMP TABLE dup AS WITH k AS (SELECT _row, {select} FROM src), "
+        f"d AS (SELECT {', '.join(names)}, min(_row) AS first FROM k GROUP BY ALL "
+        f"HAVING count(*) > 1) "
+        f"SELECT k._row, d.first, {', '.join('k.' + n for n in names)} "
+        f"FROM k JOIN d USING ({', '.join(names)}) WHERE k._row <> d.first"
+    )
+    count = int(ws.scalar("SELECT count(*) FROM dup"))
+    rows = ws.con.execute(
+        f"SELECT * FROM dup ORDER BY _row LIMIT {MAX_FINDINGS_PER_KIND}"
+    ).fetchall()
+    label = ", ".join(ws.columns[i] for i in keys)
+    return [
+        Finding(
+            ERROR,
+            ws.sheet,
+            row,
+            label,
+            " / ".join(values),
+            _("The same key as row %(row)s: a row appears twice.") % {"row": first},
+            _("Remove the duplicate or correct its key."),
+        )
+        for row, first, *values in rows
+    ], count
+
+
+_UNIT_IN_HEADER = re.compile(r"[\(\[]\s*([^\)\]]+?)\s*[\)\]]\s*$")
+_UNIT_SYNONYMS = {"orang": "jiwa", "km2": "km²", "persen": "%", "rp": "rupiah"}
+
+
+def _unit_key(text: str) -> str:
+    key = re.sub(r"[\s.]+", "", text.lower())
+    return _UNIT_SYNONYMS.get(key, key)
+
+
+def _unit_finding(ws: Workspace, index: int, variable: Variable) -> Finding | None:
+    """A header that names a unit other than the variable's (``Luas (ha)`` against km²)."""
+    match = _UNIT_IN_HEADER.search(ws.columns[index])
+    if not match or not variable.unit or _unit_key(match.group(1)) == _unit_key(variable.unit):
+        return None
+    return Finding(
+        WARNING,
+        ws.sheet,
+        None,
+        ws.columns[index],
+        match.group(1),
+        _("The column names the unit “%(found)s”; the metadata says “%(unit)s”.")
+        % {"found": match.group(1), "unit": variable.unit},
+        _("Convert the values to %(unit)s, or correct the metadata.") % {"unit": variable.unit},
+    )
+
+
+def _coverage(ws: Workspace, columns: list[_Column], year: int, frequency: str) -> list[Finding]:
+    """Whether the table covers the Daftar Data year at the item's frequency."""
+    found: list[Finding] = []
+    for col in columns:
+        kind = col.variable.data_type
+        if kind == DataType.YEAR:
+            years = {
+                int(y)
+                for (y,) in ws.con.execute(
+                    f"SELECT DISTINCT v{col.index} FROM typed WHERE v{col.index} IS NOT NULL"
+                ).fetchall()
+            }
+            if years and year not in years:
+                found.append(
+                    Finding(
+                        WARNING,
+                        ws.sheet,
+                        None,
+                        col.name,
+                        ", ".join(str(y) for y in sorted(years)[-5:]),
+                        _("The table has no rows for %(year)s, the year of this Daftar Data.")
+                        % {"year": year},
+                        _("Add the data of %(year)s, or upload it to the right year's item.")
+                        % {"year": year},
+                    )
+                )
+        elif kind == DataType.DATE and frequency in ("bulanan", "triwulanan"):
+            months = {
+                m
+                for (m,) in ws.con.execute(
+                    f"SELECT DISTINCT month(v{col.index}) FROM typed "
+                    f"WHERE year(v{col.index}) = {int(year)}"
+                ).fetchall()
+            }
+            wanted = set(range(1, 13)) if frequency == "bulanan" else {3, 6, 9, 12}
+            if frequency == "triwulanan":
+                months = {((m - 1) // 3 + 1) * 3 for m in months}
+            absent = sorted(wanted - months)
+            if absent:
+                names = ", ".join(dt.date(year, m, 1).strftime("%m/%Y") for m in absent)
+                found.append(
+                    Finding(
+                        WARNING,
+                        ws.sheet,
+                        None,
+                        col.name,
+                        "",
+                        _("Periods of %(year)s without rows: %(periods)s.")
+                        % {"year": year, "periods": names},
+                        _("Add the missing periods, or explain them in a note to the Walidata."),
+                    )
+                )
+    return found
+
+
+# --- Writing what passed ---------------------------------------------------------------------
+
+_ARROW = {
+    DataType.INTEGER: pa.int64(),
+    DataType.YEAR: pa.int16(),
+    DataType.DECIMAL: pa.float64(),
+    DataType.DATE: pa.date32(),
+    DataType.TEXT: pa.string(),
+    DataType.REGION: pa.string(),
+    DataType.CATEGORY: pa.string(),
+}
+
+
+def column_name(variable: Variable) -> str:
+    base = variable.alias or variable.name
+    return "_".join(name_key(word) for word in base.split() if name_key(word)) or f"v{variable.pk}"
+
+
+def write_parquet(
+    ws: Workspace,
+    mapping: dict[int, Variable],
+    target: Path,
+    *,
+    meta: dict[str, str],
+    progress: Progress = _no_progress,
+) -> list[dict[str, str]]:
+    """The mapped columns, typed, as Parquet at ``target``; a description of each column.
+
+    Written batch by batch from the ``typed`` view, so memory stays flat whatever the size.
+    """
+    fields, selects, described, used = [], [], [], set()
+    for index, variable in sorted(mapping.items()):
+        name = column_name(variable)
+        while name in used:
+            name += "_"
+        used.add(name)
+        field_meta = {
+            "variable": variable.name,
+            "unit": variable.unit,
+            "source_column": ws.columns[index],
+            "data_type": variable.data_type,
+        }
+        fields.append(pa.field(name, _ARROW[DataType(variable.data_type)], metadata=field_meta))
+        selects.append(f"v{index}")
+        described.append({"name": name, **field_meta})
+    schema = pa.schema(fields, metadata=meta)
+    reader = ws.con.sql(f"SELECT {', '.join(selects)} FROM typed ORDER BY _row").to_arrow_reader(
+        BATCH_ROWS
+    )
+    written = 0
+    with pq.ParquetWriter(str(target), schema, compression="zstd") as writer:
+        for batch in reader:
+            arrays = [batch.column(i).cast(schema.field(i).type) for i in range(batch.num_columns)]
+            writer.write_batch(pa.RecordBatch.from_arrays(arrays, schema=schema))
+            written += batch.num_rows
+            progress("store", written, ws.rows)
+    return described

@@ -1,0 +1,346 @@
+"""Reading a large CSV/TSV file without holding it in memory.
+
+The head of the file (its first 256 KB) goes through the same rules as a small file: encoding,
+separator, title rows, a header of several rows. DuckDB then reads the body in parallel, as text,
+into the check's workspace. One streaming pass beforehand counts the lines, finds blank lines and
+checks the encoding, so the row numbers the user is shown are the lines of the file; a file that
+is not UTF-8 is rewritten as UTF-8 in the workspace first. Rows with the wrong number of cells
+are rejected by DuckDB with their line number and reported; total rows and trailing footnotes
+are left out with a notice, as for a small file.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pyarrow as pa  # type: ignore[import-untyped]
+from django.utils.translation import gettext as _
+
+from satudata.catalog.engine import ERROR, Finding, Workspace, sql_text
+from satudata.catalog.reading.delimited import DELIMITER_NAMES, UnreadableFile
+from satudata.catalog.reading.delimiter import detect_delimiter
+from satudata.catalog.reading.layout import FOOTNOTE, TOTAL, detect_layout
+from satudata.catalog.reading.notices import Notice
+from satudata.catalog.reading.spreadsheet import MAX_COLUMNS
+from satudata.catalog.reading.text import FALLBACK, decode
+
+HEAD_BYTES = 256 * 1024
+CHUNK_BYTES = 8 * 2**20
+MAX_REPORTED = 200
+_BLANK_LINE = re.compile(rb"\n(?=[ \t]*\r?\n)")
+
+Progress = Callable[[str, int, int], None]
+
+
+@dataclass
+class TextPlan:
+    encoding: str
+    delimiter: str
+    skip: int  # lines before the first data row
+    columns: list[str]
+    width: int  # cells per row as the file writes them (may exceed the named columns)
+    notices: list[Notice] = field(default_factory=list)
+
+
+def plan_text(path: Path) -> TextPlan:
+    """What the head of the file says about all of it."""
+    with path.open("rb") as handle:
+        head = handle.read(HEAD_BYTES)
+    if not head.strip():
+        raise UnreadableFile(_("The file is empty. Export the table again and upload it."))
+    if len(head) == HEAD_BYTES:
+        head = head[: head.rfind(b"\n") + 1] or head
+    decoded = decode(head)
+    if "\x00" in decoded.text:
+        raise UnreadableFile(
+            _(
+                "This is not a text table (it contains binary data). Upload "
+                "a CSV, TSV, XLSX, XLS or ODS file."
+            )
+        )
+    delimiter = detect_delimiter(decoded.text)
+    records = list(csv.reader(io.StringIO(decoded.text, newline=""), delimiter=delimiter))
+    layout = detect_layout(records)
+    if not layout.columns:
+        raise UnreadableFile(layout.notices[0].message)
+    if len(layout.columns) > MAX_COLUMNS:
+        raise UnreadableFile(
+            _("The file has %(count)s columns; at most %(max)s can be read.")
+            % {"count": len(layout.columns), "max": MAX_COLUMNS}
+        )
+    data = layout.data_rows or [layout.header_rows[-1] + 1]
+    widths = [len(records[i]) for i in data if i < len(records)]
+    width = max(set(widths), key=widths.count) if widths else len(layout.columns)
+    # Title and header notices only: totals and footnotes are found again over the whole file.
+    notices = [
+        *decoded.notices,
+        Notice(
+            "delimiter",
+            _("Columns are separated by %(name)s.") % {"name": DELIMITER_NAMES[delimiter]},
+        ),
+        *(n for n in layout.notices if n.code in ("title_row", "merged_header")),
+    ]
+    return TextPlan(
+        encoding=decoded.encoding,
+        delimiter=delimiter,
+        skip=layout.header_rows[-1] + 1,
+        columns=layout.columns,
+        width=max(width, len(layout.columns)),
+        notices=notices,
+    )
+
+
+@dataclass
+class _Scan:
+    lines: int = 0
+    blank: list[int] = field(default_factory=list)
+    utf8: bool = True
+
+
+def _scan(path: Path, progress: Progress) -> _Scan:
+    """Count lines, note blank ones, and check that the bytes are UTF-8, in one pass."""
+    scan = _Scan()
+    size = path.stat().st_size
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    done, previous_end = 0, b"\n"
+    with path.open("rb") as handle:
+        while chunk := handle.read(CHUNK_BYTES):
+            if scan.utf8:
+                try:
+                    decoder.decode(chunk)
+                except UnicodeDecodeError:
+                    scan.utf8 = False
+            # A line break followed by an empty line; the byte before the chunk is included so
+            # that a blank line across two chunks is seen.
+            text = previous_end + chunk
+            line = scan.lines - (1 if text[:1] == b"\n" else 0)
+            position = 0
+            for match in _BLANK_LINE.finditer(text):
+                line += text.count(b"\n", position, match.start() + 1)
+                position = match.start() + 1
+                scan.blank.append(line + 1)
+            scan.lines += chunk.count(b"\n")
+            previous_end = chunk[-1:]
+            done += len(chunk)
+            progress("read", done, size)
+    if previous_end != b"\n":
+        scan.lines += 1  # the last line has no line break
+    scan.blank = sorted(set(scan.blank))
+    return scan
+
+
+def _to_utf8(path: Path, target: Path, encoding: str) -> list[int]:
+    """Rewrite the file as UTF-8; lines that were not UTF-8 in a mostly UTF-8 file are read as
+    Windows-1252 and their numbers returned."""
+    fallback_lines: list[int] = []
+    with path.open("rb") as source, target.open("wb") as out:
+        if encoding.startswith("utf-16"):
+            reader = codecs.getreader(encoding)(source, "replace")
+            while text := reader.read(CHUNK_BYTES):
+                out.write(text.encode("utf-8"))
+            return fallback_lines
+        mixed = encoding.startswith("utf-8")
+        for number, line in enumerate(source, start=1):
+            if mixed:
+                try:
+                    out.write(line.decode("utf-8").encode("utf-8"))
+                    continue
+                except UnicodeDecodeError:
+                    fallback_lines.append(number)
+            out.write(line.decode(FALLBACK, errors="replace").encode("utf-8"))
+    return fallback_lines
+
+
+def load_text(ws: Workspace, path: Path, plan: TextPlan, progress: Progress) -> list[Notice]:
+    """``src`` from a delimited file on disk; the notices of what was understood."""
+    notices = list(plan.notices)
+    scan = _scan(path, progress)
+    source = path
+    if not scan.utf8 or plan.encoding.startswith("utf-16"):
+        source = ws.folder / "utf8.csv"
+        encoding = plan.encoding if plan.encoding.startswith("utf-16") else "utf-8"
+        fallback = _to_utf8(path, source, encoding)
+        if fallback:
+            shown = ", ".join(str(n) for n in fallback[:10])
+            notices.append(
+                Notice(
+                    "mixed_encoding",
+                    _(
+                        "The file mixes encodings: rows %(rows)s%(more)s are not UTF-8 and were "
+                        "read as Windows-1252. Check the letters with accents in those rows."
+                    )
+                    % {"rows": shown, "more": "…" if len(fallback) > 10 else ""},
+                    row=fallback[0],
+                )
+            )
+    progress("load", 0, 0)
+    names = [f"c{i}" for i in range(plan.width)]
+    columns = "{" + ", ".join(f"'{n}': 'VARCHAR'" for n in names) + "}"
+    ws.con.execute(
+        f"CREATE TABLE raw AS SELECT * FROM read_csv({sql_text(str(source))}, "
+        f"delim = {sql_text(plan.delimiter)}, quote = '\"', escape = '\"', header = false, "
+        f"skip = {plan.skip}, columns = {columns}, auto_detect = false, strict_mode = true, "
+        f"store_rejects = true, rejects_table = 'rejected', rejects_scan = 'rejected_scan')"
+    )
+    rejected = ws.con.execute(
+        "SELECT line, csv_line, error_type FROM rejected ORDER BY line"
+    ).fetchall()
+    excluded = sorted({*(b for b in scan.blank if b > plan.skip), *(r[0] for r in rejected)})
+    # Record k (0-based, file order) sits on line skip + 1 + k + (excluded lines before it).
+    shifts, records_before = [], 0
+    for position, line in enumerate(excluded):
+        records_before = line - plan.skip - 1 - position
+        shifts.append((records_before, position + 1))
+    records = int(ws.scalar("SELECT count(*) FROM raw"))
+    cols = ", ".join(names)
+    if shifts:
+        shift_table = pa.table(  # noqa: F841 (read by DuckDB)
+            {
+                "k": pa.array([s[0] for s in shifts], pa.int64()),
+                "shift": pa.array([s[1] for s in shifts], pa.int64()),
+            }
+        )
+        ws.con.execute("CREATE TABLE shifts AS SELECT * FROM shift_table")
+        ws.con.execute(
+            f"CREATE VIEW src AS SELECT r.k + {plan.skip + 1} + coalesce(s.shift, 0) AS _row, "
+            f"{cols} FROM (SELECT rowid AS k, * FROM raw) r "
+            f"ASOF LEFT JOIN shifts s ON r.k >= s.k"
+        )
+    else:
+        # The usual case, no blank or rejected lines: the row is the record's position.
+        ws.con.execute(
+            f"CREATE VIEW src AS SELECT rowid + {plan.skip + 1} AS _row, {cols} FROM raw"
+        )
+    body_lines = scan.lines - plan.skip - len(excluded)
+    if records != body_lines:
+        notices.append(
+            Notice(
+                "line_breaks_in_cells",
+                _(
+                    "Some cells contain line breaks, so row numbers in this report may be a few "
+                    "rows off from the file's lines."
+                ),
+            )
+        )
+    notices.extend(_set_aside(ws, plan, rejected))
+    ws.columns = list(plan.columns)
+    ws.rows = int(ws.scalar("SELECT count(*) FROM src"))
+    return notices
+
+
+def _filled_sql(width: int) -> str:
+    return " + ".join(f"(coalesce(trim(c{i}), '') <> '')::INT" for i in range(width))
+
+
+def _set_aside(ws: Workspace, plan: TextPlan, rejected: list[tuple[int, str, str]]) -> list[Notice]:
+    """Leave out totals, empty rows and trailing footnotes; report rows of the wrong width."""
+    notices: list[Notice] = []
+    filled = _filled_sql(plan.width)
+    last_full = ws.scalar(f"SELECT max(_row) FROM src WHERE {filled} >= 2") or 0
+    total = TOTAL.pattern.lstrip("^").rstrip("$")
+    first_cells = " OR ".join(
+        f"regexp_full_match(lower(trim(c{i})), {sql_text(total)})"
+        for i in range(min(2, plan.width))
+    )
+    for row, text in ws.con.execute(
+        f"SELECT _row, c0 FROM src WHERE {first_cells} ORDER BY _row LIMIT 20"
+    ).fetchall():
+        notices.append(
+            Notice(
+                "total_row",
+                _(
+                    "Row %(row)s is a total (“%(text)s”) and was left "
+                    "out; totals are computed from the data."
+                )
+                % {"row": row, "text": (text or "")[:40]},
+                row=row,
+            )
+        )
+    ws.con.execute(f"DELETE FROM raw WHERE {first_cells}")
+    for row, text in ws.con.execute(
+        f"SELECT _row, concat_ws(' ', {', '.join(f'c{i}' for i in range(plan.width))}) FROM src "
+        f"WHERE _row > {int(last_full)} AND {filled} >= 1 ORDER BY _row LIMIT 20"
+    ).fetchall():
+        notices.append(
+            Notice(
+                "footnote",
+                _("Row %(row)s was read as a note below the table and left out: “%(text)s”.")
+                % {"row": row, "text": text.strip()[:80]},
+                row=row,
+            )
+        )
+    ws.con.execute(
+        f"DELETE FROM raw WHERE rowid > (SELECT coalesce(max(rowid), -1) FROM raw "
+        f"WHERE {filled} >= 2)"
+    )
+    empty = int(ws.scalar(f"SELECT count(*) FROM src WHERE {filled} = 0"))
+    if empty:
+        ws.con.execute(f"DELETE FROM raw WHERE {filled} = 0")
+        notices.append(
+            Notice(
+                "blank_rows",
+                _("%(count)s empty rows inside the table were left out.") % {"count": empty},
+            )
+        )
+    if plan.width > len(plan.columns):
+        extra = " OR ".join(
+            f"coalesce(trim(c{i}), '') <> ''" for i in range(len(plan.columns), plan.width)
+        )
+        rows = [
+            r
+            for (r,) in ws.con.execute(
+                f"SELECT _row FROM src WHERE {extra} ORDER BY _row LIMIT 10"
+            ).fetchall()
+        ]
+        if rows:
+            notices.append(
+                Notice(
+                    "ragged_rows",
+                    _(
+                        "Rows %(rows)s have more cells than the header "
+                        "has columns; the extra cells were ignored. Check those rows."
+                    )
+                    % {"rows": ", ".join(str(r) for r in rows)},
+                    row=rows[0],
+                )
+            )
+    ws.read_errors = 0
+    for line, text, _kind in rejected:
+        cells = next(csv.reader([text.strip("\r\n")], delimiter=plan.delimiter), [])
+        filled_cells = [c for c in cells if c.strip()]
+        if not filled_cells:
+            continue
+        if line > last_full and (len(filled_cells) <= 1 or FOOTNOTE.match(filled_cells[0])):
+            notices.append(
+                Notice(
+                    "footnote",
+                    _("Row %(row)s was read as a note below the table and left out: “%(text)s”.")
+                    % {"row": line, "text": filled_cells[0][:80]},
+                    row=line,
+                )
+            )
+            continue
+        ws.read_errors += 1
+        if len(ws.read_findings) < MAX_REPORTED:
+            ws.read_findings.append(
+                Finding(
+                    ERROR,
+                    ws.sheet,
+                    line,
+                    "",
+                    text.strip()[:100],
+                    _("This row has %(found)s cells; the table has %(width)s columns.")
+                    % {"found": len(cells), "width": plan.width},
+                    _(
+                        "Check the separators in this row: a cell may contain the separator "
+                        "without quotes, or cells may be missing."
+                    ),
+                )
+            )
+    return notices
