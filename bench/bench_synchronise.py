@@ -106,6 +106,8 @@ def setup_django(work: Path) -> None:
     os.environ["MEDIA_ROOT"] = str(work / "media")
     os.environ["SYNC_WORK_DIR"] = str(work / "sync")
     os.environ["TASKS_BACKEND"] = "immediate"
+    # A 1 GB file is above the default 200 MB limit; an operator raises it the same way.
+    os.environ["UPLOAD_MAX_MB"] = "2048"
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     import django
 

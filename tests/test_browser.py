@@ -153,3 +153,83 @@ def test_the_layout_fits_a_phone_screen(
     page.goto(f"{live_server.url}/sop/")
     overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
     assert overflow <= 0
+
+
+def _messy_workbook() -> bytes:
+    """An agency's sheet as it arrives: a title, a two-row merged header, numbers written as
+    Indonesian text, a total row and a source line (data contoh)."""
+    import io
+
+    import xlsxwriter  # type: ignore[import-untyped]
+
+    buffer = io.BytesIO()
+    book = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    sheet = book.add_worksheet("Puskesmas")
+    sheet.merge_range(0, 0, 0, 3, "Jumlah Puskesmas menurut Kecamatan, 2026 (data contoh)")
+    sheet.merge_range(2, 0, 3, 0, "Wilayah")
+    sheet.merge_range(2, 1, 3, 1, "Thn")
+    sheet.merge_range(2, 2, 2, 3, "Puskesmas")
+    sheet.write_row(3, 2, ["Jenis", "Banyaknya"])
+    rows = [
+        ["18.10.01", 2026, "Rawat Inap", "2"],
+        ["18.10.02", 2026, "Non Rawat Inap", "1.003"],
+        ["18.10.03", 2026, "Rawat Inap", "-"],
+    ]
+    for offset, row in enumerate(rows, start=4):
+        sheet.write_row(offset, 0, row)
+    sheet.write_row(7, 0, ["Jumlah", "", "", "1.005"])
+    sheet.write(8, 0, "Sumber: Dinas Kesehatan (data contoh)")
+    book.close()
+    return buffer.getvalue()
+
+
+def test_a_producer_fixes_a_column_mapping_and_the_walidata_sees_the_item_synchronised(
+    live_server: Any, live_personas: Personas, page: Any, tmp_path: Any
+) -> None:
+    from satudata.catalog.models import CodeValue, DataItem, DataList, DataType, Variable
+
+    agency = live_personas.agency
+    item = DataItem.objects.create(
+        data_list=DataList.objects.create(year=2026),
+        number=1,
+        agency=agency,
+        name="Jumlah Puskesmas",
+        frequency="tahunan",
+    )
+    region = Variable.objects.create(agency=agency, name="Kode Wilayah", data_type=DataType.REGION)
+    year = Variable.objects.create(agency=agency, name="Tahun", data_type=DataType.YEAR)
+    kind = Variable.objects.create(agency=agency, name="Jenis Fasilitas", data_type="category")
+    CodeValue.objects.create(variable=kind, code="1", label="Rawat Inap")
+    CodeValue.objects.create(variable=kind, code="2", label="Non Rawat Inap")
+    count = Variable.objects.create(agency=agency, name="Jumlah", data_type=DataType.INTEGER)
+    workbook = tmp_path / "puskesmas-2026.xlsx"
+    workbook.write_bytes(_messy_workbook())
+
+    _log_in(page, live_server.url, live_personas.producer.username)
+    page.goto(f"{live_server.url}/item-data/{item.pk}/unggah/")
+    page.get_by_label("Berkas").set_input_files(str(workbook))
+    page.get_by_role("button", name="Unggah dan periksa").click()
+    page.wait_for_url(f"{live_server.url}/unggahan/*/")
+    main = page.locator("main")
+    assert "Tidak sinkron" in main.inner_text()
+    assert "tidak cocok dengan variabel" in main.inner_text()
+    # What the reader understood is shown before anything is stored.
+    assert "judul" in main.inner_text()
+    assert "baris jumlah" in main.inner_text()
+
+    page.get_by_label("Wilayah", exact=True).select_option(str(region.pk))
+    page.get_by_label("Thn", exact=True).select_option(str(year.pk))
+    page.get_by_label("Puskesmas - Jenis", exact=True).select_option(str(kind.pk))
+    page.get_by_label("Puskesmas - Banyaknya", exact=True).select_option(str(count.pk))
+    page.get_by_label("Wilayah bagian dari kunci").check()
+    page.get_by_role("button", name="Periksa ulang dengan pemetaan ini").click()
+    page.wait_for_load_state()
+    assert "Sinkron" in page.locator("dd[data-result]").inner_text()
+    assert "versi 1, 3 baris" in page.locator("main").inner_text()
+
+    page.get_by_role("button", name="Keluar").click()
+    _log_in(page, live_server.url, live_personas.walidata.username)
+    page.goto(f"{live_server.url}/daftar-data/2026/")
+    row = page.get_by_role("row").filter(has_text="Jumlah Puskesmas")
+    assert "Sinkron" in row.inner_text()
+    assert "Tidak sinkron" not in row.inner_text()

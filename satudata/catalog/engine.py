@@ -429,14 +429,22 @@ def check(
     *,
     region_within: str | None = None,
     key_columns: Iterable[int] = (),
+    excluded: Iterable[int] = (),
     period: tuple[int, str] | None = None,
     progress: Progress = _no_progress,
 ) -> CheckResult:
-    """Every finding for the loaded table read with ``mapping`` (column index -> variable)."""
+    """Every finding for the loaded table read with ``mapping`` (column index -> variable).
+
+    A column that is neither mapped nor ``excluded`` (marked "not published" by the producer)
+    blocks: data leaves the agency only with every column accounted for.
+    """
     findings: list[Finding] = list(ws.read_findings)
     errors, warnings = ws.read_errors, len(ws.read_findings) - ws.read_errors
+    left_out = set(excluded)
     for index, column in enumerate(ws.columns):
-        if index not in mapping:
+        if index in mapping:
+            continue
+        if index in left_out:
             findings.append(
                 Finding(
                     WARNING,
@@ -444,11 +452,26 @@ def check(
                     None,
                     column,
                     "",
-                    _("This column matches no variable in the metadata and will not be published."),
-                    _("Map it to a variable, or add the variable to the metadata."),
+                    _("Marked as not published: this column is not stored."),
                 )
             )
             warnings += 1
+            continue
+        findings.append(
+            Finding(
+                ERROR,
+                ws.sheet,
+                None,
+                column,
+                "",
+                _("This column matches no variable in the metadata."),
+                _(
+                    "Choose its variable below, or mark it as not published; or add the "
+                    "variable to the metadata."
+                ),
+            )
+        )
+        errors += 1
     unit_findings = [f for f in (_unit_finding(ws, i, v) for i, v in mapping.items()) if f]
     findings.extend(unit_findings)
     warnings += len(unit_findings)

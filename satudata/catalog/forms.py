@@ -91,11 +91,13 @@ class MappingForm(forms.Form):
             for i, column in enumerate(self.upload.columns)
         ]
 
-    def mapping(self) -> dict[str, int]:
+    def mapping(self) -> dict[str, int | None]:
+        """Column -> variable id; None for a column the producer chose not to publish."""
         return {
             column: int(self.cleaned_data[f"col_{i}"])
-            for i, column in enumerate(self.upload.columns)
             if self.cleaned_data.get(f"col_{i}")
+            else None
+            for i, column in enumerate(self.upload.columns)
         }
 
     def key_columns(self) -> list[str]:

@@ -187,14 +187,17 @@ def receive_upload(
     if not size:
         raise UploadRefused(_("The file is empty. Export the table again and upload it."))
     with transaction.atomic():
+        mapping, key_columns = Dataset.objects.values_list("mapping", "key_columns").get(
+            pk=dataset.pk
+        )
         upload = Upload.objects.create(
             dataset=dataset,
             uploaded_by=actor,
             filename=filename[:255],
             size=size,
             sha256=digest,
-            mapping=dataset.mapping,
-            key_columns=dataset.key_columns,
+            mapping=mapping,
+            key_columns=key_columns,
         )
         record(
             "catalog.upload_received",
@@ -218,7 +221,7 @@ def recheck_upload(
     *,
     actor: User,
     upload: Upload,
-    mapping: dict[str, int],
+    mapping: dict[str, int | None],
     key_columns: list[str],
     sheet: str = "",
     unpivot: bool = False,
@@ -229,7 +232,8 @@ def recheck_upload(
     variables = set(
         Variable.objects.filter(agency=upload.dataset.agency).values_list("pk", flat=True)
     )
-    mapping = {column: pk for column, pk in mapping.items() if pk in variables}
+    # None marks a column the producer chose not to publish.
+    mapping = {column: pk for column, pk in mapping.items() if pk is None or pk in variables}
     with transaction.atomic():
         again = Upload.objects.create(
             dataset=upload.dataset,
@@ -361,11 +365,15 @@ def synchronise_upload(*, actor: User, upload: Upload) -> Upload:
         upload.row_count = ws.rows
         chosen = _mapping_for(upload, ws.columns, variables)
         keys = [ws.columns.index(c) for c in upload.key_columns if c in ws.columns]
+        excluded = [
+            i for i, c in enumerate(ws.columns) if c in upload.mapping and upload.mapping[c] is None
+        ]
         result = check(
             ws,
             chosen,
             region_within=SiteProfile.current().region_code or None,
             key_columns=keys,
+            excluded=excluded,
             period=(item.data_list.year, item.frequency),
             progress=progress,
         )
@@ -383,7 +391,10 @@ def synchronise_upload(*, actor: User, upload: Upload) -> Upload:
                 ),
             )
             result.errors += 1
-        upload.mapping = {ws.columns[i]: v.pk for i, v in chosen.items()}
+        upload.mapping = {
+            **{ws.columns[i]: None for i in excluded},
+            **{ws.columns[i]: v.pk for i, v in chosen.items()},
+        }
         upload.missing = result.missing
         if not result.passed:
             return _reject(actor, upload, result)
@@ -407,10 +418,10 @@ def _mapping_for(
         for column, pk in upload.mapping.items()
         if column in columns and pk in variables
     }
-    if upload.based_on_id is not None:
+    if upload.based_on_id is not None and upload.mapping:
         return chosen  # the producer confirmed this mapping: nothing is added to it
     taken = set(chosen.values())
-    rest = [c if i not in chosen else "" for i, c in enumerate(columns)]
+    rest = [c if i not in chosen and c not in upload.mapping else "" for i, c in enumerate(columns)]
     for index, variable in suggest_mapping(rest, variables.values()).items():
         if index not in chosen and variable not in taken and rest[index]:
             chosen[index] = variable

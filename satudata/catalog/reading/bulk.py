@@ -164,7 +164,8 @@ def load_text(ws: Workspace, path: Path, plan: TextPlan, progress: Progress) -> 
     source = path
     if not scan.utf8 or plan.encoding.startswith("utf-16"):
         source = ws.folder / "utf8.csv"
-        encoding = plan.encoding if plan.encoding.startswith("utf-16") else "utf-8"
+        # Text whose head was UTF-8 but whose body is not is read line by line (mixed).
+        encoding = plan.encoding if plan.encoding != "utf-8-sig" else "utf-8"
         fallback = _to_utf8(path, source, encoding)
         if fallback:
             shown = ", ".join(str(n) for n in fallback[:10])
@@ -193,10 +194,11 @@ def load_text(ws: Workspace, path: Path, plan: TextPlan, progress: Progress) -> 
     ).fetchall()
     excluded = sorted({*(b for b in scan.blank if b > plan.skip), *(r[0] for r in rejected)})
     # Record k (0-based, file order) sits on line skip + 1 + k + (excluded lines before it).
-    shifts, records_before = [], 0
+    # Several excluded lines in a row share one record index: the last shift counts.
+    by_record: dict[int, int] = {}
     for position, line in enumerate(excluded):
-        records_before = line - plan.skip - 1 - position
-        shifts.append((records_before, position + 1))
+        by_record[line - plan.skip - 1 - position] = position + 1
+    shifts = sorted(by_record.items())
     records = int(ws.scalar("SELECT count(*) FROM raw"))
     cols = ", ".join(names)
     if shifts:

@@ -59,7 +59,19 @@ def _is_data_like(row: list[str]) -> bool:
 
 
 def _is_sparse(row: list[str], width: int) -> bool:
-    return len(_filled(row)) <= 1 and width > 2
+    """A row with one thing written in it: a title or a note. A title merged across the table
+    arrives with its text in every cell of the merged range, so one repeated text counts as one;
+    a row of equal numbers is still data."""
+    filled = _filled(row)
+    if width <= 2:
+        return False
+    if len(filled) <= 1:
+        return True
+    cells = [cell.strip() for cell in row]
+    first = next(i for i, cell in enumerate(cells) if cell)
+    last = max(i for i, cell in enumerate(cells) if cell)
+    merged = all(cells[first : last + 1]) and len(set(filled)) == 1
+    return merged and not _is_data_like(row)
 
 
 def _flatten(header: list[list[str]], width: int) -> list[str]:

@@ -73,7 +73,7 @@ class SynchronisationCheckTests(PersonaTestCase):
             (7, "kode wilayah", ERROR),  # typo, with suggestions
             (7, "tahun", ERROR),  # not a whole year
             (8, "kode wilayah, tahun, jenis kelamin", ERROR),  # duplicate of row 3
-            (None, "catatan petugas", WARNING),  # unmapped column
+            (None, "catatan petugas", ERROR),  # a column nobody accounted for
         }
         self.assertEqual(found, expected)
         by_row = {(f.row, f.column): f for f in findings}

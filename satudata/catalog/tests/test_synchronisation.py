@@ -38,7 +38,9 @@ Sumber: Dinas Kesehatan
 BAD = GOOD.replace("18.10.02;2025;Non Rawat Inap;3", "18.10.99;2025;Klinik;tiga")
 
 
-class SynchronisationTests(PersonaTestCase):
+class SynchronisationSetup(PersonaTestCase):
+    """A Daftar Data item of the test agency, and its MS-Var on request; no tests of its own."""
+
     item: DataItem
 
     @classmethod
@@ -79,6 +81,8 @@ class SynchronisationTests(PersonaTestCase):
             rules=[{"kind": "range", "min": 0}],
         )
 
+
+class SynchronisationTests(SynchronisationSetup):
     def test_the_item_moves_from_no_data_to_synchronised(self) -> None:
         self.assertEqual(sync_status(self.item), SyncStatus.AWAITING_METADATA)
         self._metadata()
@@ -194,7 +198,7 @@ class SynchronisationTests(PersonaTestCase):
         self.assertTrue(default_storage.exists(f"originals/{upload.sha256[:2]}/{upload.sha256}"))
 
 
-class UploadPageTests(SynchronisationTests):
+class UploadPageTests(SynchronisationSetup):
     def test_a_producer_uploads_sees_the_report_and_then_the_item_is_synchronised(self) -> None:
         from django.core.files.uploadedfile import SimpleUploadedFile
         from django.urls import reverse
@@ -232,7 +236,7 @@ class UploadPageTests(SynchronisationTests):
         self.assertContains(page, "<td>Sinkron")
 
 
-class UploadApiTests(SynchronisationTests):
+class UploadApiTests(SynchronisationSetup):
     def _send(self, raw: str, content: str):  # type: ignore[no-untyped-def]
         from django.core.files.uploadedfile import SimpleUploadedFile
         from django.urls import reverse

@@ -1,0 +1,264 @@
+"""The large-file path (DuckDB reads the CSV from disk) against the row-by-row reader: the same
+file gives the same findings at the same rows, and what cannot be read is said clearly."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from unittest import mock
+
+from django.test import override_settings
+
+from satudata.catalog.engine import Workspace, check, load_sheet
+from satudata.catalog.models import CodeValue, DataType, Upload, UploadStatus, Variable
+from satudata.catalog.reading.bulk import load_text, plan_text
+from satudata.catalog.reading.upload import read_upload
+from satudata.catalog.services import (
+    create_dataset,
+    receive_upload,
+    recheck_upload,
+    synchronise_upload,
+)
+from satudata.catalog.tasks import check_upload
+from satudata.catalog.tests.test_synchronisation import GOOD, SynchronisationSetup
+from satudata.core.testing import PersonaTestCase
+
+MESSY = (
+    "Jumlah Penduduk menurut Desa (data contoh)\n"
+    "\n"
+    "kode wilayah;tahun;jenis kelamin;jumlah;persen\n"
+    "18.10.01.2001;2025;Laki-laki;1.250;50,2\n"
+    "18.10.01.2002;2025;Perempuan;1.875;49,8\n"
+    "\n"
+    "18.10.99.9999;2025;L;dua ribu;130\n"
+    "18.10.01.2001;2025;Laki-laki;5;1,0\n"
+    "18.10.01.2003;2025;Perempuan;10\n"
+    "Jumlah;;;3.140;\n"
+    "Sumber: Disdukcapil (data contoh)\n"
+)
+
+
+def _no_progress(stage: str, done: int, total: int) -> None:
+    return None
+
+
+class BulkReaderTests(PersonaTestCase):
+    @classmethod
+    def setUpTestData(cls) -> None:
+        super().setUpTestData()
+        agency = cls.p.agency
+        Variable.objects.create(agency=agency, name="Kode Wilayah", data_type=DataType.REGION)
+        Variable.objects.create(agency=agency, name="Tahun", data_type=DataType.YEAR)
+        sex = Variable.objects.create(agency=agency, name="Jenis Kelamin", data_type="category")
+        CodeValue.objects.create(variable=sex, code="1", label="Laki-laki")
+        CodeValue.objects.create(variable=sex, code="2", label="Perempuan")
+        Variable.objects.create(
+            agency=agency, name="Jumlah", data_type=DataType.INTEGER, rules=[{"kind": "required"}]
+        )
+        Variable.objects.create(
+            agency=agency,
+            name="Persen",
+            data_type=DataType.DECIMAL,
+            rules=[{"kind": "range", "min": 0, "max": 100}],
+        )
+
+    def _mapping(self, columns: list[str]) -> dict[int, Variable]:
+        by_name = {v.name.lower(): v for v in Variable.objects.all()}
+        return {i: by_name[c] for i, c in enumerate(columns) if c in by_name}
+
+    def _bulk(self, data: bytes, folder: Path) -> tuple[list[tuple[object, ...]], list[str]]:
+        path = folder / "big.csv"
+        path.write_bytes(data)
+        with Workspace() as ws:
+            notices = load_text(ws, path, plan_text(path), _no_progress)
+            result = check(ws, self._mapping(ws.columns), region_within="18.10", key_columns=[0])
+            found = sorted((f.row or 0, f.column, f.severity, f.message) for f in result.findings)
+            return found, [n.code for n in notices]
+
+    def test_the_bulk_path_finds_what_the_row_reader_finds_at_the_same_rows(self) -> None:
+        import tempfile
+
+        (table,) = read_upload(MESSY.encode(), "penduduk.csv")
+        with Workspace() as ws:
+            load_sheet(ws, table)
+            small = check(ws, self._mapping(ws.columns), region_within="18.10", key_columns=[0])
+        expected = sorted((f.row or 0, f.column, f.severity, f.message) for f in small.findings)
+        with tempfile.TemporaryDirectory() as folder:
+            found, codes = self._bulk(MESSY.encode(), Path(folder))
+        # Row 9 is short by one cell: the row reader pads it (then "jumlah" is required and
+        # missing), the bulk reader rejects the row with its line number. Everything else agrees.
+        short = [f for f in found if f[0] == 9]
+        self.assertEqual(len(short), 1)
+        self.assertIn("5 kolom", short[0][3])
+        self.assertEqual(
+            [f for f in found if f[0] != 9],
+            [f for f in expected if f[0] != 9 and f[0] != 8] + [f for f in expected if f[0] == 8],
+        )
+        self.assertIn(
+            (7, "kode wilayah", "error", "Tidak ada wilayah dengan kode Kemendagri ini."), found
+        )
+        self.assertIn((7, "persen", "error", "Di atas nilai terbesar yang diizinkan, 100."), found)
+        self.assertIn("title_row", codes)
+        self.assertIn("total_row", codes)
+        self.assertIn("footnote", codes)
+
+    def test_windows_1252_and_blank_lines_keep_the_line_numbers(self) -> None:
+        import tempfile
+
+        text = "kode wilayah;tahun;jumlah\n\n18.10.01.1001;2025;5\n\n\n18.10.99.9999;2025;6\n"
+        data = text.replace("2025;6", "2025;6 café").encode("cp1252")
+        with tempfile.TemporaryDirectory() as folder:
+            found, _codes = self._bulk(data, Path(folder))
+        rows = {f[0] for f in found if f[2] == "error"}
+        # Line 6 holds the unknown code and the text that is not a number.
+        self.assertEqual(rows, {6})
+
+    def test_thousands_of_columns_are_refused(self) -> None:
+        import tempfile
+
+        header = ";".join(f"k{i}" for i in range(1500))
+        with tempfile.TemporaryDirectory() as folder:
+            path = Path(folder) / "wide.csv"
+            path.write_text(header + "\n" + ";".join("1" for _ in range(1500)) + "\n")
+            with self.assertRaisesMessage(Exception, "paling banyak 1000"):
+                plan_text(path)
+
+
+@override_settings(SYNC_STREAM_BYTES=10)
+class LargeUploadTests(SynchronisationSetup):
+    """Uploads above the streaming threshold go through the bulk reader end to end."""
+
+    def test_a_large_csv_is_synchronised_through_the_bulk_reader(self) -> None:
+        self._metadata()
+        dataset = create_dataset(actor=self.p.producer, item=self.item)
+        upload = receive_upload(
+            actor=self.p.producer,
+            dataset=dataset,
+            filename="p.csv",
+            chunks=[GOOD.encode()],
+            check=False,
+        )
+        with mock.patch("satudata.catalog.services.read_upload") as row_reader:
+            synchronise_upload(actor=self.p.producer, upload=upload)
+        row_reader.assert_not_called()
+        self.assertEqual(upload.status, UploadStatus.SYNCHRONISED, upload.findings)
+        self.assertEqual(upload.version.row_count, 3)
+        self.assertIn("footnote", [n["code"] for n in upload.notices])
+
+
+class MappingTests(SynchronisationSetup):
+    RENAMED = GOOD.replace("kode wilayah;tahun;jenis;jumlah", "kd;thn;jns;banyaknya")
+
+    def test_a_confirmed_mapping_is_used_again_for_the_next_upload(self) -> None:
+        self._metadata()
+        dataset = create_dataset(actor=self.p.producer, item=self.item)
+        first = receive_upload(
+            actor=self.p.producer,
+            dataset=dataset,
+            filename="p.csv",
+            chunks=[self.RENAMED.encode()],
+            check=False,
+        )
+        synchronise_upload(actor=self.p.producer, upload=first)
+        self.assertEqual(first.status, UploadStatus.REJECTED)
+        self.assertEqual(first.columns, ["kd", "thn", "jns", "banyaknya"])
+        variables = {v.name: v.pk for v in Variable.objects.all()}
+        mapping = {
+            "kd": variables["Kode Wilayah"],
+            "thn": variables["Tahun"],
+            "jns": variables["Jenis"],
+            "banyaknya": variables["Jumlah"],
+        }
+        with self.captureOnCommitCallbacks(execute=True):
+            again = recheck_upload(
+                actor=self.p.producer, upload=first, mapping=mapping, key_columns=["kd"]
+            )
+        again.refresh_from_db()
+        self.assertEqual(again.status, UploadStatus.SYNCHRONISED, again.findings)
+        self.assertEqual(again.based_on, first)
+        first.refresh_from_db()
+        self.assertEqual(first.status, UploadStatus.REJECTED)  # the earlier result stays
+        # The next file with the same headers needs no mapping by hand.
+        with self.captureOnCommitCallbacks(execute=True):
+            nxt = receive_upload(
+                actor=self.p.producer,
+                dataset=dataset,
+                filename="p2.csv",
+                chunks=[self.RENAMED.replace(";2;", ";4;").encode()],
+            )
+        nxt.refresh_from_db()
+        self.assertEqual(nxt.status, UploadStatus.SYNCHRONISED, nxt.findings)
+        self.assertEqual(nxt.mapping, mapping)
+        self.assertEqual(nxt.key_columns, ["kd"])
+
+    def test_the_report_page_offers_the_mapping_and_the_status_follows_the_check(self) -> None:
+        from django.urls import reverse
+
+        self._metadata()
+        dataset = create_dataset(actor=self.p.producer, item=self.item)
+        upload = receive_upload(
+            actor=self.p.producer,
+            dataset=dataset,
+            filename="p.csv",
+            chunks=[self.RENAMED.encode()],
+            check=False,
+        )
+        Upload.objects.filter(pk=upload.pk).update(
+            status=UploadStatus.CHECKING, progress={"stage": "check", "done": 2, "total": 4}
+        )
+        self.client.force_login(self.p.producer)
+        status = self.client.get(reverse("catalog:upload-status", args=[upload.pk])).json()
+        self.assertEqual((status["status"], status["progress"]["done"]), ("checking", 2))
+        page = self.client.get(reverse("catalog:upload-report", args=[upload.pk]))
+        self.assertContains(page, "data-check-status")
+        with self.captureOnCommitCallbacks(execute=True):
+            Upload.objects.filter(pk=upload.pk).update(status=UploadStatus.RECEIVED)
+            check_upload.enqueue(upload.pk, self.p.producer.pk)
+        page = self.client.get(reverse("catalog:upload-report", args=[upload.pk]))
+        self.assertContains(page, "Periksa ulang dengan pemetaan ini")
+        self.assertContains(page, '<option value="" selected>— tidak dipublikasikan —</option>')
+        variables = {v.name: v.pk for v in Variable.objects.all()}
+        post = {f"col_{i}": "" for i in range(4)}
+        post.update(col_0=variables["Kode Wilayah"], col_1=variables["Tahun"])
+        post.update(col_2=variables["Jenis"], col_3=variables["Jumlah"], key_0="on")
+        with self.captureOnCommitCallbacks(execute=True):
+            answer = self.client.post(reverse("catalog:upload-recheck", args=[upload.pk]), post)
+        report = self.client.get(answer["Location"])
+        self.assertContains(report, "versi 1, 3 baris")
+        self.assertContains(
+            self.client.get(reverse("catalog:upload-report", args=[upload.pk])),
+            "Lihat pemeriksaan terakhir",
+        )
+
+    def test_an_unexpected_failure_is_written_on_the_upload_and_the_worker_goes_on(self) -> None:
+        self._metadata()
+        dataset = create_dataset(actor=self.p.producer, item=self.item)
+        upload = receive_upload(
+            actor=self.p.producer,
+            dataset=dataset,
+            filename="p.csv",
+            chunks=[GOOD.encode()],
+            check=False,
+        )
+        Upload.objects.filter(pk=upload.pk).update(status=UploadStatus.CHECKING)
+        with (
+            mock.patch("satudata.catalog.services.check", side_effect=RuntimeError("disk full")),
+            self.assertLogs("satudata.catalog.tasks", "ERROR"),
+        ):
+            result = check_upload.enqueue(upload.pk, self.p.producer.pk)
+        self.assertEqual(result.return_value, UploadStatus.REJECTED)
+        upload.refresh_from_db()
+        self.assertEqual(upload.status, UploadStatus.REJECTED)
+        self.assertIn("galat tak terduga", upload.findings[0]["message"])
+        # The next upload is checked as usual.
+        again = receive_upload(
+            actor=self.p.producer,
+            dataset=dataset,
+            filename="p.csv",
+            chunks=[GOOD.encode()],
+            check=False,
+        )
+        Upload.objects.filter(pk=again.pk).update(status=UploadStatus.CHECKING)
+        self.assertEqual(
+            check_upload.enqueue(again.pk, self.p.producer.pk).return_value,
+            UploadStatus.SYNCHRONISED,
+        )
