@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -221,7 +221,7 @@ def recheck_upload(
     *,
     actor: User,
     upload: Upload,
-    mapping: dict[str, int | None],
+    mapping: Mapping[str, int | None],
     key_columns: list[str],
     sheet: str = "",
     unpivot: bool = False,

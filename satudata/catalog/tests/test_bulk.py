@@ -65,7 +65,7 @@ class BulkReaderTests(PersonaTestCase):
         by_name = {v.name.lower(): v for v in Variable.objects.all()}
         return {i: by_name[c] for i, c in enumerate(columns) if c in by_name}
 
-    def _bulk(self, data: bytes, folder: Path) -> tuple[list[tuple[object, ...]], list[str]]:
+    def _bulk(self, data: bytes, folder: Path) -> tuple[list[tuple[int, str, str, str]], list[str]]:
         path = folder / "big.csv"
         path.write_bytes(data)
         with Workspace() as ws:
@@ -162,7 +162,7 @@ class MappingTests(SynchronisationSetup):
         self.assertEqual(first.status, UploadStatus.REJECTED)
         self.assertEqual(first.columns, ["kd", "thn", "jns", "banyaknya"])
         variables = {v.name: v.pk for v in Variable.objects.all()}
-        mapping = {
+        mapping: dict[str, int | None] = {
             "kd": variables["Kode Wilayah"],
             "thn": variables["Tahun"],
             "jns": variables["Jenis"],
@@ -217,7 +217,7 @@ class MappingTests(SynchronisationSetup):
         self.assertContains(page, "Periksa ulang dengan pemetaan ini")
         self.assertContains(page, '<option value="" selected>— tidak dipublikasikan —</option>')
         variables = {v.name: v.pk for v in Variable.objects.all()}
-        post = {f"col_{i}": "" for i in range(4)}
+        post: dict[str, object] = {f"col_{i}": "" for i in range(4)}
         post.update(col_0=variables["Kode Wilayah"], col_1=variables["Tahun"])
         post.update(col_2=variables["Jenis"], col_3=variables["Jumlah"], key_0="on")
         with self.captureOnCommitCallbacks(execute=True):
