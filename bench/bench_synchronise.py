@@ -40,9 +40,10 @@ AGES = [f"{a}-{a + 4}" for a in range(0, 75, 5)] + ["75+"]
 HEADER = "kode_wilayah,tahun,jenis_kelamin,kelompok_umur,jumlah,persentase\n"
 
 
-def lampung_codes() -> list[str]:
+def region_codes(prefix: str) -> list[str]:
+    """Kemendagri codes under ``prefix`` ("18" Lampung; "" the whole country)."""
     with REFERENCE.open(encoding="utf-8") as handle:
-        return [r["kode"] for r in csv.DictReader(handle) if r["kode"].startswith("18")]
+        return [r["kode"] for r in csv.DictReader(handle) if r["kode"].startswith(prefix)]
 
 
 def generate(path: Path, rows: int, codes: list[str]) -> None:
@@ -114,7 +115,7 @@ def setup_django(work: Path) -> None:
     django.setup()
 
 
-def prepare(work: Path, codes: list[str]) -> None:
+def prepare(work: Path, prefix: str) -> None:
     """Database with regions, agency, producer, MS-Var variables and a Daftar Data item."""
     setup_django(work)
     from django.core.management import call_command
@@ -129,13 +130,13 @@ def prepare(work: Path, codes: list[str]) -> None:
 
     call_command("migrate", verbosity=0)
     load_sop()
-    regions = work / "lampung.csv"
+    regions = work / "regions.csv"
     with REFERENCE.open(encoding="utf-8") as source, regions.open("w", encoding="utf-8") as out:
         out.write(source.readline())
-        out.writelines(line for line in source if line.startswith("18"))
+        out.writelines(line for line in source if line.startswith(prefix))
     import_regions(regions)
     site = SiteProfile.current()
-    site.region_code = "18"
+    site.region_code = prefix
     site.save()
     agency = Agency.objects.create(name="Dinas Kependudukan (bench)", slug="disdukcapil")
     user = User.objects.create_user(
@@ -264,7 +265,11 @@ def main() -> None:
     rows = 27_000_000 if args.gigabyte else args.rows
     work = Path(tempfile.mkdtemp(prefix="bench-sync-"))
     try:
-        codes = lampung_codes()
+        # A million rows: the villages of Lampung over 12 years (the Table Schema lists their
+        # codes). A gigabyte: every village of Indonesia over 10 years, so that all the years
+        # stay valid and the file is synchronised to the end, Parquet included.
+        prefix = "" if args.gigabyte else "18"
+        codes = region_codes(prefix)
         source = work / "penduduk.csv"
         started = time.perf_counter()
         generate(source, rows, codes)
@@ -273,7 +278,7 @@ def main() -> None:
             f"file: {rows:,} rows, 6 columns, {size / 2**20:.1f} MiB "
             f"(generated in {time.perf_counter() - started:.1f} s)"
         )
-        prepare(work, codes)
+        prepare(work, prefix)
         outcome = run_child(work, source)
         print(
             f"platform: received (hashed, stored) in {outcome['receive_s']:.2f} s; "

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 import python_calamine
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from satudata.catalog.reading.cells import Cell, as_text
 from satudata.catalog.reading.layout import detect_layout
@@ -29,17 +30,25 @@ class SheetTable:
     notices: list[Notice] = field(default_factory=list)
 
 
+# An encrypted XLSX is an OLE container holding an "EncryptionInfo" stream (MS-OFFCRYPTO);
+# the stream's name is stored in UTF-16 in the container's directory.
+_ENCRYPTED_OOXML = "EncryptionInfo".encode("utf-16-le")
+_OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+
+_PASSWORD = gettext_lazy(
+    "The workbook is protected with a password. Remove the "
+    "password in Excel (File › Info › Protect Workbook) and upload "
+    "it again."
+)
+
+
 def _open(data: bytes) -> python_calamine.CalamineWorkbook:
+    if data.startswith(_OLE) and _ENCRYPTED_OOXML in data:
+        raise UnreadableWorkbook(str(_PASSWORD))
     try:
         return python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
     except python_calamine.PasswordError:
-        raise UnreadableWorkbook(
-            _(
-                "The workbook is protected with a password. Remove the "
-                "password in Excel (File › Info › Protect Workbook) and upload "
-                "it again."
-            )
-        ) from None
+        raise UnreadableWorkbook(str(_PASSWORD)) from None
     except Exception:  # calamine raises several error kinds for damaged or foreign files
         raise UnreadableWorkbook(
             _(

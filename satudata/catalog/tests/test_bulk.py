@@ -262,3 +262,50 @@ class MappingTests(SynchronisationSetup):
             check_upload.enqueue(again.pk, self.p.producer.pk).return_value,
             UploadStatus.SYNCHRONISED,
         )
+
+
+class HostileContentTests(SynchronisationSetup):
+    """Script payloads and formula-like text in an agency's cells go nowhere they could run."""
+
+    HOSTILE = GOOD.replace("Rawat Inap;2", "<script>alert(1)</script>;2").replace(
+        "18.10.02;2025;Non Rawat Inap", '=HYPERLINK("http://x");2025;@SUM(A1)'
+    )
+
+    def test_script_and_formula_text_is_escaped_in_the_page_and_neutralised_in_exports(
+        self,
+    ) -> None:
+        import io
+
+        import python_calamine
+        from django.urls import reverse
+
+        self._metadata()
+        dataset = create_dataset(actor=self.p.producer, item=self.item)
+        upload = receive_upload(
+            actor=self.p.producer,
+            dataset=dataset,
+            filename="<img src=x onerror=alert(1)>.csv",
+            chunks=[self.HOSTILE.encode()],
+            check=False,
+        )
+        synchronise_upload(actor=self.p.producer, upload=upload)
+        self.assertEqual(upload.status, UploadStatus.REJECTED)
+        self.client.force_login(self.p.producer)
+        page = self.client.get(reverse("catalog:upload-report", args=[upload.pk]))
+        self.assertNotContains(page, "<script>alert(1)</script>")
+        self.assertContains(page, "&lt;script&gt;alert(1)&lt;/script&gt;")
+        self.assertNotContains(page, "<img src=x")
+        report = self.client.get(
+            reverse("catalog:upload-report", args=[upload.pk]), {"format": "xlsx"}
+        )
+        rows = (
+            python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(report.content))
+            .get_sheet_by_index(0)
+            .to_python()
+        )
+        values = [str(v) for row in rows for v in row]
+        self.assertIn('\'=HYPERLINK("http://x")', values)
+        self.assertIn("'@SUM(A1)", values)
+        self.assertFalse([v for v in values if v.startswith(("=", "@", "+"))])
+        pdf = self.client.get(reverse("catalog:upload-report", args=[upload.pk]), {"format": "pdf"})
+        self.assertEqual(pdf.content[:5], b"%PDF-")

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import io
 from decimal import Decimal
+from pathlib import Path
 
 import xlsxwriter  # type: ignore[import-untyped]
 from django.test import SimpleTestCase
@@ -77,3 +78,19 @@ class WorkbookTests(SimpleTestCase):
 
         with self.assertRaisesMessage(UnreadableWorkbook, "kolom"):
             read_workbook(_xlsx(build))
+
+    def test_a_password_protected_workbook_is_refused_with_what_to_do(self) -> None:
+        # Made with Excel's own encryption format (ECMA-376 agile, password "rahasia").
+        protected = (Path(__file__).parent / "files" / "berkas-berkata-sandi.xlsx").read_bytes()
+        with self.assertRaisesMessage(UnreadableWorkbook, "kata sandi"):
+            read_workbook(protected)
+
+    def test_a_sheet_without_rows_says_so(self) -> None:
+        def build(book) -> None:  # type: ignore[no-untyped-def]
+            book.add_worksheet("Kosong")
+            book.add_worksheet("Isi").write_row(0, 0, ["a", "b"])
+
+        empty, filled = read_workbook(_xlsx(build))
+        self.assertEqual((empty.columns, empty.rows), ([], []))
+        self.assertIn("tidak berisi data", empty.notices[0].message)
+        self.assertEqual(filled.columns, ["a", "b"])
