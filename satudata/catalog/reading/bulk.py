@@ -26,7 +26,14 @@ from satudata.catalog.engine import ERROR, Finding, Workspace, sql_text
 from satudata.catalog.reading.delimited import DELIMITER_NAMES, UnreadableFile
 from satudata.catalog.reading.delimiter import detect_delimiter
 from satudata.catalog.reading.layout import FOOTNOTE, TOTAL, detect_layout
-from satudata.catalog.reading.notices import Notice
+from satudata.catalog.reading.notices import (
+    Notice,
+    blank_rows,
+    footnote,
+    mixed_encoding,
+    ragged_rows,
+    total_row,
+)
 from satudata.catalog.reading.spreadsheet import MAX_COLUMNS
 from satudata.catalog.reading.text import FALLBACK, decode
 
@@ -168,18 +175,7 @@ def load_text(ws: Workspace, path: Path, plan: TextPlan, progress: Progress) -> 
         encoding = plan.encoding if plan.encoding != "utf-8-sig" else "utf-8"
         fallback = _to_utf8(path, source, encoding)
         if fallback:
-            shown = ", ".join(str(n) for n in fallback[:10])
-            notices.append(
-                Notice(
-                    "mixed_encoding",
-                    _(
-                        "The file mixes encodings: rows %(rows)s%(more)s are not UTF-8 and were "
-                        "read as Windows-1252. Check the letters with accents in those rows."
-                    )
-                    % {"rows": shown, "more": "…" if len(fallback) > 10 else ""},
-                    row=fallback[0],
-                )
-            )
+            notices.append(mixed_encoding(fallback))
     progress("load", 0, 0)
     names = [f"c{i}" for i in range(plan.width)]
     columns = "{" + ", ".join(f"'{n}': 'VARCHAR'" for n in names) + "}"
@@ -253,30 +249,13 @@ def _set_aside(ws: Workspace, plan: TextPlan, rejected: list[tuple[int, str, str
     for row, text in ws.con.execute(
         f"SELECT _row, c0 FROM src WHERE {first_cells} ORDER BY _row LIMIT 20"
     ).fetchall():
-        notices.append(
-            Notice(
-                "total_row",
-                _(
-                    "Row %(row)s is a total (“%(text)s”) and was left "
-                    "out; totals are computed from the data."
-                )
-                % {"row": row, "text": (text or "")[:40]},
-                row=row,
-            )
-        )
+        notices.append(total_row(row, text or ""))
     ws.con.execute(f"DELETE FROM raw WHERE {first_cells}")
     for row, text in ws.con.execute(
         f"SELECT _row, concat_ws(' ', {', '.join(f'c{i}' for i in range(plan.width))}) FROM src "
         f"WHERE _row > {int(last_full)} AND {filled} >= 1 ORDER BY _row LIMIT 20"
     ).fetchall():
-        notices.append(
-            Notice(
-                "footnote",
-                _("Row %(row)s was read as a note below the table and left out: “%(text)s”.")
-                % {"row": row, "text": text.strip()[:80]},
-                row=row,
-            )
-        )
+        notices.append(footnote(row, text.strip()))
     ws.con.execute(
         f"DELETE FROM raw WHERE rowid > (SELECT coalesce(max(rowid), -1) FROM raw "
         f"WHERE {filled} >= 2)"
@@ -284,12 +263,7 @@ def _set_aside(ws: Workspace, plan: TextPlan, rejected: list[tuple[int, str, str
     empty = int(ws.scalar(f"SELECT count(*) FROM src WHERE {filled} = 0"))
     if empty:
         ws.con.execute(f"DELETE FROM raw WHERE {filled} = 0")
-        notices.append(
-            Notice(
-                "blank_rows",
-                _("%(count)s empty rows inside the table were left out.") % {"count": empty},
-            )
-        )
+        notices.append(blank_rows(empty))
     if plan.width > len(plan.columns):
         extra = " OR ".join(
             f"coalesce(trim(c{i}), '') <> ''" for i in range(len(plan.columns), plan.width)
@@ -301,17 +275,7 @@ def _set_aside(ws: Workspace, plan: TextPlan, rejected: list[tuple[int, str, str
             ).fetchall()
         ]
         if rows:
-            notices.append(
-                Notice(
-                    "ragged_rows",
-                    _(
-                        "Rows %(rows)s have more cells than the header "
-                        "has columns; the extra cells were ignored. Check those rows."
-                    )
-                    % {"rows": ", ".join(str(r) for r in rows)},
-                    row=rows[0],
-                )
-            )
+            notices.append(ragged_rows(rows))
     ws.read_errors = 0
     for line, text, _kind in rejected:
         cells = next(csv.reader([text.strip("\r\n")], delimiter=plan.delimiter), [])
@@ -319,14 +283,7 @@ def _set_aside(ws: Workspace, plan: TextPlan, rejected: list[tuple[int, str, str
         if not filled_cells:
             continue
         if line > last_full and (len(filled_cells) <= 1 or FOOTNOTE.match(filled_cells[0])):
-            notices.append(
-                Notice(
-                    "footnote",
-                    _("Row %(row)s was read as a note below the table and left out: “%(text)s”.")
-                    % {"row": line, "text": filled_cells[0][:80]},
-                    row=line,
-                )
-            )
+            notices.append(footnote(line, filled_cells[0]))
             continue
         ws.read_errors += 1
         if len(ws.read_findings) < MAX_REPORTED:

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy
 
 from satudata.catalog.reading.delimiter import detect_delimiter
 from satudata.catalog.reading.layout import detect_layout
-from satudata.catalog.reading.notices import Notice
+from satudata.catalog.reading.notices import Notice, ragged_rows
 from satudata.catalog.reading.text import decode
 
 DELIMITER_NAMES = {
@@ -70,18 +70,7 @@ def read_delimited(data: bytes) -> ReadTable:
         ),
     ]
     if ragged:
-        shown = ", ".join(str(n) for n in ragged[:10])
-        notices.append(
-            Notice(
-                "ragged_rows",
-                _(
-                    "Rows %(rows)s have more cells than the header "
-                    "has columns; the extra cells were ignored. Check those rows."
-                )
-                % {"rows": shown},
-                row=ragged[0],
-            )
-        )
+        notices.append(ragged_rows(ragged))
     return ReadTable(
         layout.columns, rows, numbers, decoded.encoding, delimiter, [*notices, *layout.notices]
     )

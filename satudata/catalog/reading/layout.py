@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 
+from satudata.catalog.reading import notices as notices_of
 from satudata.catalog.reading.notices import Notice
 from satudata.catalog.reading.values import is_missing, looks_numeric
 
@@ -153,14 +154,7 @@ def detect_layout(rows: list[list[str]]) -> TableLayout:
         else:
             break
     for index in footnotes:
-        notices.append(
-            Notice(
-                "footnote",
-                _("Row %(row)s was read as a note below the table and left out: “%(text)s”.")
-                % {"row": index + 1, "text": _filled(rows[index])[0][:80]},
-                row=index + 1,
-            )
-        )
+        notices.append(notices_of.footnote(index + 1, _filled(rows[index])[0]))
     data, totals, blanks = [], [], 0
     for index in range(header_rows[-1] + 1, end):
         cells = _filled(rows[index])
@@ -168,26 +162,11 @@ def detect_layout(rows: list[list[str]]) -> TableLayout:
             blanks += 1
         elif any(TOTAL.match(cell) for cell in cells[:2]):
             totals.append(index)
-            notices.append(
-                Notice(
-                    "total_row",
-                    _(
-                        "Row %(row)s is a total (“%(text)s”) and was left "
-                        "out; totals are computed from the data."
-                    )
-                    % {"row": index + 1, "text": cells[0][:40]},
-                    row=index + 1,
-                )
-            )
+            notices.append(notices_of.total_row(index + 1, cells[0]))
         else:
             data.append(index)
     if blanks:
-        notices.append(
-            Notice(
-                "blank_rows",
-                _("%(count)s empty rows inside the table were left out.") % {"count": blanks},
-            )
-        )
+        notices.append(notices_of.blank_rows(blanks))
     # Cells beyond both the header and the usual row length are ragged, not a column.
     header_width = max(_last_filled(rows[i]) for i in header_rows)
     lengths = Counter(_last_filled(rows[i]) for i in data)

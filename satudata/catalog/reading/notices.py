@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.utils.translation import gettext as _
+
 
 @dataclass(frozen=True)
 class Notice:
@@ -15,3 +17,59 @@ class Notice:
     code: str
     message: str
     row: int | None = None
+
+
+# The notices both readers give (the row reader for small files, the bulk reader for large
+# ones): one wording each, wherever the rule is applied.
+
+
+def footnote(row: int, text: str) -> Notice:
+    return Notice(
+        "footnote",
+        _("Row %(row)s was read as a note below the table and left out: “%(text)s”.")
+        % {"row": row, "text": text[:80]},
+        row=row,
+    )
+
+
+def total_row(row: int, text: str) -> Notice:
+    return Notice(
+        "total_row",
+        _(
+            "Row %(row)s is a total (“%(text)s”) and was left "
+            "out; totals are computed from the data."
+        )
+        % {"row": row, "text": text[:40]},
+        row=row,
+    )
+
+
+def blank_rows(count: int) -> Notice:
+    return Notice(
+        "blank_rows",
+        _("%(count)s empty rows inside the table were left out.") % {"count": count},
+    )
+
+
+def ragged_rows(rows: list[int]) -> Notice:
+    return Notice(
+        "ragged_rows",
+        _(
+            "Rows %(rows)s have more cells than the header "
+            "has columns; the extra cells were ignored. Check those rows."
+        )
+        % {"rows": ", ".join(str(n) for n in rows[:10])},
+        row=rows[0],
+    )
+
+
+def mixed_encoding(rows: list[int]) -> Notice:
+    return Notice(
+        "mixed_encoding",
+        _(
+            "The file mixes encodings: rows %(rows)s%(more)s are not UTF-8 and were "
+            "read as Windows-1252. Check the letters with accents in those rows."
+        )
+        % {"rows": ", ".join(str(n) for n in rows[:10]), "more": "…" if len(rows) > 10 else ""},
+        row=rows[0],
+    )

@@ -11,9 +11,7 @@ from __future__ import annotations
 import codecs
 from dataclasses import dataclass, field
 
-from django.utils.translation import gettext as _
-
-from satudata.catalog.reading.notices import Notice
+from satudata.catalog.reading.notices import Notice, mixed_encoding
 
 _BOMS = (
     (codecs.BOM_UTF8, "utf-8-sig"),
@@ -49,18 +47,7 @@ def _line_by_line(data: bytes) -> DecodedText:
         except UnicodeDecodeError:
             lines.append(raw.decode(FALLBACK, errors="replace"))
             fallback_rows.append(number)
-    shown = ", ".join(str(n) for n in fallback_rows[:10])
-    more = "…" if len(fallback_rows) > 10 else ""
-    notice = Notice(
-        "mixed_encoding",
-        _(
-            "The file mixes encodings: rows %(rows)s%(more)s are not UTF-8 and were read as "
-            "Windows-1252. Check the letters with accents in those rows."
-        )
-        % {"rows": shown, "more": more},
-        row=fallback_rows[0],
-    )
-    return DecodedText("\n".join(lines), "utf-8+cp1252", [notice])
+    return DecodedText("\n".join(lines), "utf-8+cp1252", [mixed_encoding(fallback_rows)])
 
 
 def decode(data: bytes) -> DecodedText:

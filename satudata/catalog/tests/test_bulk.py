@@ -13,7 +13,6 @@ from satudata.catalog.models import CodeValue, DataType, Upload, UploadStatus, V
 from satudata.catalog.reading.bulk import load_text, plan_text
 from satudata.catalog.reading.upload import read_upload
 from satudata.catalog.services import (
-    create_dataset,
     receive_upload,
     recheck_upload,
     synchronise_upload,
@@ -129,14 +128,7 @@ class LargeUploadTests(SynchronisationSetup):
 
     def test_a_large_csv_is_synchronised_through_the_bulk_reader(self) -> None:
         self._metadata()
-        dataset = create_dataset(actor=self.p.producer, item=self.item)
-        upload = receive_upload(
-            actor=self.p.producer,
-            dataset=dataset,
-            filename="p.csv",
-            chunks=[GOOD.encode()],
-            check=False,
-        )
+        upload = self._received(GOOD)
         with mock.patch("satudata.catalog.services.read_upload") as row_reader:
             synchronise_upload(actor=self.p.producer, upload=upload)
         row_reader.assert_not_called()
@@ -150,14 +142,7 @@ class MappingTests(SynchronisationSetup):
 
     def test_a_confirmed_mapping_is_used_again_for_the_next_upload(self) -> None:
         self._metadata()
-        dataset = create_dataset(actor=self.p.producer, item=self.item)
-        first = receive_upload(
-            actor=self.p.producer,
-            dataset=dataset,
-            filename="p.csv",
-            chunks=[self.RENAMED.encode()],
-            check=False,
-        )
+        first = self._received(self.RENAMED)
         synchronise_upload(actor=self.p.producer, upload=first)
         self.assertEqual(first.status, UploadStatus.REJECTED)
         self.assertEqual(first.columns, ["kd", "thn", "jns", "banyaknya"])
@@ -181,7 +166,7 @@ class MappingTests(SynchronisationSetup):
         with self.captureOnCommitCallbacks(execute=True):
             nxt = receive_upload(
                 actor=self.p.producer,
-                dataset=dataset,
+                dataset=first.dataset,
                 filename="p2.csv",
                 chunks=[self.RENAMED.replace(";2;", ";4;").encode()],
             )
@@ -194,14 +179,7 @@ class MappingTests(SynchronisationSetup):
         from django.urls import reverse
 
         self._metadata()
-        dataset = create_dataset(actor=self.p.producer, item=self.item)
-        upload = receive_upload(
-            actor=self.p.producer,
-            dataset=dataset,
-            filename="p.csv",
-            chunks=[self.RENAMED.encode()],
-            check=False,
-        )
+        upload = self._received(self.RENAMED)
         Upload.objects.filter(pk=upload.pk).update(
             status=UploadStatus.CHECKING, progress={"stage": "check", "done": 2, "total": 4}
         )
@@ -231,14 +209,7 @@ class MappingTests(SynchronisationSetup):
 
     def test_an_unexpected_failure_is_written_on_the_upload_and_the_worker_goes_on(self) -> None:
         self._metadata()
-        dataset = create_dataset(actor=self.p.producer, item=self.item)
-        upload = receive_upload(
-            actor=self.p.producer,
-            dataset=dataset,
-            filename="p.csv",
-            chunks=[GOOD.encode()],
-            check=False,
-        )
+        upload = self._received(GOOD)
         Upload.objects.filter(pk=upload.pk).update(status=UploadStatus.CHECKING)
         with (
             mock.patch("satudata.catalog.services.check", side_effect=RuntimeError("disk full")),
@@ -250,13 +221,7 @@ class MappingTests(SynchronisationSetup):
         self.assertEqual(upload.status, UploadStatus.REJECTED)
         self.assertIn("galat tak terduga", upload.findings[0]["message"])
         # The next upload is checked as usual.
-        again = receive_upload(
-            actor=self.p.producer,
-            dataset=dataset,
-            filename="p.csv",
-            chunks=[GOOD.encode()],
-            check=False,
-        )
+        again = self._received(GOOD)
         Upload.objects.filter(pk=again.pk).update(status=UploadStatus.CHECKING)
         self.assertEqual(
             check_upload.enqueue(again.pk, self.p.producer.pk).return_value,
@@ -280,14 +245,7 @@ class HostileContentTests(SynchronisationSetup):
         from django.urls import reverse
 
         self._metadata()
-        dataset = create_dataset(actor=self.p.producer, item=self.item)
-        upload = receive_upload(
-            actor=self.p.producer,
-            dataset=dataset,
-            filename="<img src=x onerror=alert(1)>.csv",
-            chunks=[self.HOSTILE.encode()],
-            check=False,
-        )
+        upload = self._received(self.HOSTILE, "<img src=x onerror=alert(1)>.csv")
         synchronise_upload(actor=self.p.producer, upload=upload)
         self.assertEqual(upload.status, UploadStatus.REJECTED)
         self.client.force_login(self.p.producer)

@@ -61,6 +61,17 @@ class SynchronisationSetup(PersonaTestCase):
             frequency="tahunan",
         )
 
+    def _received(self, content: str, filename: str = "p.csv") -> Upload:
+        """The item's dataset with ``content`` received from its producer, not yet checked."""
+        dataset = create_dataset(actor=self.p.producer, item=self.item)
+        return receive_upload(
+            actor=self.p.producer,
+            dataset=dataset,
+            filename=filename,
+            chunks=[content.encode()],
+            check=False,
+        )
+
     def _metadata(self) -> None:
         agency = self.p.agency
         Variable.objects.create(
