@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from satudata.catalog.models import DataItem, DataList, DataListStatus, Letter, Upload
+from satudata.catalog.metadata.services import save_activity
+from satudata.catalog.models import Activity, DataItem, DataList, DataListStatus, Letter, Upload
 from satudata.catalog.services import create_dataset, issue_nota_dinas, receive_upload
 from satudata.core.testing import PersonaTestCase
 from satudata.sop import services
@@ -22,6 +23,7 @@ ALL = (
 )
 SIGNED_IN = ALL[1:]
 STAFF = ("walidata", "kepala_bidang", "kepala_dinas", "admin")
+WRITERS = ("producer", "other_producer", "walidata", "admin")  # of statistical metadata
 
 
 def row(default: int, **by_persona: int) -> dict[str, int]:
@@ -35,6 +37,9 @@ def signed_in(code: int, **overrides: int) -> dict[str, int]:
 def only(code_for: tuple[str, ...], ok: int = 200) -> dict[str, int]:
     return {p: 302 if p == "anonymous" else ok if p in code_for else 403 for p in ALL}
 
+
+# A draft MS-Keg of the producer's agency: hidden (404) from the public and other agencies.
+DRAFT_READERS = row(200, anonymous=404, other_producer=404)
 
 # URL name -> (kwargs, expected status per persona)
 MATRIX: dict[str, tuple[dict[str, object], dict[str, int]]] = {
@@ -135,6 +140,31 @@ MATRIX: dict[str, tuple[dict[str, object], dict[str, int]]] = {
             "admin": 200,
         },
     ),
+    "catalog:metadata-index": ({}, row(200)),
+    "catalog:metadata-import": ({}, only(WRITERS)),
+    "catalog:metadata-export": ({"fmt": "json"}, row(200)),
+    "catalog:metadata-new": ({"slug": "kegiatan"}, only(WRITERS)),
+    "catalog:metadata-detail": ({"slug": "kegiatan", "pk": "ACTIVITY"}, DRAFT_READERS),
+    "catalog:metadata-file": (
+        {"slug": "kegiatan", "pk": "ACTIVITY", "fmt": "xlsx"},
+        DRAFT_READERS,
+    ),
+    "catalog:metadata-edit": (
+        {"slug": "kegiatan", "pk": "ACTIVITY"},
+        {
+            "anonymous": 302,
+            "producer": 200,
+            "other_producer": 404,
+            "walidata": 200,
+            "kepala_bidang": 403,
+            "kepala_dinas": 403,
+            "pembina": 403,
+            "admin": 200,
+        },
+    ),
+    "catalog:metadata-submit": ({"slug": "kegiatan", "pk": "ACTIVITY"}, row(405)),
+    "catalog:metadata-review": ({"slug": "kegiatan", "pk": "ACTIVITY"}, row(405)),
+    "catalog:metadata-activity-variables": ({"pk": "ACTIVITY"}, row(405)),
     "set_language": ({}, row(302)),
     "admin:index": ({}, row(302, admin=200)),
 }
@@ -157,6 +187,7 @@ class AccessMatrixTests(PersonaTestCase):
     item: DataItem
     upload: Upload
     letter: Letter
+    activity: Activity
 
     @classmethod
     def setUpTestData(cls) -> None:
@@ -177,6 +208,11 @@ class AccessMatrixTests(PersonaTestCase):
             data_list=data_list,
             agency=cls.p.agency,
             signatory=cls.p.kepala_dinas,
+        )
+        cls.activity = save_activity(
+            actor=cls.p.producer,
+            agency=cls.p.agency,
+            answers={"judul_kegiatan": "Kompilasi Uji 2026", "tahun": 2026},
         )
         cls.upload = receive_upload(
             actor=cls.p.walidata,
@@ -199,6 +235,7 @@ class AccessMatrixTests(PersonaTestCase):
                 "ITEM": self.item.pk,
                 "UPLOAD": self.upload.pk,
                 "LETTER": self.letter.pk,
+                "ACTIVITY": self.activity.pk,
             }
             args = {k: objects.get(v, v) if isinstance(v, str) else v for k, v in kwargs.items()}
             url = reverse(name, kwargs=args)

@@ -32,6 +32,11 @@ class Capability(models.TextChoices):
     ADMINISTER = "admin.site", _("Use the administration site")
     MANAGE_DATA_LIST = "catalog.manage_data_list", _("Prepare and import the Daftar Data")
     APPROVE_DATA_LIST = "catalog.approve_data_list", _("Approve and freeze the Daftar Data")
+    EDIT_METADATA = (
+        "catalog.edit_metadata",
+        _("Write statistical metadata (MS-Keg, MS-Var, MS-Ind)"),
+    )
+    REVIEW_METADATA = "catalog.review_metadata", _("Approve or return statistical metadata")
 
 
 # Capability -> roles that hold it. Later features add their rows here, never a check by hand.
@@ -44,6 +49,10 @@ GRANTS: dict[Capability, frozenset[Role]] = {
     Capability.ADMINISTER: frozenset({Role.ADMINISTRATOR}),
     Capability.MANAGE_DATA_LIST: frozenset({Role.WALIDATA, Role.KEPALA_BIDANG, Role.ADMINISTRATOR}),
     Capability.APPROVE_DATA_LIST: frozenset({Role.KEPALA_BIDANG}),
+    # Producers write their own agency's metadata (acts_for_agency); the Walidata helps them.
+    Capability.EDIT_METADATA: frozenset({Role.PRODUSEN, Role.WALIDATA, Role.ADMINISTRATOR}),
+    # Perpres 39/2019 art. 11: BPS as Pembina Data reviews statistical metadata.
+    Capability.REVIEW_METADATA: frozenset({Role.PEMBINA}),
 }
 
 

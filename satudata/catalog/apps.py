@@ -23,5 +23,11 @@ class CatalogConfig(AppConfig):
                 "catalog.upload_synchronised": _("Upload synchronised"),
                 "catalog.upload_rejected": _("Upload not synchronised"),
                 "catalog.letter_issued": _("Nota dinas issued"),
+                "catalog.metadata_created": _("Statistical metadata created"),
+                "catalog.metadata_changed": _("Statistical metadata changed"),
+                "catalog.metadata_submitted": _("Statistical metadata submitted for review"),
+                "catalog.metadata_approved": _("Statistical metadata approved"),
+                "catalog.metadata_returned": _("Statistical metadata returned with comments"),
+                "catalog.metadata_imported": _("Statistical metadata imported"),
             }
         )

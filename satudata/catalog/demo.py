@@ -6,6 +6,8 @@ its page; item names follow what regional Daftar Data commonly hold.
 
 from __future__ import annotations
 
+from typing import Any
+
 from satudata.accounts.models import User
 from satudata.catalog.daftar import TEMPLATE_HEADER, parse_daftar
 from satudata.catalog.models import DataList
@@ -265,5 +267,188 @@ def load_sample_letter(year: int) -> int:
         data_list=DataList.objects.get(year=year - 1),
         agency=Agency.objects.get(slug="disdikbud"),
         signatory=User.objects.get(username="kadis"),
+    )
+    return 1
+
+
+def sample_activity(title: str, year: int, agency: str, **changes: Any) -> dict[str, Any]:
+    """MS-Keg answers of an administrative compilation, every question that applies answered.
+    Contacts are left as "-" rather than invented."""
+    answers: dict[str, Any] = {
+        "judul_kegiatan": title,
+        "tahun": year,
+        "jenis_statistik": "STATISTIK_SEKTORAL",
+        "cara_pengumpulan_data": "KOMPILASI_PRODUK_ADMINISTRASI",
+        "sektor_kegiatan": "KESEHATAN",
+        "blok_i": {
+            "instansi_penyelanggara": agency,
+            "alamat_instansi_penyelenggara": {
+                "alamat": "Kabupaten Pringsewu",
+                "telepon": "-",
+                "faksimile": "-",
+                "email": "-",
+            },
+        },
+        "blok_ii": {
+            "unit_penanggung_jawab": {"eselon1": "-", "eselon2": f"Kepala {agency}"},
+            "penanggung_jawab_teknis": {
+                "nama": "Penanggung jawab teknis (data contoh)",
+                "jabatan": "Sekretaris",
+                "alamat": "Kabupaten Pringsewu",
+                "telepon": "-",
+                "email": "-",
+            },
+        },
+        "blok_iii": {
+            "latar_belakang_kegiatan": "Kebutuhan data fasilitas untuk perencanaan (data contoh).",
+            "tujuan_kegiatan": "Menyediakan jumlah fasilitas per kecamatan (data contoh).",
+            "rencana_jadwal_kegiatan": {
+                "pengumpulan_data": [{"awal": f"{year + 1}-01-02", "akhir": f"{year + 1}-01-31"}],
+                "pengolahan_data": [{"awal": f"{year + 1}-02-01", "akhir": f"{year + 1}-02-20"}],
+                "diseminasi_hasil": [{"awal": f"{year + 1}-03-01", "akhir": f"{year + 1}-03-31"}],
+            },
+            "variabel_yang_dikumpulkan": [
+                {"nama": "Kode Wilayah", "definisi": "Kode kecamatan menurut Kemendagri"},
+                {"nama": "Tahun", "definisi": "Tahun keadaan data"},
+                {"nama": "Jenis Puskesmas", "definisi": "Rawat inap atau non rawat inap"},
+                {"nama": "Jumlah", "definisi": "Banyaknya puskesmas", "konsep": "Fasilitas"},
+            ],
+        },
+        "blok_iv": {
+            "kegiatan_ini_dilakukan": "BERULANG",
+            "frekuensi_penyelanggara": "TAHUNAN",
+            "tipe_pengumpulan_data": "CROSS_SECTIONAL",
+            "cakupan_wilayah_pengumpulan_data": "SEBAGIAN_WILAYAH_INDONESIA",
+            "sebagian_cakupan_wilayah_pengumpulan_data": [
+                {
+                    "kode_provinsi": "18",
+                    "nama_provinsi": "Lampung",
+                    "kode_kabupaten_kota": "1810",
+                    "nama_kabupaten_kota": "Pringsewu",
+                }
+            ],
+            "metode_pengumpulan_data": {"pengumpulan_data_sekunder": True},
+            "sarana_pengumpulan_data": {
+                "lainnya": True,
+                "sarana_pengumpulan_lainnya": "Laporan bulanan unit layanan",
+            },
+            "unit_pengumpulan_data": {
+                "lainnya": True,
+                "unit_pengumpulan_data_lainnya": "Unit layanan",
+            },
+        },
+        "blok_vi": {
+            "metode_pemeriksaan_kualitas_pengumpulan_data": {"supervisi": True},
+            "apakah_melakukan_penyesuaian_nonrespon": False,
+        },
+        "blok_vii": {
+            "tahapan_pengolahan_data": {
+                "editing": True,
+                "coding": False,
+                "data_entry": True,
+                "validasi": True,
+            },
+            "metode_analisis": "DESKRIPTIF",
+            "unit_analsis": {"lainnya": True, "unit_analisis_lainnya": "Unit layanan"},
+            "tingkat_penyajian_hasil_analisis": {"kabupaten_atau_kota": True, "kecamatan": True},
+        },
+        "blok_viii": {
+            "ketersediaan_produk_tercetak": False,
+            "ketersediaan_produk_digital": True,
+            "ketersediaan_produk_mikrodata": False,
+            "rencana_jadwal_rilis_produk_digital": [f"{year + 1}-03-31"],
+        },
+    }
+    answers.update(changes)
+    return answers
+
+
+def load_sample_statistical_metadata(year: int) -> int:
+    """MS-Keg, MS-Var and MS-Ind of the demo, through the services and the review: Dinas
+    Kesehatan's compilation and variables approved by BPS, an indicator still a draft (one
+    building variable has no MS-Var yet), and Disdikbud's activity returned with a comment."""
+    from satudata.accounts.models import Agency
+    from satudata.catalog.metadata import services
+    from satudata.catalog.models import Activity, DataItem, Variable
+
+    if Activity.objects.exists():
+        return 0
+    dinkes, disdik = Agency.objects.get(slug="dinkes"), Agency.objects.get(slug="disdikbud")
+    producer, bps = User.objects.get(username="dinkes"), User.objects.get(username="bps")
+    activity = services.save_activity(
+        actor=producer,
+        agency=dinkes,
+        answers=sample_activity(
+            f"Kompilasi Data Fasilitas Kesehatan {year - 1} (data contoh)", year - 1, dinkes.name
+        ),
+        items=DataItem.objects.filter(agency=dinkes, name="Jumlah Puskesmas"),
+    )
+    details = {
+        "Kode Wilayah": ("Wilayah administrasi", "Kode kecamatan menurut Kemendagri", "", ""),
+        "Tahun": ("Waktu", "Tahun keadaan data", "", ""),
+        "Jenis Puskesmas": ("Fasilitas kesehatan", "Rawat inap atau non rawat inap", "", ""),
+        "Jumlah": ("Fasilitas kesehatan", "Banyaknya puskesmas", "Jumlah", "Unit"),
+    }
+    records: list[Any] = [activity]
+    for variable in Variable.objects.filter(agency=dinkes).order_by("pk"):
+        concept, definition, measure, unit = details.get(variable.name, ("", "", "", ""))
+        records.append(
+            services.save_variable(
+                actor=producer,
+                agency=dinkes,
+                variable=variable,
+                values={
+                    "concept": concept or variable.concept,
+                    "definition": definition or variable.definition,
+                    "measure": measure or variable.measure,
+                    "unit": unit or variable.unit,
+                    "time_reference": f"31 Desember {year - 1}",
+                    "activity": activity,
+                },
+                codes=[(c.code, c.label) for c in variable.codes.all()],
+            )
+        )
+    for record in records:
+        services.submit_for_review(actor=producer, obj=record)
+        services.review(actor=bps, obj=record, approve=True)
+    services.save_indicator(
+        actor=producer,
+        agency=dinkes,
+        activity=activity,
+        answers={
+            "nama": "Rasio Puskesmas per 10.000 Penduduk (data contoh)",
+            "konsep": "Ketersediaan fasilitas kesehatan dasar",
+            "definisi": "Banyaknya puskesmas untuk setiap 10.000 penduduk",
+            "interpretasi": "Makin tinggi, makin banyak puskesmas tersedia bagi penduduk",
+            "metode_perhitungan": "Jumlah puskesmas dibagi jumlah penduduk, dikali 10.000",
+            "rumus": "(Jumlah puskesmas / Jumlah penduduk) × 10.000",
+            "ukuran": "Rasio",
+            "satuan": "Puskesmas per 10.000 penduduk",
+            "variabel_disaggregasi": [{"nama": "Kecamatan", "sumber": "Kemendagri"}],
+            "apakah_indikator_komposit": False,
+            "variabel_pembangun": [
+                {"nama": "Jumlah", "kegiatan_penghasil": activity.title},
+                {"nama": "Jumlah Penduduk", "kegiatan_penghasil": "Registrasi penduduk"},
+            ],
+            "level_estimasi": {"kecamatan": True},
+            "apakah_indikator_bisa_diakses_umum": True,
+        },
+    )
+    returned = services.save_activity(
+        actor=User.objects.get(username="disdikbud"),
+        agency=disdik,
+        answers=sample_activity(
+            f"Kompilasi Data Satuan Pendidikan {year - 1} (data contoh)",
+            year - 1,
+            disdik.name,
+            sektor_kegiatan="PENDIDIKAN_DAN_PELATIHAN",
+        ),
+    )
+    services.submit_for_review(actor=User.objects.get(username="disdikbud"), obj=returned)
+    services.review(
+        actor=bps,
+        obj=returned,
+        approve=False,
+        comment="Rinci tujuan kegiatan per jenjang sekolah (data contoh).",
     )
     return 1

@@ -12,7 +12,7 @@ from satudata.catalog.models import DataList, Upload, Variable
 from satudata.catalog.storage import size_problem
 
 
-def _checked_size(upload: Any) -> Any:
+def checked_size(upload: Any) -> Any:
     problem = size_problem(upload.size)
     if problem:
         raise forms.ValidationError(problem)
@@ -34,7 +34,7 @@ class DaftarImportForm(forms.Form):
         self.fields["year"].initial = timezone.localdate().year + 1
 
     def clean_file(self) -> object:
-        return _checked_size(self.cleaned_data["file"])
+        return checked_size(self.cleaned_data["file"])
 
 
 class UploadForm(forms.Form):
@@ -47,7 +47,7 @@ class UploadForm(forms.Form):
     )
 
     def clean_file(self) -> object:
-        return _checked_size(self.cleaned_data["file"])
+        return checked_size(self.cleaned_data["file"])
 
 
 class MappingForm(forms.Form):

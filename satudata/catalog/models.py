@@ -120,6 +120,22 @@ class DataItem(models.Model):
     )
     is_priority = models.BooleanField(_("priority data"), default=False)
     sds_code = models.CharField(_("SDS code"), max_length=20, blank=True)
+    activity = models.ForeignKey(
+        "Activity",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="items",
+        verbose_name=_("statistical activity (MS-Keg)"),
+    )
+    indicator = models.ForeignKey(
+        "Indicator",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="items",
+        verbose_name=_("indicator (MS-Ind)"),
+    )
 
     class Meta:
         ordering = ["data_list", "number"]
@@ -145,16 +161,140 @@ class DataType(models.TextChoices):
     CATEGORY = "category", _("Category from the code list")
 
 
-RULE_KINDS = ("required", "range", "pattern", "max_length")
+RULE_KINDS = ("required", "range", "pattern", "max_length", "note")
 
 
-class Variable(models.Model):
+class ReviewStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Submitted for review")
+    RETURNED = "returned", _("Returned with comments")
+    APPROVED = "approved", _("Approved by the Pembina Data")
+
+
+class MetadataQuerySet(models.QuerySet[Any]):
+    def visible_to(self, user: Any) -> MetadataQuerySet:
+        """Approved metadata are public; drafts are seen by their agency, the Walidata and the
+        Pembina Data (BPS) who reviews them."""
+        from satudata.accounts.permissions import can, role_of
+        from satudata.accounts.roles import Capability, Role
+
+        if can(user, Capability.VIEW_TASK_DASHBOARD) or can(user, Capability.REVIEW_METADATA):
+            return self.all()
+        if role_of(user) == Role.PRODUSEN:
+            return self.filter(
+                models.Q(review_status=ReviewStatus.APPROVED)
+                | models.Q(agency_id__in=user.agency_ids())
+            )
+        return self.filter(review_status=ReviewStatus.APPROVED)
+
+
+class Reviewed(models.Model):
+    """What every statistical metadata record carries for the Pembina Data's review: its state,
+    how complete it is (percent of the questions that apply, answered), and the last decision."""
+
+    review_status = models.CharField(
+        _("review status"),
+        max_length=10,
+        choices=ReviewStatus.choices,
+        default=ReviewStatus.DRAFT,
+    )
+    completeness = models.PositiveSmallIntegerField(_("completeness (%)"), default=0)
+    submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
+    reviewed_at = models.DateTimeField(_("reviewed"), null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    review_comment = models.TextField(_("reviewer's comment"), blank=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects: ClassVar[MetadataQuerySet] = MetadataQuerySet.as_manager()  # type: ignore[assignment]
+
+    class Meta:
+        abstract = True
+
+
+class Activity(Reviewed):
+    """A statistical activity's metadata (MS-Keg, Peraturan BPS 5/2020): who runs it, how data
+    are collected, processed and disseminated. ``answers`` holds the form as INDAH v2 keys; the
+    questions are described in ``metadata.standard.MS_KEG``."""
+
+    agency = models.ForeignKey(
+        "accounts.Agency",
+        on_delete=models.PROTECT,
+        related_name="activities",
+        verbose_name=_("agency"),
+    )
+    title = models.CharField(_("activity title"), max_length=300)
+    year = models.PositiveSmallIntegerField(_("year"))
+    code = models.CharField(
+        _("activity code"),
+        max_length=40,
+        blank=True,
+        help_text=_("Given by BPS (Romantik), e.g. V-23.1600.004."),
+    )
+    answers = models.JSONField(_("answers"), default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-year", "title"]
+        verbose_name = _("statistical activity (MS-Keg)")
+        verbose_name_plural = _("statistical activities (MS-Keg)")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["agency", "title", "year"], name="one_activity_per_title_and_year"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Indicator(Reviewed):
+    """An indicator's metadata (MS-Ind): what is computed from which variables or indicators.
+    ``building_variables`` are the MS-Var rows the non-composite form names (matched by name or
+    alias when saved); an upload for an item with this indicator must carry them all."""
+
+    agency = models.ForeignKey(
+        "accounts.Agency",
+        on_delete=models.PROTECT,
+        related_name="indicators",
+        verbose_name=_("agency"),
+    )
+    name = models.CharField(_("indicator name"), max_length=300)
+    activity = models.ForeignKey(
+        Activity,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="indicators",
+        verbose_name=_("statistical activity (MS-Keg)"),
+    )
+    answers = models.JSONField(_("answers"), default=dict, blank=True)
+    building_variables: models.ManyToManyField[Variable, Any] = models.ManyToManyField(
+        "Variable", blank=True, related_name="indicators", verbose_name=_("building variables")
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("indicator (MS-Ind)")
+        verbose_name_plural = _("indicators (MS-Ind)")
+        constraints = [
+            models.UniqueConstraint(fields=["agency", "name"], name="one_indicator_name_per_agency")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Variable(Reviewed):
     """A variable's statistical metadata (MS-Var, Peraturan BPS 5/2020): what a column of an
     agency's table means and which values it may hold.
 
     ``rules`` is a list of machine-checkable validation rules (``aturan validasi``), each one
     of ``{"kind": "required"}``, ``{"kind": "range", "min": 0, "max": 100}``,
-    ``{"kind": "pattern", "regex": "^[0-9]{4}$"}`` or ``{"kind": "max_length", "value": 50}``.
+    ``{"kind": "pattern", "regex": "^[0-9]{4}$"}``, ``{"kind": "max_length", "value": 50}``, or
+    ``{"kind": "note", "text": …}`` for a rule written in words that no machine can check.
     The code list (``klasifikasi isian``) is in ``CodeValue``.
     """
 
@@ -184,6 +324,14 @@ class Variable(models.Model):
     rules = models.JSONField(_("validation rules"), default=list, blank=True)
     question_text = models.TextField(_("question wording"), blank=True)
     is_public = models.BooleanField(_("publicly accessible"), default=True)
+    activity = models.ForeignKey(
+        Activity,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="variables",
+        verbose_name=_("statistical activity (MS-Keg)"),
+    )
 
     class Meta:
         ordering = ["agency", "name"]
@@ -402,3 +550,40 @@ class Letter(models.Model):
 
     def __str__(self) -> str:
         return self.number
+
+
+class MetadataKind(models.TextChoices):
+    ACTIVITY = "ms_keg", _("MS-Keg")
+    VARIABLE = "ms_var", _("MS-Var")
+    INDICATOR = "ms_ind", _("MS-Ind")
+
+
+class ReviewDecision(models.TextChoices):
+    SUBMITTED = "submitted", _("Submitted for review")
+    RETURNED = "returned", _("Returned with comments")
+    APPROVED = "approved", _("Approved")
+    REOPENED = "reopened", _("Changed after approval: back to draft")
+
+
+class MetadataReview(models.Model):
+    """One step of a metadata record's review, kept so the producer and the reviewer see the
+    whole conversation, not only the last comment."""
+
+    kind = models.CharField(max_length=6, choices=MetadataKind.choices)
+    object_id = models.PositiveBigIntegerField()
+    decision = models.CharField(_("decision"), max_length=10, choices=ReviewDecision.choices)
+    comment = models.TextField(_("comment"), blank=True)
+    # The record as it stood at this step (INDAH v2 data), so an approved text is never lost
+    # when the record is changed afterwards.
+    answers = models.JSONField(default=dict, blank=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+        indexes = [models.Index(fields=["kind", "object_id"])]
+        verbose_name = _("metadata review step")
+        verbose_name_plural = _("metadata review steps")
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.object_id}: {self.decision}"

@@ -23,6 +23,7 @@ class Rules:
     maximum: Decimal | None = None
     pattern: re.Pattern[str] | None = None
     max_length: int | None = None
+    notes: tuple[str, ...] = ()  # rules in words: shown to people, not checked
 
     def check_number(self, value: Decimal) -> str | None:
         if self.minimum is not None and value < self.minimum:
@@ -56,6 +57,7 @@ def compile_rules(rules: list[dict[str, Any]]) -> Rules:
     if not isinstance(rules, list):
         raise RuleError(_("Validation rules must be a list."))
     values: dict[str, Any] = {}
+    notes: list[str] = []
     for rule in rules:
         kind = rule.get("kind") if isinstance(rule, dict) else None
         if kind not in RULE_KINDS:
@@ -75,9 +77,14 @@ def compile_rules(rules: list[dict[str, Any]]) -> Rules:
                 raise RuleError(
                     _("The pattern is not valid: %(error)s.") % {"error": error}
                 ) from None
+        elif kind == "note":
+            text = str(rule.get("text", "")).strip()
+            if not text:
+                raise RuleError(_("A rule in words needs its text."))
+            notes.append(text)
         else:
             length = rule.get("value")
             if not isinstance(length, int) or length < 1:
                 raise RuleError(_("max_length needs a positive whole number as its value."))
             values["max_length"] = length
-    return Rules(**values)
+    return Rules(**values, notes=tuple(notes))

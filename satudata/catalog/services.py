@@ -345,7 +345,7 @@ def synchronise_upload(*, actor: User, upload: Upload) -> Upload:
     variables = {
         v.pk: v for v in Variable.objects.filter(agency=dataset.agency).prefetch_related("codes")
     }
-    item = DataItem.objects.select_related("data_list").get(pk=dataset.item_id)
+    item = DataItem.objects.select_related("data_list", "indicator").get(pk=dataset.item_id)
     with Workspace() as ws, local_original(upload.sha256) as path:
         try:
             notices, sheets = _read_into(ws, path, upload, progress)
@@ -391,6 +391,7 @@ def synchronise_upload(*, actor: User, upload: Upload) -> Upload:
                 ),
             )
             result.errors += 1
+        _check_building_variables(item, chosen, result, ws.sheet)
         upload.mapping = {
             **{ws.columns[i]: None for i in excluded},
             **{ws.columns[i]: v.pk for i, v in chosen.items()},
@@ -407,6 +408,34 @@ def synchronise_upload(*, actor: User, upload: Upload) -> Upload:
             progress=progress,
         )
         return _store_version(actor, upload, result, parquet, described)
+
+
+def _check_building_variables(
+    item: DataItem, chosen: dict[int, Variable], result: CheckResult, sheet: str
+) -> None:
+    """An item presenting an indicator (MS-Ind) must carry every variable it is built from."""
+    if item.indicator is None:
+        return
+    mapped = {v.pk for v in chosen.values()}
+    for variable in item.indicator.building_variables.order_by("name"):
+        if variable.pk not in mapped:
+            result.findings.insert(
+                0,
+                Finding(
+                    ERROR,
+                    sheet,
+                    None,
+                    "",
+                    "",
+                    _(
+                        "The indicator %(indicator)s is built from the variable %(variable)s, "
+                        "but no column of the file holds it."
+                    )
+                    % {"indicator": item.indicator.name, "variable": variable.name},
+                    _("Add the column to the table, or map the column that holds it."),
+                ),
+            )
+            result.errors += 1
 
 
 def _mapping_for(

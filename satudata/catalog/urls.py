@@ -1,8 +1,24 @@
 from __future__ import annotations
 
-from django.urls import path
+from django.urls import path, register_converter
 
 from satudata.catalog import api, views
+from satudata.catalog.metadata import views as metadata
+
+
+class MetadataKind:
+    """kegiatan (MS-Keg), variabel (MS-Var), indikator (MS-Ind)."""
+
+    regex = "kegiatan|variabel|indikator"
+
+    def to_python(self, value: str) -> str:
+        return value
+
+    def to_url(self, value: str) -> str:
+        return value
+
+
+register_converter(MetadataKind, "mskind")
 
 app_name = "catalog"
 
@@ -19,6 +35,20 @@ urlpatterns = [
     path("unggahan/<int:pk>/periksa-ulang/", views.upload_recheck, name="upload-recheck"),
     path("api/v1/unggahan/<int:pk>", api.upload_detail, name="api-upload"),
     path("api/v1/item-data/<int:pk>/unggahan", api.item_upload, name="api-item-upload"),
+    path("metadata/", metadata.metadata_index, name="metadata-index"),
+    path("metadata/impor/", metadata.metadata_import, name="metadata-import"),
+    path("metadata/ekspor.<str:fmt>", metadata.metadata_export, name="metadata-export"),
+    path("metadata/<mskind:slug>/baru/", metadata.record_new, name="metadata-new"),
+    path("metadata/<mskind:slug>/<int:pk>/", metadata.record_detail, name="metadata-detail"),
+    path("metadata/<mskind:slug>/<int:pk>.<str:fmt>", metadata.record_export, name="metadata-file"),
+    path("metadata/<mskind:slug>/<int:pk>/ubah/", metadata.record_edit, name="metadata-edit"),
+    path("metadata/<mskind:slug>/<int:pk>/ajukan/", metadata.record_submit, name="metadata-submit"),
+    path("metadata/<mskind:slug>/<int:pk>/tinjau/", metadata.record_review, name="metadata-review"),
+    path(
+        "metadata/kegiatan/<int:pk>/ms-var/",
+        metadata.activity_variables,
+        name="metadata-activity-variables",
+    ),
     path("nota-dinas/", views.letter_list, name="letter-list"),
     path("nota-dinas/<int:pk>.<str:kind>", views.letter_file, name="letter-file"),
 ]

@@ -20,6 +20,7 @@ from satudata.catalog.demo import (
     load_data_lists,
     load_sample_letter,
     load_sample_metadata_and_data,
+    load_sample_statistical_metadata,
 )
 from satudata.core.models import SiteProfile
 from satudata.regions.importer import BUILTIN_PRINGSEWU, import_regions
@@ -186,6 +187,7 @@ def load_demo() -> dict[str, object]:
     tasks = load_sample_tasks()
     load_data_lists(this_year)
     load_sample_metadata_and_data(this_year)
+    load_sample_statistical_metadata(this_year)
     load_sample_letter(this_year)
     return {
         "regions": regions.created,

@@ -42,7 +42,8 @@ _PASSWORD = gettext_lazy(
 )
 
 
-def _open(data: bytes) -> python_calamine.CalamineWorkbook:
+def open_workbook(data: bytes) -> python_calamine.CalamineWorkbook:
+    """The workbook, or UnreadableWorkbook with what to do when it is protected or damaged."""
     if data.startswith(_OLE) and _ENCRYPTED_OOXML in data:
         raise UnreadableWorkbook(str(_PASSWORD))
     try:
@@ -112,7 +113,7 @@ def read_workbook(data: bytes) -> list[SheetTable]:
     """Every sheet of the workbook, each with its table and what was understood about it."""
     if not data:
         raise UnreadableWorkbook(_("The file is empty. Export the table again and upload it."))
-    book = _open(data)
+    book = open_workbook(data)
     try:
         return [_read_sheet(book, name) for name in book.sheet_names]
     finally:

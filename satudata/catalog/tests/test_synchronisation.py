@@ -129,6 +129,33 @@ class SynchronisationTests(SynchronisationSetup):
         self.assertEqual(task.status, TaskStatus.DONE)
         self.assertTrue(AuditEvent.objects.filter(action="catalog.upload_rejected").exists())
 
+    def test_an_indicator_item_needs_every_building_variable(self) -> None:
+        """MS-Ind names the variables it is computed from; a file without one is not synced."""
+        from satudata.catalog.metadata.services import save_indicator
+
+        self._metadata()
+        Variable.objects.create(
+            agency=self.p.agency, name="Jumlah Penduduk", data_type=DataType.INTEGER
+        )
+        indicator = save_indicator(
+            actor=self.p.producer,
+            agency=self.p.agency,
+            answers={
+                "nama": "Rasio Puskesmas per Penduduk",
+                "apakah_indikator_komposit": False,
+                "variabel_pembangun": [{"nama": "Jumlah"}, {"nama": "Jumlah Penduduk"}],
+            },
+            items=[self.item],
+        )
+        self.item.refresh_from_db()
+        self.assertEqual(self.item.indicator, indicator)
+        upload = self._received(GOOD)
+        synchronise_upload(actor=self.p.producer, upload=upload)
+        self.assertEqual(upload.status, UploadStatus.REJECTED)
+        self.assertEqual(upload.error_count, 1)
+        self.assertIn("Jumlah Penduduk", upload.findings[0]["message"])
+        self.assertIn("Rasio Puskesmas per Penduduk", upload.findings[0]["message"])
+
     def test_a_synchronised_upload_is_typed_parquet_with_its_metadata(self) -> None:
         self._metadata()
         dataset = create_dataset(actor=self.p.walidata, item=self.item)

@@ -47,3 +47,19 @@ class DemoTests(TestCase):
         invented = SopTask.objects.filter(subject_type="")
         self.assertTrue(invented.exists())
         self.assertFalse(invented.exclude(title__contains="data contoh").exists())
+
+    def test_its_statistical_metadata_show_each_review_state(self) -> None:
+        from satudata.catalog.models import Activity, Indicator, ReviewStatus, Variable
+
+        load_demo()
+        states = {a.review_status for a in Activity.objects.all()}
+        self.assertEqual(states, {ReviewStatus.APPROVED, ReviewStatus.RETURNED})
+        self.assertFalse(
+            Variable.objects.filter(agency__slug="dinkes")
+            .exclude(review_status=ReviewStatus.APPROVED)
+            .exists()
+        )
+        indicator = Indicator.objects.get()
+        self.assertEqual(indicator.review_status, ReviewStatus.DRAFT)
+        self.assertIn("data contoh", indicator.name)
+        self.assertFalse(Activity.objects.exclude(title__contains="data contoh").exists())
