@@ -90,7 +90,7 @@ def test_a_wrong_password_is_explained_and_the_keyboard_reaches_the_form(
     assert page.get_by_role("alert").inner_text().startswith("Nama pengguna atau kata sandi salah")
 
 
-@pytest.mark.parametrize("path", ["/", "/masuk/", "/sop/", "/daftar-data/2026/"])
+@pytest.mark.parametrize("path", ["/", "/masuk/", "/sop/", "/daftar-data/2026/", "/metadata/"])
 def test_axe_finds_no_serious_accessibility_violation(
     live_server: Any, live_personas: Personas, page: Any, path: str
 ) -> None:
@@ -233,3 +233,50 @@ def test_a_producer_fixes_a_column_mapping_and_the_walidata_sees_the_item_synchr
     row = page.get_by_role("row").filter(has_text="Jumlah Puskesmas")
     assert "Sinkron" in row.inner_text()
     assert "Tidak sinkron" not in row.inner_text()
+
+
+def test_a_producer_writes_an_ms_keg_whose_questions_follow_the_answers_and_bps_approves_it(
+    live_server: Any, live_personas: Personas, page: Any
+) -> None:
+    from satudata.catalog.demo import sample_activity
+    from satudata.catalog.metadata.services import save_activity
+
+    _log_in(page, live_server.url, live_personas.producer.username)
+    page.goto(f"{live_server.url}/metadata/kegiatan/baru/")
+    sample = page.get_by_role("group", name="Blok V. Desain sampel")
+    frequency = page.get_by_label("4.2 Frekuensi penyelenggaraan")
+    assert not sample.is_visible()  # only for surveys
+    assert not frequency.is_visible()  # only for repeated activities
+    page.get_by_label("Cara pengumpulan data").select_option("SURVEI")
+    assert sample.is_visible()
+    page.get_by_label("4.1 Kegiatan ini dilakukan").select_option("BERULANG")
+    assert frequency.is_visible()
+    page.get_by_label("Judul kegiatan").fill("Survei Kepuasan Layanan Kesehatan 2025")
+    page.get_by_label("Tahun", exact=True).fill("2025")
+    page.get_by_role("button", name="Tambah baris").last.click()  # 3.4 variables: a 2nd row
+    page.locator('[name="blok_iii.variabel_yang_dikumpulkan.1.nama"]').fill("Umur")
+    page.locator('[name="blok_iii.variabel_yang_dikumpulkan.2.nama"]').fill("Jenis Kelamin")
+    page.get_by_role("button", name="Simpan draf").click()
+    assert "Disimpan sebagai draf" in page.get_by_role("status").inner_text()
+    text = page.locator("main").inner_text()
+    assert "Jenis Kelamin" in text
+    assert "Sebelum dapat diajukan" in text  # a draft may be incomplete; the page says what is
+
+    # A complete compilation, submitted; the Pembina Data approves it in the browser.
+    from satudata.catalog.metadata.services import submit_for_review
+
+    activity = save_activity(
+        actor=live_personas.producer,
+        agency=live_personas.agency,
+        answers=sample_activity("Kompilasi Fasilitas 2025", 2025, "Dinas Kesehatan"),
+    )
+    submit_for_review(actor=live_personas.producer, obj=activity)
+    page.get_by_role("button", name="Keluar").click()
+    _log_in(page, live_server.url, live_personas.pembina.username)
+    page.goto(f"{live_server.url}/metadata/")
+    page.get_by_role("link", name="Tampilkan").click()
+    page.get_by_role("link", name="Kompilasi Fasilitas 2025").click()
+    page.get_by_label("Setujui").check()
+    page.get_by_role("button", name="Catat keputusan").click()
+    assert "Keputusan Anda tercatat" in page.get_by_role("status").inner_text()
+    assert "Disetujui Pembina Data" in page.locator("main").inner_text()

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from satudata.catalog.letters import tanggal, typst_text
-from satudata.catalog.models import DataList, Upload
+from satudata.catalog.models import DataItem, DataList, Upload
 from satudata.catalog.services import sync_statuses
 from satudata.core.models import SiteProfile
 
@@ -25,6 +25,16 @@ def safe_cell(value: object) -> object:
     if isinstance(value, str) and value.startswith(_FORMULA_START):
         return "'" + value
     return value
+
+
+def metadata_links(item: DataItem) -> str:
+    """The MS-Keg and MS-Ind an item is linked to, with their review state."""
+    parts = [
+        f"{kind}: {obj} ({obj.get_review_status_display()})"
+        for kind, obj in (("MS-Keg", item.activity), ("MS-Ind", item.indicator))
+        if obj is not None
+    ]
+    return "; ".join(parts)
 
 
 def data_list_xlsx(data_list: DataList) -> bytes:
@@ -50,9 +60,12 @@ def data_list_xlsx(data_list: DataList) -> bytes:
         _("ACCESS"),
         _("PRIORITY"),
         _("SYNCHRONISATION STATUS"),
+        _("STATISTICAL METADATA"),
     ]
     sheet.write_row(3, 0, headers, bold)
-    items = list(data_list.items.select_related("agency").order_by("number", "pk"))
+    items = list(
+        data_list.items.select_related("agency", "activity", "indicator").order_by("number", "pk")
+    )
     statuses = sync_statuses(items)
     for offset, item in enumerate(items, start=4):
         row = [
@@ -70,11 +83,12 @@ def data_list_xlsx(data_list: DataList) -> bytes:
             item.get_access_display(),
             _("Yes") if item.is_priority else _("No"),
             str(statuses[item.pk].label),
+            metadata_links(item),
         ]
         sheet.write_row(offset, 0, [safe_cell(v) for v in row], wrap)
     sheet.set_column(0, 0, 5)
     sheet.set_column(1, 2, 32)
-    sheet.set_column(3, 13, 16)
+    sheet.set_column(3, 14, 16)
     sheet.freeze_panes(4, 3)
     book.close()
     return buffer.getvalue()

@@ -26,9 +26,11 @@ from satudata.catalog.exports import (
 )
 from satudata.catalog.forms import DaftarImportForm, LetterForm, MappingForm, UploadForm
 from satudata.catalog.models import (
+    Activity,
     DataItem,
     DataList,
     DatasetVersion,
+    Indicator,
     Letter,
     Upload,
     UploadStatus,
@@ -64,7 +66,9 @@ def _visible_list(request: HttpRequest, year: int) -> DataList:
 
 def data_list_detail(request: HttpRequest, year: int) -> HttpResponse:
     data_list = _visible_list(request, year)
-    items = data_list.items.select_related("agency").order_by("number", "pk")
+    items = data_list.items.select_related("agency", "activity", "indicator").order_by(
+        "number", "pk"
+    )
     agency = request.GET.get("opd", "")
     if agency:
         items = items.filter(agency__slug=agency)
@@ -76,6 +80,17 @@ def data_list_detail(request: HttpRequest, year: int) -> HttpResponse:
             "data_list": data_list,
             "rows": [(item, statuses[item.pk]) for item in items],
             "uploadable": {i.pk for i in items if acts_for_agency(request.user, i.agency)},
+            # Links to the metadata the visitor may open (drafts stay with their agency).
+            "activities": set(
+                Activity.objects.visible_to(request.user)
+                .filter(items__in=items)
+                .values_list("pk", flat=True)
+            ),
+            "indicators": set(
+                Indicator.objects.visible_to(request.user)
+                .filter(items__in=items)
+                .values_list("pk", flat=True)
+            ),
             "agency": agency,
             "agencies": sorted(
                 {i.agency for i in data_list.items.select_related("agency")}, key=lambda a: a.name

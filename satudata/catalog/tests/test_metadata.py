@@ -702,3 +702,36 @@ class MetadataPagesTest(PersonaTestCase):
         )
         self.assertEqual(imported.status_code, 302)
         self.assertEqual(Variable.objects.get().codes.count(), 2)
+
+    def test_the_daftar_data_links_metadata_the_visitor_may_open(self) -> None:
+        data_list = DataList.objects.create(year=2026)
+        item = DataItem.objects.create(
+            data_list=data_list,
+            number=1,
+            agency=self.p.agency,
+            name="Jumlah Puskesmas",
+            frequency="tahunan",
+        )
+        activity = services.save_activity(
+            actor=self.p.producer,
+            agency=self.p.agency,
+            answers=complete_activity(),
+            items=[item],
+        )
+        link = reverse("catalog:metadata-detail", args=["kegiatan", activity.pk])
+        page = reverse("catalog:datalist-detail", args=[2026])
+        self.client.force_login(self.p.walidata)  # the draft list is the Walidata's
+        self.assertContains(self.client.get(page), link)
+        from satudata.catalog.exports import data_list_xlsx
+
+        book = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data_list_xlsx(data_list)))
+        rows = book.get_sheet_by_index(0).to_python()
+        self.assertEqual(rows[3][-1], "STATISTICAL METADATA")
+        self.assertEqual(rows[4][-1], f"MS-Keg: {activity.title} (Draft)")
+        data_list.status = "approved"
+        data_list.save()
+        self.client.logout()
+        self.assertNotContains(self.client.get(page), link)  # a draft stays with its agency
+        services.submit_for_review(actor=self.p.producer, obj=activity)
+        services.review(actor=self.p.pembina, obj=activity, approve=True)
+        self.assertContains(self.client.get(page), link)
