@@ -126,7 +126,7 @@ def record_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     return render(request, "catalog/metadata/detail.html", context)
 
 
-def _agency_from(request: HttpRequest, links: LinksForm, obj: Any) -> Agency | None:
+def _agency_from(links: LinksForm, obj: Any) -> Agency | None:
     if obj is not None:
         return obj.agency
     return links.cleaned_data["agency"] if links.is_valid() else None
@@ -155,7 +155,7 @@ def _spec_edit(request: HttpRequest, slug: str, pk: int | None) -> HttpResponse:
     if request.method == "POST":
         links = LinksForm(request.POST, user=user, agency=obj.agency if obj else None)
         values = from_post(form, request.POST)
-        agency = _agency_from(request, links, obj)
+        agency = _agency_from(links, obj)
         if agency is None or not links.is_valid() or not code_form.is_valid():
             messages.error(request, _("Choose the agency and check the fields marked below."))
         else:
