@@ -262,12 +262,17 @@ class Incoming:
 
     kind: MetadataKind
     name: str
-    data: dict[str, Any]
+    data: dict[str, Any]  # form answers; for MS-Var, the model's field values
     activity_ref: tuple[str, int] | None = None  # (title, year) of its MS-Keg
     code: str = ""
     problems: list[Problem] = field(default_factory=list)
     where: str = ""  # "record 3" or "sheet MS-Keg"
-    exists: bool = False
+    codes: list[tuple[str, str]] = field(default_factory=list)  # MS-Var's code list
+    current: Any = None  # the record of the same name it will change, found by ``plan``
+
+    @property
+    def exists(self) -> bool:
+        return self.current is not None
 
 
 @dataclass
@@ -328,9 +333,9 @@ def _incoming(
         if not name:
             incoming.problems.append(Problem("nama", "1", "Nama indikator", _("Required.")))
     else:
-        _values, _codes, problems = msvar.from_indah(data)
+        values, codes, problems = msvar.from_indah(data)
         incoming = Incoming(
-            kind, text_of(data.get("nama")), data, activity_ref, problems=problems, where=where
+            kind, values["name"], values, activity_ref, problems=problems, where=where, codes=codes
         )
     return incoming
 
@@ -473,15 +478,15 @@ def read_file(content: bytes, filename: str) -> list[Incoming]:
 
 
 def plan(agency: Agency, records: list[Incoming]) -> ImportOutcome:
-    """Mark which records already exist (they will be changed, and reopened if approved)."""
+    """Find the records that already exist (they will be changed, and reopened if approved)."""
     for incoming in records:
         if incoming.kind == MetadataKind.ACTIVITY:
-            incoming.exists = Activity.objects.filter(
+            incoming.current = Activity.objects.filter(
                 agency=agency, title=incoming.name, year=incoming.data.get("tahun") or 0
-            ).exists()
+            ).first()
         else:
             model = Indicator if incoming.kind == MetadataKind.INDICATOR else Variable
-            incoming.exists = model.objects.filter(agency=agency, name=incoming.name).exists()
+            incoming.current = model.objects.filter(agency=agency, name=incoming.name).first()
     return ImportOutcome(records)
 
 
@@ -505,32 +510,29 @@ def apply(*, actor: User, agency: Agency, outcome: ImportOutcome, filename: str)
     for incoming in sorted(outcome.records, key=lambda r: order.index(r.kind)):
         activity = _activity_for(agency, incoming.activity_ref)
         if incoming.kind == MetadataKind.ACTIVITY:
-            current = Activity.objects.filter(
-                agency=agency, title=incoming.name, year=incoming.data.get("tahun") or 0
-            ).first()
             services.save_activity(
                 actor=actor,
                 agency=agency,
                 answers=incoming.data,
-                activity=current,
+                activity=incoming.current,
                 code=incoming.code or None,
             )
         elif incoming.kind == MetadataKind.INDICATOR:
-            current_ind = Indicator.objects.filter(agency=agency, name=incoming.name).first()
             services.save_indicator(
                 actor=actor,
                 agency=agency,
                 answers=incoming.data,
-                indicator=current_ind,
+                indicator=incoming.current,
                 activity=activity,
             )
         else:
-            values, codes, _problems = msvar.from_indah(incoming.data)
-            current_var = Variable.objects.filter(agency=agency, name=values["name"]).first()
-            if activity is not None:
-                values["activity"] = activity
+            values = {**incoming.data, **({"activity": activity} if activity else {})}
             services.save_variable(
-                actor=actor, agency=agency, values=values, codes=codes, variable=current_var
+                actor=actor,
+                agency=agency,
+                values=values,
+                codes=incoming.codes,
+                variable=incoming.current,
             )
         saved += 1
     record(

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import Any, TypeVar
 
 from django.core.mail import send_mail
 from django.db import transaction
@@ -18,7 +18,7 @@ from satudata.accounts.models import Agency, User
 from satudata.accounts.permissions import require, require_for_agency
 from satudata.accounts.roles import Capability, Role
 from satudata.catalog.metadata import variables as msvar
-from satudata.catalog.metadata.spec import Checked, Problem, check, get
+from satudata.catalog.metadata.spec import Checked, Form, Problem, check, get
 from satudata.catalog.metadata.standard import MS_IND, MS_KEG
 from satudata.catalog.models import (
     Activity,
@@ -32,12 +32,13 @@ from satudata.catalog.models import (
     ReviewStatus,
     Variable,
 )
-from satudata.core.audit import record, snapshot
+from satudata.core.audit import diff, record, snapshot
 from satudata.sop.models import SopTask
 from satudata.sop.services import complete_task, open_task
 
 logger = logging.getLogger(__name__)
 Record = Activity | Variable | Indicator
+R = TypeVar("R", bound=Activity | Variable | Indicator)
 
 KIND_OF = {
     Activity: MetadataKind.ACTIVITY,
@@ -73,8 +74,11 @@ def indah_data(obj: Record) -> dict[str, Any]:
 
 
 def _unmatched_building_variables(indicator: Indicator) -> list[Problem]:
-    linked = {v.name.casefold() for v in indicator.building_variables.all()} | {
-        v.alias.casefold() for v in indicator.building_variables.all() if v.alias
+    linked = {
+        name.casefold()
+        for variable in indicator.building_variables.all()
+        for name in (variable.name, variable.alias)
+        if name
     }
     return [
         Problem(
@@ -100,34 +104,49 @@ def review_state(obj: Record) -> tuple[int, list[Problem]]:
     return checked.completeness, blocking
 
 
-def _reopen_if_decided(actor: User, obj: Record, before: Mapping[str, Any]) -> None:
-    """A change to a submitted or approved record sends it back to draft; what was submitted or
-    approved stays in the review history."""
+def _for_change(actor: User, obj: R) -> R:
+    """The record locked for a change. A change to a submitted or approved record sends it back
+    to draft; what was submitted or approved stays in the review history."""
+    obj = _locked(obj)
     if obj.review_status in (ReviewStatus.SUBMITTED, ReviewStatus.APPROVED):
         MetadataReview.objects.create(
             kind=kind_of(obj),
             object_id=obj.pk,
             decision=ReviewDecision.REOPENED,
-            answers=dict(before),
+            answers=indah_data(obj),
             actor=actor,
         )
         obj.review_status = ReviewStatus.DRAFT
         _close_review_task(obj, _("Changed before the review: back to draft."))
+    return obj
 
 
-def _checked(form_checked: Checked) -> dict[str, Any]:
-    if form_checked.problems:
-        raise MetadataInvalid(form_checked.problems)
-    return form_checked.answers
+def _readable(form: Form, answers: Mapping[str, Any]) -> Checked:
+    """The answers read through ``form``; any unreadable one raises and nothing is saved."""
+    checked = check(form, answers)
+    if checked.problems:
+        raise MetadataInvalid(checked.problems)
+    return checked
 
 
-def _link_items(obj: Activity | Indicator, items: Iterable[DataItem] | None) -> None:
+def _refuse_duplicate(found: Any, current: Record | None, problem: Problem) -> None:
+    """One record per name (or title and year) in an agency: ``found`` are the records so
+    named, ``current`` the one being changed."""
+    if current is not None and current.pk is not None:
+        found = found.exclude(pk=current.pk)
+    if found.exists():
+        raise MetadataInvalid([problem])
+
+
+def _link_items(obj: Activity | Indicator, items: Iterable[DataItem] | None) -> dict[str, Any]:
+    """Link the Daftar Data items the record describes; what changed, for the audit row."""
     if items is None:
-        return
+        return {}
     field = "activity" if isinstance(obj, Activity) else "indicator"
     chosen = {i.pk for i in items if i.agency_id == obj.agency_id}
     DataItem.objects.filter(**{field: obj}).exclude(pk__in=chosen).update(**{field: None})
     DataItem.objects.filter(pk__in=chosen).update(**{field: obj})
+    return {"items": sorted(chosen)}
 
 
 @transaction.atomic
@@ -144,7 +163,8 @@ def save_activity(
     empty required answers are allowed in a draft and counted in its completeness."""
     require(actor, Capability.EDIT_METADATA)
     require_for_agency(actor, agency)
-    clean = _checked(check(MS_KEG, answers))
+    checked = _readable(MS_KEG, answers)
+    clean = checked.answers
     title, year = clean.get("judul_kegiatan") or "", clean.get("tahun")
     if not title or not year:
         raise MetadataInvalid(
@@ -157,33 +177,26 @@ def save_activity(
                 )
             ]
         )
-    duplicate = Activity.objects.filter(agency=agency, title=title[:300], year=year)
-    if activity is not None:
-        duplicate = duplicate.exclude(pk=activity.pk)
-    if duplicate.exists():
-        raise MetadataInvalid(
-            [
-                Problem(
-                    "judul_kegiatan",
-                    "",
-                    "Judul kegiatan",
-                    _("This agency already has an activity with this title and year."),
-                )
-            ]
-        )
+    _refuse_duplicate(
+        Activity.objects.filter(agency=agency, title=title[:300], year=year),
+        activity,
+        Problem(
+            "judul_kegiatan",
+            "",
+            "Judul kegiatan",
+            _("This agency already has an activity with this title and year."),
+        ),
+    )
     created = activity is None
-    obj = activity or Activity(agency=agency)
-    if not created:
-        obj = Activity.objects.select_for_update().get(pk=obj.pk)
-        _reopen_if_decided(actor, obj, obj.answers)
+    obj = Activity(agency=agency) if activity is None else _for_change(actor, activity)
     before = snapshot(obj, ["title", "year", "code", "completeness"])
     obj.title, obj.year, obj.answers = title[:300], year, clean
     if code is not None:
         obj.code = code.strip()[:40]
-    obj.completeness = check(MS_KEG, clean).completeness
+    obj.completeness = checked.completeness
     obj.save()
-    _link_items(obj, items)
-    _audit_save(actor, obj, created, before, ["title", "year", "code", "completeness"])
+    linked = _link_items(obj, items)
+    _audit_save(actor, obj, created, before, ["title", "year", "code", "completeness"], linked)
     return obj
 
 
@@ -201,34 +214,25 @@ def save_indicator(
     name or alias, so uploads can be checked for them."""
     require(actor, Capability.EDIT_METADATA)
     require_for_agency(actor, agency)
-    clean = _checked(check(MS_IND, answers))
+    checked = _readable(MS_IND, answers)
+    clean = checked.answers
     name = (clean.get("nama") or "")[:300]
     if not name:
         raise MetadataInvalid([Problem("nama", "1", "Nama indikator", _("Required."))])
-    duplicate = Indicator.objects.filter(agency=agency, name=name)
-    if indicator is not None:
-        duplicate = duplicate.exclude(pk=indicator.pk)
-    if duplicate.exists():
-        raise MetadataInvalid(
-            [
-                Problem(
-                    "nama",
-                    "1",
-                    "Nama indikator",
-                    _("This agency already has an indicator with this name."),
-                )
-            ]
-        )
+    _refuse_duplicate(
+        Indicator.objects.filter(agency=agency, name=name),
+        indicator,
+        Problem(
+            "nama", "1", "Nama indikator", _("This agency already has an indicator with this name.")
+        ),
+    )
     if activity is not None and activity.agency_id != agency.pk:
         activity = None
     created = indicator is None
-    obj = indicator or Indicator(agency=agency)
-    if not created:
-        obj = Indicator.objects.select_for_update().get(pk=obj.pk)
-        _reopen_if_decided(actor, obj, obj.answers)
+    obj = Indicator(agency=agency) if indicator is None else _for_change(actor, indicator)
     before = snapshot(obj, ["name", "activity", "completeness"])
     obj.name, obj.answers, obj.activity = name, clean, activity
-    obj.completeness = check(MS_IND, clean).completeness
+    obj.completeness = checked.completeness
     obj.save()
     wanted = {
         (row.get("nama") or "").casefold() for row in clean.get("variabel_pembangun") or []
@@ -240,8 +244,8 @@ def save_indicator(
             if v.name.casefold() in wanted or (v.alias and v.alias.casefold() in wanted)
         ]
     )
-    _link_items(obj, items)
-    _audit_save(actor, obj, created, before, ["name", "activity", "completeness"])
+    linked = _link_items(obj, items)
+    _audit_save(actor, obj, created, before, ["name", "activity", "completeness"], linked)
     return obj
 
 
@@ -270,40 +274,31 @@ def save_variable(
     name = str(values.get("name", current)).strip()
     if not name:
         raise MetadataInvalid([Problem("nama", "1", "Nama variabel", _("Required."))])
-    duplicate = Variable.objects.filter(agency=agency, name=name)
-    if variable is not None and variable.pk is not None:
-        duplicate = duplicate.exclude(pk=variable.pk)
-    if duplicate.exists():
-        raise MetadataInvalid(
-            [
-                Problem(
-                    "nama",
-                    "1",
-                    "Nama variabel",
-                    _("This agency already has a variable with this name."),
-                )
-            ]
-        )
+    _refuse_duplicate(
+        Variable.objects.filter(agency=agency, name=name),
+        variable,
+        Problem(
+            "nama", "1", "Nama variabel", _("This agency already has a variable with this name.")
+        ),
+    )
     created = variable is None or variable.pk is None
-    obj = variable if variable is not None else Variable(agency=agency)
+    obj = Variable(agency=agency) if variable is None else variable
     fields = ["name", "alias", "data_type", "unit", "rules", "is_public", "activity"]
     if not created:
-        obj = Variable.objects.select_for_update().get(pk=obj.pk)
-        _reopen_if_decided(actor, obj, msvar.to_indah(obj))
+        obj = _for_change(actor, obj)
     before = snapshot(obj, fields) if not created else {}
     for key, value in values.items():
         setattr(obj, key, value)
     obj.agency = agency
     if obj.activity is not None and obj.activity.agency_id != agency.pk:
         obj.activity = None
+    obj.completeness = msvar.review_state(obj, has_codes=bool(codes))[0]
     obj.save()
-    if [(c.code, c.label) for c in obj.codes.all()] != list(codes):
+    if created or [(c.code, c.label) for c in obj.codes.all()] != list(codes):
         obj.codes.all().delete()  # the code list is part of this record; its history is audited
         CodeValue.objects.bulk_create(
             [CodeValue(variable=obj, code=code, label=label) for code, label in codes]
         )
-    obj.completeness = msvar.review_state(obj)[0]
-    obj.save(update_fields=["completeness", "review_status"])
     _audit_save(actor, obj, created, before, fields, extra={"codes": codes})
     return obj
 
@@ -317,8 +312,7 @@ def _audit_save(
     extra: Mapping[str, Any] | None = None,
 ) -> None:
     kind = kind_of(obj)
-    after = snapshot(obj, fields)
-    changes = {k: [before.get(k), v] for k, v in after.items() if before.get(k) != v}
+    changes = diff(before, snapshot(obj, fields))
     record(
         f"catalog.metadata_{'created' if created else 'changed'}",
         actor=actor,
@@ -361,7 +355,7 @@ def create_variables_from_activity(*, actor: User, activity: Activity) -> int:
 # --- Review --------------------------------------------------------------------------------------
 
 
-def _locked(obj: Record) -> Record:
+def _locked(obj: R) -> R:
     return type(obj).objects.select_for_update().get(pk=obj.pk)
 
 

@@ -243,9 +243,11 @@ def from_indah(data: dict[str, Any]) -> tuple[dict[str, Any], list[tuple[str, st
     return values, codes, problems
 
 
-def review_state(variable: Variable) -> tuple[int, list[Problem]]:
-    """Completeness (percent of the fields that apply, filled) and what blocks submission."""
-    has_codes = variable.pk is not None and variable.codes.exists()
+def review_state(variable: Variable, has_codes: bool | None = None) -> tuple[int, list[Problem]]:
+    """Completeness (percent of the fields that apply, filled) and what blocks submission;
+    ``has_codes`` when the code list about to be saved is known, else it is read."""
+    if has_codes is None:
+        has_codes = variable.pk is not None and variable.codes.exists()
     filled = {
         "nama": bool(variable.name),
         "alias": bool(variable.alias),

@@ -15,6 +15,7 @@ from django.core.exceptions import PermissionDenied
 from django.test import SimpleTestCase, override_settings
 from django.urls import reverse
 
+from satudata.catalog.demo import sample_activity
 from satudata.catalog.metadata import interchange, services
 from satudata.catalog.metadata import variables as msvar
 from satudata.catalog.metadata.spec import check, flatten, unflatten
@@ -35,91 +36,31 @@ from satudata.sop.models import SopTask, TaskStatus
 
 
 def complete_activity(**changes: Any) -> dict[str, Any]:
-    """An MS-Keg with every question that applies to an administrative compilation answered."""
-    answers: dict[str, Any] = {
-        "judul_kegiatan": "Kompilasi Data Fasilitas Kesehatan 2025",
-        "tahun": 2025,
-        "jenis_statistik": "STATISTIK_SEKTORAL",
-        "cara_pengumpulan_data": "KOMPILASI_PRODUK_ADMINISTRASI",
-        "sektor_kegiatan": "KESEHATAN",
-        "blok_i": {
-            "instansi_penyelanggara": "Dinas Kesehatan",
-            "alamat_instansi_penyelenggara": {
-                "alamat": "Jl. Contoh No. 1, Pringsewu",
-                "telepon": "0729-000000",
-                "faksimile": "-",
-                "email": "dinkes@contoh.invalid",
-            },
+    """The demo's administrative compilation, every applicable question answered, with some
+    answers written as people and INDAH write them: a code sum, labels, Ya/Tidak, a date in
+    words, an option list in text."""
+    answers = sample_activity("Kompilasi Data Fasilitas Kesehatan 2025", 2025, "Dinas Kesehatan")
+    answers["blok_iii"].update(
+        rencana_jadwal_kegiatan={
+            "pengumpulan_data": [{"awal": "2025-01-02", "akhir": "2025-01-31"}],
+            "diseminasi_hasil": [{"awal": "2025-03-01", "akhir": "2025-03-31"}],
         },
-        "blok_ii": {
-            "unit_penanggung_jawab": {"eselon1": "-", "eselon2": "Kepala Dinas Kesehatan"},
-            "penanggung_jawab_teknis": {
-                "nama": "Penanggung Jawab (data contoh)",
-                "jabatan": "Sekretaris Dinas",
-                "alamat": "Jl. Contoh No. 1",
-                "telepon": "0729-000001",
-                "email": "sekretariat@contoh.invalid",
-            },
-        },
-        "blok_iii": {
-            "latar_belakang_kegiatan": "Kebutuhan data fasilitas kesehatan.",
-            "tujuan_kegiatan": "Menyediakan jumlah puskesmas per kecamatan.",
-            "rencana_jadwal_kegiatan": {
-                "pengumpulan_data": [{"awal": "2025-01-02", "akhir": "2025-01-31"}],
-                "diseminasi_hasil": [{"awal": "2025-03-01", "akhir": "2025-03-31"}],
-            },
-            "variabel_yang_dikumpulkan": [
-                {"nama": "Jenis Puskesmas", "definisi": "Rawat inap atau tidak"},
-                {"nama": "Jumlah", "definisi": "Banyaknya puskesmas", "konsep": "Fasilitas"},
-            ],
-        },
-        "blok_iv": {
-            "kegiatan_ini_dilakukan": "BERULANG",
-            "frekuensi_penyelanggara": "TAHUNAN",
-            "tipe_pengumpulan_data": "CROSS_SECTIONAL",
-            "cakupan_wilayah_pengumpulan_data": "SEBAGIAN_WILAYAH_INDONESIA",
-            "sebagian_cakupan_wilayah_pengumpulan_data": [
-                {
-                    "kode_provinsi": "18",
-                    "nama_provinsi": "Lampung",
-                    "kode_kabupaten_kota": "1810",
-                    "nama_kabupaten_kota": "Pringsewu",
-                }
-            ],
-            "metode_pengumpulan_data": 8,  # the paper form's code: data sekunder
-            "sarana_pengumpulan_data": "Lainnya",
-            "unit_pengumpulan_data": ["lainnya"],
-        },
-        "blok_vi": {
-            "metode_pemeriksaan_kualitas_pengumpulan_data": {"supervisi": True},
-            "apakah_melakukan_penyesuaian_nonrespon": False,
-        },
-        "blok_vii": {
-            "tahapan_pengolahan_data": {
-                "editing": True,
-                "coding": False,
-                "data_entry": True,
-                "validasi": "Ya",
-            },
-            "metode_analisis": "Deskriptif",
-            "unit_analsis": {"lainnya": True, "unit_analisis_lainnya": "Fasilitas kesehatan"},
-            "tingkat_penyajian_hasil_analisis": "Kabupaten/Kota; Kecamatan",
-        },
-        "blok_viii": {
-            "ketersediaan_produk_tercetak": "Tidak",
-            "ketersediaan_produk_digital": "Ya",
-            "ketersediaan_produk_mikrodata": False,
-            "rencana_jadwal_rilis_produk_digital": "31 Maret 2025",
-        },
-    }
-    answers["blok_iv"]["sarana_pengumpulan_data"] = {
-        "lainnya": True,
-        "sarana_pengumpulan_lainnya": "Laporan SIMPUS",
-    }
-    answers["blok_iv"]["unit_pengumpulan_data"] = {
-        "lainnya": True,
-        "unit_pengumpulan_data_lainnya": "Puskesmas",
-    }
+        variabel_yang_dikumpulkan=[
+            {"nama": "Jenis Puskesmas", "definisi": "Rawat inap atau tidak"},
+            {"nama": "Jumlah", "definisi": "Banyaknya puskesmas", "konsep": "Fasilitas"},
+        ],
+    )
+    answers["blok_iv"]["metode_pengumpulan_data"] = 8  # the paper form's code: data sekunder
+    answers["blok_vii"].update(
+        metode_analisis="Deskriptif",
+        tingkat_penyajian_hasil_analisis="Kabupaten/Kota; Kecamatan",
+    )
+    answers["blok_vii"]["tahapan_pengolahan_data"]["validasi"] = "Ya"
+    answers["blok_viii"].update(
+        ketersediaan_produk_tercetak="Tidak",
+        ketersediaan_produk_digital="Ya",
+        rencana_jadwal_rilis_produk_digital="31 Maret 2025",
+    )
     answers.update(changes)
     return answers
 
