@@ -51,6 +51,16 @@ def env_int(name: str, default: int) -> int:
         raise ImproperlyConfigured(f"{name} must be a whole number, not {raw!r}.") from None
 
 
+def env_float(name: str, default: float) -> float:
+    raw = os.environ.get(name)
+    if raw is None or not raw.strip():
+        return default
+    try:
+        return float(raw)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be a number, not {raw!r}.") from None
+
+
 def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in env_str(name, default).split(",") if item.strip()]
 
@@ -318,6 +328,16 @@ if TASKS_BACKEND == "rq":
 PERIODIC_TASKS = {
     "sop-due-reminders": ("satudata.sop.tasks.send_due_reminders", 60),
 }
+
+# --- Data server -----------------------------------------------------------------------------
+# Every datastore query stops after this many seconds and returns at most this many rows (with
+# ``truncated``); a filtered download at most the export cap. Queries run in DuckDB in-process.
+DATASTORE_TIME_LIMIT = env_float("DATASTORE_TIME_LIMIT", 5.0)
+DATASTORE_MAX_ROWS = env_int("DATASTORE_MAX_ROWS", 32000)
+DATASTORE_EXPORT_MAX_ROWS = env_int("DATASTORE_EXPORT_MAX_ROWS", 1_000_000)
+DATASTORE_THREADS = env_int("DATASTORE_THREADS", 2)
+# Where versions kept on object storage are copied to be queried (they never change).
+DATASTORE_CACHE_DIR = Path(env_str("DATASTORE_CACHE_DIR", str(DATA_DIR / "datastore")))
 
 # --- Uploads ---------------------------------------------------------------------------------
 UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_MB", 200) * 2**20

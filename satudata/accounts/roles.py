@@ -37,6 +37,7 @@ class Capability(models.TextChoices):
         _("Write statistical metadata (MS-Keg, MS-Var, MS-Ind)"),
     )
     REVIEW_METADATA = "catalog.review_metadata", _("Approve or return statistical metadata")
+    PUBLISH_DATA = "catalog.publish_data", _("Publish a synchronised version on the portal")
 
 
 # Capability -> roles that hold it. Later features add their rows here, never a check by hand.
@@ -53,6 +54,8 @@ GRANTS: dict[Capability, frozenset[Role]] = {
     Capability.EDIT_METADATA: frozenset({Role.PRODUSEN, Role.WALIDATA, Role.ADMINISTRATOR}),
     # Perpres 39/2019 art. 11: BPS as Pembina Data reviews statistical metadata.
     Capability.REVIEW_METADATA: frozenset({Role.PEMBINA}),
+    # Until the release workflow (SOP activity 3): the Kepala Bidang approves what goes out.
+    Capability.PUBLISH_DATA: frozenset({Role.KEPALA_BIDANG}),
 }
 
 

@@ -29,5 +29,7 @@ class CatalogConfig(AppConfig):
                 "catalog.metadata_approved": _("Statistical metadata approved"),
                 "catalog.metadata_returned": _("Statistical metadata returned with comments"),
                 "catalog.metadata_imported": _("Statistical metadata imported"),
+                "catalog.version_published": _("Dataset version published"),
+                "catalog.dataset_described": _("Dataset description changed"),
             }
         )

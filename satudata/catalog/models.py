@@ -3,6 +3,7 @@ its release schedule (Perpres 39/2019 art. 27(3))."""
 
 from __future__ import annotations
 
+import uuid
 from typing import Any, ClassVar
 
 from django.conf import settings
@@ -374,9 +375,65 @@ class CodeValue(models.Model):
         return f"{self.code} {self.label}"
 
 
+class Tag(models.Model):
+    """A keyword given to datasets, as portals and CKAN clients use them."""
+
+    name = models.CharField(_("tag"), max_length=100, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("tag")
+        verbose_name_plural = _("tags")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Topic(models.Model):
+    """A theme the Walidata groups datasets under on the portal (CKAN's groups)."""
+
+    slug = models.SlugField(_("slug"), max_length=100, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("topic")
+        verbose_name_plural = _("topics")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class License(models.TextChoices):
+    CC_BY = "cc-by-4.0", "Creative Commons Attribution 4.0"
+    CC_BY_SA = "cc-by-sa-4.0", "Creative Commons Attribution Share-Alike 4.0"
+    CC0 = "cc-zero", "Creative Commons CCZero"
+    ODC_BY = "odc-by", "Open Data Commons Attribution License"
+    OTHER_CLOSED = "other-closed", _("Other (not open)")
+
+
+def _sector_choices() -> list[tuple[str, str]]:
+    from satudata.catalog.metadata.standard import SECTORS
+
+    return [(choice.key, choice.label) for choice in SECTORS]
+
+
+class DatasetQuerySet(models.QuerySet["Dataset"]):
+    def visible_to(self, user: Any, at: Any = None) -> DatasetQuerySet:
+        """THE gate for datasets on every channel: those with a version the viewer may see at
+        ``at`` (now by default). See ``DatasetVersionQuerySet.visible_to``."""
+        versions = DatasetVersion.objects.visible_to(user, at).filter(
+            dataset_id=models.OuterRef("pk")
+        )
+        return self.filter(models.Exists(versions))
+
+
 class Dataset(models.Model):
     """The data of one Daftar Data item, produced by its agency, kept as versions."""
 
+    uuid = models.UUIDField(_("identifier"), default=uuid.uuid4, unique=True, editable=False)
     item = models.OneToOneField(
         DataItem, on_delete=models.PROTECT, related_name="dataset", verbose_name=_("data item")
     )
@@ -388,11 +445,28 @@ class Dataset(models.Model):
     )
     slug = models.SlugField(_("slug"), max_length=120, unique=True)
     title = models.CharField(_("title"), max_length=300)
+    description = models.TextField(_("description"), blank=True)
+    sector = models.CharField(
+        _("BPS sector"), max_length=60, blank=True, choices=_sector_choices
+    )
+    topics = models.ManyToManyField(
+        Topic, blank=True, related_name="datasets", verbose_name=_("topics")
+    )
+    tags = models.ManyToManyField(Tag, blank=True, related_name="datasets", verbose_name=_("tags"))
+    license_id = models.CharField(
+        _("licence"), max_length=20, choices=License.choices, default=License.CC_BY
+    )
     # The column mapping last confirmed by the producer (column name -> variable id) and the
     # key columns, used for the next upload of the same item.
     mapping = models.JSONField(_("remembered column mapping"), default=dict, blank=True)
     key_columns = models.JSONField(_("key columns"), default=list, blank=True)
+    # Words the search matches: title, description, tags, variables and agency, each word with
+    # its Indonesian root (satudata.catalog.search). Kept by ``search.index``.
+    search_text = models.TextField(blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
+    modified_at = models.DateTimeField(_("metadata modified"), auto_now=True)
+
+    objects: ClassVar[DatasetQuerySet] = DatasetQuerySet.as_manager()  # type: ignore[assignment]
 
     class Meta:
         ordering = ["title"]
@@ -459,6 +533,33 @@ class Upload(models.Model):
         return f"{self.filename} ({self.uploaded_at:%Y-%m-%d %H:%M})"
 
 
+class DatasetVersionQuerySet(models.QuerySet["DatasetVersion"]):
+    def published(self, at: Any = None) -> DatasetVersionQuerySet:
+        """Versions out for everyone at ``at``: published by then, of an open item."""
+        from django.utils import timezone
+
+        return self.filter(
+            published_at__lte=at or timezone.now(), dataset__item__access=Access.OPEN
+        )
+
+    def visible_to(self, user: Any, at: Any = None) -> DatasetVersionQuerySet:
+        """THE gate for data on every channel (pages, search, APIs, catalogs, files, queries).
+
+        Visibility follows from state and time alone, so a version published for a moment
+        appears at that moment with no job running. Staff of the Walidata see every version;
+        a producer also sees its own agency's; everyone else sees what is published.
+        """
+        from satudata.accounts.permissions import can, role_of
+        from satudata.accounts.roles import Capability, Role
+
+        if can(user, Capability.VIEW_TASK_DASHBOARD):
+            return self.all()
+        published = self.published(at)
+        if role_of(user) == Role.PRODUSEN:
+            return published | self.filter(dataset__agency_id__in=user.agency_ids())
+        return published
+
+
 class DatasetVersion(models.Model):
     """A synchronised upload stored as typed Parquet. Versions are never overwritten."""
 
@@ -469,9 +570,22 @@ class DatasetVersion(models.Model):
     row_count = models.PositiveBigIntegerField(_("rows"))
     columns = models.JSONField(default=list)
     created_at = models.DateTimeField(auto_now_add=True)
+    # When the version is (or will be) out for everyone; empty while it waits for approval.
+    published_at = models.DateTimeField(_("published"), null=True, blank=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("published by"),
+    )
+
+    objects: ClassVar[DatasetVersionQuerySet] = DatasetVersionQuerySet.as_manager()  # type: ignore[assignment]
 
     class Meta:
         ordering = ["dataset", "-number"]
+        indexes = [models.Index(fields=["dataset", "published_at"], name="version_published")]
         verbose_name = _("dataset version")
         verbose_name_plural = _("dataset versions")
         constraints = [

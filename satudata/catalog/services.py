@@ -25,6 +25,7 @@ from django.utils.translation import gettext_lazy
 from satudata.accounts.models import User
 from satudata.accounts.permissions import require, require_for_agency
 from satudata.accounts.roles import Capability, Role
+from satudata.catalog import search
 from satudata.catalog.checks import suggest_mapping
 from satudata.catalog.daftar import DaftarPreview
 from satudata.catalog.engine import (
@@ -45,6 +46,7 @@ from satudata.catalog.models import (
     Dataset,
     DatasetVersion,
     Letter,
+    Tag,
     Upload,
     UploadStatus,
     Variable,
@@ -55,7 +57,7 @@ from satudata.catalog.reading.notices import Notice
 from satudata.catalog.reading.shape import unpivot_table
 from satudata.catalog.reading.upload import OLE, ZIP, UnreadableUpload, read_upload
 from satudata.catalog.storage import TooLarge, keep_original, local_original
-from satudata.core.audit import record
+from satudata.core.audit import diff, record
 from satudata.core.models import SiteProfile
 from satudata.sop.models import SopTask
 from satudata.sop.services import complete_task, open_task
@@ -157,14 +159,104 @@ def create_dataset(*, actor: User, item: DataItem) -> Dataset:
     while Dataset.objects.filter(slug=slug).exists():
         n += 1
         slug = f"{base}-{n}"
+    sector = (item.activity.answers.get("sektor_kegiatan", "") if item.activity else "") or ""
     dataset = Dataset.objects.create(
-        item=item, agency=item.agency, slug=slug, title=f"{item.name} {item.data_list.year}"
+        item=item,
+        agency=item.agency,
+        slug=slug,
+        title=f"{item.name} {item.data_list.year}",
+        description=item.definition or item.concept,
+        sector=sector if sector in dict(Dataset._meta.get_field("sector").choices or []) else "",
     )
+    search.index(dataset)
     record(
         "catalog.dataset_created",
         actor=actor,
         obj=dataset,
         summary=f"Dataset dibuat untuk item Daftar Data: {item.name}",
+    )
+    return dataset
+
+
+class AlreadyPublished(Exception):
+    """The version is already out; publishing it again would change its date."""
+
+
+@transaction.atomic
+def publish_version(
+    *, actor: User, version: DatasetVersion, at: Any = None, note: str = ""
+) -> DatasetVersion:
+    """Put a synchronised version out for everyone at ``at`` (now by default).
+
+    Until the release workflow of SOP activity 3 takes its place, this is the Kepala Bidang's
+    one-step approval. Visibility follows from ``published_at`` through the one gate
+    (``DatasetVersion.objects.visible_to``), so a future ``at`` needs no job to take effect.
+    """
+    require(actor, Capability.PUBLISH_DATA)
+    version = DatasetVersion.objects.select_for_update().get(pk=version.pk)
+    if version.published_at is not None:
+        raise AlreadyPublished(
+            _("Version %(number)s was already published on %(date)s.")
+            % {
+                "number": version.number,
+                "date": timezone.localtime(version.published_at).strftime("%d-%m-%Y %H:%M"),
+            }
+        )
+    version.published_at = at or timezone.now()
+    version.published_by = actor
+    version.save(update_fields=["published_at", "published_by"])
+    Dataset.objects.filter(pk=version.dataset_id).update(modified_at=timezone.now())
+    record(
+        "catalog.version_published",
+        actor=actor,
+        obj=version,
+        summary=f"Versi {version.number} dari {version.dataset.title} terbit "
+        f"{timezone.localtime(version.published_at):%d-%m-%Y %H:%M} WIB"
+        + (f": {note}" if note else ""),
+    )
+    return version
+
+
+def _details(dataset: Dataset) -> dict[str, Any]:
+    return {
+        "title": dataset.title,
+        "description": dataset.description,
+        "sector": dataset.sector,
+        "license_id": dataset.license_id,
+        "tags": sorted(dataset.tags.values_list("name", flat=True)),
+        "topics": sorted(dataset.topics.values_list("slug", flat=True)),
+    }
+
+
+@transaction.atomic
+def describe_dataset(
+    *,
+    actor: User,
+    dataset: Dataset,
+    title: str,
+    description: str,
+    sector: str,
+    license_id: str,
+    tags: Iterable[str],
+    topics: Iterable[Any],
+) -> Dataset:
+    """Change what the portal says about a dataset; its data stay as they are."""
+    require_for_agency(actor, dataset.agency)
+    dataset = Dataset.objects.select_for_update().get(pk=dataset.pk)
+    before = _details(dataset)
+    dataset.title, dataset.description = title.strip(), description.strip()
+    dataset.sector, dataset.license_id = sector, license_id
+    dataset.save()
+    names = sorted({" ".join(tag.split()).lower() for tag in tags if tag.strip()})
+    dataset.tags.set([Tag.objects.get_or_create(name=name)[0] for name in names])
+    dataset.topics.set(list(topics))
+    search.index(dataset)
+    record(
+        "catalog.dataset_described",
+        actor=actor,
+        obj=dataset,
+        summary=f"Keterangan dataset {dataset.title} diubah",
+        changes=diff(before, _details(dataset)),
     )
     return dataset
 
@@ -490,6 +582,7 @@ def _store_version(
         mapping=upload.mapping, key_columns=upload.key_columns
     )
     _store_result(upload, UploadStatus.SYNCHRONISED, result)
+    search.index(dataset)
     record(
         "catalog.upload_synchronised",
         actor=actor,

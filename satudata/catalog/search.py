@@ -1,0 +1,341 @@
+"""Finding datasets: full text with Indonesian roots, facets and sorting, alike on both databases.
+
+Each dataset keeps ``search_text``: the words of its title, description, tags, variables and
+agency, lower-cased without accents, each followed by its root word when that differs
+("kesehatan sehat"). A query word matches as a prefix of either the word or its root, so
+"sehat", "kesehatan" and "kese" all find "Tenaga Kesehatan". SQLite searches the text with FTS5,
+PostgreSQL with its full-text index over the ``simple`` configuration; both see the same
+prepared words, so both return the same datasets. Only the relevance score differs (FTS5's bm25
+against PostgreSQL's ts_rank); every other sort is plain columns.
+
+Everything starts from ``Dataset.objects.visible_to``: search results, counts and facets never
+show what the viewer may not see.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from functools import lru_cache
+from typing import Any
+
+from django.db import connection
+from django.db.models import Count, F, Q, QuerySet
+from django.db.models.expressions import RawSQL
+from django.utils.translation import gettext_lazy as _
+
+from satudata.catalog.metadata.standard import SECTORS
+from satudata.catalog.models import Dataset, Frequency, License, PresentationLevel
+
+WORD = re.compile(r"[0-9a-z]+")
+MAX_TERMS = 12
+# Formats every tabular dataset is offered in (see satudata.datastore.exports).
+FORMATS = ("CSV", "XLSX", "JSON", "Parquet")
+
+
+@lru_cache(maxsize=1)
+def _stemmer() -> Any:
+    from Sastrawi.Stemmer.StemmerFactory import StemmerFactory
+
+    return StemmerFactory().create_stemmer()
+
+
+@lru_cache(maxsize=100_000)
+def root(word: str) -> str:
+    """The Indonesian root of one lower-case word ("pendidikan" -> "didik")."""
+    if len(word) < 4 or word.isdigit():
+        return word
+    return str(_stemmer().stem(word)) or word
+
+
+def words(text: str) -> list[str]:
+    """Lower-case words without accents, as the index keeps them."""
+    folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
+    return WORD.findall(folded)
+
+
+def prepare(texts: Iterable[str]) -> str:
+    """The text the index holds: every word once, followed by its root when different."""
+    seen: dict[str, None] = {}
+    for text in texts:
+        for word in words(text):
+            seen.setdefault(word)
+            seen.setdefault(root(word))
+    return " ".join(seen)
+
+
+def text_of(dataset: Dataset) -> str:
+    """What a dataset is found by."""
+    item = dataset.item
+    version = dataset.versions.first()
+    variables = [column.get("variable", "") for column in version.columns] if version else []
+    return prepare(
+        [
+            dataset.title,
+            dataset.description,
+            item.name,
+            item.concept,
+            item.definition,
+            *dataset.tags.values_list("name", flat=True),
+            *dataset.topics.values_list("name", flat=True),
+            *variables,
+            dataset.agency.name,
+            dataset.agency.short_name,
+        ]
+    )
+
+
+def index(dataset: Dataset) -> None:
+    """Bring the dataset's entry in the full-text index up to date."""
+    text = text_of(dataset)
+    Dataset.objects.filter(pk=dataset.pk).update(search_text=text)
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute("DELETE FROM catalog_dataset_fts WHERE rowid = %s", [dataset.pk])
+            cursor.execute(
+                "INSERT INTO catalog_dataset_fts(rowid, search_text) VALUES (%s, %s)",
+                [dataset.pk, text],
+            )
+
+
+def reindex_all() -> int:
+    datasets = Dataset.objects.select_related("item", "agency")
+    for dataset in datasets:
+        index(dataset)
+    return datasets.count()
+
+
+def _terms(q: str) -> list[tuple[str, str]]:
+    found = dict.fromkeys(words(q))
+    return [(word, root(word)) for word in list(found)[:MAX_TERMS]]
+
+
+def _expression(terms: Sequence[tuple[str, str]]) -> str:
+    """The full-text query for this database. Terms are [0-9a-z]+ only, so nothing in them can
+    change the expression's syntax."""
+    if connection.vendor == "postgresql":
+        return " & ".join(
+            "(" + " | ".join(f"{w}:*" for w in dict.fromkeys(pair)) + ")" for pair in terms
+        )
+    return " AND ".join(
+        "(" + " OR ".join(f'"{w}"*' for w in dict.fromkeys(pair)) + ")" for pair in terms
+    )
+
+
+def _matching_ids(terms: Sequence[tuple[str, str]]) -> RawSQL:
+    if connection.vendor == "postgresql":
+        sql = (
+            "SELECT id FROM catalog_dataset WHERE to_tsvector('simple'::regconfig, search_text) "
+            "@@ to_tsquery('simple'::regconfig, %s)"
+        )
+    else:
+        sql = "SELECT rowid FROM catalog_dataset_fts WHERE catalog_dataset_fts MATCH %s"
+    return RawSQL(sql, [_expression(terms)])  # noqa: S611 - fixed SQL, the query is a parameter
+
+
+def _score(terms: Sequence[tuple[str, str]]) -> RawSQL:
+    expression = _expression(terms)
+    if connection.vendor == "postgresql":
+        return RawSQL(
+            'ts_rank(to_tsvector(\'simple\'::regconfig, "catalog_dataset"."search_text"), '
+            "to_tsquery('simple'::regconfig, %s))",
+            [expression],
+        )
+    # bm25 is lower for better matches; negated so that "score desc" means best first.
+    return RawSQL(
+        "(SELECT -bm25(catalog_dataset_fts) FROM catalog_dataset_fts "
+        'WHERE catalog_dataset_fts MATCH %s AND rowid = "catalog_dataset"."id")',
+        [expression],
+    )
+
+
+@dataclass(frozen=True)
+class Facet:
+    """A field people narrow a search by: the lookup it filters on, and how values read."""
+
+    lookup: str
+    title: Any
+    label: str | None = None  # a second lookup holding the display name
+    choices: dict[str, str] | None = None
+    integer: bool = False
+
+
+def _sector_labels() -> dict[str, str]:
+    return {choice.key: choice.label for choice in SECTORS}
+
+
+FACETS: dict[str, Facet] = {
+    "organization": Facet("agency__slug", _("Agency"), label="agency__name"),
+    "groups": Facet("topics__slug", _("Topic"), label="topics__name"),
+    "sector": Facet("sector", _("BPS sector"), choices=_sector_labels()),
+    "tags": Facet("tags__name", _("Tag")),
+    "year": Facet("item__data_list__year", _("Year"), integer=True),
+    "frequency": Facet("item__frequency", _("Frequency"), choices=dict(Frequency.choices)),
+    "level": Facet(
+        "item__level", _("Level of presentation"), choices=dict(PresentationLevel.choices)
+    ),
+    "res_format": Facet("", _("Format")),
+    "license_id": Facet("license_id", _("Licence"), choices=dict(License.choices)),
+}
+# The order and names in which the portal's search page shows its facets.
+PAGE_FACETS = (
+    "organization",
+    "sector",
+    "groups",
+    "year",
+    "frequency",
+    "level",
+    "res_format",
+    "tags",
+)
+
+
+class BadSearch(ValueError):
+    """A search that cannot be run as asked; the message says why."""
+
+
+@dataclass
+class Criteria:
+    """What a search asks for, whichever channel it came from."""
+
+    q: str = ""
+    include: dict[str, list[str]] = field(default_factory=dict)  # any of the values, per field
+    exclude: dict[str, list[str]] = field(default_factory=dict)
+    modified_from: datetime | None = None
+    modified_to: datetime | None = None
+
+
+# Sort keys and the column each orders by.
+SORTS: dict[str, str] = {
+    "score": "score",
+    "modified": "modified_at",
+    "created": "created_at",
+    "title": "title",
+    "name": "slug",
+    "id": "uuid",
+}
+
+
+def _value_filter(name: str, values: list[str]) -> Q:
+    facet = FACETS.get(name)
+    if facet is None:
+        raise BadSearch(_("Unknown field to filter by: %(field)s") % {"field": name})
+    if name == "res_format":
+        wanted = {value.casefold() for value in values}
+        known = {fmt.casefold() for fmt in FORMATS}
+        return Q() if wanted & known else Q(pk__in=[])
+    if facet.integer:
+        numbers = [int(value) for value in values if value.strip().lstrip("-").isdigit()]
+        return Q(**{f"{facet.lookup}__in": numbers})
+    return Q(**{f"{facet.lookup}__in": values})
+
+
+def filtered(user: Any, criteria: Criteria, *, at: Any = None) -> QuerySet[Dataset]:
+    """The datasets the viewer may see that meet the criteria (no order)."""
+    datasets = Dataset.objects.visible_to(user, at)
+    for name, values in criteria.include.items():
+        condition = _value_filter(name, values)
+        datasets = datasets.filter(pk__in=Dataset.objects.filter(condition).values("pk"))
+    for name, values in criteria.exclude.items():
+        condition = _value_filter(name, values)
+        datasets = datasets.exclude(pk__in=Dataset.objects.filter(condition).values("pk"))
+    if criteria.modified_from:
+        datasets = datasets.filter(modified_at__gte=criteria.modified_from)
+    if criteria.modified_to:
+        datasets = datasets.filter(modified_at__lte=criteria.modified_to)
+    terms = _terms(criteria.q)
+    if terms:
+        datasets = datasets.filter(pk__in=_matching_ids(terms))
+    return datasets
+
+
+@dataclass
+class FacetCount:
+    name: str
+    display_name: str
+    count: int
+
+
+@dataclass
+class Result:
+    count: int
+    datasets: list[Dataset]
+    facets: dict[str, list[FacetCount]]
+    sort: str
+
+
+def facet_counts(
+    datasets: QuerySet[Dataset], names: Iterable[str], *, limit: int = 50, mincount: int = 1
+) -> dict[str, list[FacetCount]]:
+    """For each facet, its values among ``datasets`` with how many datasets have each."""
+    found: dict[str, list[FacetCount]] = {}
+    ids = datasets.values("pk")
+    for name in names:
+        facet = FACETS.get(name)
+        if facet is None:
+            raise BadSearch(_("Unknown facet: %(field)s") % {"field": name})
+        if name == "res_format":
+            total = datasets.count()
+            counts = [FacetCount(fmt, fmt, total) for fmt in FORMATS] if total else []
+        else:
+            lookups = [facet.lookup] + ([facet.label] if facet.label else [])
+            rows = (
+                Dataset.objects.filter(pk__in=ids)
+                .exclude(**{f"{facet.lookup}__isnull": True})
+                .values(*lookups)
+                .annotate(n=Count("pk", distinct=True))
+                .order_by("-n", facet.lookup)
+            )
+            counts = []
+            for row in rows:
+                value = row[facet.lookup]
+                if value in ("", None):
+                    continue
+                label = row.get(facet.label) if facet.label else None
+                if facet.choices is not None:
+                    label = facet.choices.get(str(value), str(value))
+                counts.append(FacetCount(str(value), str(label or value), row["n"]))
+        counts = [c for c in counts if c.count >= mincount]
+        found[name] = counts if limit < 0 else counts[:limit]
+    return found
+
+
+def search(
+    user: Any,
+    criteria: Criteria,
+    *,
+    sort: Sequence[tuple[str, bool]] = (("score", True),),
+    start: int = 0,
+    rows: int = 20,
+    facets: Iterable[str] = (),
+    facet_limit: int = 50,
+    facet_mincount: int = 1,
+    at: Any = None,
+) -> Result:
+    """Run a search; ``sort`` is (key of SORTS, descending) pairs."""
+    datasets = filtered(user, criteria, at=at)
+    terms = _terms(criteria.q)
+    ordered = datasets
+    ordering: list[Any] = []
+    for key, descending in sort:
+        if key not in SORTS:
+            raise BadSearch(_("Cannot sort by %(field)s.") % {"field": key})
+        if key == "score":
+            if not terms:  # nothing to score: newest first, as CKAN does
+                key, descending = "modified", True
+            else:
+                ordered = ordered.annotate(score=_score(terms))
+        column = F(SORTS[key])
+        ordering.append(column.desc() if descending else column.asc())
+    ordering.append(F("id").asc())
+    page = ordered.select_related("agency", "item__data_list").order_by(*ordering)
+    found = list(page[start : start + rows]) if rows > 0 else []
+    return Result(
+        count=datasets.count(),
+        datasets=found,
+        facets=facet_counts(datasets, facets, limit=facet_limit, mincount=facet_mincount),
+        sort=", ".join(f"{key} {'desc' if d else 'asc'}" for key, d in sort),
+    )
