@@ -105,6 +105,8 @@ INSTALLED_APPS = [
     "satudata.regions",
     "satudata.sop",
     "satudata.catalog",
+    "satudata.portal",
+    "satudata.api",
 ]
 
 MIDDLEWARE = [
@@ -186,8 +188,8 @@ AUTH_PASSWORD_VALIDATORS = [
 if TESTING:
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 LOGIN_URL = "accounts:login"
-LOGIN_REDIRECT_URL = "core:home"
-LOGOUT_REDIRECT_URL = "core:home"
+LOGIN_REDIRECT_URL = "portal:home"
+LOGOUT_REDIRECT_URL = "portal:home"
 
 # Lock-out after repeated failed log-ins (django-axes): per user name and address together,
 # so a stranger cannot lock a colleague out from elsewhere.
@@ -336,6 +338,9 @@ DATASTORE_TIME_LIMIT = env_float("DATASTORE_TIME_LIMIT", 5.0)
 DATASTORE_MAX_ROWS = env_int("DATASTORE_MAX_ROWS", 32000)
 DATASTORE_EXPORT_MAX_ROWS = env_int("DATASTORE_EXPORT_MAX_ROWS", 1_000_000)
 DATASTORE_THREADS = env_int("DATASTORE_THREADS", 2)
+# organization_list/group_list with all_fields: CKAN stops at 25 by default, which would cut a
+# regency's agency list short for clients that do not page.
+CKAN_LIST_ALL_FIELDS_MAX = env_int("CKAN_LIST_ALL_FIELDS_MAX", 1000)
 # Where versions kept on object storage are copied to be queried (they never change).
 DATASTORE_CACHE_DIR = Path(env_str("DATASTORE_CACHE_DIR", str(DATA_DIR / "datastore")))
 

@@ -9,6 +9,8 @@ admin.site.site_header = "Administrasi Satu Data"
 admin.site.site_title = "Administrasi Satu Data"
 
 urlpatterns = [
+    path("", include("satudata.portal.urls")),
+    path("", include("satudata.api.urls")),
     path("", include("satudata.core.urls")),
     path("", include("satudata.accounts.urls")),
     path("", include("satudata.regions.urls")),

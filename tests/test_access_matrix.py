@@ -5,8 +5,17 @@ from __future__ import annotations
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from satudata.catalog.metadata.services import save_activity
-from satudata.catalog.models import Activity, DataItem, DataList, DataListStatus, Letter, Upload
+from satudata.catalog.models import (
+    Activity,
+    DataItem,
+    DataList,
+    DataListStatus,
+    Dataset,
+    Letter,
+    Upload,
+)
 from satudata.catalog.services import create_dataset, issue_nota_dinas, receive_upload
+from satudata.catalog.testing import table_dataset
 from satudata.core.testing import PersonaTestCase
 from satudata.sop import services
 from satudata.sop.models import SopTask
@@ -41,9 +50,11 @@ def only(code_for: tuple[str, ...], ok: int = 200) -> dict[str, int]:
 # A draft MS-Keg of the producer's agency: hidden (404) from the public and other agencies.
 DRAFT_READERS = row(200, anonymous=404, other_producer=404)
 
+UNPUBLISHED = row(200, anonymous=404, other_producer=404, pembina=404)
+
 # URL name -> (kwargs, expected status per persona)
 MATRIX: dict[str, tuple[dict[str, object], dict[str, int]]] = {
-    "core:home": ({}, row(200)),
+    "portal:home": ({}, row(200)),
     "core:healthz": ({}, row(200)),
     "core:audit": ({}, only(("admin", "kepala_bidang"))),
     "accounts:login": ({}, row(302, anonymous=200)),
@@ -165,6 +176,20 @@ MATRIX: dict[str, tuple[dict[str, object], dict[str, int]]] = {
     "catalog:metadata-submit": ({"slug": "kegiatan", "pk": "ACTIVITY"}, row(405)),
     "catalog:metadata-review": ({"slug": "kegiatan", "pk": "ACTIVITY"}, row(405)),
     "catalog:metadata-activity-variables": ({"pk": "ACTIVITY"}, row(405)),
+    # The dataset is synchronised but not yet published: the gate shows it to Walidata staff and
+    # its own agency only.
+    "portal:search": ({}, row(200)),
+    "portal:search-file": ({"fmt": "json"}, row(200)),
+    "portal:dataset": ({"slug": "DATASET"}, UNPUBLISHED),
+    "portal:dataset-file": ({"slug": "DATASET", "fmt": "json"}, UNPUBLISHED),
+    "portal:dataset-version": ({"slug": "DATASET", "number": 1}, UNPUBLISHED),
+    "portal:download": ({"slug": "DATASET", "fmt": "csv"}, UNPUBLISHED),
+    "portal:download-version": ({"slug": "DATASET", "number": 1, "fmt": "xlsx"}, UNPUBLISHED),
+    "portal:rows": ({"slug": "DATASET", "number": 1}, UNPUBLISHED),
+    "api:ckan-api": ({}, row(200)),
+    "api:ckan-api-3": ({}, row(200)),
+    "api:ckan-action": ({"name": "package_list"}, row(200)),
+    "api:ckan-action-unversioned": ({"name": "status_show"}, row(200)),
     "set_language": ({}, row(302)),
     "admin:index": ({}, row(302, admin=200)),
 }
@@ -188,6 +213,7 @@ class AccessMatrixTests(PersonaTestCase):
     upload: Upload
     letter: Letter
     activity: Activity
+    dataset: Dataset
 
     @classmethod
     def setUpTestData(cls) -> None:
@@ -203,6 +229,13 @@ class AccessMatrixTests(PersonaTestCase):
             frequency="tahunan",
         )
         dataset = create_dataset(actor=cls.p.walidata, item=cls.item)
+        cls.dataset = table_dataset(
+            actor=cls.p.producer,
+            agency=cls.p.agency,
+            name="Jumlah Bidan",
+            columns=[("Kecamatan", "text"), ("Jumlah", "int")],
+            rows=[["Pringsewu", 4]],
+        )
         cls.letter = issue_nota_dinas(
             actor=cls.p.walidata,
             data_list=data_list,
@@ -236,6 +269,7 @@ class AccessMatrixTests(PersonaTestCase):
                 "UPLOAD": self.upload.pk,
                 "LETTER": self.letter.pk,
                 "ACTIVITY": self.activity.pk,
+                "DATASET": self.dataset.slug,
             }
             args = {k: objects.get(v, v) if isinstance(v, str) else v for k, v in kwargs.items()}
             url = reverse(name, kwargs=args)

@@ -147,15 +147,29 @@ def token_revoke(request: HttpRequest, prefix: str) -> HttpResponse:
 
 
 def agency_list(request: HttpRequest) -> HttpResponse:
+    from satudata.catalog.models import Dataset
+
+    visible = Dataset.objects.visible_to(request.user)
     agencies = Agency.objects.active().annotate(
-        member_count=Count("memberships", filter=Q(memberships__user__is_active=True))
+        member_count=Count(
+            "memberships", filter=Q(memberships__user__is_active=True), distinct=True
+        ),
+        dataset_count=Count("datasets", filter=Q(datasets__in=visible), distinct=True),
     )
     return render(request, "accounts/agency_list.html", {"agencies": agencies})
 
 
 def agency_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    from satudata.catalog.models import Dataset
+
     agency = get_object_or_404(Agency.objects.active(), slug=slug)
-    return render(request, "accounts/agency_detail.html", {"agency": agency})
+    datasets = (
+        Dataset.objects.visible_to(request.user)
+        .filter(agency=agency)
+        .select_related("item__data_list")
+        .order_by("title")
+    )
+    return render(request, "accounts/agency_detail.html", {"agency": agency, "datasets": datasets})
 
 
 def api_me(request: HttpRequest) -> JsonResponse:

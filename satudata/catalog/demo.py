@@ -452,3 +452,163 @@ def load_sample_statistical_metadata(year: int) -> int:
         comment="Rinci tujuan kegiatan per jenjang sekolah (data contoh).",
     )
     return 1
+
+
+KECAMATAN = [f"18.10.{n:02d}" for n in range(1, 10)]
+TOPICS = [
+    ("kesehatan", "Kesehatan", "Fasilitas, tenaga dan layanan kesehatan."),
+    ("kependudukan", "Kependudukan", "Jumlah, sebaran dan komposisi penduduk."),
+    ("pertanian-pangan", "Pertanian dan Pangan", "Produksi dan luas panen tanaman pangan."),
+    ("pendidikan", "Pendidikan", "Sekolah, murid dan partisipasi sekolah."),
+    ("kebencanaan", "Kebencanaan", "Kejadian bencana dan penanganannya."),
+]
+
+
+def _sample_rows(seed: int, columns: int) -> list[list[int]]:
+    """Plausible-looking whole numbers, the same on every run (no randomness)."""
+    return [
+        [(seed * (k + 3) * 7919 + j * 104729) % (seed * 40) + seed * 10 for j in range(columns)]
+        for k in range(len(KECAMATAN))
+    ]
+
+
+# (agency, item name, sector, topics, tags, extra columns (name, unit), seed)
+SAMPLE_TABLES = [
+    (
+        "disdukcapil",
+        "Jumlah Penduduk menurut Kecamatan dan Jenis Kelamin",
+        "DEMOGRAFI_DAN_KEPENDUDUKAN",
+        ["kependudukan"],
+        ["penduduk", "jenis kelamin"],
+        [("Penduduk Laki-laki", "Jiwa"), ("Penduduk Perempuan", "Jiwa")],
+        600,
+    ),
+    (
+        "distan",
+        "Produksi Padi",
+        "PERTANIAN_DAN_PERIKANAN",
+        ["pertanian-pangan"],
+        ["padi", "pangan"],
+        [("Produksi Padi", "Ton")],
+        900,
+    ),
+    (
+        "distan",
+        "Luas Panen Padi",
+        "PERTANIAN_DAN_PERIKANAN",
+        ["pertanian-pangan"],
+        ["padi", "luas panen"],
+        [("Luas Panen", "Hektare")],
+        250,
+    ),
+    (
+        "disdikbud",
+        "Angka Partisipasi Sekolah menurut Jenjang",
+        "PENDIDIKAN_DAN_PELATIHAN",
+        ["pendidikan"],
+        ["sekolah", "partisipasi"],
+        [("APS SD", "Persen"), ("APS SMP", "Persen")],
+        2,
+    ),
+    (
+        "bpbd",
+        "Jumlah Kejadian Bencana menurut Jenis",
+        "LINGKUNGAN",
+        ["kebencanaan"],
+        ["bencana", "banjir", "longsor"],
+        [
+            ("Banjir", "Kejadian"),
+            ("Tanah Longsor", "Kejadian"),
+            ("Angin Puting Beliung", "Kejadian"),
+        ],
+        1,
+    ),
+]
+
+
+def _variable(agency: Any, name: str, data_type: str, unit: str = "") -> None:
+    from satudata.catalog.models import Variable
+
+    Variable.objects.get_or_create(
+        agency=agency,
+        name=name,
+        defaults={"data_type": data_type, "unit": unit, "measure": "Jumlah" if unit else ""},
+    )
+
+
+def load_sample_portal(year: int) -> int:
+    """Published datasets for the portal: the Puskesmas table and five more sample tables, with
+    sectors, topics and tags, published by the demo Kepala Bidang. Every number is sample data
+    and every title says so."""
+    from satudata.accounts.models import Agency
+    from satudata.catalog.models import DataItem, Dataset, DataType, Topic
+    from satudata.catalog.services import (
+        create_dataset,
+        describe_dataset,
+        publish_version,
+        receive_upload,
+        synchronise_upload,
+    )
+
+    if Topic.objects.exists():
+        return 0
+    for slug, name, description in TOPICS:
+        Topic.objects.create(slug=slug, name=name, description=description)
+    walidata = User.objects.get(username="walidata")
+    kabid = User.objects.get(username="kabid")
+    data_year = year - 1
+    created = 0
+    for agency_slug, item_name, sector, topics, tags, measures, seed in SAMPLE_TABLES:
+        agency = Agency.objects.get(slug=agency_slug)
+        _variable(agency, "Kode Wilayah", DataType.REGION)
+        _variable(agency, "Tahun", DataType.YEAR)
+        for name, unit in measures:
+            _variable(agency, name, DataType.INTEGER, unit)
+        item = DataItem.objects.get(data_list__year=data_year, agency=agency, name=item_name)
+        dataset = create_dataset(actor=walidata, item=item)
+        header = ";".join(["Kode Wilayah", "Tahun", *[name for name, _ in measures]])
+        lines = [f"{item_name} menurut Kecamatan, {data_year} (data contoh)", header]
+        for code, values in zip(KECAMATAN, _sample_rows(seed, len(measures)), strict=True):
+            lines.append(";".join([code, str(data_year), *map(str, values)]))
+        lines.append("Sumber: data contoh untuk demo, bukan data resmi")
+        upload = receive_upload(
+            actor=walidata,
+            dataset=dataset,
+            filename=f"{dataset.slug}.csv",
+            chunks=["\n".join(lines).encode()],
+            check=False,
+        )
+        synchronise_upload(actor=walidata, upload=upload)
+        describe_dataset(
+            actor=walidata,
+            dataset=dataset,
+            title=f"{item_name} {data_year} (data contoh)",
+            description=(
+                f"{item_name} di setiap kecamatan Kabupaten Pringsewu tahun {data_year}. "
+                "Angka contoh untuk demo platform, bukan data resmi."
+            ),
+            sector=sector,
+            license_id=dataset.license_id,
+            tags=tags,
+            topics=Topic.objects.filter(slug__in=topics),
+        )
+        created += 1
+    puskesmas = Dataset.objects.get(item__name="Jumlah Puskesmas", item__data_list__year=data_year)
+    describe_dataset(
+        actor=walidata,
+        dataset=puskesmas,
+        title=puskesmas.title,
+        description=(
+            "Jumlah puskesmas rawat inap dan non rawat inap di setiap kecamatan. "
+            "Angka contoh untuk demo platform, bukan data resmi."
+        ),
+        sector="KESEHATAN",
+        license_id=puskesmas.license_id,
+        tags=["puskesmas", "fasilitas kesehatan"],
+        topics=Topic.objects.filter(slug="kesehatan"),
+    )
+    for dataset in Dataset.objects.all():
+        version = dataset.versions.first()
+        if version is not None and version.published_at is None:
+            publish_version(actor=kabid, version=version, note="data contoh")
+    return created

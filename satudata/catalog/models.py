@@ -407,11 +407,22 @@ class Topic(models.Model):
 
 
 class License(models.TextChoices):
-    CC_BY = "cc-by-4.0", "Creative Commons Attribution 4.0"
-    CC_BY_SA = "cc-by-sa-4.0", "Creative Commons Attribution Share-Alike 4.0"
+    """Licences by the identifiers CKAN clients know."""
+
+    CC_BY = "cc-by", "Creative Commons Attribution 4.0"
+    CC_BY_SA = "cc-by-sa", "Creative Commons Attribution Share-Alike 4.0"
     CC0 = "cc-zero", "Creative Commons CCZero"
     ODC_BY = "odc-by", "Open Data Commons Attribution License"
     OTHER_CLOSED = "other-closed", _("Other (not open)")
+
+
+LICENSE_URLS = {
+    License.CC_BY: "https://creativecommons.org/licenses/by/4.0/",
+    License.CC_BY_SA: "https://creativecommons.org/licenses/by-sa/4.0/",
+    License.CC0: "https://creativecommons.org/publicdomain/zero/1.0/",
+    License.ODC_BY: "https://opendatacommons.org/licenses/by/1-0/",
+    License.OTHER_CLOSED: "",
+}
 
 
 def _sector_choices() -> list[tuple[str, str]]:
@@ -428,6 +439,13 @@ class DatasetQuerySet(models.QuerySet["Dataset"]):
             dataset_id=models.OuterRef("pk")
         )
         return self.filter(models.Exists(versions))
+
+    def by_key(self, key: str) -> DatasetQuerySet:
+        """By slug or by identifier, as CKAN clients name a dataset either way."""
+        try:
+            return self.filter(uuid=uuid.UUID(str(key)))
+        except ValueError:
+            return self.filter(slug=str(key)[:120])
 
 
 class Dataset(models.Model):
@@ -446,9 +464,7 @@ class Dataset(models.Model):
     slug = models.SlugField(_("slug"), max_length=120, unique=True)
     title = models.CharField(_("title"), max_length=300)
     description = models.TextField(_("description"), blank=True)
-    sector = models.CharField(
-        _("BPS sector"), max_length=60, blank=True, choices=_sector_choices
-    )
+    sector = models.CharField(_("BPS sector"), max_length=60, blank=True, choices=_sector_choices)
     topics = models.ManyToManyField(
         Topic, blank=True, related_name="datasets", verbose_name=_("topics")
     )
@@ -475,6 +491,14 @@ class Dataset(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def is_open(self) -> bool:
+        return self.license_id != License.OTHER_CLOSED
+
+    def current_version(self, user: Any, at: Any = None) -> DatasetVersion | None:
+        """The newest version the viewer may see (the stable "latest")."""
+        return self.versions.visible_to(user, at).first()
 
 
 class UploadStatus(models.TextChoices):

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -38,7 +39,7 @@ FORMATS = ("CSV", "XLSX", "JSON", "Parquet")
 
 @lru_cache(maxsize=1)
 def _stemmer() -> Any:
-    from Sastrawi.Stemmer.StemmerFactory import StemmerFactory
+    from Sastrawi.Stemmer.StemmerFactory import StemmerFactory  # type: ignore[import-untyped]
 
     return StemmerFactory().create_stemmer()
 
@@ -159,11 +160,11 @@ class Facet:
     lookup: str
     title: Any
     label: str | None = None  # a second lookup holding the display name
-    choices: dict[str, str] | None = None
+    choices: dict[str, Any] | None = None
     integer: bool = False
 
 
-def _sector_labels() -> dict[str, str]:
+def _sector_labels() -> dict[str, Any]:
     return {choice.key: choice.label for choice in SECTORS}
 
 
@@ -193,6 +194,14 @@ PAGE_FACETS = (
 )
 
 
+def _is_uuid(value: str) -> bool:
+    try:
+        uuid.UUID(value)
+    except ValueError:
+        return False
+    return True
+
+
 class BadSearch(ValueError):
     """A search that cannot be run as asked; the message says why."""
 
@@ -202,8 +211,10 @@ class Criteria:
     """What a search asks for, whichever channel it came from."""
 
     q: str = ""
-    include: dict[str, list[str]] = field(default_factory=dict)  # any of the values, per field
-    exclude: dict[str, list[str]] = field(default_factory=dict)
+    # (field, values): a dataset must match any of the values of each included pair, and none
+    # of the values of each excluded pair.
+    include: list[tuple[str, list[str]]] = field(default_factory=list)
+    exclude: list[tuple[str, list[str]]] = field(default_factory=list)
     modified_from: datetime | None = None
     modified_to: datetime | None = None
 
@@ -219,8 +230,14 @@ SORTS: dict[str, str] = {
 }
 
 
+# Fields a search may also be narrowed by, beyond the facets.
+IDENTIFIERS = {"name": Facet("slug", "name"), "id": Facet("uuid", "id")}
+
+
 def _value_filter(name: str, values: list[str]) -> Q:
-    facet = FACETS.get(name)
+    facet = FACETS.get(name) or IDENTIFIERS.get(name)
+    if name == "id":
+        return Q(uuid__in=[v for v in values if _is_uuid(v)])
     if facet is None:
         raise BadSearch(_("Unknown field to filter by: %(field)s") % {"field": name})
     if name == "res_format":
@@ -236,10 +253,10 @@ def _value_filter(name: str, values: list[str]) -> Q:
 def filtered(user: Any, criteria: Criteria, *, at: Any = None) -> QuerySet[Dataset]:
     """The datasets the viewer may see that meet the criteria (no order)."""
     datasets = Dataset.objects.visible_to(user, at)
-    for name, values in criteria.include.items():
+    for name, values in criteria.include:
         condition = _value_filter(name, values)
         datasets = datasets.filter(pk__in=Dataset.objects.filter(condition).values("pk"))
-    for name, values in criteria.exclude.items():
+    for name, values in criteria.exclude:
         condition = _value_filter(name, values)
         datasets = datasets.exclude(pk__in=Dataset.objects.filter(condition).values("pk"))
     if criteria.modified_from:

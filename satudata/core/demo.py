@@ -20,6 +20,7 @@ from satudata.catalog.demo import (
     load_data_lists,
     load_sample_letter,
     load_sample_metadata_and_data,
+    load_sample_portal,
     load_sample_statistical_metadata,
 )
 from satudata.core.models import SiteProfile
@@ -189,6 +190,7 @@ def load_demo() -> dict[str, object]:
     load_sample_metadata_and_data(this_year)
     load_sample_statistical_metadata(this_year)
     load_sample_letter(this_year)
+    load_sample_portal(this_year)
     return {
         "regions": regions.created,
         "agencies": agencies,

@@ -1,4 +1,4 @@
-"""Home, health check, the audit log view and the error pages."""
+"""Health check, the audit log view and the error pages."""
 
 from __future__ import annotations
 
@@ -9,31 +9,10 @@ from django.shortcuts import render
 from django.utils.dateparse import parse_date
 from django.views.decorators.cache import never_cache
 
-from satudata.accounts.models import Agency
 from satudata.accounts.permissions import capability_required
 from satudata.accounts.roles import Capability
 from satudata.core.audit import action_label, known_actions, record
-from satudata.core.models import AuditEvent, SiteProfile
-from satudata.regions.models import Region
-
-
-def home(request: HttpRequest) -> HttpResponse:
-    from satudata.sop.models import SopDocument
-
-    profile = SiteProfile.current()
-    regions = (
-        Region.objects.under(profile.region_code) if profile.region_code else Region.objects.none()
-    )
-    return render(
-        request,
-        "core/home.html",
-        {
-            "sop": SopDocument.current(),
-            "agency_count": Agency.objects.active().count(),
-            "kecamatan_count": regions.filter(level=3).count(),
-            "village_count": regions.filter(level=4).count(),
-        },
-    )
+from satudata.core.models import AuditEvent
 
 
 @never_cache

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
-import pyarrow as pa
+import pyarrow as pa  # type: ignore[import-untyped]
 from django.conf import settings
 from django.core.files.storage import default_storage
 from django.utils.translation import gettext as _
@@ -439,7 +439,7 @@ def batches(
     sql = f"SELECT {select} FROM {builder.source}{where}{order} LIMIT {limit}"
     cursor = _connection().cursor()
     try:
-        reader = cursor.execute(sql, builder.params).fetch_record_batch(size)
+        reader = cursor.sql(sql, params=builder.params).to_arrow_reader(size)
         yield from reader
     finally:
         cursor.close()

@@ -14,7 +14,7 @@ class LoginTests(PersonaTestCase):
 
     def test_it_logs_a_user_in_and_out(self) -> None:
         response = self.client.post(self.url, {"username": "rina.walidata", "password": PASSWORD})
-        self.assertRedirects(response, reverse("core:home"))
+        self.assertRedirects(response, reverse("portal:home"))
         self.assertEqual(int(self.client.session["_auth_user_id"]), self.p.walidata.pk)
         self.client.post(reverse("accounts:logout"))
         self.assertNotIn("_auth_user_id", self.client.session)

@@ -17,99 +17,137 @@ def give_identifiers(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('catalog', '0006_statistical_metadata'),
+        ("catalog", "0006_statistical_metadata"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Tag',
+            name="Tag",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=100, unique=True, verbose_name='tag')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=100, unique=True, verbose_name="tag")),
             ],
             options={
-                'verbose_name': 'tag',
-                'verbose_name_plural': 'tags',
-                'ordering': ['name'],
+                "verbose_name": "tag",
+                "verbose_name_plural": "tags",
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='Topic',
+            name="Topic",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('slug', models.SlugField(max_length=100, unique=True, verbose_name='slug')),
-                ('name', models.CharField(max_length=200, verbose_name='name')),
-                ('description', models.TextField(blank=True, verbose_name='description')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("slug", models.SlugField(max_length=100, unique=True, verbose_name="slug")),
+                ("name", models.CharField(max_length=200, verbose_name="name")),
+                ("description", models.TextField(blank=True, verbose_name="description")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
             ],
             options={
-                'verbose_name': 'topic',
-                'verbose_name_plural': 'topics',
-                'ordering': ['name'],
+                "verbose_name": "topic",
+                "verbose_name_plural": "topics",
+                "ordering": ["name"],
             },
         ),
         migrations.AddField(
-            model_name='dataset',
-            name='description',
-            field=models.TextField(blank=True, verbose_name='description'),
+            model_name="dataset",
+            name="description",
+            field=models.TextField(blank=True, verbose_name="description"),
         ),
         migrations.AddField(
-            model_name='dataset',
-            name='license_id',
-            field=models.CharField(choices=[('cc-by-4.0', 'Creative Commons Attribution 4.0'), ('cc-by-sa-4.0', 'Creative Commons Attribution Share-Alike 4.0'), ('cc-zero', 'Creative Commons CCZero'), ('odc-by', 'Open Data Commons Attribution License'), ('other-closed', 'Other (not open)')], default='cc-by-4.0', max_length=20, verbose_name='licence'),
+            model_name="dataset",
+            name="license_id",
+            field=models.CharField(
+                choices=[
+                    ("cc-by", "Creative Commons Attribution 4.0"),
+                    ("cc-by-sa", "Creative Commons Attribution Share-Alike 4.0"),
+                    ("cc-zero", "Creative Commons CCZero"),
+                    ("odc-by", "Open Data Commons Attribution License"),
+                    ("other-closed", "Other (not open)"),
+                ],
+                default="cc-by",
+                max_length=20,
+                verbose_name="licence",
+            ),
         ),
         migrations.AddField(
-            model_name='dataset',
-            name='modified_at',
-            field=models.DateTimeField(auto_now=True, verbose_name='metadata modified'),
+            model_name="dataset",
+            name="modified_at",
+            field=models.DateTimeField(auto_now=True, verbose_name="metadata modified"),
         ),
         migrations.AddField(
-            model_name='dataset',
-            name='search_text',
+            model_name="dataset",
+            name="search_text",
             field=models.TextField(blank=True, editable=False),
         ),
         migrations.AddField(
-            model_name='dataset',
-            name='sector',
-            field=models.CharField(blank=True, choices=satudata.catalog.models._sector_choices, max_length=60, verbose_name='BPS sector'),
+            model_name="dataset",
+            name="sector",
+            field=models.CharField(
+                blank=True,
+                choices=satudata.catalog.models._sector_choices,
+                max_length=60,
+                verbose_name="BPS sector",
+            ),
         ),
         # A unique identifier for existing rows: added empty, filled one by one, then unique.
         migrations.AddField(
-            model_name='dataset',
-            name='uuid',
-            field=models.UUIDField(null=True, editable=False, verbose_name='identifier'),
+            model_name="dataset",
+            name="uuid",
+            field=models.UUIDField(null=True, editable=False, verbose_name="identifier"),
         ),
         migrations.RunPython(give_identifiers, migrations.RunPython.noop),
         migrations.AlterField(
-            model_name='dataset',
-            name='uuid',
-            field=models.UUIDField(default=uuid.uuid4, editable=False, unique=True, verbose_name='identifier'),
+            model_name="dataset",
+            name="uuid",
+            field=models.UUIDField(
+                default=uuid.uuid4, editable=False, unique=True, verbose_name="identifier"
+            ),
         ),
         migrations.AddField(
-            model_name='datasetversion',
-            name='published_at',
-            field=models.DateTimeField(blank=True, null=True, verbose_name='published'),
+            model_name="datasetversion",
+            name="published_at",
+            field=models.DateTimeField(blank=True, null=True, verbose_name="published"),
         ),
         migrations.AddField(
-            model_name='datasetversion',
-            name='published_by',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='published by'),
+            model_name="datasetversion",
+            name="published_by",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="published by",
+            ),
         ),
         migrations.AddIndex(
-            model_name='datasetversion',
-            index=models.Index(fields=['dataset', 'published_at'], name='version_published'),
+            model_name="datasetversion",
+            index=models.Index(fields=["dataset", "published_at"], name="version_published"),
         ),
         migrations.AddField(
-            model_name='dataset',
-            name='tags',
-            field=models.ManyToManyField(blank=True, related_name='datasets', to='catalog.tag', verbose_name='tags'),
+            model_name="dataset",
+            name="tags",
+            field=models.ManyToManyField(
+                blank=True, related_name="datasets", to="catalog.tag", verbose_name="tags"
+            ),
         ),
         migrations.AddField(
-            model_name='dataset',
-            name='topics',
-            field=models.ManyToManyField(blank=True, related_name='datasets', to='catalog.topic', verbose_name='topics'),
+            model_name="dataset",
+            name="topics",
+            field=models.ManyToManyField(
+                blank=True, related_name="datasets", to="catalog.topic", verbose_name="topics"
+            ),
         ),
     ]

@@ -1,0 +1,77 @@
+"""Published (or not yet published) datasets for tests, made through the real services: the
+table is uploaded as a CSV, checked against MS-Var and stored as Parquet, as a producer's
+would be."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from satudata.accounts.models import Agency, User
+from satudata.catalog.models import DataItem, DataList, DataListStatus, DataType, Dataset, Variable
+from satudata.catalog.services import (
+    create_dataset,
+    describe_dataset,
+    publish_version,
+    receive_upload,
+    synchronise_upload,
+)
+
+TYPES = {"int": DataType.INTEGER, "dec": DataType.DECIMAL, "text": DataType.TEXT, "year": DataType.YEAR}
+
+
+def table_dataset(
+    *,
+    actor: User,
+    agency: Agency,
+    name: str,
+    columns: list[tuple[str, str]],
+    rows: list[list[Any]],
+    year: int = 2025,
+    publisher: User | None = None,
+    published_at: datetime | None = None,
+    **details: Any,
+) -> Dataset:
+    """A dataset of ``rows`` under ``columns`` (name, "int"/"dec"/"text"/"year"), synchronised;
+    published by ``publisher`` at ``published_at`` (now) when a publisher is given. ``details``
+    go to ``describe_dataset`` (description, sector, tags, topics)."""
+    data_list, _ = DataList.objects.get_or_create(
+        year=year, defaults={"status": DataListStatus.APPROVED}
+    )
+    item = DataItem.objects.create(
+        data_list=data_list,
+        number=DataItem.objects.filter(data_list=data_list).count() + 1,
+        agency=agency,
+        name=name,
+        frequency="tahunan",
+    )
+    for column, kind in columns:
+        Variable.objects.get_or_create(
+            agency=agency, name=column, defaults={"data_type": TYPES[kind]}
+        )
+    dataset = create_dataset(actor=actor, item=item)
+    lines = [";".join(c for c, _ in columns)] + [";".join(str(v) for v in row) for row in rows]
+    upload = receive_upload(
+        actor=actor,
+        dataset=dataset,
+        filename=f"{dataset.slug}.csv",
+        chunks=["\n".join(lines).encode()],
+        check=False,
+    )
+    synchronise_upload(actor=actor, upload=upload)
+    if details:
+        describe_dataset(
+            actor=actor,
+            dataset=dataset,
+            title=details.pop("title", dataset.title),
+            description=details.pop("description", ""),
+            sector=details.pop("sector", ""),
+            license_id=details.pop("license_id", dataset.license_id),
+            tags=details.pop("tags", []),
+            topics=details.pop("topics", []),
+        )
+    if publisher is not None:
+        version = dataset.versions.get()
+        publish_version(actor=publisher, version=version, at=published_at)
+    dataset.refresh_from_db()
+    return dataset

@@ -1,0 +1,47 @@
+from __future__ import annotations
+
+from django.urls import path, register_converter
+
+from satudata.portal import views
+
+
+class DownloadFormat:
+    regex = "csv|xlsx|json|parquet"
+
+    def to_python(self, value: str) -> str:
+        return value
+
+    def to_url(self, value: str) -> str:
+        return value
+
+
+class PageFormat:
+    regex = "json|csv"
+
+    def to_python(self, value: str) -> str:
+        return value
+
+    def to_url(self, value: str) -> str:
+        return value
+
+
+register_converter(DownloadFormat, "dlfmt")
+register_converter(PageFormat, "pagefmt")
+
+app_name = "portal"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("dataset/", views.dataset_search, name="search"),
+    path("dataset.<pagefmt:fmt>", views.dataset_search, name="search-file"),
+    path("dataset/<slug:slug>/", views.dataset_detail, name="dataset"),
+    path("dataset/<slug:slug>.<pagefmt:fmt>", views.dataset_file, name="dataset-file"),
+    path("dataset/<slug:slug>/data.<dlfmt:fmt>", views.download, name="download"),
+    path("dataset/<slug:slug>/v<int:number>/", views.dataset_detail, name="dataset-version"),
+    path(
+        "dataset/<slug:slug>/v<int:number>/data.<dlfmt:fmt>",
+        views.download,
+        name="download-version",
+    ),
+    path("dataset/<slug:slug>/v<int:number>/baris.json", views.rows, name="rows"),
+]

@@ -1,0 +1,329 @@
+"""The public portal: home, search with facets, dataset pages with preview and downloads,
+agency pages. Every page reads through the one gate (``Dataset.objects.visible_to``); staff see
+what is not yet published, marked so.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from typing import Any
+
+from django.core.paginator import Paginator
+from django.db.models import Count, Max
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from satudata.accounts.models import Agency
+from satudata.catalog import search
+from satudata.catalog.metadata.standard import SECTORS
+from satudata.catalog.models import Dataset, DatasetVersion, Topic, Variable
+from satudata.core.http import json_error
+from satudata.core.models import SiteProfile
+from satudata.datastore import exports
+from satudata.datastore import query as datastore
+from satudata.regions.models import Region
+
+PAGE_SIZE = 20
+PREVIEW_ROWS = 25
+SORT_CHOICES = {
+    "relevan": ("score", True),
+    "terbaru": ("modified", True),
+    "judul": ("title", False),
+}
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    from satudata.sop.models import SopDocument
+
+    profile = SiteProfile.current()
+    regions = (
+        Region.objects.under(profile.region_code) if profile.region_code else Region.objects.none()
+    )
+    visible = Dataset.objects.visible_to(request.user)
+    newest = (
+        visible.annotate(
+            released=Max("versions__published_at"),
+        )
+        .select_related("agency")
+        .order_by("-released", "-modified_at")[:6]
+    )
+    sectors = dict(
+        visible.exclude(sector="")
+        .values_list("sector")
+        .annotate(n=Count("pk"))
+        .values_list("sector", "n")
+    )
+    agencies = (
+        Agency.objects.active()
+        .filter(datasets__in=visible)
+        .annotate(n=Count("datasets", distinct=True))
+        .order_by("-n", "name")
+    )
+    return render(
+        request,
+        "portal/home.html",
+        {
+            "sop": SopDocument.current(),
+            "dataset_count": visible.count(),
+            "agency_count": Agency.objects.active().count(),
+            "kecamatan_count": regions.filter(level=3).count(),
+            "village_count": regions.filter(level=4).count(),
+            "newest": newest,
+            "sectors": [(c.key, c.label, sectors.get(c.key, 0)) for c in SECTORS],
+            "agencies": agencies[:12],
+            "topics": Topic.objects.annotate(n=Count("datasets")).order_by("name"),
+        },
+    )
+
+
+def _criteria(request: HttpRequest) -> search.Criteria:
+    criteria = search.Criteria(q=request.GET.get("q", "")[:200])
+    for name in search.PAGE_FACETS:
+        values = [v[:200] for v in request.GET.getlist(name) if v.strip()][:20]
+        if values:
+            criteria.include.append((name, values))
+    return criteria
+
+
+def dataset_search(request: HttpRequest, fmt: str = "html") -> HttpResponse:
+    criteria = _criteria(request)
+    sort_key = request.GET.get("urut", "relevan" if criteria.q else "terbaru")
+    if sort_key not in SORT_CHOICES:
+        sort_key = "terbaru"
+    try:
+        page_number = max(1, int(request.GET.get("hal", "1")))
+    except ValueError:
+        page_number = 1
+    rows = PAGE_SIZE if fmt == "html" else 1000
+    result = search.search(
+        request.user,
+        criteria,
+        sort=[SORT_CHOICES[sort_key]],
+        start=(page_number - 1) * rows,
+        rows=rows,
+        facets=search.PAGE_FACETS if fmt == "html" else (),
+    )
+    if fmt == "json":
+        return JsonResponse(
+            {
+                "count": result.count,
+                "results": [_summary(request, d) for d in result.datasets],
+            },
+            json_dumps_params={"ensure_ascii": False},
+        )
+    if fmt == "csv":
+        return _csv_response(
+            "dataset.csv",
+            ["name", "title", "agency", "sector", "year", "url"],
+            [
+                [
+                    d.slug,
+                    d.title,
+                    d.agency.name,
+                    d.get_sector_display(),
+                    d.item.data_list.year,
+                    _url(request, d),
+                ]
+                for d in result.datasets
+            ],
+        )
+    paginator = Paginator(range(result.count), PAGE_SIZE)
+    page = paginator.get_page(page_number)
+    chosen = dict(criteria.include)
+    facets = [
+        (name, search.FACETS[name].title, result.facets.get(name, []), chosen.get(name, []))
+        for name in search.PAGE_FACETS
+    ]
+    return render(
+        request,
+        "portal/search.html",
+        {
+            "result": result,
+            "page": page,
+            "q": criteria.q,
+            "facets": facets,
+            "sort_key": sort_key,
+            "sorts": [("relevan", _("Relevance")), ("terbaru", _("Newest")), ("judul", _("Title"))],
+            "chosen": chosen,
+        },
+    )
+
+
+def _url(request: HttpRequest, dataset: Dataset) -> str:
+    return request.build_absolute_uri(reverse("portal:dataset", args=[dataset.slug]))
+
+
+def _summary(request: HttpRequest, dataset: Dataset) -> dict[str, Any]:
+    return {
+        "name": dataset.slug,
+        "id": str(dataset.uuid),
+        "title": dataset.title,
+        "description": dataset.description,
+        "agency": {"name": dataset.agency.slug, "title": dataset.agency.name},
+        "sector": dataset.sector,
+        "year": dataset.item.data_list.year,
+        "url": _url(request, dataset),
+    }
+
+
+def _csv_response(filename: str, header: list[str], rows: list[list[Any]]) -> HttpResponse:
+    sink = io.StringIO()
+    writer = csv.writer(sink)
+    writer.writerow(header)
+    writer.writerows(rows)
+    response = HttpResponse(
+        exports.BOM + sink.getvalue().encode(), content_type=exports.MEDIA_TYPES["csv"]
+    )
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def _visible_dataset(request: HttpRequest, slug: str) -> Dataset:
+    dataset = (
+        Dataset.objects.visible_to(request.user)
+        .filter(slug=slug)
+        .select_related("agency", "item__data_list", "item__activity", "item__indicator")
+        .prefetch_related("tags", "topics")
+        .first()
+    )
+    if dataset is None:
+        raise Http404(_("No dataset with this address is published."))
+    return dataset
+
+
+def _version(request: HttpRequest, dataset: Dataset, number: int | None) -> DatasetVersion:
+    versions = dataset.versions.visible_to(request.user)
+    version = versions.filter(number=number).first() if number else versions.first()
+    if version is None:
+        raise Http404(_("This version is not published."))
+    return version
+
+
+def dataset_detail(request: HttpRequest, slug: str, number: int | None = None) -> HttpResponse:
+    dataset = _visible_dataset(request, slug)
+    version = _version(request, dataset, number)
+    versions = list(dataset.versions.visible_to(request.user).select_related("upload"))
+    columns = datastore.columns_of(version)
+    variables = {
+        v.name: v
+        for v in Variable.objects.filter(agency=dataset.agency).filter(
+            name__in=[c.get("variable") for c in version.columns]
+        )
+    }
+    api_base = request.build_absolute_uri("/")
+    from satudata.api.packages import resource_id
+
+    return render(
+        request,
+        "portal/dataset.html",
+        {
+            "dataset": dataset,
+            "item": dataset.item,
+            "version": version,
+            "latest": versions[0] if versions else None,
+            "versions": versions,
+            "columns": [c for name, c in columns.items() if name != datastore.ROW_ID],
+            "variables": [(c, variables.get(c.get("variable", ""))) for c in version.columns],
+            "formats": [("csv", "CSV"), ("xlsx", "XLSX"), ("json", "JSON"), ("parquet", "Parquet")],
+            "preview_url": reverse("portal:rows", args=[dataset.slug, version.number]),
+            "resource_id": resource_id(dataset, "CSV"),
+            "api_base": api_base.rstrip("/"),
+            "citation": _citation(request, dataset, version),
+            "is_published": version.published_at is not None
+            and version.published_at <= timezone.now(),
+            "og_url": _url(request, dataset),
+        },
+    )
+
+
+def _citation(request: HttpRequest, dataset: Dataset, version: DatasetVersion) -> str:
+    profile = SiteProfile.current()
+    when = timezone.localtime(version.published_at or version.created_at)
+    url = request.build_absolute_uri(
+        reverse("portal:dataset-version", args=[dataset.slug, version.number])
+    )
+    return (
+        f"{dataset.agency.name}. ({when.year}). {dataset.title} (versi {version.number}) "
+        f"[Data set]. {profile.site_name}. {url}"
+    )
+
+
+def dataset_file(request: HttpRequest, slug: str, fmt: str) -> HttpResponseBase:
+    """``/dataset/<slug>.json`` (what the page says, as data) and ``.csv`` (the table)."""
+    dataset = _visible_dataset(request, slug)
+    version = _version(request, dataset, None)
+    if fmt == "csv":
+        return download(request, slug, "csv")
+    from satudata.api.packages import package_dict
+
+    return JsonResponse(
+        package_dict(request, dataset, version), json_dumps_params={"ensure_ascii": False}
+    )
+
+
+def preview_query(request: HttpRequest, version: DatasetVersion) -> datastore.Query:
+    """A datastore query from the page's parameters: ``cari`` (words), ``urut`` (a column,
+    ``-`` first for descending), ``f.<column>`` (equal to), ``hal`` and ``baris``."""
+    filters = {key[2:]: request.GET.getlist(key) for key in request.GET if key.startswith("f.")}
+    sort_param = request.GET.get("urut", "")
+    sort = [(sort_param.lstrip("-"), sort_param.startswith("-"))] if sort_param else []
+    try:
+        rows = int(request.GET.get("baris", PREVIEW_ROWS))
+        page = int(request.GET.get("hal", "1"))
+    except ValueError:
+        raise datastore.QueryError(_("hal and baris must be whole numbers."), "hal") from None
+    if page < 1 or rows < 1:
+        raise datastore.QueryError(_("hal and baris start at 1."), "hal")
+    return datastore.Query(
+        filters=filters,
+        q=request.GET.get("cari", "")[:200],
+        sort=sort,
+        limit=min(rows, 100),
+        offset=(page - 1) * min(rows, 100),
+    )
+
+
+def rows(request: HttpRequest, slug: str, number: int) -> HttpResponse:
+    """The preview table's page of rows, as JSON."""
+    dataset = _visible_dataset(request, slug)
+    version = _version(request, dataset, number)
+    try:
+        answer = datastore.run(version, preview_query(request, version))
+    except datastore.QueryTimeout as error:
+        return json_error(503, "timeout", error.message)
+    except datastore.QueryError as error:
+        return json_error(400, error.field or "query", error.message)
+    return JsonResponse(
+        {
+            "fields": answer.fields,
+            "rows": [
+                [exports._json_default(v) if hasattr(v, "isoformat") else v for v in row]
+                for row in answer.rows
+            ],
+            "total": answer.total,
+            "offset": answer.offset,
+            "limit": answer.limit,
+        },
+        json_dumps_params={"ensure_ascii": False},
+    )
+
+
+def download(
+    request: HttpRequest, slug: str, fmt: str, number: int | None = None
+) -> HttpResponseBase:
+    dataset = _visible_dataset(request, slug)
+    version = _version(request, dataset, number)
+    if fmt not in exports.MEDIA_TYPES:
+        raise Http404(_("Downloads come as CSV, XLSX, JSON or Parquet."))
+    try:
+        query = preview_query(request, version)
+        query.limit, query.offset = 0, 0
+        datastore.count(version, query)  # checks the filters before anything is streamed
+    except datastore.QueryError as error:
+        return json_error(400, error.field or "query", error.message)
+    about = {"name": dataset.slug, "title": dataset.title, "version": version.number}
+    return exports.download(dataset, version, query, fmt, about)
