@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Any
 
 from satudata.accounts.models import Agency, User
-from satudata.catalog.models import DataItem, DataList, DataListStatus, DataType, Dataset, Variable
+from satudata.catalog.models import DataItem, DataList, DataListStatus, Dataset, DataType, Variable
 from satudata.catalog.services import (
     create_dataset,
     describe_dataset,
@@ -17,7 +17,12 @@ from satudata.catalog.services import (
     synchronise_upload,
 )
 
-TYPES = {"int": DataType.INTEGER, "dec": DataType.DECIMAL, "text": DataType.TEXT, "year": DataType.YEAR}
+TYPES = {
+    "int": DataType.INTEGER,
+    "dec": DataType.DECIMAL,
+    "text": DataType.TEXT,
+    "year": DataType.YEAR,
+}
 
 
 def table_dataset(

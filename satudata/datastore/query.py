@@ -134,24 +134,24 @@ def columns_of(version: DatasetVersion) -> dict[str, dict[str, Any]]:
     return found
 
 
-_local = threading.local()
+_database: duckdb.DuckDBPyConnection | None = None
+_opening = threading.Lock()
 
 
 def _connection() -> duckdb.DuckDBPyConnection:
-    con = getattr(_local, "con", None)
-    if con is None:
-        con = duckdb.connect(
-            ":memory:",
-            config={"threads": settings.DATASTORE_THREADS, "enable_external_access": True},
-        )
-        _local.con = con
-    return con
+    """The process's one in-memory DuckDB; each query takes its own cursor from it, so requests
+    in several threads never share one."""
+    global _database
+    with _opening:
+        if _database is None:
+            _database = duckdb.connect(":memory:", config={"threads": settings.DATASTORE_THREADS})
+        return _database.cursor()
 
 
 @contextmanager
 def _cursor() -> Iterator[duckdb.DuckDBPyConnection]:
     """A cursor that is interrupted when the time limit passes."""
-    cursor = _connection().cursor()
+    cursor = _connection()
     timer = threading.Timer(settings.DATASTORE_TIME_LIMIT, cursor.interrupt)
     timer.start()
     try:
@@ -437,7 +437,7 @@ def batches(
     limit = settings.DATASTORE_EXPORT_MAX_ROWS
     select = ", ".join(f"{builder.expression(c['id'])} AS {quote(c['id'])}" for c in chosen)
     sql = f"SELECT {select} FROM {builder.source}{where}{order} LIMIT {limit}"
-    cursor = _connection().cursor()
+    cursor = _connection()
     try:
         reader = cursor.sql(sql, params=builder.params).to_arrow_reader(size)
         yield from reader
