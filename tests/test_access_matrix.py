@@ -186,6 +186,7 @@ MATRIX: dict[str, tuple[dict[str, object], dict[str, int]]] = {
     "portal:download": ({"slug": "DATASET", "fmt": "csv"}, UNPUBLISHED),
     "portal:download-version": ({"slug": "DATASET", "number": 1, "fmt": "xlsx"}, UNPUBLISHED),
     "portal:rows": ({"slug": "DATASET", "number": 1}, UNPUBLISHED),
+    "portal:publish": ({"slug": "DATASET", "number": 1}, row(405)),
     "api:ckan-api": ({}, row(200)),
     "api:ckan-api-3": ({}, row(200)),
     "api:ckan-action": ({"name": "package_list"}, row(200)),

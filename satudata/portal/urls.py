@@ -44,4 +44,5 @@ urlpatterns = [
         name="download-version",
     ),
     path("dataset/<slug:slug>/v<int:number>/baris.json", views.rows, name="rows"),
+    path("dataset/<slug:slug>/v<int:number>/terbitkan/", views.publish, name="publish"),
 ]

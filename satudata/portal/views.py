@@ -9,16 +9,20 @@ import csv
 import io
 from typing import Any
 
+from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Count, Max
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from satudata.accounts.models import Agency
-from satudata.catalog import search
+from satudata.accounts.permissions import can, capability_required
+from satudata.accounts.roles import Capability
+from satudata.catalog import search, services
 from satudata.catalog.metadata.standard import SECTORS
 from satudata.catalog.models import Dataset, DatasetVersion, Topic, Variable
 from satudata.core.http import json_error
@@ -236,8 +240,26 @@ def dataset_detail(request: HttpRequest, slug: str, number: int | None = None) -
             "is_published": version.published_at is not None
             and version.published_at <= timezone.now(),
             "og_url": _url(request, dataset),
+            "can_publish": can(request.user, Capability.PUBLISH_DATA),
         },
     )
+
+
+@require_POST
+@capability_required(Capability.PUBLISH_DATA)
+def publish(request: HttpRequest, slug: str, number: int) -> HttpResponse:
+    """The Kepala Bidang puts a synchronised version out for everyone, now."""
+    dataset = _visible_dataset(request, slug)
+    version = _version(request, dataset, number)
+    try:
+        services.publish_version(actor=request.user, version=version)  # type: ignore[arg-type]
+    except services.AlreadyPublished as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(
+            request, _("Version %(n)s is published for everyone.") % {"n": version.number}
+        )
+    return redirect("portal:dataset-version", slug=dataset.slug, number=version.number)
 
 
 def _citation(request: HttpRequest, dataset: Dataset, version: DatasetVersion) -> str:

@@ -121,3 +121,28 @@ class PortalTests(PersonaTestCase):
             reverse("portal:download", args=[self.slug, "csv"]), {"f.nope": "1"}
         )
         self.assertEqual(response.status_code, 400)
+
+
+class PublishTests(PersonaTestCase):
+    def test_the_kepala_bidang_publishes_from_the_dataset_page(self) -> None:
+        dataset = table_dataset(
+            actor=self.p.walidata,
+            agency=self.p.agency,
+            name="Jumlah Bidan",
+            columns=[("Kecamatan", "text"), ("Jumlah", "int")],
+            rows=[["Pringsewu", 4]],
+        )
+        page = reverse("portal:dataset", args=[dataset.slug])
+        action = reverse("portal:publish", args=[dataset.slug, 1])
+        self.assertEqual(self.client.get(page).status_code, 404)
+        self.client.force_login(self.p.walidata)
+        self.assertNotContains(self.client.get(page), action)
+        self.assertEqual(self.client.post(action).status_code, 403)
+        self.client.force_login(self.p.kepala_bidang)
+        self.assertContains(self.client.get(page), action)
+        self.client.post(action)
+        self.client.logout()
+        self.assertContains(self.client.get(page), "Jumlah Bidan")
+        self.client.force_login(self.p.kepala_bidang)
+        again = self.client.post(action, follow=True)
+        self.assertContains(again, "sudah diterbitkan")
