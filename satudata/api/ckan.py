@@ -657,9 +657,11 @@ def datastore_search(call: Call) -> dict[str, Any]:
     except datastore.QueryError as error:
         raise ValidationError(fields={error.field or "query": [error.message]}) from None
     if records_format == "objects":
-        records: Any = [{k: _plain(v) for k, v in record.items()} for record in answer.records()]
+        records: Any = [
+            {k: datastore.plain(v) for k, v in record.items()} for record in answer.records()
+        ]
     elif records_format == "lists":
-        records = [[_plain(v) for v in row] for row in answer.rows]
+        records = [[datastore.plain(v) for v in row] for row in answer.rows]
     else:
         separator = "," if records_format == "csv" else "\t"
         import csv
@@ -667,7 +669,7 @@ def datastore_search(call: Call) -> dict[str, Any]:
 
         sink = io.StringIO()
         writer = csv.writer(sink, delimiter=separator, lineterminator="\n")
-        writer.writerows([[_plain(v) for v in row] for row in answer.rows])
+        writer.writerows([[datastore.plain(v) for v in row] for row in answer.rows])
         records = sink.getvalue()
     base = reverse("api:ckan-action", args=["datastore_search"])
     following = {"resource_id": resource["id"], "offset": answer.offset + answer.limit}
@@ -695,12 +697,6 @@ def datastore_search(call: Call) -> dict[str, Any]:
     if query.sort:
         result["sort"] = call.text("sort")
     return result
-
-
-def _plain(value: Any) -> Any:
-    if hasattr(value, "isoformat"):
-        return value.isoformat()
-    return value
 
 
 def datastore_info(call: Call) -> dict[str, Any]:

@@ -12,8 +12,7 @@ import io
 import json
 import tempfile
 from collections.abc import Iterator
-from datetime import date, datetime
-from decimal import Decimal
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -25,7 +24,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from satudata.catalog.models import Dataset, DatasetVersion
-from satudata.datastore.query import Query, batches, columns_of, count, local_path
+from satudata.datastore.query import Query, batches, columns_of, local_path, plain
 
 BOM = "\ufeff".encode()
 MEDIA_TYPES = {
@@ -35,14 +34,6 @@ MEDIA_TYPES = {
     "parquet": "application/vnd.apache.parquet",
 }
 XLSX_MAX_ROWS = 1_048_575  # a worksheet's limit, less the header
-
-
-def _json_default(value: Any) -> Any:
-    if isinstance(value, datetime | date):
-        return value.isoformat()
-    if isinstance(value, Decimal):
-        return float(value)
-    raise TypeError(type(value).__name__)
 
 
 def csv_chunks(version: DatasetVersion, query: Query) -> Iterator[bytes]:
@@ -75,7 +66,7 @@ def json_chunks(version: DatasetVersion, query: Query, about: dict[str, Any]) ->
         rows = batch.to_pylist()
         if not rows:
             continue
-        text = ",".join(json.dumps(row, ensure_ascii=False, default=_json_default) for row in rows)
+        text = ",".join(json.dumps(row, ensure_ascii=False, default=plain) for row in rows)
         yield (text if first else "," + text).encode()
         first = False
     yield b"]}"
@@ -182,9 +173,16 @@ class _Removing(FileResponse):
 
 
 def download(
-    dataset: Dataset, version: DatasetVersion, query: Query, fmt: str, about: dict[str, Any]
+    dataset: Dataset,
+    version: DatasetVersion,
+    query: Query,
+    fmt: str,
+    about: dict[str, Any],
+    *,
+    matched: int,
 ) -> HttpResponseBase:
-    """The response for one download. ``X-Truncated: true`` when the export cap cut it short."""
+    """The response for one download of ``matched`` rows. ``X-Truncated: true`` when the export
+    cap cut it short."""
     from django.conf import settings
 
     filename = f"{dataset.slug}-v{version.number}.{fmt}"
@@ -210,11 +208,6 @@ def download(
     limit = settings.DATASTORE_EXPORT_MAX_ROWS
     if fmt == "xlsx":
         limit = min(limit, XLSX_MAX_ROWS)
-    matched = (
-        count(version, query)
-        if (query.filters or query.conditions or query.q)
-        else version.row_count
-    )
     response["X-Total-Rows"] = str(matched)
     response["X-Truncated"] = "true" if matched > limit else "false"
     return response

@@ -404,7 +404,7 @@ def _aggregate(version: DatasetVersion, query: Query) -> Answer:
             ).fetchone()[0]  # type: ignore[index]
     return Answer(
         fields=fields,
-        rows=[tuple(_plain(v) for v in row) for row in rows[:limit]],
+        rows=[tuple(plain(v) for v in row) for row in rows[:limit]],
         total=total,
         limit=limit,
         offset=offset,
@@ -412,9 +412,13 @@ def _aggregate(version: DatasetVersion, query: Query) -> Answer:
     )
 
 
-def _plain(value: Any) -> Any:
-    """Sums of whole numbers come back as DuckDB's HUGEINT (Python int) or DECIMAL."""
-    return float(value) if isinstance(value, Decimal) else value
+def plain(value: Any) -> Any:
+    """A cell as JSON carries it: dates in ISO form, DECIMAL sums as numbers."""
+    if isinstance(value, Decimal):
+        return float(value)
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return value
 
 
 def _public(column: Mapping[str, Any]) -> dict[str, Any]:

@@ -322,10 +322,7 @@ def rows(request: HttpRequest, slug: str, number: int) -> HttpResponse:
     return JsonResponse(
         {
             "fields": answer.fields,
-            "rows": [
-                [exports._json_default(v) if hasattr(v, "isoformat") else v for v in row]
-                for row in answer.rows
-            ],
+            "rows": [[datastore.plain(v) for v in row] for row in answer.rows],
             "total": answer.total,
             "offset": answer.offset,
             "limit": answer.limit,
@@ -344,8 +341,8 @@ def download(
     try:
         query = preview_query(request, version)
         query.limit, query.offset = 0, 0
-        datastore.count(version, query)  # checks the filters before anything is streamed
+        matched = datastore.count(version, query)  # checks the filters before streaming
     except datastore.QueryError as error:
         return json_error(400, error.field or "query", error.message)
     about = {"name": dataset.slug, "title": dataset.title, "version": version.number}
-    return exports.download(dataset, version, query, fmt, about)
+    return exports.download(dataset, version, query, fmt, about, matched=matched)
