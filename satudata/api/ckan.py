@@ -367,12 +367,9 @@ def package_search(call: Call) -> dict[str, Any]:
         )
     except search.BadSearch as error:
         raise SearchQueryError(str(error)) from None
-    found = packages.with_versions(
-        packages.prefetched(Dataset.objects.filter(pk__in=[d.pk for d in result.datasets])),
-        call.user,
+    results = packages.package_dicts(
+        call.request, packages.with_versions(result.datasets, call.user)
     )
-    by_pk = {dataset.pk: (dataset, version) for dataset, version in found}
-    results = [packages.package_dict(call.request, *by_pk[d.pk]) for d in result.datasets]
     facets = {name: {c.name: c.count for c in counts} for name, counts in result.facets.items()}
     search_facets = {
         name: {
@@ -396,7 +393,7 @@ def _dataset(call: Call, key: str = "id") -> Dataset:
     value = call.text(key) or call.text("name")
     if not value:
         raise ValidationError(fields={key: ["Missing value"]})
-    dataset = packages.prefetched(Dataset.objects.visible_to(call.user).by_key(value)).first()
+    dataset = Dataset.objects.visible_to(call.user).by_key(value).with_details().first()
     if dataset is None:
         raise NotFound("Dataset not found")
     return dataset
@@ -415,13 +412,12 @@ def current_package_list_with_resources(call: Call) -> list[dict[str, Any]]:
     page = call.integer("page", 0)
     if page:
         offset = (page - 1) * limit
-    datasets = packages.prefetched(Dataset.objects.visible_to(call.user)).order_by(
-        "-modified_at", "id"
-    )[offset : offset + limit]
-    return [
-        packages.package_dict(call.request, d, v)
-        for d, v in packages.with_versions(datasets, call.user)
-    ]
+    datasets = (
+        Dataset.objects.visible_to(call.user)
+        .with_details()
+        .order_by("-modified_at", "id")[offset : offset + limit]
+    )
+    return packages.package_dicts(call.request, packages.with_versions(datasets, call.user))
 
 
 def _list_of(
@@ -491,11 +487,10 @@ def _show(
     result.update({"num_followers": 0, "extras": [], "users": [], "groups": [], "tags": []})
     if call.boolean("include_datasets", False):
         limit = min(call.integer("limit", ROWS_MAX) or ROWS_MAX, ROWS_MAX)
-        chosen = packages.prefetched(datasets).order_by("slug")[:limit]
-        result["packages"] = [
-            packages.package_dict(call.request, d, v)
-            for d, v in packages.with_versions(chosen, call.user)
-        ]
+        chosen = datasets.with_details().order_by("slug")[:limit]
+        result["packages"] = packages.package_dicts(
+            call.request, packages.with_versions(chosen, call.user)
+        )
     return result
 
 
@@ -557,7 +552,7 @@ def license_list(call: Call) -> list[dict[str, Any]]:
 def _resource(call: Call, key: str = "id") -> tuple[Dataset, str, dict[str, Any]]:
     value = call.text(key) or call.text("resource_id")
     candidates, formats = packages.find_resource(value)
-    dataset = packages.prefetched(candidates & Dataset.objects.visible_to(call.user)).first()
+    dataset = (candidates & Dataset.objects.visible_to(call.user)).with_details().first()
     if dataset is None:
         raise NotFound(f'Resource "{value}" was not found.')
     fmt = formats[dataset.uuid]

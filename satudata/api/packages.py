@@ -18,7 +18,14 @@ from django.http import HttpRequest
 from django.urls import reverse
 
 from satudata.accounts.models import Agency
-from satudata.catalog.models import LICENSE_URLS, Dataset, DatasetVersion, License, Topic
+from satudata.catalog.models import (
+    LICENSE_URLS,
+    Dataset,
+    DatasetQuerySet,
+    DatasetVersion,
+    License,
+    Topic,
+)
 from satudata.catalog.search import FORMATS
 from satudata.core.models import SiteProfile
 from satudata.datastore.exports import MEDIA_TYPES
@@ -42,7 +49,7 @@ def resource_id(dataset: Dataset, fmt: str) -> str:
     return str(uuid.UUID(int=dataset.uuid.int ^ FORMAT_KEYS[fmt]))
 
 
-def find_resource(key: str) -> tuple[QuerySet[Dataset], dict[uuid.UUID, str]]:
+def find_resource(key: str) -> tuple[DatasetQuerySet, dict[uuid.UUID, str]]:
     """Datasets a resource id may belong to, and the format each candidate would mean."""
     try:
         value = uuid.UUID(str(key)).int
@@ -136,11 +143,22 @@ def resource_dicts(
     return resources
 
 
+def package_dicts(
+    request: HttpRequest, pairs: list[tuple[Dataset, DatasetVersion | None]]
+) -> list[dict[str, Any]]:
+    """Datasets with their versions as CKAN dictionaries (the site profile read once)."""
+    profile = SiteProfile.current()
+    return [package_dict(request, dataset, version, profile) for dataset, version in pairs]
+
+
 def package_dict(
-    request: HttpRequest, dataset: Dataset, version: DatasetVersion | None
+    request: HttpRequest,
+    dataset: Dataset,
+    version: DatasetVersion | None,
+    profile: SiteProfile | None = None,
 ) -> dict[str, Any]:
     """One dataset as ``package_show`` gives it."""
-    profile = SiteProfile.current()
+    profile = profile or SiteProfile.current()
     item = dataset.item
     tags = list(dataset.tags.all())
     topics = list(dataset.topics.all())
@@ -233,7 +251,3 @@ def package_counts(user: Any, field: str) -> dict[int, int]:
         .annotate(n=Count("pk", distinct=True))
     )
     return {row[field]: row["n"] for row in rows}
-
-
-def prefetched(datasets: QuerySet[Dataset]) -> QuerySet[Dataset]:
-    return datasets.select_related("agency", "item__data_list").prefetch_related("tags", "topics")

@@ -198,11 +198,26 @@ PUSKESMAS_WITH_ERRORS = PUSKESMAS_CSV.replace(
 )
 
 
+def send_table(actor: User, dataset: Any, text: str, filename: str = "") -> Any:
+    """Upload ``text`` as a CSV file for ``dataset`` and check it now, as a producer's upload
+    is checked (for the demo and tests; real uploads go through the worker)."""
+    from satudata.catalog.services import receive_upload, synchronise_upload
+
+    upload = receive_upload(
+        actor=actor,
+        dataset=dataset,
+        filename=filename or f"{dataset.slug}.csv",
+        chunks=[text.encode()],
+        check=False,
+    )
+    return synchronise_upload(actor=actor, upload=upload)
+
+
 def load_sample_metadata_and_data(year: int) -> int:
     """MS-Var for Dinas Kesehatan and one synchronised dataset, through the services."""
     from satudata.accounts.models import Agency
     from satudata.catalog.models import CodeValue, DataItem, DataType, Variable
-    from satudata.catalog.services import create_dataset, receive_upload, synchronise_upload
+    from satudata.catalog.services import create_dataset
 
     dinkes = Agency.objects.get(slug="dinkes")
     if Variable.objects.filter(agency=dinkes).exists():
@@ -243,14 +258,7 @@ def load_sample_metadata_and_data(year: int) -> int:
     dataset.title = f"{dataset.title} (data contoh)"
     dataset.save(update_fields=["title"])
     for content in (PUSKESMAS_WITH_ERRORS, PUSKESMAS_CSV):
-        upload = receive_upload(
-            actor=producer,
-            dataset=dataset,
-            filename=f"puskesmas-{year - 1}.csv",
-            chunks=[content.encode()],
-            check=False,
-        )
-        synchronise_upload(actor=producer, upload=upload)
+        send_table(producer, dataset, content, f"puskesmas-{year - 1}.csv")
     return 1
 
 
@@ -546,8 +554,6 @@ def load_sample_portal(year: int) -> int:
         create_dataset,
         describe_dataset,
         publish_version,
-        receive_upload,
-        synchronise_upload,
     )
 
     if Topic.objects.exists():
@@ -571,14 +577,7 @@ def load_sample_portal(year: int) -> int:
         for code, values in zip(KECAMATAN, _sample_rows(seed, len(measures)), strict=True):
             lines.append(";".join([code, str(data_year), *map(str, values)]))
         lines.append("Sumber: data contoh untuk demo, bukan data resmi")
-        upload = receive_upload(
-            actor=walidata,
-            dataset=dataset,
-            filename=f"{dataset.slug}.csv",
-            chunks=["\n".join(lines).encode()],
-            check=False,
-        )
-        synchronise_upload(actor=walidata, upload=upload)
+        send_table(walidata, dataset, "\n".join(lines))
         describe_dataset(
             actor=walidata,
             dataset=dataset,

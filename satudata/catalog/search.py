@@ -29,7 +29,13 @@ from django.db.models.expressions import RawSQL
 from django.utils.translation import gettext_lazy as _
 
 from satudata.catalog.metadata.standard import SECTORS
-from satudata.catalog.models import Dataset, Frequency, License, PresentationLevel
+from satudata.catalog.models import (
+    Dataset,
+    DatasetQuerySet,
+    Frequency,
+    License,
+    PresentationLevel,
+)
 
 WORD = re.compile(r"[0-9a-z]+")
 MAX_TERMS = 12
@@ -250,7 +256,7 @@ def _value_filter(name: str, values: list[str]) -> Q:
     return Q(**{f"{facet.lookup}__in": values})
 
 
-def filtered(user: Any, criteria: Criteria, *, at: Any = None) -> QuerySet[Dataset]:
+def filtered(user: Any, criteria: Criteria, *, at: Any = None) -> DatasetQuerySet:
     """The datasets the viewer may see that meet the criteria (no order)."""
     datasets = Dataset.objects.visible_to(user, at)
     for name, values in criteria.include:
@@ -348,7 +354,7 @@ def search(
         column = F(SORTS[key])
         ordering.append(column.desc() if descending else column.asc())
     ordering.append(F("id").asc())
-    page = ordered.select_related("agency", "item__data_list").order_by(*ordering)
+    page = ordered.with_details().order_by(*ordering)
     found = list(page[start : start + rows]) if rows > 0 else []
     return Result(
         count=datasets.count(),

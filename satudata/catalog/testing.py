@@ -8,13 +8,12 @@ from datetime import datetime
 from typing import Any
 
 from satudata.accounts.models import Agency, User
+from satudata.catalog.demo import send_table
 from satudata.catalog.models import DataItem, DataList, DataListStatus, Dataset, DataType, Variable
 from satudata.catalog.services import (
     create_dataset,
     describe_dataset,
     publish_version,
-    receive_upload,
-    synchronise_upload,
 )
 
 TYPES = {
@@ -56,14 +55,7 @@ def table_dataset(
         )
     dataset = create_dataset(actor=actor, item=item)
     lines = [";".join(c for c, _ in columns)] + [";".join(str(v) for v in row) for row in rows]
-    upload = receive_upload(
-        actor=actor,
-        dataset=dataset,
-        filename=f"{dataset.slug}.csv",
-        chunks=["\n".join(lines).encode()],
-        check=False,
-    )
-    synchronise_upload(actor=actor, upload=upload)
+    send_table(actor, dataset, "\n".join(lines))
     if details:
         describe_dataset(
             actor=actor,

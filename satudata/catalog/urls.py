@@ -4,21 +4,10 @@ from django.urls import path, register_converter
 
 from satudata.catalog import api, views
 from satudata.catalog.metadata import views as metadata
+from satudata.core.converters import words
 
-
-class MetadataKind:
-    """kegiatan (MS-Keg), variabel (MS-Var), indikator (MS-Ind)."""
-
-    regex = "kegiatan|variabel|indikator"
-
-    def to_python(self, value: str) -> str:
-        return value
-
-    def to_url(self, value: str) -> str:
-        return value
-
-
-register_converter(MetadataKind, "mskind")
+# kegiatan (MS-Keg), variabel (MS-Var), indikator (MS-Ind)
+register_converter(words("kegiatan", "variabel", "indikator"), "mskind")
 
 app_name = "catalog"
 

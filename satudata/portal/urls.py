@@ -2,31 +2,12 @@ from __future__ import annotations
 
 from django.urls import path, register_converter
 
+from satudata.core.converters import words
+from satudata.datastore.exports import MEDIA_TYPES
 from satudata.portal import views
 
-
-class DownloadFormat:
-    regex = "csv|xlsx|json|parquet"
-
-    def to_python(self, value: str) -> str:
-        return value
-
-    def to_url(self, value: str) -> str:
-        return value
-
-
-class PageFormat:
-    regex = "json|csv"
-
-    def to_python(self, value: str) -> str:
-        return value
-
-    def to_url(self, value: str) -> str:
-        return value
-
-
-register_converter(DownloadFormat, "dlfmt")
-register_converter(PageFormat, "pagefmt")
+register_converter(words(*MEDIA_TYPES), "dlfmt")
+register_converter(words("json", "csv"), "pagefmt")
 
 app_name = "portal"
 

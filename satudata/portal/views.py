@@ -187,13 +187,7 @@ def _csv_response(filename: str, header: list[str], rows: list[list[Any]]) -> Ht
 
 
 def _visible_dataset(request: HttpRequest, slug: str) -> Dataset:
-    dataset = (
-        Dataset.objects.visible_to(request.user)
-        .filter(slug=slug)
-        .select_related("agency", "item__data_list", "item__activity", "item__indicator")
-        .prefetch_related("tags", "topics")
-        .first()
-    )
+    dataset = Dataset.objects.visible_to(request.user).filter(slug=slug).with_details().first()
     if dataset is None:
         raise Http404(_("No dataset with this address is published."))
     return dataset
@@ -232,13 +226,13 @@ def dataset_detail(request: HttpRequest, slug: str, number: int | None = None) -
             "versions": versions,
             "columns": [c for name, c in columns.items() if name != datastore.ROW_ID],
             "variables": [(c, variables.get(c.get("variable", ""))) for c in version.columns],
-            "formats": [("csv", "CSV"), ("xlsx", "XLSX"), ("json", "JSON"), ("parquet", "Parquet")],
+            "formats": [(fmt.lower(), fmt) for fmt in search.FORMATS],
             "preview_url": reverse("portal:rows", args=[dataset.slug, version.number]),
             "resource_id": resource_id(dataset, "CSV"),
             "api_base": api_base.rstrip("/"),
             "citation": _citation(request, dataset, version),
-            "is_published": version.published_at is not None
-            and version.published_at <= timezone.now(),
+            # What the public sees, decided by the gate itself.
+            "is_published": DatasetVersion.objects.published().filter(pk=version.pk).exists(),
             "og_url": _url(request, dataset),
             "can_publish": can(request.user, Capability.PUBLISH_DATA),
         },
