@@ -191,6 +191,10 @@ MATRIX: dict[str, tuple[dict[str, object], dict[str, int]]] = {
     "api:ckan-api-3": ({}, row(200)),
     "api:ckan-action": ({"name": "package_list"}, row(200)),
     "api:ckan-action-unversioned": ({"name": "status_show"}, row(200)),
+    "api:dcat-catalog": ({"fmt": "ttl"}, row(200)),
+    "api:dcat-dataset": ({"slug": "DATASET", "fmt": "jsonld"}, UNPUBLISHED),
+    "api:data-json": ({}, row(200)),
+    "api:datapackage": ({"slug": "DATASET"}, UNPUBLISHED),
     "set_language": ({}, row(302)),
     "admin:index": ({}, row(302, admin=200)),
 }

@@ -1,8 +1,11 @@
 from __future__ import annotations
 
-from django.urls import path
+from django.urls import path, register_converter
 
-from satudata.api import ckan
+from satudata.api import ckan, datapackage, dcat, pod
+from satudata.core.converters import words
+
+register_converter(words(*dcat.SERIALISATIONS), "rdffmt")
 
 app_name = "api"
 
@@ -11,4 +14,8 @@ urlpatterns = [
     path("api/3", ckan.api_version, {"version": 3}, name="ckan-api-3"),
     path("api/3/action/<str:name>", ckan.action, name="ckan-action"),
     path("api/action/<str:name>", ckan.action, name="ckan-action-unversioned"),
+    path("catalog.<rdffmt:fmt>", dcat.catalog, name="dcat-catalog"),
+    path("dataset/<slug:slug>.<rdffmt:fmt>", dcat.dataset, name="dcat-dataset"),
+    path("data.json", pod.data_json, name="data-json"),
+    path("dataset/<slug:slug>/datapackage.json", datapackage.datapackage, name="datapackage"),
 ]

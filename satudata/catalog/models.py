@@ -499,6 +499,17 @@ class Dataset(models.Model):
         return self.title
 
     @property
+    def summary(self) -> str:
+        """The description, or failing that the item's definition, or a sentence saying what,
+        who and when (catalogues such as DCAT-AP require a description)."""
+        item = self.item
+        return (
+            self.description
+            or item.definition
+            or f"{item.name}, {self.agency.name}, {item.data_list.year}."
+        )
+
+    @property
     def is_open(self) -> bool:
         return self.license_id != License.OTHER_CLOSED
 

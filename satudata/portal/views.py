@@ -186,14 +186,15 @@ def _csv_response(filename: str, header: list[str], rows: list[list[Any]]) -> Ht
     return response
 
 
-def _visible_dataset(request: HttpRequest, slug: str) -> Dataset:
-    dataset = Dataset.objects.visible_to(request.user).filter(slug=slug).with_details().first()
+def visible_dataset(request: HttpRequest, slug: str) -> Dataset:
+    """The dataset at ``slug`` (or its identifier) if the viewer may see it, else 404."""
+    dataset = Dataset.objects.visible_to(request.user).by_key(slug).with_details().first()
     if dataset is None:
         raise Http404(_("No dataset with this address is published."))
     return dataset
 
 
-def _version(request: HttpRequest, dataset: Dataset, number: int | None) -> DatasetVersion:
+def visible_version(request: HttpRequest, dataset: Dataset, number: int | None) -> DatasetVersion:
     versions = dataset.versions.visible_to(request.user)
     version = versions.filter(number=number).first() if number else versions.first()
     if version is None:
@@ -202,8 +203,12 @@ def _version(request: HttpRequest, dataset: Dataset, number: int | None) -> Data
 
 
 def dataset_detail(request: HttpRequest, slug: str, number: int | None = None) -> HttpResponse:
-    dataset = _visible_dataset(request, slug)
-    version = _version(request, dataset, number)
+    dataset = visible_dataset(request, slug)
+    if slug != dataset.slug:  # reached by identifier (the DCAT IRI): the page lives at its name
+        if number:
+            return redirect("portal:dataset-version", slug=dataset.slug, number=number)
+        return redirect("portal:dataset", slug=dataset.slug)
+    version = visible_version(request, dataset, number)
     versions = list(dataset.versions.visible_to(request.user).select_related("upload"))
     columns = datastore.columns_of(version)
     variables = {
@@ -243,8 +248,8 @@ def dataset_detail(request: HttpRequest, slug: str, number: int | None = None) -
 @capability_required(Capability.PUBLISH_DATA)
 def publish(request: HttpRequest, slug: str, number: int) -> HttpResponse:
     """The Kepala Bidang puts a synchronised version out for everyone, now."""
-    dataset = _visible_dataset(request, slug)
-    version = _version(request, dataset, number)
+    dataset = visible_dataset(request, slug)
+    version = visible_version(request, dataset, number)
     try:
         services.publish_version(actor=request.user, version=version)  # type: ignore[arg-type]
     except services.AlreadyPublished as error:
@@ -270,8 +275,8 @@ def _citation(request: HttpRequest, dataset: Dataset, version: DatasetVersion) -
 
 def dataset_file(request: HttpRequest, slug: str, fmt: str) -> HttpResponseBase:
     """``/dataset/<slug>.json`` (what the page says, as data) and ``.csv`` (the table)."""
-    dataset = _visible_dataset(request, slug)
-    version = _version(request, dataset, None)
+    dataset = visible_dataset(request, slug)
+    version = visible_version(request, dataset, None)
     if fmt == "csv":
         return download(request, slug, "csv")
     from satudata.api.packages import package_dict
@@ -305,8 +310,8 @@ def preview_query(request: HttpRequest, version: DatasetVersion) -> datastore.Qu
 
 def rows(request: HttpRequest, slug: str, number: int) -> HttpResponse:
     """The preview table's page of rows, as JSON."""
-    dataset = _visible_dataset(request, slug)
-    version = _version(request, dataset, number)
+    dataset = visible_dataset(request, slug)
+    version = visible_version(request, dataset, number)
     try:
         answer = datastore.run(version, preview_query(request, version))
     except datastore.QueryTimeout as error:
@@ -328,8 +333,8 @@ def rows(request: HttpRequest, slug: str, number: int) -> HttpResponse:
 def download(
     request: HttpRequest, slug: str, fmt: str, number: int | None = None
 ) -> HttpResponseBase:
-    dataset = _visible_dataset(request, slug)
-    version = _version(request, dataset, number)
+    dataset = visible_dataset(request, slug)
+    version = visible_version(request, dataset, number)
     if fmt not in exports.MEDIA_TYPES:
         raise Http404(_("Downloads come as CSV, XLSX, JSON or Parquet."))
     try:
