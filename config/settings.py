@@ -107,6 +107,7 @@ INSTALLED_APPS = [
     "satudata.catalog",
     "satudata.portal",
     "satudata.api",
+    "ninja",  # its Swagger UI files, so /api/v1/docs needs no CDN
 ]
 
 MIDDLEWARE = [

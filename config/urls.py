@@ -5,10 +5,13 @@ from __future__ import annotations
 from django.contrib import admin
 from django.urls import include, path
 
+from satudata.api.rest import api
+
 admin.site.site_header = "Administrasi Satu Data"
 admin.site.site_title = "Administrasi Satu Data"
 
 urlpatterns = [
+    path("api/v1/", api.urls),
     path("", include("satudata.portal.urls")),
     path("", include("satudata.api.urls")),
     path("", include("satudata.core.urls")),

@@ -43,5 +43,4 @@ urlpatterns = [
     ),
     path("opd/", views.agency_list, name="agency-list"),
     path("opd/<slug:slug>/", views.agency_detail, name="agency-detail"),
-    path("api/v1/me", views.api_me, name="api-me"),
 ]

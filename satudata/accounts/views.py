@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Q
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
@@ -19,12 +19,10 @@ from satudata.accounts.models import Agency, ApiToken, User
 from satudata.accounts.permissions import Capability, capability_required
 from satudata.accounts.services import (
     TokenLimitReached,
-    authenticate_token,
     create_api_token,
     revoke_api_token,
 )
 from satudata.core.audit import record
-from satudata.core.http import not_authenticated
 
 
 class LoginView(auth_views.LoginView):
@@ -170,24 +168,3 @@ def agency_detail(request: HttpRequest, slug: str) -> HttpResponse:
         .order_by("title")
     )
     return render(request, "accounts/agency_detail.html", {"agency": agency, "datasets": datasets})
-
-
-def api_me(request: HttpRequest) -> JsonResponse:
-    """Who a token belongs to: the smallest call for checking a token works."""
-    token = authenticate_token(request)
-    if token is None:
-        return not_authenticated()
-    user = token.user
-    return JsonResponse(
-        {
-            "username": user.username,
-            "full_name": user.full_name,
-            "role": user.role,
-            "agencies": [m.agency.slug for m in user.memberships.select_related("agency")],
-            "token": {
-                "prefix": token.prefix,
-                "scopes": token.scopes,
-                "expires_at": token.expires_at.isoformat() if token.expires_at else None,
-            },
-        }
-    )

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path, register_converter
 
-from satudata.catalog import api, views
+from satudata.catalog import views
 from satudata.catalog.metadata import views as metadata
 from satudata.core.converters import words
 
@@ -22,8 +22,6 @@ urlpatterns = [
     path("unggahan/<int:pk>/", views.upload_report, name="upload-report"),
     path("unggahan/<int:pk>/status.json", views.upload_status, name="upload-status"),
     path("unggahan/<int:pk>/periksa-ulang/", views.upload_recheck, name="upload-recheck"),
-    path("api/v1/unggahan/<int:pk>", api.upload_detail, name="api-upload"),
-    path("api/v1/item-data/<int:pk>/unggahan", api.item_upload, name="api-item-upload"),
     path("metadata/", metadata.metadata_index, name="metadata-index"),
     path("metadata/impor/", metadata.metadata_import, name="metadata-import"),
     path("metadata/ekspor.<str:fmt>", metadata.metadata_export, name="metadata-export"),

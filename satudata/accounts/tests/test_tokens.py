@@ -33,9 +33,7 @@ class ApiTokenTests(PersonaTestCase):
 
     def test_a_token_identifies_its_owner_to_the_api(self) -> None:
         issued = create_api_token(actor=self.p.producer, name="t", scopes=["read"])
-        response = self.client.get(
-            reverse("accounts:api-me"), HTTP_AUTHORIZATION=f"Bearer {issued.raw}"
-        )
+        response = self.client.get(reverse("api-v1:me"), HTTP_AUTHORIZATION=f"Bearer {issued.raw}")
         self.assertEqual(response.status_code, 200)
         self.assertEqual(response.json()["username"], "budi.dinkes")
         self.assertEqual(response.json()["agencies"], ["dinkes"])
@@ -51,7 +49,7 @@ class ApiTokenTests(PersonaTestCase):
             scopes=["read"],
             expires_at=timezone.now() + dt.timedelta(days=1),
         )
-        url = reverse("accounts:api-me")
+        url = reverse("api-v1:me")
         for raw in (revoked.raw, "sdk_00000000_bukan-token"):
             response = self.client.get(url, HTTP_AUTHORIZATION=f"Bearer {raw}")
             self.assertEqual(response.status_code, 401)
@@ -64,7 +62,7 @@ class ApiTokenTests(PersonaTestCase):
         issued = create_api_token(actor=self.p.producer, name="a", scopes=["read"])
         self.p.producer.is_active = False
         self.p.producer.save()
-        response = self.client.get(reverse("accounts:api-me"), HTTP_AUTHORIZATION=issued.raw)
+        response = self.client.get(reverse("api-v1:me"), HTTP_AUTHORIZATION=issued.raw)
         self.assertEqual(response.status_code, 401)
 
     def test_nobody_revokes_someone_else_s_token(self) -> None:

@@ -280,7 +280,7 @@ class UploadApiTests(SynchronisationSetup):
         from django.urls import reverse
 
         return self.client.post(
-            reverse("catalog:api-item-upload", args=[self.item.pk]),
+            reverse("api-v1:item-upload", kwargs={"pk": self.item.pk}),
             {"file": SimpleUploadedFile("puskesmas.csv", content.encode())},
             HTTP_AUTHORIZATION=f"Bearer {raw}",
         )
@@ -291,7 +291,7 @@ class UploadApiTests(SynchronisationSetup):
 
         with self.captureOnCommitCallbacks(execute=True):
             sent = self.client.post(
-                reverse("catalog:api-item-upload", args=[self.item.pk]),
+                reverse("api-v1:item-upload", kwargs={"pk": self.item.pk}),
                 {"file": SimpleUploadedFile("puskesmas.csv", content.encode())},
                 HTTP_AUTHORIZATION=f"Bearer {raw}",
             )
