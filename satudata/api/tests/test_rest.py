@@ -54,7 +54,7 @@ class RestReadTests(PersonaTestCase):
     def setUp(self) -> None:
         self.published, self.hidden = catalogue(self.p)
 
-    def get(self, url: str, **headers: str) -> Any:
+    def get(self, url: str, **headers: Any) -> Any:
         return self.client.get("/api/v1" + url, **headers)
 
     def assertError(self, response: Any, status: int, field: str | None = None) -> None:
@@ -202,7 +202,7 @@ class RestWriteTests(PersonaTestCase):
         self.url = f"/api/v1/datasets/{self.published.slug}"
 
     def patch(self, body: dict[str, Any], token: str | None = None) -> Any:
-        headers = {"HTTP_AUTHORIZATION": f"Bearer {token}"} if token else {}
+        headers: dict[str, Any] = {"HTTP_AUTHORIZATION": f"Bearer {token}"} if token else {}
         return self.client.patch(self.url, body, content_type="application/json", **headers)
 
     def test_a_producer_describes_its_dataset_with_a_write_token(self) -> None:
