@@ -621,6 +621,11 @@ class DatasetVersion(models.Model):
         related_name="+",
         verbose_name=_("published by"),
     )
+    # The regions the table has rows for (its region-code columns, with their parents), or the
+    # whole regency when it has none: what the region pages list. Kept by ``cover_regions``.
+    regions = models.ManyToManyField(
+        "regions.Region", blank=True, related_name="dataset_versions", verbose_name=_("regions")
+    )
 
     objects: ClassVar[DatasetVersionQuerySet] = DatasetVersionQuerySet.as_manager()  # type: ignore[assignment]
 

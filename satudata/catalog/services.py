@@ -45,6 +45,7 @@ from satudata.catalog.models import (
     DataListStatus,
     Dataset,
     DatasetVersion,
+    DataType,
     Letter,
     Tag,
     Upload,
@@ -570,7 +571,7 @@ def _store_version(
         path = default_storage.save(
             f"datasets/{dataset.slug}/v{number}.parquet", File(handle, name=parquet.name)
         )
-    DatasetVersion.objects.create(
+    version = DatasetVersion.objects.create(
         dataset=dataset,
         number=number,
         upload=upload,
@@ -578,6 +579,7 @@ def _store_version(
         row_count=result.rows,
         columns=described,
     )
+    cover_regions(version)
     Dataset.objects.filter(pk=dataset.pk).update(
         mapping=upload.mapping, key_columns=upload.key_columns
     )
@@ -594,6 +596,26 @@ def _store_version(
     if task is not None:
         complete_task(actor=None, task=task, note=f"Versi {number} tersimpan.")
     return upload
+
+
+def cover_regions(version: DatasetVersion) -> int:
+    """Record which regions a version has rows for: the codes in its region columns and every
+    region above them, or the regency itself for a table without region codes."""
+    from satudata.datastore import query as datastore  # it imports this module's models
+    from satudata.regions.models import Region
+
+    codes: set[str] = set()
+    for column in version.columns:
+        if column.get("data_type") == DataType.REGION:
+            for code in datastore.distinct(version, column["name"]):
+                parts = str(code).split(".")
+                codes.update(".".join(parts[:n]) for n in range(1, len(parts) + 1))
+    if not codes:
+        home = SiteProfile.current().region_code
+        codes = {home} if home else set()
+    found = list(Region.objects.filter(code__in=codes))
+    version.regions.set(found)
+    return len(found)
 
 
 def _store_result(upload: Upload, status: str, result: CheckResult) -> None:

@@ -21,6 +21,7 @@ TYPES = {
     "dec": DataType.DECIMAL,
     "text": DataType.TEXT,
     "year": DataType.YEAR,
+    "region": DataType.REGION,
 }
 
 
@@ -36,7 +37,7 @@ def table_dataset(
     published_at: datetime | None = None,
     **details: Any,
 ) -> Dataset:
-    """A dataset of ``rows`` under ``columns`` (name, "int"/"dec"/"text"/"year"), synchronised;
+    """A dataset of ``rows`` under ``columns`` (name and a key of TYPES), synchronised;
     published by ``publisher`` at ``published_at`` (now) when a publisher is given. ``details``
     go to ``describe_dataset`` (description, sector, tags, topics)."""
     data_list, _ = DataList.objects.get_or_create(

@@ -449,6 +449,19 @@ def batches(
         cursor.close()
 
 
+def distinct(version: DatasetVersion, column: str, cap: int = 100_000) -> list[Any]:
+    """The different values of one column (at most ``cap``), for indexes kept beside the data."""
+    builder = _Builder(version)
+    name = _column(builder.columns, column, "column")["id"]
+    with _cursor() as cursor:
+        rows = cursor.execute(
+            f"SELECT DISTINCT {builder.expression(name)} FROM {builder.source} "
+            f"WHERE {builder.expression(name)} IS NOT NULL LIMIT {int(cap)}",
+            builder.params,
+        ).fetchall()
+    return [row[0] for row in rows]
+
+
 def count(version: DatasetVersion, query: Query) -> int:
     builder = _Builder(version)
     where = builder.where(query)

@@ -4,7 +4,7 @@ from django.urls import path, register_converter
 
 from satudata.core.converters import words
 from satudata.datastore.exports import MEDIA_TYPES
-from satudata.portal import views
+from satudata.portal import crawlers, views
 
 register_converter(words(*MEDIA_TYPES), "dlfmt")
 register_converter(words("json", "csv"), "pagefmt")
@@ -13,6 +13,10 @@ app_name = "portal"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("robots.txt", crawlers.robots, name="robots"),
+    path("sitemap.xml", crawlers.sitemap_index, name="sitemap"),
+    path("sitemap-halaman.xml", crawlers.sitemap_pages, name="sitemap-pages"),
+    path("sitemap-dataset-<int:number>.xml", crawlers.sitemap_datasets, name="sitemap-datasets"),
     path("dataset/", views.dataset_search, name="search"),
     path("dataset.<pagefmt:fmt>", views.dataset_search, name="search-file"),
     path("dataset/<slug:slug>/", views.dataset_detail, name="dataset"),

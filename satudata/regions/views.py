@@ -36,8 +36,23 @@ def region_detail(request: HttpRequest, code: str) -> HttpResponse:
     while node is not None:
         ancestors.insert(0, node)
         node = node.parent
+    from satudata.catalog.models import Dataset, DatasetVersion
+
+    covering = DatasetVersion.objects.visible_to(request.user).filter(regions=region)
+    datasets = (
+        Dataset.objects.visible_to(request.user)
+        .filter(versions__in=covering)
+        .distinct()
+        .with_details()
+        .order_by("title")
+    )
     return render(
         request,
         "regions/region_detail.html",
-        {"region": region, "ancestors": ancestors, "children": region.children.all()},
+        {
+            "region": region,
+            "ancestors": ancestors,
+            "children": region.children.all(),
+            "datasets": datasets,
+        },
     )
