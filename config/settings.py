@@ -107,6 +107,7 @@ INSTALLED_APPS = [
     "satudata.catalog",
     "satudata.portal",
     "satudata.api",
+    "satudata.reports",
     "ninja",  # its Swagger UI files, so /api/v1/docs needs no CDN
 ]
 
@@ -120,6 +121,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "satudata.reports.usage.UsageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "satudata.core.middleware.SecurityHeadersMiddleware",
@@ -344,6 +346,11 @@ DATASTORE_THREADS = env_int("DATASTORE_THREADS", 2)
 CKAN_LIST_ALL_FIELDS_MAX = env_int("CKAN_LIST_ALL_FIELDS_MAX", 1000)
 # Where versions kept on object storage are copied to be queried (they never change).
 DATASTORE_CACHE_DIR = Path(env_str("DATASTORE_CACHE_DIR", str(DATA_DIR / "datastore")))
+# Usage events (page views, downloads, API calls, searches): counted after the answer and written
+# in batches of USAGE_BATCH or every USAGE_FLUSH_SECONDS, whichever comes first (0: at once).
+USAGE_EVENTS = env_bool("USAGE_EVENTS", True)
+USAGE_BATCH = env_int("USAGE_BATCH", 200)
+USAGE_FLUSH_SECONDS = env_float("USAGE_FLUSH_SECONDS", 0.0 if TESTING else 5.0)
 
 # --- Uploads ---------------------------------------------------------------------------------
 UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_MB", 200) * 2**20

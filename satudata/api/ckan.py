@@ -29,6 +29,7 @@ from satudata.catalog import search
 from satudata.catalog.models import LICENSE_URLS, Dataset, License, Tag, Topic
 from satudata.core.models import SiteProfile
 from satudata.datastore import query as datastore
+from satudata.reports import usage
 
 CKAN_VERSION = "2.10.4"  # the API level answered, for clients that branch on it
 CONTENT_TYPE = "application/json;charset=utf-8"
@@ -367,6 +368,7 @@ def package_search(call: Call) -> dict[str, Any]:
         )
     except search.BadSearch as error:
         raise SearchQueryError(str(error)) from None
+    usage.note_search(call.request, criteria, result.count)
     results = packages.package_dicts(
         call.request, packages.with_versions(result.datasets, call.user)
     )
@@ -402,6 +404,7 @@ def _dataset(call: Call, key: str = "id") -> Dataset:
 def package_show(call: Call) -> dict[str, Any]:
     """One dataset by id or name. Parameters: id."""
     dataset = _dataset(call)
+    usage.note(call.request, dataset=dataset.slug)
     return packages.package_dict(call.request, dataset, dataset.current_version(call.user))
 
 

@@ -49,6 +49,7 @@ from satudata.core.http import not_authenticated
 from satudata.datastore import exports
 from satudata.datastore import query as datastore
 from satudata.regions.models import Region
+from satudata.reports import usage
 
 MAX_PAGE = 1000
 
@@ -390,6 +391,7 @@ def list_datasets(request: HttpRequest, filters: Query[DatasetFilters]) -> dict:
         rows=filters.limit,
         facets=search.FACETS if filters.facets else (),
     )
+    usage.note_search(request, criteria, result.count)
     return {
         **page_links(request, result.count, filters.limit, filters.offset),
         "results": [

@@ -30,6 +30,7 @@ from satudata.core.models import SiteProfile
 from satudata.datastore import exports
 from satudata.datastore import query as datastore
 from satudata.regions.models import Region
+from satudata.reports import usage
 
 PAGE_SIZE = 20
 PREVIEW_ROWS = 25
@@ -111,6 +112,7 @@ def dataset_search(request: HttpRequest, fmt: str = "html") -> HttpResponse:
         rows=rows,
         facets=search.PAGE_FACETS if fmt == "html" else (),
     )
+    usage.note_search(request, criteria, result.count)
     if fmt == "json":
         return JsonResponse(
             {

@@ -1,0 +1,57 @@
+"""Usage of the data server, kept without tracking anyone: no cookies, no third parties, and
+the visitor only as a hash of address and browser with a salt that changes every day and is
+then deleted, so yesterday's hashes can no longer be linked to an address or to today's."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class EventKind(models.TextChoices):
+    PAGE_VIEW = "page", _("Page view")
+    DOWNLOAD = "download", _("Download")
+    API_CALL = "api", _("API call")
+    SEARCH = "search", _("Search")
+
+
+class Channel(models.TextChoices):
+    PORTAL = "portal", _("Portal pages")
+    CKAN = "ckan", _("CKAN API")
+    REST = "rest", _("REST API v1")
+    DCAT = "dcat", _("DCAT catalogue")
+    DATA_JSON = "data.json", _("data.json")
+    DATAPACKAGE = "datapackage", _("Data Package")
+
+
+class UsageEvent(models.Model):
+    at = models.DateTimeField(_("time"), db_index=True)
+    kind = models.CharField(_("kind"), max_length=10, choices=EventKind.choices)
+    channel = models.CharField(_("channel"), max_length=12, choices=Channel.choices)
+    name = models.CharField(_("page or action"), max_length=60)
+    dataset = models.CharField(_("dataset"), max_length=120, blank=True)
+    format = models.CharField(_("format"), max_length=10, blank=True)
+    query = models.CharField(_("search words"), max_length=200, blank=True)
+    results = models.PositiveIntegerField(_("results"), null=True, blank=True)
+    status = models.PositiveSmallIntegerField(_("HTTP status"))
+    visitor = models.CharField(_("visitor (daily hash)"), max_length=16)
+    signed_in = models.BooleanField(_("signed in"), default=False)
+
+    class Meta:
+        ordering = ["-at"]
+        indexes = [models.Index(fields=["kind", "at"], name="usage_kind_at")]
+        verbose_name = _("usage event")
+        verbose_name_plural = _("usage events")
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.kind} {self.name}"
+
+
+class DailySalt(models.Model):
+    """Today's salt for visitor hashes; earlier days' salts are deleted."""
+
+    day = models.DateField(primary_key=True)
+    value = models.CharField(max_length=64)
+
+    def __str__(self) -> str:
+        return str(self.day)

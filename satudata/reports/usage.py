@@ -1,0 +1,249 @@
+"""Recording usage without making requests wait, and reading it back for the report.
+
+The middleware turns a finished request of the data server into an event and hands it to an
+in-process buffer; the buffer is written with one bulk insert when it holds ``USAGE_BATCH``
+events or when ``USAGE_FLUSH_SECONDS`` have passed (a background thread), and when the process
+ends. A crash can lose at most one unwritten batch of counts, never data.
+Views add what only they know (a search's words and result count) to ``request.usage``.
+"""
+
+from __future__ import annotations
+
+import atexit
+import hashlib
+import logging
+import secrets
+import threading
+import time
+from collections.abc import Callable
+from datetime import date, datetime
+from typing import Any
+
+from django.conf import settings
+from django.db import close_old_connections
+from django.db.models import Count
+from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
+
+from satudata.core.middleware import client_ip
+from satudata.reports.models import Channel, DailySalt, EventKind, UsageEvent
+
+logger = logging.getLogger(__name__)
+
+# URL name -> (kind, channel). Names not listed (staff pages, log-in, …) are not counted.
+ROUTES: dict[str, tuple[str, str]] = {
+    "portal:home": (EventKind.PAGE_VIEW, Channel.PORTAL),
+    "portal:search": (EventKind.SEARCH, Channel.PORTAL),
+    "portal:search-file": (EventKind.SEARCH, Channel.PORTAL),
+    "portal:dataset": (EventKind.PAGE_VIEW, Channel.PORTAL),
+    "portal:dataset-version": (EventKind.PAGE_VIEW, Channel.PORTAL),
+    "portal:dataset-file": (EventKind.DOWNLOAD, Channel.PORTAL),
+    "portal:download": (EventKind.DOWNLOAD, Channel.PORTAL),
+    "portal:download-version": (EventKind.DOWNLOAD, Channel.PORTAL),
+    "accounts:agency-list": (EventKind.PAGE_VIEW, Channel.PORTAL),
+    "accounts:agency-detail": (EventKind.PAGE_VIEW, Channel.PORTAL),
+    "regions:region-index": (EventKind.PAGE_VIEW, Channel.PORTAL),
+    "regions:region-detail": (EventKind.PAGE_VIEW, Channel.PORTAL),
+    "catalog:datalist-list": (EventKind.PAGE_VIEW, Channel.PORTAL),
+    "catalog:datalist-detail": (EventKind.PAGE_VIEW, Channel.PORTAL),
+    "catalog:metadata-index": (EventKind.PAGE_VIEW, Channel.PORTAL),
+    "catalog:metadata-detail": (EventKind.PAGE_VIEW, Channel.PORTAL),
+    "api:ckan-action": (EventKind.API_CALL, Channel.CKAN),
+    "api:ckan-action-unversioned": (EventKind.API_CALL, Channel.CKAN),
+    "api:dcat-catalog": (EventKind.API_CALL, Channel.DCAT),
+    "api:dcat-dataset": (EventKind.API_CALL, Channel.DCAT),
+    "api:data-json": (EventKind.API_CALL, Channel.DATA_JSON),
+    "api:datapackage": (EventKind.API_CALL, Channel.DATAPACKAGE),
+}
+
+
+def classify(request: HttpRequest) -> tuple[str, str, str] | None:
+    match = request.resolver_match
+    if match is None:
+        return None
+    name = match.view_name
+    if name in ROUTES:
+        kind, channel = ROUTES[name]
+    elif name.startswith("api-v1:") and not name.startswith("api-v1:openapi"):
+        kind, channel = EventKind.API_CALL, Channel.REST
+        if name == "api-v1:export_data":
+            kind = EventKind.DOWNLOAD
+    else:
+        return None
+    if name.startswith("api:ckan-action"):
+        name = f"ckan:{match.kwargs.get('name', '')}"
+    return kind, channel, name[:60]
+
+
+def _salt(day: date) -> str:
+    found = DailySalt.objects.filter(day=day).first()
+    if found is None:
+        DailySalt.objects.filter(day__lt=day).delete()
+        found, _ = DailySalt.objects.get_or_create(
+            day=day, defaults={"value": secrets.token_hex(32)}
+        )
+    return found.value
+
+
+class Buffer:
+    def __init__(self) -> None:
+        self.events: list[UsageEvent] = []
+        self.lock = threading.Lock()
+        self.salts: dict[date, str] = {}
+        self.thread: threading.Thread | None = None
+
+    def visitor(self, request: HttpRequest, day: date) -> str:
+        if day not in self.salts:
+            self.salts = {day: _salt(day)}
+        agent = request.META.get("HTTP_USER_AGENT", "")[:300]
+        raw = f"{self.salts[day]}|{client_ip(request) or ''}|{agent}"
+        return hashlib.sha256(raw.encode()).hexdigest()[:16]
+
+    def add(self, event: UsageEvent) -> None:
+        with self.lock:
+            self.events.append(event)
+            full = len(self.events) >= settings.USAGE_BATCH
+        if full or settings.USAGE_FLUSH_SECONDS <= 0:
+            self.flush()
+        else:
+            self._start()
+
+    def _start(self) -> None:
+        if self.thread is None or not self.thread.is_alive():
+            self.thread = threading.Thread(target=self._loop, name="usage-writer", daemon=True)
+            self.thread.start()
+
+    def _loop(self) -> None:
+        while True:
+            time.sleep(settings.USAGE_FLUSH_SECONDS)
+            try:
+                self.flush()
+            finally:
+                close_old_connections()
+
+    def flush(self) -> int:
+        with self.lock:
+            events, self.events = self.events, []
+        if not events:
+            return 0
+        try:
+            UsageEvent.objects.bulk_create(events, batch_size=500)
+        except Exception:  # counting must never break serving; say so in the log
+            logger.exception("could not write %s usage events", len(events))
+            return 0
+        return len(events)
+
+
+buffer = Buffer()
+atexit.register(buffer.flush)
+
+
+class UsageMiddleware:
+    """Counts data-server requests after they are answered; sets no cookie."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if settings.USAGE_EVENTS and request.method in ("GET", "POST", "HEAD"):
+            try:
+                self.count(request, response)
+            except Exception:
+                logger.exception("usage event not recorded")
+        return response
+
+    def count(self, request: HttpRequest, response: HttpResponse) -> None:
+        found = classify(request)
+        if found is None:
+            return
+        kind, channel, name = found
+        extra: dict[str, Any] = getattr(request, "usage", {})
+        kwargs = request.resolver_match.kwargs if request.resolver_match else {}
+        if kind == EventKind.SEARCH and "query" not in extra:
+            kind = EventKind.PAGE_VIEW
+        now = timezone.now()
+        buffer.add(
+            UsageEvent(
+                at=now,
+                kind=extra.get("kind", kind),
+                channel=channel,
+                name=name,
+                dataset=str(extra.get("dataset") or kwargs.get("slug") or kwargs.get("key") or "")[
+                    :120
+                ],
+                format=str(
+                    extra.get("format") or kwargs.get("fmt") or request.GET.get("format", "")
+                )[:10],
+                query=str(extra.get("query", ""))[:200],
+                results=extra.get("results"),
+                status=response.status_code,
+                visitor=buffer.visitor(request, timezone.localdate(now)),
+                signed_in=bool(getattr(request, "user", None) and request.user.is_authenticated),
+            )
+        )
+
+
+def note(request: HttpRequest, **facts: Any) -> None:
+    """For views: add what the middleware cannot see (a search's words and result count)."""
+    current = getattr(request, "usage", {})
+    current.update(facts)
+    request.usage = current  # type: ignore[attr-defined]
+
+
+def note_search(request: HttpRequest, criteria: Any, count: int) -> None:
+    """A search's words (with its filters, as ``field:value``) and how many datasets it found;
+    a search with neither words nor filters is a page view of the list."""
+    words = [criteria.q.strip()] if criteria.q.strip() else []
+    words += [f"{field}:{value}" for field, values in criteria.include for value in values]
+    words += [f"-{field}:{value}" for field, values in criteria.exclude for value in values]
+    if words:
+        note(request, kind=EventKind.SEARCH, query=" ".join(words), results=count)
+
+
+def summary(start: datetime, end: datetime) -> dict[str, Any]:
+    """Usage between two moments, as the dissemination report states it."""
+    events = UsageEvent.objects.filter(at__gte=start, at__lt=end, status__lt=400)
+    searches = events.filter(kind=EventKind.SEARCH).exclude(query="")
+
+    def counted(rows: Any, key: str) -> dict[str, int]:
+        return {
+            row[key]: row["n"] for row in rows.values(key).annotate(n=Count("pk")).order_by(key)
+        }
+
+    return {
+        "events": events.count(),
+        "visitors_per_day": _visitors_per_day(events),
+        "by_kind": counted(events, "kind"),
+        "downloads_by_format": counted(events.filter(kind=EventKind.DOWNLOAD), "format"),
+        "api_calls_by_channel": counted(events.exclude(channel=Channel.PORTAL), "channel"),
+        "top_datasets": list(
+            events.exclude(dataset="")
+            .values("dataset")
+            .annotate(n=Count("pk"))
+            .order_by("-n", "dataset")[:20]
+            .values_list("dataset", "n")
+        ),
+        "searches": searches.count(),
+        "zero_result_searches": list(
+            searches.filter(results=0)
+            .values("query")
+            .annotate(n=Count("pk"))
+            .order_by("-n", "query")[:50]
+            .values_list("query", "n")
+        ),
+    }
+
+
+def _visitors_per_day(events: Any) -> float:
+    """Mean distinct visitors a day (hashes are only comparable within a day)."""
+    from django.db.models.functions import TruncDate
+
+    days = (
+        events.annotate(day=TruncDate("at"))
+        .values("day")
+        .annotate(n=Count("visitor", distinct=True))
+        .values_list("n", flat=True)
+    )
+    counts = list(days)
+    return round(sum(counts) / len(counts), 1) if counts else 0.0
