@@ -162,7 +162,11 @@ def _query_error(request: HttpRequest, exc: datastore.QueryError) -> Any:
 
 def viewer(request: HttpRequest) -> Any:
     """The user a read is for: a token's owner, the session's user, or anonymous. A token that
-    is sent but unusable is refused rather than read as anonymous."""
+    is sent but unusable is refused rather than read as anonymous. Looked up once a request."""
+    known = getattr(request, "_api_viewer", None)
+    if known is not None:
+        return known
+    user: Any = request.user
     if request.headers.get("Authorization") or request.headers.get("X-CKAN-API-Key"):
         token = authenticate_token(request)
         if token is None:
@@ -171,8 +175,9 @@ def viewer(request: HttpRequest) -> Any:
                 "not_authenticated",
                 _("The token is not valid (unknown, revoked or expired)."),
             )
-        return token.user
-    return request.user
+        user = token.user
+    request._api_viewer = user  # type: ignore[attr-defined]
+    return user
 
 
 def writer(request: HttpRequest) -> ApiToken:
