@@ -554,16 +554,11 @@ def license_list(call: Call) -> list[dict[str, Any]]:
 
 def _resource(call: Call, key: str = "id") -> tuple[Dataset, str, dict[str, Any]]:
     value = call.text(key) or call.text("resource_id")
-    candidates, formats = packages.find_resource(value)
-    dataset = (candidates & Dataset.objects.visible_to(call.user)).with_details().first()
-    if dataset is None:
+    found = packages.visible_resource(call.request, call.user, value)
+    if found is None:
         raise NotFound(f'Resource "{value}" was not found.')
-    fmt = formats[dataset.uuid]
-    version = dataset.current_version(call.user)
-    resource = next(
-        r for r in packages.resource_dicts(call.request, dataset, version) if r["format"] == fmt
-    )
-    return dataset, fmt, resource
+    dataset, _version, resource = found
+    return dataset, resource["format"], resource
 
 
 def _current(call: Call, dataset: Dataset) -> Any:

@@ -11,7 +11,7 @@ from typing import Any
 from django.http import HttpRequest, JsonResponse
 from django.urls import reverse
 
-from satudata.catalog.models import LICENSE_URLS, DataType, License
+from satudata.catalog.models import DataType
 from satudata.core.models import SiteProfile
 from satudata.datastore.exports import MEDIA_TYPES
 from satudata.portal.views import visible_dataset, visible_version
@@ -52,8 +52,8 @@ def datapackage(request: HttpRequest, slug: str) -> JsonResponse:
         reverse("portal:download-version", args=[dataset.slug, version.number, "csv"])
     )
     licence = {"name": dataset.license_id, "title": dataset.get_license_id_display()}
-    if LICENSE_URLS.get(License(dataset.license_id)):
-        licence["path"] = LICENSE_URLS[License(dataset.license_id)]
+    if dataset.license_url:
+        licence["path"] = dataset.license_url
     package: dict[str, Any] = {
         "profile": "tabular-data-package",
         "name": package_name(dataset.slug),

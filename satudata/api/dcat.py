@@ -20,10 +20,11 @@ from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, RDFS, SKOS, XSD
 
 from satudata.api import packages
-from satudata.catalog.models import LICENSE_URLS, Dataset, DatasetVersion, Frequency, License
+from satudata.catalog.models import Dataset, DatasetVersion, Frequency
 from satudata.catalog.search import FORMATS
 from satudata.core.models import SiteProfile
 from satudata.datastore.exports import MEDIA_TYPES
+from satudata.portal.views import visible_dataset
 
 HYDRA = Namespace("http://www.w3.org/ns/hydra/core#")
 VCARD = Namespace("http://www.w3.org/2006/vcard/ns#")
@@ -197,7 +198,7 @@ class Builder:
         self, node: URIRef, dataset: Dataset, version: DatasetVersion, landing: URIRef
     ) -> None:
         graph = self.graph
-        licence = LICENSE_URLS.get(License(dataset.license_id), "")
+        licence = dataset.license_url
         for fmt in FORMATS:
             key = fmt.lower()
             download = self.url(reverse("portal:download", args=[dataset.slug, key]))
@@ -298,9 +299,7 @@ def _paging(graph: Graph, builder: Builder, here: str, page: int, last: int, tot
 
 
 def dataset(request: HttpRequest, slug: str, fmt: str) -> HttpResponse:
-    found = Dataset.objects.visible_to(request.user).by_key(slug).with_details().first()
-    if found is None:
-        raise Http404(_("No dataset with this address is published."))
+    found = visible_dataset(request, slug)
     graph = _graph()
     Builder(request, graph).add(found, found.current_version(request.user))
     return _respond(graph, fmt)

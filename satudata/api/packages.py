@@ -19,11 +19,9 @@ from django.urls import reverse
 
 from satudata.accounts.models import Agency
 from satudata.catalog.models import (
-    LICENSE_URLS,
     Dataset,
     DatasetQuerySet,
     DatasetVersion,
-    License,
     Topic,
 )
 from satudata.catalog.search import FORMATS
@@ -57,6 +55,21 @@ def find_resource(key: str) -> tuple[DatasetQuerySet, dict[uuid.UUID, str]]:
         return Dataset.objects.none(), {}
     candidates = {uuid.UUID(int=value ^ mask): fmt for fmt, mask in FORMAT_KEYS.items()}
     return Dataset.objects.filter(uuid__in=list(candidates)), candidates
+
+
+def visible_resource(
+    request: HttpRequest, user: Any, key: str
+) -> tuple[Dataset, DatasetVersion, dict[str, Any]] | None:
+    """The dataset, its current version and the resource dictionary a resource id names, if
+    the viewer may see them (the one lookup of the CKAN and REST channels)."""
+    candidates, formats = find_resource(key)
+    dataset = (candidates & Dataset.objects.visible_to(user)).with_details().first()
+    version = dataset.current_version(user) if dataset else None
+    if dataset is None or version is None:
+        return None
+    fmt = formats[dataset.uuid]
+    resource = next(r for r in resource_dicts(request, dataset, version) if r["format"] == fmt)
+    return dataset, version, resource
 
 
 def absolute(request: HttpRequest, path: str) -> str:
@@ -186,7 +199,7 @@ def package_dict(
         "notes": dataset.description,
         "license_id": dataset.license_id,
         "license_title": dataset.get_license_id_display(),
-        "license_url": LICENSE_URLS.get(License(dataset.license_id), "") or None,
+        "license_url": dataset.license_url or None,
         "isopen": dataset.is_open,
         "type": "dataset",
         "owner_org": stable_id("agency", dataset.agency_id),

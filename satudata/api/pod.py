@@ -10,7 +10,7 @@ from django.http import HttpRequest, JsonResponse
 from django.urls import reverse
 
 from satudata.api import packages
-from satudata.catalog.models import LICENSE_URLS, Dataset, DatasetVersion, Frequency, License
+from satudata.catalog.models import Dataset, DatasetVersion, Frequency
 from satudata.catalog.search import FORMATS
 from satudata.core.models import SiteProfile
 from satudata.datastore.exports import MEDIA_TYPES
@@ -53,7 +53,7 @@ def dataset_entry(
         "language": ["id"],
         "landingPage": landing,
     }
-    licence = LICENSE_URLS.get(License(dataset.license_id), "")
+    licence = dataset.license_url
     if licence:
         entry["license"] = licence
     keywords = [tag.name for tag in dataset.tags.all()]

@@ -48,6 +48,7 @@ from satudata.catalog.search import SORTS
 from satudata.core.http import not_authenticated
 from satudata.datastore import exports
 from satudata.datastore import query as datastore
+from satudata.portal.views import visible_dataset, visible_version
 from satudata.regions.models import Region
 from satudata.reports import usage
 
@@ -364,18 +365,11 @@ class DatasetFilters(Paging):
 
 
 def _visible(request: HttpRequest, key: str) -> Dataset:
-    dataset = Dataset.objects.visible_to(viewer(request)).by_key(key).with_details().first()
-    if dataset is None:
-        raise Http404(_("No dataset with this name or identifier is published."))
-    return dataset
+    return visible_dataset(request, key, viewer(request))
 
 
 def _version(request: HttpRequest, dataset: Dataset, number: int | None) -> DatasetVersion:
-    versions = dataset.versions.visible_to(viewer(request))
-    version = versions.filter(number=number).first() if number else versions.first()
-    if version is None:
-        raise Http404(_("This version is not published."))
-    return version
+    return visible_version(request, dataset, number, viewer(request))
 
 
 @api.get("/datasets", response={200: DatasetPage, 400: ErrorOut}, tags=["datasets"])
@@ -466,19 +460,13 @@ class ResourceDetail(ResourceOut):
 )
 def get_resource(request: HttpRequest, resource_id: str) -> dict:
     """A download resource by the id the CKAN API and the dataset give it."""
-    candidates, formats = packages.find_resource(resource_id)
-    user = viewer(request)
-    dataset = candidates.visible_to(user).first()
-    version = dataset.current_version(user) if dataset else None
-    if dataset is None or version is None:
+    found = packages.visible_resource(request, viewer(request), resource_id)
+    if found is None:
         raise Http404(_("No published resource has this id."))
-    fmt = formats[dataset.uuid]
-    resource = next(
-        r for r in packages.resource_dicts(request, dataset, version) if r["format"] == fmt
-    )
+    dataset, version, resource = found
     return {
         "id": resource["id"],
-        "format": fmt,
+        "format": resource["format"],
         "url": resource["url"],
         "media_type": resource["mimetype"],
         "dataset": dataset.slug,

@@ -510,6 +510,11 @@ class Dataset(models.Model):
         )
 
     @property
+    def license_url(self) -> str:
+        """The licence's address; empty for a licence that is not open."""
+        return LICENSE_URLS.get(License(self.license_id), "")
+
+    @property
     def is_open(self) -> bool:
         return self.license_id != License.OTHER_CLOSED
 

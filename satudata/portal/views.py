@@ -188,16 +188,21 @@ def _csv_response(filename: str, header: list[str], rows: list[list[Any]]) -> Ht
     return response
 
 
-def visible_dataset(request: HttpRequest, slug: str) -> Dataset:
-    """The dataset at ``slug`` (or its identifier) if the viewer may see it, else 404."""
-    dataset = Dataset.objects.visible_to(request.user).by_key(slug).with_details().first()
+def visible_dataset(request: HttpRequest, slug: str, user: Any = None) -> Dataset:
+    """The dataset at ``slug`` (or its identifier) if the viewer (``user``, else the request's)
+    may see it, else 404. Every channel that answers 404 asks through here."""
+    viewer = request.user if user is None else user
+    dataset = Dataset.objects.visible_to(viewer).by_key(slug).with_details().first()
     if dataset is None:
         raise Http404(_("No dataset with this address is published."))
     return dataset
 
 
-def visible_version(request: HttpRequest, dataset: Dataset, number: int | None) -> DatasetVersion:
-    versions = dataset.versions.visible_to(request.user)
+def visible_version(
+    request: HttpRequest, dataset: Dataset, number: int | None, user: Any = None
+) -> DatasetVersion:
+    """Version ``number`` (the latest visible one if None) of ``dataset``, else 404."""
+    versions = dataset.versions.visible_to(request.user if user is None else user)
     version = versions.filter(number=number).first() if number else versions.first()
     if version is None:
         raise Http404(_("This version is not published."))
