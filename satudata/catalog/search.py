@@ -143,19 +143,28 @@ def _matching_ids(terms: Sequence[tuple[str, str]]) -> RawSQL:
     return RawSQL(sql, [_expression(terms)])  # noqa: S611 - fixed SQL, the query is a parameter
 
 
-def _score(terms: Sequence[tuple[str, str]]) -> RawSQL:
+def _scored(datasets: DatasetQuerySet, terms: Sequence[tuple[str, str]]) -> DatasetQuerySet:
+    """``datasets`` with a ``score``: higher for better matches."""
     expression = _expression(terms)
     if connection.vendor == "postgresql":
-        return RawSQL(
-            'ts_rank(to_tsvector(\'simple\'::regconfig, "catalog_dataset"."search_text"), '
-            "to_tsquery('simple'::regconfig, %s))",
-            [expression],
+        return datasets.annotate(
+            score=RawSQL(
+                'ts_rank(to_tsvector(\'simple\'::regconfig, "catalog_dataset"."search_text"), '
+                "to_tsquery('simple'::regconfig, %s))",
+                [expression],
+            )
         )
-    # bm25 is lower for better matches; negated so that "score desc" means best first.
-    return RawSQL(
-        "(SELECT -bm25(catalog_dataset_fts) FROM catalog_dataset_fts "
-        'WHERE catalog_dataset_fts MATCH %s AND rowid = "catalog_dataset"."id")',
-        [expression],
+    # SQLite ranks with bm25 (lower is better, hence negated), which needs the index joined
+    # in the same query: a subquery per row would run the whole match once per dataset. The
+    # ORM has no join to a virtual table, so this is the one place that uses ``extra``.
+    return datasets.extra(  # type: ignore[return-value]
+        select={"score": "-bm25(catalog_dataset_fts)"},
+        tables=["catalog_dataset_fts"],
+        where=[
+            'catalog_dataset_fts.rowid = "catalog_dataset"."id"',
+            "catalog_dataset_fts MATCH %s",
+        ],
+        params=[expression],
     )
 
 
@@ -168,6 +177,7 @@ class Facet:
     label: str | None = None  # a second lookup holding the display name
     choices: dict[str, Any] | None = None
     integer: bool = False
+    many: str = ""  # the many-to-many field the lookups go through, counted on its link table
 
 
 def _sector_labels() -> dict[str, Any]:
@@ -176,9 +186,9 @@ def _sector_labels() -> dict[str, Any]:
 
 FACETS: dict[str, Facet] = {
     "organization": Facet("agency__slug", _("Agency"), label="agency__name"),
-    "groups": Facet("topics__slug", _("Topic"), label="topics__name"),
+    "groups": Facet("topics__slug", _("Topic"), label="topics__name", many="topics"),
     "sector": Facet("sector", _("BPS sector"), choices=_sector_labels()),
-    "tags": Facet("tags__name", _("Tag")),
+    "tags": Facet("tags__name", _("Tag"), many="tags"),
     "year": Facet("item__data_list__year", _("Year"), integer=True),
     "frequency": Facet("item__frequency", _("Frequency"), choices=dict(Frequency.choices)),
     "level": Facet(
@@ -290,12 +300,28 @@ class Result:
     sort: str
 
 
+def _grouped(datasets: QuerySet[Dataset], facet: Facet) -> QuerySet[Any]:
+    """Rows of (the facet's lookups, n): how many of ``datasets`` have each value."""
+    lookups = [facet.lookup] + ([facet.label] if facet.label else [])
+    if not facet.many:
+        # Every filter of ``filtered`` is a subquery, so no join repeats a dataset here.
+        rows = datasets.order_by().values(*lookups)
+    else:
+        # Counted on the link table: one row per dataset and value, nothing to de-duplicate.
+        field = Dataset._meta.get_field(facet.many)
+        link = field.remote_field.through  # type: ignore[union-attr]
+        target = field.m2m_reverse_field_name()  # type: ignore[union-attr]
+        prefix = f"{facet.many}__"
+        lookups = [f"{target}__{lookup.removeprefix(prefix)}" for lookup in lookups]
+        rows = link.objects.filter(dataset__in=datasets.values("pk")).values(*lookups)
+    return rows.annotate(n=Count("pk")).order_by("-n", lookups[0]).values_list(*lookups, "n")
+
+
 def facet_counts(
     datasets: QuerySet[Dataset], names: Iterable[str], *, limit: int = 50, mincount: int = 1
 ) -> dict[str, list[FacetCount]]:
     """For each facet, its values among ``datasets`` with how many datasets have each."""
     found: dict[str, list[FacetCount]] = {}
-    ids = datasets.values("pk")
     for name in names:
         facet = FACETS.get(name)
         if facet is None:
@@ -304,23 +330,14 @@ def facet_counts(
             total = datasets.count()
             counts = [FacetCount(fmt, fmt, total) for fmt in FORMATS] if total else []
         else:
-            lookups = [facet.lookup] + ([facet.label] if facet.label else [])
-            rows = (
-                Dataset.objects.filter(pk__in=ids)
-                .exclude(**{f"{facet.lookup}__isnull": True})
-                .values(*lookups)
-                .annotate(n=Count("pk", distinct=True))
-                .order_by("-n", facet.lookup)
-            )
             counts = []
-            for row in rows:
-                value = row[facet.lookup]
+            for value, *label, n in _grouped(datasets, facet):
                 if value in ("", None):
                     continue
-                label = row.get(facet.label) if facet.label else None
+                shown = label[0] if label else None
                 if facet.choices is not None:
-                    label = facet.choices.get(str(value), str(value))
-                counts.append(FacetCount(str(value), str(label or value), row["n"]))
+                    shown = facet.choices.get(str(value), str(value))
+                counts.append(FacetCount(str(value), str(shown or value), n))
         counts = [c for c in counts if c.count >= mincount]
         found[name] = counts if limit < 0 else counts[:limit]
     return found
@@ -350,12 +367,19 @@ def search(
             if not terms:  # nothing to score: newest first, as CKAN does
                 key, descending = "modified", True
             else:
-                ordered = ordered.annotate(score=_score(terms))
+                ordered = _scored(ordered, terms)
+                ordering.append("-score" if descending else "score")
+                continue
         column = F(SORTS[key])
         ordering.append(column.desc() if descending else column.asc())
     ordering.append(F("id").asc())
-    page = ordered.with_details().order_by(*ordering)
-    found = list(page[start : start + rows]) if rows > 0 else []
+    found: list[Dataset] = []
+    if rows > 0:
+        # The page's identifiers first, then their details: sorting narrow rows is much
+        # cheaper than sorting every matching dataset joined with its agency and item.
+        page = list(ordered.order_by(*ordering).values_list("pk", flat=True)[start : start + rows])
+        details = Dataset.objects.filter(pk__in=page).with_details().in_bulk()
+        found = [details[pk] for pk in page]
     return Result(
         count=datasets.count(),
         datasets=found,
