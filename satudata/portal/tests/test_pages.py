@@ -59,6 +59,15 @@ class PortalTests(PersonaTestCase):
         self.assertEqual(about["name"], self.slug)
         self.assertEqual(about["num_resources"], 4)
 
+    def test_the_page_stands_when_a_column_s_variable_is_gone(self) -> None:
+        # The version keeps the variable's name as it was; the agency renamed it since.
+        from satudata.catalog.models import Variable
+
+        Variable.objects.filter(agency=self.p.agency, name="Jumlah").update(name="Jumlah Unit")
+        page = self.client.get(reverse("portal:dataset", args=[self.slug]))
+        self.assertEqual(page.status_code, 200)
+        self.assertContains(page, "<code>jumlah</code>", html=False)
+
     def test_preview_rows_are_paged_filtered_and_sorted_by_the_server(self) -> None:
         url = reverse("portal:rows", args=[self.slug, 1])
         answer = self.client.get(url, {"urut": "-jumlah", "baris": "2"}).json()
