@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import shutil
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -280,3 +281,117 @@ def test_a_producer_writes_an_ms_keg_whose_questions_follow_the_answers_and_bps_
     page.get_by_role("button", name="Catat keputusan").click()
     assert "Keputusan Anda tercatat" in page.get_by_role("status").inner_text()
     assert "Disetujui Pembina Data" in page.locator("main").inner_text()
+
+
+def _portal_datasets(personas: Personas) -> None:
+    """Two published tables of different agencies and sectors (data contoh)."""
+    from satudata.catalog.testing import table_dataset
+
+    columns = [("Kecamatan", "text"), ("Jenis", "text"), ("Jumlah", "int")]
+    table_dataset(
+        actor=personas.walidata,
+        agency=personas.agency,
+        name="Jumlah Puskesmas menurut Kecamatan",
+        columns=columns,
+        rows=[
+            ["Pringsewu", "Rawat Inap", 2],
+            ["Gadingrejo", "Rawat Inap", 3],
+            ["Gadingrejo", "Non Rawat Inap", 1],
+            ["Pagelaran", "Non Rawat Inap", 4],
+        ],
+        publisher=personas.kepala_bidang,
+        sector="KESEHATAN",
+        tags=["puskesmas"],
+        description="Puskesmas di setiap kecamatan (data contoh).",
+    )
+    table_dataset(
+        actor=personas.walidata,
+        agency=personas.other_agency,
+        name="Jumlah Sekolah menurut Kecamatan",
+        columns=columns,
+        rows=[["Pringsewu", "SD", 30], ["Gadingrejo", "SMP", 12]],
+        publisher=personas.kepala_bidang,
+        sector="PENDIDIKAN_DAN_PELATIHAN",
+        tags=["sekolah"],
+        description="Sekolah di setiap kecamatan (data contoh).",
+    )
+
+
+def test_a_visitor_searches_narrows_opens_filters_and_downloads(
+    live_server: Any, live_personas: Personas, page: Any
+) -> None:
+    import csv
+    import io
+
+    _portal_datasets(live_personas)
+    page.goto(f"{live_server.url}/")
+    page.get_by_role("search").get_by_role("searchbox").first.fill("jumlah")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/dataset/?*")
+    assert page.locator(".result-count").inner_text() == "2 dataset ditemukan"
+
+    # Narrow by the sector facet: only the health table is left.
+    page.locator('a[data-facet="sector"]', has_text="Kesehatan").click()
+    page.wait_for_url("**sector=KESEHATAN*")
+    assert page.locator(".result-count").inner_text() == "1 dataset ditemukan"
+    page.get_by_role("link", name="Jumlah Puskesmas menurut Kecamatan").first.click()
+    page.wait_for_url("**/dataset/jumlah-puskesmas-menurut-kecamatan-2025/")
+
+    # The preview is filled by the server's rows; filtering asks the server again.
+    from playwright.sync_api import expect
+
+    rows = page.locator("#preview-table tbody tr")
+    expect(rows).to_have_count(4)
+    page.get_by_label("Jenis").fill("Non Rawat Inap")
+    page.get_by_role("button", name="Saring").click()
+    expect(rows).to_have_count(2)
+    assert "Pagelaran" in page.locator("#preview-table tbody").inner_text()
+    assert "Pringsewu" not in page.locator("#preview-table tbody").inner_text()
+
+    # The CSV download follows the filter.
+    with page.expect_download() as download_info:
+        page.locator('a[data-format="csv"]').click()
+    body = Path(download_info.value.path()).read_text(encoding="utf-8-sig")
+    table = list(csv.DictReader(io.StringIO(body)))
+    assert [row["jenis"] for row in table] == ["Non Rawat Inap", "Non Rawat Inap"]
+    assert sorted(row["kecamatan"] for row in table) == ["Gadingrejo", "Pagelaran"]
+
+
+@pytest.mark.parametrize(
+    "path", ["/", "/dataset/?q=jumlah", "/dataset/jumlah-puskesmas-menurut-kecamatan-2025/"]
+)
+def test_axe_finds_no_serious_violation_on_the_portal(
+    live_server: Any, live_personas: Personas, page: Any, path: str
+) -> None:
+    from axe_playwright_python.sync_playwright import Axe
+
+    _portal_datasets(live_personas)
+    page.goto(f"{live_server.url}{path}")
+    if "/dataset/jumlah" in path:  # the preview has rows before the check
+        from playwright.sync_api import expect
+
+        expect(page.locator("#preview-table tbody tr")).to_have_count(4)
+    else:
+        assert "Jumlah Puskesmas" in page.locator("main").inner_text()
+    results = Axe().run(page)
+    blocking = [v for v in results.response["violations"] if v["impact"] in BLOCKING_IMPACT]
+    assert blocking == [], results.generate_snapshot()
+    assert results.response["testEngine"]["name"] == "axe-core"
+
+
+def test_the_api_documentation_works_under_the_site_s_content_policy(
+    live_server: Any, live_personas: Personas, page: Any
+) -> None:
+    from playwright.sync_api import expect
+
+    refused: list[str] = []
+    page.on(
+        "console",
+        lambda message: (
+            refused.append(message.text) if "Content Security Policy" in message.text else None
+        ),
+    )
+    page.goto(f"{live_server.url}/api/v1/docs")
+    expect(page.locator(".swagger-ui .info .title")).to_contain_text("Satu Data")
+    expect(page.locator(".opblock-summary-path").first).to_be_visible()
+    assert refused == []
