@@ -46,7 +46,8 @@ lock: setup
 	cd requirements && ../$(BIN)/pip-compile -q --generate-hashes --strip-extras --allow-unsafe -o dev.txt dev.in
 	cd requirements && ../$(BIN)/pip-compile -q --generate-hashes --strip-extras --allow-unsafe -o bench.txt bench.in
 
-# What the benchmarks compare against (frictionless), in its own environment: not a dependency.
+# What the benchmarks compare against (frictionless, Datasette), in its own environment: not a
+# dependency.
 .venv-bench/.installed: requirements/bench.txt
 	$(PYTHON) -m venv .venv-bench
 	.venv-bench/bin/python -m pip install --quiet --disable-pip-version-check --require-hashes \
@@ -60,6 +61,9 @@ bench: setup bench-tools
 	$(BIN)/python bench/bench_import_regions.py
 	$(BIN)/python bench/bench_synchronise.py
 	$(BIN)/python bench/bench_synchronise.py --gigabyte
+	$(BIN)/python bench/bench_search.py
+	$(BIN)/python bench/bench_datastore.py --indexed
+	$(BIN)/python bench/bench_dataset_page.py  # needs wrk (apt-get install wrk)
 
 # Refresh the Indonesian catalogue after changing user-facing text.
 messages: setup

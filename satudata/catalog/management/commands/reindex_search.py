@@ -4,20 +4,23 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from satudata.catalog.models import DatasetVersion
+from satudata.catalog.models import Dataset, DatasetVersion
 from satudata.catalog.search import reindex_all
 from satudata.catalog.services import cover_regions
 
 
 class Command(BaseCommand):
     help = (
-        "Rebuild the full-text search entries of every dataset and the regions each version "
-        "covers (after an upgrade, or to repair either)."
+        "Rebuild the full-text search entries of every dataset, when each becomes public (what "
+        "the visibility gate reads) and the regions each version covers (after an upgrade, or "
+        "to repair any of them)."
     )
 
     def handle(self, *args: Any, **options: Any) -> None:
         count = reindex_all()
         self.stdout.write(f"{count} datasets indexed.")
+        Dataset.objects.all().refresh_public_from()
+        self.stdout.write("Publication times read again from the versions.")
         versions = 0
         for version in DatasetVersion.objects.iterator():
             cover_regions(version)
