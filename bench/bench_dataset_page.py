@@ -23,7 +23,6 @@ import re
 import shutil
 import subprocess
 import sys
-import tempfile
 import urllib.request
 from pathlib import Path
 
@@ -65,8 +64,7 @@ def main() -> None:
     wrk = shutil.which("wrk")
     if wrk is None:
         raise SystemExit("wrk not found: apt-get install wrk")
-    work = Path(tempfile.mkdtemp(prefix="bench-page-"))
-    try:
+    with catalog_scale.work_folder("bench-page-", args.keep) as work:
         built = catalog_scale.build(work, args.datasets)
         paths = dataset_paths(work, 200)
         (work / "paths.txt").write_text("\n".join(paths) + "\n")
@@ -108,11 +106,6 @@ def main() -> None:
             f"(floor 200/s with zero errors: "
             f"{'met' if rate >= 200 and errors == 0 and not socket else 'MISSED'})"
         )
-    finally:
-        if args.keep:
-            print(f"work folder kept: {work}")
-        else:
-            shutil.rmtree(work, ignore_errors=True)
 
 
 if __name__ == "__main__":

@@ -40,7 +40,6 @@ import sqlite3
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 import urllib.parse
 import urllib.request
@@ -237,8 +236,7 @@ def main() -> None:
     args = parser.parse_args()
     if not Path(args.datasette).exists() and not shutil.which(args.datasette):
         raise SystemExit(f"Datasette not found at {args.datasette}: run `make bench-tools`")
-    work = Path(tempfile.mkdtemp(prefix="bench-datastore-"))
-    try:
+    with catalog_scale.work_folder("bench-datastore-", args.keep) as work:
         codes = bench_synchronise.region_codes("18")
         source = work / "penduduk.csv"
         bench_synchronise.generate(source, args.rows, codes)
@@ -275,11 +273,6 @@ def main() -> None:
                         args.requests,
                     )
                     report("group by two columns, sum", mine, other, 10)
-    finally:
-        if args.keep:
-            print(f"work folder kept: {work}")
-        else:
-            shutil.rmtree(work, ignore_errors=True)
 
 
 if __name__ == "__main__":

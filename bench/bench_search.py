@@ -22,9 +22,7 @@ from __future__ import annotations
 
 import argparse
 import json
-import shutil
 import sys
-import tempfile
 import time
 import urllib.parse
 import urllib.request
@@ -152,9 +150,8 @@ def main() -> None:
     parser.add_argument("--database-url", default="", help="an empty PostgreSQL database")
     parser.add_argument("--keep", action="store_true", help="keep the work folder")
     args = parser.parse_args()
-    work = Path(tempfile.mkdtemp(prefix="bench-search-"))
-    floors = {10_000: 100.0, 100_000: 250.0}
-    try:
+    with catalog_scale.work_folder("bench-search-", args.keep) as work:
+        floors = {10_000: 100.0, 100_000: 250.0}
         catalog_scale.setup(work, args.database_url)
         for size in sorted(args.sizes):
             built = catalog_scale.build(work, size, args.database_url)
@@ -175,11 +172,6 @@ def main() -> None:
                     f"p95 {f['p95']:.1f} ms, max {f['max']:.1f} ms{verdict}"
                 )
             print(f"  mean results per package_search: {figures['ckan']['mean_results']:,.0f}")
-    finally:
-        if args.keep:
-            print(f"work folder kept: {work}")
-        else:
-            shutil.rmtree(work, ignore_errors=True)
 
 
 if __name__ == "__main__":
