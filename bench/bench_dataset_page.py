@@ -40,7 +40,7 @@ end
 """
 
 
-def dataset_paths(work: Path, extra: int) -> list[str]:
+def dataset_paths(extra: int) -> list[str]:
     from satudata.catalog.models import Dataset
 
     demo = list(Dataset.objects.exclude(slug__startswith="contoh-").values_list("slug", flat=True))
@@ -66,7 +66,7 @@ def main() -> None:
         raise SystemExit("wrk not found: apt-get install wrk")
     with catalog_scale.work_folder("bench-page-", args.keep) as work:
         built = catalog_scale.build(work, args.datasets)
-        paths = dataset_paths(work, 200)
+        paths = dataset_paths(200)
         (work / "paths.txt").write_text("\n".join(paths) + "\n")
         (work / "paths.lua").write_text(LUA % {"paths": work / "paths.txt"})
         print(

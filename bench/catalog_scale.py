@@ -120,7 +120,7 @@ def scale(target: int, batch: int = 2000) -> int:
     from django.db import connection, transaction
     from django.utils import timezone
 
-    from satudata.accounts.models import Agency
+    from satudata.accounts.models import Agency, User
     from satudata.catalog import search
     from satudata.catalog.models import (
         DataItem,
@@ -133,17 +133,13 @@ def scale(target: int, batch: int = 2000) -> int:
         Upload,
         UploadStatus,
     )
-    from satudata.core.demo import PEOPLE
 
     have = Dataset.objects.count()
     if have >= target:
         return 0
     templates = list(DatasetVersion.objects.filter(published_at__isnull=False))
     agencies = list(Agency.objects.all())
-    walidata = next(p for p in PEOPLE if p.username == "walidata")
-    from satudata.accounts.models import User
-
-    actor = User.objects.get(username=walidata.username)
+    actor = User.objects.get(username="walidata")  # the demo's Walidata staff member
     topics = {t.slug: t for t in Topic.objects.all()}
     rng = random.Random(2024)
     now = timezone.now()
@@ -174,7 +170,6 @@ def scale(target: int, batch: int = 2000) -> int:
             breakdown = rng.choice(BREAKDOWNS)
             year = rng.choice(years)
             agency = rng.choice(agencies)
-            title = f"{subject} {breakdown}, {year} (data contoh)"
             specs.append((serial, subject, sector, topic, subject_tags, breakdown, year, agency))
         with transaction.atomic():
             items = []
@@ -211,7 +206,7 @@ def scale(target: int, batch: int = 2000) -> int:
                     )
                 )
             datasets = Dataset.objects.bulk_create(datasets)
-            if connection.vendor != "sqlite" or datasets[0].pk is None:
+            if datasets[0].pk is None:  # a database that does not return new keys
                 datasets = list(
                     Dataset.objects.filter(slug__in=[d.slug for d in datasets]).order_by("id")
                 )

@@ -152,9 +152,11 @@ class DataItem(models.Model):
         return self.name
 
     def save(self, *args: Any, **kwargs: Any) -> None:
+        new = self._state.adding
         super().save(*args, **kwargs)
-        # Whether the item is open decides whether its dataset is public (the gate).
-        Dataset.objects.filter(item_id=self.pk).refresh_public_from()
+        if not new:  # a new item has no dataset yet
+            # Whether the item is open decides whether its dataset is public (the gate).
+            Dataset.objects.filter(item_id=self.pk).refresh_public_from()
 
 
 class DataType(models.TextChoices):

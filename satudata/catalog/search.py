@@ -318,16 +318,22 @@ def _grouped(datasets: QuerySet[Dataset], facet: Facet) -> QuerySet[Any]:
 
 
 def facet_counts(
-    datasets: QuerySet[Dataset], names: Iterable[str], *, limit: int = 50, mincount: int = 1
+    datasets: QuerySet[Dataset],
+    names: Iterable[str],
+    *,
+    limit: int = 50,
+    mincount: int = 1,
+    total: int | None = None,
 ) -> dict[str, list[FacetCount]]:
-    """For each facet, its values among ``datasets`` with how many datasets have each."""
+    """For each facet, its values among ``datasets`` with how many datasets have each
+    (``total``: how many ``datasets`` there are, when the caller has counted them already)."""
     found: dict[str, list[FacetCount]] = {}
     for name in names:
         facet = FACETS.get(name)
         if facet is None:
             raise BadSearch(_("Unknown facet: %(field)s") % {"field": name})
         if name == "res_format":
-            total = datasets.count()
+            total = datasets.count() if total is None else total
             counts = [FacetCount(fmt, fmt, total) for fmt in FORMATS] if total else []
         else:
             counts = []
@@ -380,9 +386,12 @@ def search(
         page = list(ordered.order_by(*ordering).values_list("pk", flat=True)[start : start + rows])
         details = Dataset.objects.filter(pk__in=page).with_details().in_bulk()
         found = [details[pk] for pk in page]
+    count = datasets.count()
     return Result(
-        count=datasets.count(),
+        count=count,
         datasets=found,
-        facets=facet_counts(datasets, facets, limit=facet_limit, mincount=facet_mincount),
+        facets=facet_counts(
+            datasets, facets, limit=facet_limit, mincount=facet_mincount, total=count
+        ),
         sort=", ".join(f"{key} {'desc' if d else 'asc'}" for key, d in sort),
     )

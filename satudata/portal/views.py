@@ -11,7 +11,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import Count, Max
+from django.db.models import Count, F, OuterRef, Subquery
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -49,12 +49,18 @@ def home(request: HttpRequest) -> HttpResponse:
         Region.objects.under(profile.region_code) if profile.region_code else Region.objects.none()
     )
     visible = Dataset.objects.visible_to(request.user)
+    # Ordered by the newest release the viewer may see: a version scheduled for later must not
+    # lift its dataset to the top before its time.
+    released = (
+        DatasetVersion.objects.visible_to(request.user)
+        .filter(dataset=OuterRef("pk"), published_at__isnull=False)
+        .order_by("-published_at")
+        .values("published_at")[:1]
+    )
     newest = (
-        visible.annotate(
-            released=Max("versions__published_at"),
-        )
+        visible.annotate(released=Subquery(released))
         .select_related("agency")
-        .order_by("-released", "-modified_at")[:6]
+        .order_by(F("released").desc(nulls_last=True), "-modified_at")[:6]
     )
     sectors = dict(
         visible.exclude(sector="")

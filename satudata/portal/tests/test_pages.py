@@ -155,3 +155,42 @@ class PublishTests(PersonaTestCase):
         self.client.force_login(self.p.kepala_bidang)
         again = self.client.post(action, follow=True)
         self.assertContains(again, "sudah diterbitkan")
+
+
+class HomeTests(PersonaTestCase):
+    def test_the_newest_releases_ignore_a_version_not_yet_out(self) -> None:
+        from datetime import timedelta
+
+        from django.utils import timezone
+
+        from satudata.catalog.demo import send_table
+        from satudata.catalog.services import publish_version
+
+        p = self.p
+        columns = [("Kecamatan", "text"), ("Jumlah", "int")]
+        now = timezone.now()
+        older = table_dataset(
+            actor=p.walidata,
+            agency=p.agency,
+            name="Jumlah Posyandu",
+            columns=columns,
+            rows=[["Pringsewu", 2]],
+            publisher=p.kepala_bidang,
+            published_at=now - timedelta(days=2),
+        )
+        table_dataset(
+            actor=p.walidata,
+            agency=p.agency,
+            name="Jumlah Bidan",
+            columns=columns,
+            rows=[["Pringsewu", 5]],
+            publisher=p.kepala_bidang,
+            published_at=now - timedelta(days=1),
+        )
+        # A second version of the older table, scheduled for next week.
+        send_table(p.walidata, older, "Kecamatan;Jumlah\nPringsewu;3")
+        version = older.versions.get(number=2)
+        publish_version(actor=p.kepala_bidang, version=version, at=now + timedelta(days=7))
+
+        newest = list(self.client.get(reverse("portal:home")).context["newest"])
+        self.assertEqual([d.item.name for d in newest], ["Jumlah Bidan", "Jumlah Posyandu"])
