@@ -16,8 +16,20 @@ $(STAMP): $(LOCKS) | $(BIN)/python
 		-r requirements/base.txt -r requirements/dev.txt
 	touch $(STAMP)
 
-setup: $(STAMP)
-	$(BIN)/python manage.py compilemessages --ignore=.venv -v0
+# The quick chart's script (Vega-Lite, Vega, vega-embed, bundled by esbuild) comes from the npm
+# registry at the versions package-lock.json pins; nothing is fetched when the site runs.
+NODE_STAMP := node_modules/.installed
+CHART := static/build/chart.js
+
+$(NODE_STAMP): package.json package-lock.json
+	npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+	touch $(NODE_STAMP)
+
+$(CHART): $(NODE_STAMP) frontend/chart.js
+	npm run --silent build
+
+setup: $(STAMP) $(CHART)
+	$(BIN)/python manage.py compilemessages --ignore=.venv --ignore=node_modules -v0
 
 run: setup
 	$(BIN)/python manage.py migrate --no-input -v0
@@ -67,7 +79,7 @@ bench: setup bench-tools
 
 # Refresh the Indonesian catalogue after changing user-facing text.
 messages: setup
-	$(BIN)/python manage.py makemessages -l id --ignore=.venv --ignore=staticfiles --no-location
+	$(BIN)/python manage.py makemessages -l id --ignore=.venv --ignore=staticfiles --ignore=node_modules --ignore=static/build --no-location
 
 clean:
-	rm -rf $(VENV) .venv-bench staticfiles .mypy_cache .ruff_cache .pytest_cache
+	rm -rf $(VENV) .venv-bench node_modules static/build staticfiles .mypy_cache .ruff_cache .pytest_cache

@@ -183,6 +183,11 @@ MATRIX: dict[str, tuple[dict[str, object], dict[str, int]]] = {
     "portal:download": ({"slug": "DATASET", "fmt": "csv"}, UNPUBLISHED),
     "portal:download-version": ({"slug": "DATASET", "number": 1, "fmt": "xlsx"}, UNPUBLISHED),
     "portal:rows": ({"slug": "DATASET", "number": 1}, UNPUBLISHED),
+    # Without a column to draw the chart's numbers are a 400 for those the gate lets in.
+    "portal:chart": (
+        {"slug": "DATASET", "number": 1},
+        row(400, anonymous=404, other_producer=404, pembina=404),
+    ),
     "portal:publish": ({"slug": "DATASET", "number": 1}, row(405)),
     "api:ckan-api": ({}, row(200)),
     "api:ckan-api-3": ({}, row(200)),

@@ -322,8 +322,10 @@ def test_a_visitor_searches_narrows_opens_filters_and_downloads(
 ) -> None:
     import csv
     import io
+    import re
 
     _portal_datasets(live_personas)
+    refused = _refused_by_policy(page)
     page.goto(f"{live_server.url}/")
     page.get_by_role("search").get_by_role("searchbox").first.fill("jumlah")
     page.keyboard.press("Enter")
@@ -342,11 +344,25 @@ def test_a_visitor_searches_narrows_opens_filters_and_downloads(
 
     rows = page.locator("#preview-table tbody tr")
     expect(rows).to_have_count(4)
+    # The quick chart (Vega-Lite, drawn as SVG) has a bar per kecamatan, largest first.
+    bars = page.locator("#chart-view svg .mark-rect path")
+    expect(bars).to_have_count(3)
+    expect(bars.first).to_have_attribute("aria-label", re.compile("Gadingrejo"))
     page.get_by_label("Jenis").fill("Non Rawat Inap")
     page.get_by_role("button", name="Saring").click()
     expect(rows).to_have_count(2)
     assert "Pagelaran" in page.locator("#preview-table tbody").inner_text()
     assert "Pringsewu" not in page.locator("#preview-table tbody").inner_text()
+    # The chart follows the filter: Pagelaran's 4 before Gadingrejo's 1, Pringsewu gone.
+    expect(bars).to_have_count(2)
+    expect(bars.first).to_have_attribute("aria-label", re.compile("Pagelaran"))
+    # Another grouping and function redraw it; its picture can be saved.
+    page.get_by_label("Menurut", exact=True).select_option("jenis")
+    expect(bars).to_have_count(1)
+    with page.expect_download() as picture:
+        page.get_by_role("button", name="Simpan sebagai SVG").click()
+    assert Path(picture.value.path()).read_text(encoding="utf-8").startswith("<svg")
+    page.get_by_label("Menurut", exact=True).select_option("kecamatan")
 
     # The CSV download follows the filter.
     with page.expect_download() as download_info:
@@ -355,6 +371,19 @@ def test_a_visitor_searches_narrows_opens_filters_and_downloads(
     table = list(csv.DictReader(io.StringIO(body)))
     assert [row["jenis"] for row in table] == ["Non Rawat Inap", "Non Rawat Inap"]
     assert sorted(row["kecamatan"] for row in table) == ["Gadingrejo", "Pagelaran"]
+    assert refused == []  # Vega runs with its interpreter, under the site's content policy
+
+
+def _refused_by_policy(page: Any) -> list[str]:
+    """The console's Content-Security-Policy refusals on ``page``, as they come."""
+    refused: list[str] = []
+    page.on(
+        "console",
+        lambda message: (
+            refused.append(message.text) if "Content Security Policy" in message.text else None
+        ),
+    )
+    return refused
 
 
 @pytest.mark.parametrize(
@@ -371,6 +400,7 @@ def test_axe_finds_no_serious_violation_on_the_portal(
         from playwright.sync_api import expect
 
         expect(page.locator("#preview-table tbody tr")).to_have_count(4)
+        expect(page.locator("#chart-view svg .mark-rect path")).to_have_count(3)
     else:
         assert "Jumlah Puskesmas" in page.locator("main").inner_text()
     results = Axe().run(page)
@@ -384,13 +414,7 @@ def test_the_api_documentation_works_under_the_site_s_content_policy(
 ) -> None:
     from playwright.sync_api import expect
 
-    refused: list[str] = []
-    page.on(
-        "console",
-        lambda message: (
-            refused.append(message.text) if "Content Security Policy" in message.text else None
-        ),
-    )
+    refused = _refused_by_policy(page)
     page.goto(f"{live_server.url}/api/v1/docs")
     expect(page.locator(".swagger-ui .info .title")).to_contain_text("Satu Data")
     expect(page.locator(".opblock-summary-path").first).to_be_visible()

@@ -340,7 +340,7 @@ def run(version: DatasetVersion, query: Query) -> Answer:
             ).fetchone()[0]  # type: ignore[index]
     more = len(rows) > limit
     return Answer(
-        fields=[_public(c) for c in chosen],
+        fields=[public(c) for c in chosen],
         rows=[tuple(row) for row in rows[:limit]],
         total=total,
         limit=limit,
@@ -355,7 +355,7 @@ def _aggregate(version: DatasetVersion, query: Query) -> Answer:
     if len(groups) > 5:
         raise QueryError(_("Group by at most 5 columns."), "group_by")
     selects = [f"{builder.expression(g['id'])} AS {quote(g['id'])}" for g in groups]
-    fields = [_public(g) for g in groups]
+    fields = [public(g) for g in groups]
     for function, name in query.aggregates or [("count", "*")]:
         if function not in AGGREGATES:
             raise QueryError(
@@ -421,7 +421,8 @@ def plain(value: Any) -> Any:
     return value
 
 
-def _public(column: Mapping[str, Any]) -> dict[str, Any]:
+def public(column: Mapping[str, Any]) -> dict[str, Any]:
+    """A column as answers describe it (without the internal data type)."""
     return {key: value for key, value in column.items() if key != "data_type"}
 
 

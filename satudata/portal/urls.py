@@ -29,5 +29,6 @@ urlpatterns = [
         name="download-version",
     ),
     path("dataset/<slug:slug>/v<int:number>/baris.json", views.rows, name="rows"),
+    path("dataset/<slug:slug>/v<int:number>/grafik.json", views.chart, name="chart"),
     path("dataset/<slug:slug>/v<int:number>/terbitkan/", views.publish, name="publish"),
 ]

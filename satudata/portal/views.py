@@ -29,6 +29,7 @@ from satudata.core.http import json_error
 from satudata.core.models import SiteProfile
 from satudata.datastore import exports
 from satudata.datastore import query as datastore
+from satudata.portal import charts
 from satudata.regions.models import Region
 from satudata.reports import usage
 
@@ -233,6 +234,8 @@ def dataset_detail(request: HttpRequest, slug: str, number: int | None = None) -
     api_base = request.build_absolute_uri("/")
     from satudata.api.packages import resource_id
 
+    drawable = charts.choices(columns)
+
     return render(
         request,
         "portal/dataset.html",
@@ -253,6 +256,17 @@ def dataset_detail(request: HttpRequest, slug: str, number: int | None = None) -
             "is_published": DatasetVersion.objects.published().filter(pk=version.pk).exists(),
             "og_url": _url(request, dataset),
             "can_publish": can(request.user, Capability.PUBLISH_DATA),
+            "chart": drawable,
+            "chart_url": reverse("portal:chart", args=[dataset.slug, version.number]),
+            "chart_function": (
+                drawable.default_function(drawable.measures[0]) if drawable.drawable else ""
+            ),
+            "chart_functions": [
+                ("sum", _("Sum")),
+                ("avg", _("Average")),
+                ("min", _("Minimum")),
+                ("max", _("Maximum")),
+            ],
         },
     )
 
@@ -341,6 +355,26 @@ def rows(request: HttpRequest, slug: str, number: int) -> HttpResponse:
         },
         json_dumps_params={"ensure_ascii": False},
     )
+
+
+def chart(request: HttpRequest, slug: str, number: int) -> HttpResponse:
+    """The quick chart's numbers, as JSON: ``fungsi`` (sum, avg, min, max) of ``ukuran`` per
+    value of ``menurut``, over the rows the preview's filters select."""
+    dataset = visible_dataset(request, slug)
+    version = visible_version(request, dataset, number)
+    try:
+        drawn = charts.draw(
+            version,
+            preview_query(request, version),
+            measure=request.GET.get("ukuran", ""),
+            by=request.GET.get("menurut", ""),
+            function=request.GET.get("fungsi", "sum"),
+        )
+    except datastore.QueryTimeout as error:
+        return json_error(503, "timeout", error.message)
+    except datastore.QueryError as error:
+        return json_error(400, error.field or "query", error.message)
+    return JsonResponse(drawn, json_dumps_params={"ensure_ascii": False})
 
 
 def download(
