@@ -346,6 +346,9 @@ DATASTORE_THREADS = env_int("DATASTORE_THREADS", 2)
 CKAN_LIST_ALL_FIELDS_MAX = env_int("CKAN_LIST_ALL_FIELDS_MAX", 1000)
 # Where versions kept on object storage are copied to be queried (they never change).
 DATASTORE_CACHE_DIR = Path(env_str("DATASTORE_CACHE_DIR", str(DATA_DIR / "datastore")))
+# Public pages kept rendered for visitors without cookies (core/pagecache.py); 0 turns it off.
+# Keys hold what the gate lets the visitor see, so releases show at once; other edits within this.
+PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 60)
 # Usage events (page views, downloads, API calls, searches): counted after the answer and written
 # in batches of USAGE_BATCH or every USAGE_FLUSH_SECONDS, whichever comes first (0: at once).
 USAGE_EVENTS = env_bool("USAGE_EVENTS", True)

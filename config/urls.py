@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from django.contrib import admin
 from django.urls import include, path
+from django.views.decorators.csrf import csrf_exempt
+from django.views.i18n import set_language
 
 from satudata.api.rest import api
 
@@ -19,7 +21,10 @@ urlpatterns = [
     path("", include("satudata.regions.urls")),
     path("", include("satudata.sop.urls")),
     path("", include("satudata.catalog.urls")),
-    path("i18n/", include("django.conf.urls.i18n")),
+    # The language switch only sets the visitor's language cookie: a forged switch is harmless,
+    # while a CSRF token in every page's header would give each public visitor a cookie and
+    # make every page unique to its visitor (uncacheable).
+    path("i18n/setlang/", csrf_exempt(set_language), name="set_language"),
     path("admin/", admin.site.urls),
 ]
 

@@ -189,6 +189,11 @@ MATRIX: dict[str, tuple[dict[str, object], dict[str, int]]] = {
         row(400, anonymous=404, other_producer=404, pembina=404),
     ),
     "portal:publish": ({"slug": "DATASET", "number": 1}, row(405)),
+    # Describing a dataset: its own agency's producer and the Walidata staff who act for all.
+    "catalog:dataset-describe": (
+        {"slug": "DATASET"},
+        only(("producer", "walidata", "kepala_bidang", "admin")),
+    ),
     "api:ckan-api": ({}, row(200)),
     "api:ckan-api-3": ({}, row(200)),
     "api:ckan-action": ({"name": "package_list"}, row(200)),

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from django import forms
@@ -8,7 +9,8 @@ from django.utils.translation import gettext_lazy as _
 
 from satudata.accounts.models import Agency, User
 from satudata.accounts.roles import Role
-from satudata.catalog.models import DataList, Upload, Variable
+from satudata.catalog.metadata.standard import SECTORS
+from satudata.catalog.models import DataList, Dataset, License, Topic, Upload, Variable
 from satudata.catalog.storage import size_problem
 
 
@@ -117,3 +119,89 @@ class LetterForm(forms.Form):
             is_active=True, role__in=[Role.KEPALA_DINAS, Role.KEPALA_BIDANG]
         ),
     )
+
+
+MAX_TAGS = 30
+MAX_TAG_LENGTH = 60
+
+
+class DescribeDatasetForm(forms.Form):
+    """What the portal says about a dataset (``services.describe_dataset``), with the time the
+    form was opened so that a change made meanwhile by someone else is not overwritten unseen."""
+
+    title = forms.CharField(label=_("Title"), min_length=3, max_length=300)
+    description = forms.CharField(
+        label=_("Description"),
+        max_length=20_000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_("What the table holds, its coverage and anything a reader should know."),
+    )
+    sector = forms.ChoiceField(label=_("BPS sector"), required=False)
+    license_id = forms.ChoiceField(label=_("Licence"), choices=License.choices)
+    tags = forms.CharField(
+        label=_("Tags"),
+        required=False,
+        max_length=MAX_TAGS * (MAX_TAG_LENGTH + 2),
+        help_text=_("Words people search for, separated by commas (at most 30)."),
+    )
+    topics = forms.ModelMultipleChoiceField(
+        label=_("Topics"),
+        queryset=Topic.objects.all(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    seen = forms.CharField(widget=forms.HiddenInput, max_length=40)
+
+    def __init__(self, *args: Any, dataset: Dataset, **kwargs: Any) -> None:
+        kwargs.setdefault(
+            "initial",
+            {
+                "title": dataset.title,
+                "description": dataset.description,
+                "sector": dataset.sector,
+                "license_id": dataset.license_id,
+                "tags": ", ".join(t.name for t in dataset.tags.all()),
+                "topics": list(dataset.topics.all()),
+                "seen": dataset.modified_at.isoformat(),
+            },
+        )
+        super().__init__(*args, **kwargs)
+        self.dataset = dataset
+        sector: forms.ChoiceField = self.fields["sector"]  # type: ignore[assignment]
+        sector.choices = [("", _("— none —"))] + [(s.key, s.label) for s in SECTORS]
+
+    def clean_tags(self) -> list[str]:
+        tags = [" ".join(t.split()) for t in self.cleaned_data["tags"].split(",") if t.strip()]
+        long = [t for t in tags if len(t) > MAX_TAG_LENGTH]
+        if long:
+            raise forms.ValidationError(
+                _("A tag has at most %(n)s characters: shorten “%(tag)s”.")
+                % {"n": MAX_TAG_LENGTH, "tag": long[0][:80]}
+            )
+        if len(tags) > MAX_TAGS:
+            raise forms.ValidationError(
+                _("At most %(n)s tags; this list has %(found)s.")
+                % {"n": MAX_TAGS, "found": len(tags)}
+            )
+        return tags
+
+    def clean_seen(self) -> datetime:
+        try:
+            return datetime.fromisoformat(self.cleaned_data["seen"])
+        except ValueError:
+            raise forms.ValidationError(_("Open the form again from the dataset's page.")) from None
+
+    def changed_meanwhile(self, current: datetime) -> None:
+        """Say that someone saved first, and show the form again with the newer time, so that
+        saving again is a deliberate choice to keep this text."""
+        data = self.data.copy()  # type: ignore[attr-defined]  # a QueryDict: the POST
+        data["seen"] = current.isoformat()
+        self.data = data
+        self.add_error(
+            None,
+            _(
+                "Someone saved a change to this dataset after you opened this form. Your text "
+                "is still below: compare it with the dataset's page and save again to keep it."
+            ),
+        )

@@ -6,6 +6,7 @@ import logging
 import time
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -183,6 +184,14 @@ class AlreadyPublished(Exception):
     """The version is already out; publishing it again would change its date."""
 
 
+class ChangedMeanwhile(Exception):
+    """Someone saved the dataset's description after the writer read it."""
+
+    def __init__(self, modified_at: datetime) -> None:
+        super().__init__(modified_at)
+        self.modified_at = modified_at
+
+
 @transaction.atomic
 def publish_version(
     *, actor: User, version: DatasetVersion, at: Any = None, note: str = ""
@@ -240,10 +249,15 @@ def describe_dataset(
     license_id: str,
     tags: Iterable[str],
     topics: Iterable[Any],
+    seen: datetime | None = None,
 ) -> Dataset:
-    """Change what the portal says about a dataset; its data stay as they are."""
+    """Change what the portal says about a dataset; its data stay as they are. With ``seen``
+    (when the writer read the dataset), a change saved by someone else since then is not
+    overwritten: ``ChangedMeanwhile`` says so and nothing is saved."""
     require_for_agency(actor, dataset.agency)
     dataset = Dataset.objects.select_for_update().get(pk=dataset.pk)
+    if seen is not None and dataset.modified_at != seen:
+        raise ChangedMeanwhile(dataset.modified_at)
     before = _details(dataset)
     dataset.title, dataset.description = title.strip(), description.strip()
     dataset.sector, dataset.license_id = sector, license_id

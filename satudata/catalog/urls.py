@@ -18,6 +18,7 @@ urlpatterns = [
     path("daftar-data/<int:year>.xlsx", views.data_list_xlsx_view, name="datalist-xlsx"),
     path("daftar-data/<int:year>.pdf", views.data_list_pdf_view, name="datalist-pdf"),
     path("daftar-data/<int:year>/setujui/", views.data_list_approve, name="datalist-approve"),
+    path("dataset/<slug:slug>/keterangan/", views.dataset_describe, name="dataset-describe"),
     path("item-data/<int:pk>/unggah/", views.item_upload, name="item-upload"),
     path("unggahan/<int:pk>/", views.upload_report, name="upload-report"),
     path("unggahan/<int:pk>/status.json", views.upload_status, name="upload-status"),

@@ -24,11 +24,18 @@ from satudata.catalog.exports import (
     upload_report_pdf,
     upload_report_xlsx,
 )
-from satudata.catalog.forms import DaftarImportForm, LetterForm, MappingForm, UploadForm
+from satudata.catalog.forms import (
+    DaftarImportForm,
+    DescribeDatasetForm,
+    LetterForm,
+    MappingForm,
+    UploadForm,
+)
 from satudata.catalog.models import (
     Activity,
     DataItem,
     DataList,
+    Dataset,
     DatasetVersion,
     Indicator,
     Letter,
@@ -233,6 +240,52 @@ def item_upload(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         "catalog/item_upload.html",
         {"item": item, "form": form, "uploads": uploads, "status": sync_status(item)},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+def dataset_describe(request: HttpRequest, slug: str) -> HttpResponse:
+    """The producing agency (or the Walidata) says what the portal shows about a dataset:
+    title, description, sector, licence, tags and topics. Its data stay as they are."""
+    dataset = get_object_or_404(
+        Dataset.objects.select_related("agency", "item__data_list").prefetch_related(
+            "tags", "topics"
+        ),
+        slug=slug,
+    )
+    if not acts_for_agency(request.user, dataset.agency):
+        raise PermissionDenied("catalog.describe_dataset")
+    user: User = request.user  # type: ignore[assignment]
+    back = (
+        reverse("portal:dataset", args=[dataset.slug])
+        if dataset.versions.visible_to(user).exists()
+        else reverse("catalog:item-upload", args=[dataset.item.pk])
+    )
+    form = DescribeDatasetForm(request.POST or None, dataset=dataset)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.describe_dataset(
+                actor=user,
+                dataset=dataset,
+                title=data["title"],
+                description=data["description"],
+                sector=data["sector"],
+                license_id=data["license_id"],
+                tags=data["tags"],
+                topics=data["topics"],
+                seen=data["seen"],
+            )
+        except services.ChangedMeanwhile as error:
+            form.changed_meanwhile(error.modified_at)
+        else:
+            messages.success(request, _("The dataset's description is saved."))
+            return redirect(back)
+    return render(
+        request,
+        "catalog/dataset_describe.html",
+        {"dataset": dataset, "form": form, "back": back},
         status=400 if request.method == "POST" else 200,
     )
 

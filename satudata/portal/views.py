@@ -20,11 +20,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from satudata.accounts.models import Agency
-from satudata.accounts.permissions import can, capability_required
+from satudata.accounts.permissions import acts_for_agency, can, capability_required
 from satudata.accounts.roles import Capability
 from satudata.catalog import search, services
 from satudata.catalog.metadata.standard import SECTORS
 from satudata.catalog.models import Dataset, DatasetVersion, Topic, Variable
+from satudata.core import pagecache
 from satudata.core.http import json_error
 from satudata.core.models import SiteProfile
 from satudata.datastore import exports
@@ -201,8 +202,12 @@ def visible_dataset(request: HttpRequest, slug: str, user: Any = None) -> Datase
     viewer = request.user if user is None else user
     dataset = Dataset.objects.visible_to(viewer).by_key(slug).with_details().first()
     if dataset is None:
-        raise Http404(_("No dataset with this address is published."))
+        raise _dataset_missing()
     return dataset
+
+
+def _dataset_missing() -> Http404:
+    return Http404(_("No dataset with this address is published."))
 
 
 def visible_version(
@@ -212,18 +217,59 @@ def visible_version(
     versions = dataset.versions.visible_to(request.user if user is None else user)
     version = versions.filter(number=number).first() if number else versions.first()
     if version is None:
-        raise Http404(_("This version is not published."))
+        raise _version_missing()
     return version
 
 
+def _version_missing() -> Http404:
+    return Http404(_("This version is not published."))
+
+
 def dataset_detail(request: HttpRequest, slug: str, number: int | None = None) -> HttpResponse:
-    dataset = visible_dataset(request, slug)
-    if slug != dataset.slug:  # reached by identifier (the DCAT IRI): the page lives at its name
+    # First only what decides the page, read through the gate on every request (cheap: a kept
+    # page is served from these two small queries); the whole dataset only to render it.
+    found = (
+        Dataset.objects.visible_to(request.user)
+        .by_key(slug)
+        .values_list(
+            "pk",
+            "slug",
+            "modified_at",
+            "agency__updated_at",
+            "item__activity__updated_at",
+            "item__indicator__updated_at",
+        )
+        .first()
+    )
+    if found is None:
+        raise _dataset_missing()
+    if slug != found[1]:  # reached by identifier (the DCAT IRI): the page lives at its name
         if number:
-            return redirect("portal:dataset-version", slug=dataset.slug, number=number)
-        return redirect("portal:dataset", slug=dataset.slug)
-    version = visible_version(request, dataset, number)
+            return redirect("portal:dataset-version", slug=found[1], number=number)
+        return redirect("portal:dataset", slug=found[1])
+    versions = list(
+        DatasetVersion.objects.visible_to(request.user)
+        .filter(dataset_id=found[0])
+        .values_list("pk", "number", "published_at")
+    )
+    shown = (
+        next((v for v in versions if v[1] == number), None)
+        if number
+        else next(iter(versions), None)
+    )
+    if shown is None:
+        raise _version_missing()
+    return pagecache.page(
+        request, (found, versions, shown[0]), lambda: _dataset_page(request, slug, shown[1])
+    )
+
+
+def _dataset_page(request: HttpRequest, slug: str, number: int) -> HttpResponse:
+    dataset = visible_dataset(request, slug)
     versions = list(dataset.versions.visible_to(request.user).select_related("upload"))
+    version = next((v for v in versions if v.number == number), None)
+    if version is None:  # withdrawn between the two reads
+        raise _version_missing()
     columns = datastore.columns_of(version)
     variables = {
         v.name: v
@@ -235,7 +281,6 @@ def dataset_detail(request: HttpRequest, slug: str, number: int | None = None) -
     from satudata.api.packages import resource_id
 
     drawable = charts.choices(columns)
-
     return render(
         request,
         "portal/dataset.html",
@@ -243,7 +288,7 @@ def dataset_detail(request: HttpRequest, slug: str, number: int | None = None) -
             "dataset": dataset,
             "item": dataset.item,
             "version": version,
-            "latest": versions[0] if versions else None,
+            "latest": versions[0],
             "versions": versions,
             "columns": [c for name, c in columns.items() if name != datastore.ROW_ID],
             "variables": [(c, variables.get(c.get("variable", ""))) for c in version.columns],
@@ -256,6 +301,7 @@ def dataset_detail(request: HttpRequest, slug: str, number: int | None = None) -
             "is_published": DatasetVersion.objects.published().filter(pk=version.pk).exists(),
             "og_url": _url(request, dataset),
             "can_publish": can(request.user, Capability.PUBLISH_DATA),
+            "can_describe": acts_for_agency(request.user, dataset.agency),
             "chart": drawable,
             "chart_url": reverse("portal:chart", args=[dataset.slug, version.number]),
             "chart_function": (
