@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
@@ -13,6 +15,8 @@ class CatalogConfig(AppConfig):
 
     def ready(self) -> None:
         from satudata.core.audit import register_labels
+
+        self._watch_facet_values()
 
         register_labels(
             {
@@ -33,3 +37,44 @@ class CatalogConfig(AppConfig):
                 "catalog.dataset_described": _("Dataset description changed"),
             }
         )
+
+    @staticmethod
+    def _watch_facet_values() -> None:
+        """Every save that changes a dataset's facet values replaces ``CatalogStamp``'s token,
+        so that each process rebuilds its copy of them (``facetindex``) at its next search."""
+        from django.db.models.signals import m2m_changed, post_delete, post_save
+
+        from satudata.accounts.models import Agency
+        from satudata.catalog.models import (
+            CatalogStamp,
+            DataItem,
+            DataList,
+            Dataset,
+            Tag,
+            Topic,
+        )
+
+        watched = {
+            Dataset: {"agency", "agency_id", "sector", "license_id", "item", "item_id"},
+            DataItem: {"frequency", "level", "data_list", "data_list_id"},
+            DataList: {"year"},
+            Agency: {"slug", "name"},
+            Tag: {"name"},
+            Topic: {"slug", "name"},
+        }
+
+        def saved(sender: Any, update_fields: Any = None, **_kwargs: Any) -> None:
+            if update_fields is None or set(update_fields) & watched[sender]:
+                CatalogStamp.touch()
+
+        def linked(action: str, **_kwargs: Any) -> None:
+            if action in ("post_add", "post_remove", "post_clear"):
+                CatalogStamp.touch()
+
+        for model in watched:
+            post_save.connect(saved, sender=model, dispatch_uid=f"facets-saved-{model.__name__}")
+            post_delete.connect(
+                CatalogStamp.touch, sender=model, dispatch_uid=f"facets-gone-{model.__name__}"
+            )
+        for through in (Dataset.tags.through, Dataset.topics.through):
+            m2m_changed.connect(linked, sender=through, dispatch_uid=f"facets-{through.__name__}")

@@ -532,6 +532,10 @@ class Dataset(models.Model):
         ordering = ["title"]
         verbose_name = _("dataset")
         verbose_name_plural = _("datasets")
+        # "Newest first" for the public reads this index alone: its order and the gate's column.
+        indexes = [
+            models.Index(fields=["modified_at", "public_from"], name="dataset_newest_public")
+        ]
 
     def __str__(self) -> str:
         return self.title
@@ -794,3 +798,26 @@ class MetadataReview(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.object_id}: {self.decision}"
+
+
+class CatalogStamp(models.Model):
+    """One row whose token changes, in the same transaction, with every save that changes a
+    dataset's facet values (its agency, sector, year, frequency, level, licence, tags or
+    topics): each process's copy of those values (``facetindex``) is rebuilt when it differs.
+    A random token rather than a counter: a rolled-back change must not leave a later change
+    with the same stamp as a copy built inside it."""
+
+    token = models.CharField(max_length=32)
+
+    def __str__(self) -> str:
+        return self.token
+
+    @classmethod
+    def current(cls) -> str:
+        return cls.objects.filter(pk=1).values_list("token", flat=True).first() or ""
+
+    @classmethod
+    def touch(cls, **_signal: Any) -> None:
+        token = uuid.uuid4().hex
+        if not cls.objects.filter(pk=1).update(token=token):
+            cls.objects.update_or_create(pk=1, defaults={"token": token})

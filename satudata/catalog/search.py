@@ -9,7 +9,9 @@ prepared words, so both return the same datasets. Only the relevance score diffe
 against PostgreSQL's ts_rank); every other sort is plain columns.
 
 Everything starts from ``Dataset.objects.visible_to``: search results, counts and facets never
-show what the viewer may not see.
+show what the viewer may not see. A search with facets reads every matching identifier, in
+order, in one query (the count and the page come from it); the facet counts then come from
+``facetindex``'s per-process copy of each dataset's facet values, not from one query per facet.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ from django.db.models import Count, F, Q, QuerySet
 from django.db.models.expressions import RawSQL
 from django.utils.translation import gettext_lazy as _
 
+from satudata.catalog import facetindex
 from satudata.catalog.metadata.standard import SECTORS
 from satudata.catalog.models import (
     Dataset,
@@ -179,6 +182,11 @@ class Facet:
     integer: bool = False
     many: str = ""  # the many-to-many field the lookups go through, counted on its link table
 
+    @property
+    def lookups(self) -> list[str]:
+        """The value's lookup, then the label's if it has one."""
+        return [self.lookup] + ([self.label] if self.label else [])
+
 
 def _sector_labels() -> dict[str, Any]:
     return {choice.key: choice.label for choice in SECTORS}
@@ -300,19 +308,25 @@ class Result:
     sort: str
 
 
+def links_of(facet: Facet) -> tuple[Any, list[str]]:
+    """A many-valued facet's link table (dataset to tag, dataset to topic) and the lookups of
+    its value and label from there."""
+    field = Dataset._meta.get_field(facet.many)
+    link = field.remote_field.through  # type: ignore[union-attr]
+    target = field.m2m_reverse_field_name()  # type: ignore[union-attr]
+    prefix = f"{facet.many}__"
+    return link, [f"{target}__{lookup.removeprefix(prefix)}" for lookup in facet.lookups]
+
+
 def _grouped(datasets: QuerySet[Dataset], facet: Facet) -> QuerySet[Any]:
     """Rows of (the facet's lookups, n): how many of ``datasets`` have each value."""
-    lookups = [facet.lookup] + ([facet.label] if facet.label else [])
+    lookups = facet.lookups
     if not facet.many:
         # Every filter of ``filtered`` is a subquery, so no join repeats a dataset here.
         rows = datasets.order_by().values(*lookups)
     else:
         # Counted on the link table: one row per dataset and value, nothing to de-duplicate.
-        field = Dataset._meta.get_field(facet.many)
-        link = field.remote_field.through  # type: ignore[union-attr]
-        target = field.m2m_reverse_field_name()  # type: ignore[union-attr]
-        prefix = f"{facet.many}__"
-        lookups = [f"{target}__{lookup.removeprefix(prefix)}" for lookup in lookups]
+        link, lookups = links_of(facet)
         rows = link.objects.filter(dataset__in=datasets.values("pk")).values(*lookups)
     return rows.annotate(n=Count("pk")).order_by("-n", lookups[0]).values_list(*lookups, "n")
 
@@ -324,20 +338,31 @@ def facet_counts(
     limit: int = 50,
     mincount: int = 1,
     total: int | None = None,
+    ids: Sequence[int] | None = None,
 ) -> dict[str, list[FacetCount]]:
     """For each facet, its values among ``datasets`` with how many datasets have each
-    (``total``: how many ``datasets`` there are, when the caller has counted them already)."""
+    (``total``: how many ``datasets`` there are, when the caller has counted them already;
+    ``ids``: their identifiers, when the caller has them, to count from ``facetindex``'s copy
+    instead of asking the database once per facet)."""
+    names = list(names)
+    for name in names:
+        if name not in FACETS:
+            raise BadSearch(_("Unknown facet: %(field)s") % {"field": name})
+    indexed = facetindex.snapshot(ids) if ids is not None and names else None
     found: dict[str, list[FacetCount]] = {}
     for name in names:
-        facet = FACETS.get(name)
-        if facet is None:
-            raise BadSearch(_("Unknown facet: %(field)s") % {"field": name})
+        facet = FACETS[name]
         if name == "res_format":
             total = datasets.count() if total is None else total
             counts = [FacetCount(fmt, fmt, total) for fmt in FORMATS] if total else []
         else:
             counts = []
-            for value, *label, n in _grouped(datasets, facet):
+            if indexed is not None:
+                copy, positions = indexed
+                rows: Iterable[Any] = copy.count(name, positions)
+            else:
+                rows = _grouped(datasets, facet)
+            for value, *label, n in rows:
                 if value in ("", None):
                     continue
                 shown = label[0] if label else None
@@ -378,20 +403,31 @@ def search(
                 continue
         column = F(SORTS[key])
         ordering.append(column.desc() if descending else column.asc())
-    ordering.append(F("id").asc())
-    found: list[Dataset] = []
-    if rows > 0:
+    # Ties are broken by identifier in the first key's direction, so that "newest first" is
+    # read straight from an index instead of sorting every matching dataset.
+    first_descending = sort[0][1] if sort else False
+    ordering.append(F("id").desc() if first_descending else F("id").asc())
+    facets = list(facets)
+    ids: list[int] | None = None
+    page: list[int] = []
+    ordered_ids = ordered.order_by(*ordering).values_list("pk", flat=True)
+    if facets:
+        # Every matching identifier, in order, from one query: the count, the page and the
+        # facet counts (from facetindex's copy) all come from it.
+        ids = list(ordered_ids)
+        count = len(ids)
+        page = ids[start : start + rows] if rows > 0 else []
+    else:
         # The page's identifiers first, then their details: sorting narrow rows is much
         # cheaper than sorting every matching dataset joined with its agency and item.
-        page = list(ordered.order_by(*ordering).values_list("pk", flat=True)[start : start + rows])
-        details = Dataset.objects.filter(pk__in=page).with_details().in_bulk()
-        found = [details[pk] for pk in page]
-    count = datasets.count()
+        page = list(ordered_ids[start : start + rows]) if rows > 0 else []
+        count = datasets.count()
+    details = Dataset.objects.filter(pk__in=page).with_details().in_bulk() if page else {}
     return Result(
         count=count,
-        datasets=found,
+        datasets=[details[pk] for pk in page],
         facets=facet_counts(
-            datasets, facets, limit=facet_limit, mincount=facet_mincount, total=count
+            datasets, facets, limit=facet_limit, mincount=facet_mincount, total=count, ids=ids
         ),
         sort=", ".join(f"{key} {'desc' if d else 'asc'}" for key, d in sort),
     )

@@ -207,3 +207,54 @@ class SearchTests(PersonaTestCase):
         )
         self.assertEqual(self.names("madrasah"), ["jumlah-sekolah-dasar-2025"])
         self.assertEqual(self.names("swasta"), [])
+
+    def test_counts_from_the_kept_copy_equal_the_database_s(self) -> None:
+        from satudata.catalog import facetindex
+
+        names = [*search.PAGE_FACETS, "license_id"]
+        cases = [
+            (None, search.Criteria()),
+            (None, search.Criteria(q="kesehatan")),
+            (None, search.Criteria(include=[("organization", [self.p.agency.slug])])),
+            (self.p.walidata, search.Criteria()),
+            (self.p.producer, search.Criteria(q="puskesmas")),
+            (self.p.other_producer, search.Criteria(exclude=[("tags", ["sdm"])])),
+        ]
+        for user, criteria in cases:
+            with self.subTest(user=str(user), criteria=criteria):
+                facetindex.forget()
+                kept = search.search(user, criteria, facets=names).facets
+                asked = search.facet_counts(search.filtered(user, criteria), names)
+                self.assertEqual(kept, asked)
+                self.assertIsNotNone(facetindex._current)  # the copy was used, not SQL
+
+    def test_a_saved_change_of_facet_values_reaches_every_kept_copy(self) -> None:
+        from satudata.catalog.services import describe_dataset
+
+        def counts(name: str) -> dict[str, int]:
+            result = search.search(None, search.Criteria(), facets=[name])
+            return {c.name: c.count for c in result.facets[name]}
+
+        self.assertEqual(counts("sector")["KESEHATAN"], 2)  # the copy is built here
+        describe_dataset(
+            actor=self.p.walidata,
+            dataset=self.sekolah,
+            title=self.sekolah.title,
+            description="",
+            sector="KESEHATAN",
+            license_id="cc-by",
+            tags=["sekolah", "madrasah"],
+            topics=[],
+        )
+        self.assertEqual(counts("sector"), {"KESEHATAN": 3})
+        self.assertEqual(counts("tags")["madrasah"], 1)
+        item = self.puskesmas.item
+        item.frequency = "bulanan"
+        item.save()
+        self.assertEqual(counts("frequency").get("bulanan"), 1)
+        agency = self.p.other_agency
+        agency.name = "Dinas Pendidikan (nama baru)"
+        agency.save()
+        organization = search.search(None, search.Criteria(), facets=["organization"])
+        shown = {c.name: c.display_name for c in organization.facets["organization"]}
+        self.assertEqual(shown[agency.slug], "Dinas Pendidikan (nama baru)")
