@@ -15,6 +15,7 @@ from satudata.catalog.services import (
     describe_dataset,
     publish_version,
 )
+from satudata.core.testing import Personas
 
 TYPES = {
     "int": DataType.INTEGER,
@@ -73,3 +74,26 @@ def table_dataset(
         publish_version(actor=publisher, version=version, at=published_at)
     dataset.refresh_from_db()
     return dataset
+
+
+COUNTS = [("Kecamatan", "text"), ("Jumlah", "int")]
+
+
+def published_table(
+    p: Personas,
+    name: str,
+    rows: list[list[Any]],
+    columns: list[tuple[str, str]] = COUNTS,
+    **details: Any,
+) -> Dataset:
+    """A table of the personas' first agency, sent by the Walidata and published by the Kepala
+    Bidang (now, unless ``published_at``): the set-up most portal tests start from."""
+    return table_dataset(
+        actor=p.walidata,
+        agency=p.agency,
+        name=name,
+        columns=columns,
+        rows=rows,
+        publisher=p.kepala_bidang,
+        **details,
+    )

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from satudata.catalog.models import DatasetVersion, DataType
 from satudata.datastore import query as datastore
@@ -20,7 +21,12 @@ from satudata.regions.models import Region
 MEASURES = (DataType.INTEGER, DataType.DECIMAL)
 # Grouping columns, in the order the default is chosen: a table by region is drawn by region.
 DIMENSIONS = (DataType.REGION, DataType.CATEGORY, DataType.TEXT, DataType.YEAR, DataType.DATE)
-FUNCTIONS = ("sum", "avg", "min", "max")
+FUNCTIONS = {
+    "sum": gettext_lazy("Sum"),
+    "avg": gettext_lazy("Average"),
+    "min": gettext_lazy("Minimum"),
+    "max": gettext_lazy("Maximum"),
+}
 MAX_GROUPS = 60  # more bars than this are unreadable; the answer says how many were left out
 
 

@@ -307,12 +307,7 @@ def _dataset_page(request: HttpRequest, slug: str, number: int) -> HttpResponse:
             "chart_function": (
                 drawable.default_function(drawable.measures[0]) if drawable.drawable else ""
             ),
-            "chart_functions": [
-                ("sum", _("Sum")),
-                ("avg", _("Average")),
-                ("min", _("Minimum")),
-                ("max", _("Maximum")),
-            ],
+            "chart_functions": charts.FUNCTIONS.items(),
         },
     )
 

@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from satudata.catalog.models import Dataset, Topic
 from satudata.catalog.services import describe_dataset
-from satudata.catalog.testing import table_dataset
+from satudata.catalog.testing import published_table
 from satudata.core.models import AuditEvent
 from satudata.core.testing import PersonaTestCase
 
@@ -22,14 +22,7 @@ class DescribeFormTests(PersonaTestCase):
     @classmethod
     def setUpTestData(cls) -> None:
         super().setUpTestData()
-        cls.dataset = table_dataset(
-            actor=cls.p.walidata,
-            agency=cls.p.agency,
-            name="Jumlah Posyandu",
-            columns=[("Kecamatan", "text"), ("Jumlah", "int")],
-            rows=[["Pringsewu", 40]],
-            publisher=cls.p.kepala_bidang,
-        )
+        cls.dataset = published_table(cls.p, "Jumlah Posyandu", [["Pringsewu", 40]])
         cls.health = Topic.objects.create(slug="kesehatan", name="Kesehatan")
 
     def setUp(self) -> None:

@@ -10,7 +10,7 @@ from django.test import SimpleTestCase
 from django.urls import reverse
 
 from satudata.catalog.models import Dataset
-from satudata.catalog.testing import table_dataset
+from satudata.catalog.testing import published_table, table_dataset
 from satudata.core.testing import PersonaTestCase
 from satudata.datastore import query as datastore
 from satudata.portal import charts
@@ -23,10 +23,9 @@ class ChartTests(PersonaTestCase):
     @classmethod
     def setUpTestData(cls) -> None:
         super().setUpTestData()
-        cls.by_place = table_dataset(
-            actor=cls.p.walidata,
-            agency=cls.p.agency,
-            name="Jumlah Puskesmas",
+        cls.by_place = published_table(
+            cls.p,
+            "Jumlah Puskesmas",
             columns=[("Kode Wilayah", "region"), ("Jenis", "text"), ("Jumlah", "int")],
             rows=[
                 ["18.10.01", "Rawat Inap", 2],
@@ -35,15 +34,12 @@ class ChartTests(PersonaTestCase):
                 ["18.10.05", "Non Rawat Inap", 4],
                 ["18.10.03", "Non Rawat Inap", 2],
             ],
-            publisher=cls.p.kepala_bidang,
         )
-        cls.by_year = table_dataset(
-            actor=cls.p.walidata,
-            agency=cls.p.agency,
-            name="Angka Partisipasi Sekolah",
+        cls.by_year = published_table(
+            cls.p,
+            "Angka Partisipasi Sekolah",
             columns=[("Tahun", "year"), ("APS", "dec")],
             rows=[[2024, "97,5"], [2022, "95,1"], [2023, "96,0"], [2023, "98,0"]],
-            publisher=cls.p.kepala_bidang,
         )
 
     def chart(self, slug: str, **params: Any) -> Any:
@@ -123,14 +119,7 @@ class ChartTests(PersonaTestCase):
         self.assertEqual(found.default_function(found.measures[0]), "avg")
         self.assertEqual(found.default_function(found.measures[1]), "sum")
         self.assertFalse(found.drawable)  # nothing to group by: no chart section
-        only_numbers = table_dataset(
-            actor=self.p.walidata,
-            agency=self.p.agency,
-            name="Satu Angka",
-            columns=[("Nilai", "int")],
-            rows=[[1]],
-            publisher=self.p.kepala_bidang,
-        )
+        only_numbers = published_table(self.p, "Satu Angka", [[1]], columns=[("Nilai", "int")])
         page = self.client.get(reverse("portal:dataset", args=[only_numbers.slug]))
         self.assertNotContains(page, 'id="chart"')
         self.assertNotContains(page, "build/chart.js")

@@ -18,7 +18,7 @@ from django.utils import timezone
 from satudata.catalog.demo import send_table
 from satudata.catalog.models import Dataset
 from satudata.catalog.services import describe_dataset, publish_version
-from satudata.catalog.testing import table_dataset
+from satudata.catalog.testing import published_table
 from satudata.core.testing import PersonaTestCase
 from satudata.portal import views
 
@@ -29,13 +29,10 @@ class PageCacheTests(PersonaTestCase):
     @classmethod
     def setUpTestData(cls) -> None:
         super().setUpTestData()
-        cls.dataset = table_dataset(
-            actor=cls.p.walidata,
-            agency=cls.p.agency,
-            name="Jumlah Posyandu",
-            columns=[("Kecamatan", "text"), ("Jumlah", "int")],
-            rows=[["Pringsewu", 40], ["Ambarawa", 25]],
-            publisher=cls.p.kepala_bidang,
+        cls.dataset = published_table(
+            cls.p,
+            "Jumlah Posyandu",
+            [["Pringsewu", 40], ["Ambarawa", 25]],
             published_at=timezone.now() - timedelta(days=1),
         )
 

@@ -12,7 +12,7 @@ from django.urls import reverse
 from python_calamine import CalamineWorkbook
 
 from satudata.catalog.models import Dataset
-from satudata.catalog.testing import table_dataset
+from satudata.catalog.testing import published_table, table_dataset
 from satudata.core.testing import PersonaTestCase
 
 
@@ -23,13 +23,10 @@ class PortalTests(PersonaTestCase):
     @classmethod
     def setUpTestData(cls) -> None:
         super().setUpTestData()
-        cls.dataset = table_dataset(
-            actor=cls.p.walidata,
-            agency=cls.p.agency,
-            name="Jumlah Puskesmas",
-            columns=[("Kecamatan", "text"), ("Jumlah", "int")],
-            rows=[["Pringsewu", 2], ["Gadingrejo", 3], ["Pagelaran", 1]],
-            publisher=cls.p.kepala_bidang,
+        cls.dataset = published_table(
+            cls.p,
+            "Jumlah Puskesmas",
+            [["Pringsewu", 2], ["Gadingrejo", 3], ["Pagelaran", 1]],
             sector="KESEHATAN",
             tags=["puskesmas"],
             description="Puskesmas per kecamatan (data contoh).",
