@@ -47,25 +47,44 @@ class Snapshot:
         """The positions of ``ids``, or None if one of them is unknown (a newer dataset)."""
         if not ids:
             return pa.array([], pa.int32())
-        if max(ids) >= len(self.position):
+        asked = pa.array(ids, pa.int64())
+        if pc.max(asked).as_py() >= len(self.position):
             return None
-        found = pc.take(self.position, pa.array(ids, pa.int64()))
+        found = pc.take(self.position, asked)
         if pc.min(found).as_py() < 0:
             return None
         return found
 
-    def count(self, name: str, positions: pa.Array) -> list[tuple[Any, Any, int]]:
-        """(value, label, how many) of the facet among the datasets at ``positions``, most
-        frequent first, then by value (as the SQL counts order them)."""
-        facet = self.facets[name]
-        if facet.owners is None:
-            chosen = pc.take(facet.codes, positions)
-        else:
-            matched = bytearray(self.size)
-            for position in positions.to_pylist():
+
+@dataclass
+class Matched:
+    """The datasets a search matched, placed in a copy: their facet counts."""
+
+    copy: Snapshot
+    positions: pa.Array
+    _flags: pa.Array | None = None
+
+    def flags(self) -> pa.Array:
+        """1 at each matched position, 0 elsewhere: made once per search, for the many-valued
+        facets (tags, topics) which look datasets up by link."""
+        if self._flags is None:
+            matched = bytearray(self.copy.size)
+            for position in self.positions.to_pylist():
                 matched[position] = 1
-            flags = pa.Array.from_buffers(pa.uint8(), self.size, [None, pa.py_buffer(matched)])
-            chosen = pc.filter(facet.codes, pc.cast(pc.take(flags, facet.owners), pa.bool_()))
+            self._flags = pa.Array.from_buffers(
+                pa.uint8(), self.copy.size, [None, pa.py_buffer(matched)]
+            )
+        return self._flags
+
+    def count(self, name: str) -> list[tuple[Any, Any, int]]:
+        """(value, label, how many) of the facet among the matched datasets, most frequent
+        first, then by value (as the SQL counts order them)."""
+        facet = self.copy.facets[name]
+        if facet.owners is None:
+            chosen = pc.take(facet.codes, self.positions)
+        else:
+            linked = pc.cast(pc.take(self.flags(), facet.owners), pa.bool_())
+            chosen = pc.filter(facet.codes, linked)
         counted = pc.value_counts(pc.drop_null(chosen))
         rows = [
             (facet.values[code], facet.labels[code], n)
@@ -140,21 +159,27 @@ _current: Snapshot | None = None
 _building = threading.Lock()
 
 
-def snapshot(ids: Sequence[int]) -> tuple[Snapshot, pa.Array] | None:
-    """The process's copy, current for this search, with the positions of ``ids``; None when
-    the database changed while it was being built (the caller counts in SQL then)."""
+def matched(ids: Sequence[int]) -> Matched | None:
+    """``ids`` placed in the process's copy, current for this search; None when the database
+    changed while it was being built (the caller counts in SQL then)."""
     global _current
     stamp = CatalogStamp.current()
-    kept = _current
-    if kept is not None and kept.stamp == stamp:
-        found = kept.positions(ids)
-        if found is not None:
-            return kept, found
-    with _building:
-        kept = build(stamp)
-        _current = kept
-    found = kept.positions(ids)
-    return (kept, found) if found is not None else None
+
+    def placed(copy: Snapshot | None) -> Matched | None:
+        if copy is None or copy.stamp != stamp:
+            return None
+        found = copy.positions(ids)
+        return Matched(copy, found) if found is not None else None
+
+    answer = placed(_current)
+    if answer is None:
+        with _building:
+            # Another request may have built it while this one waited.
+            answer = placed(_current)
+            if answer is None:
+                _current = build(stamp)
+                answer = placed(_current)
+    return answer
 
 
 def forget() -> None:

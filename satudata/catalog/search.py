@@ -348,7 +348,8 @@ def facet_counts(
     for name in names:
         if name not in FACETS:
             raise BadSearch(_("Unknown facet: %(field)s") % {"field": name})
-    indexed = facetindex.snapshot(ids) if ids is not None and names else None
+    counted = [name for name in names if name != "res_format"]
+    indexed = facetindex.matched(ids) if ids is not None and counted else None
     found: dict[str, list[FacetCount]] = {}
     for name in names:
         facet = FACETS[name]
@@ -358,8 +359,7 @@ def facet_counts(
         else:
             counts = []
             if indexed is not None:
-                copy, positions = indexed
-                rows: Iterable[Any] = copy.count(name, positions)
+                rows: Iterable[Any] = indexed.count(name)
             else:
                 rows = _grouped(datasets, facet)
             for value, *label, n in rows:
