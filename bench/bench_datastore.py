@@ -64,19 +64,18 @@ GROUPS = [
 def publish(work: Path) -> tuple[str, str]:
     """Publish the synchronised version; the dataset's name and its CSV resource id."""
     bench_synchronise.setup_django(work)
-    from django.utils import timezone
 
     from satudata.accounts.models import User
     from satudata.accounts.roles import Role
     from satudata.api.packages import resource_id
     from satudata.catalog.models import Dataset
-    from satudata.catalog.services import publish_version
+    from satudata.releases.services import release_at_once
 
     kabid = User.objects.create_user(
         "kabid", password="bench-password-1", role=Role.KEPALA_BIDANG, full_name="Kepala Bidang"
     )
     dataset = Dataset.objects.get()
-    publish_version(actor=kabid, version=dataset.versions.get(), at=timezone.now())
+    release_at_once(actor=kabid, content=dataset.versions.get(), reason="benchmark")
     return dataset.slug, resource_id(dataset, "CSV")
 
 

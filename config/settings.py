@@ -87,6 +87,8 @@ SECRET_KEY = env_str("SECRET_KEY") or "django-insecure-development-only-" + "x" 
 DEBUG = env_bool("DEBUG", not PRODUCTION)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
+# The site's public address, for links in e-mails (which are sent outside any request).
+SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -107,6 +109,7 @@ INSTALLED_APPS = [
     "satudata.catalog",
     "satudata.portal",
     "satudata.api",
+    "satudata.releases",
     "satudata.reports",
     "ninja",  # its Swagger UI files, so /api/v1/docs needs no CDN
 ]
@@ -333,6 +336,11 @@ if TASKS_BACKEND == "rq":
 PERIODIC_TASKS = {
     "sop-due-reminders": ("satudata.sop.tasks.send_due_reminders", 60),
 }
+
+# --- Releases (SOP activity 3) ---------------------------------------------------------------
+# The standard release time (WIB) a confirmed release date gets unless another is chosen: one
+# time for every release, announced with the calendar (UK Code T3.6; BPS releases at 11.00).
+RELEASE_TIME = env_str("RELEASE_TIME", "10:00")
 
 # --- Data server -----------------------------------------------------------------------------
 # Every datastore query stops after this many seconds and returns at most this many rows (with

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
 from satudata.catalog.metadata.services import save_activity
 from satudata.catalog.models import (
@@ -17,6 +20,8 @@ from satudata.catalog.models import (
 from satudata.catalog.services import create_dataset, issue_nota_dinas, receive_upload
 from satudata.catalog.testing import table_dataset
 from satudata.core.testing import PersonaTestCase
+from satudata.releases.models import Release, ReleaseEntry
+from satudata.releases.services import plan_entry
 from satudata.sop import services
 from satudata.sop.models import SopTask
 
@@ -33,6 +38,7 @@ ALL = (
 SIGNED_IN = ALL[1:]
 STAFF = ("walidata", "kepala_bidang", "kepala_dinas", "admin")
 WRITERS = ("producer", "other_producer", "walidata", "admin")  # of statistical metadata
+RELEASERS = ("walidata", "kepala_bidang", "admin")
 
 
 def row(default: int, **by_persona: int) -> dict[str, int]:
@@ -60,6 +66,7 @@ MATRIX: dict[str, tuple[dict[str, object], dict[str, int]]] = {
     "accounts:login": ({}, row(302, anonymous=200)),
     "accounts:logout": ({}, row(405)),
     "accounts:profile": ({}, signed_in(200)),
+    "accounts:notifications": ({}, signed_in(200)),
     "accounts:password_change": ({}, signed_in(200)),
     "accounts:token-create": ({}, signed_in(405)),
     "accounts:token-revoke": ({"prefix": "sdk_00000000"}, signed_in(405)),
@@ -188,7 +195,23 @@ MATRIX: dict[str, tuple[dict[str, object], dict[str, int]]] = {
         {"slug": "DATASET", "number": 1},
         row(400, anonymous=404, other_producer=404, pembina=404),
     ),
-    "portal:publish": ({"slug": "DATASET", "number": 1}, row(405)),
+    # SOP activity 3: the calendar, its feeds and the Daftar Produk are public; the desk and
+    # each release's page are for those who prepare releases (the Kepala Bidang among them).
+    "releases:calendar": ({}, row(200)),
+    "releases:calendar-ics": ({}, row(200)),
+    "releases:calendar-json": ({}, row(200)),
+    "releases:entry": ({"key": "ENTRY"}, row(200)),
+    "releases:feed-rss": ({}, row(200)),
+    "releases:feed-atom": ({}, row(200)),
+    "releases:products": ({}, row(200)),
+    "releases:products-file": ({"fmt": "xlsx"}, row(200)),
+    "releases:punctuality": ({}, row(200)),
+    "releases:punctuality-file": ({"fmt": "json"}, row(200)),
+    "releases:desk": ({}, only(RELEASERS)),
+    "releases:plan-year": ({}, row(405)),
+    "releases:release": ({"key": "RELEASE"}, only(RELEASERS)),
+    "releases:release-action": ({"key": "RELEASE", "action": "submit"}, row(405)),
+    "releases:entry-action": ({"key": "ENTRY", "action": "confirm"}, row(405)),
     # Describing a dataset: its own agency's producer and the Walidata staff who act for all.
     "catalog:dataset-describe": (
         {"slug": "DATASET"},
@@ -254,6 +277,8 @@ class AccessMatrixTests(PersonaTestCase):
     letter: Letter
     activity: Activity
     dataset: Dataset
+    release: Release
+    entry: ReleaseEntry
 
     @classmethod
     def setUpTestData(cls) -> None:
@@ -275,6 +300,13 @@ class AccessMatrixTests(PersonaTestCase):
             name="Jumlah Bidan",
             columns=[("Kecamatan", "text"), ("Jumlah", "int")],
             rows=[["Pringsewu", 4]],
+        )
+        cls.release = Release.objects.for_content(cls.dataset.versions.get()).get()
+        cls.entry = plan_entry(
+            actor=cls.p.walidata,
+            title="Jumlah Bidan 2025",
+            agency=cls.p.agency,
+            planned_at=timezone.now() + timedelta(days=40),
         )
         cls.letter = issue_nota_dinas(
             actor=cls.p.walidata,
@@ -310,6 +342,8 @@ class AccessMatrixTests(PersonaTestCase):
                 "LETTER": self.letter.pk,
                 "ACTIVITY": self.activity.pk,
                 "DATASET": self.dataset.slug,
+                "RELEASE": str(self.release.uuid),
+                "ENTRY": str(self.entry.uuid),
             }
             args = {k: objects.get(v, v) if isinstance(v, str) else v for k, v in kwargs.items()}
             url = reverse(name, kwargs=args)

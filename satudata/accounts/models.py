@@ -204,3 +204,24 @@ class ApiToken(models.Model):
 
     def has_scope(self, scope: TokenScope | str) -> bool:
         return str(scope) in self.scopes
+
+
+class Notification(models.Model):
+    """A message in a person's in-app inbox, sent with an e-mail by ``notify``: what happened
+    and where to act."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="notifications")
+    title = models.CharField(_("title"), max_length=300)
+    body = models.TextField(_("message"), blank=True)
+    url = models.CharField(_("link"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("sent"), default=timezone.now, db_index=True)
+    read_at = models.DateTimeField(_("read"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        indexes = [models.Index(fields=["user", "read_at"], name="notification_unread")]
+
+    def __str__(self) -> str:
+        return self.title

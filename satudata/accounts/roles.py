@@ -18,6 +18,9 @@ class Role(models.TextChoices):
     KEPALA_DINAS = "kepala_dinas", _("Kepala Dinas (signatory)")
     PRODUSEN = "produsen", _("Produsen Data (agency)")
     PEMBINA = "pembina", _("Pembina Data (BPS)")
+    # An official named on a release's pre-release access list (e.g. the Bupati's office): no
+    # rights of its own; it reads what a grant lets it read, until the release time.
+    PEJABAT = "pejabat", _("Official (pre-release access only)")
 
 
 STAFF_ROLES = frozenset({Role.WALIDATA, Role.KEPALA_BIDANG, Role.KEPALA_DINAS, Role.ADMINISTRATOR})
@@ -37,7 +40,14 @@ class Capability(models.TextChoices):
         _("Write statistical metadata (MS-Keg, MS-Var, MS-Ind)"),
     )
     REVIEW_METADATA = "catalog.review_metadata", _("Approve or return statistical metadata")
-    PUBLISH_DATA = "catalog.publish_data", _("Publish a synchronised version on the portal")
+    MANAGE_RELEASES = (
+        "releases.manage",
+        _("Prepare releases, keep the release calendar and the pre-release access list"),
+    )
+    APPROVE_RELEASES = (
+        "releases.approve",
+        _("Approve releases, change announced dates, cancel and withdraw releases"),
+    )
 
 
 # Capability -> roles that hold it. Later features add their rows here, never a check by hand.
@@ -54,8 +64,10 @@ GRANTS: dict[Capability, frozenset[Role]] = {
     Capability.EDIT_METADATA: frozenset({Role.PRODUSEN, Role.WALIDATA, Role.ADMINISTRATOR}),
     # Perpres 39/2019 art. 11: BPS as Pembina Data reviews statistical metadata.
     Capability.REVIEW_METADATA: frozenset({Role.PEMBINA}),
-    # Until the release workflow (SOP activity 3): the Kepala Bidang approves what goes out.
-    Capability.PUBLISH_DATA: frozenset({Role.KEPALA_BIDANG}),
+    # SOP activity 3: the Walidata prepares, the Kepala Bidang approves (and alone changes what
+    # was announced: T3.2 asks that date changes be agreed by the one in charge).
+    Capability.MANAGE_RELEASES: frozenset({Role.WALIDATA, Role.KEPALA_BIDANG, Role.ADMINISTRATOR}),
+    Capability.APPROVE_RELEASES: frozenset({Role.KEPALA_BIDANG}),
 }
 
 

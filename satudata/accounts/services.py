@@ -2,18 +2,25 @@
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from django.conf import settings
+from django.core.mail import send_mail
 from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
-from satudata.accounts.models import ApiToken, User, hash_token
+from satudata.accounts.models import ApiToken, Notification, User, hash_token
 from satudata.accounts.permissions import require
 from satudata.accounts.roles import Capability, TokenScope
 from satudata.core.audit import record
 from satudata.core.middleware import client_ip
+from satudata.core.models import SiteProfile
+
+logger = logging.getLogger(__name__)
 
 MAX_TOKENS_PER_USER = 20
 # Writing last_used_at on every call would turn each read into a write; once a minute is enough
@@ -100,3 +107,35 @@ def authenticate_token(request: HttpRequest) -> ApiToken | None:
         )
         token.last_used_at = now
     return token
+
+
+def notify(users: Iterable[User], *, title: str, body: str = "", url: str = "") -> int:
+    """Tell each person in-app and by e-mail (sent after the transaction commits, so a
+    rolled-back change sends nothing; a mail server that is down loses no in-app message)."""
+    people = {u.pk: u for u in users if u is not None and u.is_active}
+    Notification.objects.bulk_create(
+        Notification(user=u, title=title[:300], body=body, url=url[:300]) for u in people.values()
+    )
+    to = sorted({u.email for u in people.values() if u.email})
+    if to:
+        site = SiteProfile.current().site_name
+        text = "\n\n".join(filter(None, [body, url and f"{settings.SITE_URL.rstrip('/')}{url}"]))
+        transaction.on_commit(lambda: _mail(f"[{site}] {title}", text, to))
+    return len(people)
+
+
+def _mail(subject: str, body: str, to: list[str]) -> None:
+    for address in to:  # one message each: recipients do not see one another
+        try:
+            send_mail(subject, body, None, [address])
+        except OSError:
+            logger.exception("Notice %r could not be sent to %s", subject, address)
+
+
+@transaction.atomic
+def mark_read(*, actor: User, ids: Iterable[int] | None = None) -> int:
+    """Mark the actor's notifications (all, or those with ``ids``) as read."""
+    unread = Notification.objects.filter(user=actor, read_at__isnull=True)
+    if ids is not None:
+        unread = unread.filter(pk__in=list(ids))
+    return unread.update(read_at=timezone.now())

@@ -15,11 +15,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from satudata.accounts.forms import ApiTokenForm
-from satudata.accounts.models import Agency, ApiToken, User
+from satudata.accounts.models import Agency, ApiToken, Notification, User
 from satudata.accounts.permissions import Capability, capability_required
 from satudata.accounts.services import (
     TokenLimitReached,
     create_api_token,
+    mark_read,
     revoke_api_token,
 )
 from satudata.core.audit import record
@@ -168,3 +169,14 @@ def agency_detail(request: HttpRequest, slug: str) -> HttpResponse:
         .order_by("title")
     )
     return render(request, "accounts/agency_detail.html", {"agency": agency, "datasets": datasets})
+
+
+@login_required
+def notifications(request: HttpRequest) -> HttpResponse:
+    """The signed-in person's in-app notifications, newest first; posting marks them read."""
+    user: User = request.user  # type: ignore[assignment]
+    if request.method == "POST":
+        mark_read(actor=user)
+        return redirect("accounts:notifications")
+    items = Notification.objects.filter(user=user)[:200]
+    return render(request, "accounts/notifications.html", {"items": items})

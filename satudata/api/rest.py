@@ -662,23 +662,33 @@ def change_dataset(request: HttpRequest, key: str, change: DatasetChange) -> dic
     return get_dataset(request, str(dataset.uuid))
 
 
+class PublishIn(Schema):
+    reason: str = Field(
+        min_length=1, description="Why the version goes out now, not on an announced date."
+    )
+
+
 @api.post(
     "/datasets/{key}/versions/{number}/publish",
     response={200: VersionOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut},
     tags=["datasets"],
     auth=_token_auth,
 )
-def publish(request: HttpRequest, key: str, number: int) -> dict:
-    """Publish a synchronised version now (the Kepala Bidang)."""
+def publish(request: HttpRequest, key: str, number: int, body: PublishIn) -> dict:
+    """Release a synchronised version now, outside the release calendar (the Kepala Bidang,
+    with the reason the calendar shows). Scheduled releases go through the release workflow."""
+    from satudata.releases.services import ReleaseRefused, release_at_once
+
     token = writer(request)
-    if not can(token.user, Capability.PUBLISH_DATA):
+    if not can(token.user, Capability.APPROVE_RELEASES):
         raise ApiError(403, "forbidden", _("Only the Kepala Bidang publishes data."))
     dataset = _visible(request, key)
     version = _version(request, dataset, number)
     try:
-        version = services.publish_version(actor=token.user, version=version)
-    except services.AlreadyPublished as error:
+        release_at_once(actor=token.user, content=version, reason=body.reason)
+    except ReleaseRefused as error:
         raise ApiError(409, "conflict", str(error)) from None
+    version.refresh_from_db()
     return version_out(request, dataset, version)
 
 

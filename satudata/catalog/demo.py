@@ -550,11 +550,8 @@ def load_sample_portal(year: int) -> int:
     and every title says so."""
     from satudata.accounts.models import Agency
     from satudata.catalog.models import DataItem, Dataset, DataType, Topic
-    from satudata.catalog.services import (
-        create_dataset,
-        describe_dataset,
-        publish_version,
-    )
+    from satudata.catalog.services import create_dataset, describe_dataset
+    from satudata.releases.services import release_at_once
 
     if Topic.objects.exists():
         return 0
@@ -609,5 +606,5 @@ def load_sample_portal(year: int) -> int:
     for dataset in Dataset.objects.all():
         version = dataset.versions.first()
         if version is not None and version.published_at is None:
-            publish_version(actor=kabid, version=version, note="data contoh")
+            release_at_once(actor=kabid, content=version, reason="Data contoh untuk demo portal")
     return created

@@ -134,7 +134,7 @@ def upload_report_xlsx(upload: Upload) -> bytes:
     return buffer.getvalue()
 
 
-def _table_pdf(
+def table_pdf(
     title: list[str], intro: list[str], headers: list[str], rows: list[list[Any]]
 ) -> bytes:
     """A landscape A4 document: a title, a few lines, and one long table (Typst)."""
@@ -181,7 +181,7 @@ def data_list_pdf(data_list: DataList) -> bytes:
         if data_list.approved_at
         else str(data_list.get_status_display())
     )
-    return _table_pdf(
+    return table_pdf(
         [
             _("DAFTAR DATA %(year)s") % {"year": data_list.year},
             site.regency_name.upper(),
@@ -223,7 +223,7 @@ def upload_report_pdf(upload: Upload) -> bytes:
         ]
         for f in upload.findings
     ]
-    return _table_pdf(
+    return table_pdf(
         [_("Synchronisation report"), upload.dataset.title],
         intro,
         [_("Severity"), _("Row"), _("Column"), _("Value"), _("Problem"), _("What to do")],

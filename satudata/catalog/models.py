@@ -452,6 +452,7 @@ class DatasetQuerySet(models.QuerySet["Dataset"]):
 
         from satudata.accounts.permissions import can, role_of
         from satudata.accounts.roles import Capability, Role
+        from satudata.releases.models import PreReleaseAccess
 
         has_version = models.Exists(DatasetVersion.objects.filter(dataset=models.OuterRef("pk")))
         if can(user, Capability.VIEW_TASK_DASHBOARD):
@@ -459,14 +460,23 @@ class DatasetQuerySet(models.QuerySet["Dataset"]):
         public: Any = models.Q(public_from__lte=at or timezone.now())
         if role_of(user) == Role.PRODUSEN:
             public |= models.Q(agency_id__in=user.agency_ids()) & has_version
+        if user is not None and user.is_authenticated:  # a pre-release reader's grants
+            granted = PreReleaseAccess.objects.granted_ids(user, DatasetVersion, at)
+            opened = DatasetVersion.objects.filter(pk__in=granted).values("dataset_id")
+            public |= models.Q(pk__in=opened)
         return self.filter(public)
 
     def refresh_public_from(self) -> int:
         """Recompute ``public_from`` for these datasets: the earliest ``published_at`` of their
-        versions when the item is open, else empty. Called whenever a version's publication
-        time or an item's access changes (``DatasetVersion.save``, ``DataItem.save``)."""
+        versions not withdrawn when the item is open, else empty. Called whenever a version's
+        publication or withdrawal or an item's access changes (``DatasetVersion.save``,
+        ``DataItem.save``); a withdrawal takes effect when it is made, so it is read then."""
         first = (
-            DatasetVersion.objects.filter(dataset=models.OuterRef("pk"), published_at__isnull=False)
+            DatasetVersion.objects.filter(
+                dataset=models.OuterRef("pk"),
+                published_at__isnull=False,
+                withdrawn_at__isnull=True,
+            )
             .order_by("published_at")
             .values("published_at")[:1]
         )
@@ -519,6 +529,8 @@ class Dataset(models.Model):
     # Words the search matches: title, description, tags, variables and agency, each word with
     # its Indonesian root (satudata.catalog.search). Kept by ``search.index``.
     search_text = models.TextField(blank=True, editable=False)
+    # When a scheduled version's words join ``search_text`` (at its release time).
+    search_due_at = models.DateTimeField(null=True, blank=True, editable=False, db_index=True)
     # When the dataset is (or will be) public: its first version's publication time, empty
     # while nothing is published or the item is not open. Derived, never edited: kept by
     # ``DatasetQuerySet.refresh_public_from`` and read by the gate (``visible_to``).
@@ -622,29 +634,41 @@ class Upload(models.Model):
 
 
 class DatasetVersionQuerySet(models.QuerySet["DatasetVersion"]):
-    def published(self, at: Any = None) -> DatasetVersionQuerySet:
-        """Versions out for everyone at ``at``: published by then, of an open item."""
+    def released(self, at: Any = None) -> DatasetVersionQuerySet:
+        """Versions released by ``at`` and not withdrawn then, whatever the item's access."""
         from django.utils import timezone
 
+        moment = at or timezone.now()
         return self.filter(
-            published_at__lte=at or timezone.now(), dataset__item__access=Access.OPEN
+            models.Q(withdrawn_at__isnull=True) | models.Q(withdrawn_at__gt=moment),
+            published_at__lte=moment,
         )
+
+    def published(self, at: Any = None) -> DatasetVersionQuerySet:
+        """Versions out for everyone at ``at``: released by then, of an open item."""
+        return self.released(at).filter(dataset__item__access=Access.OPEN)
 
     def visible_to(self, user: Any, at: Any = None) -> DatasetVersionQuerySet:
         """THE gate for data on every channel (pages, search, APIs, catalogs, files, queries).
 
         Visibility follows from state and time alone, so a version published for a moment
         appears at that moment with no job running. Staff of the Walidata see every version;
-        a producer also sees its own agency's; everyone else sees what is published.
+        a producer also sees its own agency's; a person on a release's pre-release access list
+        sees that version from their access time until the release; everyone else sees what
+        is published.
         """
         from satudata.accounts.permissions import can, role_of
         from satudata.accounts.roles import Capability, Role
+        from satudata.releases.models import PreReleaseAccess
 
         if can(user, Capability.VIEW_TASK_DASHBOARD):
             return self.all()
         published = self.published(at)
         if role_of(user) == Role.PRODUSEN:
-            return published | self.filter(dataset__agency_id__in=user.agency_ids())
+            published = published | self.filter(dataset__agency_id__in=user.agency_ids())
+        if user is not None and user.is_authenticated:
+            granted = PreReleaseAccess.objects.granted_ids(user, DatasetVersion, at)
+            published = published | self.filter(pk__in=granted)
         return published
 
 
@@ -668,6 +692,8 @@ class DatasetVersion(models.Model):
         related_name="+",
         verbose_name=_("published by"),
     )
+    # When it was taken back from the public (the release's withdrawal notice says why).
+    withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True)
     # The regions the table has rows for (its region-code columns, with their parents), or the
     # whole regency when it has none: what the region pages list. Kept by ``cover_regions``.
     regions = models.ManyToManyField(
@@ -691,6 +717,48 @@ class DatasetVersion(models.Model):
     def save(self, *args: Any, **kwargs: Any) -> None:
         super().save(*args, **kwargs)
         Dataset.objects.filter(pk=self.dataset_id).refresh_public_from()
+
+    # --- What the release workflow needs (``satudata.releases.models.Releasable``) ----------
+
+    def release_title(self) -> str:
+        return f"{self.dataset.title} (versi {self.number})"
+
+    def release_agency(self) -> Any:
+        return self.dataset.agency
+
+    def release_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("portal:dataset-version", args=[self.dataset.slug, self.number])
+
+    def release_formats(self) -> list[str]:
+        from satudata.catalog.search import FORMATS
+
+        return list(FORMATS)
+
+    def release_version(self) -> int:
+        return self.number
+
+    def release_product_type(self) -> str:
+        return "dataset"
+
+    def put_out(self, at: Any, actor: Any) -> None:
+        """Out for everyone from ``at`` (None: taken off the schedule, not out)."""
+        from django.utils import timezone
+
+        from satudata.catalog import search
+
+        self.published_at, self.published_by = at, actor if at is not None else None
+        self.save(update_fields=["published_at", "published_by"])
+        Dataset.objects.filter(pk=self.dataset_id).update(modified_at=timezone.now())
+        search.index(self.dataset)
+
+    def withdraw(self, at: Any) -> None:
+        from satudata.catalog import search
+
+        self.withdrawn_at = at
+        self.save(update_fields=["withdrawn_at"])
+        search.index(self.dataset)
 
 
 class LetterSequence(models.Model):

@@ -28,6 +28,7 @@ from typing import Any
 from django.db import connection
 from django.db.models import Count, F, Q, QuerySet
 from django.db.models.expressions import RawSQL
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from satudata.catalog import facetindex
@@ -35,6 +36,7 @@ from satudata.catalog.metadata.standard import SECTORS
 from satudata.catalog.models import (
     Dataset,
     DatasetQuerySet,
+    DatasetVersion,
     Frequency,
     License,
     PresentationLevel,
@@ -77,10 +79,13 @@ def prepare(texts: Iterable[str]) -> str:
     return " ".join(seen)
 
 
-def text_of(dataset: Dataset) -> str:
-    """What a dataset is found by."""
+def text_of(dataset: Dataset, at: datetime | None = None) -> str:
+    """What a dataset is found by at ``at`` (now): its description and the variables of its
+    newest version out for everyone then. A version still under embargo adds its words only
+    from its release time (``index`` notes when; ``fold_due`` adds them), so a word that only
+    a scheduled revision has finds nothing before it is out."""
     item = dataset.item
-    version = dataset.versions.first()
+    version = DatasetVersion.objects.filter(dataset=dataset).released(at).first()
     variables = [column.get("variable", "") for column in version.columns] if version else []
     return prepare(
         [
@@ -99,9 +104,17 @@ def text_of(dataset: Dataset) -> str:
 
 
 def index(dataset: Dataset) -> None:
-    """Bring the dataset's entry in the full-text index up to date."""
-    text = text_of(dataset)
-    Dataset.objects.filter(pk=dataset.pk).update(search_text=text)
+    """Bring the dataset's entry in the full-text index up to date, and note when a scheduled
+    version will change it."""
+    now = timezone.now()
+    text = text_of(dataset, now)
+    due = (
+        DatasetVersion.objects.filter(dataset=dataset, published_at__gt=now)
+        .order_by("published_at")
+        .values_list("published_at", flat=True)
+        .first()
+    )
+    Dataset.objects.filter(pk=dataset.pk).update(search_text=text, search_due_at=due)
     if connection.vendor == "sqlite":
         with connection.cursor() as cursor:
             cursor.execute("DELETE FROM catalog_dataset_fts WHERE rowid = %s", [dataset.pk])
@@ -109,6 +122,19 @@ def index(dataset: Dataset) -> None:
                 "INSERT INTO catalog_dataset_fts(rowid, search_text) VALUES (%s, %s)",
                 [dataset.pk, text],
             )
+
+
+def fold_due(at: datetime | None = None) -> int:
+    """Re-index the datasets whose scheduled version is out by now, before a search reads the
+    index: a release changes what finds it at its time, with no job running."""
+    due = list(
+        Dataset.objects.filter(search_due_at__lte=at or timezone.now()).select_related(
+            "item", "agency"
+        )
+    )
+    for dataset in due:
+        index(dataset)
+    return len(due)
 
 
 def reindex_all() -> int:
@@ -289,6 +315,7 @@ def filtered(user: Any, criteria: Criteria, *, at: Any = None) -> DatasetQuerySe
         datasets = datasets.filter(modified_at__lte=criteria.modified_to)
     terms = _terms(criteria.q)
     if terms:
+        fold_due()
         datasets = datasets.filter(pk__in=_matching_ids(terms))
     return datasets
 

@@ -140,6 +140,10 @@ def approve_data_list(*, actor: User, data_list: DataList) -> DataList:
         summary=f"Daftar Data {locked.year} disetujui dan dibekukan ({locked.items.count()} item)",
         changes={"status": [DataListStatus.DRAFT, DataListStatus.APPROVED]},
     )
+    from satudata.releases.services import plan_from_data_list
+
+    # The approved list's release schedule becomes the year's release calendar (activity 3).
+    plan_from_data_list(actor=actor, data_list=locked)
     return locked
 
 
@@ -180,51 +184,12 @@ def create_dataset(*, actor: User, item: DataItem) -> Dataset:
     return dataset
 
 
-class AlreadyPublished(Exception):
-    """The version is already out; publishing it again would change its date."""
-
-
 class ChangedMeanwhile(Exception):
     """Someone saved the dataset's description after the writer read it."""
 
     def __init__(self, modified_at: datetime) -> None:
         super().__init__(modified_at)
         self.modified_at = modified_at
-
-
-@transaction.atomic
-def publish_version(
-    *, actor: User, version: DatasetVersion, at: Any = None, note: str = ""
-) -> DatasetVersion:
-    """Put a synchronised version out for everyone at ``at`` (now by default).
-
-    Until the release workflow of SOP activity 3 takes its place, this is the Kepala Bidang's
-    one-step approval. Visibility follows from ``published_at`` through the one gate
-    (``DatasetVersion.objects.visible_to``), so a future ``at`` needs no job to take effect.
-    """
-    require(actor, Capability.PUBLISH_DATA)
-    version = DatasetVersion.objects.select_for_update().get(pk=version.pk)
-    if version.published_at is not None:
-        raise AlreadyPublished(
-            _("Version %(number)s was already published on %(date)s.")
-            % {
-                "number": version.number,
-                "date": timezone.localtime(version.published_at).strftime("%d-%m-%Y %H:%M"),
-            }
-        )
-    version.published_at = at or timezone.now()
-    version.published_by = actor
-    version.save(update_fields=["published_at", "published_by"])
-    Dataset.objects.filter(pk=version.dataset_id).update(modified_at=timezone.now())
-    record(
-        "catalog.version_published",
-        actor=actor,
-        obj=version,
-        summary=f"Versi {version.number} dari {version.dataset.title} terbit "
-        f"{timezone.localtime(version.published_at):%d-%m-%Y %H:%M} WIB"
-        + (f": {note}" if note else ""),
-    )
-    return version
 
 
 def _details(dataset: Dataset) -> dict[str, Any]:
@@ -609,6 +574,9 @@ def _store_version(
     task = SopTask.objects.open_for(dataset, "sinkronisasi").first()
     if task is not None:
         complete_task(actor=None, task=task, note=f"Versi {number} tersimpan.")
+    from satudata.releases.content import content_ready
+
+    content_ready(version)  # activity 3 takes it from here
     return upload
 
 

@@ -10,11 +10,7 @@ from typing import Any
 from satudata.accounts.models import Agency, User
 from satudata.catalog.demo import send_table
 from satudata.catalog.models import DataItem, DataList, DataListStatus, Dataset, DataType, Variable
-from satudata.catalog.services import (
-    create_dataset,
-    describe_dataset,
-    publish_version,
-)
+from satudata.catalog.services import create_dataset, describe_dataset
 from satudata.core.testing import Personas
 
 TYPES = {
@@ -70,8 +66,9 @@ def table_dataset(
             topics=details.pop("topics", []),
         )
     if publisher is not None:
-        version = dataset.versions.get()
-        publish_version(actor=publisher, version=version, at=published_at)
+        from satudata.releases.testing import release
+
+        release(dataset.versions.get(), kepala_bidang=publisher, at=published_at)
     dataset.refresh_from_db()
     return dataset
 

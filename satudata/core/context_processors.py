@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.http import HttpRequest
 
 from satudata.accounts.permissions import can
@@ -15,5 +17,16 @@ def site(request: HttpRequest) -> dict[str, object]:
             "dashboard": can(user, Capability.VIEW_TASK_DASHBOARD),
             "audit": can(user, Capability.VIEW_AUDIT),
             "admin": can(user, Capability.ADMINISTER),
+            "releases": can(user, Capability.MANAGE_RELEASES),
+            "unread": _unread(user),
         },
     }
+
+
+def _unread(user: Any) -> int:
+    """Unread in-app notifications: one indexed count per signed-in page."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return 0
+    from satudata.accounts.models import Notification
+
+    return Notification.objects.filter(user=user, read_at__isnull=True).count()

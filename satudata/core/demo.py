@@ -75,6 +75,13 @@ PEOPLE = [
         "Pengelola Data Dinas Pendidikan dan Kebudayaan",
     ),
     DemoPerson("bps", "Yusuf Hidayat", Role.PEMBINA, "bps", "Statistisi BPS Kabupaten Pringsewu"),
+    DemoPerson(
+        "setda",
+        "Agus Wibowo",
+        Role.PEJABAT,
+        "setda",
+        "Kepala Bagian Perekonomian Sekretariat Daerah",
+    ),
 ]
 
 # (step code, title, agency slug, executor, days since opened, done?)

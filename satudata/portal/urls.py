@@ -30,5 +30,4 @@ urlpatterns = [
     ),
     path("dataset/<slug:slug>/v<int:number>/baris.json", views.rows, name="rows"),
     path("dataset/<slug:slug>/v<int:number>/grafik.json", views.chart, name="chart"),
-    path("dataset/<slug:slug>/v<int:number>/terbitkan/", views.publish, name="publish"),
 ]

@@ -9,7 +9,6 @@ import csv
 import io
 from typing import Any
 
-from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Count, F, OuterRef, Subquery
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
@@ -17,12 +16,11 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
 from satudata.accounts.models import Agency
-from satudata.accounts.permissions import acts_for_agency, can, capability_required
+from satudata.accounts.permissions import acts_for_agency, can
 from satudata.accounts.roles import Capability
-from satudata.catalog import search, services
+from satudata.catalog import search
 from satudata.catalog.metadata.standard import SECTORS
 from satudata.catalog.models import Dataset, DatasetVersion, Topic, Variable
 from satudata.core import pagecache
@@ -213,12 +211,23 @@ def _dataset_missing() -> Http404:
 def visible_version(
     request: HttpRequest, dataset: Dataset, number: int | None, user: Any = None
 ) -> DatasetVersion:
-    """Version ``number`` (the latest visible one if None) of ``dataset``, else 404."""
-    versions = dataset.versions.visible_to(request.user if user is None else user)
+    """Version ``number`` (the latest visible one if None) of ``dataset``, else 404. A version
+    read before its release under a pre-release grant is logged, whichever channel read it."""
+    viewer = request.user if user is None else user
+    versions = dataset.versions.visible_to(viewer)
     version = versions.filter(number=number).first() if number else versions.first()
     if version is None:
         raise _version_missing()
+    _note_pre_release(request, viewer, version)
     return version
+
+
+def _note_pre_release(request: HttpRequest, viewer: Any, version: DatasetVersion) -> None:
+    out = version.published_at is not None and version.published_at <= timezone.now()
+    if not out and getattr(viewer, "is_authenticated", False):
+        from satudata.releases.services import log_pre_release_view
+
+        log_pre_release_view(viewer, version, request.get_full_path())
 
 
 def _version_missing() -> Http404:
@@ -270,6 +279,7 @@ def _dataset_page(request: HttpRequest, slug: str, number: int) -> HttpResponse:
     version = next((v for v in versions if v.number == number), None)
     if version is None:  # withdrawn between the two reads
         raise _version_missing()
+    _note_pre_release(request, request.user, version)
     columns = datastore.columns_of(version)
     variables = {
         v.name: v
@@ -300,7 +310,13 @@ def _dataset_page(request: HttpRequest, slug: str, number: int) -> HttpResponse:
             # What the public sees, decided by the gate itself.
             "is_published": DatasetVersion.objects.published().filter(pk=version.pk).exists(),
             "og_url": _url(request, dataset),
-            "can_publish": can(request.user, Capability.PUBLISH_DATA),
+            "release": (release := _release_of(request, version)),
+            "release_url": (
+                reverse("releases:release", args=[release.uuid])
+                if release and can(request.user, Capability.MANAGE_RELEASES)
+                else ""
+            ),
+            "errata": release.errata.all() if release else [],
             "can_describe": acts_for_agency(request.user, dataset.agency),
             "chart": drawable,
             "chart_url": reverse("portal:chart", args=[dataset.slug, version.number]),
@@ -312,21 +328,12 @@ def _dataset_page(request: HttpRequest, slug: str, number: int) -> HttpResponse:
     )
 
 
-@require_POST
-@capability_required(Capability.PUBLISH_DATA)
-def publish(request: HttpRequest, slug: str, number: int) -> HttpResponse:
-    """The Kepala Bidang puts a synchronised version out for everyone, now."""
-    dataset = visible_dataset(request, slug)
-    version = visible_version(request, dataset, number)
-    try:
-        services.publish_version(actor=request.user, version=version)  # type: ignore[arg-type]
-    except services.AlreadyPublished as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(
-            request, _("Version %(n)s is published for everyone.") % {"n": version.number}
-        )
-    return redirect("portal:dataset-version", slug=dataset.slug, number=version.number)
+def _release_of(request: HttpRequest, version: DatasetVersion) -> Any:
+    """The version's release, for its errata (public) and, for the Walidata staff, a link to
+    its workflow page."""
+    from satudata.releases.models import Release
+
+    return Release.objects.for_content(version).prefetch_related("errata").first()
 
 
 def _citation(request: HttpRequest, dataset: Dataset, version: DatasetVersion) -> str:

@@ -19,6 +19,7 @@ class SopConfig(AppConfig):
                 "sop.task_opened": _("SOP task opened"),
                 "sop.task_started": _("SOP task started"),
                 "sop.task_completed": _("SOP task completed"),
+                "sop.task_noted": _("Note written on an SOP task"),
                 "sop.task_cancelled": _("SOP task cancelled"),
                 "sop.task_reassigned": _("SOP task reassigned"),
                 "sop.holidays_loaded": _("Public holidays loaded"),

@@ -323,6 +323,15 @@ def complete_task(*, actor: User | None, task: SopTask, note: str = "") -> SopTa
 
 
 @transaction.atomic
+def note_on_task(*, actor: User | None, subject: models.Model, step: str, note: str) -> None:
+    """Write what happened on the subject's open task at ``step`` (if it has one): its
+    workflow's transitions are kept on the task that tracks them."""
+    task = SopTask.objects.open_for(subject, step).first()
+    if task is not None:
+        _change(task, "sop.task_noted", actor, f"Catatan tugas: {note[:200]}", note=note)
+
+
+@transaction.atomic
 def cancel_task(*, actor: User, task: SopTask, reason: str) -> SopTask:
     require(actor, Capability.MANAGE_TASKS)
     return _change(

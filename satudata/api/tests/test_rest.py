@@ -239,14 +239,22 @@ class RestWriteTests(PersonaTestCase):
     def test_the_kepala_bidang_publishes_by_api_once(self) -> None:
         url = f"/api/v1/datasets/{self.hidden.slug}/versions/1/publish"
         producer = create_api_token(actor=self.p.producer, name="w", scopes=["write"]).raw
-        refused = self.client.post(url, HTTP_AUTHORIZATION=f"Bearer {producer}")
+        body = {"reason": "Koreksi mendesak"}
+        refused = self.client.post(
+            url, body, content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {producer}"
+        )
         self.assertEqual(refused.status_code, 403)
         kabid = create_api_token(actor=self.p.kepala_bidang, name="w", scopes=["write"]).raw
-        done = self.client.post(url, HTTP_AUTHORIZATION=f"Bearer {kabid}")
+        done = self.client.post(
+            url, body, content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {kabid}"
+        )
         self.assertEqual(done.status_code, 200, done.content)
         self.assertIsNotNone(done.json()["published_at"])
-        again = self.client.post(url, HTTP_AUTHORIZATION=f"Bearer {kabid}")
+        again = self.client.post(
+            url, body, content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {kabid}"
+        )
         self.assertEqual(again.status_code, 409)
+        self.assertIn("terbit", again.json()["error"]["message"])
         self.assertEqual(self.client.get(f"/api/v1/datasets/{self.hidden.slug}").status_code, 200)
 
 

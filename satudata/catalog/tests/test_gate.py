@@ -11,9 +11,9 @@ from django.utils import timezone
 
 from satudata.catalog.demo import send_table
 from satudata.catalog.models import Access, Dataset, DatasetVersion
-from satudata.catalog.services import publish_version
 from satudata.catalog.testing import table_dataset
 from satudata.core.testing import PersonaTestCase
+from satudata.releases.testing import release
 
 COLUMNS = [("Kecamatan", "text"), ("Jumlah", "int")]
 
@@ -60,7 +60,7 @@ class GateTests(PersonaTestCase):
         # public from the earlier of the two.
         twice = self.make("Dua Versi", publisher=p.kepala_bidang, published_at=later)
         send_table(p.walidata, twice, "Kecamatan;Jumlah\nPringsewu;4")
-        publish_version(actor=p.kepala_bidang, version=twice.versions.get(number=2), at=soon)
+        release(twice.versions.get(number=2), kepala_bidang=p.kepala_bidang, at=soon)
         item = closed.item
         item.access = Access.RESTRICTED
         item.save()
@@ -81,5 +81,7 @@ class GateTests(PersonaTestCase):
         # Opening the item again brings the dataset back at its own publication time.
         item.access = Access.OPEN
         item.save()
-        self.assertEqual(Dataset.objects.get(pk=closed.pk).public_from, now)
+        self.assertEqual(
+            Dataset.objects.get(pk=closed.pk).public_from, closed.versions.get().published_at
+        )
         self.assert_gates_agree(moments)

@@ -17,10 +17,11 @@ from django.utils import timezone
 
 from satudata.catalog.demo import send_table
 from satudata.catalog.models import Dataset
-from satudata.catalog.services import describe_dataset, publish_version
+from satudata.catalog.services import describe_dataset
 from satudata.catalog.testing import published_table
 from satudata.core.testing import PersonaTestCase
 from satudata.portal import views
+from satudata.releases.testing import release
 
 
 class PageCacheTests(PersonaTestCase):
@@ -71,9 +72,7 @@ class PageCacheTests(PersonaTestCase):
     def test_a_release_due_now_shows_at_once_through_a_kept_page(self) -> None:
         soon = timezone.now() + timedelta(days=2)
         send_table(self.p.walidata, self.dataset, "Kecamatan;Jumlah\nPringsewu;41\nAmbarawa;26")
-        publish_version(
-            actor=self.p.kepala_bidang, version=self.dataset.versions.get(number=2), at=soon
-        )
+        release(self.dataset.versions.get(number=2), kepala_bidang=self.p.kepala_bidang, at=soon)
         first = reverse("portal:dataset-version", args=[self.dataset.slug, 1])
         with time_machine.travel(soon - timedelta(seconds=1)):
             before, _queries = self.visit()

@@ -129,8 +129,8 @@ class PortalTests(PersonaTestCase):
         self.assertEqual(response.status_code, 400)
 
 
-class PublishTests(PersonaTestCase):
-    def test_the_kepala_bidang_publishes_from_the_dataset_page(self) -> None:
+class ReleaseLinkTests(PersonaTestCase):
+    def test_the_walidata_reaches_the_release_from_the_dataset_page(self) -> None:
         dataset = table_dataset(
             actor=self.p.walidata,
             agency=self.p.agency,
@@ -138,20 +138,16 @@ class PublishTests(PersonaTestCase):
             columns=[("Kecamatan", "text"), ("Jumlah", "int")],
             rows=[["Pringsewu", 4]],
         )
+        from satudata.releases.models import Release
+
+        release = Release.objects.for_content(dataset.versions.get()).get()
         page = reverse("portal:dataset", args=[dataset.slug])
-        action = reverse("portal:publish", args=[dataset.slug, 1])
+        link = reverse("releases:release", args=[release.uuid])
         self.assertEqual(self.client.get(page).status_code, 404)
+        self.client.force_login(self.p.producer)
+        self.assertNotContains(self.client.get(page), link)
         self.client.force_login(self.p.walidata)
-        self.assertNotContains(self.client.get(page), action)
-        self.assertEqual(self.client.post(action).status_code, 403)
-        self.client.force_login(self.p.kepala_bidang)
-        self.assertContains(self.client.get(page), action)
-        self.client.post(action)
-        self.client.logout()
-        self.assertContains(self.client.get(page), "Jumlah Bidan")
-        self.client.force_login(self.p.kepala_bidang)
-        again = self.client.post(action, follow=True)
-        self.assertContains(again, "sudah diterbitkan")
+        self.assertContains(self.client.get(page), link)
 
 
 class HomeTests(PersonaTestCase):
@@ -161,7 +157,7 @@ class HomeTests(PersonaTestCase):
         from django.utils import timezone
 
         from satudata.catalog.demo import send_table
-        from satudata.catalog.services import publish_version
+        from satudata.releases.testing import release
 
         p = self.p
         columns = [("Kecamatan", "text"), ("Jumlah", "int")]
@@ -187,7 +183,7 @@ class HomeTests(PersonaTestCase):
         # A second version of the older table, scheduled for next week.
         send_table(p.walidata, older, "Kecamatan;Jumlah\nPringsewu;3")
         version = older.versions.get(number=2)
-        publish_version(actor=p.kepala_bidang, version=version, at=now + timedelta(days=7))
+        release(version, kepala_bidang=p.kepala_bidang, at=now + timedelta(days=7))
 
         newest = list(self.client.get(reverse("portal:home")).context["newest"])
         self.assertEqual([d.item.name for d in newest], ["Jumlah Bidan", "Jumlah Posyandu"])

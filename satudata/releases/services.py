@@ -1,0 +1,831 @@
+"""State changes of SOP activity 3, each one atomic, permission-checked, audited, noted on the
+release's SOP task, and announced to whoever acts next (in-app and by e-mail).
+
+The Walidata prepares a release and submits it; the Kepala Bidang approves or returns it; the
+Walidata schedules it on a confirmed date of the release calendar; it is out at that time for
+everyone at once. Nothing here runs at the release time: scheduling sets the content's own
+publication time, which its gate compares with the clock.
+
+Every transition moves the release out of the states it may leave with one conditional UPDATE,
+so that of two people acting at once exactly one succeeds and the other is told who was first,
+on SQLite and PostgreSQL alike.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from typing import Any
+
+from django.db import models, transaction
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from satudata.accounts.models import Agency, User
+from satudata.accounts.permissions import can, require
+from satudata.accounts.roles import Capability, Role
+from satudata.accounts.services import notify
+from satudata.core.audit import record
+from satudata.releases.dates import at_release_time, month_start, window, wording
+from satudata.releases.models import (
+    DateChange,
+    EntryState,
+    Erratum,
+    Precision,
+    PreReleaseAccess,
+    PreReleaseView,
+    ProductType,
+    Release,
+    ReleaseEntry,
+    ReleaseKind,
+    ReleaseState,
+)
+from satudata.sop.services import complete_task, note_on_task, open_task
+
+STEP = "rilis"
+# The longest pre-release access before a release (Pre-Release Access to Official Statistics
+# Order 2008: 24 hours).
+MAX_PRE_RELEASE = dt.timedelta(hours=24)
+
+
+class ReleaseRefused(Exception):
+    """The step cannot be taken; the message says why and what to do."""
+
+
+# --- Who acts next ------------------------------------------------------------------------------
+
+
+def _people(role: Role) -> list[User]:
+    return list(User.objects.filter(role=role, is_active=True))
+
+
+def _release_url(release: Release) -> str:
+    return reverse("releases:release", args=[release.uuid])
+
+
+def _tell(people: Iterable[User | None], release: Release, title: str, body: str = "") -> None:
+    notify([p for p in people if p is not None], title=title, body=body, url=_release_url(release))
+
+
+def _when(moment: dt.datetime) -> str:
+    return timezone.localtime(moment).strftime("%d-%m-%Y %H:%M WIB")
+
+
+# --- The release calendar -----------------------------------------------------------------------
+
+
+@transaction.atomic
+def plan_entry(
+    *,
+    actor: User | None,
+    title: str,
+    agency: Agency,
+    planned_at: dt.datetime,
+    precision: str = Precision.MONTH,
+    item: Any = None,
+    kind: str = ReleaseKind.FIRST,
+    product_type: str = ProductType.DATASET,
+    reference_period: str = "",
+    summary: str = "",
+    sector: str = "",
+    contact: tuple[str, str, str] = ("", "", ""),
+) -> ReleaseEntry:
+    """Announce a release on the calendar, provisionally (its date may still be a month or
+    two). ``actor=None`` is the system planning from an approved Daftar Data."""
+    if actor is not None:
+        require(actor, Capability.MANAGE_RELEASES)
+    if not title.strip():
+        raise ReleaseRefused(_("A release calendar entry needs a title."))
+    now = timezone.now()
+    entry = ReleaseEntry.objects.create(
+        title=title.strip()[:300],
+        summary=summary,
+        agency=agency,
+        item=item,
+        kind=kind,
+        product_type=product_type,
+        reference_period=reference_period[:60],
+        sector=sector,
+        planned_at=planned_at,
+        precision=Precision.MONTH if precision == Precision.EXACT else precision,
+        first_announced_at=now,
+        contact_name=contact[0],
+        contact_email=contact[1],
+        contact_phone=contact[2],
+        created_by=actor,
+    )
+    record(
+        "releases.entry_planned",
+        actor=actor,
+        obj=entry,
+        actor_label="" if actor else "sistem",
+        summary=f"Jadwal rilis diumumkan: {entry.title}, {wording(planned_at, entry.precision)}",
+    )
+    return entry
+
+
+def _agency_contact(agency: Agency) -> tuple[str, str, str]:
+    return (agency.name, agency.email, agency.phone)
+
+
+@transaction.atomic
+def plan_from_data_list(*, actor: User | None, data_list: Any) -> int:
+    """One provisional calendar entry per open item of an approved Daftar Data, dated by the
+    item's release schedule ("Maret n+1" → March of the next year; no month given → the two
+    months after the data year). Items that already have an entry are left as they are."""
+    from satudata.catalog.models import Access
+
+    if not data_list.is_frozen:
+        raise ReleaseRefused(_("Only an approved Daftar Data gives the release calendar."))
+    planned = set(
+        ReleaseEntry.objects.filter(item__data_list=data_list, kind=ReleaseKind.FIRST).values_list(
+            "item_id", flat=True
+        )
+    )
+    items = data_list.items.filter(access=Access.OPEN).select_related("agency", "activity")
+    created = 0
+    for item in items.exclude(pk__in=planned):
+        year = data_list.year + item.release_year_offset
+        if item.release_month:
+            planned_at, precision = month_start(year, item.release_month), Precision.MONTH
+        else:
+            planned_at, precision = month_start(data_list.year + 1, 1), Precision.TWO_MONTHS
+        sector = (item.activity.answers.get("sektor_kegiatan", "") if item.activity else "") or ""
+        plan_entry(
+            actor=actor,
+            title=f"{item.name} {data_list.year}",
+            agency=item.agency,
+            planned_at=planned_at,
+            precision=precision,
+            item=item,
+            reference_period=str(data_list.year),
+            summary=item.definition,
+            sector=sector,
+            contact=_agency_contact(item.agency),
+        )
+        created += 1
+    return created
+
+
+def _locked_entry(entry: ReleaseEntry) -> ReleaseEntry:
+    locked = ReleaseEntry.objects.select_for_update().get(pk=entry.pk)
+    if locked.state == EntryState.CANCELLED:
+        raise ReleaseRefused(_("This release was cancelled; its date no longer changes."))
+    if locked.released_at is not None and locked.released_at <= timezone.now():
+        raise ReleaseRefused(_("This release is already out; its date no longer changes."))
+    return locked
+
+
+def _change_date(
+    entry: ReleaseEntry, actor: User, new_at: dt.datetime, precision: str, reason: str
+) -> DateChange:
+    if not reason.strip():
+        raise ReleaseRefused(
+            _("Say why the announced date changes: the reason is shown on the calendar.")
+        )
+    require(actor, Capability.APPROVE_RELEASES)
+    return DateChange.objects.create(
+        entry=entry,
+        previous_at=entry.planned_at,
+        previous_precision=entry.precision,
+        new_at=new_at,
+        new_precision=precision,
+        reason=reason.strip(),
+        changed_by=actor,
+        approved_by=actor,
+    )
+
+
+@transaction.atomic
+def confirm_entry(
+    *,
+    actor: User,
+    entry: ReleaseEntry,
+    day: dt.date,
+    time: dt.time | None = None,
+    reason: str = "",
+) -> ReleaseEntry:
+    """Fix the exact release date (at the standard release time unless ``time``). A day
+    outside the announced month(s) is a change of date: it needs a reason and the Kepala
+    Bidang."""
+    require(actor, Capability.MANAGE_RELEASES)
+    entry = _locked_entry(entry)
+    if entry.state == EntryState.CONFIRMED:
+        raise ReleaseRefused(
+            _(
+                "The date is already confirmed; changing it is a postponement the Kepala Bidang "
+                "approves with a reason."
+            )
+        )
+    planned_at = at_release_time(day, time)
+    if planned_at <= timezone.now():
+        raise ReleaseRefused(_("A release date must be in the future."))
+    first, last = window(entry.planned_at, entry.precision)
+    change = None
+    if not first <= day <= last:
+        if not can(actor, Capability.APPROVE_RELEASES):
+            raise ReleaseRefused(
+                _(
+                    "%(day)s is outside the announced %(announced)s: moving a release needs a "
+                    "reason and the Kepala Bidang's approval."
+                )
+                % {"day": day.strftime("%d-%m-%Y"), "announced": entry_wording(entry)}
+            )
+        change = _change_date(entry, actor, planned_at, Precision.EXACT, reason)
+    before = entry_wording(entry)
+    now = timezone.now()
+    entry.planned_at, entry.precision, entry.state = (
+        planned_at,
+        Precision.EXACT,
+        EntryState.CONFIRMED,
+    )
+    entry.first_confirmed_at = entry.first_confirmed_at or now
+    entry.target_at = entry.target_at or planned_at
+    entry.save()
+    record(
+        "releases.entry_confirmed",
+        actor=actor,
+        obj=entry,
+        summary=f"Tanggal rilis {entry.title} dipastikan: {entry_wording(entry)}",
+        changes={"planned": [before, entry_wording(entry)], "reason": change and change.reason},
+    )
+    return entry
+
+
+def entry_wording(entry: ReleaseEntry) -> str:
+    return wording(entry.planned_at, entry.precision)
+
+
+@transaction.atomic
+def reschedule_entry(
+    *,
+    actor: User,
+    entry: ReleaseEntry,
+    planned_at: dt.datetime,
+    reason: str,
+    precision: str | None = None,
+) -> ReleaseEntry:
+    """Move an announced date (the Kepala Bidang, with a public reason). A confirmed date stays
+    exact; a scheduled release moves with it, as long as its time has not come."""
+    require(actor, Capability.APPROVE_RELEASES)
+    entry = _locked_entry(entry)
+    precision = (
+        Precision.EXACT if entry.state == EntryState.CONFIRMED else precision or entry.precision
+    )
+    if planned_at <= timezone.now():
+        raise ReleaseRefused(_("A release date must be in the future."))
+    if planned_at == entry.planned_at and precision == entry.precision:
+        raise ReleaseRefused(_("The new date is the date already announced."))
+    before = entry_wording(entry)
+    change = _change_date(entry, actor, planned_at, precision, reason)
+    entry.planned_at, entry.precision = planned_at, precision
+    release = Release.objects.filter(entry=entry, state=ReleaseState.SCHEDULED).first()
+    if release is not None:
+        Release.objects.filter(pk=release.pk).update(release_at=planned_at)
+        release.releasable.put_out(planned_at, release.scheduled_by)
+        entry.released_at = planned_at
+    entry.save()
+    record(
+        "releases.entry_rescheduled",
+        actor=actor,
+        obj=entry,
+        summary=f"Tanggal rilis {entry.title} diubah: {before} → {entry_wording(entry)}",
+        changes={"planned": [before, entry_wording(entry)], "reason": change.reason},
+    )
+    if release is not None:
+        note_on_task(
+            actor=actor, subject=release, step=STEP, note=f"Tanggal rilis diubah: {reason}"
+        )
+        _tell(
+            [release.created_by, release.submitted_by, *_people(Role.WALIDATA)],
+            release,
+            _("Release date changed: %(title)s") % {"title": entry.title},
+            f"{before} → {entry_wording(entry)}. {reason}",
+        )
+    return entry
+
+
+@transaction.atomic
+def cancel_entry(*, actor: User, entry: ReleaseEntry, reason: str) -> ReleaseEntry:
+    """Cancel an announced release (the Kepala Bidang, with a public reason). It stays on the
+    calendar as cancelled; a release scheduled on it goes back to approved, not out."""
+    require(actor, Capability.APPROVE_RELEASES)
+    if not reason.strip():
+        raise ReleaseRefused(_("Say why the release is cancelled: the reason is published."))
+    entry = _locked_entry(entry)
+    release = Release.objects.filter(entry=entry).first()
+    if release is not None:
+        if release.state == ReleaseState.SCHEDULED:
+            release.releasable.put_out(None, None)
+        Release.objects.filter(pk=release.pk).update(
+            entry=None,
+            state=ReleaseState.APPROVED
+            if release.state == ReleaseState.SCHEDULED
+            else release.state,
+            release_at=None,
+        )
+    entry.state, entry.released_at = EntryState.CANCELLED, None
+    entry.cancelled_at, entry.cancelled_by = timezone.now(), actor
+    entry.cancellation_reason = reason.strip()
+    entry.save()
+    record(
+        "releases.entry_cancelled",
+        actor=actor,
+        obj=entry,
+        summary=f"Rilis dibatalkan: {entry.title}. Alasan: {reason[:300]}",
+    )
+    if release is not None:
+        _tell(
+            [release.created_by, release.submitted_by],
+            release,
+            _("Release cancelled: %(title)s") % {"title": entry.title},
+            reason,
+        )
+    return entry
+
+
+# --- The content workflow -----------------------------------------------------------------------
+
+
+def _transition(release: Release, allowed: Iterable[str], action: str, **values: Any) -> Release:
+    """Move ``release`` out of one of the ``allowed`` states with one conditional UPDATE. If
+    someone moved it first, say who and when; nothing is changed."""
+    moved = Release.objects.filter(pk=release.pk, state__in=list(allowed)).update(**values)
+    current = Release.objects.select_related("entry", "decided_by", "submitted_by").get(
+        pk=release.pk
+    )
+    if not moved:
+        raise ReleaseRefused(_state_message(current, action))
+    return current
+
+
+def _state_message(release: Release, action: str) -> str:
+    who, when = release.decided_by, release.decided_at
+    if release.state in (ReleaseState.APPROVED, ReleaseState.RETURNED) and who and when:
+        return _(
+            "This release cannot be %(action)s: %(person)s already decided on it "
+            "(%(state)s) on %(when)s."
+        ) % {
+            "action": action,
+            "person": who,
+            "state": release.state_label(),
+            "when": _when(when),
+        }
+    return _("This release cannot be %(action)s: it is %(state)s.") % {
+        "action": action,
+        "state": release.state_label().lower(),
+    }
+
+
+@transaction.atomic
+def prepare_release(
+    *,
+    actor: User | None,
+    content: Any,
+    kind: str = ReleaseKind.FIRST,
+    entry: ReleaseEntry | None = None,
+) -> Release:
+    """Start the release of ``content`` (a ``Releasable``) as a draft, with its SOP task.
+    ``actor=None`` is the system preparing it as a synchronised version arrives. A first release
+    takes the calendar entry waiting for its Daftar Data item, if there is one."""
+    if actor is not None:
+        require(actor, Capability.MANAGE_RELEASES)
+    existing = Release.objects.for_content(content).first()
+    if existing is not None:
+        return existing
+    if entry is None and kind == ReleaseKind.FIRST:
+        entry = _waiting_entry(content)
+    release = Release.objects.create(
+        content=content,
+        entry=entry,
+        kind=kind,
+        title=content.release_title()[:300],
+        agency=content.release_agency(),
+        created_by=actor,
+    )
+    record(
+        "releases.created",
+        actor=actor,
+        obj=release,
+        actor_label="" if actor else "sistem",
+        summary=f"Rilis disiapkan: {release.title}",
+    )
+    open_task(
+        actor=actor,
+        step=STEP,
+        title=f"Rilis: {release.title}",
+        subject=release,
+        agency=release.agency,
+    )
+    return release
+
+
+def _waiting_entry(content: Any) -> ReleaseEntry | None:
+    item = getattr(getattr(content, "dataset", None), "item", None)
+    if item is None:
+        return None
+    return (
+        ReleaseEntry.objects.filter(item=item, kind=ReleaseKind.FIRST, release__isnull=True)
+        .exclude(state=EntryState.CANCELLED)
+        .order_by("planned_at")
+        .first()
+    )
+
+
+@transaction.atomic
+def submit_release(*, actor: User, release: Release, note: str = "") -> Release:
+    """The Walidata asks the Kepala Bidang to approve the release."""
+    require(actor, Capability.MANAGE_RELEASES)
+    release = _transition(
+        release,
+        [ReleaseState.DRAFT, ReleaseState.RETURNED],
+        _("submitted"),
+        state=ReleaseState.SUBMITTED,
+        submitted_at=timezone.now(),
+        submitted_by=actor,
+    )
+    record(
+        "releases.submitted",
+        actor=actor,
+        obj=release,
+        summary=f"Rilis diajukan untuk persetujuan: {release.title}",
+        changes={"note": note},
+    )
+    note_on_task(actor=actor, subject=release, step=STEP, note=f"Diajukan. {note}".strip())
+    _tell(
+        _people(Role.KEPALA_BIDANG),
+        release,
+        _("Release waiting for your approval: %(title)s") % {"title": release.title},
+        note,
+    )
+    return release
+
+
+def _decide(actor: User, release: Release, state: str, action: str, comment: str) -> Release:
+    require(actor, Capability.APPROVE_RELEASES)
+    if release.submitted_by_id == actor.pk:
+        raise ReleaseRefused(_("You submitted this release; another Kepala Bidang decides on it."))
+    return _transition(
+        release,
+        [ReleaseState.SUBMITTED],
+        action,
+        state=state,
+        decided_at=timezone.now(),
+        decided_by=actor,
+        comment=comment.strip(),
+    )
+
+
+@transaction.atomic
+def return_release(*, actor: User, release: Release, comment: str) -> Release:
+    """The Kepala Bidang sends the release back with what to change."""
+    if not comment.strip():
+        raise ReleaseRefused(_("Write what has to change before the release is approved."))
+    release = _decide(actor, release, ReleaseState.RETURNED, _("returned"), comment)
+    record(
+        "releases.returned",
+        actor=actor,
+        obj=release,
+        summary=f"Rilis dikembalikan: {release.title}",
+        changes={"comment": comment},
+    )
+    note_on_task(actor=actor, subject=release, step=STEP, note=f"Dikembalikan: {comment}")
+    _tell(
+        [release.submitted_by],
+        release,
+        _("Release returned with comments: %(title)s") % {"title": release.title},
+        comment,
+    )
+    return release
+
+
+@transaction.atomic
+def approve_release(*, actor: User, release: Release, comment: str = "") -> Release:
+    """The Kepala Bidang approves the release; the Walidata schedules it next."""
+    release = _decide(actor, release, ReleaseState.APPROVED, _("approved"), comment)
+    record(
+        "releases.approved",
+        actor=actor,
+        obj=release,
+        summary=f"Rilis disetujui: {release.title}",
+        changes={"comment": comment},
+    )
+    note_on_task(actor=actor, subject=release, step=STEP, note="Disetujui Kepala Bidang.")
+    _tell(
+        [release.submitted_by, *_people(Role.WALIDATA)],
+        release,
+        _("Release approved, ready to schedule: %(title)s") % {"title": release.title},
+        comment,
+    )
+    return release
+
+
+@transaction.atomic
+def schedule_release(
+    *, actor: User, release: Release, entry: ReleaseEntry | None = None
+) -> Release:
+    """Put an approved release on its confirmed calendar date: from that moment it is out for
+    everyone, on every channel, with nothing left to run."""
+    require(actor, Capability.MANAGE_RELEASES)
+    entry = entry or release.entry
+    if entry is None:
+        raise ReleaseRefused(
+            _("Choose the release calendar entry this release goes out on (or plan one).")
+        )
+    entry = _locked_entry(entry)
+    other = Release.objects.filter(entry=entry).exclude(pk=release.pk).first()
+    if other is not None:
+        raise ReleaseRefused(
+            _("The calendar entry %(entry)s already carries another release: %(other)s.")
+            % {"entry": entry.title, "other": other.title}
+        )
+    if entry.state != EntryState.CONFIRMED:
+        raise ReleaseRefused(
+            _(
+                "A release is scheduled only on a confirmed exact date: %(entry)s is still "
+                "announced as %(announced)s. Confirm its date first."
+            )
+            % {"entry": entry.title, "announced": entry_wording(entry)}
+        )
+    if entry.planned_at <= timezone.now():
+        raise ReleaseRefused(
+            _(
+                "The confirmed date %(announced)s has passed. The Kepala Bidang moves it "
+                "(with a reason) or releases at once."
+            )
+            % {"announced": entry_wording(entry)}
+        )
+    release = _transition(
+        release,
+        [ReleaseState.APPROVED],
+        _("scheduled"),
+        state=ReleaseState.SCHEDULED,
+        entry=entry,
+        scheduled_at=timezone.now(),
+        scheduled_by=actor,
+        release_at=entry.planned_at,
+    )
+    release.releasable.put_out(entry.planned_at, actor)
+    ReleaseEntry.objects.filter(pk=entry.pk).update(released_at=entry.planned_at)
+    record(
+        "releases.scheduled",
+        actor=actor,
+        obj=release,
+        summary=f"Rilis dijadwalkan: {release.title}, terbit {entry_wording(entry)}",
+    )
+    _finish_task(release, f"Dijadwalkan terbit {entry_wording(entry)}.")
+    _tell(
+        [release.submitted_by, release.decided_by],
+        release,
+        _("Release scheduled: %(title)s") % {"title": release.title},
+        entry_wording(entry),
+    )
+    return release
+
+
+def _finish_task(release: Release, note: str) -> None:
+    from satudata.sop.models import SopTask
+
+    task = SopTask.objects.open_for(release, STEP).first()
+    if task is not None:
+        complete_task(actor=None, task=task, note=note)
+
+
+@transaction.atomic
+def unschedule_release(*, actor: User, release: Release, reason: str) -> Release:
+    """Take a scheduled release off its date before its time (it goes back to approved and
+    stays unseen). The calendar entry keeps its date until it is moved or cancelled."""
+    require(actor, Capability.MANAGE_RELEASES)
+    if not reason.strip():
+        raise ReleaseRefused(_("Say why the release is taken off the schedule."))
+    if release.release_at is not None and release.release_at <= timezone.now():
+        raise ReleaseRefused(_("This release is already out; withdraw it instead."))
+    release = _transition(
+        release,
+        [ReleaseState.SCHEDULED],
+        _("taken off the schedule"),
+        state=ReleaseState.APPROVED,
+        release_at=None,
+    )
+    release.releasable.put_out(None, None)
+    ReleaseEntry.objects.filter(release=release).update(released_at=None)
+    record(
+        "releases.unscheduled",
+        actor=actor,
+        obj=release,
+        summary=f"Rilis batal dijadwalkan: {release.title}. {reason[:300]}",
+    )
+    return release
+
+
+@transaction.atomic
+def publish_now(*, actor: User, release: Release, reason: str) -> Release:
+    """The Kepala Bidang releases at once, outside the calendar (an unannounced or late
+    release, or a correction): allowed, explained, and counted as such."""
+    require(actor, Capability.APPROVE_RELEASES)
+    if not reason.strip():
+        raise ReleaseRefused(
+            _("Say why this release goes out now rather than on an announced date.")
+        )
+    now = timezone.now()
+    release = _transition(
+        release,
+        [ReleaseState.DRAFT, ReleaseState.SUBMITTED, ReleaseState.APPROVED, ReleaseState.RETURNED],
+        _("released"),
+        state=ReleaseState.SCHEDULED,
+        decided_at=now,
+        decided_by=actor,
+        scheduled_at=now,
+        scheduled_by=actor,
+        release_at=now,
+        unscheduled_reason=reason.strip(),
+    )
+    release.releasable.put_out(now, actor)
+    if release.entry is not None:
+        ReleaseEntry.objects.filter(pk=release.entry.pk).update(released_at=now)
+    record(
+        "releases.published_now",
+        actor=actor,
+        obj=release,
+        summary=f"Rilis terbit saat itu juga: {release.title}. Alasan: {reason[:300]}",
+    )
+    _finish_task(release, f"Diterbitkan langsung oleh Kepala Bidang: {reason}")
+    return release
+
+
+@transaction.atomic
+def release_at_once(*, actor: User, content: Any, reason: str) -> Release:
+    """Prepare (if need be) and release ``content`` now: the Kepala Bidang's one step."""
+    from satudata.releases.content import kind_for
+
+    release = prepare_release(actor=actor, content=content, kind=kind_for(content))
+    return publish_now(actor=actor, release=release, reason=reason)
+
+
+@transaction.atomic
+def withdraw_release(*, actor: User, release: Release, reason: str) -> Release:
+    """Take a published release back from the public (the Kepala Bidang). A notice with the
+    reason stays where it was."""
+    require(actor, Capability.APPROVE_RELEASES)
+    if not reason.strip():
+        raise ReleaseRefused(_("Say why the release is withdrawn: the notice shows it."))
+    now = timezone.now()
+    if not release.is_published(now):
+        raise ReleaseRefused(_("Only a published release can be withdrawn."))
+    release = _transition(
+        release,
+        [ReleaseState.SCHEDULED],
+        _("withdrawn"),
+        state=ReleaseState.WITHDRAWN,
+        withdrawn_at=now,
+        withdrawn_by=actor,
+        withdrawal_reason=reason.strip(),
+    )
+    release.releasable.withdraw(now)
+    record(
+        "releases.withdrawn",
+        actor=actor,
+        obj=release,
+        summary=f"Rilis ditarik: {release.title}. Alasan: {reason[:300]}",
+    )
+    _tell(
+        [release.submitted_by, *_people(Role.WALIDATA)],
+        release,
+        _("Release withdrawn: %(title)s") % {"title": release.title},
+        reason,
+    )
+    return release
+
+
+@transaction.atomic
+def add_erratum(
+    *,
+    actor: User,
+    release: Release,
+    note: str,
+    significant: bool,
+    corrected_by: Release | None = None,
+) -> Erratum:
+    """Note an error found in a published release: what was wrong, what changed, whether it
+    could mislead (significant), and the release that corrects it if there is one."""
+    require(actor, Capability.MANAGE_RELEASES)
+    if not note.strip():
+        raise ReleaseRefused(_("Describe the error and its correction."))
+    if not release.is_published():
+        raise ReleaseRefused(_("Errata are for published releases."))
+    erratum = Erratum.objects.create(
+        release=release,
+        note=note.strip(),
+        significant=significant,
+        corrected_by=corrected_by,
+        created_by=actor,
+    )
+    weight = "signifikan" if significant else "tidak signifikan"
+    record(
+        "releases.corrected",
+        actor=actor,
+        obj=release,
+        summary=f"Ralat ({weight}) pada {release.title}: {note[:300]}",
+    )
+    if significant:
+        _tell(
+            _people(Role.KEPALA_BIDANG),
+            release,
+            _("Significant erratum: %(title)s") % {"title": release.title},
+            note,
+        )
+    return erratum
+
+
+# --- Pre-release access -------------------------------------------------------------------------
+
+
+@transaction.atomic
+def grant_access(
+    *,
+    actor: User,
+    release: Release,
+    person: User,
+    organisation: str,
+    justification: str,
+    access_from: dt.datetime,
+    position: str = "",
+) -> PreReleaseAccess:
+    """Let a named person read a scheduled release before its time, for at most 24 hours."""
+    require(actor, Capability.MANAGE_RELEASES)
+    release = Release.objects.get(pk=release.pk)
+    if release.state != ReleaseState.SCHEDULED or release.is_published():
+        raise ReleaseRefused(_("Pre-release access is given only to a scheduled release."))
+    assert release.release_at is not None
+    if not justification.strip() or not organisation.strip():
+        raise ReleaseRefused(_("Give the person's organisation and why they need access."))
+    if access_from < release.release_at - MAX_PRE_RELEASE or access_from >= release.release_at:
+        raise ReleaseRefused(
+            _("Pre-release access starts at most 24 hours before the release time (%(when)s).")
+            % {"when": _when(release.release_at)}
+        )
+    if not person.is_active:
+        raise ReleaseRefused(_("This account is not active."))
+    if PreReleaseAccess.objects.filter(release=release, user=person).exists():
+        raise ReleaseRefused(_("%(person)s is already on the list.") % {"person": person})
+    access = PreReleaseAccess.objects.create(
+        release=release,
+        user=person,
+        organisation=organisation.strip(),
+        position=position.strip(),
+        justification=justification.strip(),
+        access_from=access_from,
+        granted_by=actor,
+    )
+    record(
+        "releases.access_granted",
+        actor=actor,
+        obj=release,
+        summary=f"Akses pra-rilis untuk {person} ({organisation}) mulai {_when(access_from)}",
+    )
+    notify(
+        [person],
+        title=_("Pre-release access: %(title)s") % {"title": release.title},
+        body=_(
+            "You may read this release from %(start)s until it is published at %(end)s. "
+            "Do not share it or anything about it before then; every access is recorded."
+        )
+        % {"start": _when(access_from), "end": _when(release.release_at)},
+        url=release.releasable.release_url(),
+    )
+    return access
+
+
+@transaction.atomic
+def revoke_access(*, actor: User, access: PreReleaseAccess) -> PreReleaseAccess:
+    require(actor, Capability.MANAGE_RELEASES)
+    PreReleaseAccess.objects.filter(pk=access.pk, revoked_at__isnull=True).update(
+        revoked_at=timezone.now()
+    )
+    access.refresh_from_db()
+    record(
+        "releases.access_revoked",
+        actor=actor,
+        obj=access.release,
+        summary=f"Akses pra-rilis {access.user} dicabut",
+    )
+    return access
+
+
+def log_pre_release_view(user: Any, content: models.Model, path: str) -> bool:
+    """Record that ``user`` opened ``content`` under a pre-release grant (if they hold one in
+    force now). Called by every channel that serves one piece of content."""
+    if user is None or not user.is_authenticated:
+        return False
+    grants = PreReleaseAccess.objects.open_to(user).filter(
+        Q(release__object_id=content.pk),
+        release__content_type__app_label=content._meta.app_label,
+        release__content_type__model=content._meta.model_name,
+    )
+    access = grants.first()
+    if access is None:
+        return False
+    PreReleaseView.objects.create(access=access, path=path[:300])
+    return True
