@@ -201,6 +201,8 @@ def visible_dataset(request: HttpRequest, slug: str, user: Any = None) -> Datase
     dataset = Dataset.objects.visible_to(viewer).by_key(slug).with_details().first()
     if dataset is None:
         raise _dataset_missing()
+    if dataset.public_from is None or dataset.public_from > timezone.now():
+        _note_pre_release(request, viewer, dataset.versions.values("pk"))
     return dataset
 
 
@@ -218,16 +220,21 @@ def visible_version(
     version = versions.filter(number=number).first() if number else versions.first()
     if version is None:
         raise _version_missing()
-    _note_pre_release(request, viewer, version)
+    if not _is_out(version):
+        _note_pre_release(request, viewer, [version.pk])
     return version
 
 
-def _note_pre_release(request: HttpRequest, viewer: Any, version: DatasetVersion) -> None:
-    out = version.published_at is not None and version.published_at <= timezone.now()
-    if not out and getattr(viewer, "is_authenticated", False):
-        from satudata.releases.services import log_pre_release_view
+def _is_out(version: DatasetVersion) -> bool:
+    return version.published_at is not None and version.published_at <= timezone.now()
 
-        log_pre_release_view(viewer, version, request.get_full_path())
+
+def _note_pre_release(request: HttpRequest, viewer: Any, ids: Any) -> None:
+    """Log a read of versions ``ids`` under a pre-release grant (a signed-in reader only)."""
+    if getattr(viewer, "is_authenticated", False):
+        from satudata.releases.services import log_pre_release_views
+
+        log_pre_release_views(request, viewer, DatasetVersion, ids)
 
 
 def _version_missing() -> Http404:
@@ -279,7 +286,8 @@ def _dataset_page(request: HttpRequest, slug: str, number: int) -> HttpResponse:
     version = next((v for v in versions if v.number == number), None)
     if version is None:  # withdrawn between the two reads
         raise _version_missing()
-    _note_pre_release(request, request.user, version)
+    if not _is_out(version):
+        _note_pre_release(request, request.user, [version.pk])
     columns = datastore.columns_of(version)
     variables = {
         v.name: v

@@ -17,8 +17,8 @@ import datetime as dt
 from collections.abc import Iterable
 from typing import Any
 
+from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
-from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -814,18 +814,20 @@ def revoke_access(*, actor: User, access: PreReleaseAccess) -> PreReleaseAccess:
     return access
 
 
-def log_pre_release_view(user: Any, content: models.Model, path: str) -> bool:
-    """Record that ``user`` opened ``content`` under a pre-release grant (if they hold one in
-    force now). Called by every channel that serves one piece of content."""
+def log_pre_release_views(request: Any, user: Any, model: type[models.Model], ids: Any) -> int:
+    """Record that ``user`` opened content of ``model`` (the ``ids``) under a pre-release grant
+    in force now, once per grant and request. Every channel that serves content reaches this
+    through the portal's ``visible_dataset`` / ``visible_version``."""
     if user is None or not user.is_authenticated:
-        return False
+        return 0
     grants = PreReleaseAccess.objects.open_to(user).filter(
-        Q(release__object_id=content.pk),
-        release__content_type__app_label=content._meta.app_label,
-        release__content_type__model=content._meta.model_name,
+        release__content_type=ContentType.objects.get_for_model(model),
+        release__object_id__in=ids,
     )
-    access = grants.first()
-    if access is None:
-        return False
-    PreReleaseView.objects.create(access=access, path=path[:300])
-    return True
+    logged: set[int] = request.__dict__.setdefault("_pre_release_logged", set())
+    fresh = [pk for pk in grants.values_list("pk", flat=True) if pk not in logged]
+    PreReleaseView.objects.bulk_create(
+        PreReleaseView(access_id=pk, path=request.get_full_path()[:300]) for pk in fresh
+    )
+    logged.update(fresh)
+    return len(fresh)

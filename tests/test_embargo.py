@@ -1,0 +1,198 @@
+"""The embargo on every channel: before its release time nothing of a scheduled release reaches
+the public — a first release (a whole dataset) nor a revision (a new version with a new column)
+— and at that time both appear everywhere at once, with no job run in between. Only the clock
+moves (time_machine). A person on the pre-release access list reads it before, and each read is
+logged; nobody else is let in by that grant."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import time_machine
+from django.core.cache import cache
+from django.test import Client
+from django.utils import timezone
+
+from satudata.accounts.models import User
+from satudata.accounts.roles import Role
+from satudata.api.packages import resource_id
+from satudata.catalog.demo import send_table
+from satudata.catalog.models import Variable
+from satudata.catalog.testing import COUNTS, published_table, table_dataset
+from satudata.core.testing import PersonaTestCase
+from satudata.releases import services
+from satudata.releases.models import PreReleaseView, Release
+from satudata.releases.testing import release
+
+
+class EmbargoOnEveryChannelTests(PersonaTestCase):
+    @classmethod
+    def setUpTestData(cls) -> None:
+        super().setUpTestData()
+        p = cls.p
+        cls.at = (timezone.now() + timedelta(days=3)).replace(microsecond=0)
+        # A first release: the whole dataset is under embargo.
+        cls.new = table_dataset(
+            actor=p.walidata,
+            agency=p.agency,
+            name="Jumlah Rumah Sakit Bersalin",
+            columns=COUNTS,
+            rows=[["Pringsewu", 2], ["Gadingrejo", 1]],
+            publisher=p.kepala_bidang,
+            published_at=cls.at,
+        )
+        # A revision of a public dataset, with a column only the new version has.
+        cls.old = published_table(p, "Jumlah Sekolah Dasar", [["Pringsewu", 30]])
+        Variable.objects.create(agency=p.agency, name="Guru Honorer", data_type="integer")
+        send_table(
+            p.walidata, cls.old, "Kecamatan;Jumlah;Guru Honorer\nPringsewu;31;77\nSukoharjo;12;40"
+        )
+        cls.revision = release(
+            cls.old.versions.get(number=2), kepala_bidang=p.kepala_bidang, at=cls.at
+        )
+        cls.official = User.objects.create_user(
+            "agus.setda", password="x" * 12, role=Role.PEJABAT, full_name="Agus Setda"
+        )
+        cls.first = Release.objects.for_content(cls.new.versions.get()).get()
+        services.grant_access(
+            actor=p.walidata,
+            release=cls.first,
+            person=cls.official,
+            organisation="Sekretariat Daerah",
+            position="Kepala Bagian Perekonomian",
+            justification="Bahan rapat pimpinan",
+            access_from=cls.at - timedelta(hours=20),
+        )
+
+    def channels(self) -> dict[str, str]:
+        new, old = self.new.slug, self.old.slug
+        return {
+            "home page": "/",
+            "search page": "/dataset/?q=bersalin",
+            "search of the new column": "/dataset/?q=honorer",
+            "search page facets": "/dataset/",
+            "search as JSON": "/dataset.json",
+            "sitemap": "/sitemap-dataset-1.xml",
+            "RSS of releases": "/rilis.rss",
+            "Atom of releases": "/rilis.atom",
+            "Daftar Produk Diseminasi": "/daftar-produk/",
+            "REST list": "/api/v1/datasets",
+            "REST search": "/api/v1/datasets?q=honorer",
+            "REST dataset": f"/api/v1/datasets/{new}",
+            "REST versions": f"/api/v1/datasets/{old}/versions",
+            "REST version": f"/api/v1/datasets/{old}/versions/2",
+            "REST data": f"/api/v1/datasets/{old}/data",
+            "CKAN package_list": "/api/3/action/package_list",
+            "CKAN package_search": "/api/3/action/package_search?q=bersalin",
+            "CKAN package_search facets": '/api/3/action/package_search?facet.field=["tags"]',
+            "CKAN package_show": f"/api/3/action/package_show?id={new}",
+            "CKAN package_show revision": f"/api/3/action/package_show?id={old}",
+            "CKAN datastore_search": "/api/3/action/datastore_search?resource_id="
+            + resource_id(self.old, "CSV"),
+            "DCAT catalog": "/catalog.ttl",
+            "DCAT dataset": f"/dataset/{new}.jsonld",
+            "data.json": "/data.json",
+            "Data Package": f"/dataset/{old}/datapackage.json",
+            "dataset page": f"/dataset/{new}/",
+            "revised dataset page": f"/dataset/{old}/",
+            "version page": f"/dataset/{old}/v2/",
+            "preview rows": f"/dataset/{old}/v2/baris.json",
+            "chart": f"/dataset/{old}/v2/grafik.json?ukuran=Jumlah&menurut=Kecamatan",
+            "file URL": f"/dataset/{old}/v2/data.csv",
+            "latest file URL": f"/dataset/{old}/data.csv",
+            "first release's file": f"/dataset/{new}/data.csv",
+        }
+
+    # Words only the embargoed content has (query words are echoed lower-case by search pages).
+    SECRETS = ("Bersalin", "Honorer", "Sukoharjo", "Gadingrejo")
+
+    def read_all(self, client: Client) -> dict[str, tuple[int, str]]:
+        cache.clear()  # a kept page must not matter: run twice below without clearing
+        seen = {}
+        for name, url in self.channels().items():
+            response = client.get(url)
+            body = b"".join(response.streaming_content) if response.streaming else response.content
+            seen[name] = (response.status_code, body.decode("utf-8", "replace"))
+        return seen
+
+    def test_nothing_before_the_release_time_and_everything_at_it(self) -> None:
+        client = Client()
+        with time_machine.travel(self.at - timedelta(seconds=1), tick=False):
+            client.get(f"/dataset/{self.old.slug}/")  # keeps the page of the public version
+            before = self.read_all(client)
+        for name, (status, body) in before.items():
+            with self.subTest(channel=name, moment="before"):
+                self.assertLess(status, 500)
+                leaked = [word for word in self.SECRETS if word in body]
+                self.assertEqual(leaked, [], f"{name} shows {leaked} before the release")
+        with time_machine.travel(self.at, tick=False):
+            after = self.read_all(client)
+        expected_after = {
+            "search page": "Bersalin",
+            "search of the new column": "Sekolah Dasar",
+            "sitemap": self.new.slug,
+            "RSS of releases": "Bersalin",
+            "Atom of releases": "Bersalin",
+            "Daftar Produk Diseminasi": "Bersalin",
+            "REST list": "Bersalin",
+            "REST search": "Sekolah Dasar",
+            "REST dataset": "Bersalin",
+            "REST version": "Honorer",
+            "REST data": "Sukoharjo",
+            "CKAN package_list": self.new.slug,
+            "CKAN package_search": "Bersalin",
+            "CKAN package_show": "Bersalin",
+            "CKAN datastore_search": "Honorer",
+            "DCAT catalog": "Bersalin",
+            "DCAT dataset": "Bersalin",
+            "data.json": "Bersalin",
+            "Data Package": "Honorer",
+            "dataset page": "Bersalin",
+            "revised dataset page": "Honorer",
+            "version page": "Honorer",
+            "preview rows": "Sukoharjo",
+            "file URL": "Sukoharjo",
+            "latest file URL": "Sukoharjo",
+            "first release's file": "Gadingrejo",
+        }
+        for name, text in expected_after.items():
+            with self.subTest(channel=name, moment="at the release time"):
+                status, body = after[name]
+                self.assertEqual(status, 200, name)
+                self.assertIn(text, body, f"{name} does not show the release at its time")
+        # The home page's counts grew by the first release at that moment.
+        self.assertIn(self.new.title, after["home page"][1])
+
+    def test_the_pre_release_list_reads_before_and_every_read_is_logged(self) -> None:
+        page = f"/dataset/{self.new.slug}/"
+        official, other = Client(), Client()
+        # Signed in at each moment: a session is short-lived (SESSION_COOKIE_AGE).
+        with time_machine.travel(self.at - timedelta(hours=21), tick=False):
+            official.force_login(self.official)
+            self.assertEqual(official.get(page).status_code, 404)  # before the access starts
+        with time_machine.travel(self.at - timedelta(hours=1), tick=False):
+            official.force_login(self.official)
+            other.force_login(self.p.other_producer)
+            response = official.get(page)
+            self.assertContains(response, "Diembargo sampai")
+            self.assertEqual(official.get(f"/dataset/{self.new.slug}/data.csv").status_code, 200)
+            self.assertEqual(official.get(f"/api/v1/datasets/{self.new.slug}").status_code, 200)
+            # The grant is for that release alone, and for that person alone.
+            self.assertEqual(official.get(f"/dataset/{self.old.slug}/v2/").status_code, 404)
+            self.assertEqual(other.get(page).status_code, 404)
+            self.assertEqual(Client().get(page).status_code, 404)
+        paths = list(PreReleaseView.objects.values_list("path", flat=True))
+        self.assertEqual(
+            paths,
+            [page, f"/dataset/{self.new.slug}/data.csv", f"/api/v1/datasets/{self.new.slug}"],
+        )
+        with time_machine.travel(self.at + timedelta(minutes=1), tick=False):
+            official.force_login(self.official)
+            self.assertEqual(official.get(page).status_code, 200)
+            entry = self.first.entry
+            assert entry is not None
+            public = Client().get(f"/jadwal-rilis/{entry.uuid}/")
+        self.assertEqual(PreReleaseView.objects.count(), 3)  # out for everyone: not logged
+        # The list is published with the release.
+        self.assertContains(public, "Sekretariat Daerah")
+        self.assertContains(public, "Kepala Bagian Perekonomian")
