@@ -145,15 +145,27 @@ class WorkflowTests(PersonaTestCase):
 
     def test_steps_out_of_order_are_refused_with_the_reason(self) -> None:
         p = self.p
+        kabid, walidata = p.kepala_bidang, p.walidata
         refused = [
-            (ReleaseState.DRAFT, lambda r: services.approve_release(actor=p.kepala_bidang, release=r)),
-            (ReleaseState.DRAFT, lambda r: services.schedule_release(actor=p.walidata, release=r, entry=self.entry)),
-            (ReleaseState.SUBMITTED, lambda r: services.submit_release(actor=p.walidata, release=r)),
-            (ReleaseState.APPROVED, lambda r: services.approve_release(actor=p.kepala_bidang, release=r)),
-            (ReleaseState.APPROVED, lambda r: services.withdraw_release(actor=p.kepala_bidang, release=r, reason="x")),
-            (ReleaseState.SCHEDULED, lambda r: services.submit_release(actor=p.walidata, release=r)),
-            (ReleaseState.SCHEDULED, lambda r: services.add_erratum(actor=p.walidata, release=r, note="x", significant=False)),
-        ]  # fmt: skip
+            (ReleaseState.DRAFT, lambda r: services.approve_release(actor=kabid, release=r)),
+            (
+                ReleaseState.DRAFT,
+                lambda r: services.schedule_release(actor=walidata, release=r, entry=self.entry),
+            ),
+            (ReleaseState.SUBMITTED, lambda r: services.submit_release(actor=walidata, release=r)),
+            (ReleaseState.APPROVED, lambda r: services.approve_release(actor=kabid, release=r)),
+            (
+                ReleaseState.APPROVED,
+                lambda r: services.withdraw_release(actor=kabid, release=r, reason="x"),
+            ),
+            (ReleaseState.SCHEDULED, lambda r: services.submit_release(actor=walidata, release=r)),
+            (
+                ReleaseState.SCHEDULED,
+                lambda r: services.add_erratum(
+                    actor=walidata, release=r, note="x", significant=False
+                ),
+            ),
+        ]
         for state, step in refused:
             with self.subTest(state=state):
                 release = self.at_state(state)
