@@ -190,6 +190,8 @@ MATRIX: dict[str, tuple[dict[str, object], dict[str, int]]] = {
     "portal:download": ({"slug": "DATASET", "fmt": "csv"}, UNPUBLISHED),
     "portal:download-version": ({"slug": "DATASET", "number": 1, "fmt": "xlsx"}, UNPUBLISHED),
     "portal:rows": ({"slug": "DATASET", "number": 1}, UNPUBLISHED),
+    "portal:compare": ({"slug": "DATASET"}, UNPUBLISHED),
+    "portal:compare-json": ({"slug": "DATASET"}, UNPUBLISHED),
     # Without a column to draw the chart's numbers are a 400 for those the gate lets in.
     "portal:chart": (
         {"slug": "DATASET", "number": 1},

@@ -29,5 +29,12 @@ urlpatterns = [
         name="download-version",
     ),
     path("dataset/<slug:slug>/v<int:number>/baris.json", views.rows, name="rows"),
+    path("dataset/<slug:slug>/banding/", views.compare_versions, name="compare"),
+    path(
+        "dataset/<slug:slug>/banding.json",
+        views.compare_versions,
+        {"fmt": "json"},
+        name="compare-json",
+    ),
     path("dataset/<slug:slug>/v<int:number>/grafik.json", views.chart, name="chart"),
 ]

@@ -258,7 +258,7 @@ def dataset_detail(request: HttpRequest, slug: str, number: int | None = None) -
         .first()
     )
     if found is None:
-        raise _dataset_missing()
+        return _withdrawn_notice(request, slug, number)
     if slug != found[1]:  # reached by identifier (the DCAT IRI): the page lives at its name
         if number:
             return redirect("portal:dataset-version", slug=found[1], number=number)
@@ -274,10 +274,33 @@ def dataset_detail(request: HttpRequest, slug: str, number: int | None = None) -
         else next(iter(versions), None)
     )
     if shown is None:
-        raise _version_missing()
+        return _withdrawn_notice(request, slug, number)
     return pagecache.page(
         request, (found, versions, shown[0]), lambda: _dataset_page(request, slug, shown[1])
     )
+
+
+def _withdrawn_notice(request: HttpRequest, slug: str, number: int | None) -> HttpResponse:
+    """A withdrawn version's public notice (410 Gone, with the reason), where its page was;
+    else the 404 of a page that never was public."""
+    from satudata.releases.models import Release, ReleaseState
+
+    versions = DatasetVersion.objects.filter(dataset__slug=slug[:120])
+    if number:
+        versions = versions.filter(number=number)
+    withdrawn = (
+        Release.objects.filter(
+            state=ReleaseState.WITHDRAWN,
+            content_type__app_label="catalog",
+            content_type__model="datasetversion",
+            object_id__in=versions.values("pk"),
+        )
+        .order_by("-withdrawn_at")
+        .first()
+    )
+    if withdrawn is None:
+        raise _version_missing() if number else _dataset_missing()
+    return render(request, "portal/withdrawn.html", {"release": withdrawn}, status=410)
 
 
 def _dataset_page(request: HttpRequest, slug: str, number: int) -> HttpResponse:
@@ -353,6 +376,33 @@ def _citation(request: HttpRequest, dataset: Dataset, version: DatasetVersion) -
     return (
         f"{dataset.agency.name}. ({when.year}). {dataset.title} (versi {version.number}) "
         f"[Data set]. {profile.site_name}. {url}"
+    )
+
+
+def compare_versions(request: HttpRequest, slug: str, fmt: str = "") -> HttpResponse:
+    """What changed between two versions the viewer may see: ``dari`` and ``ke`` (version
+    numbers; by default the newest and the one before it)."""
+    from satudata.datastore.compare import compare
+
+    dataset = visible_dataset(request, slug)
+    numbers = list(dataset.versions.visible_to(request.user).values_list("number", flat=True))
+    try:
+        new = int(request.GET.get("ke") or numbers[0])
+        old = int(request.GET.get("dari") or next((n for n in numbers if n < new), new))
+    except (ValueError, IndexError):
+        return json_error(400, "dari", _("dari and ke are version numbers, e.g. dari=1&ke=2."))
+    first = visible_version(request, dataset, old)
+    second = visible_version(request, dataset, new)
+    try:
+        result = compare(first, second)
+    except datastore.QueryTimeout as error:
+        return json_error(503, "timeout", error.message)
+    if fmt == "json":
+        return JsonResponse(result.as_dict(), json_dumps_params={"ensure_ascii": False})
+    return render(
+        request,
+        "portal/compare.html",
+        {"dataset": dataset, "result": result, "numbers": numbers},
     )
 
 
