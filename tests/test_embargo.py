@@ -6,7 +6,7 @@ logged; nobody else is let in by that grant."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import time_machine
 from django.core.cache import cache
@@ -17,7 +17,7 @@ from satudata.accounts.models import User
 from satudata.accounts.roles import Role
 from satudata.api.packages import resource_id
 from satudata.catalog.demo import send_table
-from satudata.catalog.models import Variable
+from satudata.catalog.models import Dataset, Variable
 from satudata.catalog.testing import COUNTS, published_table, table_dataset
 from satudata.core.testing import PersonaTestCase
 from satudata.releases import services
@@ -26,6 +26,13 @@ from satudata.releases.testing import release
 
 
 class EmbargoOnEveryChannelTests(PersonaTestCase):
+    at: datetime
+    new: Dataset
+    old: Dataset
+    revision: Release
+    official: User
+    first: Release
+
     @classmethod
     def setUpTestData(cls) -> None:
         super().setUpTestData()
@@ -111,7 +118,7 @@ class EmbargoOnEveryChannelTests(PersonaTestCase):
         seen = {}
         for name, url in self.channels().items():
             response = client.get(url)
-            body = b"".join(response.streaming_content) if response.streaming else response.content
+            body = b"".join(response.streaming_content) if response.streaming else response.content  # type: ignore[attr-defined]
             seen[name] = (response.status_code, body.decode("utf-8", "replace"))
         return seen
 

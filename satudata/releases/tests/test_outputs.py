@@ -14,6 +14,7 @@ from django.utils import timezone
 from icalendar import Calendar
 from python_calamine import CalamineWorkbook
 
+from satudata.catalog.models import Dataset
 from satudata.catalog.testing import published_table
 from satudata.core.testing import PersonaTestCase
 from satudata.releases import services
@@ -25,6 +26,12 @@ UTC = dt.UTC
 
 
 class CalendarOutputTests(PersonaTestCase):
+    now: dt.datetime
+    provisional: ReleaseEntry
+    confirmed: ReleaseEntry
+    cancelled: ReleaseEntry
+    out: Dataset
+
     @classmethod
     def setUpTestData(cls) -> None:
         super().setUpTestData()
