@@ -419,3 +419,77 @@ def test_the_api_documentation_works_under_the_site_s_content_policy(
     expect(page.locator(".swagger-ui .info .title")).to_contain_text("Satu Data")
     expect(page.locator(".opblock-summary-path").first).to_be_visible()
     assert refused == []
+
+
+def test_a_release_is_submitted_approved_scheduled_and_appears_at_its_time(
+    live_server: Any, live_personas: Personas, page: Any
+) -> None:
+    from datetime import timedelta
+
+    import time_machine
+    from django.utils import timezone
+    from playwright.sync_api import expect
+
+    from satudata.catalog.testing import COUNTS, table_dataset
+    from satudata.releases.dates import at_release_time
+    from satudata.releases.models import Release, ReleaseEntry
+    from satudata.releases.services import plan_entry
+
+    p, base = live_personas, live_server.url
+    dataset = table_dataset(
+        actor=p.walidata,
+        agency=p.agency,
+        name="Jumlah Bidan Desa",
+        columns=COUNTS,
+        rows=[["Pringsewu", 12], ["Pagelaran", 9]],
+    )
+    release = Release.objects.for_content(dataset.versions.get()).get()
+    day = timezone.localdate() + timedelta(days=3)
+    entry = plan_entry(
+        actor=p.walidata,
+        title="Jumlah Bidan Desa 2025",
+        agency=p.agency,
+        planned_at=at_release_time(day),
+    )
+    state = page.locator("#release-state")
+
+    _log_in(page, base, p.walidata.username)
+    page.goto(f"{base}/jadwal-rilis/{entry.uuid}/")
+    page.get_by_role("textbox", name="Tanggal rilis").fill(day.isoformat())
+    page.get_by_role("button", name="Pastikan").click()
+    expect(page.get_by_role("status").first).to_contain_text("sudah dipastikan")
+    page.goto(f"{base}/rilis/{release.uuid}/")
+    page.get_by_label("Catatan untuk Kepala Bidang").fill("Data bidan desa siap dirilis.")
+    page.get_by_role("button", name="Ajukan untuk disetujui").click()
+    expect(state).to_have_text("Diajukan untuk disetujui")
+    page.get_by_role("button", name="Keluar").click()
+
+    _log_in(page, base, p.kepala_bidang.username)
+    page.goto(f"{base}/akun/pemberitahuan/")
+    page.get_by_role(
+        "link", name="Rilis menunggu persetujuan Anda: Jumlah Bidan Desa 2025 (versi 1)"
+    ).click()
+    page.get_by_role("button", name="Setujui", exact=True).click()
+    expect(state).to_have_text("Disetujui")
+    page.get_by_role("button", name="Keluar").click()
+
+    _log_in(page, base, p.walidata.username)
+    page.goto(f"{base}/rilis/{release.uuid}/")
+    page.get_by_label("Entri jadwal rilis").select_option(label="Jumlah Bidan Desa 2025")
+    page.get_by_role("button", name="Jadwalkan").click()
+    expect(state).to_have_text("Dijadwalkan")
+
+    at = ReleaseEntry.objects.get(pk=entry.pk).planned_at
+    visitor = page.context.browser.new_context(locale="id-ID").new_page()
+    with time_machine.travel(at - timedelta(minutes=1)):
+        assert visitor.goto(f"{base}/dataset/{dataset.slug}/").status == 404
+        visitor.goto(f"{base}/dataset/?q=bidan")
+        expect(visitor.get_by_role("link", name=dataset.title)).to_have_count(0)
+    with time_machine.travel(at):
+        visitor.goto(f"{base}/dataset/?q=bidan")
+        visitor.get_by_role("link", name=dataset.title).click()
+        expect(visitor.locator("h1")).to_have_text(dataset.title)
+        expect(visitor.locator("#preview-table")).to_contain_text("Pagelaran")
+        visitor.goto(f"{base}/jadwal-rilis/{entry.uuid}/")
+        expect(visitor.get_by_role("status").first).to_contain_text("Dirilis pada")
+    visitor.context.close()

@@ -25,6 +25,7 @@ from satudata.catalog.demo import (
 )
 from satudata.core.models import SiteProfile
 from satudata.regions.importer import BUILTIN_PRINGSEWU, import_regions
+from satudata.releases.demo import load_sample_releases
 from satudata.sop import services as sop
 from satudata.sop.models import SopTask
 
@@ -198,6 +199,7 @@ def load_demo() -> dict[str, object]:
     load_sample_statistical_metadata(this_year)
     load_sample_letter(this_year)
     load_sample_portal(this_year)
+    load_sample_releases(this_year)
     return {
         "regions": regions.created,
         "agencies": agencies,

@@ -177,9 +177,9 @@ def entry_detail(request: HttpRequest, key: str) -> HttpResponse:
             "delay": entry.delay,
             "can_manage": can_manage,
             "can_approve": can(request.user, Capability.APPROVE_RELEASES),
-            "confirm_form": forms.DateForm(),
-            "reschedule_form": forms.RescheduleForm(),
-            "cancel_form": forms.TextForm(label=_("Reason for cancellation")),
+            "confirm_form": forms.DateForm(prefix="confirm"),
+            "reschedule_form": forms.RescheduleForm(prefix="reschedule"),
+            "cancel_form": forms.TextForm(label=_("Reason for cancellation"), prefix="cancel"),
         },
     )
 
@@ -330,16 +330,22 @@ def _release_page(
     ).exclude(state=EntryState.CANCELLED)
     content = release.releasable
     forms_for = {
-        "submit": forms.TextForm(required=False, label=_("Note for the Kepala Bidang")),
-        "approve": forms.TextForm(required=False, label=_("Comments (optional)")),
-        "return": forms.TextForm(label=_("What has to change")),
-        "schedule": forms.ScheduleForm(entries=candidates, initial={"entry": release.entry}),
-        "plan": forms.PlanForm(initial={"title": release.title}),
-        "unschedule": forms.TextForm(label=_("Reason")),
-        "publish_now": forms.TextForm(label=_("Why it goes out now")),
-        "withdraw": forms.TextForm(label=_("Reason for withdrawal (shown publicly)")),
-        "erratum": forms.ErratumForm(),
-        "grant": forms.GrantForm(),
+        "submit": forms.TextForm(
+            required=False, label=_("Note for the Kepala Bidang"), prefix="submit"
+        ),
+        "approve": forms.TextForm(required=False, label=_("Comments (optional)"), prefix="approve"),
+        "return": forms.TextForm(label=_("What has to change"), prefix="return"),
+        "schedule": forms.ScheduleForm(
+            entries=candidates, initial={"entry": release.entry}, prefix="schedule"
+        ),
+        "plan": forms.PlanForm(initial={"title": release.title}, prefix="plan"),
+        "unschedule": forms.TextForm(label=_("Reason"), prefix="unschedule"),
+        "publish_now": forms.TextForm(label=_("Why it goes out now"), prefix="publish-now"),
+        "withdraw": forms.TextForm(
+            label=_("Reason for withdrawal (shown publicly)"), prefix="withdraw"
+        ),
+        "erratum": forms.ErratumForm(prefix="erratum"),
+        "grant": forms.GrantForm(prefix="grant"),
         **{name.replace("-", "_"): form for name, form in (bound or {}).items()},
     }
     entry = release.entry
@@ -370,12 +376,12 @@ Step = Callable[[Any, Release, Any], Any]
 STEPS: dict[str, tuple[Callable[..., Any], Step, Any]] = {
     # action -> (form maker, what to do with the valid form, success message)
     "submit": (
-        lambda d: forms.TextForm(d, required=False),
+        lambda d, prefix: forms.TextForm(d, required=False, prefix=prefix),
         lambda r, rel, c: services.submit_release(actor=r.user, release=rel, note=c["text"]),
         lazy("Submitted to the Kepala Bidang."),
     ),
     "approve": (
-        lambda d: forms.TextForm(d, required=False),
+        lambda d, prefix: forms.TextForm(d, required=False, prefix=prefix),
         lambda r, rel, c: services.approve_release(actor=r.user, release=rel, comment=c["text"]),
         lazy("Approved."),
     ),
@@ -385,7 +391,7 @@ STEPS: dict[str, tuple[Callable[..., Any], Step, Any]] = {
         lazy("Returned with comments."),
     ),
     "schedule": (
-        lambda d: forms.ScheduleForm(d, entries=ReleaseEntry.objects.all()),
+        lambda d, prefix: forms.ScheduleForm(d, entries=ReleaseEntry.objects.all(), prefix=prefix),
         lambda r, rel, c: services.schedule_release(
             actor=r.user, release=rel, entry=c["entry"] or None
         ),
@@ -460,7 +466,7 @@ def release_action(request: HttpRequest, key: str, action: str) -> HttpResponse:
     if action not in STEPS:
         raise Http404(action)
     make, step, done = STEPS[action]
-    form = make(request.POST)
+    form = make(request.POST, prefix=action)
     if not form.is_valid():
         return _release_page(request, release, {action: form}, status=400)
     try:
@@ -483,11 +489,11 @@ def entry_action(request: HttpRequest, key: str, action: str) -> HttpResponse:
         raise Http404(action)
     form: Any
     if action == "confirm":
-        form = forms.DateForm(request.POST)
+        form = forms.DateForm(request.POST, prefix=action)
     elif action == "reschedule":
-        form = forms.RescheduleForm(request.POST)
+        form = forms.RescheduleForm(request.POST, prefix=action)
     else:
-        form = forms.TextForm(request.POST)
+        form = forms.TextForm(request.POST, prefix=action)
     if not form.is_valid():
         for errors in form.errors.values():
             messages.error(request, " ".join(errors))
