@@ -742,6 +742,10 @@ class DatasetVersion(models.Model):
     def release_product_type(self) -> str:
         return "dataset"
 
+    def release_item(self) -> DataItem:
+        """The Daftar Data item it answers: its calendar entries are public as the item is."""
+        return self.dataset.item
+
     def put_out(self, at: Any, actor: Any) -> None:
         """Out for everyone from ``at`` (None: taken off the schedule, not out)."""
         from django.utils import timezone

@@ -136,6 +136,7 @@ def load_sample_releases(year: int) -> int:
         actor=walidata,
         title=f"Produksi Padi {data_year} (angka tetap)",
         agency=padi.agency,
+        item=padi.item,
         planned_at=at_release_time(day.replace(day=1)),
         kind=ReleaseKind.REVISION,
         reference_period=str(data_year),

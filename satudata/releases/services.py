@@ -423,7 +423,7 @@ def prepare_release(
 
 
 def _waiting_entry(content: Any) -> ReleaseEntry | None:
-    item = getattr(getattr(content, "dataset", None), "item", None)
+    item = content.release_item()
     if item is None:
         return None
     return (
@@ -535,6 +535,11 @@ def schedule_release(
             _("Choose the release calendar entry this release goes out on (or plan one).")
         )
     entry = _locked_entry(entry)
+    if entry.agency_id != release.agency_id:
+        raise ReleaseRefused(
+            _("The calendar entry %(entry)s announces another agency's release.")
+            % {"entry": entry.title}
+        )
     other = Release.objects.filter(entry=entry).exclude(pk=release.pk).first()
     if other is not None:
         raise ReleaseRefused(

@@ -445,6 +445,7 @@ def _plan_for(request: HttpRequest, release: Release, data: Any) -> ReleaseEntry
         actor=request.user,  # type: ignore[arg-type]
         title=data["title"],
         agency=release.agency,
+        item=release.releasable.release_item(),
         planned_at=at_release_time(data["month"].replace(day=1)),
         kind=release.kind,
         reference_period=data["reference_period"],

@@ -359,3 +359,23 @@ class CalendarTests(PersonaTestCase):
         self.assertEqual(
             services.plan_from_data_list(actor=self.p.walidata, data_list=data_list), 0
         )
+
+
+class EntryOwnershipTests(PersonaTestCase):
+    def test_a_release_goes_out_only_on_its_own_agencys_entry(self) -> None:
+        p = self.p
+        dataset = table_dataset(
+            actor=p.walidata, agency=p.agency, name="Jumlah Bidan", columns=COUNTS, rows=[["A", 1]]
+        )
+        release = Release.objects.for_content(dataset.versions.get()).get()
+        release = services.submit_release(actor=p.walidata, release=release)
+        release = services.approve_release(actor=p.kepala_bidang, release=release)
+        later = timezone.now() + timedelta(days=20)
+        elsewhere = services.plan_entry(
+            actor=p.walidata, title="Guru 2025", agency=p.other_agency, planned_at=later
+        )
+        elsewhere = services.confirm_entry(
+            actor=p.walidata, entry=elsewhere, day=timezone.localtime(later).date()
+        )
+        with self.assertRaisesMessage(services.ReleaseRefused, "perangkat daerah lain"):
+            services.schedule_release(actor=p.walidata, release=release, entry=elsewhere)
