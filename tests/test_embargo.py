@@ -6,6 +6,7 @@ logged; nobody else is let in by that grant."""
 
 from __future__ import annotations
 
+import json
 from datetime import datetime, timedelta
 
 import time_machine
@@ -91,7 +92,9 @@ class EmbargoOnEveryChannelTests(PersonaTestCase):
             "REST data": f"/api/v1/datasets/{old}/data",
             "CKAN package_list": "/api/3/action/package_list",
             "CKAN package_search": "/api/3/action/package_search?q=bersalin",
-            "CKAN package_search facets": '/api/3/action/package_search?facet.field=["tags"]',
+            "CKAN package_search facets": "/api/3/action/package_search"
+            '?facet.field=["organization"]&rows=0',
+            "REST facets": "/api/v1/datasets?facets=true&limit=1",
             "CKAN package_show": f"/api/3/action/package_show?id={new}",
             "CKAN package_show revision": f"/api/3/action/package_show?id={old}",
             "CKAN datastore_search": "/api/3/action/datastore_search?resource_id="
@@ -169,6 +172,17 @@ class EmbargoOnEveryChannelTests(PersonaTestCase):
                 self.assertIn(text, body, f"{name} does not show the release at its time")
         # The home page's counts grew by the first release at that moment.
         self.assertIn(self.new.title, after["home page"][1])
+        # Counts, facet counts included, grew by exactly the first release, at that moment.
+        for moment, seen, expected in (("before", before, 1), ("at", after, 2)):
+            with self.subTest(counts=moment):
+                ckan = json.loads(seen["CKAN package_search facets"][1])["result"]
+                self.assertEqual(ckan["count"], expected)
+                facet = ckan["search_facets"]["organization"]["items"]
+                self.assertEqual([f["count"] for f in facet], [expected])
+                rest = json.loads(seen["REST facets"][1])
+                self.assertEqual(rest["count"], expected)
+                agencies = {f["value"]: f["count"] for f in rest["facets"]["organization"]}
+                self.assertEqual(agencies, {"dinkes": expected})
 
     def test_the_pre_release_list_reads_before_and_every_read_is_logged(self) -> None:
         page = f"/dataset/{self.new.slug}/"
@@ -184,6 +198,8 @@ class EmbargoOnEveryChannelTests(PersonaTestCase):
             self.assertContains(response, "Diembargo sampai")
             self.assertEqual(official.get(f"/dataset/{self.new.slug}/data.csv").status_code, 200)
             self.assertEqual(official.get(f"/api/v1/datasets/{self.new.slug}").status_code, 200)
+            show = f"/api/3/action/package_show?id={self.new.slug}"
+            self.assertEqual(official.get(show).status_code, 200)
             # The grant is for that release alone, and for that person alone.
             self.assertEqual(official.get(f"/dataset/{self.old.slug}/v2/").status_code, 404)
             self.assertEqual(other.get(page).status_code, 404)
@@ -191,7 +207,12 @@ class EmbargoOnEveryChannelTests(PersonaTestCase):
         paths = list(PreReleaseView.objects.values_list("path", flat=True))
         self.assertEqual(
             paths,
-            [page, f"/dataset/{self.new.slug}/data.csv", f"/api/v1/datasets/{self.new.slug}"],
+            [
+                page,
+                f"/dataset/{self.new.slug}/data.csv",
+                f"/api/v1/datasets/{self.new.slug}",
+                f"/api/3/action/package_show?id={self.new.slug}",
+            ],
         )
         with time_machine.travel(self.at + timedelta(minutes=1), tick=False):
             official.force_login(self.official)
@@ -199,7 +220,7 @@ class EmbargoOnEveryChannelTests(PersonaTestCase):
             entry = self.first.entry
             assert entry is not None
             public = Client().get(f"/jadwal-rilis/{entry.uuid}/")
-        self.assertEqual(PreReleaseView.objects.count(), 3)  # out for everyone: not logged
+        self.assertEqual(PreReleaseView.objects.count(), 4)  # out for everyone: not logged
         # The list is published with the release.
         self.assertContains(public, "Sekretariat Daerah")
         self.assertContains(public, "Kepala Bagian Perekonomian")

@@ -398,6 +398,9 @@ def _dataset(call: Call, key: str = "id") -> Dataset:
     dataset = Dataset.objects.visible_to(call.user).by_key(value).with_details().first()
     if dataset is None:
         raise NotFound("Dataset not found")
+    from satudata.portal.views import note_dataset_read
+
+    note_dataset_read(call.request, call.user, dataset)
     return dataset
 
 

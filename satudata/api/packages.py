@@ -67,6 +67,9 @@ def visible_resource(
     version = dataset.current_version(user) if dataset else None
     if dataset is None or version is None:
         return None
+    from satudata.portal.views import note_dataset_read
+
+    note_dataset_read(request, user, dataset)
     fmt = formats[dataset.uuid]
     resource = next(r for r in resource_dicts(request, dataset, version) if r["format"] == fmt)
     return dataset, version, resource

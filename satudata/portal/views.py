@@ -201,9 +201,16 @@ def visible_dataset(request: HttpRequest, slug: str, user: Any = None) -> Datase
     dataset = Dataset.objects.visible_to(viewer).by_key(slug).with_details().first()
     if dataset is None:
         raise _dataset_missing()
+    note_dataset_read(request, viewer, dataset)
+    return dataset
+
+
+def note_dataset_read(request: HttpRequest, viewer: Any, dataset: Dataset) -> None:
+    """Log a read of a dataset not yet public under a pre-release grant: every channel that
+    serves one dataset calls this (the portal and REST through ``visible_dataset``, CKAN's
+    package and resource actions directly)."""
     if dataset.public_from is None or dataset.public_from > timezone.now():
         _note_pre_release(request, viewer, dataset.versions.values("pk"))
-    return dataset
 
 
 def _dataset_missing() -> Http404:
