@@ -5,11 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from satudata.accounts.models import User
-from satudata.releases.dates import at_release_time, standard_time
+from satudata.releases.dates import at_release_time
 from satudata.releases.models import Precision, ReleaseEntry
 
 
@@ -109,11 +108,3 @@ class GrantForm(forms.Form):
         if person is None:
             raise forms.ValidationError(_("No active account has this user name."))
         return person
-
-
-def default_time() -> str:
-    return standard_time().strftime("%H:%M")
-
-
-def now_local() -> Any:
-    return timezone.localtime()
