@@ -61,8 +61,7 @@ from satudata.catalog.reading.upload import OLE, ZIP, UnreadableUpload, read_upl
 from satudata.catalog.storage import TooLarge, keep_original, local_original
 from satudata.core.audit import diff, record
 from satudata.core.models import SiteProfile
-from satudata.sop.models import SopTask
-from satudata.sop.services import complete_task, open_task
+from satudata.sop.services import finish_task_of, open_task
 
 logger = logging.getLogger(__name__)
 UNREADABLE = gettext_lazy(
@@ -571,9 +570,7 @@ def _store_version(
         summary=f"{upload.filename} sinkron: versi {number} dari {dataset.title} "
         f"({result.rows} baris)",
     )
-    task = SopTask.objects.open_for(dataset, "sinkronisasi").first()
-    if task is not None:
-        complete_task(actor=None, task=task, note=f"Versi {number} tersimpan.")
+    finish_task_of(subject=dataset, step="sinkronisasi", note=f"Versi {number} tersimpan.")
     from satudata.releases.content import content_ready
 
     content_ready(version)  # activity 3 takes it from here

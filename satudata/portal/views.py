@@ -296,12 +296,8 @@ def _withdrawn_notice(request: HttpRequest, slug: str, number: int | None) -> Ht
     if number:
         versions = versions.filter(number=number)
     withdrawn = (
-        Release.objects.filter(
-            state=ReleaseState.WITHDRAWN,
-            content_type__app_label="catalog",
-            content_type__model="datasetversion",
-            object_id__in=versions.values("pk"),
-        )
+        Release.objects.of(DatasetVersion, versions.values("pk"))
+        .filter(state=ReleaseState.WITHDRAWN)
         .order_by("-withdrawn_at")
         .first()
     )

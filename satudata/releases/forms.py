@@ -76,9 +76,6 @@ class PlanForm(forms.Form):
     )
     reference_period = forms.CharField(label=_("Reference period"), max_length=60, required=False)
 
-    def moment(self) -> Any:
-        return at_release_time(self.cleaned_data["month"].replace(day=1))
-
 
 class ErratumForm(forms.Form):
     note = forms.CharField(

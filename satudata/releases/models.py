@@ -273,9 +273,11 @@ class ReleaseQuerySet(models.QuerySet["Release"]):
         )
 
     def for_content(self, content: models.Model) -> ReleaseQuerySet:
-        return self.filter(
-            content_type=ContentType.objects.get_for_model(content), object_id=content.pk
-        )
+        return self.of(type(content), [content.pk])
+
+    def of(self, model: type[models.Model], ids: Any) -> ReleaseQuerySet:
+        """Releases of ``model`` content with these ids (a list or a subquery)."""
+        return self.filter(content_type=ContentType.objects.get_for_model(model), object_id__in=ids)
 
 
 class Release(models.Model):

@@ -42,7 +42,7 @@ from satudata.releases.models import (
     ReleaseKind,
     ReleaseState,
 )
-from satudata.sop.services import complete_task, note_on_task, open_task
+from satudata.sop.services import finish_task_of, note_on_task, open_task
 
 STEP = "rilis"
 # The longest pre-release access before a release (Pre-Release Access to Official Statistics
@@ -580,7 +580,7 @@ def schedule_release(
         obj=release,
         summary=f"Rilis dijadwalkan: {release.title}, terbit {entry_wording(entry)}",
     )
-    _finish_task(release, f"Dijadwalkan terbit {entry_wording(entry)}.")
+    finish_task_of(subject=release, step=STEP, note=f"Dijadwalkan terbit {entry_wording(entry)}.")
     _tell(
         [release.submitted_by, release.decided_by],
         release,
@@ -588,14 +588,6 @@ def schedule_release(
         entry_wording(entry),
     )
     return release
-
-
-def _finish_task(release: Release, note: str) -> None:
-    from satudata.sop.models import SopTask
-
-    task = SopTask.objects.open_for(release, STEP).first()
-    if task is not None:
-        complete_task(actor=None, task=task, note=note)
 
 
 @transaction.atomic
@@ -656,7 +648,9 @@ def publish_now(*, actor: User, release: Release, reason: str) -> Release:
         obj=release,
         summary=f"Rilis terbit saat itu juga: {release.title}. Alasan: {reason[:300]}",
     )
-    _finish_task(release, f"Diterbitkan langsung oleh Kepala Bidang: {reason}")
+    finish_task_of(
+        subject=release, step=STEP, note=f"Diterbitkan langsung oleh Kepala Bidang: {reason}"
+    )
     return release
 
 

@@ -65,7 +65,7 @@ def _calendar_entries(request: HttpRequest) -> tuple[Any, dict[str, str]]:
     if chosen["bulan"]:
         bounds = _month(chosen["bulan"])
         if bounds is None:
-            raise _bad(_("bulan must be a month written as YYYY-MM, e.g. 2026-03."))
+            raise BadFilter(_("bulan must be a month written as YYYY-MM, e.g. 2026-03."))
         entries = entries.filter(planned_at__gte=bounds[0], planned_at__lt=bounds[1])
     if chosen["opd"]:
         entries = entries.filter(agency__slug=chosen["opd"])
@@ -73,7 +73,7 @@ def _calendar_entries(request: HttpRequest) -> tuple[Any, dict[str, str]]:
         entries = entries.filter(sector=chosen["sektor"])
     if chosen["status"]:
         if chosen["status"] not in PublicState.values:
-            raise _bad(
+            raise BadFilter(
                 _("status must be one of: %(states)s.") % {"states": ", ".join(PublicState.values)}
             )
         entries = entries.in_state(chosen["status"], now)
@@ -86,11 +86,7 @@ def _calendar_entries(request: HttpRequest) -> tuple[Any, dict[str, str]]:
 
 
 class BadFilter(Exception):
-    pass
-
-
-def _bad(message: str) -> BadFilter:
-    return BadFilter(message)
+    """A calendar filter that cannot be read; the message says which and how to write it."""
 
 
 def calendar(request: HttpRequest) -> HttpResponse:
@@ -321,33 +317,48 @@ def release_detail(request: HttpRequest, key: str) -> HttpResponse:
     return _release_page(request, release)
 
 
+def _candidates(release: Release) -> Any:
+    """Calendar entries a release may go out on: its agency's, not yet used or its own."""
+    return ReleaseEntry.objects.filter(
+        Q(release__isnull=True) | Q(release=release),
+        agency=release.agency,
+        released_at__isnull=True,
+    ).exclude(state=EntryState.CANCELLED)
+
+
+def _form(action: str, release: Release, data: Any = None) -> Any:
+    """The form of one step on a release's page, blank or bound to ``data``; its fields carry
+    the step's name as prefix, so the page's forms never share an id."""
+    text = {
+        "submit": (False, _("Note for the Kepala Bidang")),
+        "approve": (False, _("Comments (optional)")),
+        "return": (True, _("What has to change")),
+        "unschedule": (True, _("Reason")),
+        "publish-now": (True, _("Why it goes out now")),
+        "withdraw": (True, _("Reason for withdrawal (shown publicly)")),
+    }
+    if action in text:
+        required, label = text[action]
+        return forms.TextForm(data, required=required, label=label, prefix=action)
+    if action == "schedule":
+        entries = _candidates(release)
+        return forms.ScheduleForm(
+            data, entries=entries, initial={"entry": release.entry}, prefix=action
+        )
+    if action == "plan":
+        return forms.PlanForm(data, initial={"title": release.title}, prefix=action)
+    made = {"erratum": forms.ErratumForm, "grant": forms.GrantForm}[action]
+    return made(data, prefix=action)
+
+
 def _release_page(
-    request: HttpRequest, release: Release, bound: dict[str, Any] | None = None, status: int = 200
+    request: HttpRequest, release: Release, bound: Any = None, status: int = 200
 ) -> HttpResponse:
     now = timezone.now()
-    candidates = ReleaseEntry.objects.filter(
-        agency=release.agency, release__isnull=True, released_at__isnull=True
-    ).exclude(state=EntryState.CANCELLED)
     content = release.releasable
-    forms_for = {
-        "submit": forms.TextForm(
-            required=False, label=_("Note for the Kepala Bidang"), prefix="submit"
-        ),
-        "approve": forms.TextForm(required=False, label=_("Comments (optional)"), prefix="approve"),
-        "return": forms.TextForm(label=_("What has to change"), prefix="return"),
-        "schedule": forms.ScheduleForm(
-            entries=candidates, initial={"entry": release.entry}, prefix="schedule"
-        ),
-        "plan": forms.PlanForm(initial={"title": release.title}, prefix="plan"),
-        "unschedule": forms.TextForm(label=_("Reason"), prefix="unschedule"),
-        "publish_now": forms.TextForm(label=_("Why it goes out now"), prefix="publish-now"),
-        "withdraw": forms.TextForm(
-            label=_("Reason for withdrawal (shown publicly)"), prefix="withdraw"
-        ),
-        "erratum": forms.ErratumForm(prefix="erratum"),
-        "grant": forms.GrantForm(prefix="grant"),
-        **{name.replace("-", "_"): form for name, form in (bound or {}).items()},
-    }
+    forms_for = {name.replace("-", "_"): _form(name, release) for name in STEPS}
+    if bound is not None:
+        forms_for[bound.prefix.replace("-", "_")] = bound
     entry = release.entry
     return render(
         request,
@@ -372,60 +383,49 @@ def _release_page(
 
 Step = Callable[[Any, Release, Any], Any]
 
-
-STEPS: dict[str, tuple[Callable[..., Any], Step, Any]] = {
-    # action -> (form maker, what to do with the valid form, success message)
+# action -> (what to do with the valid form's data, success message)
+STEPS: dict[str, tuple[Step, Any]] = {
     "submit": (
-        lambda d, prefix: forms.TextForm(d, required=False, prefix=prefix),
         lambda r, rel, c: services.submit_release(actor=r.user, release=rel, note=c["text"]),
         lazy("Submitted to the Kepala Bidang."),
     ),
     "approve": (
-        lambda d, prefix: forms.TextForm(d, required=False, prefix=prefix),
         lambda r, rel, c: services.approve_release(actor=r.user, release=rel, comment=c["text"]),
         lazy("Approved."),
     ),
     "return": (
-        forms.TextForm,
         lambda r, rel, c: services.return_release(actor=r.user, release=rel, comment=c["text"]),
         lazy("Returned with comments."),
     ),
     "schedule": (
-        lambda d, prefix: forms.ScheduleForm(d, entries=ReleaseEntry.objects.all(), prefix=prefix),
         lambda r, rel, c: services.schedule_release(
             actor=r.user, release=rel, entry=c["entry"] or None
         ),
         lazy("Scheduled: it goes out at its release time on every channel at once."),
     ),
     "plan": (
-        forms.PlanForm,
         lambda r, rel, c: _plan_for(r, rel, c),
         lazy("Planned on the release calendar; confirm its exact date next."),
     ),
     "unschedule": (
-        forms.TextForm,
         lambda r, rel, c: services.unschedule_release(actor=r.user, release=rel, reason=c["text"]),
         lazy("Taken off the schedule."),
     ),
     "publish-now": (
-        forms.TextForm,
         lambda r, rel, c: services.publish_now(actor=r.user, release=rel, reason=c["text"]),
         lazy("Released now."),
     ),
     "withdraw": (
-        forms.TextForm,
         lambda r, rel, c: services.withdraw_release(actor=r.user, release=rel, reason=c["text"]),
         lazy("Withdrawn; the notice stays."),
     ),
     "erratum": (
-        forms.ErratumForm,
         lambda r, rel, c: services.add_erratum(
             actor=r.user, release=rel, note=c["note"], significant=c["significant"]
         ),
         lazy("Erratum added."),
     ),
     "grant": (
-        forms.GrantForm,
         lambda r, rel, c: services.grant_access(
             actor=r.user,
             release=rel,
@@ -466,10 +466,10 @@ def release_action(request: HttpRequest, key: str, action: str) -> HttpResponse:
         return redirect("releases:release", key=release.uuid)
     if action not in STEPS:
         raise Http404(action)
-    make, step, done = STEPS[action]
-    form = make(request.POST, prefix=action)
+    step, done = STEPS[action]
+    form = _form(action, release, request.POST)
     if not form.is_valid():
-        return _release_page(request, release, {action: form}, status=400)
+        return _release_page(request, release, form, status=400)
     try:
         step(request, release, form.cleaned_data)
     except services.ReleaseRefused as error:

@@ -332,6 +332,14 @@ def note_on_task(*, actor: User | None, subject: models.Model, step: str, note: 
 
 
 @transaction.atomic
+def finish_task_of(*, subject: models.Model, step: str, note: str) -> SopTask | None:
+    """Finish the subject's open task at ``step`` (if it has one), as the system, when the
+    workflow it tracks ends."""
+    task = SopTask.objects.open_for(subject, step).first()
+    return complete_task(actor=None, task=task, note=note) if task is not None else None
+
+
+@transaction.atomic
 def cancel_task(*, actor: User, task: SopTask, reason: str) -> SopTask:
     require(actor, Capability.MANAGE_TASKS)
     return _change(

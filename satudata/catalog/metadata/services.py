@@ -33,8 +33,7 @@ from satudata.catalog.models import (
     Variable,
 )
 from satudata.core.audit import diff, record, snapshot
-from satudata.sop.models import SopTask
-from satudata.sop.services import complete_task, open_task
+from satudata.sop.services import finish_task_of, open_task
 
 logger = logging.getLogger(__name__)
 Record = Activity | Variable | Indicator
@@ -360,9 +359,7 @@ def _locked(obj: R) -> R:
 
 
 def _close_review_task(obj: Record, note: str) -> None:
-    task = SopTask.objects.open_for(obj, "sinkronisasi").first()
-    if task is not None:
-        complete_task(actor=None, task=task, note=note)
+    finish_task_of(subject=obj, step="sinkronisasi", note=note)
 
 
 @transaction.atomic
