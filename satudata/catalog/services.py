@@ -592,8 +592,14 @@ def cover_regions(version: DatasetVersion) -> int:
     if not codes:
         home = SiteProfile.current().region_code
         codes = {home} if home else set()
-    found = list(Region.objects.filter(code__in=codes))
-    version.regions.set(found)
+    # By primary key through the link table: a province-wide table covers thousands of
+    # regions, and building a model object for each cost more than its whole check.
+    found = list(Region.objects.filter(code__in=codes).values_list("pk", flat=True))
+    links = DatasetVersion.regions.through
+    links.objects.filter(datasetversion=version).delete()
+    links.objects.bulk_create(
+        [links(datasetversion_id=version.pk, region_id=pk) for pk in found], batch_size=2000
+    )
     return len(found)
 
 
