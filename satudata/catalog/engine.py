@@ -590,10 +590,10 @@ def check(
             for row, problem, number in rows
         )
     keys = [i for i in key_columns if 0 <= i < len(ws.columns)]
-    if keys:
-        found, count = _duplicates(ws, keys)
-        findings.extend(found)
-        errors += count
+    found, duplicate_errors, duplicate_warnings = _duplicates(ws, keys)
+    findings.extend(found)
+    errors += duplicate_errors
+    warnings += duplicate_warnings
     if period:
         coverage = _coverage(ws, columns, *period)
         findings.extend(coverage)
@@ -601,33 +601,99 @@ def check(
     return CheckResult(findings, errors, warnings, ws.rows, missing)
 
 
-def _duplicates(ws: Workspace, keys: list[int]) -> tuple[list[Finding], int]:
-    names = [f"k{i}" for i in keys]
-    select = ", ".join(f"lower(coalesce({_trimmed(f'c{i}')}, '')) AS k{i}" for i in keys)
-    ws.con.execute(
-        f"CREATE OR REPLACE TEMP TABLE dup AS WITH k AS (SELECT _row, {select} FROM src), "
-        f"d AS (SELECT {', '.join(names)}, min(_row) AS first FROM k GROUP BY ALL "
-        f"HAVING count(*) > 1) "
-        f"SELECT k._row, d.first, {', '.join('k.' + n for n in names)} "
-        f"FROM k JOIN d USING ({', '.join(names)}) WHERE k._row <> d.first"
-    )
-    count = int(ws.scalar("SELECT count(*) FROM dup"))
-    rows = ws.con.execute(
-        f"SELECT * FROM dup ORDER BY _row LIMIT {MAX_FINDINGS_PER_KIND}"
-    ).fetchall()
-    label = ", ".join(ws.columns[i] for i in keys)
-    return [
-        Finding(
-            ERROR,
-            ws.sheet,
-            row,
-            label,
-            " / ".join(values),
-            _("The same key as row %(row)s: a row appears twice.") % {"row": first},
-            _("Remove the duplicate or correct its key."),
+def _duplicates(ws: Workspace, keys: list[int]) -> tuple[list[Finding], int, int]:
+    """Rows pasted twice and rows that share a key: the findings, the errors, the warnings.
+
+    Two kinds, each naming both rows: an exact copy (every cell the same, once trimmed) of an
+    earlier row, and a row with the key of an earlier row but other values, with the first
+    column where they differ. Without a declared key a copy is only a warning (some tables
+    repeat rows on purpose); with one, both kinds block. Set-based: two window passes and a
+    join, whatever the number of rows.
+    """
+    cells = [f"c{i}" for i in range(len(ws.columns))]
+    if not cells:
+        return [], 0, 0
+    trimmed = ", ".join(f"{_trimmed(c)} AS {c}" for c in cells)
+    conflicts = ""
+    if keys:
+        key = ", ".join(f"lower(coalesce(c{i}, ''))" for i in keys)
+        differs = " ".join(
+            f"WHEN k.{c} IS DISTINCT FROM f.{c} THEN {n}" for n, c in enumerate(cells)
         )
-        for row, first, *values in rows
-    ], count
+        # Only the first of each set of copies is compared by key: a copy is reported once.
+        conflicts = (
+            f", k AS (SELECT *, min(_row) OVER (PARTITION BY {key}) AS first FROM e "
+            f"WHERE same = _row) "
+            f"SELECT k._row, k.first, 'key' AS kind, CASE {differs} END AS diff "
+            f"FROM k JOIN t f ON f._row = k.first WHERE k._row <> k.first UNION ALL"
+        )
+    ws.con.execute(
+        f"CREATE OR REPLACE TEMP TABLE dup AS WITH t AS (SELECT _row, {trimmed} FROM src), "
+        f"e AS (SELECT *, min(_row) OVER (PARTITION BY {', '.join(cells)}) AS same FROM t)"
+        f"{conflicts} SELECT _row, same AS first, 'same' AS kind, NULL::INTEGER AS diff "
+        f"FROM e WHERE same <> _row"
+    )
+    counts = dict(ws.con.execute("SELECT kind, count(*) FROM dup GROUP BY kind").fetchall())
+    sample = ws.con.execute(
+        f"SELECT _row, first, kind, diff FROM dup ORDER BY _row LIMIT {MAX_FINDINGS_PER_KIND}"
+    ).fetchall()
+    involved = {int(r) for row, first, _k, _d in sample for r in (row, first)}
+    written = {
+        int(r[0]): [(c or "").strip()[:100] for c in r[1:]]
+        for r in ws.con.execute(
+            f"SELECT _row, {', '.join(cells)} FROM src WHERE _row IN "
+            f"({', '.join(str(n) for n in sorted(involved)) or 'NULL'})"
+        ).fetchall()
+    }
+    label = ", ".join(ws.columns[i] for i in keys)
+    found = []
+    for row, first, kind, diff in sample:
+        value = " / ".join(written[row][i] for i in keys)
+        if kind == "same":
+            found.append(_copy_finding(ws, row, first, label, value, bool(keys)))
+        else:
+            message = _(
+                "Row %(row)s has the same key as row %(first)s but other values: column "
+                "%(column)s %(value)s ≠ %(other)s."
+            ) % {
+                "row": row,
+                "first": first,
+                "column": ws.columns[diff],
+                "value": written[row][diff] or "—",
+                "other": written[first][diff] or "—",
+            }
+            found.append(
+                Finding(
+                    ERROR,
+                    ws.sheet,
+                    row,
+                    label,
+                    value,
+                    message,
+                    _("Correct the key of one of the two rows, or remove the wrong one."),
+                )
+            )
+    copies = counts.get("same", 0)
+    errors = counts.get("key", 0) + (copies if keys else 0)
+    return found, errors, 0 if keys else copies
+
+
+def _copy_finding(
+    ws: Workspace, row: int, first: int, label: str, value: str, keyed: bool
+) -> Finding:
+    return Finding(
+        ERROR if keyed else WARNING,
+        ws.sheet,
+        row,
+        label,
+        value,
+        _("Row %(row)s is an exact copy of row %(first)s.") % {"row": row, "first": first},
+        _("Remove one of the two rows.")
+        if keyed
+        else _(
+            "Remove one of the two rows; if the table repeats rows on purpose, ignore this warning."
+        ),
+    )
 
 
 _UNIT_IN_HEADER = re.compile(r"[\(\[]\s*([^\)\]]+?)\s*[\)\]]\s*$")

@@ -95,7 +95,15 @@ class BulkReaderTests(PersonaTestCase):
         self.assertIn(
             (7, "kode wilayah", "error", "Tidak ada wilayah dengan kode Kemendagri ini."), found
         )
-        self.assertIn((7, "persen", "error", "Di atas nilai terbesar yang diizinkan, 100."), found)
+        self.assertIn(
+            (
+                7,
+                "persen",
+                "error",
+                "Di atas nilai terbesar yang diizinkan, 100; dibaca sebagai 130.",
+            ),
+            found,
+        )
         self.assertIn("title_row", codes)
         self.assertIn("total_row", codes)
         self.assertIn("footnote", codes)

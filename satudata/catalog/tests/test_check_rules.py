@@ -67,3 +67,38 @@ class ColumnNameTests(PersonaTestCase):
             with self.subTest(name=name):
                 variable = Variable(agency=self.p.agency, name=name, alias=alias, pk=7)
                 self.assertEqual(column_name(variable), expected)
+
+
+class DuplicateRowTests(PersonaTestCase):
+    CSV = "kecamatan;tahun;jumlah\nA;2025;5\nB;2025;7\nA;2025;5\nA;2025;6\nB;2024;7\n"
+
+    @classmethod
+    def setUpTestData(cls) -> None:
+        super().setUpTestData()
+        cls.place = _variable(cls.p.agency, "Kecamatan", DataType.TEXT)
+        cls.year = _variable(cls.p.agency, "Tahun", DataType.YEAR)
+        cls.count = _variable(cls.p.agency, "Jumlah")
+
+    def _check(self, keys: list[int]) -> list[Finding]:
+        (table,) = read_upload(self.CSV.encode(), "t.csv")
+        with translation.override("id"):
+            return check_table(
+                table, {0: self.place, 1: self.year, 2: self.count}, key_columns=keys
+            )
+
+    def test_it_tells_an_exact_copy_from_a_row_with_the_same_key_naming_both_rows(self) -> None:
+        findings = {f.row: f for f in self._check([0, 1])}
+        self.assertEqual(set(findings), {4, 5})
+        self.assertEqual(findings[4].message, "Baris 4 sama persis dengan baris 2.")
+        self.assertEqual(
+            findings[5].message,
+            "Baris 5 punya kunci yang sama dengan baris 2 tetapi nilainya berbeda: "
+            "kolom jumlah 6 ≠ 5.",
+        )
+        self.assertTrue(all(f.is_error for f in findings.values()))
+        self.assertEqual(findings[5].value, "A / 2025")
+
+    def test_without_a_key_an_exact_copy_is_a_warning_and_nothing_else_is_found(self) -> None:
+        (finding,) = self._check([])
+        self.assertEqual((finding.row, finding.is_error), (4, False))
+        self.assertIn("baris 2", finding.message)
