@@ -6,10 +6,21 @@ from __future__ import annotations
 
 from django.utils import translation
 
-from satudata.catalog.checks import check_table, suggest_mapping
+from satudata.catalog.checks import check_table
 from satudata.catalog.engine import Finding, column_name
-from satudata.catalog.models import DataType, Variable
+from satudata.catalog.forms import read_limits
+from satudata.catalog.metadata.spec import Invalid
+from satudata.catalog.models import Dataset, DataType, UploadStatus, Variable
 from satudata.catalog.reading.upload import read_upload
+from satudata.catalog.services import (
+    create_dataset,
+    describe_dataset,
+    receive_upload,
+    recheck_upload,
+    synchronise_upload,
+    with_table_limits,
+)
+from satudata.catalog.tests.test_synchronisation import GOOD, SynchronisationSetup
 from satudata.core.testing import PersonaTestCase
 
 
@@ -102,3 +113,154 @@ class DuplicateRowTests(PersonaTestCase):
         (finding,) = self._check([])
         self.assertEqual((finding.row, finding.is_error), (4, False))
         self.assertIn("baris 2", finding.message)
+
+
+def _describe(dataset: Dataset, actor: object, **metadata: object) -> None:
+    describe_dataset(
+        actor=actor,  # type: ignore[arg-type]
+        dataset=dataset,
+        title=dataset.title,
+        description=dataset.description,
+        sector=dataset.sector,
+        license_id=dataset.license_id,
+        tags=[],
+        topics=[],
+        **metadata,  # type: ignore[arg-type]
+    )
+
+
+class DeclaredKeyTests(SynchronisationSetup):
+    def setUp(self) -> None:
+        self._metadata()
+        self.vars = {v.name: v for v in Variable.objects.all()}
+        self.dataset = create_dataset(actor=self.p.producer, item=self.item)
+
+    def test_the_first_upload_is_checked_with_the_key_declared_before_it(self) -> None:
+        keys = [self.vars["Kode Wilayah"], self.vars["Tahun"], self.vars["Jenis"]]
+        _describe(self.dataset, self.p.producer, key_variables=keys)
+        twice = GOOD.replace("Sumber", "18.10.01;2025;Rawat Inap;4\nSumber")
+        with translation.override("id"):
+            upload = self._received(twice)
+            synchronise_upload(actor=self.p.producer, upload=upload)
+        self.assertEqual(upload.status, UploadStatus.REJECTED)
+        self.assertEqual(upload.key_columns, ["kode wilayah", "tahun", "jenis"])
+        (finding,) = [f for f in upload.findings if f["row"] == 6]
+        self.assertIn("kunci yang sama dengan baris 3", finding["message"])
+        self.assertIn("jumlah 4 ≠ 2", finding["message"])
+
+    def test_a_key_variable_missing_from_the_file_blocks_the_upload(self) -> None:
+        extra = Variable.objects.create(
+            agency=self.p.agency, name="Nomor Puskesmas", data_type=DataType.TEXT
+        )
+        _describe(self.dataset, self.p.producer, key_variables=[extra])
+        with translation.override("id"):
+            upload = self._received(GOOD)
+            synchronise_upload(actor=self.p.producer, upload=upload)
+        self.assertEqual(upload.status, UploadStatus.REJECTED)
+        self.assertIn("Nomor Puskesmas", upload.findings[0]["message"])
+
+    def test_another_agencys_variable_cannot_be_part_of_the_key(self) -> None:
+        theirs = Variable.objects.create(
+            agency=self.p.other_agency, name="Kode", data_type=DataType.TEXT
+        )
+        _describe(self.dataset, self.p.producer, key_variables=[theirs, self.vars["Tahun"]])
+        self.assertEqual(list(self.dataset.key_variables.all()), [self.vars["Tahun"]])
+
+
+WIDE = "kode wilayah;2024;2025\n18.10.01;2;3\n18.10.02;tiga;4\n"
+
+
+class WideTableMappingTests(SynchronisationSetup):
+    def test_a_failed_recheck_with_years_as_rows_is_remembered_with_its_reshape(self) -> None:
+        self._metadata()
+        names = {v.name: v.pk for v in Variable.objects.all()}
+        first = self._received(WIDE)
+        synchronise_upload(actor=self.p.producer, upload=first)
+        mapping: dict[str, int | None] = {
+            "kode wilayah": names["Kode Wilayah"],
+            "tahun": names["Tahun"],
+            "nilai": names["Jumlah"],
+        }
+        with self.captureOnCommitCallbacks(execute=True):
+            again = recheck_upload(
+                actor=self.p.producer, upload=first, mapping=mapping, unpivot=True
+            )
+        again.refresh_from_db()
+        self.assertEqual(again.status, UploadStatus.REJECTED)  # "tiga" is no number
+        self.assertEqual(again.columns, ["kode wilayah", "tahun", "nilai"])
+        dataset = Dataset.objects.get(pk=first.dataset_id)
+        self.assertEqual((dataset.mapping, dataset.unpivot), (mapping, True))
+        # The corrected file, still wide, is reshaped before the remembered mapping is applied.
+        with self.captureOnCommitCallbacks(execute=True):
+            fixed = receive_upload(
+                actor=self.p.producer,
+                dataset=dataset,
+                filename="p2.csv",
+                chunks=[WIDE.replace("tiga", "3").encode()],
+            )
+        fixed.refresh_from_db()
+        self.assertTrue(fixed.unpivot)
+        self.assertEqual(fixed.status, UploadStatus.SYNCHRONISED, fixed.findings)
+        self.assertEqual(fixed.version.row_count, 4)
+
+
+class TableLimitTests(SynchronisationSetup):
+    def test_a_tables_own_limit_replaces_the_variables_for_that_table_only(self) -> None:
+        self._metadata()
+        jumlah = Variable.objects.get(name="Jumlah")
+        dataset = create_dataset(actor=self.p.producer, item=self.item)
+        limits = read_limits("jumlah: Nilai antara 0 dan 2", [jumlah])
+        _describe(dataset, self.p.producer, rule_overrides=limits)
+        with translation.override("id"):
+            upload = self._received(GOOD)
+            synchronise_upload(actor=self.p.producer, upload=upload)
+        self.assertEqual(upload.status, UploadStatus.REJECTED)
+        (finding,) = [f for f in upload.findings if f["severity"] == "error"]
+        self.assertEqual(finding["row"], 4, upload.findings)
+        self.assertIn("nilai terbesar yang diizinkan, 2", finding["message"])
+        jumlah.refresh_from_db()
+        self.assertEqual(jumlah.rules, [{"kind": "range", "min": 0}])
+
+    def test_not_required_lifts_the_variables_rule_and_words_no_machine_reads_are_refused(
+        self,
+    ) -> None:
+        self._metadata()
+        code = Variable.objects.get(name="Kode Wilayah")
+        limits = read_limits("Kode Wilayah: Tidak wajib", [code])
+        lifted = with_table_limits({code.pk: code}, limits)[code.pk]
+        self.assertEqual(lifted.rules, [])
+        self.assertEqual(code.rules, [{"kind": "required"}])
+        with translation.override("id"), self.assertRaises(Invalid) as refused:
+            read_limits("Kode Wilayah: harus masuk akal", [code])
+        self.assertIn("harus masuk akal", str(refused.exception))
+        with translation.override("id"), self.assertRaises(Invalid):
+            read_limits("Jumlah Bayi: Wajib diisi", [code])
+
+    def test_the_describe_form_saves_the_key_and_the_limits(self) -> None:
+        from django.urls import reverse
+
+        self._metadata()
+        names = {v.name: v for v in Variable.objects.all()}
+        self.client.force_login(self.p.producer)
+        answer = self.client.post(reverse("catalog:item-describe", args=[self.item.pk]))
+        dataset = Dataset.objects.get(item=self.item)
+        url = reverse("catalog:dataset-describe", args=[dataset.slug])
+        self.assertRedirects(answer, url, fetch_redirect_response=False)
+        form = self.client.get(url).context["form"]
+        sent = {name: form[name].value() for name in form.fields}
+        sent.update(
+            topics=[],
+            key_variables=[names["Kode Wilayah"].pk, names["Tahun"].pk],
+            limits="Jumlah: Nilai paling besar 50; Wajib diisi",
+        )
+        self.client.post(url, sent)
+        dataset.refresh_from_db()
+        self.assertEqual(
+            sorted(v.name for v in dataset.key_variables.all()), ["Kode Wilayah", "Tahun"]
+        )
+        self.assertEqual(
+            dataset.rule_overrides,
+            {str(names["Jumlah"].pk): [{"kind": "range", "max": 50}, {"kind": "required"}]},
+        )
+        again = self.client.get(url).context["form"]
+        self.assertEqual(again["limits"].value(), "Jumlah: Nilai paling besar 50; Wajib diisi")
