@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from django.utils import translation
 
-from satudata.catalog.checks import check_table
+from satudata.catalog.checks import check_table, suggest_mapping
 from satudata.catalog.engine import Finding, column_name
 from satudata.catalog.forms import read_limits
 from satudata.catalog.metadata.spec import Invalid
@@ -264,3 +264,55 @@ class TableLimitTests(SynchronisationSetup):
         )
         again = self.client.get(url).context["form"]
         self.assertEqual(again["limits"].value(), "Jumlah: Nilai paling besar 50; Wajib diisi")
+
+
+class MappingSuggestionTests(PersonaTestCase):
+    @classmethod
+    def setUpTestData(cls) -> None:
+        super().setUpTestData()
+        agency = cls.p.agency
+        cls.count = _variable(agency, "Jumlah")
+        cls.people = _variable(agency, "Jumlah Penduduk")
+        cls.women = _variable(agency, "Jumlah Penduduk Perempuan")
+        cls.district = _variable(
+            agency, "Kecamatan", DataType.TEXT, header_spellings=["Wilayah Kerja", "Nama Kec"]
+        )
+
+    def _mapped(self, *columns: str) -> dict[str, str]:
+        found = suggest_mapping(list(columns), Variable.objects.filter(agency=self.p.agency))
+        return {columns[i]: v.name for i, v in found.items()}
+
+    def test_it_never_maps_a_longer_header_to_a_shorter_variable(self) -> None:
+        self.assertEqual(self._mapped("Jumlah Bayi"), {})
+        self.assertEqual(self._mapped("Jumlah Penduduk Laki-laki"), {})
+
+    def test_it_reads_common_abbreviations_and_the_other_header_spellings(self) -> None:
+        self.assertEqual(
+            self._mapped("Jml Penduduk", "Wilayah kerja", "JML. PDDK PEREMPUAN (jiwa)"),
+            {
+                "Jml Penduduk": "Jumlah Penduduk",
+                "Wilayah kerja": "Kecamatan",
+                "JML. PDDK PEREMPUAN (jiwa)": "Jumlah Penduduk Perempuan",
+            },
+        )
+
+    def test_a_typo_maps_only_when_no_other_variable_comes_close(self) -> None:
+        self.assertEqual(self._mapped("Jumlah Pendudk"), {"Jumlah Pendudk": "Jumlah Penduduk"})
+        # "Penduduk" alone fits "Jumlah Penduduk" and "Jumlah Penduduk Perempuan" no better
+        # than each other: nobody is sure, the producer chooses.
+        self.assertEqual(self._mapped("Penduduk"), {})
+
+
+class HeaderSpellingTests(PersonaTestCase):
+    def test_the_spellings_go_through_the_form_and_the_interchange(self) -> None:
+        from satudata.catalog.metadata import variables as msvar
+
+        self.assertEqual(
+            msvar.read_spellings("Jml Penduduk\n penduduk (jiwa) ; JML PENDUDUK\n\n"),
+            ["Jml Penduduk", "penduduk (jiwa)"],
+        )
+        variable = _variable(self.p.agency, "Jumlah Penduduk", header_spellings=["Jml Pddk"])
+        data = msvar.to_indah(variable)
+        self.assertEqual(data["judul_kolom_lain"], ["Jml Pddk"])
+        values, _codes, problems = msvar.from_indah(data)
+        self.assertEqual((values["header_spellings"], problems), (["Jml Pddk"], []))
