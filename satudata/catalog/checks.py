@@ -100,16 +100,16 @@ def suggest_mapping(columns: list[str], variables: Iterable[Variable]) -> dict[i
         if not column:
             continue
         for key in (_norm(column), _norm(_strip_unit(column)), " ".join(header_words(column))):
-            variable = exact.get(key) if key else None
-            if variable is not None and variable not in mapping.values():
-                mapping[index] = variable
+            found = exact.get(key) if key else None
+            if found is not None and found not in mapping.values():
+                mapping[index] = found
                 break
     for index, column in enumerate(columns):
         if index in mapping or not column:
             continue
-        variable = _confident(header_words(column), choices, set(mapping.values()))
-        if variable is not None:
-            mapping[index] = variable
+        confident = _confident(header_words(column), choices, set(mapping.values()))
+        if confident is not None:
+            mapping[index] = confident
     return mapping
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from django.utils import translation
 
+from satudata.accounts.models import Agency
 from satudata.catalog.checks import check_table, suggest_mapping
 from satudata.catalog.engine import Finding, column_name
 from satudata.catalog.forms import read_limits
@@ -24,11 +25,14 @@ from satudata.catalog.tests.test_synchronisation import GOOD, SynchronisationSet
 from satudata.core.testing import PersonaTestCase
 
 
-def _variable(agency: object, name: str, kind: str = DataType.INTEGER, **kw: object) -> Variable:
+def _variable(agency: Agency, name: str, kind: str = DataType.INTEGER, **kw: object) -> Variable:
     return Variable.objects.create(agency=agency, name=name, data_type=kind, **kw)
 
 
 class WholeNumberTests(PersonaTestCase):
+    count: Variable
+    share: Variable
+
     @classmethod
     def setUpTestData(cls) -> None:
         super().setUpTestData()
@@ -81,6 +85,9 @@ class ColumnNameTests(PersonaTestCase):
 
 
 class DuplicateRowTests(PersonaTestCase):
+    place: Variable
+    year: Variable
+    count: Variable
     CSV = "kecamatan;tahun;jumlah\nA;2025;5\nB;2025;7\nA;2025;5\nA;2025;6\nB;2024;7\n"
 
     @classmethod
@@ -267,6 +274,11 @@ class TableLimitTests(SynchronisationSetup):
 
 
 class MappingSuggestionTests(PersonaTestCase):
+    count: Variable
+    people: Variable
+    women: Variable
+    district: Variable
+
     @classmethod
     def setUpTestData(cls) -> None:
         super().setUpTestData()
