@@ -168,8 +168,9 @@ def prepare(work: Path, prefix: str, regions: Path) -> None:
         level="desa",
     )
     dataset = create_dataset(actor=user, item=item)
-    dataset.key_columns = ["kode_wilayah", "tahun", "jenis_kelamin", "kelompok_umur"]
-    dataset.save()
+    # The key is declared in the dataset's description, as a producer does before uploading.
+    keys = ["kode_wilayah", "tahun", "jenis_kelamin", "kelompok_umur"]
+    dataset.key_variables.set(Variable.objects.filter(agency=agency, name__in=keys))
 
 
 def child(work: Path, source: Path) -> None:

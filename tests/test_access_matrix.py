@@ -89,6 +89,7 @@ MATRIX: dict[str, tuple[dict[str, object], dict[str, int]]] = {
     "catalog:datalist-xlsx": ({"year": 2026}, row(200)),
     "catalog:datalist-pdf": ({"year": 2026}, row(200)),
     "catalog:datalist-approve": ({"year": 2026}, row(405)),
+    "catalog:item-describe": ({"pk": "ITEM"}, row(405)),
     "catalog:item-upload": (
         {"pk": "ITEM"},
         {

@@ -27,6 +27,7 @@ import duckdb
 import pyarrow as pa  # type: ignore[import-untyped]
 import pyarrow.parquet as pq  # type: ignore[import-untyped]
 from django.conf import settings
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from rapidfuzz import fuzz, process
 
@@ -129,6 +130,9 @@ class Workspace:
 # --- Loading a table read in Python (spreadsheets, small text files) ---------------------------
 
 
+_GROUPED = re.compile(r"[+-]?[0-9]{1,3}(?:\.[0-9]{3})+")
+
+
 def _cell_text(cell: Cell, mark: str) -> str:
     """A cell as text the SQL number rules read back to the same value."""
     if type(cell) is str:
@@ -141,6 +145,10 @@ def _cell_text(cell: Cell, mark: str) -> str:
         text = as_text(cell)
         if "e" in text or "E" in text:
             text = format(Decimal(text), "f")
+        if _GROUPED.fullmatch(text):
+            # A stored 4.512 written "4.512" would read as four thousand in a whole-number
+            # column (thousands in groups of three); "4.5120" is the same number, never grouped.
+            text += "0"
         return text.replace(".", mark) if mark == "," else text
     return as_text(cell)
 
@@ -281,6 +289,8 @@ class _Column:
     value_sql: str = ""
     problem_sql: str = "NULL"
     judged: bool = False
+    # For numbers: the decimal mark the column was read with (said in the messages).
+    mark: str = ""
     # The messages and suggestions of the distinct-value verdicts, by position.
     messages: list[str] = field(default_factory=list)
     suggestions: list[str] = field(default_factory=list)
@@ -300,16 +310,42 @@ def _number_problems(col: _Column, number: str) -> str:
     return "CASE " + " ".join(cases) + " END"
 
 
-def _number_message(code: str, rules: Rules) -> tuple[str, str]:
+def _as_read(number: float | None) -> str:
+    """A number as the check read it, written the way the interface writes numbers."""
+    if number is None:
+        return ""
+    value = Decimal(repr(float(number))).normalize()
+    if value == value.to_integral_value():
+        value = value.quantize(Decimal(1))
+    return str(number_format(value, force_grouping=True))
+
+
+def _number_message(code: str, col: _Column, read: float | None = None) -> tuple[str, str]:
+    """What is wrong with a number, saying how the cell was read."""
+    rules, seen = col.rules, {"read": _as_read(read)}
     if code == "not_number":
-        return _("Not a number."), _("Write only the number; put units in the column name.")
+        return _(
+            "Not a number: it cannot be read with “%(mark)s” as the decimal mark and "
+            "“%(thousands)s” between thousands."
+        ) % {"mark": col.mark or ",", "thousands": "." if col.mark != "." else ","}, _(
+            "Write only the number; put units in the column name."
+        )
     if code == "not_whole":
-        return _("Must be a whole number."), ""
+        return _("Must be a whole number; it was read as %(read)s.") % seen, _(
+            "Write whole numbers without a decimal part; thousands may be grouped by three, "
+            "as in 4.512 or 4,512."
+        )
     if code == "not_year":
-        return _("Not a year."), ""
+        return _("Not a year; it was read as %(read)s.") % seen, ""
     if code == "below_min":
-        return _("Below the smallest allowed value, %(min)s.") % {"min": rules.minimum}, ""
-    return _("Above the largest allowed value, %(max)s.") % {"max": rules.maximum}, ""
+        return _("Below the smallest allowed value, %(min)s; it was read as %(read)s.") % {
+            "min": rules.minimum,
+            **seen,
+        }, ""
+    return _("Above the largest allowed value, %(max)s; it was read as %(read)s.") % {
+        "max": rules.maximum,
+        **seen,
+    }, ""
 
 
 REQUIRED = "required"
@@ -339,6 +375,7 @@ def _prepare(ws: Workspace, columns: list[_Column], judges: dict[int, _ValueJudg
             ).fetchall()
             mark = infer_decimal_mark(v for (v,) in values)
             thousands = "." if mark == "," else ","
+            col.mark = mark
             # The number's characters: no percent sign, spaces or apostrophes (1'234).
             flags.append(
                 f"replace(replace(replace(rtrim(rtrim(t{i}, '%'), {spaces}), ' ', ''), "
@@ -346,7 +383,8 @@ def _prepare(ws: Workspace, columns: list[_Column], judges: dict[int, _ValueJudg
             )
             flags.append(f"suffix(t{i}, '%') AS pct{i}")
             numbers.append(
-                f"(CASE WHEN regexp_full_match(b{i}, '[+-]?[0-9.,]*[0-9][0-9.,]*') THEN "
+                f"(CASE {_whole_number_cases(f'b{i}') if kind == DataType.INTEGER else ''}"
+                f"WHEN regexp_full_match(b{i}, '[+-]?[0-9.,]*[0-9][0-9.,]*') THEN "
                 f"TRY_CAST(replace(replace(b{i}, {sql_text(thousands)}, ''), {sql_text(mark)}, "
                 f"'.') AS DOUBLE) END) / CASE WHEN pct{i} THEN 100.0 ELSE 1.0 END AS n{i}"
             )
@@ -369,11 +407,29 @@ def _prepare(ws: Workspace, columns: list[_Column], judges: dict[int, _ValueJudg
             col.value_sql = f"CASE WHEN m{i} THEN NULL ELSE j{i}.val END"
             col.problem_sql = f"CASE {required} WHEN m{i} THEN NULL ELSE j{i}.problem END"
         selects += [f"{col.value_sql} AS v{i}", f"{col.problem_sql} AS p{i}"]
+        if kind in NUMERIC_KINDS:
+            selects.append(f"n{i} AS r{i}")  # the number as read, for the messages
     # Materialised once: the counts, the samples, the coverage and the Parquet all read it.
     ws.con.execute(
         f"CREATE OR REPLACE TEMP TABLE typed AS SELECT {', '.join(selects)} FROM ("
         f"SELECT {', '.join(numbers)} FROM (SELECT {', '.join(flags)} FROM ("
         f"SELECT {', '.join(trims)} FROM src))) x {' '.join(joins)}"
+    )
+
+
+def _whole_number_cases(text: str) -> str:
+    """How a whole-number column reads separators, whatever the mark of other columns: groups
+    of three after one to three digits are thousands (``4,512``, ``3.876``; spaces are already
+    gone from ``2 954``); one mark followed by other than three digits is a decimal mark
+    (``4,5`` is four and a half, so "not a whole number"). Anything else follows the column's
+    own decimal mark."""
+    grouped = "[+-]?[0-9]{1,3}(\\.[0-9]{3})+|[+-]?[0-9]{1,3}(,[0-9]{3})+"
+    single = "[+-]?[0-9]*[.,]([0-9]{1,2}|[0-9]{4,})"
+    return (
+        f"WHEN regexp_full_match({text}, '{grouped}') THEN "
+        f"TRY_CAST(replace(replace({text}, '.', ''), ',', '') AS DOUBLE) "
+        f"WHEN regexp_full_match({text}, '{single}') THEN "
+        f"TRY_CAST(replace({text}, ',', '.') AS DOUBLE) "
     )
 
 
@@ -403,7 +459,14 @@ def _judge_distinct(ws: Workspace, col: _Column, judge: _ValueJudge) -> None:
     ws.con.execute(f"CREATE OR REPLACE TABLE judged_{col.index} AS SELECT * FROM verdicts")
 
 
-def _finding_for(ws: Workspace, col: _Column, row: int, raw: str | None, problem: str) -> Finding:
+def _finding_for(
+    ws: Workspace,
+    col: _Column,
+    row: int,
+    raw: str | None,
+    problem: str,
+    read: float | None = None,
+) -> Finding:
     text = (raw or "").strip()[:100]
     if problem == REQUIRED:
         return Finding(
@@ -419,7 +482,7 @@ def _finding_for(ws: Workspace, col: _Column, row: int, raw: str | None, problem
         severity, position = problem.split(":", 1)
         n = int(position)
         return Finding(severity, ws.sheet, row, col.name, text, col.messages[n], col.suggestions[n])
-    message, suggestion = _number_message(problem, col.rules)
+    message, suggestion = _number_message(problem, col, read)
     return Finding(ERROR, ws.sheet, row, col.name, text, message, suggestion)
 
 
@@ -508,8 +571,9 @@ def check(
             missing[col.name] = counts[3 * n + 2]
     for done, col in enumerate(columns, start=1):
         progress("check", done, len(columns))
+        read = f"r{col.index}" if col.variable.data_type in NUMERIC_KINDS else "NULL"
         rows = ws.con.execute(
-            f"SELECT _row, p{col.index} FROM typed "
+            f"SELECT _row, p{col.index}, {read} FROM typed "
             f"WHERE p{col.index} IS NOT NULL ORDER BY _row LIMIT {MAX_FINDINGS_PER_KIND}"
         ).fetchall()
         if not rows:
@@ -518,17 +582,18 @@ def check(
         written = dict(
             ws.con.execute(
                 f"SELECT _row, c{col.index} FROM src WHERE _row IN "
-                f"({', '.join(str(int(r)) for r, _p in rows)})"
+                f"({', '.join(str(int(r)) for r, _p, _n in rows)})"
             ).fetchall()
         )
         findings.extend(
-            _finding_for(ws, col, row, written.get(row), problem) for row, problem in rows
+            _finding_for(ws, col, row, written.get(row), problem, number)
+            for row, problem, number in rows
         )
     keys = [i for i in key_columns if 0 <= i < len(ws.columns)]
-    if keys:
-        found, count = _duplicates(ws, keys)
-        findings.extend(found)
-        errors += count
+    found, duplicate_errors, duplicate_warnings = _duplicates(ws, keys)
+    findings.extend(found)
+    errors += duplicate_errors
+    warnings += duplicate_warnings
     if period:
         coverage = _coverage(ws, columns, *period)
         findings.extend(coverage)
@@ -536,33 +601,99 @@ def check(
     return CheckResult(findings, errors, warnings, ws.rows, missing)
 
 
-def _duplicates(ws: Workspace, keys: list[int]) -> tuple[list[Finding], int]:
-    names = [f"k{i}" for i in keys]
-    select = ", ".join(f"lower(coalesce({_trimmed(f'c{i}')}, '')) AS k{i}" for i in keys)
-    ws.con.execute(
-        f"CREATE OR REPLACE TEMP TABLE dup AS WITH k AS (SELECT _row, {select} FROM src), "
-        f"d AS (SELECT {', '.join(names)}, min(_row) AS first FROM k GROUP BY ALL "
-        f"HAVING count(*) > 1) "
-        f"SELECT k._row, d.first, {', '.join('k.' + n for n in names)} "
-        f"FROM k JOIN d USING ({', '.join(names)}) WHERE k._row <> d.first"
-    )
-    count = int(ws.scalar("SELECT count(*) FROM dup"))
-    rows = ws.con.execute(
-        f"SELECT * FROM dup ORDER BY _row LIMIT {MAX_FINDINGS_PER_KIND}"
-    ).fetchall()
-    label = ", ".join(ws.columns[i] for i in keys)
-    return [
-        Finding(
-            ERROR,
-            ws.sheet,
-            row,
-            label,
-            " / ".join(values),
-            _("The same key as row %(row)s: a row appears twice.") % {"row": first},
-            _("Remove the duplicate or correct its key."),
+def _duplicates(ws: Workspace, keys: list[int]) -> tuple[list[Finding], int, int]:
+    """Rows pasted twice and rows that share a key: the findings, the errors, the warnings.
+
+    Two kinds, each naming both rows: an exact copy (every cell the same, once trimmed) of an
+    earlier row, and a row with the key of an earlier row but other values, with the first
+    column where they differ. Without a declared key a copy is only a warning (some tables
+    repeat rows on purpose); with one, both kinds block. Set-based: two window passes and a
+    join, whatever the number of rows.
+    """
+    cells = [f"c{i}" for i in range(len(ws.columns))]
+    if not cells:
+        return [], 0, 0
+    trimmed = ", ".join(f"{_trimmed(c)} AS {c}" for c in cells)
+    conflicts = ""
+    if keys:
+        key = ", ".join(f"lower(coalesce(c{i}, ''))" for i in keys)
+        differs = " ".join(
+            f"WHEN k.{c} IS DISTINCT FROM f.{c} THEN {n}" for n, c in enumerate(cells)
         )
-        for row, first, *values in rows
-    ], count
+        # Only the first of each set of copies is compared by key: a copy is reported once.
+        conflicts = (
+            f", k AS (SELECT *, min(_row) OVER (PARTITION BY {key}) AS first FROM e "
+            f"WHERE same = _row) "
+            f"SELECT k._row, k.first, 'key' AS kind, CASE {differs} END AS diff "
+            f"FROM k JOIN t f ON f._row = k.first WHERE k._row <> k.first UNION ALL"
+        )
+    ws.con.execute(
+        f"CREATE OR REPLACE TEMP TABLE dup AS WITH t AS (SELECT _row, {trimmed} FROM src), "
+        f"e AS (SELECT *, min(_row) OVER (PARTITION BY {', '.join(cells)}) AS same FROM t)"
+        f"{conflicts} SELECT _row, same AS first, 'same' AS kind, NULL::INTEGER AS diff "
+        f"FROM e WHERE same <> _row"
+    )
+    counts = dict(ws.con.execute("SELECT kind, count(*) FROM dup GROUP BY kind").fetchall())
+    sample = ws.con.execute(
+        f"SELECT _row, first, kind, diff FROM dup ORDER BY _row LIMIT {MAX_FINDINGS_PER_KIND}"
+    ).fetchall()
+    involved = {int(r) for row, first, _k, _d in sample for r in (row, first)}
+    written = {
+        int(r[0]): [(c or "").strip()[:100] for c in r[1:]]
+        for r in ws.con.execute(
+            f"SELECT _row, {', '.join(cells)} FROM src WHERE _row IN "
+            f"({', '.join(str(n) for n in sorted(involved)) or 'NULL'})"
+        ).fetchall()
+    }
+    label = ", ".join(ws.columns[i] for i in keys)
+    found = []
+    for row, first, kind, diff in sample:
+        value = " / ".join(written[row][i] for i in keys)
+        if kind == "same":
+            found.append(_copy_finding(ws, row, first, label, value, bool(keys)))
+        else:
+            message = _(
+                "Row %(row)s has the same key as row %(first)s but other values: column "
+                "%(column)s %(value)s ≠ %(other)s."
+            ) % {
+                "row": row,
+                "first": first,
+                "column": ws.columns[diff],
+                "value": written[row][diff] or "—",
+                "other": written[first][diff] or "—",
+            }
+            found.append(
+                Finding(
+                    ERROR,
+                    ws.sheet,
+                    row,
+                    label,
+                    value,
+                    message,
+                    _("Correct the key of one of the two rows, or remove the wrong one."),
+                )
+            )
+    copies = counts.get("same", 0)
+    errors = counts.get("key", 0) + (copies if keys else 0)
+    return found, errors, 0 if keys else copies
+
+
+def _copy_finding(
+    ws: Workspace, row: int, first: int, label: str, value: str, keyed: bool
+) -> Finding:
+    return Finding(
+        ERROR if keyed else WARNING,
+        ws.sheet,
+        row,
+        label,
+        value,
+        _("Row %(row)s is an exact copy of row %(first)s.") % {"row": row, "first": first},
+        _("Remove one of the two rows.")
+        if keyed
+        else _(
+            "Remove one of the two rows; if the table repeats rows on purpose, ignore this warning."
+        ),
+    )
 
 
 _UNIT_IN_HEADER = re.compile(r"[\(\[]\s*([^\)\]]+?)\s*[\)\]]\s*$")
@@ -659,9 +790,19 @@ _ARROW = {
 }
 
 
+_NOT_IDENTIFIER = re.compile(r"[^a-z0-9_]+")
+
+
 def column_name(variable: Variable) -> str:
-    base = variable.alias or variable.name
-    return "_".join(name_key(word) for word in base.split() if name_key(word)) or f"v{variable.pk}"
+    """The stored column's name: the MS-Var alias (or name) as the metadata writes it, made a
+    safe identifier only by lower-casing and turning other characters into ``_``.
+
+    Never through the region-name normaliser: that one drops words such as "kabupaten" and
+    "kota", which would turn ``kabupaten_kota`` into an empty name.
+    """
+    base = (variable.alias or variable.name).strip().lower()
+    name = re.sub(r"_{2,}", "_", _NOT_IDENTIFIER.sub("_", base)).strip("_")
+    return name or f"v{variable.pk}"
 
 
 def write_parquet(

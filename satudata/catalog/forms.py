@@ -9,9 +9,68 @@ from django.utils.translation import gettext_lazy as _
 
 from satudata.accounts.models import Agency, User
 from satudata.accounts.roles import Role
+from satudata.catalog.metadata import variables as msvar
+from satudata.catalog.metadata.spec import Invalid
 from satudata.catalog.metadata.standard import SECTORS
 from satudata.catalog.models import DataList, Dataset, License, Topic, Upload, Variable
+from satudata.catalog.rules import RuleError, compile_rules
 from satudata.catalog.storage import size_problem
+
+_NOT_REQUIRED = ("tidak wajib", "tidak wajib diisi", "boleh kosong", "opsional")
+
+
+def limits_text(overrides: dict[str, list[dict[str, Any]]], variables: list[Variable]) -> str:
+    """A table's own limits as the describe form writes them, one line per variable."""
+    names = {str(v.pk): v.name for v in variables}
+    lines = []
+    for key, rules in overrides.items():
+        if key in names:
+            words = [
+                "Tidak wajib" if r.get("kind") == "optional" else msvar.rule_text(r) for r in rules
+            ]
+            lines.append(f"{names[key]}: {'; '.join(words)}")
+    return "\n".join(lines)
+
+
+def read_limits(text: str, variables: list[Variable]) -> dict[str, list[dict[str, Any]]]:
+    """``Dataset.rule_overrides`` from lines ``Variable: rule; rule``; the variable by its name
+    or alias, the rules in the words of the MS-Var form. Only limits a machine checks are kept
+    (a rule in other words is refused, since it would silently check nothing)."""
+    by_name = {
+        label.casefold(): v for v in variables for label in (v.name, v.alias) if label.strip()
+    }
+    overrides: dict[str, list[dict[str, Any]]] = {}
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        name, colon, words = line.partition(":")
+        variable = by_name.get(" ".join(name.split()).casefold())
+        if not colon or variable is None:
+            raise Invalid(
+                _("Line %(n)s: “%(name)s” is not a variable of this agency.")
+                % {"n": number, "name": name.strip()[:80]}
+            )
+        rules: list[dict[str, Any]] = []
+        for part in words.split(";"):
+            if " ".join(part.split()).casefold() in _NOT_REQUIRED:
+                rules.append({"kind": "optional"})
+                continue
+            read = msvar.read_rules([part])
+            if any(r["kind"] == "note" for r in read):
+                raise Invalid(
+                    _(
+                        "Line %(n)s: “%(rule)s” is not a limit the check can read; write e.g. "
+                        "“Nilai antara 0 dan 100”, “Wajib diisi” or “Tidak wajib”."
+                    )
+                    % {"n": number, "rule": part.strip()[:80]}
+                )
+            rules += read
+        try:
+            compile_rules([r for r in rules if r["kind"] != "optional"])
+        except RuleError as error:
+            raise Invalid(_("Line %(n)s: %(problem)s") % {"n": number, "problem": error}) from None
+        overrides[str(variable.pk)] = rules
+    return overrides
 
 
 def checked_size(upload: Any) -> Any:
@@ -53,9 +112,10 @@ class UploadForm(forms.Form):
 
 
 class MappingForm(forms.Form):
-    """Which variable each column of the file is, which columns form the key, which sheet.
+    """Which variable each column of the file is, which sheet, whether to turn years into rows.
 
-    One select and one key box per column the check read, offered with the agency's variables.
+    One select per column the check read, offered with the agency's variables. The key is not
+    chosen here: it is part of the dataset's description, declared before any upload.
     """
 
     def __init__(self, *args: Any, upload: Upload, **kwargs: Any) -> None:
@@ -65,13 +125,9 @@ class MappingForm(forms.Form):
         choices = [("", _("— not published —"))] + [
             (str(v.pk), f"{v.name} ({v.get_data_type_display()})") for v in variables
         ]
-        self.columns: list[tuple[str, forms.BoundField, forms.BoundField]] = []
         for index, column in enumerate(upload.columns):
             self.fields[f"col_{index}"] = forms.ChoiceField(
                 label=column, choices=choices, required=False
-            )
-            self.fields[f"key_{index}"] = forms.BooleanField(
-                label=_("key"), required=False, initial=column in upload.key_columns
             )
             mapped = upload.mapping.get(column)
             self.fields[f"col_{index}"].initial = str(mapped) if mapped else ""
@@ -87,9 +143,10 @@ class MappingForm(forms.Form):
             initial=upload.unpivot,
         )
 
-    def rows(self) -> list[tuple[str, forms.BoundField, forms.BoundField]]:
+    def rows(self) -> list[tuple[str, forms.BoundField, bool]]:
+        """Each column, its select, and whether it was part of the key in this check."""
         return [
-            (column, self[f"col_{i}"], self[f"key_{i}"])
+            (column, self[f"col_{i}"], column in self.upload.key_columns)
             for i, column in enumerate(self.upload.columns)
         ]
 
@@ -101,13 +158,6 @@ class MappingForm(forms.Form):
             else None
             for i, column in enumerate(self.upload.columns)
         }
-
-    def key_columns(self) -> list[str]:
-        return [
-            column
-            for i, column in enumerate(self.upload.columns)
-            if self.cleaned_data.get(f"key_{i}")
-        ]
 
 
 class LetterForm(forms.Form):
@@ -151,9 +201,31 @@ class DescribeDatasetForm(forms.Form):
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
+    key_variables = forms.ModelMultipleChoiceField(
+        label=_("Key: the variables that together identify a row"),
+        queryset=Variable.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_(
+            "E.g. region code and year. Every upload, the first included, is checked for two "
+            "rows with the same key and for rows pasted twice."
+        ),
+    )
+    limits = forms.CharField(
+        label=_("Limits of this table"),
+        required=False,
+        max_length=20_000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_(
+            "Only where this table differs from the variable's metadata (MS-Var). One line per "
+            "variable: its name, a colon, the rules separated by ';', e.g. “Jumlah Siswa: Nilai "
+            "antara 0 dan 5000; Wajib diisi” or “Catatan: Tidak wajib”."
+        ),
+    )
     seen = forms.CharField(widget=forms.HiddenInput, max_length=40)
 
     def __init__(self, *args: Any, dataset: Dataset, **kwargs: Any) -> None:
+        self.variables = list(Variable.objects.filter(agency=dataset.agency_id).order_by("name"))
         kwargs.setdefault(
             "initial",
             {
@@ -163,11 +235,15 @@ class DescribeDatasetForm(forms.Form):
                 "license_id": dataset.license_id,
                 "tags": ", ".join(t.name for t in dataset.tags.all()),
                 "topics": list(dataset.topics.all()),
+                "key_variables": [v.pk for v in dataset.key_variables.all()],
+                "limits": limits_text(dataset.rule_overrides, self.variables),
                 "seen": dataset.modified_at.isoformat(),
             },
         )
         super().__init__(*args, **kwargs)
         self.dataset = dataset
+        keys: forms.ModelMultipleChoiceField = self.fields["key_variables"]  # type: ignore[assignment]
+        keys.queryset = Variable.objects.filter(agency=dataset.agency_id).order_by("name")
         sector: forms.ChoiceField = self.fields["sector"]  # type: ignore[assignment]
         sector.choices = [("", _("— none —"))] + [(s.key, s.label) for s in SECTORS]
 
@@ -185,6 +261,12 @@ class DescribeDatasetForm(forms.Form):
                 % {"n": MAX_TAGS, "found": len(tags)}
             )
         return tags
+
+    def clean_limits(self) -> dict[str, list[dict[str, Any]]]:
+        try:
+            return read_limits(self.cleaned_data.get("limits") or "", self.variables)
+        except Invalid as error:
+            raise forms.ValidationError(str(error)) from None
 
     def clean_seen(self) -> datetime:
         try:

@@ -319,6 +319,14 @@ class Variable(Reviewed):
         blank=True,
         help_text=_("Short name; also matched against column headers."),
     )
+    # Other ways agencies write this variable's column header ("Jml Penduduk", "Penduduk
+    # (jiwa)"): matched exactly, like the name and the alias, when a file is mapped.
+    header_spellings = models.JSONField(
+        _("other header spellings"),
+        default=list,
+        blank=True,
+        help_text=_("Other column headers that mean this variable, one per line."),
+    )
     concept = models.TextField(_("concept"), blank=True)
     definition = models.TextField(_("definition"), blank=True)
     selection_reference = models.TextField(_("selection reference"), blank=True)
@@ -525,7 +533,21 @@ class Dataset(models.Model):
     # The column mapping last confirmed by the producer (column name -> variable id) and the
     # key columns, used for the next upload of the same item.
     mapping = models.JSONField(_("remembered column mapping"), default=dict, blank=True)
+    # Whether the remembered mapping names the columns of the table turned long (years across
+    # the columns turned into rows): the two are kept together, so a mapping is never applied
+    # to a file without the reshape it was made for.
+    unpivot = models.BooleanField(_("years as columns turned into rows"), default=False)
+    # The stored (Parquet) names of the key columns of the last version, for comparisons.
     key_columns = models.JSONField(_("key columns"), default=list, blank=True)
+    # The variables that together identify a row, declared in the dataset's description before
+    # any upload: every upload, the first included, is checked for duplicate keys.
+    key_variables = models.ManyToManyField(
+        Variable, blank=True, related_name="key_of", verbose_name=_("key variables")
+    )
+    # Limits of this table that differ from the variable's own (MS-Var is per agency; two tables
+    # of one agency may bound the same variable differently): variable id -> rules of the kinds
+    # of ``Variable.rules``, replacing the variable's rules of the same kind for this table.
+    rule_overrides = models.JSONField(_("limits of this table"), default=dict, blank=True)
     # Words the search matches: title, description, tags, variables and agency, each word with
     # its Indonesian root (satudata.catalog.search). Kept by ``search.index``.
     search_text = models.TextField(blank=True, editable=False)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy as _copy
 import logging
 import time
 from collections.abc import Iterable, Mapping
@@ -199,6 +200,8 @@ def _details(dataset: Dataset) -> dict[str, Any]:
         "license_id": dataset.license_id,
         "tags": sorted(dataset.tags.values_list("name", flat=True)),
         "topics": sorted(dataset.topics.values_list("slug", flat=True)),
+        "key_variables": sorted(dataset.key_variables.values_list("name", flat=True)),
+        "rule_overrides": dataset.rule_overrides,
     }
 
 
@@ -214,10 +217,15 @@ def describe_dataset(
     tags: Iterable[str],
     topics: Iterable[Any],
     seen: datetime | None = None,
+    key_variables: Iterable[Variable] | None = None,
+    rule_overrides: Mapping[str, list[dict[str, Any]]] | None = None,
 ) -> Dataset:
     """Change what the portal says about a dataset; its data stay as they are. With ``seen``
     (when the writer read the dataset), a change saved by someone else since then is not
-    overwritten: ``ChangedMeanwhile`` says so and nothing is saved."""
+    overwritten: ``ChangedMeanwhile`` says so and nothing is saved.
+
+    ``key_variables`` (the variables that identify a row) and ``rule_overrides`` (this table's
+    own limits, variable id -> rules) are metadata the next check uses; None leaves them."""
     require_for_agency(actor, dataset.agency)
     dataset = Dataset.objects.select_for_update().get(pk=dataset.pk)
     if seen is not None and dataset.modified_at != seen:
@@ -225,7 +233,12 @@ def describe_dataset(
     before = _details(dataset)
     dataset.title, dataset.description = title.strip(), description.strip()
     dataset.sector, dataset.license_id = sector, license_id
+    if rule_overrides is not None:
+        dataset.rule_overrides = dict(rule_overrides)
     dataset.save()
+    if key_variables is not None:
+        # Only the agency's own variables can make its table's key.
+        dataset.key_variables.set([v for v in key_variables if v.agency_id == dataset.agency_id])
     names = sorted({" ".join(tag.split()).lower() for tag in tags if tag.strip()})
     dataset.tags.set([Tag.objects.get_or_create(name=name)[0] for name in names])
     dataset.topics.set(list(topics))
@@ -258,9 +271,8 @@ def receive_upload(
     if not size:
         raise UploadRefused(_("The file is empty. Export the table again and upload it."))
     with transaction.atomic():
-        mapping, key_columns = Dataset.objects.values_list("mapping", "key_columns").get(
-            pk=dataset.pk
-        )
+        # The remembered mapping comes with the shape it was made for (wide turned long).
+        mapping, unpivot = Dataset.objects.values_list("mapping", "unpivot").get(pk=dataset.pk)
         upload = Upload.objects.create(
             dataset=dataset,
             uploaded_by=actor,
@@ -268,7 +280,7 @@ def receive_upload(
             size=size,
             sha256=digest,
             mapping=mapping,
-            key_columns=key_columns,
+            unpivot=unpivot,
         )
         record(
             "catalog.upload_received",
@@ -293,12 +305,14 @@ def recheck_upload(
     actor: User,
     upload: Upload,
     mapping: Mapping[str, int | None],
-    key_columns: list[str],
     sheet: str = "",
     unpivot: bool = False,
 ) -> Upload:
     """Check the same file again with the mapping the producer confirmed. A new row: the
-    earlier result stays as it was. The mapping is remembered for the item's next upload."""
+    earlier result stays as it was. The mapping is remembered for the item's next upload
+    together with ``unpivot``: a mapping made for the table turned long names columns that
+    exist only after the reshape, so the next upload is reshaped too. The key is not chosen
+    here: it is declared in the dataset's description (``Dataset.key_variables``)."""
     require_for_agency(actor, upload.dataset.agency)
     variables = set(
         Variable.objects.filter(agency=upload.dataset.agency).values_list("pk", flat=True)
@@ -314,13 +328,10 @@ def recheck_upload(
             sha256=upload.sha256,
             sheet=sheet or upload.sheet,
             mapping=mapping,
-            key_columns=key_columns,
             unpivot=unpivot,
             based_on=upload,
         )
-        Dataset.objects.filter(pk=upload.dataset_id).update(
-            mapping=mapping, key_columns=key_columns
-        )
+        Dataset.objects.filter(pk=upload.dataset_id).update(mapping=mapping, unpivot=unpivot)
         record(
             "catalog.upload_rechecked",
             actor=actor,
@@ -413,9 +424,11 @@ def synchronise_upload(*, actor: User, upload: Upload) -> Upload:
     require_for_agency(actor, upload.dataset.agency)
     dataset = upload.dataset
     progress = _Reporter(upload)
-    variables = {
-        v.pk: v for v in Variable.objects.filter(agency=dataset.agency).prefetch_related("codes")
-    }
+    variables = with_table_limits(
+        {v.pk: v for v in Variable.objects.filter(agency=dataset.agency).prefetch_related("codes")},
+        Dataset.objects.values_list("rule_overrides", flat=True).get(pk=dataset.pk),
+    )
+    key_variables = list(dataset.key_variables.order_by("name"))
     item = DataItem.objects.select_related("data_list", "indicator").get(pk=dataset.item_id)
     with Workspace() as ws, local_original(upload.sha256) as path:
         try:
@@ -435,7 +448,8 @@ def synchronise_upload(*, actor: User, upload: Upload) -> Upload:
         upload.sheets, upload.columns, upload.sheet = sheets, ws.columns, ws.sheet
         upload.row_count = ws.rows
         chosen = _mapping_for(upload, ws.columns, variables)
-        keys = [ws.columns.index(c) for c in upload.key_columns if c in ws.columns]
+        keys = sorted(i for i, v in chosen.items() if v in key_variables)
+        upload.key_columns = [ws.columns[i] for i in keys]
         excluded = [
             i for i, c in enumerate(ws.columns) if c in upload.mapping and upload.mapping[c] is None
         ]
@@ -463,6 +477,7 @@ def synchronise_upload(*, actor: User, upload: Upload) -> Upload:
             )
             result.errors += 1
         _check_building_variables(item, chosen, result, ws.sheet)
+        _check_key_variables(key_variables, chosen, result, ws.sheet)
         upload.mapping = {
             **{ws.columns[i]: None for i in excluded},
             **{ws.columns[i]: v.pk for i, v in chosen.items()},
@@ -507,6 +522,58 @@ def _check_building_variables(
                 ),
             )
             result.errors += 1
+
+
+def _check_key_variables(
+    key_variables: list[Variable], chosen: dict[int, Variable], result: CheckResult, sheet: str
+) -> None:
+    """Every variable of the declared key must be a column: without it rows cannot be told
+    apart, and a duplicate would pass unseen."""
+    mapped = set(chosen.values())
+    for variable in key_variables:
+        if variable not in mapped:
+            result.findings.insert(
+                0,
+                Finding(
+                    ERROR,
+                    sheet,
+                    None,
+                    "",
+                    "",
+                    _(
+                        "The variable %(variable)s is part of this table's key, but no column "
+                        "of the file holds it."
+                    )
+                    % {"variable": variable.name},
+                    _(
+                        "Add the column to the table or map the column that holds it; or "
+                        "change the key in the dataset's description."
+                    ),
+                ),
+            )
+            result.errors += 1
+
+
+def with_table_limits(
+    variables: dict[int, Variable], overrides: Mapping[str, list[dict[str, Any]]]
+) -> dict[int, Variable]:
+    """The variables with this table's own limits (``Dataset.rule_overrides``): a rule given
+    for the table replaces the variable's rule of the same kind; the variable's metadata row
+    is not changed (each is a copy)."""
+    limited = dict(variables)
+    for key, rules in (overrides or {}).items():
+        variable = variables.get(int(key)) if str(key).isdigit() else None
+        if variable is None or not rules:
+            continue
+        kinds = {rule.get("kind") for rule in rules}
+        if "optional" in kinds:  # "not required" for this table lifts the variable's rule
+            kinds.add("required")
+        copy = _copy.copy(variable)
+        copy.rules = [r for r in variable.rules if r.get("kind") not in kinds] + [
+            r for r in rules if r.get("kind") != "optional"
+        ]
+        limited[variable.pk] = copy
+    return limited
 
 
 def _mapping_for(
@@ -559,7 +626,9 @@ def _store_version(
     )
     cover_regions(version)
     Dataset.objects.filter(pk=dataset.pk).update(
-        mapping=upload.mapping, key_columns=upload.key_columns
+        mapping=upload.mapping,
+        unpivot=upload.unpivot,
+        key_columns=[c["name"] for c in described if c["source_column"] in upload.key_columns],
     )
     _store_result(upload, UploadStatus.SYNCHRONISED, result)
     search.index(dataset)

@@ -20,6 +20,7 @@ urlpatterns = [
     path("daftar-data/<int:year>/setujui/", views.data_list_approve, name="datalist-approve"),
     path("dataset/<slug:slug>/keterangan/", views.dataset_describe, name="dataset-describe"),
     path("item-data/<int:pk>/unggah/", views.item_upload, name="item-upload"),
+    path("item-data/<int:pk>/keterangan/", views.item_describe, name="item-describe"),
     path("unggahan/<int:pk>/", views.upload_report, name="upload-report"),
     path("unggahan/<int:pk>/status.json", views.upload_status, name="upload-status"),
     path("unggahan/<int:pk>/periksa-ulang/", views.upload_recheck, name="upload-recheck"),

@@ -244,6 +244,16 @@ def item_upload(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+@require_POST
+@login_required
+def item_describe(request: HttpRequest, pk: int) -> HttpResponse:
+    """Open the description of the item's dataset, creating the dataset if nothing was uploaded
+    yet: its key and its own limits are declared before the first upload is checked."""
+    item = _item_for(request, pk)
+    dataset = services.create_dataset(actor=request.user, item=item)  # type: ignore[arg-type]
+    return redirect("catalog:dataset-describe", slug=dataset.slug)
+
+
 @login_required
 def dataset_describe(request: HttpRequest, slug: str) -> HttpResponse:
     """The producing agency (or the Walidata) says what the portal shows about a dataset:
@@ -276,6 +286,8 @@ def dataset_describe(request: HttpRequest, slug: str) -> HttpResponse:
                 tags=data["tags"],
                 topics=data["topics"],
                 seen=data["seen"],
+                key_variables=data["key_variables"],
+                rule_overrides=data["limits"],
             )
         except services.ChangedMeanwhile as error:
             form.changed_meanwhile(error.modified_at)
@@ -364,7 +376,6 @@ def upload_recheck(request: HttpRequest, pk: int) -> HttpResponse:
         actor=request.user,  # type: ignore[arg-type]
         upload=upload,
         mapping=form.mapping(),
-        key_columns=form.key_columns(),
         sheet=form.cleaned_data.get("sheet") or "",
         unpivot=form.cleaned_data.get("unpivot") or False,
     )

@@ -77,6 +77,17 @@ class VariableForm(forms.ModelForm):
     """MS-Var, field by field. The code list is written one answer per line ("1 = Laki-laki"),
     the validation rules as fields, with any rule in words kept as a note."""
 
+    headers = forms.CharField(
+        label=_("Other header spellings"),
+        required=False,
+        max_length=10_000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_(
+            "How tables write this column besides the name and alias, one per line, e.g. "
+            "“Jml Penduduk” or “Penduduk (jiwa)”. An upload's column with one of these "
+            "headers is this variable."
+        ),
+    )
     codes = forms.CharField(
         label=_("Code list (klasifikasi isian)"),
         required=False,
@@ -128,6 +139,7 @@ class VariableForm(forms.ModelForm):
         choice_field(self, "activity").queryset = Activity.objects.filter(agency=agency)
         variable: Variable | None = kwargs.get("instance")
         if variable is not None and variable.pk is not None and not self.is_bound:
+            self.initial["headers"] = "\n".join(variable.header_spellings)
             self.initial["codes"] = msvar.codes_text(
                 [(c.code, c.label) for c in variable.codes.all()]
             )
@@ -182,6 +194,7 @@ class VariableForm(forms.ModelForm):
     def values(self) -> dict[str, Any]:
         values = {name: self.cleaned_data[name] for name in self.Meta.fields}
         values["rules"] = self.rules()
+        values["header_spellings"] = msvar.read_spellings(self.cleaned_data.get("headers", ""))
         return values
 
 

@@ -282,7 +282,16 @@ def save_variable(
     )
     created = variable is None or variable.pk is None
     obj = Variable(agency=agency) if variable is None else variable
-    fields = ["name", "alias", "data_type", "unit", "rules", "is_public", "activity"]
+    fields = [
+        "name",
+        "alias",
+        "header_spellings",
+        "data_type",
+        "unit",
+        "rules",
+        "is_public",
+        "activity",
+    ]
     if not created:
         obj = _for_change(actor, obj)
     before = snapshot(obj, fields) if not created else {}

@@ -20,6 +20,9 @@ from satudata.catalog.models import DataType, Variable
 FIELDS = (
     ("1", "Nama variabel", "nama"),
     ("2", "Alias", "alias"),
+    # Not a field of the standard: the other ways agencies write the column header, matched
+    # like the name and the alias when an upload's columns are mapped (kept under field 2).
+    ("2", "Judul kolom lain", "judul_kolom_lain"),
     ("3", "Konsep", "konsep"),
     ("4", "Definisi", "definisi"),
     ("5", "Referensi pemilihan", "referensi_pemilihan"),
@@ -140,6 +143,23 @@ def read_rules(values: Any) -> list[dict[str, Any]]:
     return rules
 
 
+# --- Header spellings ---------------------------------------------------------------------------
+
+MAX_SPELLINGS = 30
+
+
+def read_spellings(value: Any) -> list[str]:
+    """Other header spellings from a list or from text, one per line (or separated by ';'):
+    trimmed, each once, at most ``MAX_SPELLINGS`` of at most 200 characters."""
+    lines = value if isinstance(value, list) else re.split(r"[;\n]", text_of(value))
+    spellings: list[str] = []
+    for line in lines:
+        text = " ".join(text_of(line).split())[:200]
+        if text and text.casefold() not in {s.casefold() for s in spellings}:
+            spellings.append(text)
+    return spellings[:MAX_SPELLINGS]
+
+
 # --- Code list -----------------------------------------------------------------------------------
 
 
@@ -186,6 +206,7 @@ def to_indah(variable: Variable) -> dict[str, Any]:
     return {
         "nama": variable.name,
         "alias": variable.alias,
+        "judul_kolom_lain": list(variable.header_spellings),
         "konsep": [variable.concept] if variable.concept else [],
         "definisi": variable.definition,
         "referensi_pemilihan": (
@@ -209,6 +230,7 @@ def from_indah(data: dict[str, Any]) -> tuple[dict[str, Any], list[tuple[str, st
     values: dict[str, Any] = {
         "name": text_of(data.get("nama"))[:200],
         "alias": text_of(data.get("alias"))[:100],
+        "header_spellings": read_spellings(data.get("judul_kolom_lain")),
         "concept": text_of(data.get("konsep")),
         "definition": text_of(data.get("definisi")),
         "selection_reference": text_of(data.get("referensi_pemilihan")),

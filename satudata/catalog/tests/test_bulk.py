@@ -95,7 +95,15 @@ class BulkReaderTests(PersonaTestCase):
         self.assertIn(
             (7, "kode wilayah", "error", "Tidak ada wilayah dengan kode Kemendagri ini."), found
         )
-        self.assertIn((7, "persen", "error", "Di atas nilai terbesar yang diizinkan, 100."), found)
+        self.assertIn(
+            (
+                7,
+                "persen",
+                "error",
+                "Di atas nilai terbesar yang diizinkan, 100; dibaca sebagai 130.",
+            ),
+            found,
+        )
         self.assertIn("title_row", codes)
         self.assertIn("total_row", codes)
         self.assertIn("footnote", codes)
@@ -154,9 +162,7 @@ class MappingTests(SynchronisationSetup):
             "banyaknya": variables["Jumlah"],
         }
         with self.captureOnCommitCallbacks(execute=True):
-            again = recheck_upload(
-                actor=self.p.producer, upload=first, mapping=mapping, key_columns=["kd"]
-            )
+            again = recheck_upload(actor=self.p.producer, upload=first, mapping=mapping)
         again.refresh_from_db()
         self.assertEqual(again.status, UploadStatus.SYNCHRONISED, again.findings)
         self.assertEqual(again.based_on, first)
@@ -173,7 +179,7 @@ class MappingTests(SynchronisationSetup):
         nxt.refresh_from_db()
         self.assertEqual(nxt.status, UploadStatus.SYNCHRONISED, nxt.findings)
         self.assertEqual(nxt.mapping, mapping)
-        self.assertEqual(nxt.key_columns, ["kd"])
+        self.assertEqual(nxt.key_columns, [])  # no key declared in the description
 
     def test_the_report_page_offers_the_mapping_and_the_status_follows_the_check(self) -> None:
         from django.urls import reverse

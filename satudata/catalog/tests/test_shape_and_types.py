@@ -6,7 +6,7 @@ import io
 import xlsxwriter  # type: ignore[import-untyped]
 from django.test import SimpleTestCase
 
-from satudata.catalog.reading.shape import unpivot, year_columns
+from satudata.catalog.reading.shape import split_header, unpivot, year_columns
 from satudata.catalog.reading.types import DATE, DECIMAL, INTEGER, TEXT, profile_column
 from satudata.catalog.reading.upload import UnreadableUpload, read_upload
 
@@ -79,3 +79,30 @@ class UploadTests(SimpleTestCase):
         for data in (b"", b"\x89PNG\r\n\x1a\n" + b"\x00" * 40, b"PK\x03\x04broken"):
             with self.assertRaises(UnreadableUpload):
                 read_upload(data, "berkas.xlsx")
+
+
+class WideHeaderTests(SimpleTestCase):
+    def test_a_header_with_a_level_and_a_year_keeps_both_as_columns(self) -> None:
+        columns = ["Kecamatan", "SD_2017", "SMP 2017", "PT_2019"]
+        long = unpivot(columns, [["Pringsewu", "10", "4", "1"]], [3], value_columns=[1, 2, 3])
+        self.assertEqual(long.columns, ["Kecamatan", "kategori", "tahun", "nilai"])
+        self.assertEqual(
+            long.rows,
+            [
+                ["Pringsewu", "SD", "2017", "10"],
+                ["Pringsewu", "SMP", "2017", "4"],
+                ["Pringsewu", "PT", "2019", "1"],
+            ],
+        )
+
+    def test_sex_and_year_headers_and_school_years_are_split(self) -> None:
+        self.assertEqual(split_header("L 2020"), ("L", "2020"))
+        self.assertEqual(split_header("Tahun 2024"), ("", "2024"))
+        self.assertEqual(split_header("PT 2017/2018"), ("PT", "2017/2018"))
+        self.assertEqual(split_header("Jumlah Siswa (2021)"), ("Jumlah Siswa", "2021"))
+
+    def test_a_header_without_a_year_stays_a_column_and_names_never_collide(self) -> None:
+        columns = ["tahun", "L 2020", "P 2020"]
+        long = unpivot(columns, [["x", "1", "2"]], [2], value_columns=year_columns(columns))
+        self.assertEqual(long.columns, ["tahun", "kategori", "tahun_", "nilai"])
+        self.assertEqual(long.rows, [["x", "L", "2020", "1"], ["x", "P", "2020", "2"]])
