@@ -222,7 +222,6 @@ def test_a_producer_fixes_a_column_mapping_and_the_walidata_sees_the_item_synchr
     page.get_by_label("Thn", exact=True).select_option(str(year.pk))
     page.get_by_label("Puskesmas - Jenis", exact=True).select_option(str(kind.pk))
     page.get_by_label("Puskesmas - Banyaknya", exact=True).select_option(str(count.pk))
-    page.get_by_label("Wilayah bagian dari kunci").check()
     page.get_by_role("button", name="Periksa ulang dengan pemetaan ini").click()
     page.wait_for_load_state()
     assert "Sinkron" in page.locator("dd[data-result]").inner_text()
