@@ -1,0 +1,106 @@
+"""Where a workbook holds spreadsheet errors (``#REF!``, ``#DIV/0!``, ``#N/A`` …).
+
+python-calamine (0.9) reads an error cell of an XLSX or XLS as an empty string, with no option to
+see it, so a broken formula would pass as a missing value. An XLSX marks such a cell with
+``t="e"`` and keeps the error's text as its value (ECMA-376 §18.3.1.4, §18.18.11): this module
+reads those marks straight from the sheet's XML, streamed in chunks, and only when the sheet
+holds any. An ODS keeps the error's text as the cell's shown text, which calamine returns, so it
+needs nothing here; an XLS (BIFF) stores error codes calamine does not expose: its error cells
+still read as empty.
+"""
+
+from __future__ import annotations
+
+import io
+import posixpath
+import re
+import zipfile
+from xml.etree import ElementTree
+
+ZIP = b"PK\x03\x04"
+CHUNK = 4 * 2**20
+_ERROR_MARK = re.compile(rb"""\st\s*=\s*["']e["']""")
+_CELL = re.compile(
+    rb"<(?:[A-Za-z_][\w.-]*:)?c\s([^>]*?)(?:/>|>(.*?)</(?:[A-Za-z_][\w.-]*:)?c>)", re.DOTALL
+)
+_CELL_END = re.compile(rb"</(?:[A-Za-z_][\w.-]*:)?c>|<(?:[A-Za-z_][\w.-]*:)?c\s[^>]*/>")
+_REFERENCE = re.compile(rb"""\sr\s*=\s*["']([A-Z]{1,3})([0-9]+)["']""")
+_VALUE = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?v>([^<]*)</")
+_RELS = "{http://schemas.openxmlformats.org/package/2006/relationships}"
+_SHEET = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}sheet"
+_REL_ID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
+
+# (row, column), both 0-based from the sheet's first cell A1 -> the error's text.
+ErrorCells = dict[tuple[int, int], str]
+
+
+def _column_index(letters: bytes) -> int:
+    index = 0
+    for letter in letters:
+        index = index * 26 + letter - 64
+    return index - 1
+
+
+def _sheet_paths(book: zipfile.ZipFile) -> dict[str, str]:
+    """Sheet name -> the path of its XML inside the package."""
+    targets = {
+        rel.get("Id"): rel.get("Target", "")
+        for rel in ElementTree.fromstring(book.read("xl/_rels/workbook.xml.rels")).iter(
+            f"{_RELS}Relationship"
+        )
+    }
+    paths = {}
+    for sheet in ElementTree.fromstring(book.read("xl/workbook.xml")).iter(_SHEET):
+        target = targets.get(sheet.get(_REL_ID), "")
+        if target:
+            path = target.lstrip("/") if target.startswith("/") else posixpath.join("xl", target)
+            paths[sheet.get("name", "")] = posixpath.normpath(path)
+    return paths
+
+
+def _cells_in(chunk: bytes, found: ErrorCells) -> None:
+    for match in _CELL.finditer(chunk):
+        attributes, body = match.group(1), match.group(2) or b""
+        if not _ERROR_MARK.search(b" " + attributes):
+            continue
+        where, value = _REFERENCE.search(b" " + attributes), _VALUE.search(body)
+        if where and value:
+            row, column = int(where.group(2)) - 1, _column_index(where.group(1))
+            found[(row, column)] = value.group(1).decode("utf-8", "replace").strip()
+
+
+def _errors_of(book: zipfile.ZipFile, path: str) -> ErrorCells:
+    found: ErrorCells = {}
+    carry = b""
+    with book.open(path) as handle:
+        while chunk := handle.read(CHUNK):
+            text = carry + chunk
+            # Only whole cells are searched; the rest waits for the next chunk.
+            ends = [m.end() for m in _CELL_END.finditer(text, max(0, len(text) - CHUNK // 4))]
+            ends = ends or [m.end() for m in _CELL_END.finditer(text)]
+            cut = ends[-1] if ends else 0
+            if _ERROR_MARK.search(text, 0, cut):
+                _cells_in(text[:cut], found)
+            carry = text[cut:]
+    if carry and _ERROR_MARK.search(carry):
+        _cells_in(carry, found)
+    return found
+
+
+def error_cells(data: bytes) -> dict[str, ErrorCells]:
+    """The error cells of each sheet of an XLSX workbook; nothing for other kinds of files."""
+    if not data.startswith(ZIP):
+        return {}
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as book:
+            if "xl/workbook.xml" not in book.namelist():
+                return {}  # an ODS: its error cells arrive as text
+            return {
+                name: cells
+                for name, path in _sheet_paths(book).items()
+                if path in book.namelist() and (cells := _errors_of(book, path))
+            }
+    except (zipfile.BadZipFile, KeyError, ElementTree.ParseError, OSError, ValueError):
+        # A package calamine could open but this reading cannot: the errors stay unseen, as
+        # calamine alone would leave them; the workbook is still read.
+        return {}
