@@ -15,7 +15,7 @@ import io
 import posixpath
 import re
 import zipfile
-from xml.etree import ElementTree
+from html import unescape
 
 ZIP = b"PK\x03\x04"
 CHUNK = 4 * 2**20
@@ -26,9 +26,10 @@ _CELL = re.compile(
 _CELL_END = re.compile(rb"</(?:[A-Za-z_][\w.-]*:)?c>|<(?:[A-Za-z_][\w.-]*:)?c\s[^>]*/>")
 _REFERENCE = re.compile(rb"""\sr\s*=\s*["']([A-Z]{1,3})([0-9]+)["']""")
 _VALUE = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?v>([^<]*)</")
-_RELS = "{http://schemas.openxmlformats.org/package/2006/relationships}"
-_SHEET = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}sheet"
-_REL_ID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
+# The workbook's sheet list and its relationships are read with patterns, not an XML parser:
+# no entity of an untrusted file is ever expanded.
+_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?(sheet|Relationship)\s([^>]*)>")
+_ATTRIBUTE = re.compile(rb"""([\w:.-]+)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
 
 # (row, column), both 0-based from the sheet's first cell A1 -> the error's text.
 ErrorCells = dict[tuple[int, int], str]
@@ -41,17 +42,26 @@ def _column_index(letters: bytes) -> int:
     return index - 1
 
 
+def _attributes(text: bytes) -> dict[str, str]:
+    return {
+        name.decode().split(":")[-1]: unescape((double or single).decode("utf-8", "replace"))
+        for name, double, single in _ATTRIBUTE.findall(text)
+    }
+
+
+def _tags(data: bytes, tag: bytes) -> list[dict[str, str]]:
+    return [_attributes(attrs) for name, attrs in _TAG.findall(data) if name == tag]
+
+
 def _sheet_paths(book: zipfile.ZipFile) -> dict[str, str]:
     """Sheet name -> the path of its XML inside the package."""
     targets = {
-        rel.get("Id"): rel.get("Target", "")
-        for rel in ElementTree.fromstring(book.read("xl/_rels/workbook.xml.rels")).iter(
-            f"{_RELS}Relationship"
-        )
+        rel.get("Id", ""): rel.get("Target", "")
+        for rel in _tags(book.read("xl/_rels/workbook.xml.rels"), b"Relationship")
     }
     paths = {}
-    for sheet in ElementTree.fromstring(book.read("xl/workbook.xml")).iter(_SHEET):
-        target = targets.get(sheet.get(_REL_ID), "")
+    for sheet in _tags(book.read("xl/workbook.xml"), b"sheet"):
+        target = targets.get(sheet.get("id", ""), "")
         if target:
             path = target.lstrip("/") if target.startswith("/") else posixpath.join("xl", target)
             paths[sheet.get("name", "")] = posixpath.normpath(path)
@@ -100,7 +110,7 @@ def error_cells(data: bytes) -> dict[str, ErrorCells]:
                 for name, path in _sheet_paths(book).items()
                 if path in book.namelist() and (cells := _errors_of(book, path))
             }
-    except (zipfile.BadZipFile, KeyError, ElementTree.ParseError, OSError, ValueError):
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError, UnicodeError):
         # A package calamine could open but this reading cannot: the errors stay unseen, as
         # calamine alone would leave them; the workbook is still read.
         return {}

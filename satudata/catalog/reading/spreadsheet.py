@@ -29,6 +29,8 @@ class SheetTable:
     rows: list[list[Cell]]
     row_numbers: list[int]
     notices: list[Notice] = field(default_factory=list)
+    # The sheets stacked into this table, when several alike ones were (see reading.sheets).
+    sheets: list[str] = field(default_factory=list)
 
 
 # An encrypted XLSX is an OLE container holding an "EncryptionInfo" stream (MS-OFFCRYPTO);
