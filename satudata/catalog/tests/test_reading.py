@@ -1,17 +1,24 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 from decimal import Decimal
 
+import python_calamine
+import xlsxwriter  # type: ignore[import-untyped]
 from django.test import SimpleTestCase
 
 from satudata.catalog.reading.delimited import UnreadableFile, read_delimited
 from satudata.catalog.reading.delimiter import detect_delimiter
+from satudata.catalog.reading.errorcells import error_cells
 from satudata.catalog.reading.layout import detect_layout
+from satudata.catalog.reading.sheets import choose_sheets, place, sheet_period
+from satudata.catalog.reading.spreadsheet import read_workbook
 from satudata.catalog.reading.text import decode
 from satudata.catalog.reading.values import (
     MISSING,
     infer_decimal_mark,
+    is_error_marker,
     parse_date,
     parse_number,
 )
@@ -180,3 +187,131 @@ class DelimitedFileTests(SimpleTestCase):
         png = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x10\x00\x00\x00\x10"
         with self.assertRaisesMessage(UnreadableFile, "bukan tabel teks"):
             read_delimited(png)
+
+
+# --- Issue 15: blank templates, workbooks of one sheet per period, error cells, missing values ---
+
+
+def _workbook(sheets: dict[str, list[list[object]]]) -> bytes:
+    """An XLSX with one sheet per entry; a cell "=…|#ERR" is a formula whose cached result is the
+    error #ERR, as Excel saves a broken formula."""
+    buffer = io.BytesIO()
+    book = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_numbers": False})
+    for name, rows in sheets.items():
+        sheet = book.add_worksheet(name)
+        for r, row in enumerate(rows):
+            for c, value in enumerate(row):
+                if isinstance(value, str) and value.startswith("=") and "|" in value:
+                    formula, error = value.split("|")
+                    sheet.write_formula(r, c, formula, None, error)
+                elif value is not None:
+                    sheet.write(r, c, value)
+    book.close()
+    return buffer.getvalue()
+
+
+PER_YEAR = {
+    "2022": [["Kecamatan", "Luas"], ["Pringsewu", "53,3"], ["Gading Rejo", "85,7"]],
+    # The same columns in another order and another case.
+    "2023": [["LUAS", "kecamatan"], ["53,3", "Pringsewu"], ["85,7", "Gading Rejo"]],
+    "2024": [["Kecamatan", "Luas"], ["Pringsewu", "53,4"], ["Gading Rejo", "85,9"]],
+    "Catatan": [["Sumber: BPS Kabupaten Pringsewu"], ["Luas dalam km²"]],
+}
+
+
+class SheetChoiceTests(SimpleTestCase):
+    def test_sheet_names_that_are_periods_are_read_as_periods(self) -> None:
+        cases = {
+            "2024": ("year", "2024"),
+            "Tahun 2023": ("year", "2023"),
+            "Januari 2024": ("month", "Januari 2024"),
+            "Agt 2024": ("month", "Agustus 2024"),
+            "2024-03": ("month", "Maret 2024"),
+            "TW I 2024": ("quarter", "Triwulan I 2024"),
+            "Q3 2024": ("quarter", "Triwulan III 2024"),
+            "Semester 2 2024": ("semester", "Semester II 2024"),
+        }
+        for name, period in cases.items():
+            self.assertEqual(sheet_period(name), period, name)
+        for name in ("Catatan", "Sheet1", "2024-13", "Rekap"):
+            self.assertIsNone(sheet_period(name), name)
+
+    def test_alike_sheets_are_stacked_with_a_year_column_and_the_notes_left_out(self) -> None:
+        choice = choose_sheets(read_workbook(_workbook(PER_YEAR)))
+        self.assertEqual(choice.read, ["2022", "2023", "2024"])
+        table = choice.table
+        self.assertEqual(table.columns, ["Tahun", "Kecamatan", "Luas"])
+        self.assertEqual(len(table.rows), 6)
+        # 2023's columns are matched by name, not by position.
+        self.assertEqual(table.rows[2], ["2023", "Pringsewu", "53,3"])
+        self.assertEqual(
+            [place(table.sheets, n) for n in table.row_numbers[2:4]], [("2023", 2), ("2023", 3)]
+        )
+        self.assertEqual(choice.left_out, [("Catatan", "bukan tabel data")])
+        messages = " ".join(n.message for n in choice.notices + table.notices)
+        self.assertIn("Lembar “Catatan” tidak dibaca: bukan tabel data", messages)
+
+    def test_a_table_with_its_own_period_column_gets_none_added(self) -> None:
+        sheets = {
+            name: [["Tahun", "Kecamatan", "Luas"], [name, "Pringsewu", "53,3"]]
+            for name in ("2023", "2024")
+        }
+        choice = choose_sheets(read_workbook(_workbook(sheets)))
+        self.assertEqual(choice.table.columns, ["Tahun", "Kecamatan", "Luas"])
+        self.assertEqual(choice.added_column, "")
+
+    def test_sheets_named_otherwise_keep_their_name_in_a_column(self) -> None:
+        sheets = {
+            name: [["Desa", "Jumlah"], [f"Desa {name}", 3]] for name in ("Pringsewu", "Ambarawa")
+        }
+        choice = choose_sheets(read_workbook(_workbook(sheets)))
+        self.assertEqual(choice.table.columns, ["Lembar", "Desa", "Jumlah"])
+        self.assertEqual([r[0] for r in choice.table.rows], ["Pringsewu", "Ambarawa"])
+
+    def test_sheets_that_differ_are_not_stacked_and_the_producer_may_choose(self) -> None:
+        sheets = {
+            "Puskesmas": [["Kecamatan", "Puskesmas"], ["Pringsewu", 2]],
+            "Posyandu": [["Kecamatan", "Posyandu", "Kader"], ["Pringsewu", 40, 200]],
+        }
+        tables = read_workbook(_workbook(sheets))
+        first = choose_sheets(tables)
+        self.assertEqual(first.read, ["Puskesmas"])
+        self.assertEqual(first.left_out[0][0], "Posyandu")
+        self.assertIn("berbeda", first.left_out[0][1])
+        chosen = choose_sheets(tables, ["Posyandu"])
+        self.assertEqual((chosen.read, chosen.table.columns[1]), (["Posyandu"], "Posyandu"))
+        self.assertEqual(chosen.left_out, [("Puskesmas", "tidak dipilih")])
+
+
+class ErrorCellTests(SimpleTestCase):
+    def test_calamine_alone_reads_error_cells_as_empty(self) -> None:
+        """Why errorcells exists: if calamine starts showing them, this fails and says so."""
+        data = _workbook({"A": [["Kecamatan", "Rasio"], ["Pringsewu", "=1/0|#DIV/0!"]]})
+        book = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
+        self.assertEqual(book.get_sheet_by_name("A").to_python()[1], ["Pringsewu", ""])
+
+    def test_xlsx_error_cells_are_read_with_their_marker_in_every_sheet(self) -> None:
+        data = _workbook(
+            {
+                "2023": [["Kecamatan", "Rasio"], ["Pringsewu", "=1/0|#DIV/0!"], ["Ambarawa", 2]],
+                "2024": [
+                    ["Kecamatan", "Rasio"],
+                    ["Pringsewu", "=NA()|#N/A"],
+                    ["Ambarawa", "=A1+#REF!|#REF!"],
+                ],
+            }
+        )
+        self.assertEqual(
+            error_cells(data),
+            {"2023": {(1, 1): "#DIV/0!"}, "2024": {(1, 1): "#N/A", (2, 1): "#REF!"}},
+        )
+        first, second = read_workbook(data)
+        self.assertEqual(first.rows[0], ["Pringsewu", "#DIV/0!"])
+        # A row whose only number is an error is still a data row, not a footnote.
+        self.assertEqual([r[1] for r in second.rows], ["#N/A", "#REF!"])
+
+    def test_error_displays_are_told_apart_from_no_data_markers(self) -> None:
+        for marker in ("#REF!", "#div/0!", " #N/A ", "#VALUE!", "#NAME?", "Err:502", "#SPILL!"):
+            self.assertTrue(is_error_marker(marker), marker)
+        for marker in ("-", "n/a", "", "…", "#1", "Err"):
+            self.assertFalse(is_error_marker(marker), marker)
