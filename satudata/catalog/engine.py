@@ -674,12 +674,11 @@ def decimal_notices(ws: Workspace, columns: list[_Column]) -> list[Notice]:
         if not mark or col.index in ws.typed_numbers:
             continue
         thousands = "." if mark == "," else ","
-        grouped = int(
-            ws.scalar(
-                f"SELECT count(*) FROM src WHERE NOT {_is_missing(f'c{col.index}')} "
-                f"AND contains(c{col.index}, {sql_text(thousands)})"
-            )
-        )
+        # fetchall, not fetchone: an unfinished result would block the Parquet writer's reader.
+        ((grouped,),) = ws.con.execute(
+            f"SELECT count(*) FROM src WHERE NOT {_is_missing(f'c{col.index}')} "
+            f"AND contains(c{col.index}, {sql_text(thousands)})"
+        ).fetchall()
         notices.append(Notice("decimal_mark", _decimal_message(col.name, mark, grouped)))
     return notices
 

@@ -4,10 +4,17 @@ import datetime as dt
 import io
 from decimal import Decimal
 
+import pyarrow as pa  # type: ignore[import-untyped]
+import pyarrow.parquet as pq  # type: ignore[import-untyped]
 import python_calamine
 import xlsxwriter  # type: ignore[import-untyped]
-from django.test import SimpleTestCase
+from django.core.files.storage import default_storage
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import SimpleTestCase, override_settings
 
+from satudata.accounts.services import create_api_token
+from satudata.catalog.forms import MappingForm
+from satudata.catalog.models import DatasetVersion, DataType, Upload, UploadStatus, Variable
 from satudata.catalog.reading.delimited import UnreadableFile, read_delimited
 from satudata.catalog.reading.delimiter import detect_delimiter
 from satudata.catalog.reading.errorcells import error_cells
@@ -22,6 +29,13 @@ from satudata.catalog.reading.values import (
     parse_date,
     parse_number,
 )
+from satudata.catalog.services import (
+    create_dataset,
+    receive_upload,
+    recheck_upload,
+    synchronise_upload,
+)
+from satudata.catalog.tests.test_synchronisation import SynchronisationSetup
 
 
 class EncodingTests(SimpleTestCase):
@@ -315,3 +329,173 @@ class ErrorCellTests(SimpleTestCase):
             self.assertTrue(is_error_marker(marker), marker)
         for marker in ("-", "n/a", "", "…", "#1", "Err"):
             self.assertFalse(is_error_marker(marker), marker)
+
+
+class ReadingSynchronisationTests(SynchronisationSetup):
+    """The reading rules of issue 15 through the real upload, check and version path."""
+
+    def _sent(self, data: bytes, filename: str) -> Upload:
+        dataset = create_dataset(actor=self.p.producer, item=self.item)
+        upload = receive_upload(
+            actor=self.p.producer, dataset=dataset, filename=filename, chunks=[data], check=False
+        )
+        return synchronise_upload(actor=self.p.producer, upload=upload)
+
+    def _areas(self, *, required: bool = False) -> None:
+        agency = self.p.agency
+        Variable.objects.create(agency=agency, name="Kecamatan", data_type=DataType.TEXT)
+        Variable.objects.create(
+            agency=agency,
+            name="Luas",
+            unit="km²",
+            data_type=DataType.DECIMAL,
+            rules=[{"kind": "required"}] if required else [],
+        )
+
+    def _version(self) -> pa.Table:
+        version = DatasetVersion.objects.get()
+        with default_storage.open(version.path, "rb") as handle:
+            return pq.read_table(io.BytesIO(handle.read()))
+
+    def test_it_refuses_a_blank_template_csv_or_workbook(self) -> None:
+        self._areas()
+        for data, name in (
+            (b"Kecamatan;Luas\n", "template.csv"),
+            (b"Kecamatan;Luas\n;\n\n", "template-empty-rows.csv"),
+            (_workbook({"Data": [["Kecamatan", "Luas"]], "Catatan": [["isi"]]}), "t.xlsx"),
+        ):
+            upload = self._sent(data, name)
+            self.assertEqual(upload.status, UploadStatus.REJECTED, name)
+            self.assertIn("tidak ada baris data", upload.findings[0]["message"], name)
+        self.assertFalse(DatasetVersion.objects.exists())
+
+    @override_settings(SYNC_STREAM_BYTES=10)
+    def test_it_refuses_a_blank_template_read_as_a_stream(self) -> None:
+        self._areas()
+        upload = self._sent(b"Kecamatan;Luas\n" + b"\n" * 40, "template.csv")
+        self.assertEqual(upload.status, UploadStatus.REJECTED)
+        self.assertIn("tidak ada baris data", upload.findings[0]["message"])
+        self.assertFalse(DatasetVersion.objects.exists())
+
+    def test_the_api_answers_a_blank_template_with_422(self) -> None:
+        self._areas()
+        token = create_api_token(actor=self.p.producer, name="w", scopes=["write"]).raw
+        with self.captureOnCommitCallbacks(execute=True):  # the worker's check
+            sent = self.client.post(
+                f"/api/v1/item-data/{self.item.pk}/unggahan",
+                {"file": SimpleUploadedFile("template.csv", b"Kecamatan;Luas\n")},
+                HTTP_AUTHORIZATION=f"Bearer {token}",
+            )
+        response = self.client.get(sent.json()["url"], HTTP_AUTHORIZATION=f"Bearer {token}")
+        self.assertEqual(response.status_code, 422, response.content[:300])
+        self.assertIn("tidak ada baris data", response.json()["findings"][0]["message"])
+
+    def test_a_workbook_of_one_sheet_per_year_is_stored_whole_with_its_years(self) -> None:
+        self._areas()
+        Variable.objects.create(agency=self.p.agency, name="Tahun Data", data_type=DataType.YEAR)
+        upload = self._sent(_workbook(PER_YEAR), "luas.xlsx")
+        self.assertEqual(upload.status, UploadStatus.SYNCHRONISED, upload.findings)
+        self.assertEqual(upload.read_sheets, ["2022", "2023", "2024"])
+        self.assertEqual(upload.row_count, 6)
+        table = self._version()
+        self.assertEqual(
+            table.column("tahun_data").to_pylist(), [2022] * 2 + [2023] * 2 + [2024] * 2
+        )
+        self.assertEqual(table.column("luas").to_pylist()[2:4], [53.3, 85.7])
+        messages = [n["message"] for n in upload.notices]
+        self.assertIn("Lembar “Catatan” tidak dibaca: bukan tabel data.", messages)
+
+    def test_each_finding_of_a_stacked_workbook_names_its_sheet_and_row(self) -> None:
+        self._areas()
+        Variable.objects.create(agency=self.p.agency, name="Tahun", data_type=DataType.YEAR)
+        sheets = dict(PER_YEAR)
+        sheets["2023"] = [["Luas", "Kecamatan"], ["53,3", "Pringsewu"], ["luas", "Gading Rejo"]]
+        upload = self._sent(_workbook(sheets), "luas.xlsx")
+        self.assertEqual(upload.status, UploadStatus.REJECTED)
+        (finding,) = [f for f in upload.findings if f["severity"] == "error"]
+        self.assertEqual((finding["sheet"], finding["row"], finding["value"]), ("2023", 3, "luas"))
+
+    def test_the_producer_chooses_among_sheets_that_differ(self) -> None:
+        self._areas()
+        sheets = {
+            "Ringkas": [["Kecamatan", "Jumlah Desa"], ["Pringsewu", 15]],
+            "Luas": [["Kecamatan", "Luas"], ["Pringsewu", "53,3"]],
+        }
+        first = self._sent(_workbook(sheets), "dua.xlsx")
+        self.assertEqual(first.sheet, "Ringkas")
+        self.assertIn(
+            "Lembar “Luas” tidak dibaca: kolomnya berbeda dari kolom lembar “Ringkas”.",
+            [n["message"] for n in first.notices],
+        )
+        form = MappingForm(upload=first)
+        self.assertEqual(form.fields["sheets"].initial, ["Ringkas"])
+        again = recheck_upload(
+            actor=self.p.producer, upload=first, mapping={}, key_columns=[], sheets=["Luas"]
+        )
+        again = synchronise_upload(actor=self.p.producer, upload=again)
+        self.assertEqual((again.sheet, again.status), ("Luas", UploadStatus.SYNCHRONISED))
+
+    def test_error_cells_are_findings_with_their_marker_never_silent_nulls(self) -> None:
+        self._areas()
+        data = _workbook(
+            {"Luas": [["Kecamatan", "Luas"], ["Pringsewu", "=1/0|#DIV/0!"], ["Ambarawa", 30]]}
+        )
+        upload = self._sent(data, "luas.xlsx")
+        self.assertEqual(upload.status, UploadStatus.SYNCHRONISED)
+        (finding,) = upload.findings
+        self.assertEqual(
+            (finding["severity"], finding["sheet"], finding["row"], finding["column"]),
+            ("warning", "Luas", 2, "Luas"),
+        )
+        self.assertEqual(finding["value"], "#DIV/0!")
+        self.assertIn("#DIV/0!", finding["message"])
+        self.assertEqual(self._version().column("luas").to_pylist(), [None, 30.0])
+        self.assertNotIn("Luas", upload.missing)
+
+    def test_an_error_cell_in_a_required_column_is_an_error_in_csv_text_too(self) -> None:
+        self._areas(required=True)
+        upload = self._sent(b"Kecamatan;Luas\nPringsewu;#REF!\nAmbarawa;30\n", "luas.csv")
+        self.assertEqual(upload.status, UploadStatus.REJECTED)
+        (finding,) = upload.findings
+        self.assertEqual(
+            (finding["severity"], finding["row"], finding["value"]), ("error", 2, "#REF!")
+        )
+
+    def test_missing_values_are_listed_per_column_with_markers_and_places(self) -> None:
+        self._areas()
+        rows = ["Pringsewu;-", "Ambarawa;n/a", "Pagelaran;", "Gading Rejo;12", "Sukoharjo;-"]
+        upload = self._sent(("Kecamatan;Luas\n" + "\n".join(rows) + "\n").encode(), "luas.csv")
+        self.assertEqual(upload.status, UploadStatus.SYNCHRONISED, upload.findings)
+        self.assertEqual(
+            upload.missing["Luas"],
+            {
+                "count": 4,
+                "markers": [
+                    {"marker": "-", "count": 2},
+                    {"marker": "", "count": 1},
+                    {"marker": "n/a", "count": 1},
+                ],
+                "places": [
+                    {"sheet": "luas.csv", "row": 2},
+                    {"sheet": "luas.csv", "row": 3},
+                    {"sheet": "luas.csv", "row": 4},
+                    {"sheet": "luas.csv", "row": 6},
+                ],
+            },
+        )
+        self.client.force_login(self.p.producer)
+        page = self.client.get(f"/unggahan/{upload.pk}/")
+        self.assertContains(page, "“n/a” × 1")
+        self.assertContains(page, "(sel kosong) × 1")
+        self.assertContains(page, "baris 6")
+
+    def test_the_decimal_mark_of_each_number_column_is_reported(self) -> None:
+        self._areas()
+        text = "Kecamatan;Luas\nPringsewu;1.053,3\nAmbarawa;30,25\n"
+        upload = self._sent(text.encode(), "luas.csv")
+        self.assertEqual(self._version().column("luas").to_pylist(), [1053.3, 30.25])
+        self.assertIn(
+            "Kolom Luas: koma dibaca sebagai tanda desimal; titik pada 1 nilai dibaca sebagai "
+            "pemisah ribuan dan dihapus.",
+            [n["message"] for n in upload.notices],
+        )
