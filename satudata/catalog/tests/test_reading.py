@@ -2,7 +2,9 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+from collections.abc import Mapping, Sequence
 from decimal import Decimal
+from typing import Any
 
 import pyarrow as pa  # type: ignore[import-untyped]
 import pyarrow.parquet as pq  # type: ignore[import-untyped]
@@ -206,7 +208,7 @@ class DelimitedFileTests(SimpleTestCase):
 # --- Issue 15: blank templates, workbooks of one sheet per period, error cells, missing values ---
 
 
-def _workbook(sheets: dict[str, list[list[object]]]) -> bytes:
+def _workbook(sheets: Mapping[str, Sequence[Sequence[Any]]]) -> bytes:
     """An XLSX with one sheet per entry; a cell "=…|#ERR" is a formula whose cached result is the
     error #ERR, as Excel saves a broken formula."""
     buffer = io.BytesIO()
@@ -276,7 +278,7 @@ class SheetChoiceTests(SimpleTestCase):
 
     def test_sheets_named_otherwise_keep_their_name_in_a_column(self) -> None:
         sheets = {
-            name: [["Desa", "Jumlah"], [f"Desa {name}", 3]] for name in ("Pringsewu", "Ambarawa")
+            name: [["Desa", "Jumlah"], [f"Desa {name}", "3"]] for name in ("Pringsewu", "Ambarawa")
         }
         choice = choose_sheets(read_workbook(_workbook(sheets)))
         self.assertEqual(choice.table.columns, ["Lembar", "Desa", "Jumlah"])
@@ -284,8 +286,8 @@ class SheetChoiceTests(SimpleTestCase):
 
     def test_sheets_that_differ_are_not_stacked_and_the_producer_may_choose(self) -> None:
         sheets = {
-            "Puskesmas": [["Kecamatan", "Puskesmas"], ["Pringsewu", 2]],
-            "Posyandu": [["Kecamatan", "Posyandu", "Kader"], ["Pringsewu", 40, 200]],
+            "Puskesmas": [["Kecamatan", "Puskesmas"], ["Pringsewu", "2"]],
+            "Posyandu": [["Kecamatan", "Posyandu", "Kader"], ["Pringsewu", "40", "200"]],
         }
         tables = read_workbook(_workbook(sheets))
         first = choose_sheets(tables)
@@ -418,7 +420,7 @@ class ReadingSynchronisationTests(SynchronisationSetup):
     def test_the_producer_chooses_among_sheets_that_differ(self) -> None:
         self._areas()
         sheets = {
-            "Ringkas": [["Kecamatan", "Jumlah Desa"], ["Pringsewu", 15]],
+            "Ringkas": [["Kecamatan", "Jumlah Desa"], ["Pringsewu", "15"]],
             "Luas": [["Kecamatan", "Luas"], ["Pringsewu", "53,3"]],
         }
         first = self._sent(_workbook(sheets), "dua.xlsx")
