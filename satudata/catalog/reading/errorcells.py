@@ -1,12 +1,13 @@
 """Where a workbook holds spreadsheet errors (``#REF!``, ``#DIV/0!``, ``#N/A`` …).
 
-python-calamine (0.9) reads an error cell of an XLSX or XLS as an empty string, with no option to
-see it, so a broken formula would pass as a missing value. An XLSX marks such a cell with
-``t="e"`` and keeps the error's text as its value (ECMA-376 §18.3.1.4, §18.18.11): this module
-reads those marks straight from the sheet's XML, streamed in chunks, and only when the sheet
-holds any. An ODS keeps the error's text as the cell's shown text, which calamine returns, so it
-needs nothing here; an XLS (BIFF) stores error codes calamine does not expose: its error cells
-still read as empty.
+python-calamine (0.9) reads an error cell of an XLSX, ODS or XLS as an empty string, with no
+option to see it, so a broken formula would pass as a missing value. An XLSX marks such a cell
+with ``t="e"`` and keeps the error's text as its value (ECMA-376 §18.3.1.4, §18.18.11): this
+module reads those marks straight from the sheet's XML, streamed in chunks, and only when the
+sheet holds any. LibreOffice marks one with ``calcext:value-type="error"`` and shows the error's
+text in the cell's paragraph; the cells of ``content.xml`` are counted (with their repeats) to
+place them. An XLS (BIFF) stores error codes calamine does not expose: its error cells still
+read as empty.
 """
 
 from __future__ import annotations
@@ -104,7 +105,7 @@ def error_cells(data: bytes) -> dict[str, ErrorCells]:
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as book:
             if "xl/workbook.xml" not in book.namelist():
-                return {}  # an ODS: its error cells arrive as text
+                return _ods_errors(book) if "content.xml" in book.namelist() else {}
             return {
                 name: cells
                 for name, path in _sheet_paths(book).items()
@@ -114,3 +115,52 @@ def error_cells(data: bytes) -> dict[str, ErrorCells]:
         # A package calamine could open but this reading cannot: the errors stay unseen, as
         # calamine alone would leave them; the workbook is still read.
         return {}
+
+
+# --- OpenDocument -------------------------------------------------------------------------------
+
+_ODS_ERROR = b'calcext:value-type="error"'
+_ODS_TOKEN = re.compile(
+    rb"<table:table\s([^>]*)>|<table:table-row\b([^>]*?)(/?)>|</table:table-row>"
+    rb"|<table:(?:covered-)?table-cell\b([^>]*?)(/?)>"
+)
+_ODS_CELL_END = b"</table:table-cell>"
+_TAGS = re.compile(rb"<[^>]*>")
+# A repeat is how ODS writes a run of equal cells; an error cell repeated further than any real
+# table reaches is placed this many times at most.
+_MAX_REPEAT = 1000
+
+
+def _repeat(attributes: bytes, name: str) -> int:
+    value = _attributes(attributes).get(name, "1")
+    return int(value) if value.isdigit() else 1
+
+
+def _ods_errors(book: zipfile.ZipFile) -> dict[str, ErrorCells]:
+    """The error cells of each table of an ODS, placed by counting rows and cells."""
+    content = book.read("content.xml")
+    if _ODS_ERROR not in content:
+        return {}
+    found: dict[str, ErrorCells] = {}
+    sheet, row, column, row_repeat = "", 0, 0, 1
+    for match in _ODS_TOKEN.finditer(content):
+        table, row_attributes, row_closed, cell_attributes, cell_closed = match.groups()
+        if table is not None:
+            sheet, row = _attributes(table).get("name", ""), 0
+        elif row_attributes is not None:
+            column, row_repeat = 0, _repeat(row_attributes, "number-rows-repeated")
+            if row_closed:
+                row += row_repeat
+        elif cell_attributes is not None:
+            repeat = _repeat(cell_attributes, "number-columns-repeated")
+            if _ODS_ERROR in cell_attributes and not cell_closed:
+                end = content.find(_ODS_CELL_END, match.end())
+                text = unescape(
+                    _TAGS.sub(b"", content[match.end() : end]).decode("utf-8", "replace")
+                )
+                for offset in range(min(repeat, _MAX_REPEAT)):
+                    found.setdefault(sheet, {})[(row, column + offset)] = text.strip()
+            column += repeat
+        else:
+            row += row_repeat
+    return found

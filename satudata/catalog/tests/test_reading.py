@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import zipfile
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import Any
@@ -226,6 +227,49 @@ def _workbook(sheets: Mapping[str, Sequence[Sequence[Any]]]) -> bytes:
     return buffer.getvalue()
 
 
+_ODS_MANIFEST = (
+    '<?xml version="1.0" encoding="UTF-8"?><manifest:manifest '
+    'xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.2">'
+    '<manifest:file-entry manifest:full-path="/" '
+    'manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/>'
+    '<manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/>'
+    "</manifest:manifest>"
+)
+
+
+def _ods(rows: list[list[str]]) -> bytes:
+    """A one-sheet ODS ("Data"); a cell given as XML is written as it is, others as text."""
+    ns = (
+        'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+        'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
+        'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" '
+        'xmlns:calcext="urn:org:documentfoundation:names:experimental:calc:xmlns:calcext:1.0"'
+    )
+    body = "".join(
+        "<table:table-row>"
+        + "".join(
+            cell
+            if cell.startswith("<")
+            else f'<table:table-cell office:value-type="string"><text:p>{cell}</text:p>'
+            "</table:table-cell>"
+            for cell in row
+        )
+        + "</table:table-row>"
+        for row in rows
+    )
+    content = (
+        f'<?xml version="1.0" encoding="UTF-8"?><office:document-content {ns}><office:body>'
+        f'<office:spreadsheet><table:table table:name="Data">{body}</table:table>'
+        "</office:spreadsheet></office:body></office:document-content>"
+    )
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as package:
+        package.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet")
+        package.writestr("META-INF/manifest.xml", _ODS_MANIFEST)
+        package.writestr("content.xml", content)
+    return buffer.getvalue()
+
+
 PER_YEAR = {
     "2022": [["Kecamatan", "Luas"], ["Pringsewu", "53,3"], ["Gading Rejo", "85,7"]],
     # The same columns in another order and another case.
@@ -325,6 +369,26 @@ class ErrorCellTests(SimpleTestCase):
         self.assertEqual(first.rows[0], ["Pringsewu", "#DIV/0!"])
         # A row whose only number is an error is still a data row, not a footnote.
         self.assertEqual([r[1] for r in second.rows], ["#N/A", "#REF!"])
+
+    def test_ods_error_cells_are_read_with_their_marker(self) -> None:
+        """As LibreOffice saves a failed formula: an empty string value, the error shown."""
+        error = (
+            '<table:table-cell table:formula="of:=1/0" office:value-type="string" '
+            'office:string-value="" calcext:value-type="error"><text:p>#DIV/0!</text:p>'
+            "</table:table-cell>"
+        )
+        data = _ods(
+            [
+                ["Kecamatan", "Jumlah", "Catatan", "Rasio"],
+                ["Pringsewu", '<table:table-cell table:number-columns-repeated="2"/>', error],
+                ["Ambarawa", "3", "baru", "Err:502"],
+            ]
+        )
+        book = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
+        self.assertEqual(book.get_sheet_by_name("Data").to_python()[1][3], "")
+        self.assertEqual(error_cells(data), {"Data": {(1, 3): "#DIV/0!"}})
+        (table,) = read_workbook(data)
+        self.assertEqual([r[3] for r in table.rows], ["#DIV/0!", "Err:502"])
 
     def test_error_displays_are_told_apart_from_no_data_markers(self) -> None:
         for marker in ("#REF!", "#div/0!", " #N/A ", "#VALUE!", "#NAME?", "Err:502", "#SPILL!"):
