@@ -420,7 +420,9 @@ def _read_into(ws: Workspace, path: Path, upload: Upload, progress: Progress) ->
             notices[0].message if notices else _("The file has no table to read.")
         )
     if upload.unpivot:
+        stacked = table.sheets
         table, notice = unpivot_table(table)
+        table.sheets = stacked  # each long row keeps its wide row's sheet and number
         notices.append(notice)
     progress("load", len(table.rows), len(table.rows))
     load_sheet(ws, table)

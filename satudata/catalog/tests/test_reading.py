@@ -458,15 +458,17 @@ class ReadingSynchronisationTests(SynchronisationSetup):
 
     def test_a_workbook_of_one_sheet_per_year_is_stored_whole_with_its_years(self) -> None:
         self._areas()
-        Variable.objects.create(agency=self.p.agency, name="Tahun Data", data_type=DataType.YEAR)
+        # A name the column "Tahun" does not resemble: the agency's one year variable is used.
+        Variable.objects.create(
+            agency=self.p.agency, name="Periode Laporan", data_type=DataType.YEAR
+        )
         upload = self._sent(_workbook(PER_YEAR), "luas.xlsx")
         self.assertEqual(upload.status, UploadStatus.SYNCHRONISED, upload.findings)
         self.assertEqual(upload.read_sheets, ["2022", "2023", "2024"])
         self.assertEqual(upload.row_count, 6)
         table = self._version()
-        self.assertEqual(
-            table.column("tahun_data").to_pylist(), [2022] * 2 + [2023] * 2 + [2024] * 2
-        )
+        years = [2022, 2022, 2023, 2023, 2024, 2024]
+        self.assertEqual(table.column("periode_laporan").to_pylist(), years)
         self.assertEqual(table.column("luas").to_pylist()[2:4], [53.3, 85.7])
         messages = [n["message"] for n in upload.notices]
         self.assertIn("Lembar “Catatan” tidak dibaca: bukan tabel data.", messages)
@@ -554,6 +556,19 @@ class ReadingSynchronisationTests(SynchronisationSetup):
         self.assertContains(page, "“n/a” × 1")
         self.assertContains(page, "(sel kosong) × 1")
         self.assertContains(page, "baris 6")
+        report = self.client.get(f"/unggahan/{upload.pk}/?format=xlsx").content
+        book = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(report))
+        self.assertEqual(
+            book.get_sheet_by_name("Nilai kosong").to_python()[1],
+            [
+                "Luas",
+                "4",
+                "“-” × 2; (sel kosong) × 1; “n/a” × 1",
+                "baris 2; baris 3; baris 4; baris 6",
+            ],
+        )
+        pdf = self.client.get(f"/unggahan/{upload.pk}/?format=pdf")
+        self.assertEqual(pdf["Content-Type"], "application/pdf")
 
     def test_the_decimal_mark_of_each_number_column_is_reported(self) -> None:
         self._areas()
