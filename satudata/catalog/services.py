@@ -560,8 +560,8 @@ def _mapping_for(
         for column, pk in upload.mapping.items()
         if column in columns and pk in variables
     }
-    if upload.based_on_id is not None and upload.mapping:
-        return chosen  # the producer confirmed this mapping: nothing is added to it
+    # A column the producer confirmed (mapped, or left "not published") keeps that choice; only
+    # columns they have not seen yet (another sheet chosen since) get suggestions.
     taken = set(chosen.values())
     rest = [c if i not in chosen and c not in upload.mapping else "" for i, c in enumerate(columns)]
     for index, variable in suggest_mapping(rest, variables.values()).items():
@@ -588,7 +588,7 @@ def _map_added_column(
     if not kind or read.added_column not in columns or read.added_column in upload.mapping:
         return
     index = columns.index(read.added_column)
-    if index in chosen or (upload.based_on_id is not None and upload.mapping):
+    if index in chosen:
         return
     taken = set(chosen.values())
     fitting = [v for v in variables.values() if v.data_type == kind and v not in taken]

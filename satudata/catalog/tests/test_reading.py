@@ -497,11 +497,25 @@ class ReadingSynchronisationTests(SynchronisationSetup):
         )
         form = MappingForm(upload=first)
         self.assertEqual(form.fields["sheets"].initial, ["Ringkas"])
-        again = recheck_upload(
-            actor=self.p.producer, upload=first, mapping={}, key_columns=[], sheets=["Luas"]
-        )
-        again = synchronise_upload(actor=self.p.producer, upload=again)
+        self.client.force_login(self.p.producer)
+        page = self.client.get(f"/unggahan/{first.pk}/")
+        self.assertContains(page, "Lembar yang dibaca")
+        self.assertContains(page, 'type="checkbox" name="sheets" value="Luas"')
+        with self.captureOnCommitCallbacks(execute=True):  # the worker's check
+            self.client.post(
+                f"/unggahan/{first.pk}/periksa-ulang/",
+                {"col_0": str(first.mapping["Kecamatan"]), "col_1": "", "sheets": ["Luas"]},
+            )
+        again = Upload.objects.get(based_on=first)
+        # "Luas", a column the producer had not seen, gets its variable suggested.
         self.assertEqual((again.sheet, again.status), ("Luas", UploadStatus.SYNCHRONISED))
+        self.assertEqual(again.read_sheets, [])
+        self.assertEqual(
+            recheck_upload(
+                actor=self.p.producer, upload=again, mapping={}, key_columns=[]
+            ).chosen_sheets,
+            ["Luas"],
+        )
 
     def test_error_cells_are_findings_with_their_marker_never_silent_nulls(self) -> None:
         self._areas()
