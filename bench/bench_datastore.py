@@ -48,6 +48,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench import bench_synchronise, catalog_scale
+from bench.reference import write_reference
 
 ROOT = Path(__file__).resolve().parent.parent
 # The platform stores column names as plain lower-case words: the same columns under its names.
@@ -236,10 +237,11 @@ def main() -> None:
     if not Path(args.datasette).exists() and not shutil.which(args.datasette):
         raise SystemExit(f"Datasette not found at {args.datasette}: run `make bench-tools`")
     with catalog_scale.work_folder("bench-datastore-", args.keep) as work:
-        codes = bench_synchronise.region_codes("18")
+        regions = work / "regions.csv"
+        villages = write_reference(regions, "18")
         source = work / "penduduk.csv"
-        bench_synchronise.generate(source, args.rows, codes)
-        bench_synchronise.prepare(work, "18")
+        bench_synchronise.generate(source, args.rows, villages)
+        bench_synchronise.prepare(work, "18", regions)
         outcome = bench_synchronise.run_child(work, source)
         if outcome["status"] != "synchronised":
             raise SystemExit(f"the table was not synchronised: {outcome}")

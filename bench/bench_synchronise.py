@@ -258,18 +258,18 @@ def bare(source: Path, regions: Path, work: Path) -> None:
         "jenis_kelamin, kelompok_umur, TRY_CAST(jumlah AS BIGINT) AS jumlah, "
         "TRY_CAST(persentase AS DOUBLE) AS persentase FROM raw"
     )
-    (errors,) = con.execute(
+    errors = con.execute(
         "SELECT count(*) FROM typed t LEFT JOIN known k ON k.kode = t.kode_wilayah "
         "WHERE k.kode IS NULL OR tahun IS NULL OR tahun NOT BETWEEN 1900 AND 2100 "
         "OR jenis_kelamin IS NULL OR jenis_kelamin NOT IN ('L', 'P') "
         "OR kelompok_umur IS NULL OR NOT list_contains(?::VARCHAR[], kelompok_umur) "
         "OR jumlah < 0 OR persentase NOT BETWEEN 0 AND 100",
         [AGES],
-    ).fetchone()
-    (duplicates,) = con.execute(
+    ).fetchone()[0]  # type: ignore[index]
+    duplicates = con.execute(
         "SELECT count(*) FROM (SELECT 1 FROM typed GROUP BY kode_wilayah, tahun, "
         "jenis_kelamin, kelompok_umur HAVING count(*) > 1)"
-    ).fetchone()
+    ).fetchone()[0]  # type: ignore[index]
     con.execute("COPY typed TO ? (FORMAT parquet, COMPRESSION zstd)", [str(work / "bare.parquet")])
     con.close()
     print(

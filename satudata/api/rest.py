@@ -706,6 +706,9 @@ class UploadOut(Schema):
     version: int | None
     rows: int | None
     findings: list[Any]
+    # Per column: {"count", "markers": [{"marker", "count"}], "places": [{"sheet", "row"}]}.
+    missing: dict[str, Any]
+    sheets_read: list[str]
 
 
 def upload_report(upload: Upload) -> dict[str, Any]:
@@ -724,6 +727,8 @@ def upload_report(upload: Upload) -> dict[str, Any]:
         "version": version.number if version else None,
         "rows": version.row_count if version else None,
         "findings": upload.findings,
+        "missing": {m.pop("column"): m for m in upload.missing_by_column()},
+        "sheets_read": upload.read_sheets or ([upload.sheet] if upload.sheet else []),
     }
 
 

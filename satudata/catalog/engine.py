@@ -18,7 +18,7 @@ import re
 import shutil
 import tempfile
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -33,10 +33,13 @@ from rapidfuzz import fuzz, process
 
 from satudata.catalog.models import DataType, Variable
 from satudata.catalog.reading.cells import Cell, as_text
+from satudata.catalog.reading.notices import Notice
+from satudata.catalog.reading.sheets import place
 from satudata.catalog.reading.spreadsheet import SheetTable
 from satudata.catalog.reading.values import (
+    ERROR_MARKERS,
     MISSING,
-    MISSING_MARKERS,
+    NO_DATA_MARKERS,
     infer_decimal_mark,
     parse_date,
 )
@@ -78,7 +81,10 @@ class CheckResult:
     errors: int
     warnings: int
     rows: int
-    missing: dict[str, int] = field(default_factory=dict)
+    # Per column: how many cells hold no value, the markers written and where the first are.
+    missing: dict[str, dict[str, Any]] = field(default_factory=dict)
+    # What the check decided and the user should know (the decimal mark of each number column).
+    notices: list[Notice] = field(default_factory=list)
 
     @property
     def passed(self) -> bool:
@@ -104,8 +110,11 @@ class Workspace:
         self.con.execute(f"SET threads = {int(settings.SYNC_THREADS)}")
         self.con.execute("SET preserve_insertion_order = true")
         self.sheet = ""
+        # The sheets stacked into ``src``, when more than one: ``_row`` then says which (place).
+        self.sheets: list[str] = []
         self.columns: list[str] = []
         self.rows = 0
+        self.typed_numbers: set[int] = set()
         # Findings of the reading step (rows that could not be read) join the check's.
         self.read_findings: list[Finding] = []
         self.read_errors = 0
@@ -125,6 +134,24 @@ class Workspace:
     def scalar(self, sql: str, params: list[Any] | None = None) -> Any:
         row = self.con.execute(sql, params or []).fetchone()
         return row[0] if row else None
+
+    def place(self, row: int) -> tuple[str, int]:
+        """The sheet and the row number the user sees for ``_row``."""
+        return place(self.sheets, row) if self.sheets else (self.sheet, row)
+
+    def row_label(self, row: int) -> str:
+        """``_row`` as the user finds it: the row, and its sheet when several were read."""
+        sheet, number = self.place(row)
+        if not self.sheets:
+            return str(number)
+        return _("%(row)s (sheet %(sheet)s)") % {"row": number, "sheet": sheet}
+
+    def placed(self, finding: Finding) -> Finding:
+        """``finding`` with the sheet and row of a stacked table's row."""
+        if not self.sheets or finding.row is None:
+            return finding
+        sheet, row = self.place(finding.row)
+        return replace(finding, sheet=sheet, row=row)
 
 
 # --- Loading a table read in Python (spreadsheets, small text files) ---------------------------
@@ -169,11 +196,29 @@ def load_sheet(ws: Workspace, table: SheetTable) -> None:
     arrow_table = pa.Table.from_arrays(arrays, names=names)  # noqa: F841 (read by DuckDB)
     ws.con.execute("CREATE TABLE src AS SELECT * FROM arrow_table")
     ws.sheet, ws.columns, ws.rows = table.sheet, list(table.columns), len(table.rows)
+    ws.sheets = list(table.sheets)
+    ws.typed_numbers = _typed_number_columns(table)
+
+
+def _typed_number_columns(table: SheetTable) -> set[int]:
+    """Columns whose numbers the spreadsheet stored as numbers, with no number written as text
+    with a mark: their decimal mark is the spreadsheet's, nothing was inferred."""
+    typed = set()
+    for index in range(len(table.columns)):
+        cells = [row[index] for row in table.rows]
+        stored = any(isinstance(c, float) and not c.is_integer() for c in cells)
+        written = any(
+            isinstance(c, str) and c[-1:].isdigit() and ("," in c or "." in c) for c in cells
+        )
+        if stored and not written:
+            typed.add(index)
+    return typed
 
 
 # --- Typing and checking ---------------------------------------------------------------------
 
-_MISSING_SQL = ", ".join(sql_text(m) for m in sorted(MISSING_MARKERS))
+_MISSING_SQL = ", ".join(sql_text(m) for m in sorted(NO_DATA_MARKERS))
+_ERROR_SQL = ", ".join(sql_text(m) for m in sorted(ERROR_MARKERS))
 NUMERIC_KINDS = (DataType.INTEGER, DataType.DECIMAL, DataType.YEAR)
 SQL_TYPES = {
     DataType.INTEGER: "BIGINT",
@@ -191,7 +236,44 @@ def _trimmed(column: str) -> str:
 
 
 def _is_missing(column: str) -> str:
+    """No value, on purpose (``-``, ``n/a``, empty) or not (``#REF!``): nothing to type."""
+    return (
+        f"({column} IS NULL OR lower({_trimmed(column)}) IN ({_MISSING_SQL}) "
+        f"OR {_is_cell_error(_trimmed(column))})"
+    )
+
+
+def _is_no_data(column: str) -> str:
+    """A cell that says "no data" (``-``, ``…``, ``n/a``, empty): a null, listed per column."""
     return f"({column} IS NULL OR lower({_trimmed(column)}) IN ({_MISSING_SQL}))"
+
+
+def _is_cell_error(trimmed: str) -> str:
+    """A spreadsheet's error display (``#DIV/0!``, ``Err:502``) in the trimmed text."""
+    return (
+        f"(length({trimmed}) <= 14 AND (lower({trimmed}) IN ({_ERROR_SQL}) "
+        f"OR regexp_full_match(lower({trimmed}), 'err:[0-9]{{3}}')))"
+    )
+
+
+# The problem codes of an error cell: an error where the column is required, else a warning.
+CELL_ERROR, CELL_WARNING = "error_cell", "warning_cell"
+
+
+def _cell_error_finding(ws: Workspace, col: _Column, row: int, text: str, code: str) -> Finding:
+    return Finding(
+        ERROR if code == CELL_ERROR else WARNING,
+        ws.sheet,
+        row,
+        col.name,
+        text,
+        _(
+            "The cell shows the spreadsheet error %(marker)s: its formula failed. It is "
+            "stored as empty."
+        )
+        % {"marker": text},
+        _("Correct the formula or type the value, then upload the file again."),
+    )
 
 
 @dataclass
@@ -291,6 +373,8 @@ class _Column:
     judged: bool = False
     # For numbers: the decimal mark the column was read with (said in the messages).
     mark: str = ""
+    # The decimal mark read in a number column; "" when no number in it has a mark.
+    decimal_mark: str = ""
     # The messages and suggestions of the distinct-value verdicts, by position.
     messages: list[str] = field(default_factory=list)
     suggestions: list[str] = field(default_factory=list)
@@ -366,6 +450,7 @@ def _prepare(ws: Workspace, columns: list[_Column], judges: dict[int, _ValueJudg
         flags.append(
             f"(t{i} IS NULL OR (length(t{i}) <= 14 AND lower(t{i}) IN ({_MISSING_SQL}))) AS m{i}"
         )
+        flags.append(f"{_is_cell_error(f't{i}')} AS x{i}")
         required = f"WHEN m{i} THEN 'required'" if col.rules.required else ""
         kind = col.variable.data_type
         if kind in NUMERIC_KINDS:
@@ -374,6 +459,7 @@ def _prepare(ws: Workspace, columns: list[_Column], judges: dict[int, _ValueJudg
                 f"AND regexp_matches(c{i}, '[.,]') LIMIT 5000"
             ).fetchall()
             mark = infer_decimal_mark(v for (v,) in values)
+            col.decimal_mark = mark if values else ""
             thousands = "." if mark == "," else ","
             col.mark = mark
             # The number's characters: no percent sign, spaces or apostrophes (1'234).
@@ -406,7 +492,7 @@ def _prepare(ws: Workspace, columns: list[_Column], judges: dict[int, _ValueJudg
             joins.append(f"LEFT JOIN judged_{i} j{i} ON j{i}.raw = x.t{i}")
             col.value_sql = f"CASE WHEN m{i} THEN NULL ELSE j{i}.val END"
             col.problem_sql = f"CASE {required} WHEN m{i} THEN NULL ELSE j{i}.problem END"
-        selects += [f"{col.value_sql} AS v{i}", f"{col.problem_sql} AS p{i}"]
+        selects += _with_cell_errors(col)
         if kind in NUMERIC_KINDS:
             selects.append(f"n{i} AS r{i}")  # the number as read, for the messages
     # Materialised once: the counts, the samples, the coverage and the Parquet all read it.
@@ -431,6 +517,16 @@ def _whole_number_cases(text: str) -> str:
         f"WHEN regexp_full_match({text}, '{single}') THEN "
         f"TRY_CAST(replace({text}, ',', '.') AS DOUBLE) "
     )
+
+
+def _with_cell_errors(col: _Column) -> list[str]:
+    """The value and problem of ``col``, an error cell first: no value, and its own finding."""
+    i = col.index
+    code = CELL_ERROR if col.rules.required else CELL_WARNING
+    return [
+        f"CASE WHEN x{i} THEN NULL ELSE {col.value_sql} END AS v{i}",
+        f"CASE WHEN x{i} THEN '{code}' ELSE {col.problem_sql} END AS p{i}",
+    ]
 
 
 def _judge_distinct(ws: Workspace, col: _Column, judge: _ValueJudge) -> None:
@@ -468,6 +564,8 @@ def _finding_for(
     read: float | None = None,
 ) -> Finding:
     text = (raw or "").strip()[:100]
+    if problem in (CELL_ERROR, CELL_WARNING):
+        return _cell_error_finding(ws, col, row, text, problem)
     if problem == REQUIRED:
         return Finding(
             ERROR,
@@ -551,24 +649,21 @@ def check(
         known = set(codes.values_list("code", flat=True))
     judges = {c.index: _ValueJudge(c.variable, c.rules, regions, known) for c in columns}
     _prepare(ws, columns, judges)
-    missing: dict[str, int] = {}
     if columns:
         counts = ws.con.execute(
             "SELECT "
             + ", ".join(
                 f"count(*) FILTER (WHERE p{c.index} LIKE 'error%' OR p{c.index} IN "
                 f"('required','not_number','not_whole','not_year','below_min','above_max')), "
-                f"count(*) FILTER (WHERE p{c.index} LIKE 'warning%'), "
-                f"count(*) FILTER (WHERE v{c.index} IS NULL AND p{c.index} IS NULL)"
+                f"count(*) FILTER (WHERE p{c.index} LIKE 'warning%')"
                 for c in columns
             )
             + " FROM typed"
         ).fetchone()
         assert counts is not None
-        for n, col in enumerate(columns):
-            errors += counts[3 * n]
-            warnings += counts[3 * n + 1]
-            missing[col.name] = counts[3 * n + 2]
+        for n, _col in enumerate(columns):
+            errors += counts[2 * n]
+            warnings += counts[2 * n + 1]
     for done, col in enumerate(columns, start=1):
         progress("check", done, len(columns))
         read = f"r{col.index}" if col.variable.data_type in NUMERIC_KINDS else "NULL"
@@ -598,7 +693,75 @@ def check(
         coverage = _coverage(ws, columns, *period)
         findings.extend(coverage)
         warnings += len(coverage)
-    return CheckResult(findings, errors, warnings, ws.rows, missing)
+    return CheckResult(
+        [ws.placed(f) for f in findings],
+        errors,
+        warnings,
+        ws.rows,
+        missing_values(ws, columns),
+        decimal_notices(ws, columns),
+    )
+
+
+MISSING_PLACES = 5
+
+
+def missing_values(ws: Workspace, columns: list[_Column]) -> dict[str, dict[str, Any]]:
+    """Per column, the cells that say "no data": how many, each marker as written with its
+    count, and where the first few are. One grouped scan per column; the places are the
+    smallest rows of each marker, so no list grows with the table."""
+    report: dict[str, dict[str, Any]] = {}
+    for col in columns:
+        source = f"c{col.index}"
+        groups = ws.con.execute(
+            f"SELECT coalesce({_trimmed(source)}, '') AS marker, count(*), "
+            f"min(_row, {MISSING_PLACES}) FROM src WHERE {_is_no_data(source)} "
+            f"GROUP BY marker ORDER BY count(*) DESC, marker"
+        ).fetchall()
+        if not groups:
+            continue
+        rows = sorted(row for _marker, _count, first in groups for row in first)
+        places = [ws.place(row) for row in rows[:MISSING_PLACES]]
+        report[col.name] = {
+            "count": sum(count for _marker, count, _first in groups),
+            "markers": [{"marker": marker, "count": count} for marker, count, _f in groups[:10]],
+            "places": [{"sheet": sheet, "row": row} for sheet, row in places],
+        }
+    return report
+
+
+def decimal_notices(ws: Workspace, columns: list[_Column]) -> list[Notice]:
+    """Per number column written with marks: which mark was read as decimal, and what was done
+    with the other one (thousands separators removed)."""
+    notices = []
+    for col in columns:
+        mark = col.decimal_mark
+        if not mark or col.index in ws.typed_numbers:
+            continue
+        thousands = "." if mark == "," else ","
+        # fetchall, not fetchone: an unfinished result would block the Parquet writer's reader.
+        ((grouped,),) = ws.con.execute(
+            f"SELECT count(*) FROM src WHERE NOT {_is_missing(f'c{col.index}')} "
+            f"AND contains(c{col.index}, {sql_text(thousands)})"
+        ).fetchall()
+        notices.append(Notice("decimal_mark", _decimal_message(col.name, mark, grouped)))
+    return notices
+
+
+def _decimal_message(column: str, mark: str, grouped: int) -> str:
+    if mark == ",":
+        if grouped:
+            return _(
+                "Column %(column)s: the comma is read as the decimal mark; the points in "
+                "%(count)s values were read as thousands separators and removed."
+            ) % {"column": column, "count": grouped}
+        return _("Column %(column)s: the comma is read as the decimal mark.") % {"column": column}
+    if grouped:
+        return _(
+            "Column %(column)s: the point is read as the decimal mark; the commas in "
+            "%(count)s values were read as thousands separators and removed."
+        ) % {"column": column, "count": grouped}
+    return _("Column %(column)s: the point is read as the decimal mark.") % {"column": column}
 
 
 def _duplicates(ws: Workspace, keys: list[int]) -> tuple[list[Finding], int, int]:
@@ -656,8 +819,8 @@ def _duplicates(ws: Workspace, keys: list[int]) -> tuple[list[Finding], int, int
                 "Row %(row)s has the same key as row %(first)s but other values: column "
                 "%(column)s %(value)s ≠ %(other)s."
             ) % {
-                "row": row,
-                "first": first,
+                "row": ws.row_label(row),
+                "first": ws.row_label(first),
                 "column": ws.columns[diff],
                 "value": written[row][diff] or "—",
                 "other": written[first][diff] or "—",
@@ -687,7 +850,8 @@ def _copy_finding(
         row,
         label,
         value,
-        _("Row %(row)s is an exact copy of row %(first)s.") % {"row": row, "first": first},
+        _("Row %(row)s is an exact copy of row %(first)s.")
+        % {"row": ws.row_label(row), "first": ws.row_label(first)},
         _("Remove one of the two rows.")
         if keyed
         else _(

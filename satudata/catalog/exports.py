@@ -130,8 +130,39 @@ def upload_report_xlsx(upload: Upload) -> bytes:
     sheet.set_column(0, 3, 14)
     sheet.set_column(4, 6, 40)
     sheet.freeze_panes(4, 0)
+    _missing_sheet(book, upload, bold, wrap)
     book.close()
     return buffer.getvalue()
+
+
+def missing_lines(upload: Upload) -> list[list[str]]:
+    """Per column with empty cells: its name, the count, the markers as written, the first
+    places (the report's "missing values" table, for the XLSX and the PDF)."""
+    lines = []
+    for m in upload.missing_by_column():
+        markers = "; ".join(
+            (f"“{k['marker']}”" if k["marker"] else _("(empty cell)")) + f" × {k['count']}"
+            for k in m["markers"]
+        )
+        places = "; ".join(
+            _("sheet %(sheet)s, row %(row)s") % p if upload.read_sheets else _("row %(row)s") % p
+            for p in m["places"]
+        )
+        lines.append([m["column"], str(m["count"]), markers, places])
+    return lines
+
+
+def _missing_sheet(book: Any, upload: Upload, bold: Any, wrap: Any) -> None:
+    lines = missing_lines(upload)
+    if not lines:
+        return
+    sheet = book.add_worksheet(_("Missing values")[:31])
+    headers = [_("Column"), _("Empty cells"), _("Written as"), _("First places")]
+    sheet.write_row(0, 0, headers, bold)
+    for offset, line in enumerate(lines, start=1):
+        sheet.write_row(offset, 0, [safe_cell(v) for v in line], wrap)
+    sheet.set_column(0, 0, 24)
+    sheet.set_column(2, 3, 40)
 
 
 def table_pdf(
@@ -211,6 +242,11 @@ def upload_report_pdf(upload: Upload) -> bytes:
         f"{upload.get_status_display()}: "
         + _("%(e)s errors, %(w)s warnings") % {"e": upload.error_count, "w": upload.warning_count},
         *(n["message"] for n in upload.notices[:30]),
+        *(
+            _("Missing values in %(column)s: %(count)s (%(markers)s; %(places)s).")
+            % {"column": c, "count": n, "markers": m, "places": p}
+            for c, n, m, p in missing_lines(upload)[:30]
+        ),
     ]
     rows = [
         [

@@ -132,10 +132,17 @@ class MappingForm(forms.Form):
             mapped = upload.mapping.get(column)
             self.fields[f"col_{index}"].initial = str(mapped) if mapped else ""
         if upload.sheets:
-            self.fields["sheet"] = forms.ChoiceField(
-                label=_("Sheet"),
+            # Several alike sheets are read as one table; the producer may pick others.
+            self.fields["sheets"] = forms.MultipleChoiceField(
+                label=_("Sheets to read"),
+                help_text=_(
+                    "Sheets with the same columns are read as one table; the others are left "
+                    "out. Choose the sheets that hold this item's data."
+                ),
                 choices=[(name, name) for name in upload.sheets],
-                initial=upload.sheet,
+                initial=upload.read_sheets or [upload.sheet],
+                widget=forms.CheckboxSelectMultiple,
+                required=False,
             )
         self.fields["unpivot"] = forms.BooleanField(
             label=_("Years run across the columns: turn them into rows"),

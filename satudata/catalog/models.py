@@ -642,6 +642,10 @@ class Upload(models.Model):
     missing = models.JSONField(_("missing values per column"), default=dict, blank=True)
     columns = models.JSONField(_("columns read"), default=list, blank=True)
     sheets = models.JSONField(_("sheets in the file"), default=list, blank=True)
+    # The sheets the producer chose to read (empty: chosen by the check), and the alike sheets
+    # stacked into one table when more than one was read.
+    chosen_sheets = models.JSONField(_("sheets chosen"), default=list, blank=True)
+    read_sheets = models.JSONField(_("sheets read"), default=list, blank=True)
     # {"stage": "read"|"load"|"check"|"store", "done": n, "total": n} while the check runs.
     progress = models.JSONField(default=dict, blank=True)
     checked_at = models.DateTimeField(_("checked"), null=True, blank=True)
@@ -653,6 +657,17 @@ class Upload(models.Model):
 
     def __str__(self) -> str:
         return f"{self.filename} ({self.uploaded_at:%Y-%m-%d %H:%M})"
+
+    def missing_by_column(self) -> list[dict[str, Any]]:
+        """Per column with empty cells: the count, the markers as written (an empty cell as
+        ""), and the first places; checks from before markers were kept give the count only."""
+        rows = []
+        for column, found in self.missing.items():
+            if isinstance(found, int):
+                found = {"count": found, "markers": [], "places": []}
+            if found.get("count"):
+                rows.append({"column": column, **found})
+        return rows
 
 
 class DatasetVersionQuerySet(models.QuerySet["DatasetVersion"]):

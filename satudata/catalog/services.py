@@ -58,6 +58,7 @@ from satudata.catalog.reading.bulk import load_text, plan_text
 from satudata.catalog.reading.delimited import UnreadableFile
 from satudata.catalog.reading.notices import Notice
 from satudata.catalog.reading.shape import unpivot_table
+from satudata.catalog.reading.sheets import choose_sheets
 from satudata.catalog.reading.upload import OLE, ZIP, UnreadableUpload, read_upload
 from satudata.catalog.storage import TooLarge, keep_original, local_original
 from satudata.core.audit import diff, record
@@ -306,12 +307,14 @@ def recheck_upload(
     upload: Upload,
     mapping: Mapping[str, int | None],
     sheet: str = "",
+    sheets: list[str] | None = None,
     unpivot: bool = False,
 ) -> Upload:
     """Check the same file again with the mapping the producer confirmed. A new row: the
     earlier result stays as it was. The mapping is remembered for the item's next upload
     together with ``unpivot``: a mapping made for the table turned long names columns that
-    exist only after the reshape, so the next upload is reshaped too. The key is not chosen
+    exist only after the reshape, so the next upload is reshaped too. ``sheets`` (or one
+    ``sheet``) are the sheets to read; by default those read before. The key is not chosen
     here: it is declared in the dataset's description (``Dataset.key_variables``)."""
     require_for_agency(actor, upload.dataset.agency)
     variables = set(
@@ -327,6 +330,7 @@ def recheck_upload(
             size=upload.size,
             sha256=upload.sha256,
             sheet=sheet or upload.sheet,
+            chosen_sheets=_sheets_to_read(upload, sheet, sheets),
             mapping=mapping,
             unpivot=unpivot,
             based_on=upload,
@@ -341,6 +345,14 @@ def recheck_upload(
         )
     queue_check(again)
     return again
+
+
+def _sheets_to_read(upload: Upload, sheet: str, sheets: list[str] | None) -> list[str]:
+    if sheets:
+        return [s for s in sheets if s in upload.sheets]
+    if sheet:
+        return [sheet]
+    return upload.chosen_sheets or upload.read_sheets
 
 
 def queue_check(upload: Upload) -> None:
@@ -391,27 +403,54 @@ def _is_workbook(path: Path) -> bool:
         return handle.read(8).startswith((ZIP, OLE))
 
 
-def _read_into(
-    ws: Workspace, path: Path, upload: Upload, progress: Progress
-) -> tuple[list[Notice], list[str]]:
-    """Load the upload's table into the workspace; the notices and the sheet names."""
+@dataclass
+class _Read:
+    """What reading the upload found besides the table: notices, sheets, an added column."""
+
+    notices: list[Notice]
+    sheets: list[str]
+    read_sheets: list[str]
+    added_column: str = ""
+    added_kind: str = ""
+
+
+def _read_into(ws: Workspace, path: Path, upload: Upload, progress: Progress) -> _Read:
+    """Load the upload's table into the workspace: one sheet, or several alike sheets stacked."""
     if upload.size > settings.SYNC_STREAM_BYTES and not _is_workbook(path) and not upload.unpivot:
         ws.sheet = upload.filename
-        return load_text(ws, path, plan_text(path), progress), []
+        notices = load_text(ws, path, plan_text(path), progress)
+        _refuse_blank_template(ws)
+        return _Read(notices, [], [])
     tables = read_upload(path.read_bytes(), upload.filename)
-    table = next((t for t in tables if t.sheet == upload.sheet), None) if upload.sheet else None
-    table = table or next((t for t in tables if t.columns), tables[0])
-    notices = list(table.notices)
+    wanted = upload.chosen_sheets or ([upload.sheet] if upload.sheet else [])
+    choice = choose_sheets(tables, wanted)
+    table = choice.table
+    notices = [*table.notices, *choice.notices]
     if not table.columns:
         raise UnreadableUpload(
             notices[0].message if notices else _("The file has no table to read.")
         )
     if upload.unpivot:
+        stacked = table.sheets
         table, notice = unpivot_table(table)
+        table.sheets = stacked  # each long row keeps its wide row's sheet and number
         notices.append(notice)
     progress("load", len(table.rows), len(table.rows))
     load_sheet(ws, table)
-    return notices, [t.sheet for t in tables] if len(tables) > 1 else []
+    _refuse_blank_template(ws)
+    sheets = [t.sheet for t in tables] if len(tables) > 1 else []
+    return _Read(notices, sheets, choice.read, choice.added_column, choice.added_kind)
+
+
+def _refuse_blank_template(ws: Workspace) -> None:
+    """A header without rows is a blank template, never an empty version of the data."""
+    if ws.rows == 0:
+        raise UnreadableUpload(
+            _(
+                "The table has its column names but no data rows: it looks like a blank "
+                "template. Fill in the data below the column names and upload the file again."
+            )
+        )
 
 
 def synchronise_upload(*, actor: User, upload: Upload) -> Upload:
@@ -432,7 +471,7 @@ def synchronise_upload(*, actor: User, upload: Upload) -> Upload:
     item = DataItem.objects.select_related("data_list", "indicator").get(pk=dataset.item_id)
     with Workspace() as ws, local_original(upload.sha256) as path:
         try:
-            notices, sheets = _read_into(ws, path, upload, progress)
+            read = _read_into(ws, path, upload, progress)
         except (UnreadableUpload, UnreadableFile) as error:
             return _reject(actor, upload, CheckResult([_file_error(str(error))], 1, 0, 0))
         except duckdb.Error:
@@ -442,12 +481,11 @@ def synchronise_upload(*, actor: User, upload: Upload) -> Upload:
                 upload,
                 CheckResult([_file_error(str(UNREADABLE))], 1, 0, 0),
             )
-        upload.notices = [
-            {"code": n.code, "message": n.message, "row": n.row} for n in notices[:200]
-        ]
-        upload.sheets, upload.columns, upload.sheet = sheets, ws.columns, ws.sheet
+        upload.sheets, upload.columns, upload.sheet = read.sheets, ws.columns, ws.sheet
+        upload.read_sheets = read.read_sheets if len(read.read_sheets) > 1 else []
         upload.row_count = ws.rows
         chosen = _mapping_for(upload, ws.columns, variables)
+        _map_added_column(upload, read, ws.columns, chosen, variables)
         keys = sorted(i for i, v in chosen.items() if v in key_variables)
         upload.key_columns = [ws.columns[i] for i in keys]
         excluded = [
@@ -483,6 +521,10 @@ def synchronise_upload(*, actor: User, upload: Upload) -> Upload:
             **{ws.columns[i]: v.pk for i, v in chosen.items()},
         }
         upload.missing = result.missing
+        upload.notices = [
+            {"code": n.code, "message": n.message, "row": n.row}
+            for n in [*read.notices, *result.notices][:200]
+        ]
         if not result.passed:
             return _reject(actor, upload, result)
         parquet = ws.folder / "version.parquet"
@@ -585,8 +627,8 @@ def _mapping_for(
         for column, pk in upload.mapping.items()
         if column in columns and pk in variables
     }
-    if upload.based_on_id is not None and upload.mapping:
-        return chosen  # the producer confirmed this mapping: nothing is added to it
+    # A column the producer confirmed (mapped, or left "not published") keeps that choice; only
+    # columns they have not seen yet (another sheet chosen since) get suggestions.
     taken = set(chosen.values())
     rest = [c if i not in chosen and c not in upload.mapping else "" for i, c in enumerate(columns)]
     for index, variable in suggest_mapping(rest, variables.values()).items():
@@ -594,6 +636,31 @@ def _mapping_for(
             chosen[index] = variable
             taken.add(variable)
     return chosen
+
+
+# The kind of variable a column made from period sheet names is, when the agency has one.
+_ADDED_KINDS = {"year": DataType.YEAR, "month": DataType.DATE}
+
+
+def _map_added_column(
+    upload: Upload,
+    read: _Read,
+    columns: list[str],
+    chosen: dict[int, Variable],
+    variables: dict[int, Variable],
+) -> None:
+    """The column made from the sheet names ("Tahun") goes to the agency's one year variable
+    (or date variable, for months) when the names did not already match one."""
+    kind = _ADDED_KINDS.get(read.added_kind)
+    if not kind or read.added_column not in columns or read.added_column in upload.mapping:
+        return
+    index = columns.index(read.added_column)
+    if index in chosen:
+        return
+    taken = set(chosen.values())
+    fitting = [v for v in variables.values() if v.data_type == kind and v not in taken]
+    if len(fitting) == 1:
+        chosen[index] = fitting[0]
 
 
 def _file_error(message: str) -> Finding:

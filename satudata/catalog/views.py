@@ -336,6 +336,7 @@ def upload_report(request: HttpRequest, pk: int) -> HttpResponse:
         "catalog/upload_report.html",
         {
             "upload": upload,
+            "missing": upload.missing_by_column(),
             "version": version,
             "mapped": mapped,
             "form": form,
@@ -376,7 +377,7 @@ def upload_recheck(request: HttpRequest, pk: int) -> HttpResponse:
         actor=request.user,  # type: ignore[arg-type]
         upload=upload,
         mapping=form.mapping(),
-        sheet=form.cleaned_data.get("sheet") or "",
+        sheets=form.cleaned_data.get("sheets") or None,
         unpivot=form.cleaned_data.get("unpivot") or False,
     )
     return redirect("catalog:upload-report", pk=again.pk)

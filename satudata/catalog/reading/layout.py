@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from satudata.catalog.reading import notices as notices_of
 from satudata.catalog.reading.notices import Notice
-from satudata.catalog.reading.values import is_missing, looks_numeric
+from satudata.catalog.reading.values import is_error_marker, is_missing, looks_numeric
 
 MAX_HEADER_ROWS = 3
 _YEAR = re.compile(r"^(19|20)\d{2}$")
@@ -51,11 +51,12 @@ def _last_filled(row: list[str]) -> int:
 
 
 def _is_data_like(row: list[str]) -> bool:
-    """A row holding at least one number that is not a year label or a missing marker."""
+    """A row holding at least one number that is not a year label or a missing marker, or a
+    spreadsheet error (a header never shows a failed formula)."""
     return any(
-        looks_numeric(cell) and not _YEAR.match(cell.strip())
+        (looks_numeric(cell) and not _YEAR.match(cell.strip())) or is_error_marker(cell)
         for cell in row
-        if cell.strip() and not is_missing(cell)
+        if cell.strip() and (not is_missing(cell) or is_error_marker(cell))
     )
 
 

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from satudata.catalog.reading.cells import Cell, as_text
+from satudata.catalog.reading.errorcells import ErrorCells, error_cells
 from satudata.catalog.reading.layout import detect_layout
 from satudata.catalog.reading.notices import Notice
 
@@ -28,6 +29,8 @@ class SheetTable:
     rows: list[list[Cell]]
     row_numbers: list[int]
     notices: list[Notice] = field(default_factory=list)
+    # The sheets stacked into this table, when several alike ones were (see reading.sheets).
+    sheets: list[str] = field(default_factory=list)
 
 
 # An encrypted XLSX is an OLE container holding an "EncryptionInfo" stream (MS-OFFCRYPTO);
@@ -78,7 +81,17 @@ def _fill_merged(grid: list[list[Cell]], ranges: list[Range], origin: tuple[int,
                     grid[r][c] = value
 
 
-def _read_sheet(book: python_calamine.CalamineWorkbook, name: str) -> SheetTable:
+def _show_errors(grid: list[list[Cell]], errors: ErrorCells, origin: tuple[int, int]) -> None:
+    """Put each error's text (``#DIV/0!``) in its cell, which calamine leaves empty."""
+    for (row, column), marker in errors.items():
+        row, column = row - origin[0], column - origin[1]
+        if 0 <= row < len(grid) and 0 <= column < len(grid[row]) and grid[row][column] == "":
+            grid[row][column] = marker
+
+
+def _read_sheet(
+    book: python_calamine.CalamineWorkbook, name: str, errors: ErrorCells | None = None
+) -> SheetTable:
     sheet = book.get_sheet_by_name(name)
     if sheet.width > MAX_COLUMNS:
         raise UnreadableWorkbook(
@@ -90,6 +103,10 @@ def _read_sheet(book: python_calamine.CalamineWorkbook, name: str) -> SheetTable
             % {"sheet": name, "count": sheet.width, "max": MAX_COLUMNS}
         )
     grid: list[list[Cell]] = [list(row) for row in sheet.iter_rows()]
+    # calamine yields rows from the sheet's first row but columns from the first used column;
+    # merged ranges and error cells are in absolute coordinates.
+    origin = (0, sheet.start[1] if sheet.start else 0)
+    _show_errors(grid, errors or {}, origin)
     if not any(str(cell).strip() for row in grid for cell in row):
         return SheetTable(
             name,
@@ -98,9 +115,6 @@ def _read_sheet(book: python_calamine.CalamineWorkbook, name: str) -> SheetTable
             [],
             [Notice("empty_sheet", _("The sheet “%(sheet)s” has no data.") % {"sheet": name})],
         )
-    # calamine yields rows from the sheet's first row but columns from the first used column;
-    # merged ranges are in absolute coordinates.
-    origin = (0, sheet.start[1] if sheet.start else 0)
     _fill_merged(grid, list(sheet.merged_cell_ranges or []), origin)
     layout = detect_layout([[as_text(cell) for cell in row] for row in grid])
     width = len(layout.columns)
@@ -115,6 +129,7 @@ def read_workbook(data: bytes) -> list[SheetTable]:
         raise UnreadableWorkbook(_("The file is empty. Export the table again and upload it."))
     book = open_workbook(data)
     try:
-        return [_read_sheet(book, name) for name in book.sheet_names]
+        errors = error_cells(data)
+        return [_read_sheet(book, name, errors.get(name)) for name in book.sheet_names]
     finally:
         book.close()

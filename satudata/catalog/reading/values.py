@@ -12,7 +12,7 @@ import re
 from collections.abc import Iterable
 from decimal import Decimal, InvalidOperation
 
-MISSING_MARKERS = frozenset(
+NO_DATA_MARKERS = frozenset(
     {
         "",
         "-",
@@ -31,6 +31,13 @@ MISSING_MARKERS = frozenset(
         "tidak ada data",
         "tad",
         "x",
+    }
+)
+# What a spreadsheet shows when a formula failed (Excel, LibreOffice, Google Sheets). Such a cell
+# holds no value, but unlike "-" nobody meant it: it is reported where it is, never silently
+# read as missing.
+ERROR_MARKERS = frozenset(
+    {
         "#div/0!",
         "#ref!",
         "#n/a",
@@ -38,8 +45,28 @@ MISSING_MARKERS = frozenset(
         "#name?",
         "#num!",
         "#null!",
+        "#spill!",
+        "#calc!",
+        "#field!",
+        "#blocked!",
+        "#connect!",
+        "#busy!",
+        "#unknown!",
+        "#getting_data",
+        "#error!",
     }
 )
+# LibreOffice writes its own codes ("Err:502") where Excel writes a marker.
+_LIBREOFFICE_ERROR = re.compile(r"^err:\d{3}$")
+# Cells that hold no value, whichever the reason: the layout rules and the column profiles read
+# both kinds alike; the synchronisation check tells them apart.
+MISSING_MARKERS = NO_DATA_MARKERS | ERROR_MARKERS
+
+
+def is_error_marker(cell: str) -> bool:
+    """Whether ``cell`` is a spreadsheet's error display (``#REF!``, ``#DIV/0!``, ``Err:502``)."""
+    text = cell.strip().lower()
+    return text in ERROR_MARKERS or bool(_LIBREOFFICE_ERROR.match(text))
 
 
 class Missing:
@@ -63,7 +90,7 @@ MISSING = Missing()
 
 
 def is_missing(cell: str) -> bool:
-    return cell.strip().lower() in MISSING_MARKERS
+    return cell.strip().lower() in MISSING_MARKERS or is_error_marker(cell)
 
 
 _NUMBER_CHARS = re.compile(r"^[+-]?[\d.,\s\u00a0']+%?$")

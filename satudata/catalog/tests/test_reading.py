@@ -1,20 +1,44 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
+import zipfile
+from collections.abc import Mapping, Sequence
 from decimal import Decimal
+from typing import Any
 
-from django.test import SimpleTestCase
+import pyarrow as pa  # type: ignore[import-untyped]
+import pyarrow.parquet as pq  # type: ignore[import-untyped]
+import python_calamine
+import xlsxwriter  # type: ignore[import-untyped]
+from django.core.files.storage import default_storage
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import SimpleTestCase, override_settings
 
+from satudata.accounts.services import create_api_token
+from satudata.catalog.forms import MappingForm
+from satudata.catalog.models import DatasetVersion, DataType, Upload, UploadStatus, Variable
 from satudata.catalog.reading.delimited import UnreadableFile, read_delimited
 from satudata.catalog.reading.delimiter import detect_delimiter
+from satudata.catalog.reading.errorcells import error_cells
 from satudata.catalog.reading.layout import detect_layout
+from satudata.catalog.reading.sheets import choose_sheets, place, sheet_period
+from satudata.catalog.reading.spreadsheet import read_workbook
 from satudata.catalog.reading.text import decode
 from satudata.catalog.reading.values import (
     MISSING,
     infer_decimal_mark,
+    is_error_marker,
     parse_date,
     parse_number,
 )
+from satudata.catalog.services import (
+    create_dataset,
+    receive_upload,
+    recheck_upload,
+    synchronise_upload,
+)
+from satudata.catalog.tests.test_synchronisation import SynchronisationSetup
 
 
 class EncodingTests(SimpleTestCase):
@@ -180,3 +204,391 @@ class DelimitedFileTests(SimpleTestCase):
         png = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x10\x00\x00\x00\x10"
         with self.assertRaisesMessage(UnreadableFile, "bukan tabel teks"):
             read_delimited(png)
+
+
+# --- Issue 15: blank templates, workbooks of one sheet per period, error cells, missing values ---
+
+
+def _workbook(sheets: Mapping[str, Sequence[Sequence[Any]]]) -> bytes:
+    """An XLSX with one sheet per entry; a cell "=…|#ERR" is a formula whose cached result is the
+    error #ERR, as Excel saves a broken formula."""
+    buffer = io.BytesIO()
+    book = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_numbers": False})
+    for name, rows in sheets.items():
+        sheet = book.add_worksheet(name)
+        for r, row in enumerate(rows):
+            for c, value in enumerate(row):
+                if isinstance(value, str) and value.startswith("=") and "|" in value:
+                    formula, error = value.split("|")
+                    sheet.write_formula(r, c, formula, None, error)
+                elif value is not None:
+                    sheet.write(r, c, value)
+    book.close()
+    return buffer.getvalue()
+
+
+_ODS_MANIFEST = (
+    '<?xml version="1.0" encoding="UTF-8"?><manifest:manifest '
+    'xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.2">'
+    '<manifest:file-entry manifest:full-path="/" '
+    'manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/>'
+    '<manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/>'
+    "</manifest:manifest>"
+)
+
+
+def _ods(rows: list[list[str]]) -> bytes:
+    """A one-sheet ODS ("Data"); a cell given as XML is written as it is, others as text."""
+    ns = (
+        'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+        'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
+        'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" '
+        'xmlns:calcext="urn:org:documentfoundation:names:experimental:calc:xmlns:calcext:1.0"'
+    )
+    body = "".join(
+        "<table:table-row>"
+        + "".join(
+            cell
+            if cell.startswith("<")
+            else f'<table:table-cell office:value-type="string"><text:p>{cell}</text:p>'
+            "</table:table-cell>"
+            for cell in row
+        )
+        + "</table:table-row>"
+        for row in rows
+    )
+    content = (
+        f'<?xml version="1.0" encoding="UTF-8"?><office:document-content {ns}><office:body>'
+        f'<office:spreadsheet><table:table table:name="Data">{body}</table:table>'
+        "</office:spreadsheet></office:body></office:document-content>"
+    )
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as package:
+        package.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet")
+        package.writestr("META-INF/manifest.xml", _ODS_MANIFEST)
+        package.writestr("content.xml", content)
+    return buffer.getvalue()
+
+
+PER_YEAR = {
+    "2022": [["Kecamatan", "Luas"], ["Pringsewu", "53,3"], ["Gading Rejo", "85,7"]],
+    # The same columns in another order and another case.
+    "2023": [["LUAS", "kecamatan"], ["53,3", "Pringsewu"], ["85,7", "Gading Rejo"]],
+    "2024": [["Kecamatan", "Luas"], ["Pringsewu", "53,4"], ["Gading Rejo", "85,9"]],
+    "Catatan": [["Sumber: BPS Kabupaten Pringsewu"], ["Luas dalam km²"]],
+}
+
+
+class SheetChoiceTests(SimpleTestCase):
+    def test_sheet_names_that_are_periods_are_read_as_periods(self) -> None:
+        cases = {
+            "2024": ("year", "2024"),
+            "Tahun 2023": ("year", "2023"),
+            "Januari 2024": ("month", "Januari 2024"),
+            "Agt 2024": ("month", "Agustus 2024"),
+            "2024-03": ("month", "Maret 2024"),
+            "TW I 2024": ("quarter", "Triwulan I 2024"),
+            "Q3 2024": ("quarter", "Triwulan III 2024"),
+            "Semester 2 2024": ("semester", "Semester II 2024"),
+        }
+        for name, period in cases.items():
+            self.assertEqual(sheet_period(name), period, name)
+        for name in ("Catatan", "Sheet1", "2024-13", "Rekap"):
+            self.assertIsNone(sheet_period(name), name)
+
+    def test_alike_sheets_are_stacked_with_a_year_column_and_the_notes_left_out(self) -> None:
+        choice = choose_sheets(read_workbook(_workbook(PER_YEAR)))
+        self.assertEqual(choice.read, ["2022", "2023", "2024"])
+        table = choice.table
+        self.assertEqual(table.columns, ["Tahun", "Kecamatan", "Luas"])
+        self.assertEqual(len(table.rows), 6)
+        # 2023's columns are matched by name, not by position.
+        self.assertEqual(table.rows[2], ["2023", "Pringsewu", "53,3"])
+        self.assertEqual(
+            [place(table.sheets, n) for n in table.row_numbers[2:4]], [("2023", 2), ("2023", 3)]
+        )
+        self.assertEqual(choice.left_out, [("Catatan", "bukan tabel data")])
+        messages = " ".join(n.message for n in choice.notices + table.notices)
+        self.assertIn("Lembar “Catatan” tidak dibaca: bukan tabel data", messages)
+
+    def test_a_table_with_its_own_period_column_gets_none_added(self) -> None:
+        sheets = {
+            name: [["Tahun", "Kecamatan", "Luas"], [name, "Pringsewu", "53,3"]]
+            for name in ("2023", "2024")
+        }
+        choice = choose_sheets(read_workbook(_workbook(sheets)))
+        self.assertEqual(choice.table.columns, ["Tahun", "Kecamatan", "Luas"])
+        self.assertEqual(choice.added_column, "")
+
+    def test_sheets_named_otherwise_keep_their_name_in_a_column(self) -> None:
+        sheets = {
+            name: [["Desa", "Jumlah"], [f"Desa {name}", "3"]] for name in ("Pringsewu", "Ambarawa")
+        }
+        choice = choose_sheets(read_workbook(_workbook(sheets)))
+        self.assertEqual(choice.table.columns, ["Lembar", "Desa", "Jumlah"])
+        self.assertEqual([r[0] for r in choice.table.rows], ["Pringsewu", "Ambarawa"])
+
+    def test_sheets_that_differ_are_not_stacked_and_the_producer_may_choose(self) -> None:
+        sheets = {
+            "Puskesmas": [["Kecamatan", "Puskesmas"], ["Pringsewu", "2"]],
+            "Posyandu": [["Kecamatan", "Posyandu", "Kader"], ["Pringsewu", "40", "200"]],
+        }
+        tables = read_workbook(_workbook(sheets))
+        first = choose_sheets(tables)
+        self.assertEqual(first.read, ["Puskesmas"])
+        self.assertEqual(first.left_out[0][0], "Posyandu")
+        self.assertIn("berbeda", first.left_out[0][1])
+        chosen = choose_sheets(tables, ["Posyandu"])
+        self.assertEqual((chosen.read, chosen.table.columns[1]), (["Posyandu"], "Posyandu"))
+        self.assertEqual(chosen.left_out, [("Puskesmas", "tidak dipilih")])
+
+
+class ErrorCellTests(SimpleTestCase):
+    def test_calamine_alone_reads_error_cells_as_empty(self) -> None:
+        """Why errorcells exists: if calamine starts showing them, this fails and says so."""
+        data = _workbook({"A": [["Kecamatan", "Rasio"], ["Pringsewu", "=1/0|#DIV/0!"]]})
+        book = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
+        self.assertEqual(book.get_sheet_by_name("A").to_python()[1], ["Pringsewu", ""])
+
+    def test_xlsx_error_cells_are_read_with_their_marker_in_every_sheet(self) -> None:
+        data = _workbook(
+            {
+                "2023": [["Kecamatan", "Rasio"], ["Pringsewu", "=1/0|#DIV/0!"], ["Ambarawa", 2]],
+                "2024": [
+                    ["Kecamatan", "Rasio"],
+                    ["Pringsewu", "=NA()|#N/A"],
+                    ["Ambarawa", "=A1+#REF!|#REF!"],
+                ],
+            }
+        )
+        self.assertEqual(
+            error_cells(data),
+            {"2023": {(1, 1): "#DIV/0!"}, "2024": {(1, 1): "#N/A", (2, 1): "#REF!"}},
+        )
+        first, second = read_workbook(data)
+        self.assertEqual(first.rows[0], ["Pringsewu", "#DIV/0!"])
+        # A row whose only number is an error is still a data row, not a footnote.
+        self.assertEqual([r[1] for r in second.rows], ["#N/A", "#REF!"])
+
+    def test_ods_error_cells_are_read_with_their_marker(self) -> None:
+        """As LibreOffice saves a failed formula: an empty string value, the error shown."""
+        error = (
+            '<table:table-cell table:formula="of:=1/0" office:value-type="string" '
+            'office:string-value="" calcext:value-type="error"><text:p>#DIV/0!</text:p>'
+            "</table:table-cell>"
+        )
+        data = _ods(
+            [
+                ["Kecamatan", "Jumlah", "Catatan", "Rasio"],
+                ["Pringsewu", '<table:table-cell table:number-columns-repeated="2"/>', error],
+                ["Ambarawa", "3", "baru", "Err:502"],
+            ]
+        )
+        book = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
+        self.assertEqual(book.get_sheet_by_name("Data").to_python()[1][3], "")
+        self.assertEqual(error_cells(data), {"Data": {(1, 3): "#DIV/0!"}})
+        (table,) = read_workbook(data)
+        self.assertEqual([r[3] for r in table.rows], ["#DIV/0!", "Err:502"])
+
+    def test_error_displays_are_told_apart_from_no_data_markers(self) -> None:
+        for marker in ("#REF!", "#div/0!", " #N/A ", "#VALUE!", "#NAME?", "Err:502", "#SPILL!"):
+            self.assertTrue(is_error_marker(marker), marker)
+        for marker in ("-", "n/a", "", "…", "#1", "Err"):
+            self.assertFalse(is_error_marker(marker), marker)
+
+
+class ReadingSynchronisationTests(SynchronisationSetup):
+    """The reading rules of issue 15 through the real upload, check and version path."""
+
+    def _sent(self, data: bytes, filename: str) -> Upload:
+        dataset = create_dataset(actor=self.p.producer, item=self.item)
+        upload = receive_upload(
+            actor=self.p.producer, dataset=dataset, filename=filename, chunks=[data], check=False
+        )
+        return synchronise_upload(actor=self.p.producer, upload=upload)
+
+    def _areas(self, *, required: bool = False) -> None:
+        agency = self.p.agency
+        Variable.objects.create(agency=agency, name="Kecamatan", data_type=DataType.TEXT)
+        Variable.objects.create(
+            agency=agency,
+            name="Luas",
+            unit="km²",
+            data_type=DataType.DECIMAL,
+            rules=[{"kind": "required"}] if required else [],
+        )
+
+    def _version(self) -> pa.Table:
+        version = DatasetVersion.objects.get()
+        with default_storage.open(version.path, "rb") as handle:
+            return pq.read_table(io.BytesIO(handle.read()))
+
+    def test_it_refuses_a_blank_template_csv_or_workbook(self) -> None:
+        self._areas()
+        for data, name in (
+            (b"Kecamatan;Luas\n", "template.csv"),
+            (b"Kecamatan;Luas\n;\n\n", "template-empty-rows.csv"),
+            (_workbook({"Data": [["Kecamatan", "Luas"]], "Catatan": [["isi"]]}), "t.xlsx"),
+        ):
+            upload = self._sent(data, name)
+            self.assertEqual(upload.status, UploadStatus.REJECTED, name)
+            self.assertIn("tidak ada baris data", upload.findings[0]["message"], name)
+        self.assertFalse(DatasetVersion.objects.exists())
+
+    @override_settings(SYNC_STREAM_BYTES=10)
+    def test_it_refuses_a_blank_template_read_as_a_stream(self) -> None:
+        self._areas()
+        upload = self._sent(b"Kecamatan;Luas\n" + b"\n" * 40, "template.csv")
+        self.assertEqual(upload.status, UploadStatus.REJECTED)
+        self.assertIn("tidak ada baris data", upload.findings[0]["message"])
+        self.assertFalse(DatasetVersion.objects.exists())
+
+    def test_the_api_answers_a_blank_template_with_422(self) -> None:
+        self._areas()
+        token = create_api_token(actor=self.p.producer, name="w", scopes=["write"]).raw
+        with self.captureOnCommitCallbacks(execute=True):  # the worker's check
+            sent = self.client.post(
+                f"/api/v1/item-data/{self.item.pk}/unggahan",
+                {"file": SimpleUploadedFile("template.csv", b"Kecamatan;Luas\n")},
+                HTTP_AUTHORIZATION=f"Bearer {token}",
+            )
+        response = self.client.get(sent.json()["url"], HTTP_AUTHORIZATION=f"Bearer {token}")
+        self.assertEqual(response.status_code, 422, response.content[:300])
+        self.assertIn("tidak ada baris data", response.json()["findings"][0]["message"])
+
+    def test_a_workbook_of_one_sheet_per_year_is_stored_whole_with_its_years(self) -> None:
+        self._areas()
+        # A name the column "Tahun" does not resemble: the agency's one year variable is used.
+        Variable.objects.create(
+            agency=self.p.agency, name="Periode Laporan", data_type=DataType.YEAR
+        )
+        upload = self._sent(_workbook(PER_YEAR), "luas.xlsx")
+        self.assertEqual(upload.status, UploadStatus.SYNCHRONISED, upload.findings)
+        self.assertEqual(upload.read_sheets, ["2022", "2023", "2024"])
+        self.assertEqual(upload.row_count, 6)
+        table = self._version()
+        years = [2022, 2022, 2023, 2023, 2024, 2024]
+        self.assertEqual(table.column("periode_laporan").to_pylist(), years)
+        self.assertEqual(table.column("luas").to_pylist()[2:4], [53.3, 85.7])
+        messages = [n["message"] for n in upload.notices]
+        self.assertIn("Lembar “Catatan” tidak dibaca: bukan tabel data.", messages)
+
+    def test_each_finding_of_a_stacked_workbook_names_its_sheet_and_row(self) -> None:
+        self._areas()
+        Variable.objects.create(agency=self.p.agency, name="Tahun", data_type=DataType.YEAR)
+        sheets = dict(PER_YEAR)
+        sheets["2023"] = [["Luas", "Kecamatan"], ["53,3", "Pringsewu"], ["luas", "Gading Rejo"]]
+        upload = self._sent(_workbook(sheets), "luas.xlsx")
+        self.assertEqual(upload.status, UploadStatus.REJECTED)
+        (finding,) = [f for f in upload.findings if f["severity"] == "error"]
+        self.assertEqual((finding["sheet"], finding["row"], finding["value"]), ("2023", 3, "luas"))
+
+    def test_the_producer_chooses_among_sheets_that_differ(self) -> None:
+        self._areas()
+        sheets = {
+            "Ringkas": [["Kecamatan", "Jumlah Desa"], ["Pringsewu", "15"]],
+            "Luas": [["Kecamatan", "Luas"], ["Pringsewu", "53,3"]],
+        }
+        first = self._sent(_workbook(sheets), "dua.xlsx")
+        self.assertEqual(first.sheet, "Ringkas")
+        self.assertIn(
+            "Lembar “Luas” tidak dibaca: kolomnya berbeda dari kolom lembar “Ringkas”.",
+            [n["message"] for n in first.notices],
+        )
+        form = MappingForm(upload=first)
+        self.assertEqual(form.fields["sheets"].initial, ["Ringkas"])
+        self.client.force_login(self.p.producer)
+        page = self.client.get(f"/unggahan/{first.pk}/")
+        self.assertContains(page, "Lembar yang dibaca")
+        self.assertContains(page, 'type="checkbox" name="sheets" value="Luas"')
+        with self.captureOnCommitCallbacks(execute=True):  # the worker's check
+            self.client.post(
+                f"/unggahan/{first.pk}/periksa-ulang/",
+                {"col_0": str(first.mapping["Kecamatan"]), "col_1": "", "sheets": ["Luas"]},
+            )
+        again = Upload.objects.get(based_on=first)
+        # "Luas", a column the producer had not seen, gets its variable suggested.
+        self.assertEqual((again.sheet, again.status), ("Luas", UploadStatus.SYNCHRONISED))
+        self.assertEqual(again.read_sheets, [])
+        self.assertEqual(
+            recheck_upload(actor=self.p.producer, upload=again, mapping={}).chosen_sheets,
+            ["Luas"],
+        )
+
+    def test_error_cells_are_findings_with_their_marker_never_silent_nulls(self) -> None:
+        self._areas()
+        data = _workbook(
+            {"Luas": [["Kecamatan", "Luas"], ["Pringsewu", "=1/0|#DIV/0!"], ["Ambarawa", 30]]}
+        )
+        upload = self._sent(data, "luas.xlsx")
+        self.assertEqual(upload.status, UploadStatus.SYNCHRONISED)
+        (finding,) = upload.findings
+        self.assertEqual(
+            (finding["severity"], finding["sheet"], finding["row"], finding["column"]),
+            ("warning", "Luas", 2, "Luas"),
+        )
+        self.assertEqual(finding["value"], "#DIV/0!")
+        self.assertIn("#DIV/0!", finding["message"])
+        self.assertEqual(self._version().column("luas").to_pylist(), [None, 30.0])
+        self.assertNotIn("Luas", upload.missing)
+
+    def test_an_error_cell_in_a_required_column_is_an_error_in_csv_text_too(self) -> None:
+        self._areas(required=True)
+        upload = self._sent(b"Kecamatan;Luas\nPringsewu;#REF!\nAmbarawa;30\n", "luas.csv")
+        self.assertEqual(upload.status, UploadStatus.REJECTED)
+        (finding,) = upload.findings
+        self.assertEqual(
+            (finding["severity"], finding["row"], finding["value"]), ("error", 2, "#REF!")
+        )
+
+    def test_missing_values_are_listed_per_column_with_markers_and_places(self) -> None:
+        self._areas()
+        rows = ["Pringsewu;-", "Ambarawa;n/a", "Pagelaran;", "Gading Rejo;12", "Sukoharjo;-"]
+        upload = self._sent(("Kecamatan;Luas\n" + "\n".join(rows) + "\n").encode(), "luas.csv")
+        self.assertEqual(upload.status, UploadStatus.SYNCHRONISED, upload.findings)
+        self.assertEqual(
+            upload.missing["Luas"],
+            {
+                "count": 4,
+                "markers": [
+                    {"marker": "-", "count": 2},
+                    {"marker": "", "count": 1},
+                    {"marker": "n/a", "count": 1},
+                ],
+                "places": [
+                    {"sheet": "luas.csv", "row": 2},
+                    {"sheet": "luas.csv", "row": 3},
+                    {"sheet": "luas.csv", "row": 4},
+                    {"sheet": "luas.csv", "row": 6},
+                ],
+            },
+        )
+        self.client.force_login(self.p.producer)
+        page = self.client.get(f"/unggahan/{upload.pk}/")
+        self.assertContains(page, "“n/a” × 1")
+        self.assertContains(page, "(sel kosong) × 1")
+        self.assertContains(page, "baris 6")
+        report = self.client.get(f"/unggahan/{upload.pk}/?format=xlsx").content
+        book = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(report))
+        self.assertEqual(
+            book.get_sheet_by_name("Nilai kosong").to_python()[1],
+            [
+                "Luas",
+                "4",
+                "“-” × 2; (sel kosong) × 1; “n/a” × 1",
+                "baris 2; baris 3; baris 4; baris 6",
+            ],
+        )
+        pdf = self.client.get(f"/unggahan/{upload.pk}/?format=pdf")
+        self.assertEqual(pdf["Content-Type"], "application/pdf")
+
+    def test_the_decimal_mark_of_each_number_column_is_reported(self) -> None:
+        self._areas()
+        text = "Kecamatan;Luas\nPringsewu;1.053,3\nAmbarawa;30,25\n"
+        upload = self._sent(text.encode(), "luas.csv")
+        self.assertEqual(self._version().column("luas").to_pylist(), [1053.3, 30.25])
+        self.assertIn(
+            "Kolom Luas: koma dibaca sebagai tanda desimal; titik pada 1 nilai dibaca sebagai "
+            "pemisah ribuan dan dihapus.",
+            [n["message"] for n in upload.notices],
+        )

@@ -1,0 +1,246 @@
+"""Which sheets of a workbook hold the table, and one table from several alike sheets.
+
+Agencies often keep one sheet per period ("2022", "2023", "2024") with the same columns, next to
+a sheet of notes. Sheets are *alike* when their column names are the same set once case and
+spaces are set aside, in any order; a sheet with fewer than two columns is not a data table.
+Alike sheets are stacked in workbook order, each sheet's columns matched to the first's by name.
+When the table has no period column and every sheet name is a period, the period becomes a
+column ("Tahun" for years, "Periode" otherwise); sheet names that are not periods become a
+"Lembar" column, so no row loses what its sheet said. Each row keeps its sheet: ``_row`` is
+``sheet position × ROW_STRIDE + row`` (see ``place``).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from django.utils.translation import gettext as _
+
+from satudata.catalog.reading.cells import Cell
+from satudata.catalog.reading.notices import Notice
+from satudata.catalog.reading.spreadsheet import SheetTable
+from satudata.catalog.reading.values import MONTHS
+
+# More rows than any sheet can hold (Excel: 1,048,576; LibreOffice: 1,048,576).
+ROW_STRIDE = 10_000_000
+YEAR_COLUMN, PERIOD_COLUMN, SHEET_COLUMN = "Tahun", "Periode", "Lembar"
+_PERIOD_WORDS = {
+    "tahun",
+    "thn",
+    "periode",
+    "bulan",
+    "triwulan",
+    "semester",
+    "tanggal",
+    "waktu",
+    "year",
+    "period",
+    "month",
+    "quarter",
+    "date",
+}
+MONTH_NAMES = [
+    "Januari",
+    "Februari",
+    "Maret",
+    "April",
+    "Mei",
+    "Juni",
+    "Juli",
+    "Agustus",
+    "September",
+    "Oktober",
+    "November",
+    "Desember",
+]
+ROMAN = {"1": "I", "2": "II", "3": "III", "4": "IV", "i": "I", "ii": "II", "iii": "III", "iv": "IV"}
+_YEAR = r"((?:19|20)\d{2})"
+_PERIODS: list[tuple[str, re.Pattern[str]]] = [
+    ("year", re.compile(rf"^(?:tahun|thn\.?|th\.?)?\s*{_YEAR}$")),
+    ("month", re.compile(rf"^([a-z]+)\.?[\s_-]*{_YEAR}$")),
+    ("month_number", re.compile(rf"^{_YEAR}[\s_./-]+(\d{{1,2}})$")),
+    ("number_month", re.compile(rf"^(\d{{1,2}})[\s_./-]+{_YEAR}$")),
+    (
+        "quarter",
+        re.compile(rf"^(?:tw|triwulan|trw|q|kuartal)\.?\s*(iv|iii|ii|i|[1-4])[\s_-]*{_YEAR}$"),
+    ),
+    ("semester", re.compile(rf"^(?:semester|smt|sem|s)\.?\s*(ii|i|[12])[\s_-]*{_YEAR}$")),
+]
+
+
+def place(sheets: Sequence[str], row: int) -> tuple[str, int]:
+    """The sheet and its row number for a stacked table's ``_row``."""
+    index, number = divmod(row, ROW_STRIDE)
+    return (sheets[index] if 0 <= index < len(sheets) else "", number)
+
+
+def column_key(name: str) -> str:
+    return " ".join(name.lower().split())
+
+
+def is_data_sheet(table: SheetTable) -> bool:
+    return len(table.columns) >= 2
+
+
+def sheet_period(name: str) -> tuple[str, str] | None:
+    """The period a sheet's name states, as (kind, value): ("year", "2024"),
+    ("month", "Januari 2024"), ("quarter", "Triwulan I 2024"), ("semester", "Semester II 2024")."""
+    text = " ".join(name.lower().split())
+    for kind, pattern in _PERIODS:
+        match = pattern.match(text)
+        if not match:
+            continue
+        if kind == "year":
+            return "year", match.group(1)
+        if kind == "month":
+            month = MONTHS.get(match.group(1))
+            return ("month", f"{MONTH_NAMES[month - 1]} {match.group(2)}") if month else None
+        if kind in ("month_number", "number_month"):
+            year, month_text = match.groups() if kind == "month_number" else match.groups()[::-1]
+            month = int(month_text)
+            return ("month", f"{MONTH_NAMES[month - 1]} {year}") if 1 <= month <= 12 else None
+        label = "Triwulan" if kind == "quarter" else "Semester"
+        return kind, f"{label} {ROMAN[match.group(1)]} {match.group(2)}"
+    return None
+
+
+def _has_period_column(columns: list[str]) -> bool:
+    return any(set(column_key(c).replace("/", " ").split()) & _PERIOD_WORDS for c in columns)
+
+
+@dataclass
+class SheetChoice:
+    """The table to check, the sheets it was read from, and the sheets left out with why."""
+
+    table: SheetTable
+    read: list[str]
+    left_out: list[tuple[str, str]] = field(default_factory=list)
+    added_column: str = ""
+    added_kind: str = ""
+    notices: list[Notice] = field(default_factory=list)
+
+
+def _groups(tables: list[SheetTable]) -> list[list[SheetTable]]:
+    """Data sheets in groups of alike sheets, in workbook order."""
+    groups: dict[tuple[str, ...], list[SheetTable]] = {}
+    for table in tables:
+        groups.setdefault(tuple(sorted(column_key(c) for c in table.columns)), []).append(table)
+    return list(groups.values())
+
+
+def choose_sheets(tables: list[SheetTable], wanted: Sequence[str] = ()) -> SheetChoice:
+    """The sheets to read: those ``wanted`` (the producer's choice) that are alike, or else the
+    first group of alike data sheets that has rows. Every other sheet is named with its reason."""
+    data = [t for t in tables if is_data_sheet(t)]
+    chosen = [t for t in data if t.sheet in wanted] if wanted else []
+    if chosen:
+        group = _groups(chosen)[0]
+    else:
+        groups = _groups(data)
+        group = next((g for g in groups if any(t.rows for t in g)), groups[0] if groups else [])
+    if not group:
+        table = next((t for t in tables if t.columns), tables[0])
+        return SheetChoice(table, [table.sheet])
+    first = group[0].sheet
+    left_out = []
+    for table in tables:
+        if table in group:
+            continue
+        if not is_data_sheet(table):
+            reason = _("not a data table")
+        elif chosen and table not in chosen:
+            reason = _("not chosen")
+        else:
+            reason = _("its columns differ from those of sheet “%(sheet)s”") % {"sheet": first}
+        left_out.append((table.sheet, reason))
+    choice = _stack(group) if len(group) > 1 else SheetChoice(group[0], [first])
+    choice.left_out = left_out
+    choice.notices = [*choice.notices, *(_left_out_notice(s, r) for s, r in left_out)]
+    return choice
+
+
+def _left_out_notice(sheet: str, reason: str) -> Notice:
+    return Notice(
+        "sheet_left_out",
+        _("Sheet “%(sheet)s” was not read: %(reason)s.") % {"sheet": sheet, "reason": reason},
+    )
+
+
+def _added_column(group: list[SheetTable]) -> tuple[str, str, list[str]]:
+    """The column the sheet names become (name, kind, one value per sheet), or none."""
+    periods = [sheet_period(t.sheet) for t in group]
+    kinds = {p[0] for p in periods if p}
+    if all(periods) and len(kinds) == 1:
+        if _has_period_column(group[0].columns):
+            return "", "", []
+        kind = kinds.pop()
+        name = YEAR_COLUMN if kind == "year" else PERIOD_COLUMN
+        return name, kind, [p[1] for p in periods if p]
+    return SHEET_COLUMN, "sheet", [t.sheet for t in group]
+
+
+def _stack(group: list[SheetTable]) -> SheetChoice:
+    """One table from alike sheets: the first sheet's columns, the others' matched by name."""
+    columns = list(group[0].columns)
+    added, kind, values = _added_column(group)
+    while added and column_key(added) in {column_key(c) for c in columns}:
+        added += "_"
+    rows: list[list[Cell]] = []
+    numbers: list[int] = []
+    notices: list[Notice] = []
+    for position, table in enumerate(group):
+        where: dict[str, list[int]] = {}
+        for index, name in enumerate(table.columns):
+            where.setdefault(column_key(name), []).append(index)
+        order = [where[column_key(c)].pop(0) for c in columns]
+        prefix: list[Cell] = [values[position]] if added else []
+        rows.extend(prefix + [row[i] for i in order] for row in table.rows)
+        numbers.extend(position * ROW_STRIDE + n for n in table.row_numbers)
+        notices.extend(
+            Notice(
+                n.code,
+                _("Sheet “%(sheet)s”: %(message)s") % {"sheet": table.sheet, "message": n.message},
+                n.row,
+            )
+            for n in table.notices
+        )
+    names = [t.sheet for t in group]
+    notices.insert(
+        0,
+        Notice(
+            "sheets_stacked",
+            _(
+                "Sheets %(sheets)s have the same columns and were read as one table of "
+                "%(rows)s rows; each finding names its sheet."
+            )
+            % {"sheets": ", ".join(f"“{n}”" for n in names), "rows": len(rows)},
+        ),
+    )
+    if added:
+        notices.insert(1, _added_notice(added, kind))
+    label = ", ".join(names)
+    table = SheetTable(
+        label if len(label) <= 100 else label[:99] + "…",
+        [added, *columns] if added else columns,
+        rows,
+        numbers,
+        notices,
+        sheets=names,
+    )
+    return SheetChoice(table, names, added_column=added, added_kind=kind, notices=[])
+
+
+def _added_notice(column: str, kind: str) -> Notice:
+    if kind == "sheet":
+        message = _(
+            "The sheet names are not periods; each row's sheet name is in the added column "
+            "“%(column)s”. Choose its variable, or mark it as not published."
+        )
+    else:
+        message = _(
+            "The table has no period column: the column “%(column)s” was added from the sheet "
+            "names."
+        )
+    return Notice("sheet_column", message % {"column": column})
