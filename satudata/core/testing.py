@@ -115,6 +115,7 @@ class XlsxCell:
 
 
 _NS = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main"}
+_ESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")  # OOXML's escape of control characters ("\r")
 _R = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
 
 
@@ -150,7 +151,7 @@ def xlsx_cells(content: bytes) -> list[XlsxCell]:
                 XlsxCell(
                     sheet=sheet.get("name", ""),
                     ref=cell.get("r", ""),
-                    value=value,
+                    value=_ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), value),
                     is_text=kind in ("s", "inlineStr", "str"),
                     is_formula=cell.find("m:f", _NS) is not None,
                     is_quoted=bool(quoted) and quoted[int(cell.get("s", 0))],
