@@ -104,7 +104,7 @@ def xlsx_path(version: DatasetVersion, query: Query, dataset: Dataset) -> Path:
 
 def header_label(version: DatasetVersion, name: str) -> str:
     """A column as people read it: its MS-Var variable, with the unit in brackets."""
-    column = next((c for c in version.columns if c["name"] == name), {})
+    column: dict[str, Any] = next((c for c in version.columns if c["name"] == name), {})
     label = column.get("variable") or name
     return f"{label} ({column['unit']})" if column.get("unit") else label
 

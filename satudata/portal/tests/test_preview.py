@@ -35,8 +35,8 @@ class IndonesianDownloadTests(PersonaTestCase):
             publisher=cls.p.kepala_bidang,
         )
 
-    def get(self, name: str, *args: object, **headers: str) -> bytes:
-        response = self.client.get(reverse(name, args=[self.dataset.slug, *args]), **headers)
+    def get(self, name: str, *args: object) -> bytes:
+        response = self.client.get(reverse(name, args=[self.dataset.slug, *args]))
         self.assertEqual(response.status_code, 200)
         if response.streaming:
             return b"".join(response.streaming_content)  # type: ignore[attr-defined]
