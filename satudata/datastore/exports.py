@@ -46,8 +46,7 @@ def csv_chunks(
 ) -> Iterator[bytes]:
     """The rows as CSV, one batch at a time; the header names the columns as stored, so a
     script reads the same names the API gives."""
-    names = _names(version, query)
-    return spreadsheets.csv_chunks(names, _rows(version, query, names), dialect)
+    return spreadsheets.csv_batches(_names(version, query), batches(version, query), dialect)
 
 
 def _rows(version: DatasetVersion, query: Query, names: list[str]) -> Iterator[list[Any]]:

@@ -7,6 +7,7 @@ import tempfile
 from decimal import Decimal
 from pathlib import Path
 
+import pyarrow as pa  # type: ignore[import-untyped]
 import python_calamine
 from django.test import SimpleTestCase
 
@@ -73,6 +74,38 @@ class CsvTests(SimpleTestCase):
         chunks = list(spreadsheets.csv_chunks(["a", "b"], rows))
         self.assertGreater(len(chunks), 3)
         self.assertEqual(b"".join(chunks), csv_bytes(["a", "b"], rows))
+
+
+class ArrowCsvTests(SimpleTestCase):
+    """The column-at-a-time writer for stored tables follows the same rules as the row one."""
+
+    def test_it_writes_what_the_row_writer_writes(self) -> None:
+        columns = {
+            "nama": [*PAYLOADS, "Pringsewu", None],
+            "nilai": [1234.5, -2.0, None, 0.25, 3.0, 1.5, -5.0, 7.0, 8.0, 9.0],
+            "jumlah": list(range(-5, 5)),
+            "uang": [Decimal("1.50")] * 10,
+        }
+        batch = pa.record_batch(
+            {**columns, "uang": pa.array(columns["uang"], pa.decimal128(10, 2))}
+        )
+        rows = [list(row) for row in zip(*columns.values(), strict=True)]
+        for dialect in (STANDARD, INDONESIAN):
+            with self.subTest(dialect=dialect):
+                arrow = b"".join(spreadsheets.csv_batches(list(columns), [batch], dialect))
+                plain = csv_bytes(list(columns), rows, dialect)
+                self.assertEqual(self.parse(arrow, dialect), self.parse(plain, dialect))
+
+    def parse(self, content: bytes, dialect: spreadsheets.CsvDialect) -> list[list[str]]:
+        text = content.decode("utf-8-sig")
+        return list(csv.reader(io.StringIO(text, newline=""), delimiter=dialect.delimiter))
+
+    def test_every_payload_in_a_stored_table_gets_its_apostrophe(self) -> None:
+        batch = pa.record_batch({"nama": PAYLOADS})
+        content = b"".join(spreadsheets.csv_batches(["nama"], [batch]))
+        self.assertEqual(
+            [row[0] for row in self.parse(content, STANDARD)[1:]], ["'" + p for p in PAYLOADS]
+        )
 
 
 class WorkbookTests(SimpleTestCase):

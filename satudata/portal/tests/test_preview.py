@@ -51,14 +51,16 @@ class IndonesianDownloadTests(PersonaTestCase):
         self.assertEqual(rows[0], ["kode_wilayah", "tahun", "jumlah_penduduk"])
         self.assertEqual(rows[1], ["18.10.01", "2025", "1234567,5"])
         standard = self.get("portal:download", "csv").decode("utf-8-sig").splitlines()
-        self.assertEqual(standard[1], "18.10.01,2025,1234567.5")
+        self.assertEqual(standard[1], '"18.10.01",2025,1234567.5')
 
     def test_the_rest_export_offers_the_indonesian_csv(self) -> None:
         response = self.client.get(
             f"/api/v1/datasets/{self.dataset.slug}/export", {"format": "csv-id"}
         )
         body = b"".join(response.streaming_content).decode("utf-8-sig")  # type: ignore[attr-defined]
-        self.assertIn("18.10.02;2025;980\r\n", body)
+        rows = list(csv.reader(io.StringIO(body, newline=""), delimiter=";"))
+        self.assertEqual(rows[2], ["18.10.02", "2025", "980"])
+        self.assertIn("\r\n", body)
 
     def test_the_xlsx_heads_columns_with_variable_and_unit_and_describes_them_in_indonesian(
         self,
