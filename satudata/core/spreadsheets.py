@@ -177,6 +177,17 @@ def _safe_column(column: pa.Array, dialect: CsvDialect) -> pa.Array:
 
 
 @dataclass(frozen=True)
+class Link:
+    """A web address the platform itself made (a product's page), written as a clickable link;
+    any other value is never turned into one (``strings_to_urls`` is off)."""
+
+    url: str
+
+    def __str__(self) -> str:  # where it is printed rather than linked (PDF)
+        return self.url
+
+
+@dataclass(frozen=True)
 class Style:
     """A cell format by its XlsxWriter properties (e.g. ``{"bold": True}``); the workbook
     makes the real format, and its quote-prefixed and dated twins, when first used."""
@@ -205,8 +216,10 @@ class Sheet:
             sheet.write_number(row, col, float(value), book.format(style))
         elif isinstance(value, datetime | date):
             sheet.write_datetime(row, col, _naive(value), book.format(style, dated=value))
+        elif isinstance(value, Link) and value.url.startswith(("https://", "http://")):
+            sheet.write_url(row, col, value.url, book.format(style), string=value.url)
         else:
-            text = str(value)
+            text = value.url if isinstance(value, Link) else str(value)
             quoted = text.startswith(FORMULA_START)
             sheet.write_string(row, col, text, book.format(style, quoted=quoted))
 

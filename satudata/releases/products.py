@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from satudata.catalog.exports import table_pdf
 from satudata.core.models import SiteProfile
-from satudata.core.spreadsheets import Workbook
+from satudata.core.spreadsheets import Link, Workbook
 from satudata.releases.dates import wording
 from satudata.releases.models import Precision, ProductType, Release, ReleaseState
 
@@ -129,7 +129,7 @@ def _headers() -> list[str]:
 
 
 def _cells(number: int, row: ProductRow, site_url: str) -> list[Any]:
-    address = f"{site_url}{row.url}" if row.url else _("withdrawn")
+    address = Link(f"{site_url}{row.url}") if row.url else _("withdrawn")
     return [
         number,
         row.title + (f" ({_('withdrawn')})" if row.withdrawn else ""),

@@ -4,6 +4,7 @@ import csv
 import datetime as dt
 import io
 import tempfile
+import zipfile
 from decimal import Decimal
 from pathlib import Path
 
@@ -146,6 +147,26 @@ class WorkbookTests(SimpleTestCase):
             cells = xlsx_cells(path.read_bytes())
         self.assertEqual([c.value for c in cells], PAYLOADS)
         self.assertTrue(all(c.is_quoted and not c.is_formula for c in cells))
+
+    def test_only_a_link_the_platform_made_is_clickable(self) -> None:
+        book = Workbook()
+        sheet = book.add_sheet("Data")
+        sheet.write_row(
+            0,
+            0,
+            [
+                spreadsheets.Link("https://data.example/dataset/a/"),
+                "https://evil.example/",
+                spreadsheets.Link("=HYPERLINK(1)"),
+            ],
+        )
+        content = book.to_bytes()
+        cells = {c.ref: c for c in xlsx_cells(content)}
+        self.assertEqual(cells["A1"].value, "https://data.example/dataset/a/")
+        self.assertTrue(cells["C1"].is_quoted)
+        sheet_xml = zipfile.ZipFile(io.BytesIO(content)).read("xl/worksheets/sheet1.xml").decode()
+        self.assertEqual(sheet_xml.count("<hyperlink "), 1)
+        self.assertIn('ref="A1"', sheet_xml.split("<hyperlinks>")[1])
 
     def test_a_long_sheet_name_is_cut_to_excels_limit(self) -> None:
         book = Workbook()
