@@ -492,3 +492,35 @@ def test_a_release_is_submitted_approved_scheduled_and_appears_at_its_time(
         visitor.goto(f"{base}/jadwal-rilis/{entry.uuid}/")
         expect(visitor.get_by_role("status").first).to_contain_text("Dirilis pada")
     visitor.context.close()
+
+
+def test_the_dataset_page_shows_indonesian_numbers_and_region_names_on_a_phone(
+    live_server: Any, live_personas: Personas, page: Any
+) -> None:
+    from playwright.sync_api import expect
+
+    from satudata.catalog.models import DataType, Variable
+    from satudata.catalog.testing import table_dataset
+
+    Variable.objects.create(
+        agency=live_personas.agency,
+        name="Jumlah Penduduk",
+        data_type=DataType.DECIMAL,
+        unit="jiwa",
+    )
+    dataset = table_dataset(
+        actor=live_personas.walidata,
+        agency=live_personas.agency,
+        name="Penduduk menurut Kecamatan",
+        columns=[("Kode Wilayah", "region"), ("Jumlah Penduduk", "dec")],
+        rows=[["18.10.01", "1234567,5"], ["18.10.02", "980"]],
+        publisher=live_personas.kepala_bidang,
+    )
+    page.set_viewport_size({"width": 375, "height": 740})
+    page.goto(f"{live_server.url}/dataset/{dataset.slug}/")
+    first = page.locator("#preview-table tbody tr").first
+    expect(first).to_contain_text("1.234.567,5")
+    expect(first).to_contain_text("18.10.01 Pringsewu")
+    expect(page.locator('a[data-format="csv-id"]')).to_have_text("CSV (Excel Indonesia)")
+    overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    assert overflow <= 0

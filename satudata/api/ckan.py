@@ -27,6 +27,7 @@ from satudata.accounts.services import authenticate_token
 from satudata.api import packages
 from satudata.catalog import search
 from satudata.catalog.models import LICENSE_URLS, Dataset, License, Tag, Topic
+from satudata.core import spreadsheets
 from satudata.core.models import SiteProfile
 from satudata.datastore import query as datastore
 from satudata.reports import usage
@@ -34,6 +35,8 @@ from satudata.reports import usage
 CKAN_VERSION = "2.10.4"  # the API level answered, for clients that branch on it
 CONTENT_TYPE = "application/json;charset=utf-8"
 ROWS_MAX = 1000
+CSV_RECORDS = spreadsheets.CsvDialect(delimiter=",", decimal_mark=".", line_end="\n")
+TSV_RECORDS = spreadsheets.CsvDialect(delimiter="\t", decimal_mark=".", line_end="\n")
 
 
 class ActionError(Exception):
@@ -659,14 +662,12 @@ def datastore_search(call: Call) -> dict[str, Any]:
     elif records_format == "lists":
         records = [[datastore.plain(v) for v in row] for row in answer.rows]
     else:
-        separator = "," if records_format == "csv" else "\t"
-        import csv
-        import io
-
-        sink = io.StringIO()
-        writer = csv.writer(sink, delimiter=separator, lineterminator="\n")
-        writer.writerows([[datastore.plain(v) for v in row] for row in answer.rows])
-        records = sink.getvalue()
+        # CKAN's CSV and TSV records go into spreadsheets like any CSV: formula-safe, no
+        # header (CKAN gives the fields beside them) and no byte order mark.
+        dialect = CSV_RECORDS if records_format == "csv" else TSV_RECORDS
+        records = b"".join(
+            spreadsheets.csv_chunks([], answer.rows, dialect, bom=False, header_row=False)
+        ).decode()
     base = reverse("api:ckan-action", args=["datastore_search"])
     following = {"resource_id": resource["id"], "offset": answer.offset + answer.limit}
     result: dict[str, Any] = {

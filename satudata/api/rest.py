@@ -589,10 +589,13 @@ def export_data(
     request: HttpRequest,
     key: str,
     params: Query[DataQuery],
-    format: Literal["csv", "json", "xlsx", "parquet"] = "csv",
+    format: Literal["csv", "csv-id", "json", "xlsx", "parquet"] = "csv",
 ) -> HttpResponseBase:
     """The rows a data query selects, as a file, streamed (CSV and JSON) up to the export cap;
-    ``X-Total-Rows`` and ``X-Truncated`` say how many matched and whether the cap cut them."""
+    ``X-Total-Rows`` and ``X-Truncated`` say how many matched and whether the cap cut them.
+    ``csv-id`` is the CSV Excel opens in an Indonesian locale (``;`` between fields, ``,`` in
+    decimals); CSV and XLSX cells that a spreadsheet would run as a formula are neutralised,
+    JSON and Parquet keep every value as stored."""
     dataset = _visible(request, key)
     version = _version(request, dataset, params.version)
     query = data_query(params)

@@ -1,13 +1,11 @@
 """The official outputs of activity 1: the Daftar Data and synchronisation reports, as XLSX
-(XlsxWriter) and PDF (Typst)."""
+(through the formula-safe ``satudata.core.spreadsheets``) and PDF (Typst)."""
 
 from __future__ import annotations
 
-import io
 from typing import Any
 
 import typst  # type: ignore[import-untyped]
-import xlsxwriter  # type: ignore[import-untyped]
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -15,16 +13,7 @@ from satudata.catalog.letters import tanggal, typst_text
 from satudata.catalog.models import DataItem, DataList, Upload
 from satudata.catalog.services import sync_statuses
 from satudata.core.models import SiteProfile
-
-# Spreadsheet programs run text starting with these as formulas; such cells are written as
-# text with a leading apostrophe so a name like "=1+1" never executes.
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def safe_cell(value: object) -> object:
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        return "'" + value
-    return value
+from satudata.core.spreadsheets import Workbook
 
 
 def metadata_links(item: DataItem) -> str:
@@ -38,11 +27,10 @@ def metadata_links(item: DataItem) -> str:
 
 
 def data_list_xlsx(data_list: DataList) -> bytes:
-    buffer = io.BytesIO()
-    book = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_formulas": False})
-    sheet = book.add_worksheet(f"Daftar Data {data_list.year}")
-    bold = book.add_format({"bold": True, "text_wrap": True, "valign": "top", "border": 1})
-    wrap = book.add_format({"text_wrap": True, "valign": "top", "border": 1})
+    book = Workbook()
+    sheet = book.add_sheet(f"Daftar Data {data_list.year}")
+    bold = book.style(bold=True, text_wrap=True, valign="top", border=1)
+    wrap = book.style(text_wrap=True, valign="top", border=1)
     sheet.write(0, 0, _("DAFTAR DATA %(year)s") % {"year": data_list.year}, bold)
     sheet.write(1, 0, str(data_list.get_status_display()))
     headers = [
@@ -85,23 +73,21 @@ def data_list_xlsx(data_list: DataList) -> bytes:
             str(statuses[item.pk].label),
             metadata_links(item),
         ]
-        sheet.write_row(offset, 0, [safe_cell(v) for v in row], wrap)
+        sheet.write_row(offset, 0, row, wrap)
     sheet.set_column(0, 0, 5)
     sheet.set_column(1, 2, 32)
     sheet.set_column(3, 14, 16)
     sheet.freeze_panes(4, 3)
-    book.close()
-    return buffer.getvalue()
+    return book.to_bytes()
 
 
 def upload_report_xlsx(upload: Upload) -> bytes:
     """The synchronisation report of one upload, one finding per row."""
-    buffer = io.BytesIO()
-    book = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_formulas": False})
-    sheet = book.add_worksheet(_("Synchronisation report")[:31])
-    bold = book.add_format({"bold": True, "text_wrap": True, "valign": "top", "border": 1})
-    wrap = book.add_format({"text_wrap": True, "valign": "top", "border": 1})
-    sheet.write(0, 0, safe_cell(f"{upload.dataset.title} — {upload.filename}"), bold)
+    book = Workbook()
+    sheet = book.add_sheet(_("Synchronisation report"))
+    bold = book.style(bold=True, text_wrap=True, valign="top", border=1)
+    wrap = book.style(text_wrap=True, valign="top", border=1)
+    sheet.write(0, 0, f"{upload.dataset.title} — {upload.filename}", bold)
     sheet.write(
         1, 0, f"{upload.get_status_display()}: {upload.error_count} / {upload.warning_count}"
     )
@@ -126,13 +112,12 @@ def upload_report_xlsx(upload: Upload) -> bytes:
             f["message"],
             f["suggestion"],
         ]
-        sheet.write_row(offset, 0, [safe_cell(v) for v in row], wrap)
+        sheet.write_row(offset, 0, row, wrap)
     sheet.set_column(0, 3, 14)
     sheet.set_column(4, 6, 40)
     sheet.freeze_panes(4, 0)
     _missing_sheet(book, upload, bold, wrap)
-    book.close()
-    return buffer.getvalue()
+    return book.to_bytes()
 
 
 def missing_lines(upload: Upload) -> list[list[str]]:
@@ -152,15 +137,15 @@ def missing_lines(upload: Upload) -> list[list[str]]:
     return lines
 
 
-def _missing_sheet(book: Any, upload: Upload, bold: Any, wrap: Any) -> None:
+def _missing_sheet(book: Workbook, upload: Upload, bold: Any, wrap: Any) -> None:
     lines = missing_lines(upload)
     if not lines:
         return
-    sheet = book.add_worksheet(_("Missing values")[:31])
+    sheet = book.add_sheet(_("Missing values")[:31])
     headers = [_("Column"), _("Empty cells"), _("Written as"), _("First places")]
     sheet.write_row(0, 0, headers, bold)
     for offset, line in enumerate(lines, start=1):
-        sheet.write_row(offset, 0, [safe_cell(v) for v in line], wrap)
+        sheet.write_row(offset, 0, line, wrap)
     sheet.set_column(0, 0, 24)
     sheet.set_column(2, 3, 40)
 

@@ -1,5 +1,10 @@
 """A version's table, whole or filtered, as the files people download: CSV (UTF-8 with a byte
-order mark, so Excel reads the accents), XLSX with a metadata sheet, JSON and Parquet.
+order mark, so Excel reads the accents), the same CSV for Excel in an Indonesian locale
+(``csv-id``: ``;`` between fields, ``,`` in decimals), XLSX whose header row names each column
+by its MS-Var variable and unit, with a metadata sheet in Indonesian, JSON and Parquet.
+
+CSV and XLSX are written by ``satudata.core.spreadsheets`` (formula-safe); JSON and Parquet
+keep every value as stored.
 
 CSV and JSON stream batch by batch, so memory stays flat whatever the table's size; XLSX and a
 filtered Parquet are written to a temporary file first (both formats need their end before
@@ -8,44 +13,46 @@ their start). The whole Parquet is the stored file itself.
 
 from __future__ import annotations
 
-import io
 import json
 import tempfile
 from collections.abc import Iterator
-from datetime import date
 from pathlib import Path
 from typing import Any
 
-import pyarrow.csv as pacsv  # type: ignore[import-untyped]
 import pyarrow.parquet as pq  # type: ignore[import-untyped]
-import xlsxwriter
 from django.http import FileResponse, HttpResponseBase, StreamingHttpResponse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from satudata.catalog.models import Dataset, DatasetVersion
+from satudata.catalog.models import Dataset, DatasetVersion, DataType
+from satudata.core import spreadsheets
+from satudata.core.spreadsheets import XLSX_MAX_ROWS
 from satudata.datastore.query import Query, batches, columns_of, local_path, plain
 
-BOM = "\ufeff".encode()
 MEDIA_TYPES = {
-    "csv": "text/csv; charset=utf-8",
+    "csv": spreadsheets.CSV_MEDIA_TYPE,
+    "csv-id": spreadsheets.CSV_MEDIA_TYPE,
     "json": "application/json",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "xlsx": spreadsheets.XLSX_MEDIA_TYPE,
     "parquet": "application/vnd.apache.parquet",
 }
-XLSX_MAX_ROWS = 1_048_575  # a worksheet's limit, less the header
+# The file name each format is saved under: the Indonesian CSV is a CSV all the same.
+SUFFIXES = {"csv-id": "excel-id.csv"}
+DIALECTS = {"csv": spreadsheets.STANDARD, "csv-id": spreadsheets.INDONESIAN}
 
 
-def csv_chunks(version: DatasetVersion, query: Query) -> Iterator[bytes]:
-    yield BOM
-    header = True
+def csv_chunks(
+    version: DatasetVersion, query: Query, dialect: spreadsheets.CsvDialect = spreadsheets.STANDARD
+) -> Iterator[bytes]:
+    """The rows as CSV, one batch at a time; the header names the columns as stored, so a
+    script reads the same names the API gives."""
+    return spreadsheets.csv_batches(_names(version, query), batches(version, query), dialect)
+
+
+def _rows(version: DatasetVersion, query: Query, names: list[str]) -> Iterator[list[Any]]:
     for batch in batches(version, query):
-        sink = io.BytesIO()
-        pacsv.write_csv(batch, sink, pacsv.WriteOptions(include_header=header))
-        header = False
-        yield sink.getvalue()
-    if header:  # no rows: the header alone
-        yield (",".join(_names(version, query)) + "\n").encode()
+        for row in batch.to_pylist():
+            yield [row[name] for name in names]
 
 
 def _names(version: DatasetVersion, query: Query) -> list[str]:
@@ -73,35 +80,42 @@ def json_chunks(version: DatasetVersion, query: Query, about: dict[str, Any]) ->
 
 
 def xlsx_path(version: DatasetVersion, query: Query, dataset: Dataset) -> Path:
-    """A workbook with the rows on "Data" and what they mean on "Metadata"."""
+    """A workbook with the rows on "Data", each column headed by its MS-Var variable and unit
+    ("Jumlah Penduduk (jiwa)"), and what they mean on "Metadata", in Indonesian whatever the
+    page's language: the file is the regency's official output."""
     handle = tempfile.NamedTemporaryFile(suffix=".xlsx", delete=False)  # noqa: SIM115
     handle.close()
     path = Path(handle.name)
-    book = xlsxwriter.Workbook(str(path), {"constant_memory": True, "in_memory": False})
-    bold = book.add_format({"bold": True})
-    sheet = book.add_worksheet("Data")
+    book = spreadsheets.Workbook(path)
+    bold = book.style(bold=True)
+    sheet = book.add_sheet("Data")
     names = _names(version, query)
-    for col, name in enumerate(names):
-        sheet.write(0, col, name, bold)
-    row_number = 1
-    for batch in batches(version, query):
-        for row in batch.to_pylist():
-            if row_number > XLSX_MAX_ROWS:
-                break
-            for col, name in enumerate(names):
-                value = row[name]
-                if isinstance(value, date):
-                    sheet.write_string(row_number, col, value.isoformat())
-                elif value is not None:
-                    sheet.write(row_number, col, value)
-            row_number += 1
-    meta = book.add_worksheet("Metadata")
+    sheet.write_row(0, 0, [header_label(version, name) for name in names], bold)
+    for row_number, row in enumerate(_rows(version, query, names), start=1):
+        if row_number > XLSX_MAX_ROWS:
+            break
+        sheet.write_row(row_number, 0, row)
+    with translation.override("id"):
+        _metadata_sheet(book, dataset, version)
+    book.close()
+    return path
+
+
+def header_label(version: DatasetVersion, name: str) -> str:
+    """A column as people read it: its MS-Var variable, with the unit in brackets."""
+    column: dict[str, Any] = next((c for c in version.columns if c["name"] == name), {})
+    label = column.get("variable") or name
+    return f"{label} ({column['unit']})" if column.get("unit") else label
+
+
+def _metadata_sheet(book: spreadsheets.Workbook, dataset: Dataset, version: DatasetVersion) -> None:
+    bold = book.style(bold=True)
+    meta = book.add_sheet("Metadata")
     for line, (label, value) in enumerate(describe(dataset, version)):
         meta.write(line, 0, label, bold)
         meta.write(line, 1, value)
     line += 2
-    for col, head in enumerate((_("Column"), _("Variable"), _("Type"), _("Unit"))):
-        meta.write(line, col, head, bold)
+    meta.write_row(line, 0, [_("Column"), _("Variable"), _("Type"), _("Unit")], bold)
     for column in version.columns:
         line += 1
         meta.write_row(
@@ -110,14 +124,16 @@ def xlsx_path(version: DatasetVersion, query: Query, dataset: Dataset) -> Path:
             [
                 column["name"],
                 column.get("variable", ""),
-                column.get("data_type", ""),
+                _type_label(column.get("data_type", "")),
                 column.get("unit", ""),
             ],
         )
     meta.set_column(0, 0, 28)
     meta.set_column(1, 1, 60)
-    book.close()
-    return path
+
+
+def _type_label(data_type: str) -> str:
+    return str(DataType(data_type).label) if data_type in DataType.values else data_type
 
 
 def describe(dataset: Dataset, version: DatasetVersion) -> list[tuple[str, str]]:
@@ -185,10 +201,12 @@ def download(
     cap cut it short."""
     from django.conf import settings
 
-    filename = f"{dataset.slug}-v{version.number}.{fmt}"
+    filename = f"{dataset.slug}-v{version.number}.{SUFFIXES.get(fmt, fmt)}"
     response: HttpResponseBase
-    if fmt == "csv":
-        response = StreamingHttpResponse(csv_chunks(version, query), content_type=MEDIA_TYPES[fmt])
+    if fmt in DIALECTS:
+        response = StreamingHttpResponse(
+            csv_chunks(version, query, DIALECTS[fmt]), content_type=MEDIA_TYPES[fmt]
+        )
     elif fmt == "json":
         response = StreamingHttpResponse(
             json_chunks(version, query, about), content_type=MEDIA_TYPES[fmt]

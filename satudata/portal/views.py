@@ -5,8 +5,6 @@ what is not yet published, marked so.
 
 from __future__ import annotations
 
-import csv
-import io
 from typing import Any
 
 from django.core.paginator import Paginator
@@ -23,12 +21,12 @@ from satudata.accounts.roles import Capability
 from satudata.catalog import search
 from satudata.catalog.metadata.standard import SECTORS
 from satudata.catalog.models import Dataset, DatasetVersion, Topic, Variable
-from satudata.core import pagecache
+from satudata.core import pagecache, spreadsheets
 from satudata.core.http import json_error
 from satudata.core.models import SiteProfile
 from satudata.datastore import exports
 from satudata.datastore import query as datastore
-from satudata.portal import charts
+from satudata.portal import charts, preview
 from satudata.regions.models import Region
 from satudata.reports import usage
 
@@ -183,12 +181,8 @@ def _summary(request: HttpRequest, dataset: Dataset) -> dict[str, Any]:
 
 
 def _csv_response(filename: str, header: list[str], rows: list[list[Any]]) -> HttpResponse:
-    sink = io.StringIO()
-    writer = csv.writer(sink)
-    writer.writerow(header)
-    writer.writerows(rows)
     response = HttpResponse(
-        exports.BOM + sink.getvalue().encode(), content_type=exports.MEDIA_TYPES["csv"]
+        spreadsheets.csv_bytes(header, rows), content_type=spreadsheets.CSV_MEDIA_TYPE
     )
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
@@ -336,7 +330,7 @@ def _dataset_page(request: HttpRequest, slug: str, number: int) -> HttpResponse:
             "versions": versions,
             "columns": [c for name, c in columns.items() if name != datastore.ROW_ID],
             "variables": [(c, variables.get(c.get("variable", ""))) for c in version.columns],
-            "formats": [(fmt.lower(), fmt) for fmt in search.FORMATS],
+            "formats": download_formats(),
             "preview_url": reverse("portal:rows", args=[dataset.slug, version.number]),
             "resource_id": resource_id(dataset, "CSV"),
             "api_base": api_base.rstrip("/"),
@@ -360,6 +354,14 @@ def _dataset_page(request: HttpRequest, slug: str, number: int) -> HttpResponse:
             "chart_functions": charts.FUNCTIONS.items(),
         },
     )
+
+
+def download_formats() -> list[tuple[str, str]]:
+    """The download links of a dataset page: each resource format, and beside the standard CSV
+    the one Excel in an Indonesian locale opens as a table (``;`` and decimal commas)."""
+    formats = [(fmt.lower(), fmt) for fmt in search.FORMATS]
+    formats.insert(1, ("csv-id", _("CSV (Excel Indonesia)")))
+    return formats
 
 
 def _release_of(request: HttpRequest, version: DatasetVersion) -> Any:
@@ -445,7 +447,8 @@ def preview_query(request: HttpRequest, version: DatasetVersion) -> datastore.Qu
 
 
 def rows(request: HttpRequest, slug: str, number: int) -> HttpResponse:
-    """The preview table's page of rows, as JSON."""
+    """The preview table's page of rows, as JSON: ``rows`` as stored, ``shown`` the measures
+    formatted for the page's language, ``regions`` the names of the region codes in them."""
     dataset = visible_dataset(request, slug)
     version = visible_version(request, dataset, number)
     try:
@@ -454,10 +457,14 @@ def rows(request: HttpRequest, slug: str, number: int) -> HttpResponse:
         return json_error(503, "timeout", error.message)
     except datastore.QueryError as error:
         return json_error(400, error.field or "query", error.message)
+    types = {c["name"]: c.get("data_type", "") for c in version.columns}
     return JsonResponse(
         {
             "fields": answer.fields,
             "rows": [[datastore.plain(v) for v in row] for row in answer.rows],
+            # How the page shows them: measures in the page's language, region names.
+            "shown": preview.shown_rows(answer.fields, types, answer.rows),
+            "regions": preview.region_names(answer.fields, types, answer.rows),
             "total": answer.total,
             "offset": answer.offset,
             "limit": answer.limit,
@@ -492,7 +499,7 @@ def download(
     dataset = visible_dataset(request, slug)
     version = visible_version(request, dataset, number)
     if fmt not in exports.MEDIA_TYPES:
-        raise Http404(_("Downloads come as CSV, XLSX, JSON or Parquet."))
+        raise Http404(_("Downloads come as CSV, CSV for Excel Indonesia, XLSX, JSON or Parquet."))
     try:
         query = preview_query(request, version)
         query.limit, query.offset = 0, 0

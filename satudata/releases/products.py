@@ -5,18 +5,17 @@ XLSX and PDF."""
 from __future__ import annotations
 
 import datetime as dt
-import io
 from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
-import xlsxwriter  # type: ignore[import-untyped]
 from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from satudata.catalog.exports import safe_cell, table_pdf
+from satudata.catalog.exports import table_pdf
 from satudata.core.models import SiteProfile
+from satudata.core.spreadsheets import Link, Workbook
 from satudata.releases.dates import wording
 from satudata.releases.models import Precision, ProductType, Release, ReleaseState
 
@@ -130,7 +129,7 @@ def _headers() -> list[str]:
 
 
 def _cells(number: int, row: ProductRow, site_url: str) -> list[Any]:
-    address = f"{site_url}{row.url}" if row.url else _("withdrawn")
+    address = Link(f"{site_url}{row.url}") if row.url else _("withdrawn")
     return [
         number,
         row.title + (f" ({_('withdrawn')})" if row.withdrawn else ""),
@@ -146,25 +145,23 @@ def _cells(number: int, row: ProductRow, site_url: str) -> list[Any]:
 
 
 def products_xlsx(rows: list[ProductRow], period: str, site_url: str) -> bytes:
-    buffer = io.BytesIO()
-    book = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_formulas": False})
-    sheet = book.add_worksheet(_("Daftar Produk Diseminasi")[:31])
-    bold = book.add_format({"bold": True, "text_wrap": True, "valign": "top", "border": 1})
-    wrap = book.add_format({"text_wrap": True, "valign": "top", "border": 1})
+    book = Workbook()
+    sheet = book.add_sheet(_("Daftar Produk Diseminasi"))
+    bold = book.style(bold=True, text_wrap=True, valign="top", border=1)
+    wrap = book.style(text_wrap=True, valign="top", border=1)
     site = SiteProfile.current()
     sheet.write(0, 0, _("DAFTAR PRODUK DISEMINASI %(period)s") % {"period": period}, bold)
-    sheet.write(1, 0, safe_cell(f"{site.regency_name} — {site.walidata_name}"))
+    sheet.write(1, 0, f"{site.regency_name} — {site.walidata_name}")
     sheet.write_row(3, 0, _headers(), bold)
     for offset, row in enumerate(rows, start=4):
         cells = _cells(offset - 3, row, site_url)
-        sheet.write_row(offset, 0, [safe_cell(v) for v in cells], wrap)
+        sheet.write_row(offset, 0, cells, wrap)
     sheet.set_column(0, 0, 5)
     sheet.set_column(1, 1, 45)
     sheet.set_column(2, 8, 16)
     sheet.set_column(9, 9, 50)
     sheet.freeze_panes(4, 2)
-    book.close()
-    return buffer.getvalue()
+    return book.to_bytes()
 
 
 def products_pdf(rows: list[ProductRow], period: str, site_url: str) -> bytes:

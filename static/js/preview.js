@@ -21,10 +21,19 @@
     return query;
   }
 
-  function cell(value) {
+  // ``shown`` is the server's rendering in the page's language (1.234,5 in Indonesian);
+  // a region code gets its name beside it, from the page's one lookup of names.
+  function cell(value, shown, regions) {
     var td = document.createElement("td");
-    td.textContent = value === null ? "" : String(value);
+    td.textContent = shown !== null && shown !== undefined ? shown : (value === null ? "" : String(value));
     if (typeof value === "number") { td.className = "num"; }
+    var name = value !== null && regions ? regions[String(value)] : undefined;
+    if (name) {
+      var span = document.createElement("span");
+      span.className = "muted region-name";
+      span.textContent = " " + name;
+      td.appendChild(span);
+    }
     return td;
   }
 
@@ -52,9 +61,14 @@
         }
         var data = answer.body;
         var skip = data.fields.length && data.fields[0].id === "_id" ? 1 : 0;
-        data.rows.forEach(function (row) {
+        var regionFields = {};
+        data.fields.forEach(function (field, i) { if (field.type === "text") { regionFields[i] = true; } });
+        data.rows.forEach(function (row, r) {
           var tr = document.createElement("tr");
-          row.slice(skip).forEach(function (value) { tr.appendChild(cell(value)); });
+          var shown = data.shown ? data.shown[r] : [];
+          for (var i = skip; i < row.length; i += 1) {
+            tr.appendChild(cell(row[i], shown[i], regionFields[i] ? data.regions : null));
+          }
           body.appendChild(tr);
         });
         state.total = data.total;

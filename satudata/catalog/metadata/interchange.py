@@ -9,18 +9,15 @@ activity by title and year under ``kegiatan``.
 
 from __future__ import annotations
 
-import io
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-import xlsxwriter  # type: ignore[import-untyped]
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from satudata.accounts.models import Agency, User
-from satudata.catalog.exports import safe_cell
 from satudata.catalog.metadata import services
 from satudata.catalog.metadata import variables as msvar
 from satudata.catalog.metadata.spec import Form, Problem, check, flatten, text_of, unflatten
@@ -29,6 +26,7 @@ from satudata.catalog.models import Activity, Indicator, MetadataKind, Variable
 from satudata.catalog.reading.spreadsheet import UnreadableWorkbook, open_workbook
 from satudata.core.audit import record
 from satudata.core.models import SiteProfile
+from satudata.core.spreadsheets import Sheet, Workbook, is_formula_like
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 JENIS = {
@@ -175,19 +173,21 @@ def _link_rows(obj: Activity | Indicator) -> list[tuple[str, str, str, str]]:
     ]
 
 
-def _form_sheet(book: Any, name: str, form: Form, obj: Activity | Indicator, title: str) -> None:
-    sheet = book.add_worksheet(name)
-    bold = book.add_format({"bold": True, "text_wrap": True, "valign": "top", "border": 1})
-    wrap = book.add_format({"text_wrap": True, "valign": "top", "border": 1})
-    key = book.add_format({"font_color": "#666666", "valign": "top", "border": 1})
-    sheet.write(0, 0, safe_cell(title), bold)
+def _form_sheet(
+    book: Workbook, name: str, form: Form, obj: Activity | Indicator, title: str
+) -> None:
+    sheet = book.add_sheet(name)
+    bold = book.style(bold=True, text_wrap=True, valign="top", border=1)
+    wrap = book.style(text_wrap=True, valign="top", border=1)
+    key = book.style(font_color="#666666", valign="top", border=1)
+    sheet.write(0, 0, title, bold)
     sheet.write_row(2, 0, FORM_HEADER, bold)
     rows = [*_link_rows(obj), *flatten(form, obj.answers)]
     for offset, (number, question, path, answer) in enumerate(rows, start=3):
         sheet.write(offset, 0, number, wrap)
         sheet.write(offset, 1, question, wrap)
         sheet.write(offset, 2, path, key)
-        sheet.write_string(offset, 3, str(safe_cell(answer)), wrap)
+        sheet.write(offset, 3, str(answer), wrap)  # answers stay text, "2024" included
     sheet.set_column(0, 0, 9)
     sheet.set_column(1, 1, 55)
     sheet.set_column(2, 2, 30)
@@ -214,14 +214,13 @@ def variable_row(variable: Variable) -> list[Any]:
     return row
 
 
-def _register_sheet(book: Any, variables: Iterable[Variable]) -> None:
-    sheet = book.add_worksheet("MS-Var")
-    bold = book.add_format({"bold": True, "text_wrap": True, "valign": "top", "border": 1})
-    wrap = book.add_format({"text_wrap": True, "valign": "top", "border": 1})
+def _register_sheet(book: Workbook, variables: Iterable[Variable]) -> None:
+    sheet: Sheet = book.add_sheet("MS-Var")
+    bold = book.style(bold=True, text_wrap=True, valign="top", border=1)
+    wrap = book.style(text_wrap=True, valign="top", border=1)
     sheet.write_row(0, 0, VAR_COLUMNS, bold)
     for offset, variable in enumerate(variables, start=1):
-        for column, value in enumerate(variable_row(variable)):
-            sheet.write_string(offset, column, str(safe_cell(value)), wrap)
+        sheet.write_row(offset, 0, [str(value) for value in variable_row(variable)], wrap)
     sheet.set_column(0, len(VAR_COLUMNS) - 1, 22)
     sheet.freeze_panes(1, 1)
 
@@ -229,8 +228,7 @@ def _register_sheet(book: Any, variables: Iterable[Variable]) -> None:
 def export_xlsx(records: Iterable[services.Record]) -> bytes:
     """Each MS-Keg and MS-Ind on its own form sheet, every MS-Var (and an activity's variables)
     in one register sheet."""
-    buffer = io.BytesIO()
-    book = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_formulas": False})
+    book = Workbook()
     variables: dict[int, Variable] = {}
     names: set[str] = set()
     for obj in records:
@@ -249,8 +247,7 @@ def export_xlsx(records: Iterable[services.Record]) -> bytes:
             variables.update({v.pk: v for v in obj.variables.prefetch_related("codes")})
     if variables or not names:
         _register_sheet(book, variables.values())
-    book.close()
-    return buffer.getvalue()
+    return book.to_bytes()
 
 
 # --- Import --------------------------------------------------------------------------------------
@@ -384,11 +381,11 @@ def _as_list(value: Any) -> list[Any]:
 
 
 def _cell(value: Any) -> Any:
-    """A cell as written: whole numbers without ".0", and text our exports protected against
-    running as a formula ("'=…", see ``safe_cell``) without its apostrophe."""
+    """A cell as written: whole numbers without ".0", and text that exports before the quote
+    prefix protected against running as a formula ("'=…") without its apostrophe."""
     if isinstance(value, float) and value.is_integer():
         return int(value)
-    if isinstance(value, str) and value.startswith("'") and safe_cell(value[1:]) == value:
+    if isinstance(value, str) and value.startswith("'") and is_formula_like(value[1:]):
         return value[1:]
     return value
 

@@ -96,10 +96,10 @@ class PortalTests(PersonaTestCase):
         self.assertTrue(csv_bytes.startswith(b"\xef\xbb\xbf"))
         self.assertEqual(
             csv_bytes.decode("utf-8-sig").splitlines()[:2],
-            ['"kecamatan","jumlah"', '"Pringsewu",2'],
+            ["kecamatan,jumlah", '"Pringsewu",2'],
         )
         only = get("csv", **{"f.kecamatan": "Gadingrejo"}).decode("utf-8-sig").splitlines()
-        self.assertEqual(only, ['"kecamatan","jumlah"', '"Gadingrejo",3'])
+        self.assertEqual(only, ["kecamatan,jumlah", '"Gadingrejo",3'])
         records = json.loads(get("json"))
         self.assertEqual(records["records"][1], {"kecamatan": "Gadingrejo", "jumlah": 3})
         workbook = CalamineWorkbook.from_filelike(io.BytesIO(get("xlsx")))
