@@ -55,10 +55,10 @@ from satudata.catalog.models import (
 )
 from satudata.catalog.reading.bulk import load_text, plan_text
 from satudata.catalog.reading.delimited import UnreadableFile
-from satudata.catalog.reading.notices import Notice
+from satudata.catalog.reading.notices import Notice, sheets_read
 from satudata.catalog.reading.shape import unpivot_table
 from satudata.catalog.reading.upload import OLE, ZIP, UnreadableUpload, read_upload
-from satudata.catalog.storage import TooLarge, keep_original, local_original
+from satudata.catalog.storage import TooLarge, clean_filename, keep_original, local_original
 from satudata.core.audit import diff, record
 from satudata.core.models import SiteProfile
 from satudata.sop.services import finish_task_of, open_task
@@ -264,7 +264,7 @@ def receive_upload(
         upload = Upload.objects.create(
             dataset=dataset,
             uploaded_by=actor,
-            filename=filename[:255],
+            filename=clean_filename(filename),
             size=size,
             sha256=digest,
             mapping=mapping,
@@ -395,6 +395,8 @@ def _read_into(
         raise UnreadableUpload(
             notices[0].message if notices else _("The file has no table to read.")
         )
+    if _is_workbook(path):
+        notices.insert(0, sheets_read([t.sheet for t in tables], table.sheet))
     if upload.unpivot:
         table, notice = unpivot_table(table)
         notices.append(notice)

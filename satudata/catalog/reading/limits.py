@@ -1,0 +1,344 @@
+"""Bounds on what a file may make the reader build, checked before anything is expanded.
+
+A workbook is a ZIP of XML (XLSX, ODS): a few megabytes can unpack to gigabytes (a "zip bomb"),
+and one cell written at XFD1048576 makes calamine allocate the whole 17-billion-cell grid, which
+kills the worker outright. So the archive is inflated here first, counting the bytes it really
+gives (the sizes its directory declares can lie) and noting the farthest cell each worksheet
+names, and refused before calamine sees it when anything passes a bound. Text files are bounded
+by line length as they stream past. Every bound is a setting (``READ_MAX_*``).
+
+Each check returns the message to show, or None: the caller raises its own kind of error, so the
+upload ends refused with the message, never as an unexpected error.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import struct
+import zipfile
+import zlib
+from collections.abc import Iterator, Sequence
+
+from django.conf import settings
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
+
+from satudata.catalog.reading.cells import Cell
+
+CHUNK = 2**20
+# Small members (styles, relationships) compress far better than any table; the ratio bound is
+# for members large enough to matter.
+RATIO_FLOOR = 2**20
+_LOCAL_HEADER = struct.Struct("<4s22xHH")
+_WORKSHEET = re.compile(r"^xl/worksheets/[^/]+\.xml$", re.IGNORECASE)
+# The row and the column letters of a reference in worksheet XML: <c r="AB12" …>, <row r="12" …>
+# (no other element there has an ``r`` attribute).
+_ROW = re.compile(rb" r=\"[A-Z]{0,3}([0-9]+)\"")
+_COLUMN = re.compile(rb" r=\"([A-Z]+)[0-9]")
+_OVERLAP = 256
+
+
+def _mb(size: int) -> str:
+    return _number(round(size / 2**20))
+
+
+def _number(value: int) -> str:
+    """``value`` grouped as the reader's language writes it (1.000 in Indonesian)."""
+    return number_format(value, force_grouping=True)
+
+
+def column_name(index: int) -> str:
+    """The spreadsheet letter of the 0-based column ``index`` (0 → A, 27 → AB)."""
+    name = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        name = chr(65 + rest) + name
+    return name
+
+
+def _column_index(letters: bytes) -> int:
+    index = 0
+    for letter in letters:
+        index = index * 26 + letter - 64
+    return index
+
+
+class _Extent:
+    """The rectangle the cells of one worksheet span (calamine allocates all of it)."""
+
+    def __init__(self) -> None:
+        self.rows = [0, 0]
+        self.cols = [0, 0]
+        self.tail = b""
+
+    def feed(self, chunk: bytes) -> None:
+        # A whole table's references are a million matches: min and max are taken in C.
+        text = self.tail + chunk
+        self._note(self.rows, [int(digits) for digits in _ROW.findall(text)])
+        self._note(self.cols, [_column_index(letters) for letters in set(_COLUMN.findall(text))])
+        self.tail = text[-_OVERLAP:]
+
+    @staticmethod
+    def _note(span: list[int], values: list[int]) -> None:
+        if values:
+            span[0] = min(span[0], min(values)) if span[0] else min(values)
+            span[1] = max(span[1], max(values))
+
+    @property
+    def cells(self) -> int:
+        rows = self.rows[1] - self.rows[0] + 1 if self.rows[1] else 0
+        cols = self.cols[1] - self.cols[0] + 1 if self.cols[1] else 1
+        return rows * cols
+
+
+def _inflated(data: bytes, info: zipfile.ZipInfo, archive: zipfile.ZipFile) -> Iterator[bytes]:
+    """The member's bytes as a reader inflating its whole stream gets them, chunk by chunk."""
+    if info.compress_type != zipfile.ZIP_DEFLATED:
+        # Stored members are as long as they are; other methods are read as declared.
+        with archive.open(info) as member:
+            while chunk := member.read(CHUNK):
+                yield chunk
+        return
+    signature, name_length, extra_length = _LOCAL_HEADER.unpack_from(data, info.header_offset)
+    if signature != b"PK\x03\x04":
+        raise zipfile.BadZipFile(info.filename)
+    start = info.header_offset + _LOCAL_HEADER.size + name_length + extra_length
+    pending = memoryview(data)[start : start + info.compress_size]
+    inflater = zlib.decompressobj(-zlib.MAX_WBITS)
+    while pending and not inflater.eof:
+        chunk = inflater.decompress(pending, CHUNK)
+        pending = memoryview(inflater.unconsumed_tail) if inflater.unconsumed_tail else pending[:0]
+        if chunk:
+            yield chunk
+
+
+def _declared_problem(infos: list[zipfile.ZipInfo]) -> str | None:
+    if len(infos) > settings.READ_MAX_ZIP_MEMBERS:
+        return _(
+            "The workbook is made of %(count)s parts; at most %(max)s are read. "
+            "Save it again from Excel or LibreOffice as XLSX and upload that."
+        ) % {"count": _number(len(infos)), "max": _number(settings.READ_MAX_ZIP_MEMBERS)}
+    declared = sum(info.file_size for info in infos)
+    if declared > settings.READ_MAX_UNPACKED_BYTES:
+        return _unpacked(declared)
+    for info in infos:
+        if info.file_size > RATIO_FLOOR and (
+            info.file_size > settings.READ_MAX_ZIP_RATIO * max(info.compress_size, 1)
+        ):
+            return _ratio(info.filename, info.file_size, info.compress_size)
+    return None
+
+
+def _unpacked(size: int) -> str:
+    return _(
+        "The workbook unpacks to more than %(size)s MB; at most %(max)s MB are read. "
+        "Save the table as CSV (which is read as a stream) or split it over several files."
+    ) % {"size": _mb(size), "max": _mb(settings.READ_MAX_UNPACKED_BYTES)}
+
+
+def _ratio(part: str, size: int, packed: int) -> str:
+    return _(
+        "The workbook's part “%(part)s” unpacks from %(packed)s KB to %(size)s MB, more than "
+        "%(ratio)s times its packed size: no real table compresses that well, so the file was "
+        "not opened. Open it in Excel or LibreOffice, save it again and upload that."
+    ) % {
+        "part": part[:80],
+        "packed": _number(max(packed // 1024, 1)),
+        "size": _mb(size),
+        "ratio": settings.READ_MAX_ZIP_RATIO,
+    }
+
+
+def cells_problem(sheet: str, cells: int) -> str | None:
+    """Why a sheet spanning ``cells`` cells is not read, or None."""
+    if cells <= settings.READ_MAX_CELLS:
+        return None
+    return _(
+        "The sheet “%(sheet)s” spans %(count)s cells; at most %(max)s are read from a workbook. "
+        "Delete what lies outside the table (a stray value far to the right or below it), or "
+        "save the table as CSV, which is read as a stream."
+    ) % {"sheet": sheet, "count": _number(cells), "max": _number(settings.READ_MAX_CELLS)}
+
+
+def workbook_problem(data: bytes) -> str | None:
+    """Why the ZIP-based workbook in ``data`` must not be opened, or None when it may be.
+
+    A file that is not a readable ZIP is left to the workbook reader to call damaged.
+    """
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+    except (zipfile.BadZipFile, ValueError):
+        return None
+    with archive:
+        infos = archive.infolist()
+        problem = _declared_problem(infos)
+        if problem:
+            return problem
+        try:
+            return _inflation_problem(data, archive, infos)
+        except (zipfile.BadZipFile, zlib.error, struct.error, NotImplementedError, EOFError):
+            return None
+
+
+def _inflation_problem(
+    data: bytes, archive: zipfile.ZipFile, infos: list[zipfile.ZipInfo]
+) -> str | None:
+    total = 0
+    for info in infos:
+        size = 0
+        extent = _Extent() if _WORKSHEET.match(info.filename) else None
+        for chunk in _inflated(data, info, archive):
+            size += len(chunk)
+            if total + size > settings.READ_MAX_UNPACKED_BYTES:
+                return _unpacked(total + size)
+            if size > RATIO_FLOOR and size > settings.READ_MAX_ZIP_RATIO * max(
+                info.compress_size, 1
+            ):
+                return _ratio(info.filename, size, info.compress_size)
+            if extent is not None:
+                extent.feed(chunk)
+        total += size
+        if extent is not None and cells_problem(info.filename, extent.cells):
+            return cells_problem(_sheet_label(info.filename), extent.cells)
+    return None
+
+
+def _sheet_label(member: str) -> str:
+    """``xl/worksheets/sheet2.xml`` → ``sheet2`` (the sheet's name is in another part)."""
+    return member.rsplit("/", 1)[-1].removesuffix(".xml")
+
+
+def columns_problem(count: int, sheet: str = "") -> str | None:
+    """Why a table of ``count`` columns is not read, or None."""
+    if count <= settings.READ_MAX_COLUMNS:
+        return None
+    values = {"sheet": sheet, "count": _number(count), "max": _number(settings.READ_MAX_COLUMNS)}
+    if sheet:
+        return (
+            _(
+                "The sheet “%(sheet)s” has %(count)s columns; at most %(max)s can be read. "
+                "If years or villages run across the columns, turn the table so that they run "
+                "down the rows."
+            )
+            % values
+        )
+    return (
+        _(
+            "The file has %(count)s columns; at most %(max)s can be read. If years or villages "
+            "run across the columns, turn the table so that they run down the rows."
+        )
+        % values
+    )
+
+
+def long_cell_problem(
+    rows: Sequence[Sequence[Cell]], where: str = "", first_column: int = 0
+) -> str | None:
+    """Why a cell of ``rows`` is too long to read (the first one found), or None.
+
+    ``where`` names the sheet (empty for a text file); row numbers are 1-based positions in
+    ``rows``, as Excel shows them.
+    """
+    limit = settings.READ_MAX_CELL_CHARS
+    for number, row in enumerate(rows, start=1):
+        for index, cell in enumerate(row):
+            if isinstance(cell, str) and len(cell) > limit:
+                return _long_cell(where, number, column_name(first_column + index), len(cell))
+    return None
+
+
+def _long_cell(where: str, row: int, column: str, count: int) -> str:
+    values = {
+        "sheet": where,
+        "row": _number(row),
+        "column": column,
+        "count": _number(count),
+        "max": _number(settings.READ_MAX_CELL_CHARS),
+    }
+    if where:
+        return (
+            _(
+                "The cell in sheet “%(sheet)s”, row %(row)s, column %(column)s holds %(count)s "
+                "characters; at most %(max)s are read (Excel's own limit is 32.767). Shorten it "
+                "or move the long text out of the table."
+            )
+            % values
+        )
+    return (
+        _(
+            "The cell in row %(row)s, column %(column)s holds %(count)s characters; at most "
+            "%(max)s are read (Excel's own limit is 32.767). Shorten it or move the long text "
+            "out of the table."
+        )
+        % values
+    )
+
+
+def runaway_cell(line: int, opens_quote: bool) -> str:
+    """The message for a cell, starting on ``line``, that grew past what a CSV reader holds."""
+    if opens_quote:
+        return open_quote(line)
+    return _(
+        "A cell starting on line %(line)s is longer than %(max)s characters. Shorten it or move "
+        "the long text out of the table, save the file again and upload it."
+    ) % {"line": _number(line), "max": _number(settings.READ_MAX_CELL_CHARS)}
+
+
+def long_line(line: int) -> str:
+    """The message for a line longer than the bound."""
+    return _(
+        "Line %(line)s of the file is longer than %(max)s KB. A row of a table is never that "
+        "long: the file may not be a table, or its line breaks were lost. Open it in Excel or "
+        "LibreOffice, check it, save it again as CSV and upload that."
+    ) % {"line": _number(line), "max": _number(settings.READ_MAX_LINE_BYTES // 1024)}
+
+
+def open_quote(line: int) -> str:
+    """The message for a quotation mark that opens a cell and is never closed."""
+    return _(
+        'A quotation mark (") opens a cell on line %(line)s and is never closed, so the rest of '
+        "the file would be read as one cell. Close that quotation mark (or remove it) and "
+        "upload the file again."
+    ) % {"line": _number(line)}
+
+
+class LineMeter:
+    """Finds the first line longer than the bound in bytes that arrive chunk by chunk.
+
+    Cheap on long files: a line longer than the bound contains a whole aligned block of half
+    its length without a line break, so only such blocks are looked at closely.
+    """
+
+    def __init__(self, limit: int | None = None) -> None:
+        self.limit = limit or settings.READ_MAX_LINE_BYTES
+        self.lines = 0  # line breaks seen so far
+        self.current = 0  # bytes of the line still open
+
+    def feed(self, chunk: bytes) -> int | None:
+        """The (1-based) number of a line found too long, or None."""
+        first = chunk.find(b"\n")
+        if first < 0:
+            self.current += len(chunk)
+            return self.lines + 1 if self.current > self.limit else None
+        if self.current + first > self.limit:
+            return self.lines + 1
+        last = chunk.rfind(b"\n")
+        long = self._inside(chunk, first, last)
+        if long is not None:
+            return long
+        self.lines += chunk.count(b"\n")
+        self.current = len(chunk) - last - 1
+        return self.lines + 1 if self.current > self.limit else None
+
+    def _inside(self, chunk: bytes, first: int, last: int) -> int | None:
+        block = max(1, (self.limit + 1) // 2)
+        for position in range(first + 1, last, block):
+            if chunk.find(b"\n", position, min(position + block, last)) >= 0:
+                continue
+            start = chunk.rfind(b"\n", 0, position) + 1
+            end = chunk.find(b"\n", position)
+            if end - start > self.limit:
+                return self.lines + chunk.count(b"\n", 0, start) + 1
+        return None
