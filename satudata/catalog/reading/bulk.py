@@ -63,16 +63,17 @@ def _refuse(problem: str | None) -> None:
 
 
 def _first_lines_fit(handle: BinaryIO, head: bytes) -> None:
-    """UnreadableFile when a line of the head, or the first line running past it, is too long."""
+    """UnreadableFile when a line of the head, or its last line running on past it, is too
+    long: the head's rules would otherwise read a piece of it as a table."""
     meter = limits.LineMeter()
-    chunk = head
-    while chunk:
-        line = meter.feed(chunk)
-        if line:
-            raise UnreadableFile(limits.long_line(line))
-        if meter.lines:
-            return
-        chunk = handle.read(CHUNK_BYTES)
+    line = meter.feed(head)
+    if line is None and len(head) == HEAD_BYTES and not head.endswith(b"\n"):
+        while chunk := handle.read(CHUNK_BYTES):
+            line = meter.feed(chunk)
+            if line or b"\n" in chunk:
+                break
+    if line:
+        raise UnreadableFile(limits.long_line(line))
 
 
 def plan_text(path: Path) -> TextPlan:
@@ -93,10 +94,7 @@ def plan_text(path: Path) -> TextPlan:
                 "a CSV, TSV, XLSX, XLS or ODS file."
             )
         )
-    try:
-        delimiter = detect_delimiter(decoded.text)
-    except csv.Error:
-        delimiter = ","  # a runaway cell in the head: the parse below says where
+    delimiter = detect_delimiter(decoded.text)
     records = parse_records(decoded.text, delimiter)
     layout = detect_layout(records)
     if not layout.columns:

@@ -80,10 +80,7 @@ def read_delimited(data: bytes) -> ReadTable:
     if long_line:
         raise UnreadableFile(limits.long_line(long_line))
     decoded = decode(data)
-    try:
-        delimiter = detect_delimiter(decoded.text)
-    except csv.Error:
-        delimiter = ","  # a runaway cell in the sample: the parse below says where
+    delimiter = detect_delimiter(decoded.text)
     records = parse_records(decoded.text, delimiter)
     _refuse(limits.long_cell_problem(records))
     layout = detect_layout(records)

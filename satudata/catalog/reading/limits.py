@@ -13,6 +13,7 @@ upload ends refused with the message, never as an unexpected error.
 
 from __future__ import annotations
 
+import html
 import io
 import re
 import struct
@@ -27,6 +28,7 @@ from django.utils.translation import gettext as _
 from satudata.catalog.reading.cells import Cell
 
 CHUNK = 2**20
+PIECE = 2**16
 # Small members (styles, relationships) compress far better than any table; the ratio bound is
 # for members large enough to matter.
 RATIO_FLOOR = 2**20
@@ -34,8 +36,8 @@ _LOCAL_HEADER = struct.Struct("<4s22xHH")
 _WORKSHEET = re.compile(r"^xl/worksheets/[^/]+\.xml$", re.IGNORECASE)
 # The row and the column letters of a reference in worksheet XML: <c r="AB12" …>, <row r="12" …>
 # (no other element there has an ``r`` attribute).
-_ROW = re.compile(rb" r=\"[A-Z]{0,3}([0-9]+)\"")
-_COLUMN = re.compile(rb" r=\"([A-Z]+)[0-9]")
+_ROW = re.compile(rb' r="[A-Z]*([0-9]+)"')
+_COLUMN = re.compile(rb' r="([A-Z]+)[0-9]')
 _OVERLAP = 256
 
 
@@ -66,31 +68,45 @@ def _column_index(letters: bytes) -> int:
 
 
 class _Extent:
-    """The rectangle the cells of one worksheet span (calamine allocates all of it)."""
+    """The rectangle the cells of one worksheet span (calamine allocates all of it), and how
+    many cells and rows the worksheet writes.
+
+    The references are read only up to the workbook's budget of written cells (twice
+    ``READ_MAX_CELLS``), so a hostile sheet costs a few seconds at most.
+    """
 
     def __init__(self) -> None:
-        self.rows = [0, 0]
-        self.cols = [0, 0]
+        self.rows: tuple[int, int] | None = None
+        self.cols: tuple[int, int] | None = None
+        self.written = 0  # cell and row elements (and a few others starting so), counted
         self.tail = b""
 
     def feed(self, chunk: bytes) -> None:
-        # A whole table's references are a million matches: min and max are taken in C.
+        if b"<" not in chunk:  # white space only: each test below is another pass over it
+            self.tail = b""
+            return
+        self.written += chunk.count(b"<c") + chunk.count(b"<row")
         text = self.tail + chunk
-        self._note(self.rows, [int(digits) for digits in _ROW.findall(text)])
-        self._note(self.cols, [_column_index(letters) for letters in set(_COLUMN.findall(text))])
         self.tail = text[-_OVERLAP:]
-
-    @staticmethod
-    def _note(span: list[int], values: list[int]) -> None:
-        if values:
-            span[0] = min(span[0], min(values)) if span[0] else min(values)
-            span[1] = max(span[1], max(values))
+        if b'r="' not in text:
+            return
+        rows = list(map(int, _ROW.findall(text)))
+        if rows:
+            self.rows = _widened(self.rows, min(rows), max(rows))
+        columns = [_column_index(letters) for letters in set(_COLUMN.findall(text))]
+        if columns:
+            self.cols = _widened(self.cols, min(columns), max(columns))
 
     @property
     def cells(self) -> int:
-        rows = self.rows[1] - self.rows[0] + 1 if self.rows[1] else 0
-        cols = self.cols[1] - self.cols[0] + 1 if self.cols[1] else 1
-        return rows * cols
+        if self.rows is None:
+            return 0
+        cols = self.cols[1] - self.cols[0] + 1 if self.cols else 1
+        return (self.rows[1] - self.rows[0] + 1) * cols
+
+
+def _widened(span: tuple[int, int] | None, low: int, high: int) -> tuple[int, int]:
+    return (low, high) if span is None else (min(span[0], low), max(span[1], high))
 
 
 def _inflated(data: bytes, info: zipfile.ZipInfo, archive: zipfile.ZipFile) -> Iterator[bytes]:
@@ -105,11 +121,17 @@ def _inflated(data: bytes, info: zipfile.ZipInfo, archive: zipfile.ZipFile) -> I
     if signature != b"PK\x03\x04":
         raise zipfile.BadZipFile(info.filename)
     start = info.header_offset + _LOCAL_HEADER.size + name_length + extra_length
-    pending = memoryview(data)[start : start + info.compress_size]
+    end = start + info.compress_size
     inflater = zlib.decompressobj(-zlib.MAX_WBITS)
-    while pending and not inflater.eof:
+    # Packed bytes go in by small pieces: what is left of a piece is copied at every call.
+    pending = b""
+    while not inflater.eof:
+        if not pending:
+            if start >= end:
+                return
+            pending, start = data[start : min(start + PIECE, end)], start + PIECE
         chunk = inflater.decompress(pending, CHUNK)
-        pending = memoryview(inflater.unconsumed_tail) if inflater.unconsumed_tail else pending[:0]
+        pending = inflater.unconsumed_tail
         if chunk:
             yield chunk
 
@@ -185,29 +207,67 @@ def workbook_problem(data: bytes) -> str | None:
 def _inflation_problem(
     data: bytes, archive: zipfile.ZipFile, infos: list[zipfile.ZipInfo]
 ) -> str | None:
-    total = 0
+    total, written = 0, 0  # bytes unpacked; cells, rows and shared strings written
     for info in infos:
         size = 0
         extent = _Extent() if _WORKSHEET.match(info.filename) else None
+        strings = info.filename.lower() == "xl/sharedstrings.xml"
         for chunk in _inflated(data, info, archive):
             size += len(chunk)
-            if total + size > settings.READ_MAX_UNPACKED_BYTES:
-                return _unpacked(total + size)
-            if size > RATIO_FLOOR and size > settings.READ_MAX_ZIP_RATIO * max(
-                info.compress_size, 1
-            ):
-                return _ratio(info.filename, size, info.compress_size)
+            problem = _size_problem(info, size, total + size)
+            if problem:
+                return problem
             if extent is not None:
                 extent.feed(chunk)
+            # Every sheet is read, so the workbook as a whole is bounded too.
+            written += chunk.count(b"<si") if strings else 0
+            if written + (extent.written if extent else 0) > 2 * settings.READ_MAX_CELLS:
+                return _too_many_cells()
         total += size
-        if extent is not None and cells_problem(info.filename, extent.cells):
-            return cells_problem(_sheet_label(info.filename), extent.cells)
+        if extent is not None:
+            written += extent.written
+            if cells_problem(info.filename, extent.cells):
+                return cells_problem(_sheet_name(archive, info.filename), extent.cells)
     return None
 
 
-def _sheet_label(member: str) -> str:
-    """``xl/worksheets/sheet2.xml`` → ``sheet2`` (the sheet's name is in another part)."""
-    return member.rsplit("/", 1)[-1].removesuffix(".xml")
+def _size_problem(info: zipfile.ZipInfo, size: int, total: int) -> str | None:
+    if total > settings.READ_MAX_UNPACKED_BYTES:
+        return _unpacked(total)
+    if size > RATIO_FLOOR and size > settings.READ_MAX_ZIP_RATIO * max(info.compress_size, 1):
+        return _ratio(info.filename, size, info.compress_size)
+    return None
+
+
+def _too_many_cells() -> str:
+    return _(
+        "The workbook holds more than %(max)s cells; at most %(max)s are read from a workbook, "
+        "all sheets together. Save the table as CSV, which is read as a stream, or split it "
+        "over several files."
+    ) % {"max": _number(settings.READ_MAX_CELLS)}
+
+
+_SHEET = re.compile(rb"<(?:\w+:)?sheet\b[^>]*?\bname=\"([^\"]*)\"[^>]*?\br:id=\"([^\"]*)\"")
+_RELATION = re.compile(rb"<Relationship\b[^>]*?\bId=\"([^\"]*)\"[^>]*?\bTarget=\"([^\"]*)\"")
+
+
+def _sheet_name(archive: zipfile.ZipFile, member: str) -> str:
+    """The name the user gave the sheet stored in ``member`` (xl/worksheets/sheet2.xml), read
+    from the workbook's small index parts; the part's own name when they do not say."""
+    fallback = member.rsplit("/", 1)[-1].removesuffix(".xml")
+    try:
+        parts = [archive.getinfo(n) for n in ("xl/workbook.xml", "xl/_rels/workbook.xml.rels")]
+        if any(part.file_size > RATIO_FLOOR for part in parts):
+            return fallback
+        book, relations = (archive.read(part) for part in parts)
+    except (KeyError, zipfile.BadZipFile, zlib.error, NotImplementedError):
+        return fallback
+    targets = {rid: target.rsplit(b"/", 1)[-1] for rid, target in _RELATION.findall(relations)}
+    wanted = member.rsplit("/", 1)[-1].encode()
+    for name, rid in _SHEET.findall(book):
+        if targets.get(rid) == wanted:
+            return html.unescape(name.decode("utf-8", "replace"))
+    return fallback
 
 
 def columns_problem(count: int, sheet: str = "") -> str | None:
@@ -261,7 +321,7 @@ def _long_cell(where: str, row: int, column: str, count: int) -> str:
         return (
             _(
                 "The cell in sheet “%(sheet)s”, row %(row)s, column %(column)s holds %(count)s "
-                "characters; at most %(max)s are read (Excel's own limit is 32.767). Shorten it "
+                "characters; at most %(max)s are read (Excel's own limit is 32,767). Shorten it "
                 "or move the long text out of the table."
             )
             % values
@@ -269,7 +329,7 @@ def _long_cell(where: str, row: int, column: str, count: int) -> str:
     return (
         _(
             "The cell in row %(row)s, column %(column)s holds %(count)s characters; at most "
-            "%(max)s are read (Excel's own limit is 32.767). Shorten it or move the long text "
+            "%(max)s are read (Excel's own limit is 32,767). Shorten it or move the long text "
             "out of the table."
         )
         % values
