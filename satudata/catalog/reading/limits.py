@@ -241,9 +241,9 @@ def _size_problem(info: zipfile.ZipInfo, size: int, total: int) -> str | None:
 
 def _too_many_cells() -> str:
     return _(
-        "The workbook holds more than %(max)s cells; at most %(max)s are read from a workbook, "
-        "all sheets together. Save the table as CSV, which is read as a stream, or split it "
-        "over several files."
+        "The workbook holds more than %(max)s cells, all sheets together; no more are read "
+        "from one workbook. Save the table as CSV, which is read as a stream, or split it over "
+        "several files."
     ) % {"max": _number(settings.READ_MAX_CELLS)}
 
 
