@@ -148,6 +148,10 @@ def cases(folder: Path, real: bool) -> list[tuple[str, Callable[[], Path]]]:
             lambda: hostile.giant_cell_workbook(folder / "sel-raksasa.xlsx"),
         ),
         ("one value at XFD1048576", lambda: write("sel-jauh.xlsx", hostile.far_cell_workbook())),
+        (
+            "ODS: 50,000 × 1,000 repeated cells",
+            lambda: write("ulang.ods", hostile.repeated_ods(50_000, 1000)),
+        ),
         ("20,000-column CSV (row reader)", lambda: write("lebar.csv", hostile.wide_csv())),
         (
             "20,000-column CSV (streamed)",

@@ -105,6 +105,82 @@ class _Extent:
         return (self.rows[1] - self.rows[0] + 1) * cols
 
 
+_ODS_TOKEN = re.compile(
+    rb"<(/?)table:(table-row|table-cell|covered-table-cell|table)(?=[\s/>])([^>]*)>"
+)
+_REPEATED = re.compile(rb'number-(?:rows|columns)-repeated="([0-9]+)"')
+_TABLE_NAME = re.compile(rb'table:name="([^"]*)"')
+
+
+class _OdsExtent:
+    """The largest grid a table of an ODS content part spans once its repeated rows and cells
+    are expanded (calamine expands them, up to 100 million cells, at open): the rows down to the
+    last one with a value, times the columns across to the last value.
+
+    Empty repeated cells and rows (LibreOffice writes a million of them for formatting) count
+    only when a value follows them.
+    """
+
+    def __init__(self) -> None:
+        self.written = 0
+        self.cells = 0
+        self.sheet = ""
+        self.tail = b""
+        self._table(b"")
+
+    def _table(self, attributes: bytes) -> None:
+        name = _TABLE_NAME.search(attributes)
+        self.name = html.unescape(name.group(1).decode("utf-8", "replace")) if name else ""
+        self.row = self.col = self.valued_end = self.max_row = self.max_col = 0
+        self.row_repeat = 1
+
+    def feed(self, chunk: bytes) -> None:
+        text = self.tail + chunk
+        cut = text.rfind(b">") + 1
+        self.tail = text[cut:][-4096:]
+        self.written += text.count(b"<table:table-cell", 0, cut)
+        self.written += text.count(b"<table:covered-table-cell", 0, cut)
+        self.written += text.count(b"<table:table-row", 0, cut)
+        if self.written > 2 * settings.READ_MAX_CELLS:
+            return  # the caller refuses the workbook; its elements are not walked
+        for closing, name, attributes in _ODS_TOKEN.findall(text, 0, cut):
+            self._token(bool(closing), name, attributes)
+
+    def _token(self, closing: bool, name: bytes, attributes: bytes) -> None:
+        repeated = _REPEATED.search(attributes)
+        times = int(repeated.group(1)) if repeated else 1
+        empty = attributes.rstrip().endswith(b"/")
+        if name == b"table":
+            if closing:
+                self._end_table()
+            else:
+                self._table(attributes)
+        elif name == b"table-row" and not closing:
+            self.col = self.valued_end = 0
+            self.row_repeat = times
+            if empty:
+                self.row += times
+        elif name == b"table-row":
+            if self.valued_end:
+                self.max_row = self.row + self.row_repeat
+                self.max_col = max(self.max_col, self.valued_end)
+            self.row += self.row_repeat
+        elif not closing:
+            self.col += times
+            if b"office:value-type" in attributes or not empty:
+                self.valued_end = self.col
+
+    def _end_table(self) -> None:
+        if self.max_row * self.max_col > self.cells:
+            self.cells, self.sheet = self.max_row * self.max_col, self.name
+
+
+def _extent_for(member: str) -> _Extent | _OdsExtent | None:
+    if _WORKSHEET.match(member):
+        return _Extent()
+    return _OdsExtent() if member == "content.xml" else None
+
+
 def _widened(span: tuple[int, int] | None, low: int, high: int) -> tuple[int, int]:
     return (low, high) if span is None else (min(span[0], low), max(span[1], high))
 
@@ -210,7 +286,7 @@ def _inflation_problem(
     total, written = 0, 0  # bytes unpacked; cells, rows and shared strings written
     for info in infos:
         size = 0
-        extent = _Extent() if _WORKSHEET.match(info.filename) else None
+        extent = _extent_for(info.filename)
         strings = info.filename.lower() == "xl/sharedstrings.xml"
         for chunk in _inflated(data, info, archive):
             size += len(chunk)
@@ -227,7 +303,8 @@ def _inflation_problem(
         if extent is not None:
             written += extent.written
             if cells_problem(info.filename, extent.cells):
-                return cells_problem(_sheet_name(archive, info.filename), extent.cells)
+                sheet = getattr(extent, "sheet", "") or _sheet_name(archive, info.filename)
+                return cells_problem(sheet, extent.cells)
     return None
 
 

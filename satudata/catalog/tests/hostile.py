@@ -174,3 +174,40 @@ def open_quote_csv(path: Path, lines: int = 100_000, at: int = 3) -> Path:
         for number in range(lines):
             out.write(f"18.10.{number % 100:02d}.{number:06d};Desa contoh {number};{number}\n")
     return path
+
+
+def repeated_ods(rows: int, columns: int, *, valued: bool = True) -> bytes:
+    """A 1 KB ODS: a header, then one row repeated ``rows`` times of ``columns`` repeated cells,
+    each holding 1 (``valued``) or nothing, as LibreOffice writes formatted empty space."""
+    cell = f'<table:table-cell table:number-columns-repeated="{columns}" ' + (
+        'office:value-type="float" office:value="1"><text:p>1</text:p></table:table-cell>'
+        if valued
+        else "/>"
+    )
+    content = (
+        '<?xml version="1.0" encoding="UTF-8"?><office:document-content '
+        'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+        'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
+        'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2">'
+        '<office:body><office:spreadsheet><table:table table:name="Data"><table:table-row>'
+        '<table:table-cell office:value-type="string"><text:p>kode</text:p></table:table-cell>'
+        '<table:table-cell office:value-type="string"><text:p>jumlah</text:p></table:table-cell>'
+        f'</table:table-row><table:table-row table:number-rows-repeated="{rows}">{cell}'
+        "</table:table-row></table:table></office:spreadsheet></office:body>"
+        "</office:document-content>"
+    )
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr(
+            "mimetype", "application/vnd.oasis.opendocument.spreadsheet", zipfile.ZIP_STORED
+        )
+        archive.writestr(
+            "META-INF/manifest.xml",
+            '<?xml version="1.0"?><manifest:manifest xmlns:manifest="urn:oasis:names:tc:'
+            'opendocument:xmlns:manifest:1.0"><manifest:file-entry manifest:full-path="/" '
+            'manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/>'
+            '<manifest:file-entry manifest:full-path="content.xml" '
+            'manifest:media-type="text/xml"/></manifest:manifest>',
+        )
+        archive.writestr("content.xml", content)
+    return buffer.getvalue()

@@ -69,6 +69,27 @@ class WorkbookBoundsTests(_Folder):
             hostile.far_cell_workbook(), "jauh.xlsx", "Lembar “Data” mencakup 17.179.869.184 sel"
         )
 
+    def test_an_ods_whose_repeated_cells_expand_past_the_bound_is_refused(self) -> None:
+        # calamine expands repetitions at open, up to 100 million cells (gigabytes).
+        self.assertRefusedQuickly(
+            hostile.repeated_ods(50_000, 1000), "ulang.ods", "mencakup 50.001.000 sel"
+        )
+        # Formatted empty space after the table, as LibreOffice writes it, is no value.
+        empty = hostile.repeated_ods(1_048_000, 1024, valued=False)
+        self.assertIsNone(limits.workbook_problem(empty))
+        self.assertEqual(read_workbook(hostile.repeated_ods(3, 2))[0].columns, ["kode", "jumlah"])
+
+    @override_settings(READ_MAX_CELLS=1000)
+    def test_the_cells_of_all_sheets_together_are_bounded(self) -> None:
+        def build(book) -> None:  # type: ignore[no-untyped-def]
+            for name in ("A", "B", "C"):
+                sheet = book.add_worksheet(name)
+                for row in range(300):
+                    sheet.write_row(row, 0, [row, row, row])
+
+        with self.assertRaisesMessage(UnreadableWorkbook, "lebih dari 1.000 sel, semua lembar"):
+            open_workbook(_xlsx(build))
+
     def test_a_real_table_with_repetitive_cells_is_read(self) -> None:
         def build(book) -> None:  # type: ignore[no-untyped-def]
             sheet = book.add_worksheet("Penduduk")
