@@ -70,6 +70,9 @@ UNREADABLE = gettext_lazy(
 )
 
 
+SHEET_CHARS = Upload._meta.get_field("sheet").max_length or 100
+
+
 class DataListFrozen(Exception):
     """The year's list is approved; it no longer changes."""
 
@@ -312,7 +315,7 @@ def recheck_upload(
             filename=upload.filename,
             size=upload.size,
             sha256=upload.sha256,
-            sheet=sheet or upload.sheet,
+            sheet=(sheet or upload.sheet)[:SHEET_CHARS],
             mapping=mapping,
             key_columns=key_columns,
             unpivot=unpivot,
@@ -434,7 +437,9 @@ def synchronise_upload(*, actor: User, upload: Upload) -> Upload:
         upload.notices = [
             {"code": n.code, "message": n.message, "row": n.row} for n in notices[:200]
         ]
-        upload.sheets, upload.columns, upload.sheet = sheets, ws.columns, ws.sheet
+        # A text file's "sheet" is its name (up to 255 characters), and a workbook may name a
+        # sheet at any length: the field holds 100, and PostgreSQL refuses more.
+        upload.sheets, upload.columns, upload.sheet = sheets, ws.columns, ws.sheet[:SHEET_CHARS]
         upload.row_count = ws.rows
         chosen = _mapping_for(upload, ws.columns, variables)
         keys = [ws.columns.index(c) for c in upload.key_columns if c in ws.columns]

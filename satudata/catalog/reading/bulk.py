@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 import pyarrow as pa  # type: ignore[import-untyped]
+from django.conf import settings
 from django.utils.translation import gettext as _
 
 from satudata.catalog.engine import ERROR, Finding, Workspace, sql_text
@@ -207,6 +208,7 @@ def load_text(ws: Workspace, path: Path, plan: TextPlan, progress: Progress) -> 
         f"CREATE TABLE raw AS SELECT * FROM read_csv({sql_text(str(source))}, "
         f"delim = {sql_text(plan.delimiter)}, quote = '\"', escape = '\"', header = false, "
         f"skip = {plan.skip}, columns = {columns}, auto_detect = false, strict_mode = true, "
+        f"max_line_size = {max(2**21, settings.READ_MAX_LINE_BYTES + 2)}, "
         f"store_rejects = true, rejects_table = 'rejected', rejects_scan = 'rejected_scan')"
     )
     rejected = ws.con.execute(
