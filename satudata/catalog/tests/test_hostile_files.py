@@ -359,3 +359,10 @@ class HostileUploadTests(SynchronisationSetup):
             url, {"year": 2027, "file": SimpleUploadedFile("x" * 5000 + ".xlsx", png)}
         )
         self.assertContains(page, "adalah gambar PNG", status_code=400)
+
+    def test_a_name_given_in_the_address_never_breaks_a_download_header(self) -> None:
+        url = reverse("catalog:metadata-export", args=["json"])
+        response = self.client.get(url, {"opd": 'dinkes"\r\nSet-Cookie: x=1'})
+        self.assertEqual(response.status_code, 200)
+        self.assertNotIn("Set-Cookie", response.headers)
+        self.assertIn("metadata-dinkes", response["Content-Disposition"])
