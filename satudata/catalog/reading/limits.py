@@ -39,6 +39,7 @@ _WORKSHEET = re.compile(r"^xl/worksheets/[^/]+\.xml$", re.IGNORECASE)
 _ROW = re.compile(rb' r="[A-Z]*([0-9]+)"')
 _COLUMN = re.compile(rb' r="([A-Z]+)[0-9]')
 _OVERLAP = 256
+_METHODS = (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED)
 
 
 def _mb(size: int) -> str:
@@ -187,8 +188,7 @@ def _widened(span: tuple[int, int] | None, low: int, high: int) -> tuple[int, in
 
 def _inflated(data: bytes, info: zipfile.ZipInfo, archive: zipfile.ZipFile) -> Iterator[bytes]:
     """The member's bytes as a reader inflating its whole stream gets them, chunk by chunk."""
-    if info.compress_type != zipfile.ZIP_DEFLATED:
-        # Stored members are as long as they are; other methods are read as declared.
+    if info.compress_type == zipfile.ZIP_STORED:
         with archive.open(info) as member:
             while chunk := member.read(CHUNK):
                 yield chunk
@@ -213,6 +213,15 @@ def _inflated(data: bytes, info: zipfile.ZipInfo, archive: zipfile.ZipFile) -> I
 
 
 def _declared_problem(infos: list[zipfile.ZipInfo]) -> str | None:
+    # Excel and LibreOffice store or deflate; another method (bzip2, Deflate64…) could not be
+    # counted here, so it is not handed on.
+    if any(info.compress_type not in _METHODS for info in infos):
+        return _(
+            "The file could not be opened as a spreadsheet: it is damaged "
+            "or is another kind of file with a spreadsheet's name. Open it "
+            "in Excel or LibreOffice, save it again as XLSX and upload "
+            "that."
+        )
     if len(infos) > settings.READ_MAX_ZIP_MEMBERS:
         return _(
             "The workbook is made of %(count)s parts; at most %(max)s are read. "

@@ -90,6 +90,17 @@ class WorkbookBoundsTests(_Folder):
         with self.assertRaisesMessage(UnreadableWorkbook, "lebih dari 1.000 sel, semua lembar"):
             open_workbook(_xlsx(build))
 
+    def test_a_workbook_packed_by_a_method_that_cannot_be_counted_is_not_opened(self) -> None:
+        data = _xlsx(lambda book: book.add_worksheet("Data").write_row(0, 0, ["a", "b"]))
+        repacked = io.BytesIO()
+        with (
+            zipfile.ZipFile(io.BytesIO(data)) as source,
+            zipfile.ZipFile(repacked, "w", zipfile.ZIP_BZIP2) as target,
+        ):
+            for name in source.namelist():
+                target.writestr(name, source.read(name))
+        self.assertRefusedQuickly(repacked.getvalue(), "x.xlsx", "berkas rusak")
+
     def test_a_real_table_with_repetitive_cells_is_read(self) -> None:
         def build(book) -> None:  # type: ignore[no-untyped-def]
             sheet = book.add_worksheet("Penduduk")
