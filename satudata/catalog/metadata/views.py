@@ -353,8 +353,8 @@ def _download(content: bytes, fmt: str, name: str) -> HttpResponse:
     kind = "application/json" if fmt == "json" else interchange.XLSX
     response = HttpResponse(content, content_type=kind)
     # ``name`` may carry what the visitor typed (?opd=): cleaned, it cannot break the header.
-    response["Content-Disposition"] = content_disposition_header(
-        True, clean_filename(f"{name}.{fmt}")
+    response["Content-Disposition"] = (
+        content_disposition_header(True, clean_filename(f"{name}.{fmt}")) or "attachment"
     )
     return response
 
