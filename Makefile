@@ -73,6 +73,7 @@ bench: setup bench-tools
 	$(BIN)/python bench/bench_import_regions.py
 	$(BIN)/python bench/bench_synchronise.py
 	$(BIN)/python bench/bench_synchronise.py --gigabyte
+	$(BIN)/python bench/bench_hostile_files.py
 	$(BIN)/python bench/bench_search.py
 	$(BIN)/python bench/bench_datastore.py --indexed
 	$(BIN)/python bench/bench_dataset_page.py  # needs wrk (apt-get install wrk)

@@ -374,6 +374,17 @@ SYNC_MEMORY_MB = env_int("SYNC_MEMORY_MB", 512)
 SYNC_THREADS = env_int("SYNC_THREADS", 2)
 # CSV/TSV files above this size are read straight by DuckDB instead of row by row in Python.
 SYNC_STREAM_BYTES = env_int("SYNC_STREAM_MB", 2) * 2**20
+# Bounds on what one uploaded file may make the reader build (catalog/reading/limits.py), each
+# checked before the file is expanded; a file past one is refused with a message saying which.
+# Real XLSX tables unpack to 8-20 times their packed size; zip bombs to about 1,000 times.
+READ_MAX_UNPACKED_BYTES = env_int("READ_MAX_UNPACKED_MB", 500) * 2**20
+READ_MAX_ZIP_RATIO = env_int("READ_MAX_ZIP_RATIO", 100)
+READ_MAX_ZIP_MEMBERS = env_int("READ_MAX_ZIP_MEMBERS", 2000)
+# Cells one worksheet may span (every cell of the rectangle is held in memory while it is read).
+READ_MAX_CELLS = env_int("READ_MAX_CELLS", 2_000_000)
+READ_MAX_CELL_CHARS = env_int("READ_MAX_CELL_CHARS", 32_767)  # Excel's own limit
+READ_MAX_COLUMNS = env_int("READ_MAX_COLUMNS", 1000)
+READ_MAX_LINE_BYTES = env_int("READ_MAX_LINE_KB", 1024) * 1024
 
 # --- Letters (nota dinas) ------------------------------------------------------------------------
 # {seq} is the year's running number, {year} the year; numbers are never reused.

@@ -56,11 +56,11 @@ from satudata.catalog.models import (
 )
 from satudata.catalog.reading.bulk import load_text, plan_text
 from satudata.catalog.reading.delimited import UnreadableFile
-from satudata.catalog.reading.notices import Notice
+from satudata.catalog.reading.notices import Notice, sheets_read
 from satudata.catalog.reading.shape import unpivot_table
 from satudata.catalog.reading.sheets import choose_sheets
 from satudata.catalog.reading.upload import OLE, ZIP, UnreadableUpload, read_upload
-from satudata.catalog.storage import TooLarge, keep_original, local_original
+from satudata.catalog.storage import TooLarge, clean_filename, keep_original, local_original
 from satudata.core.audit import diff, record
 from satudata.core.models import SiteProfile
 from satudata.sop.services import finish_task_of, open_task
@@ -70,6 +70,9 @@ UNREADABLE = gettext_lazy(
     "The file could not be read as a table. Open it in Excel or LibreOffice, save it again as "
     "CSV or XLSX and upload that."
 )
+
+
+SHEET_CHARS = Upload._meta.get_field("sheet").max_length or 100
 
 
 class DataListFrozen(Exception):
@@ -277,7 +280,7 @@ def receive_upload(
         upload = Upload.objects.create(
             dataset=dataset,
             uploaded_by=actor,
-            filename=filename[:255],
+            filename=clean_filename(filename),
             size=size,
             sha256=digest,
             mapping=mapping,
@@ -329,7 +332,7 @@ def recheck_upload(
             filename=upload.filename,
             size=upload.size,
             sha256=upload.sha256,
-            sheet=sheet or upload.sheet,
+            sheet=(sheet or upload.sheet)[:SHEET_CHARS],
             chosen_sheets=_sheets_to_read(upload, sheet, sheets),
             mapping=mapping,
             unpivot=unpivot,
@@ -430,6 +433,9 @@ def _read_into(ws: Workspace, path: Path, upload: Upload, progress: Progress) ->
         raise UnreadableUpload(
             notices[0].message if notices else _("The file has no table to read.")
         )
+    if _is_workbook(path) and len(choice.read) <= 1:
+        # Several stacked sheets are named by choose_sheets' own notices.
+        notices.insert(0, sheets_read([t.sheet for t in tables], table.sheet))
     if upload.unpivot:
         stacked = table.sheets
         table, notice = unpivot_table(table)
@@ -481,7 +487,10 @@ def synchronise_upload(*, actor: User, upload: Upload) -> Upload:
                 upload,
                 CheckResult([_file_error(str(UNREADABLE))], 1, 0, 0),
             )
-        upload.sheets, upload.columns, upload.sheet = read.sheets, ws.columns, ws.sheet
+        # A text file's "sheet" is its name (up to 255 characters), and a workbook may name a
+        # sheet at any length: the field holds 100, and PostgreSQL refuses more.
+        upload.sheets, upload.columns = read.sheets, ws.columns
+        upload.sheet = ws.sheet[:SHEET_CHARS]
         upload.read_sheets = read.read_sheets if len(read.read_sheets) > 1 else []
         upload.row_count = ws.rows
         chosen = _mapping_for(upload, ws.columns, variables)

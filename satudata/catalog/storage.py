@@ -8,8 +8,10 @@ otherwise a temporary copy streamed down from it (object storage).
 from __future__ import annotations
 
 import hashlib
+import re
 import shutil
 import tempfile
+import unicodedata
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -32,6 +34,30 @@ def size_problem(size: int) -> str | None:
     if size > settings.UPLOAD_MAX_BYTES:
         return _("The file is larger than %(mb)s MB.") % {"mb": settings.UPLOAD_MAX_BYTES // 2**20}
     return None
+
+
+# Control characters (NUL, line breaks), format characters (the right-to-left override that makes
+# "laporan\u202excod.exe" show as "laporanexe.docx", zero-width spaces) and line separators.
+_HIDDEN = {"Cc", "Cf", "Zl", "Zp"}
+_EXTENSION = re.compile(r"^[A-Za-z0-9]{1,10}$")
+
+
+def clean_filename(name: str, limit: int = 255) -> str:
+    """A file name safe to store and show: its last path part, without control or direction
+    characters, at most ``limit`` characters, the stem shortened and the extension kept.
+
+    Originals are stored under their digest; this name is only what the user sees.
+    """
+    name = re.split(r"[/\\]", unicodedata.normalize("NFC", name))[-1]
+    name = "".join(c for c in name if unicodedata.category(c) not in _HIDDEN)
+    name = " ".join(name.split()).strip(" .")
+    stem, dot, extension = name.rpartition(".")
+    if not (dot and stem and _EXTENSION.match(extension)):
+        stem, extension = name, ""
+    suffix = f".{extension}" if extension else ""
+    if len(stem) + len(suffix) > limit:
+        stem = stem[: limit - len(suffix) - 1].rstrip() + "…"
+    return (stem or "upload") + suffix
 
 
 def original_path(digest: str) -> str:

@@ -45,7 +45,7 @@ from satudata.catalog.models import (
 )
 from satudata.catalog.reading.upload import UnreadableUpload, read_upload
 from satudata.catalog.services import sync_status, sync_statuses
-from satudata.catalog.storage import keep_original, read_original
+from satudata.catalog.storage import clean_filename, keep_original, read_original
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # What the report page says while the worker runs, per stage of the check.
@@ -133,7 +133,8 @@ def data_list_import(request: HttpRequest) -> HttpResponse:
     """Upload → preview with every problem → confirm. The original is kept either way."""
     user: User = request.user  # type: ignore[assignment]
     if request.method == "POST" and "confirm" in request.POST:
-        digest, filename = request.POST.get("digest", ""), request.POST.get("filename", "")[:200]
+        digest = request.POST.get("digest", "")
+        filename = clean_filename(request.POST.get("filename", ""))
         try:
             year = int(request.POST.get("year", ""))
             context = _preview_context(read_original(digest), filename)
@@ -158,8 +159,9 @@ def data_list_import(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         digest, _size = keep_original(upload.chunks())
+        filename = clean_filename(upload.name)
         try:
-            context = _preview_context(read_original(digest), upload.name)
+            context = _preview_context(read_original(digest), filename)
         except UnreadableUpload as error:
             form.add_error("file", str(error))
         else:
@@ -169,7 +171,7 @@ def data_list_import(request: HttpRequest) -> HttpResponse:
                 {
                     **context,
                     "digest": digest,
-                    "filename": upload.name,
+                    "filename": filename,
                     "year": form.cleaned_data["year"],
                 },
             )

@@ -12,6 +12,7 @@ from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -33,6 +34,7 @@ from satudata.catalog.metadata.spec import check
 from satudata.catalog.metadata.standard import MS_IND, MS_KEG
 from satudata.catalog.metadata.web import bind, from_post, readable
 from satudata.catalog.models import Activity, Indicator, ReviewStatus, Variable
+from satudata.catalog.storage import clean_filename
 
 MODELS: dict[str, Any] = {"kegiatan": Activity, "variabel": Variable, "indikator": Indicator}
 SLUG_OF = {model: slug for slug, model in MODELS.items()}
@@ -350,7 +352,10 @@ def activity_variables(request: HttpRequest, pk: int) -> HttpResponse:
 def _download(content: bytes, fmt: str, name: str) -> HttpResponse:
     kind = "application/json" if fmt == "json" else interchange.XLSX
     response = HttpResponse(content, content_type=kind)
-    response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
+    # ``name`` may carry what the visitor typed (?opd=): cleaned, it cannot break the header.
+    response["Content-Disposition"] = (
+        content_disposition_header(True, clean_filename(f"{name}.{fmt}")) or "attachment"
+    )
     return response
 
 

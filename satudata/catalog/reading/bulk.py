@@ -13,28 +13,31 @@ from __future__ import annotations
 
 import codecs
 import csv
-import io
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import BinaryIO
 
 import pyarrow as pa  # type: ignore[import-untyped]
+from django.conf import settings
 from django.utils.translation import gettext as _
 
 from satudata.catalog.engine import ERROR, Finding, Workspace, sql_text
-from satudata.catalog.reading.delimited import DELIMITER_NAMES, UnreadableFile
+from satudata.catalog.reading import limits
+from satudata.catalog.reading.delimited import DELIMITER_NAMES, UnreadableFile, parse_records
 from satudata.catalog.reading.delimiter import detect_delimiter
+from satudata.catalog.reading.filetype import foreign_problem
 from satudata.catalog.reading.layout import FOOTNOTE, TOTAL, detect_layout
 from satudata.catalog.reading.notices import (
     Notice,
     blank_rows,
+    encoding_read,
     footnote,
     mixed_encoding,
     ragged_rows,
     total_row,
 )
-from satudata.catalog.reading.spreadsheet import MAX_COLUMNS
 from satudata.catalog.reading.text import FALLBACK, decode
 
 HEAD_BYTES = 256 * 1024
@@ -55,12 +58,33 @@ class TextPlan:
     notices: list[Notice] = field(default_factory=list)
 
 
+def _refuse(problem: str | None) -> None:
+    if problem:
+        raise UnreadableFile(problem)
+
+
+def _first_lines_fit(handle: BinaryIO, head: bytes) -> None:
+    """UnreadableFile when a line of the head, or its last line running on past it, is too
+    long: the head's rules would otherwise read a piece of it as a table."""
+    meter = limits.LineMeter()
+    line = meter.feed(head)
+    if line is None and len(head) == HEAD_BYTES and not head.endswith(b"\n"):
+        while chunk := handle.read(CHUNK_BYTES):
+            line = meter.feed(chunk)
+            if line or b"\n" in chunk:
+                break
+    if line:
+        raise UnreadableFile(limits.long_line(line))
+
+
 def plan_text(path: Path) -> TextPlan:
     """What the head of the file says about all of it."""
     with path.open("rb") as handle:
         head = handle.read(HEAD_BYTES)
+        _first_lines_fit(handle, head)
     if not head.strip():
         raise UnreadableFile(_("The file is empty. Export the table again and upload it."))
+    _refuse(foreign_problem(head))
     if len(head) == HEAD_BYTES:
         head = head[: head.rfind(b"\n") + 1] or head
     decoded = decode(head)
@@ -72,20 +96,17 @@ def plan_text(path: Path) -> TextPlan:
             )
         )
     delimiter = detect_delimiter(decoded.text)
-    records = list(csv.reader(io.StringIO(decoded.text, newline=""), delimiter=delimiter))
+    records = parse_records(decoded.text, delimiter)
     layout = detect_layout(records)
     if not layout.columns:
         raise UnreadableFile(layout.notices[0].message)
-    if len(layout.columns) > MAX_COLUMNS:
-        raise UnreadableFile(
-            _("The file has %(count)s columns; at most %(max)s can be read.")
-            % {"count": len(layout.columns), "max": MAX_COLUMNS}
-        )
+    _refuse(limits.columns_problem(len(layout.columns)))
     data = layout.data_rows or [layout.header_rows[-1] + 1]
     widths = [len(records[i]) for i in data if i < len(records)]
     width = max(set(widths), key=widths.count) if widths else len(layout.columns)
     # Title and header notices only: totals and footnotes are found again over the whole file.
     notices = [
+        encoding_read(decoded.encoding),
         *decoded.notices,
         Notice(
             "delimiter",
@@ -115,9 +136,13 @@ def _scan(path: Path, progress: Progress) -> _Scan:
     scan = _Scan()
     size = path.stat().st_size
     decoder = codecs.getincrementaldecoder("utf-8")()
+    meter = limits.LineMeter()
     done, previous_end = 0, b"\n"
     with path.open("rb") as handle:
         while chunk := handle.read(CHUNK_BYTES):
+            long_line = meter.feed(chunk)
+            if long_line:
+                raise UnreadableFile(limits.long_line(long_line))
             if scan.utf8:
                 try:
                     decoder.decode(chunk)
@@ -183,11 +208,13 @@ def load_text(ws: Workspace, path: Path, plan: TextPlan, progress: Progress) -> 
         f"CREATE TABLE raw AS SELECT * FROM read_csv({sql_text(str(source))}, "
         f"delim = {sql_text(plan.delimiter)}, quote = '\"', escape = '\"', header = false, "
         f"skip = {plan.skip}, columns = {columns}, auto_detect = false, strict_mode = true, "
+        f"max_line_size = {max(2**21, settings.READ_MAX_LINE_BYTES + 2)}, "
         f"store_rejects = true, rejects_table = 'rejected', rejects_scan = 'rejected_scan')"
     )
     rejected = ws.con.execute(
         "SELECT line, csv_line, error_type FROM rejected ORDER BY line"
     ).fetchall()
+    _refuse_runaway(rejected)
     excluded = sorted({*(b for b in scan.blank if b > plan.skip), *(r[0] for r in rejected)})
     # Record k (0-based, file order) sits on line skip + 1 + k + (excluded lines before it).
     # Several excluded lines in a row share one record index: the last shift counts.
@@ -230,6 +257,17 @@ def load_text(ws: Workspace, path: Path, plan: TextPlan, progress: Progress) -> 
     ws.columns = list(plan.columns)
     ws.rows = int(ws.scalar("SELECT count(*) FROM src"))
     return notices
+
+
+def _refuse_runaway(rejected: list[tuple[int, str, str]]) -> None:
+    """UnreadableFile for a row DuckDB set aside because a quotation mark left open swallowed
+    the lines after it, or because it is longer than DuckDB reads."""
+    for line, text, kind in rejected:
+        if kind == "UNQUOTED VALUE" and "\n" in text.rstrip("\r\n"):
+            raise UnreadableFile(limits.open_quote(line))
+        if kind == "LINE SIZE OVER MAXIMUM":
+            opens_quote = text.split("\n", 1)[0].count('"') % 2 == 1
+            raise UnreadableFile(limits.runaway_cell(line, opens_quote))
 
 
 def _filled_sql(width: int) -> str:

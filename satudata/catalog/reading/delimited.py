@@ -6,12 +6,14 @@ import csv
 import io
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from satudata.catalog.reading import limits
 from satudata.catalog.reading.delimiter import detect_delimiter
 from satudata.catalog.reading.layout import detect_layout
-from satudata.catalog.reading.notices import Notice, ragged_rows
+from satudata.catalog.reading.notices import Notice, encoding_read, ragged_rows
 from satudata.catalog.reading.text import decode
 
 DELIMITER_NAMES = {
@@ -22,8 +24,16 @@ DELIMITER_NAMES = {
 }
 
 
+# A record spanning this many lines is a quotation mark left open, not a cell: cells with a few
+# line breaks (an address, a note) are ordinary, a hundred are not.
+MANY_LINES = 100
+
+
 class UnreadableFile(ValueError):
     """The file cannot be read as a table; the message says why and what to do."""
+
+
+CSV_FIELD_LIMIT = 131_072  # the csv module's own default
 
 
 @dataclass
@@ -34,6 +44,33 @@ class ReadTable:
     encoding: str
     delimiter: str
     notices: list[Notice] = field(default_factory=list)
+
+
+def parse_records(text: str, delimiter: str) -> list[list[str]]:
+    """The rows of ``text``; UnreadableFile naming the line where a cell runs away (a quotation
+    mark opened and never closed swallows the rest of the file into one cell)."""
+    # The csv module's field limit is one setting for the whole process, and libraries raise it
+    # (frictionless sets it to sys.maxsize): set it on every read, so that a runaway cell is
+    # caught at the same size whatever ran before in this process.
+    csv.field_size_limit(max(CSV_FIELD_LIMIT, settings.READ_MAX_CELL_CHARS + 1))
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    records: list[list[str]] = []
+    start = 1  # the line the record being read starts on
+    try:
+        for record in reader:
+            if reader.line_num - start >= MANY_LINES:
+                raise UnreadableFile(limits.open_quote(start))
+            records.append(record)
+            start = reader.line_num + 1
+    except csv.Error:  # "field larger than field limit"
+        first_line = text.split("\n", start)[start - 1]
+        raise UnreadableFile(limits.runaway_cell(start, first_line.count('"') % 2 == 1)) from None
+    return records
+
+
+def _refuse(problem: str | None) -> None:
+    if problem:
+        raise UnreadableFile(problem)
 
 
 def read_delimited(data: bytes) -> ReadTable:
@@ -47,12 +84,17 @@ def read_delimited(data: bytes) -> ReadTable:
                 "a CSV, TSV, XLSX, XLS or ODS file."
             )
         )
+    long_line = limits.LineMeter().feed(data)
+    if long_line:
+        raise UnreadableFile(limits.long_line(long_line))
     decoded = decode(data)
     delimiter = detect_delimiter(decoded.text)
-    records = list(csv.reader(io.StringIO(decoded.text, newline=""), delimiter=delimiter))
+    records = parse_records(decoded.text, delimiter)
+    _refuse(limits.long_cell_problem(records))
     layout = detect_layout(records)
     if not layout.columns:
         raise UnreadableFile(layout.notices[0].message)
+    _refuse(limits.columns_problem(len(layout.columns)))
     width = len(layout.columns)
     rows, numbers, ragged = [], [], []
     for index in layout.data_rows:
@@ -63,6 +105,7 @@ def read_delimited(data: bytes) -> ReadTable:
         rows.append((record + [""] * width)[:width])
         numbers.append(index + 1)
     notices = [
+        encoding_read(decoded.encoding),
         *decoded.notices,
         Notice(
             "delimiter",

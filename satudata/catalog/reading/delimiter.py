@@ -15,7 +15,10 @@ CANDIDATES = (",", ";", "\t", "|")
 
 
 def _score(lines: list[str], delimiter: str) -> tuple[int, int]:
-    rows = list(csv.reader(io.StringIO("\n".join(lines)), delimiter=delimiter))
+    try:
+        rows = list(csv.reader(io.StringIO("\n".join(lines)), delimiter=delimiter))
+    except csv.Error:  # a cell past the reader's limit when split by this candidate
+        return (0, 0)
     widths = Counter(len(row) for row in rows if any(cell.strip() for cell in row))
     if not widths:
         return (0, 0)

@@ -73,3 +73,40 @@ def mixed_encoding(rows: list[int]) -> Notice:
         % {"rows": ", ".join(str(n) for n in rows[:10]), "more": "…" if len(rows) > 10 else ""},
         row=rows[0],
     )
+
+
+ENCODING_NAMES = {
+    "utf-8": "UTF-8",
+    "utf-8-sig": "UTF-8",
+    "utf-16": "UTF-16",
+    "utf-16-le": "UTF-16",
+    "utf-16-be": "UTF-16",
+    "cp1252": "Windows-1252",
+}
+
+
+def encoding_read(encoding: str) -> Notice:
+    """Which encoding the text was read in, named as a person knows it."""
+    if encoding == "utf-8+cp1252":
+        name = _("UTF-8, with some lines in Windows-1252")
+    else:
+        name = ENCODING_NAMES.get(encoding, encoding.upper())
+    return Notice("encoding", _("The text was read as %(name)s.") % {"name": name})
+
+
+def sheets_read(sheets: list[str], chosen: str) -> Notice:
+    """Which sheets the workbook has and which one was read."""
+    if len(sheets) == 1:
+        return Notice(
+            "sheets", _("The workbook has one sheet, “%(sheet)s”; it was read.") % {"sheet": chosen}
+        )
+    return Notice(
+        "sheets",
+        _("The workbook has %(count)s sheets (%(names)s); the sheet “%(sheet)s” was read.")
+        % {
+            "count": len(sheets),
+            "names": ", ".join(f"“{name}”" for name in sheets[:20])
+            + ("…" if len(sheets) > 20 else ""),
+            "sheet": chosen,
+        },
+    )

@@ -10,16 +10,20 @@ import python_calamine
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from satudata.catalog.reading import limits
 from satudata.catalog.reading.cells import Cell, as_text
 from satudata.catalog.reading.errorcells import ErrorCells, error_cells
 from satudata.catalog.reading.layout import detect_layout
 from satudata.catalog.reading.notices import Notice
 
-MAX_COLUMNS = 1000
-
 
 class UnreadableWorkbook(ValueError):
     """The workbook cannot be opened; the message says why and what to do."""
+
+
+def _refuse(problem: str | None) -> None:
+    if problem:
+        raise UnreadableWorkbook(problem)
 
 
 @dataclass
@@ -49,6 +53,8 @@ def open_workbook(data: bytes) -> python_calamine.CalamineWorkbook:
     """The workbook, or UnreadableWorkbook with what to do when it is protected or damaged."""
     if data.startswith(_OLE) and _ENCRYPTED_OOXML in data:
         raise UnreadableWorkbook(str(_PASSWORD))
+    # Bounded before calamine expands anything: a zip bomb or one far cell would exhaust memory.
+    _refuse(limits.workbook_problem(data))
     try:
         return python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
     except python_calamine.PasswordError:
@@ -93,16 +99,10 @@ def _read_sheet(
     book: python_calamine.CalamineWorkbook, name: str, errors: ErrorCells | None = None
 ) -> SheetTable:
     sheet = book.get_sheet_by_name(name)
-    if sheet.width > MAX_COLUMNS:
-        raise UnreadableWorkbook(
-            _(
-                "The sheet “%(sheet)s” has %(count)s columns; at most %(max)s can be read. "
-                "If years or villages run across the columns, turn the table so that they run "
-                "down the rows."
-            )
-            % {"sheet": name, "count": sheet.width, "max": MAX_COLUMNS}
-        )
+    _refuse(limits.columns_problem(sheet.width, name))
+    _refuse(limits.cells_problem(name, sheet.height * sheet.width))
     grid: list[list[Cell]] = [list(row) for row in sheet.iter_rows()]
+    _refuse(limits.long_cell_problem(grid, name, sheet.start[1] if sheet.start else 0))
     # calamine yields rows from the sheet's first row but columns from the first used column;
     # merged ranges and error cells are in absolute coordinates.
     origin = (0, sheet.start[1] if sheet.start else 0)

@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 
 from satudata.catalog.reading.cells import Cell
 from satudata.catalog.reading.delimited import UnreadableFile, read_delimited
+from satudata.catalog.reading.filetype import foreign_problem
 from satudata.catalog.reading.notices import Notice
 from satudata.catalog.reading.spreadsheet import SheetTable, UnreadableWorkbook, read_workbook
 
@@ -20,6 +21,9 @@ class UnreadableUpload(ValueError):
 
 def read_upload(data: bytes, filename: str) -> list[SheetTable]:
     """The tables in an uploaded file: one per sheet for a workbook, one for a text file."""
+    foreign = foreign_problem(data, filename)
+    if foreign:
+        raise UnreadableUpload(foreign)
     try:
         if data.startswith((ZIP, OLE)):
             return read_workbook(data)

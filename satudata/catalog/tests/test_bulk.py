@@ -126,7 +126,7 @@ class BulkReaderTests(PersonaTestCase):
         with tempfile.TemporaryDirectory() as folder:
             path = Path(folder) / "wide.csv"
             path.write_text(header + "\n" + ";".join("1" for _ in range(1500)) + "\n")
-            with self.assertRaisesMessage(Exception, "paling banyak 1000"):
+            with self.assertRaisesMessage(Exception, "paling banyak 1.000"):
                 plan_text(path)
 
 

@@ -5,10 +5,11 @@ from decimal import Decimal
 from pathlib import Path
 
 import xlsxwriter  # type: ignore[import-untyped]
+from django.conf import settings
 from django.test import SimpleTestCase
 
 from satudata.catalog.reading.cells import as_number
-from satudata.catalog.reading.spreadsheet import MAX_COLUMNS, UnreadableWorkbook, read_workbook
+from satudata.catalog.reading.spreadsheet import UnreadableWorkbook, read_workbook
 
 
 def _xlsx(build) -> bytes:  # type: ignore[no-untyped-def]
@@ -73,8 +74,8 @@ class WorkbookTests(SimpleTestCase):
     def test_thousands_of_columns_are_refused_with_advice(self) -> None:
         def build(book) -> None:  # type: ignore[no-untyped-def]
             sheet = book.add_worksheet("Lebar")
-            sheet.write_row(0, 0, [f"desa {i}" for i in range(MAX_COLUMNS + 5)])
-            sheet.write_row(1, 0, list(range(MAX_COLUMNS + 5)))
+            sheet.write_row(0, 0, [f"desa {i}" for i in range(settings.READ_MAX_COLUMNS + 5)])
+            sheet.write_row(1, 0, list(range(settings.READ_MAX_COLUMNS + 5)))
 
         with self.assertRaisesMessage(UnreadableWorkbook, "kolom"):
             read_workbook(_xlsx(build))

@@ -45,7 +45,8 @@ class DaftarImportPageTests(PersonaTestCase):
         upload = SimpleUploadedFile("foto.xlsx", b"\x89PNG\r\n\x1a\n" + b"\x00" * 64)
         response = self.client.post(self.url, {"year": 2026, "file": upload})
         self.assertEqual(response.status_code, 400)
-        self.assertContains(response, "bukan tabel teks", status_code=400)
+        # Named for what it is (issue 15, point 12), not just "binary data".
+        self.assertContains(response, "“foto.xlsx” adalah gambar PNG", status_code=400)
 
 
 class DaftarVisibilityTests(PersonaTestCase):
