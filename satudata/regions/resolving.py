@@ -23,6 +23,9 @@ from satudata.regions.models import CODE_PATTERN, Region, RegionLevel
 
 ERROR, WARNING = "error", "warning"
 CHUNK = 900  # SQLite's limit on bound parameters, with room to spare
+# A close name is read as the closest region only when no other comes within this many points
+# ("Sukoharjo" is as close to Sukoharjo I as to Sukoharjo II: no guess).
+MARGIN = 5.0
 _CODE_LIKE = re.compile(r"[0-9][0-9 .\-/_,]*[0-9]")
 # Digits per Kemendagri segment, and the length of each undotted code.
 _SEGMENTS = (2, 2, 2, 4)
@@ -210,7 +213,7 @@ class RegionResolver:
         if len(exact) == 1:
             return Resolved(exact[0].region.code)
         close = [m for m in matches if not m.is_exact]
-        if not exact and close and (len(close) == 1 or close[0].score > close[1].score):
+        if not exact and close and (len(close) == 1 or close[0].score - close[1].score >= MARGIN):
             region = close[0].region
             return Resolved(
                 region.code,
