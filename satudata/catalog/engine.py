@@ -529,7 +529,8 @@ def _region_pairs(
 ) -> list[tuple[_Column, _Column, RegionResolver]]:
     """(code column, name column) pairs at one level: a region column written mostly in codes,
     and a region column written mostly in names or a text column declaring a region level."""
-    codes, names = [], []
+    codes: list[tuple[_Column, int, RegionResolver]] = []
+    names: list[tuple[_Column, int, RegionResolver | None]] = []
     for col in columns:
         resolver = judges[col.index].resolver
         if resolver is not None and resolver.level:

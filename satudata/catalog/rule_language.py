@@ -278,7 +278,7 @@ class _Compiler:
         return "(" + " AND ".join(parts) + ")"
 
     @staticmethod
-    def _pair(left: tuple[str, str], op: type, right: tuple[str, str]) -> str:
+    def _pair(left: tuple[str, str], op: type[ast.cmpop], right: tuple[str, str]) -> str:
         (a, a_kind), (b, b_kind) = left, right
         if op in (ast.Eq, ast.NotEq) and NUMBER in (a_kind, b_kind):
             # Decimals are compared to a part in a billion: 0.1 + 0.2 == 0.3 holds.

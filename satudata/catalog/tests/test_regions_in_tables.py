@@ -35,6 +35,10 @@ ELSEWHERE = """kode,nama
 
 
 class RegionColumnTests(PersonaTestCase):
+    kecamatan: Variable
+    desa: Variable
+    count: Variable
+
     @classmethod
     def setUpTestData(cls) -> None:
         super().setUpTestData()
@@ -60,9 +64,8 @@ class RegionColumnTests(PersonaTestCase):
         with Workspace() as ws:
             load_sheet(ws, table)
             result = check(ws, mapping, region_within="18.10")
-            values = ws.con.execute(
-                f"SELECT {', '.join(f'v{i}' for i in mapping)} FROM typed ORDER BY _row"
-            ).fetchall()
+            selected = ", ".join(f"v{i}" for i in mapping)
+            values = ws.con.execute(f"SELECT {selected} FROM typed ORDER BY _row").fetchall()  # noqa: S608
         return result, values
 
     def _region_findings(self, result: CheckResult, column: str) -> dict[int, Finding]:

@@ -100,6 +100,8 @@ class CompiledRuleTests(SimpleTestCase):
 
 
 class RowRuleCheckTests(PersonaTestCase):
+    variables: dict[str, Variable]
+
     @classmethod
     def setUpTestData(cls) -> None:
         super().setUpTestData()
