@@ -142,12 +142,13 @@ class RegionResolver:
 
     def _likely_level(self, values: list[str]) -> int | None:
         levels: Counter[int] = Counter()
-        for value in values[:2000]:
+        for value in values[:1000]:
             region = self.reference.by_code.get(value)
             if region is not None:
                 levels[region.level] += 1
                 continue
-            exact = [m for m in self.reference.match(value, level=None) if m.is_exact]
+            # Names count only when written exactly and at one level: no fuzzy search here.
+            exact = self.reference.index(local=True, level=None).exact(value)
             if len({m.region.level for m in exact}) == 1:
                 levels[exact[0].region.level] += 1
         return levels.most_common(1)[0][0] if levels else None
