@@ -25,6 +25,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 MAX_LENGTH = 500
+MAX_DEPTH = 40  # nesting; the compiler and the message walk the tree recursively
 INTEGER, NUMBER, DATE, TEXT = "integer", "number", "date", "text"
 # Arity of each function (min, max).
 FUNCTIONS: dict[str, tuple[int, int]] = {
@@ -121,6 +122,10 @@ def parse_rule(text: str) -> CrossRule:
         raise RuleSyntaxError(
             _("“%(rule)s” is not a rule the machine can read.") % {"rule": text}
         ) from None
+    if _depth(tree) > MAX_DEPTH:
+        raise RuleSyntaxError(
+            _("“%(rule)s” is nested too deeply; write it more simply.") % {"rule": text}
+        )
     names: list[ast.Name] = []
     _mark_functions(tree)
     for node in ast.walk(tree):
@@ -132,6 +137,15 @@ def parse_rule(text: str) -> CrossRule:
             % {"rule": text}
         )
     return CrossRule(text, tree, tuple(dict.fromkeys(n.id for n in names)))
+
+
+def _depth(tree: ast.AST) -> int:
+    deepest, stack = 0, [(tree, 1)]
+    while stack:
+        node, depth = stack.pop()
+        deepest = max(deepest, depth)
+        stack.extend((child, depth + 1) for child in ast.iter_child_nodes(node))
+    return deepest
 
 
 def _allow(node: ast.AST, names: list[ast.Name]) -> None:

@@ -56,6 +56,8 @@ class RuleLanguageTests(SimpleTestCase):
             "jumlah",
             "1 +",
             "x" * 600 + " == 1",
+            "-" * 400 + "jumlah == 1",
+            "(" * 300 + "1" + ")" * 300 + " == 1",
         ):
             with self.assertRaises(RuleSyntaxError, msg=text):
                 parse_rule(text)
