@@ -508,10 +508,10 @@ def check(
     found, rule_errors = check_row_rules(ws, columns, period_year=period[0] if period else None)
     findings.extend(found)
     errors += rule_errors
+    warnings += sum(1 for f in found if not f.is_error)
     found, pair_errors = check_region_pairs(ws, columns, judges)
     findings.extend(found)
     errors += pair_errors
-    warnings += sum(1 for f in found if not f.is_error)
     keys = [i for i in key_columns if 0 <= i < len(ws.columns)]
     if keys:
         found, count = _duplicates(ws, keys)

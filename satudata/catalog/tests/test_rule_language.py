@@ -169,7 +169,7 @@ class RowRuleCheckTests(PersonaTestCase):
         self.assertEqual((finding.severity, finding.row), (WARNING, None))
         self.assertIn("tidak diperiksa", finding.message)
         self.assertIn("perempuan", finding.message)
-        self.assertTrue(result.passed)
+        self.assertEqual((result.errors, result.warnings), (0, 1))
 
     def test_dates_and_days_in_month(self) -> None:
         self.variables.update(
