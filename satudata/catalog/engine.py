@@ -526,23 +526,26 @@ def check(
 
 def _region_pairs(
     columns: list[_Column], judges: dict[int, _ValueJudge]
-) -> list[tuple[_Column, _Column, RegionResolver]]:
-    """(code column, name column) pairs at one level: a region column written mostly in codes,
-    and a region column written mostly in names or a text column declaring a region level."""
+) -> list[tuple[_Column, _Column, int, RegionResolver]]:
+    """(code column, name column, the name column's level) triples: a region column written
+    mostly in codes, and a region column written mostly in names or a text column declaring a
+    region level, at the code's level or above it (a desa code beside its kecamatan's name)."""
     codes: list[tuple[_Column, int, RegionResolver]] = []
-    names: list[tuple[_Column, int, RegionResolver | None]] = []
+    names: list[tuple[_Column, int]] = []
     for col in columns:
         resolver = judges[col.index].resolver
         if resolver is not None and resolver.level:
-            written_as_code = resolver.written_as_code >= resolver.written_as_name
-            (codes if written_as_code else names).append((col, resolver.level, resolver))
+            if resolver.written_as_code >= resolver.written_as_name:
+                codes.append((col, resolver.level, resolver))
+            else:
+                names.append((col, resolver.level))
         elif col.variable.data_type == DataType.TEXT and col.variable.region_level:
-            names.append((col, col.variable.region_level, None))
+            names.append((col, col.variable.region_level))
     return [
-        (code_col, name_col, resolver)
+        (code_col, name_col, name_level, resolver)
         for code_col, level, resolver in codes
-        for name_col, name_level, _r in names
-        if level == name_level
+        for name_col, name_level in names
+        if level >= name_level
     ]
 
 
@@ -550,33 +553,43 @@ def check_region_pairs(
     ws: Workspace, columns: list[_Column], judges: dict[int, _ValueJudge]
 ) -> tuple[list[Finding], int]:
     """Rows whose code and name columns name different regions ("18.10.03" beside
-    "Pagelaran"). Set-based: each distinct (code, name) pair is judged once, then the pairs that
-    disagree are joined back to the rows."""
+    "Pagelaran", or a desa code beside another kecamatan's name). Set-based: each distinct
+    (code, name) pair is judged once, then the pairs that disagree are joined back to the rows."""
     findings: list[Finding] = []
     errors = 0
-    for code_col, name_col, resolver in _region_pairs(columns, judges):
-        found, count = _disagreeing_rows(ws, code_col, name_col, resolver)
+    for code_col, name_col, level, resolver in _region_pairs(columns, judges):
+        found, count = _disagreeing_rows(ws, code_col, name_col, level, resolver)
         findings.extend(found)
         errors += count
     return findings, errors
 
 
-def _disagreeing_rows(
-    ws: Workspace, code_col: _Column, name_col: _Column, resolver: RegionResolver
-) -> tuple[list[Finding], int]:
-    a, b = code_col.index, name_col.index
-    pairs = ws.con.execute(
-        f"SELECT DISTINCT v{a}, v{b} FROM typed WHERE v{a} IS NOT NULL AND v{b} IS NOT NULL"
-    ).fetchall()
+def _disagreeing_pairs(
+    pairs: list[tuple[str, str]], name_col: _Column, level: int, resolver: RegionResolver
+) -> dict[tuple[str, str], tuple[str, str]]:
+    """(code, name) -> (the name of the code's region at ``level``, the name as shown)."""
+    above = {code: ".".join(code.split(".")[:level]) for code, _name in pairs}
+    resolver.reference.fetch(above.values())
     by_code = resolver.reference.by_code
     bad: dict[tuple[str, str], tuple[str, str]] = {}
     for code, name in pairs:
         if name_col.variable.data_type == DataType.REGION:
             # The name column was read as a code already, with spelling tolerance.
-            if code != name and code in by_code and name in by_code:
-                bad[(code, name)] = (by_code[code].name, by_code[name].name)
-        elif region := resolver.disagrees(code, name):
+            if above[code] != name and above[code] in by_code and name in by_code:
+                bad[(code, name)] = (by_code[above[code]].name, by_code[name].name)
+        elif region := resolver.disagrees(above[code], name):
             bad[(code, name)] = (region.name, name)
+    return bad
+
+
+def _disagreeing_rows(
+    ws: Workspace, code_col: _Column, name_col: _Column, level: int, resolver: RegionResolver
+) -> tuple[list[Finding], int]:
+    a, b = code_col.index, name_col.index
+    pairs = ws.con.execute(
+        f"SELECT DISTINCT v{a}, v{b} FROM typed WHERE v{a} IS NOT NULL AND v{b} IS NOT NULL"
+    ).fetchall()
+    bad = _disagreeing_pairs(pairs, name_col, level, resolver)
     if not bad:
         return [], 0
     disagreeing = pa.table(  # noqa: F841 (read by DuckDB)
@@ -595,7 +608,12 @@ def _disagreeing_rows(
     ).fetchall()
     found = []
     for row, code, name in rows:
-        code_name, written = bad[(code, name)]
+        region, written = bad[(code, name)]
+        message = (
+            _("The code %(code)s is %(region)s, but the name column says %(name)s.")
+            if code.count(".") + 1 == level
+            else _("The code %(code)s lies in %(region)s, but the name column says %(name)s.")
+        )
         found.append(
             Finding(
                 ERROR,
@@ -603,8 +621,7 @@ def _disagreeing_rows(
                 row,
                 f"{code_col.name} / {name_col.name}",
                 f"{code} / {written}",
-                _("The code %(code)s is %(region)s, but the name column says %(name)s.")
-                % {"code": code, "region": code_name, "name": written},
+                message % {"code": code, "region": region, "name": written},
                 _("Correct the code or the name so that both mean the same region."),
             )
         )

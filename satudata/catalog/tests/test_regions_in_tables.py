@@ -186,6 +186,21 @@ class RegionColumnTests(PersonaTestCase):
         found = [f for f in result.findings if f.column == "kode / nama"]
         self.assertEqual([(f.row, f.value) for f in found], [(3, "18.10.05 / Ambarawa")])
 
+    def test_a_village_code_beside_another_kecamatan_s_name_is_a_finding(self) -> None:
+        kecamatan_name = Variable.objects.create(
+            agency=self.p.agency,
+            name="Nama Kecamatan",
+            data_type=DataType.TEXT,
+            region_level=RegionLevel.KECAMATAN,
+        )
+        result, _values = self._check(
+            "kecamatan;desa;jumlah\nPringsewu;18.10.01.2006;1\nKec. Pringsewu;18.10.03.2001;2\n",
+            [kecamatan_name, self.desa, self.count],
+        )
+        (finding,) = result.findings
+        self.assertEqual((finding.row, finding.column), (3, "desa / kecamatan"))
+        self.assertIn("18.10.03.2001 terletak di Ambarawa", finding.message)
+
     def test_regions_outside_the_site_are_matched_against_the_national_reference(self) -> None:
         csv = "kecamatan;jumlah\nGedong Tataan;1\n18.09.02;2\n33.07.14;3\nSukoharjo;4\n"
         before, _values = self._check(csv, [self.kecamatan, self.count])
