@@ -6,6 +6,8 @@ from __future__ import annotations
 import io
 from typing import Any
 
+from django.urls import reverse
+
 from satudata.catalog.engine import (
     ERROR,
     WARNING,
@@ -238,3 +240,23 @@ class CodeShapeTests(PersonaTestCase):
         self.assertEqual(bps_candidates("1810010"), ["1810010"])
         self.assertEqual(bps_candidates("1810040009"), ["1810040009"])
         self.assertEqual(bps_candidates("181001"), [])
+
+
+class RegionLevelEntryTests(PersonaTestCase):
+    def test_the_msvar_form_sets_the_level_and_the_record_shows_it(self) -> None:
+        self.client.force_login(self.p.producer)
+        response = self.client.post(
+            reverse("catalog:metadata-new", args=["variabel"]),
+            {
+                "agency": self.p.agency.pk,
+                "name": "Kecamatan",
+                "data_type": "region",
+                "region_level": RegionLevel.KECAMATAN,
+                "is_public": "on",
+            },
+        )
+        self.assertEqual(response.status_code, 302)
+        variable = Variable.objects.get(name="Kecamatan")
+        self.assertEqual(variable.region_level, RegionLevel.KECAMATAN)
+        page = self.client.get(response["Location"])
+        self.assertContains(page, "Tingkat wilayah")
