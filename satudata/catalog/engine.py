@@ -5,9 +5,12 @@ throw-away DuckDB database on disk; ``_row`` is the row number the user sees. Ea
 is then typed and checked with one SQL expression, so a million rows cost a few scans, not a
 million Python calls. Values with few distinct forms (dates, region codes and names, code-list
 answers, text under a rule) are judged once per distinct value in Python, which keeps the
-Indonesian reading rules and the suggestions in one place. Only the first findings of each kind
-are fetched; the totals are counted in SQL. The database lives in a temporary folder with a
-memory limit, so a file larger than memory spills to disk instead of failing.
+Indonesian reading rules and the suggestions in one place. Rules across columns
+(``jumlah == laki_laki + perempuan``) are compiled to SQL and counted in one more scan of the
+typed table; a region code column and its name column are compared per distinct pair. Only the
+first findings of each kind are fetched; the totals are counted in SQL. The database lives in a
+temporary folder with a memory limit, so a file larger than memory spills to disk instead of
+failing.
 """
 
 from __future__ import annotations
