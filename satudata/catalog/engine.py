@@ -567,24 +567,6 @@ def check_region_pairs(
     return findings, errors
 
 
-def _disagreeing_pairs(
-    pairs: list[tuple[str, str]], name_col: _Column, level: int, resolver: RegionResolver
-) -> dict[tuple[str, str], tuple[str, str]]:
-    """(code, name) -> (the name of the code's region at ``level``, the name as shown)."""
-    above = {code: ".".join(code.split(".")[:level]) for code, _name in pairs}
-    resolver.reference.fetch(above.values())
-    by_code = resolver.reference.by_code
-    bad: dict[tuple[str, str], tuple[str, str]] = {}
-    for code, name in pairs:
-        if name_col.variable.data_type == DataType.REGION:
-            # The name column was read as a code already, with spelling tolerance.
-            if above[code] != name and above[code] in by_code and name in by_code:
-                bad[(code, name)] = (by_code[above[code]].name, by_code[name].name)
-        elif region := resolver.disagrees(above[code], name):
-            bad[(code, name)] = (region.name, name)
-    return bad
-
-
 def _disagreeing_rows(
     ws: Workspace, code_col: _Column, name_col: _Column, level: int, resolver: RegionResolver
 ) -> tuple[list[Finding], int]:
@@ -592,7 +574,9 @@ def _disagreeing_rows(
     pairs = ws.con.execute(
         f"SELECT DISTINCT v{a}, v{b} FROM typed WHERE v{a} IS NOT NULL AND v{b} IS NOT NULL"
     ).fetchall()
-    bad = _disagreeing_pairs(pairs, name_col, level, resolver)
+    bad = resolver.disagreeing(
+        pairs, level=level, names_as_codes=name_col.variable.data_type == DataType.REGION
+    )
     if not bad:
         return [], 0
     disagreeing = pa.table(  # noqa: F841 (read by DuckDB)

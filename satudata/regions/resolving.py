@@ -252,3 +252,22 @@ class RegionResolver:
         if any(m.region.code == code for m in found):
             return None
         return region
+
+    def disagreeing(
+        self, pairs: list[tuple[str, str]], *, level: int, names_as_codes: bool
+    ) -> dict[tuple[str, str], tuple[str, str]]:
+        """The (code, name) pairs of a code column and a name column at ``level`` that name
+        different regions, each with (the name of the code's region at ``level``, the name as
+        shown). ``names_as_codes``: the name column was read as codes already (a region column),
+        with spelling tolerance; otherwise it holds names as written."""
+        above = {code: ".".join(code.split(".")[:level]) for code, _name in pairs}
+        self.reference.fetch(above.values())
+        by_code = self.reference.by_code
+        bad: dict[tuple[str, str], tuple[str, str]] = {}
+        for code, name in pairs:
+            if names_as_codes:
+                if above[code] != name and above[code] in by_code and name in by_code:
+                    bad[(code, name)] = (by_code[above[code]].name, by_code[name].name)
+            elif region := self.disagrees(above[code], name):
+                bad[(code, name)] = (region.name, name)
+        return bad
