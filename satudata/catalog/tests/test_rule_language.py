@@ -3,10 +3,13 @@
 
 from __future__ import annotations
 
+import json
+
 from django.test import SimpleTestCase
 from django.urls import reverse
 
 from satudata.catalog.engine import ERROR, WARNING, CheckResult, Workspace, check, load_sheet
+from satudata.catalog.metadata import interchange
 from satudata.catalog.metadata.variables import read_rules
 from satudata.catalog.models import DataType, Variable
 from satudata.catalog.reading.upload import read_upload
@@ -250,3 +253,32 @@ class RuleEntryTests(PersonaTestCase):
         self.assertContains(response, "tidak ada variabel bernama laki")
         self.assertContains(response, "Fungsi sqrt tidak dikenal")
         self.assertFalse(Variable.objects.filter(name="Jumlah").exists())
+
+    def test_an_indah_import_makes_readable_lines_rules_and_keeps_the_rest_as_notes(self) -> None:
+        payload = [
+            {
+                "jenis": "MS_VAR",
+                "data": {
+                    "nama": "Jumlah",
+                    "tipe_data": "Bilangan bulat",
+                    "aturan_validasi": [
+                        "Wajib diisi",
+                        "jumlah ≥ laki_laki dan jumlah >= perempuan",
+                        "Jumlah sama dengan laki-laki ditambah perempuan",
+                    ],
+                },
+            }
+        ]
+        records = interchange.read_file(json.dumps(payload).encode(), "m.json")
+        outcome = interchange.plan(self.p.agency, records)
+        interchange.apply(
+            actor=self.p.producer, agency=self.p.agency, outcome=outcome, filename="m.json"
+        )
+        self.assertEqual(
+            Variable.objects.get(name="Jumlah").rules,
+            [
+                {"kind": "required"},
+                {"kind": "expression", "text": "jumlah ≥ laki_laki dan jumlah >= perempuan"},
+                {"kind": "note", "text": "Jumlah sama dengan laki-laki ditambah perempuan"},
+            ],
+        )
