@@ -5,9 +5,12 @@ throw-away DuckDB database on disk; ``_row`` is the row number the user sees. Ea
 is then typed and checked with one SQL expression, so a million rows cost a few scans, not a
 million Python calls. Values with few distinct forms (dates, region codes and names, code-list
 answers, text under a rule) are judged once per distinct value in Python, which keeps the
-Indonesian reading rules and the suggestions in one place. Only the first findings of each kind
-are fetched; the totals are counted in SQL. The database lives in a temporary folder with a
-memory limit, so a file larger than memory spills to disk instead of failing.
+Indonesian reading rules and the suggestions in one place. Rules across columns
+(``jumlah == laki_laki + perempuan``) are compiled to SQL and counted in one more scan of the
+typed table; a region code column and its name column are compared per distinct pair. Only the
+first findings of each kind are fetched; the totals are counted in SQL. The database lives in a
+temporary folder with a memory limit, so a file larger than memory spills to disk instead of
+failing.
 """
 
 from __future__ import annotations
@@ -31,6 +34,7 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from rapidfuzz import fuzz, process
 
+from satudata.catalog import rule_language
 from satudata.catalog.models import DataType, Variable
 from satudata.catalog.reading.cells import Cell, as_text
 from satudata.catalog.reading.notices import Notice
@@ -43,10 +47,10 @@ from satudata.catalog.reading.values import (
     infer_decimal_mark,
     parse_date,
 )
+from satudata.catalog.rule_language import CrossRule, RuleSyntaxError
 from satudata.catalog.rules import Rules, compile_rules
-from satudata.regions.matching import RegionIndex
-from satudata.regions.models import CODE_PATTERN, Region
 from satudata.regions.names import name_key
+from satudata.regions.resolving import RegionReference, RegionResolver
 
 ERROR, WARNING = "error", "warning"
 MAX_FINDINGS_PER_KIND = 200
@@ -290,9 +294,14 @@ class _ValueJudge:
     """Judges each distinct written value of one column (dates, regions, codes, ruled text)."""
 
     def __init__(
-        self, variable: Variable, rules: Rules, regions: RegionIndex | None, known: set[str]
+        self, variable: Variable, rules: Rules, regions: RegionReference | None = None
     ) -> None:
-        self.variable, self.rules, self.regions, self.known = variable, rules, regions, known
+        self.variable, self.rules = variable, rules
+        self.resolver = (
+            RegionResolver(regions, level=variable.region_level)
+            if regions is not None and variable.data_type == DataType.REGION
+            else None
+        )
         codes = list(variable.codes.all())
         self.by_code = {c.code.strip().lower(): c.label for c in codes}
         self.by_label = {name_key(c.label): c.label for c in codes}
@@ -317,34 +326,15 @@ class _ValueJudge:
         problem = self.rules.check_text(text)
         return _Judged(text, ERROR, problem) if problem else _Judged(text)
 
+    def prepare(self, values: list[str]) -> None:
+        """Called with every distinct written value before they are judged one by one."""
+        if self.resolver is not None:
+            self.resolver.prepare(values)
+
     def region(self, text: str) -> _Judged:
-        if CODE_PATTERN.match(text):
-            if text in self.known:
-                return _Judged(text)
-            return _Judged(
-                None,
-                ERROR,
-                _("No region has this Kemendagri code."),
-                _("Check the code in the region list."),
-            )
-        matches = self.regions.match(text, limit=3) if self.regions else []
-        if matches and matches[0].is_exact and len(matches) == 1:
-            region = matches[0].region
-            return _Judged(
-                region.code,
-                WARNING,
-                _("A name where a code is expected."),
-                _("Use the code %(code)s (%(name)s).") % {"code": region.code, "name": region.name},
-            )
-        names = "; ".join(f"{m.region.code} {m.region.name}" for m in matches)
-        return _Judged(
-            None,
-            ERROR,
-            _("Not a region code, and the name is not certain."),
-            _("Perhaps: %(names)s.") % {"names": names}
-            if names
-            else _("Use the Kemendagri code of the region."),
-        )
+        assert self.resolver is not None
+        found = self.resolver.resolve(text)
+        return _Judged(found.code, found.severity, found.problem, found.suggestion)
 
     def category(self, text: str) -> _Judged:
         label = self.by_code.get(text.lower()) or self.by_label.get(name_key(text))
@@ -536,6 +526,7 @@ def _judge_distinct(ws: Workspace, col: _Column, judge: _ValueJudge) -> None:
         f"SELECT DISTINCT {_trimmed(source)} FROM src WHERE NOT {_is_missing(source)}"
     ).fetchall()
     raws, values, problems = [], [], []
+    judge.prepare([raw for (raw,) in distinct])
     for (raw,) in distinct:
         verdict = judge.judge(raw)
         raws.append(raw)
@@ -639,15 +630,8 @@ def check(
     columns = [
         _Column(i, ws.columns[i], v, compile_rules(v.rules)) for i, v in sorted(mapping.items())
     ]
-    regions: RegionIndex | None = None
-    known: set[str] = set()
-    if any(c.variable.data_type == DataType.REGION for c in columns):
-        regions = RegionIndex.build(within=region_within)
-        codes = Region.objects.all()
-        if region_within:
-            codes = codes.filter(code__startswith=region_within)
-        known = set(codes.values_list("code", flat=True))
-    judges = {c.index: _ValueJudge(c.variable, c.rules, regions, known) for c in columns}
+    regions = RegionReference(within=region_within)
+    judges = {c.index: _ValueJudge(c.variable, c.rules, regions) for c in columns}
     _prepare(ws, columns, judges)
     if columns:
         counts = ws.con.execute(
@@ -684,6 +668,13 @@ def check(
             _finding_for(ws, col, row, written.get(row), problem, number)
             for row, problem, number in rows
         )
+    found, rule_errors = check_row_rules(ws, columns, period_year=period[0] if period else None)
+    findings.extend(found)
+    errors += rule_errors
+    warnings += sum(1 for f in found if not f.is_error)
+    found, pair_errors = check_region_pairs(ws, columns, judges)
+    findings.extend(found)
+    errors += pair_errors
     keys = [i for i in key_columns if 0 <= i < len(ws.columns)]
     found, duplicate_errors, duplicate_warnings = _duplicates(ws, keys)
     findings.extend(found)
@@ -700,6 +691,207 @@ def check(
         ws.rows,
         missing_values(ws, columns),
         decimal_notices(ws, columns),
+    )
+
+
+def _region_pairs(
+    columns: list[_Column], judges: dict[int, _ValueJudge]
+) -> list[tuple[_Column, _Column, int, RegionResolver]]:
+    """(code column, name column, the name column's level) triples: a region column written
+    mostly in codes, and a region column written mostly in names or a text column declaring a
+    region level, at the code's level or above it (a desa code beside its kecamatan's name)."""
+    codes: list[tuple[_Column, int, RegionResolver]] = []
+    names: list[tuple[_Column, int]] = []
+    for col in columns:
+        resolver = judges[col.index].resolver
+        if resolver is not None and resolver.level:
+            if resolver.written_as_code >= resolver.written_as_name:
+                codes.append((col, resolver.level, resolver))
+            else:
+                names.append((col, resolver.level))
+        elif col.variable.data_type == DataType.TEXT and col.variable.region_level:
+            names.append((col, col.variable.region_level))
+    return [
+        (code_col, name_col, name_level, resolver)
+        for code_col, level, resolver in codes
+        for name_col, name_level in names
+        if level >= name_level
+    ]
+
+
+def check_region_pairs(
+    ws: Workspace, columns: list[_Column], judges: dict[int, _ValueJudge]
+) -> tuple[list[Finding], int]:
+    """Rows whose code and name columns name different regions ("18.10.03" beside
+    "Pagelaran", or a desa code beside another kecamatan's name). Set-based: each distinct
+    (code, name) pair is judged once, then the pairs that disagree are joined back to the rows."""
+    findings: list[Finding] = []
+    errors = 0
+    for code_col, name_col, level, resolver in _region_pairs(columns, judges):
+        found, count = _disagreeing_rows(ws, code_col, name_col, level, resolver)
+        findings.extend(found)
+        errors += count
+    return findings, errors
+
+
+def _disagreeing_rows(
+    ws: Workspace, code_col: _Column, name_col: _Column, level: int, resolver: RegionResolver
+) -> tuple[list[Finding], int]:
+    a, b = code_col.index, name_col.index
+    pairs = ws.con.execute(
+        f"SELECT DISTINCT v{a}, v{b} FROM typed WHERE v{a} IS NOT NULL AND v{b} IS NOT NULL"
+    ).fetchall()
+    bad = resolver.disagreeing(
+        pairs, level=level, names_as_codes=name_col.variable.data_type == DataType.REGION
+    )
+    if not bad:
+        return [], 0
+    disagreeing = pa.table(  # noqa: F841 (read by DuckDB)
+        {
+            "code": pa.array([c for c, _n in bad], pa.string()),
+            "name": pa.array([n for _c, n in bad], pa.string()),
+        }
+    )
+    ws.con.execute(
+        f"CREATE OR REPLACE TEMP TABLE region_pairs AS SELECT t._row, t.v{a}, t.v{b} "
+        f"FROM typed t JOIN disagreeing d ON t.v{a} = d.code AND t.v{b} = d.name"
+    )
+    count = int(ws.scalar("SELECT count(*) FROM region_pairs"))
+    rows = ws.con.execute(
+        f"SELECT * FROM region_pairs ORDER BY _row LIMIT {MAX_FINDINGS_PER_KIND}"
+    ).fetchall()
+    found = []
+    for row, code, name in rows:
+        region, written = bad[(code, name)]
+        message = (
+            _("The code %(code)s is %(region)s, but the name column says %(name)s.")
+            if code.count(".") + 1 == level
+            else _("The code %(code)s lies in %(region)s, but the name column says %(name)s.")
+        )
+        found.append(
+            Finding(
+                ERROR,
+                ws.sheet,
+                row,
+                f"{code_col.name} / {name_col.name}",
+                f"{code} / {written}",
+                message % {"code": code, "region": region, "name": written},
+                _("Correct the code or the name so that both mean the same region."),
+            )
+        )
+    return found, count
+
+
+_RULE_KINDS = {
+    DataType.INTEGER: rule_language.INTEGER,
+    DataType.YEAR: rule_language.INTEGER,
+    DataType.DECIMAL: rule_language.NUMBER,
+    DataType.DATE: rule_language.DATE,
+}
+
+
+def _rule_columns(columns: list[_Column]) -> dict[str, rule_language.Column]:
+    """Each name a rule may use for a mapped column: the stored name, the variable's name and
+    its alias."""
+    named: dict[str, rule_language.Column] = {}
+    for col in columns:
+        kind = _RULE_KINDS.get(DataType(col.variable.data_type), rule_language.TEXT)
+        for name in (column_name(col.variable), col.variable.name, col.variable.alias):
+            if name:
+                named.setdefault(name, rule_language.Column(f"v{col.index}", kind))
+    return named
+
+
+def check_row_rules(
+    ws: Workspace, columns: list[_Column], *, period_year: int | None
+) -> tuple[list[Finding], int]:
+    """The rules across columns (``jumlah == laki_laki + perempuan``) over ``typed``: one SQL
+    pass counts the rows breaking each rule, then the first rows of each broken rule are
+    fetched with the values involved. Returns the findings and the number of rows in error."""
+    named = _rule_columns(columns)
+    rules = list({r.text: r for col in columns for r in col.rules.across}.values())
+    findings: list[Finding] = []
+    checked: list[tuple[CrossRule, str]] = []
+    for rule in rules:
+        absent = rule_language.unknown_names(rule, named)
+        if absent:
+            findings.append(_rule_not_checked(ws, rule, absent))
+            continue
+        try:
+            checked.append((rule, rule_language.to_sql(rule, named, period_year=period_year)))
+        except RuleSyntaxError as error:
+            findings.append(_rule_not_checked(ws, rule, [], str(error)))
+    counts = _count_broken(ws, checked)
+    errors = 0
+    for (rule, sql), count in zip(checked, counts, strict=True):
+        if count is None:
+            findings.append(_rule_not_checked(ws, rule, [], _("The columns' types do not fit.")))
+        elif count:
+            errors += count
+            findings.extend(_broken_rows(ws, rule, sql, named))
+    return findings, errors
+
+
+def _count_broken(ws: Workspace, checked: list[tuple[CrossRule, str]]) -> list[int | None]:
+    """Rows breaking each rule, all counted in one scan; a rule DuckDB cannot run is None."""
+    if not checked:
+        return []
+    filters = [f"count(*) FILTER (WHERE NOT coalesce({sql}, TRUE))" for _rule, sql in checked]
+    try:
+        row = ws.con.execute(f"SELECT {', '.join(filters)} FROM typed").fetchone()
+        return list(row) if row else [0] * len(checked)
+    except duckdb.Error:
+        pass
+    # One rule does not run (text against a number, an overflow): find which, one by one.
+    counts: list[int | None] = []
+    for one in filters:
+        try:
+            counts.append(int(ws.scalar(f"SELECT {one} FROM typed")))
+        except duckdb.Error:
+            counts.append(None)
+    return counts
+
+
+def _broken_rows(
+    ws: Workspace, rule: CrossRule, sql: str, named: dict[str, rule_language.Column]
+) -> list[Finding]:
+    keys = {rule_language.name_key(k): c for k, c in named.items()}
+    used = [(name, keys[rule_language.name_key(name)].sql) for name in rule.names]
+    selects = ", ".join(["_row", *(column for _name, column in used)]) if used else "_row"
+    rows = ws.con.execute(
+        f"SELECT {selects} FROM typed WHERE NOT coalesce({sql}, TRUE) "
+        f"ORDER BY _row LIMIT {MAX_FINDINGS_PER_KIND}"
+    ).fetchall()
+    label = ", ".join(name for name, _c in used)
+    found = []
+    for row, *values in rows:
+        by_name = dict(zip((name for name, _c in used), values, strict=True))
+        found.append(
+            Finding(
+                ERROR,
+                ws.sheet,
+                row,
+                label,
+                " / ".join(rule_language.shown(v) for v in values),
+                _("The row breaks the rule: %(broken)s.")
+                % {"broken": rule_language.broken(rule, by_name)},
+                _("Correct the values of this row; the rule is %(rule)s.") % {"rule": rule.text},
+            )
+        )
+    return found
+
+
+def _rule_not_checked(ws: Workspace, rule: CrossRule, absent: list[str], why: str = "") -> Finding:
+    if absent:
+        why = _("This table has no column %(names)s.") % {"names": ", ".join(absent)}
+    return Finding(
+        WARNING,
+        ws.sheet,
+        None,
+        ", ".join(rule.names),
+        rule.text,
+        _("The rule “%(rule)s” was not checked: %(why)s") % {"rule": rule.text, "why": why},
+        _("Add the column, or correct the rule in the variable's metadata (MS-Var)."),
     )
 
 

@@ -10,6 +10,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from satudata.regions.models import RegionLevel
+
 
 class DataListStatus(models.TextChoices):
     DRAFT = "draft", _("Draft")
@@ -169,7 +171,7 @@ class DataType(models.TextChoices):
     CATEGORY = "category", _("Category from the code list")
 
 
-RULE_KINDS = ("required", "range", "pattern", "max_length", "note")
+RULE_KINDS = ("required", "range", "pattern", "max_length", "note", "expression")
 
 
 class ReviewStatus(models.TextChoices):
@@ -302,7 +304,11 @@ class Variable(Reviewed):
     ``rules`` is a list of machine-checkable validation rules (``aturan validasi``), each one
     of ``{"kind": "required"}``, ``{"kind": "range", "min": 0, "max": 100}``,
     ``{"kind": "pattern", "regex": "^[0-9]{4}$"}``, ``{"kind": "max_length", "value": 50}``, or
-    ``{"kind": "note", "text": …}`` for a rule written in words that no machine can check.
+    ``{"kind": "note", "text": …}`` for a rule written in words that no machine can check, or
+    ``{"kind": "expression", "text": "jumlah == laki_laki + perempuan"}`` for a rule across the
+    columns of a row (see ``rule_language``).
+    ``region_level`` is the level the values of a region column are at (a kecamatan table's
+    "Ambarawa" is the kecamatan, not a desa of the same name).
     The code list (``klasifikasi isian``) is in ``CodeValue``.
     """
 
@@ -338,6 +344,16 @@ class Variable(Reviewed):
         _("reference classification"), max_length=200, blank=True
     )
     rules = models.JSONField(_("validation rules"), default=list, blank=True)
+    region_level = models.PositiveSmallIntegerField(
+        _("region level"),
+        null=True,
+        blank=True,
+        choices=RegionLevel.choices,
+        help_text=_(
+            "For a region column: the level its names and codes are at. Names are matched "
+            "only against regions of this level."
+        ),
+    )
     question_text = models.TextField(_("question wording"), blank=True)
     is_public = models.BooleanField(_("publicly accessible"), default=True)
     activity = models.ForeignKey(

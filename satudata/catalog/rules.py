@@ -10,6 +10,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from satudata.catalog.models import RULE_KINDS
+from satudata.catalog.rule_language import CrossRule, RuleSyntaxError, parse_rule
 
 
 class RuleError(ValueError):
@@ -24,6 +25,8 @@ class Rules:
     pattern: re.Pattern[str] | None = None
     max_length: int | None = None
     notes: tuple[str, ...] = ()  # rules in words: shown to people, not checked
+    # Rules across the columns of a row, checked in one SQL pass (``engine.check_row_rules``).
+    across: tuple[CrossRule, ...] = ()
 
     def check_number(self, value: Decimal) -> str | None:
         if self.minimum is not None and value < self.minimum:
@@ -58,6 +61,7 @@ def compile_rules(rules: list[dict[str, Any]]) -> Rules:
         raise RuleError(_("Validation rules must be a list."))
     values: dict[str, Any] = {}
     notes: list[str] = []
+    across: list[CrossRule] = []
     for rule in rules:
         kind = rule.get("kind") if isinstance(rule, dict) else None
         if kind not in RULE_KINDS:
@@ -82,9 +86,14 @@ def compile_rules(rules: list[dict[str, Any]]) -> Rules:
             if not text:
                 raise RuleError(_("A rule in words needs its text."))
             notes.append(text)
+        elif kind == "expression":
+            try:
+                across.append(parse_rule(str(rule.get("text", ""))))
+            except RuleSyntaxError as error:
+                raise RuleError(str(error)) from None
         else:
             length = rule.get("value")
             if not isinstance(length, int) or length < 1:
                 raise RuleError(_("max_length needs a positive whole number as its value."))
             values["max_length"] = length
-    return Rules(**values, notes=tuple(notes))
+    return Rules(**values, notes=tuple(notes), across=tuple(across))

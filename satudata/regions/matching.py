@@ -33,6 +33,9 @@ class RegionIndex:
     def __init__(self, regions: Iterable[Region]) -> None:
         self.regions = sorted(regions, key=lambda r: (r.level, r.code))
         self.keys = [r.name_key for r in self.regions]
+        self.by_key: dict[str, list[Region]] = {}
+        for region in self.regions:
+            self.by_key.setdefault(region.name_key, []).append(region)
 
     @classmethod
     def build(cls, *, within: str | None = None, level: int | None = None) -> RegionIndex:
@@ -43,11 +46,15 @@ class RegionIndex:
             regions = regions.filter(level=level)
         return cls(regions.only("code", "name", "level", "kind", "name_key", "parent_id"))
 
+    def exact(self, name: str) -> list[RegionMatch]:
+        """The regions whose name is ``name`` once written the same way (``names.name_key``)."""
+        return [RegionMatch(r, 100.0) for r in self.by_key.get(name_key(name), [])]
+
     def match(self, name: str, *, limit: int = 5) -> list[RegionMatch]:
         key = name_key(name)
         if not key:
             return []
-        exact = [RegionMatch(r, 100.0) for r in self.regions if r.name_key == key]
+        exact = self.exact(name)
         if exact:
             return exact[:limit]
         found = process.extract(

@@ -16,6 +16,7 @@ from satudata.catalog.forms import checked_size
 from satudata.catalog.metadata import variables as msvar
 from satudata.catalog.metadata.spec import Invalid
 from satudata.catalog.models import Activity, DataItem, DataType, Variable
+from satudata.catalog.rule_language import RuleSyntaxError, parse_rule, unknown_names
 
 
 def choice_field(form: forms.BaseForm, name: str) -> forms.ModelChoiceField[Any]:
@@ -103,6 +104,17 @@ class VariableForm(forms.ModelForm):
         help_text=_("E.g. ^[0-9]{16}$ for a 16-digit NIK."),
     )
     rule_max_length = forms.IntegerField(label=_("Longest text"), required=False, min_value=1)
+    rule_expressions = forms.CharField(
+        label=_("Rules across columns (checked by machine)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_(
+            "One per line, with the stored names of this agency's variables, e.g. "
+            "jumlah == laki_laki + perempuan, abs(rasio - laki_laki / perempuan * 100) <= 0.5, "
+            "hari_hujan <= days_in_month(tahun, bulan), in_period(tanggal). Each row of an "
+            "uploaded table must meet them."
+        ),
+    )
     rule_notes = forms.CharField(
         label=_("Other rules in words"),
         required=False,
@@ -122,6 +134,7 @@ class VariableForm(forms.ModelForm):
             "measure",
             "unit",
             "data_type",
+            "region_level",
             "classification_reference",
             "question_text",
             "is_public",
@@ -137,13 +150,14 @@ class VariableForm(forms.ModelForm):
     def __init__(self, *args: Any, agency: Agency, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         choice_field(self, "activity").queryset = Activity.objects.filter(agency=agency)
+        self.agency = agency
         variable: Variable | None = kwargs.get("instance")
         if variable is not None and variable.pk is not None and not self.is_bound:
             self.initial["headers"] = "\n".join(variable.header_spellings)
             self.initial["codes"] = msvar.codes_text(
                 [(c.code, c.label) for c in variable.codes.all()]
             )
-            notes = []
+            notes, expressions = [], []
             for rule in variable.rules:
                 kind = rule.get("kind")
                 if kind == "required":
@@ -155,15 +169,54 @@ class VariableForm(forms.ModelForm):
                     self.initial["rule_pattern"] = rule.get("regex")
                 elif kind == "max_length":
                     self.initial["rule_max_length"] = rule.get("value")
+                elif kind == "expression":
+                    expressions.append(rule.get("text", ""))
                 else:
                     notes.append(rule.get("text", ""))
             self.initial["rule_notes"] = "\n".join(notes)
+            self.initial["rule_expressions"] = "\n".join(expressions)
 
     def clean_codes(self) -> list[tuple[str, str]]:
         try:
             return msvar.read_codes(self.cleaned_data.get("codes", ""))
         except Invalid as error:
             raise forms.ValidationError(str(error)) from None
+
+    def clean_rule_expressions(self) -> list[str]:
+        """Each line a rule the machine reads, naming only variables this agency has."""
+        lines = [
+            line.strip()
+            for line in self.cleaned_data.get("rule_expressions", "").splitlines()
+            if line.strip()
+        ]
+        # A rule names variables by their stored name (``laki_laki``), their name or alias;
+        # ``name_key`` makes "Laki-laki", "laki_laki" and "LAKILAKI" one name.
+        known = [
+            name
+            for variable in Variable.objects.filter(agency=self.agency)
+            for name in (variable.name, variable.alias)
+            if name
+        ]
+        known += [str(self.data.get(self.add_prefix(f), "")) for f in ("name", "alias")]
+        problems = []
+        for line in lines:
+            try:
+                rule = parse_rule(line)
+            except RuleSyntaxError as error:
+                problems.append(str(error))
+                continue
+            unknown = unknown_names(rule, known)
+            if unknown:
+                problems.append(
+                    _(
+                        "“%(rule)s”: no variable is named %(names)s; use the stored names of "
+                        "this agency's variables."
+                    )
+                    % {"rule": line, "names": ", ".join(unknown)}
+                )
+        if problems:
+            raise forms.ValidationError(problems)
+        return lines
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -186,6 +239,8 @@ class VariableForm(forms.ModelForm):
             rules.append({"kind": "pattern", "regex": data["rule_pattern"]})
         if data.get("rule_max_length"):
             rules.append({"kind": "max_length", "value": data["rule_max_length"]})
+        for text in data.get("rule_expressions") or []:
+            rules.append({"kind": "expression", "text": text})
         for line in (data.get("rule_notes") or "").splitlines():
             if line.strip():
                 rules.append({"kind": "note", "text": line.strip()})

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from satudata.catalog.metadata.spec import Invalid, Problem, text_of, yes_no
 from satudata.catalog.models import DataType, Variable
+from satudata.catalog.rule_language import looks_like_rule
 
 # Field number, label (the standard's wording), INDAH key; in the order of the MS-Var register.
 FIELDS = (
@@ -122,8 +123,10 @@ def _plain(text: str) -> int | float:
 
 
 def read_rules(values: Any) -> list[dict[str, Any]]:
-    """Rules from their words. What is not one of the recognised forms is kept as a rule in
-    words (``note``): shown to people, never dropped, not checked by machine."""
+    """Rules from their words. A line that reads as a rule across columns
+    (``jumlah == laki_laki + perempuan``, see ``rule_language``) is checked on every row; what
+    is neither that nor one of the recognised forms is kept as a rule in words (``note``):
+    shown to people, never dropped, not checked by machine."""
     if isinstance(values, str):
         values = re.split(r"[;\n]", values)
     rules = []
@@ -139,7 +142,8 @@ def read_rules(values: Any) -> list[dict[str, Any]]:
                 rules.append(build(match))
                 break
         else:
-            rules.append({"kind": "note", "text": text})
+            kind = "expression" if looks_like_rule(text) else "note"
+            rules.append({"kind": kind, "text": text})
     return rules
 
 

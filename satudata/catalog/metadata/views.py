@@ -13,6 +13,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import content_disposition_header
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -125,6 +126,10 @@ def record_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
                 msvar.FIELDS, interchange.variable_row(obj), strict=False
             )
         ]
+        if obj.region_level:
+            # Not an MS-Var field: the level the upload check reads a region column at.
+            label = capfirst(Variable._meta.get_field("region_level").verbose_name)
+            context["var_rows"].append(("", label, obj.get_region_level_display()))
     return render(request, "catalog/metadata/detail.html", context)
 
 

@@ -64,23 +64,22 @@ class SynchronisationCheckTests(PersonaTestCase):
         _table, _mapping, findings = self._findings()
         found = {(f.row, f.column, f.severity) for f in findings}
         expected = {
-            (5, "kode wilayah", ERROR),  # a kecamatan and a desa share the name
-            (9, "kode wilayah", WARNING),  # a unique name: its code is suggested
+            # The column is read at the level most of its values are at, kecamatan: row 5's
+            # Gadingrejo is the kecamatan (a desa has the name too), row 9's desa is refused.
+            (9, "kode wilayah", ERROR),
             (6, "kode wilayah", ERROR),  # unknown code
             (6, "jenis kelamin", ERROR),  # "L" is not in the code list
             (6, "jumlah", ERROR),  # not a number
             (6, "persen", ERROR),  # above 100
-            (7, "kode wilayah", ERROR),  # typo, with suggestions
+            (7, "kode wilayah", WARNING),  # a typo, read as the close kecamatan
             (7, "tahun", ERROR),  # not a whole year
             (8, "kode wilayah, tahun, jenis kelamin", ERROR),  # duplicate of row 3
             (None, "catatan petugas", ERROR),  # a column nobody accounted for
         }
         self.assertEqual(found, expected)
         by_row = {(f.row, f.column): f for f in findings}
-        self.assertIn("18.10.02 Gading Rejo", by_row[(5, "kode wilayah")].suggestion)
-        self.assertIn("18.10.02.2008 Gadingrejo", by_row[(5, "kode wilayah")].suggestion)
         self.assertIn("18.10.01.2007", by_row[(9, "kode wilayah")].suggestion)
-        self.assertIn("18.10.03 Ambarawa", by_row[(7, "kode wilayah")].suggestion)
+        self.assertIn("Ambarawa, kode 18.10.03", by_row[(7, "kode wilayah")].message)
         self.assertIn("baris 3", by_row[(8, "kode wilayah, tahun, jenis kelamin")].message)
         self.assertEqual(by_row[(6, "jumlah")].value, "dua ribu")
 
