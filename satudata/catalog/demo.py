@@ -13,6 +13,7 @@ from satudata.catalog.daftar import TEMPLATE_HEADER, parse_daftar
 from satudata.catalog.models import DataList
 from satudata.catalog.reading.upload import read_upload
 from satudata.catalog.services import approve_data_list, import_data_list
+from satudata.regions.models import RegionLevel
 
 NOTE = (
     "Data contoh: daftar ini disusun untuk demo platform, bukan Daftar Data resmi "
@@ -193,8 +194,12 @@ Jumlah;;;12
 Sumber: Dinas Kesehatan Kabupaten Pringsewu (angka contoh, bukan data resmi)
 """
 # The same table sent first with mistakes, as agencies often do: the demo keeps both uploads.
-PUSKESMAS_WITH_ERRORS = PUSKESMAS_CSV.replace(
-    "18.10.03;2025;Non Rawat Inap;1", "Ambarawaa;2025;Pustu;satu"
+# The first upload as an agency might send it: a misspelt kecamatan name, an answer outside the
+# code list, a word for a number, a spreadsheet error cell and a row pasted twice.
+PUSKESMAS_WITH_ERRORS = (
+    PUSKESMAS_CSV.replace("18.10.03;2025;Non Rawat Inap;1", "Ambarawaa;2025;Pustu;satu")
+    .replace("18.10.06;2025;Non Rawat Inap;1", "18.10.06;2025;Non Rawat Inap;#REF!")
+    .replace("18.10.08;2025;Rawat Inap;1\n", "18.10.08;2025;Rawat Inap;1\n" * 2)
 )
 
 
@@ -222,14 +227,15 @@ def load_sample_metadata_and_data(year: int) -> int:
     dinkes = Agency.objects.get(slug="dinkes")
     if Variable.objects.filter(agency=dinkes).exists():
         return 0
-    Variable.objects.create(
+    region = Variable.objects.create(
         agency=dinkes,
         name="Kode Wilayah",
         data_type=DataType.REGION,
         concept="Kode wilayah administrasi Kemendagri",
+        region_level=RegionLevel.KECAMATAN,
         rules=[{"kind": "required"}],
     )
-    Variable.objects.create(
+    year_variable = Variable.objects.create(
         agency=dinkes,
         name="Tahun",
         data_type=DataType.YEAR,
@@ -250,6 +256,7 @@ def load_sample_metadata_and_data(year: int) -> int:
         data_type=DataType.INTEGER,
         measure="Jumlah",
         unit="Unit",
+        header_spellings=["Jml Puskesmas", "Banyaknya Puskesmas"],
         rules=[{"kind": "range", "min": 0}],
     )
     producer = User.objects.get(username="dinkes")
@@ -257,6 +264,8 @@ def load_sample_metadata_and_data(year: int) -> int:
     dataset = create_dataset(actor=producer, item=item)
     dataset.title = f"{dataset.title} (data contoh)"
     dataset.save(update_fields=["title"])
+    # The key is declared before the first upload, so the first check finds the pasted row.
+    dataset.key_variables.set([region, year_variable, kind])
     for content in (PUSKESMAS_WITH_ERRORS, PUSKESMAS_CSV):
         send_table(producer, dataset, content, f"puskesmas-{year - 1}.csv")
     return 1
