@@ -956,6 +956,16 @@ def _decimal_message(column: str, mark: str, grouped: int) -> str:
     return _("Column %(column)s: the point is read as the decimal mark.") % {"column": column}
 
 
+def _has_repeats(ws: Workspace, columns: list[int]) -> bool:
+    """Whether two rows agree on ``columns`` (trimmed, any case): one hash aggregate, far cheaper
+    than the window passes that name the rows, which run only when it finds something. An
+    exact copy shares its original's key, so with a key this also rules out copies."""
+    group = ", ".join(f"lower(coalesce({_trimmed(f'c{i}')}, ''))" for i in columns)
+    return bool(
+        ws.con.execute(f"SELECT 1 FROM src GROUP BY {group} HAVING count(*) > 1 LIMIT 1").fetchall()
+    )
+
+
 def _duplicates(ws: Workspace, keys: list[int]) -> tuple[list[Finding], int, int]:
     """Rows pasted twice and rows that share a key: the findings, the errors, the warnings.
 
@@ -966,7 +976,7 @@ def _duplicates(ws: Workspace, keys: list[int]) -> tuple[list[Finding], int, int
     join, whatever the number of rows.
     """
     cells = [f"c{i}" for i in range(len(ws.columns))]
-    if not cells:
+    if not cells or not _has_repeats(ws, keys or list(range(len(cells)))):
         return [], 0, 0
     trimmed = ", ".join(f"{_trimmed(c)} AS {c}" for c in cells)
     conflicts = ""
