@@ -425,44 +425,77 @@ def _number_message(code: str, col: _Column, read: float | None = None) -> tuple
 REQUIRED = "required"
 
 
+def _plain_number(col: _Column) -> str:
+    """A test that the raw cell is a number written plainly (``4512``, ``12.5`` where the
+    column's mark is the point): such a cell reads the same by a bare cast as by every rule of
+    the full reading, so the full reading is spent only on the other cells. Casting an integer
+    back to text gives the text only for digits with an optional minus sign and no leading
+    zero; decimals are tested by a pattern that admits digits and the column's mark."""
+    i = col.index
+    if col.variable.data_type in (DataType.INTEGER, DataType.YEAR):
+        return f"coalesce(TRY_CAST(c{i} AS BIGINT)::VARCHAR = c{i}, false)"
+    digits = "[0-9]{1,15}(\\.[0-9]{1,15})?" if col.mark == "." else "[0-9]{1,15}"
+    return f"coalesce(regexp_full_match(c{i}, '{digits}'), false)"
+
+
+def _sample_marked(ws: Workspace, index: int) -> list[str]:
+    """Up to 5,000 written numbers of a column that carry a point or a comma."""
+    values = ws.con.execute(
+        f"SELECT c{index} FROM src WHERE contains(c{index}, '.') OR contains(c{index}, ',') "
+        "LIMIT 5000"
+    ).fetchall()
+    markers = NO_DATA_MARKERS | ERROR_MARKERS
+    return [
+        v
+        for (v,) in values
+        if (t := v.strip(WHITESPACE).lower()) not in markers and not _ERR_CODE.fullmatch(t)
+    ]
+
+
+_ERR_CODE = re.compile(r"err:[0-9]{3}")
+
+
 def _prepare(ws: Workspace, columns: list[_Column], judges: dict[int, _ValueJudge]) -> None:
     """Build the ``typed`` table: a value ``v<i>`` and a problem ``p<i>`` per mapped column.
 
     In layers, so that each cell is trimmed, tested for a missing marker and read as a number
     once: ``t`` the trimmed text, ``m`` whether it is missing, ``b`` the number's characters,
     ``n`` the number; the last layer joins the distinct-value verdicts and says the problem.
+    A number written plainly (``g``) skips the layers: a bare cast reads it. A column judged
+    value by value is joined by its raw text to verdicts that also say whether the value is
+    missing or an error display, so its cells are not trimmed or tested one by one.
     """
     trims, flags, numbers, selects, joins = ["_row"], ["*"], ["*"], ["_row"], []
     spaces = sql_text(WHITESPACE)
     for col in columns:
         i = col.index
-        trims += [f"c{i}", f"trim(c{i}, {spaces}) AS t{i}"]
-        flags.append(
-            f"(t{i} IS NULL OR (length(t{i}) <= 14 AND lower(t{i}) IN ({_MISSING_SQL}))) AS m{i}"
-        )
-        flags.append(f"{_is_cell_error(f't{i}')} AS x{i}")
-        required = f"WHEN m{i} THEN 'required'" if col.rules.required else ""
         kind = col.variable.data_type
+        missing, error = f"m{i}", f"x{i}"
         if kind in NUMERIC_KINDS:
-            values = ws.con.execute(
-                f"SELECT c{i} FROM src WHERE NOT {_is_missing(f'c{i}')} "
-                f"AND regexp_matches(c{i}, '[.,]') LIMIT 5000"
-            ).fetchall()
-            mark = infer_decimal_mark(v for (v,) in values)
-            col.decimal_mark = mark if values else ""
+            sample = _sample_marked(ws, i)
+            mark = infer_decimal_mark(sample)
+            col.decimal_mark = mark if sample else ""
             thousands = "." if mark == "," else ","
             col.mark = mark
+            trims += [f"c{i}", f"{_plain_number(col)} AS g{i}"]
+            trims.append(f"CASE WHEN g{i} THEN c{i} ELSE trim(c{i}, {spaces}) END AS t{i}")
+            flags.append(
+                f"CASE WHEN g{i} THEN false ELSE (t{i} IS NULL OR (length(t{i}) <= 14 "
+                f"AND lower(t{i}) IN ({_MISSING_SQL}))) END AS m{i}"
+            )
+            flags.append(f"CASE WHEN g{i} THEN false ELSE {_is_cell_error(f't{i}')} END AS x{i}")
             # The number's characters: no percent sign, spaces or apostrophes (1'234).
             flags.append(
-                f"replace(replace(replace(rtrim(rtrim(t{i}, '%'), {spaces}), ' ', ''), "
-                f"chr(160), ''), chr(39), '') AS b{i}"
+                f"CASE WHEN g{i} THEN NULL ELSE replace(replace(replace(rtrim(rtrim(t{i}, "
+                f"'%'), {spaces}), ' ', ''), chr(160), ''), chr(39), '') END AS b{i}"
             )
-            flags.append(f"suffix(t{i}, '%') AS pct{i}")
+            flags.append(f"CASE WHEN g{i} THEN false ELSE suffix(t{i}, '%') END AS pct{i}")
             numbers.append(
+                f"CASE WHEN g{i} THEN TRY_CAST(c{i} AS DOUBLE) ELSE "
                 f"(CASE {_whole_number_cases(f'b{i}') if kind == DataType.INTEGER else ''}"
                 f"WHEN regexp_full_match(b{i}, '[+-]?[0-9.,]*[0-9][0-9.,]*') THEN "
                 f"TRY_CAST(replace(replace(b{i}, {sql_text(thousands)}, ''), {sql_text(mark)}, "
-                f"'.') AS DOUBLE) END) / CASE WHEN pct{i} THEN 100.0 ELSE 1.0 END AS n{i}"
+                f"'.') AS DOUBLE) END) / CASE WHEN pct{i} THEN 100.0 ELSE 1.0 END END AS n{i}"
             )
             cast = "BIGINT" if kind == DataType.INTEGER else SQL_TYPES[DataType(kind)]
             col.value_sql = (
@@ -470,19 +503,32 @@ def _prepare(ws: Workspace, columns: list[_Column], judges: dict[int, _ValueJudg
                 if kind != DataType.DECIMAL
                 else f"CASE WHEN m{i} THEN NULL ELSE n{i} END"
             )
+            required = f"WHEN m{i} THEN 'required'" if col.rules.required else ""
             col.problem_sql = (
                 f"CASE {required} WHEN m{i} THEN NULL ELSE {_number_problems(col, f'n{i}')} END"
             )
         elif kind == DataType.TEXT and col.rules.pattern is None and col.rules.max_length is None:
+            trims += [f"c{i}", f"trim(c{i}, {spaces}) AS t{i}"]
+            flags.append(
+                f"(t{i} IS NULL OR (length(t{i}) <= 14 AND lower(t{i}) IN ({_MISSING_SQL}))) "
+                f"AS m{i}"
+            )
+            flags.append(f"{_is_cell_error(f't{i}')} AS x{i}")
+            required = f"WHEN m{i} THEN 'required'" if col.rules.required else ""
             col.value_sql = f"CASE WHEN m{i} THEN NULL ELSE t{i} END"
             col.problem_sql = f"CASE {required} END" if required else "NULL"
         else:
             col.judged = True
+            trims.append(f"c{i}")
             _judge_distinct(ws, col, judges[i])
-            joins.append(f"LEFT JOIN judged_{i} j{i} ON j{i}.raw = x.t{i}")
-            col.value_sql = f"CASE WHEN m{i} THEN NULL ELSE j{i}.val END"
-            col.problem_sql = f"CASE {required} WHEN m{i} THEN NULL ELSE j{i}.problem END"
-        selects += _with_cell_errors(col)
+            joins.append(f"LEFT JOIN judged_{i} j{i} ON j{i}.raw = x.c{i}")
+            # Only a null cell finds no verdict: every distinct written text has one.
+            missing, error = f"coalesce(j{i}.m, true)", f"coalesce(j{i}.x, false)"
+            required = f"WHEN {missing} THEN 'required'" if col.rules.required else ""
+            col.value_sql = f"CASE WHEN {missing} THEN NULL ELSE j{i}.val END"
+            col.problem_sql = f"CASE {required} WHEN {missing} THEN NULL ELSE j{i}.problem END"
+        selects += _with_cell_errors(col, error)
+        selects.append(f"{missing} AS nd{i}")  # "no data" written: counted by missing_values
         if kind in NUMERIC_KINDS:
             selects.append(f"n{i} AS r{i}")  # the number as read, for the messages
     # Materialised once: the counts, the samples, the coverage and the Parquet all read it.
@@ -509,41 +555,59 @@ def _whole_number_cases(text: str) -> str:
     )
 
 
-def _with_cell_errors(col: _Column) -> list[str]:
-    """The value and problem of ``col``, an error cell first: no value, and its own finding."""
+def _with_cell_errors(col: _Column, error: str) -> list[str]:
+    """The value and problem of ``col``, an error cell (``error`` true) first: no value, and
+    its own finding."""
     i = col.index
     code = CELL_ERROR if col.rules.required else CELL_WARNING
     return [
-        f"CASE WHEN x{i} THEN NULL ELSE {col.value_sql} END AS v{i}",
-        f"CASE WHEN x{i} THEN '{code}' ELSE {col.problem_sql} END AS p{i}",
+        f"CASE WHEN {error} THEN NULL ELSE {col.value_sql} END AS v{i}",
+        f"CASE WHEN {error} THEN '{code}' ELSE {col.problem_sql} END AS p{i}",
     ]
 
 
 def _judge_distinct(ws: Workspace, col: _Column, judge: _ValueJudge) -> None:
-    """Judge each distinct written value once; the verdicts become a table joined by value."""
+    """Judge each distinct written value once; the verdicts become a table joined by the raw
+    text, saying also whether that text is missing on purpose or a spreadsheet error."""
     source = f"c{col.index}"
     distinct = ws.con.execute(
-        f"SELECT DISTINCT {_trimmed(source)} FROM src WHERE NOT {_is_missing(source)}"
+        f"SELECT c, {_is_no_data('c')}, {_is_cell_error(_trimmed('c'))}, {_trimmed('c')} "
+        f"FROM (SELECT DISTINCT {source} AS c FROM src) WHERE c IS NOT NULL"
     ).fetchall()
-    raws, values, problems = [], [], []
-    judge.prepare([raw for (raw,) in distinct])
-    for (raw,) in distinct:
-        verdict = judge.judge(raw)
+    raws, values, problems, missing, errors = [], [], [], [], []
+    texts = [text for _raw, no_data, error, text in distinct if not no_data and not error]
+    judge.prepare(list(dict.fromkeys(texts)))
+    verdicts: dict[str, tuple[Any, str | None]] = {}
+    for raw, no_data, error, text in distinct:
         raws.append(raw)
-        values.append(verdict.value)
-        problems.append(f"{verdict.severity}:{len(col.messages)}" if verdict.severity else None)
-        col.messages.append(verdict.problem)
-        col.suggestions.append(verdict.suggestion)
+        missing.append(bool(no_data))
+        errors.append(bool(error))
+        if no_data or error:
+            values.append(None)
+            problems.append(None)
+            continue
+        if text not in verdicts:
+            verdict = judge.judge(text)
+            problem = f"{verdict.severity}:{len(col.messages)}" if verdict.severity else None
+            if verdict.severity:
+                col.messages.append(verdict.problem)
+                col.suggestions.append(verdict.suggestion)
+            verdicts[text] = (verdict.value, problem)
+        value, problem = verdicts[text]
+        values.append(value)
+        problems.append(problem)
     kind = SQL_TYPES[DataType(col.variable.data_type)]
     value_type = pa.date32() if kind == "DATE" else pa.string()
-    verdicts = pa.table(  # noqa: F841 (read by DuckDB)
+    verdict_table = pa.table(  # noqa: F841 (read by DuckDB)
         {
             "raw": pa.array(raws, pa.string()),
             "val": pa.array(values, value_type),
             "problem": pa.array(problems, pa.string()),
+            "m": pa.array(missing, pa.bool_()),
+            "x": pa.array(errors, pa.bool_()),
         }
     )
-    ws.con.execute(f"CREATE OR REPLACE TABLE judged_{col.index} AS SELECT * FROM verdicts")
+    ws.con.execute(f"CREATE OR REPLACE TABLE judged_{col.index} AS SELECT * FROM verdict_table")
 
 
 def _finding_for(
@@ -903,7 +967,18 @@ def missing_values(ws: Workspace, columns: list[_Column]) -> dict[str, dict[str,
     count, and where the first few are. One grouped scan per column; the places are the
     smallest rows of each marker, so no list grows with the table."""
     report: dict[str, dict[str, Any]] = {}
-    for col in columns:
+    if not columns:
+        return report
+    # The typed table knows which cells said "no data": one pass counts them all, and only a
+    # column that has some is grouped by marker.
+    counts = ws.con.execute(
+        "SELECT "
+        + ", ".join(f"count(*) FILTER (WHERE nd{c.index})" for c in columns)
+        + " FROM typed"
+    ).fetchall()[0]
+    for col, count in zip(columns, counts, strict=True):
+        if not count:
+            continue
         source = f"c{col.index}"
         groups = ws.con.execute(
             f"SELECT coalesce({_trimmed(source)}, '') AS marker, count(*), "
@@ -933,8 +1008,9 @@ def decimal_notices(ws: Workspace, columns: list[_Column]) -> list[Notice]:
         thousands = "." if mark == "," else ","
         # fetchall, not fetchone: an unfinished result would block the Parquet writer's reader.
         ((grouped,),) = ws.con.execute(
-            f"SELECT count(*) FROM src WHERE NOT {_is_missing(f'c{col.index}')} "
-            f"AND contains(c{col.index}, {sql_text(thousands)})"
+            f"SELECT count(*) FILTER (WHERE CASE WHEN contains(c{col.index}, "
+            f"{sql_text(thousands)}) THEN NOT {_is_missing(f'c{col.index}')} ELSE false END) "
+            "FROM src"
         ).fetchall()
         notices.append(Notice("decimal_mark", _decimal_message(col.name, mark, grouped)))
     return notices
@@ -960,10 +1036,25 @@ def _has_repeats(ws: Workspace, columns: list[int]) -> bool:
     """Whether two rows agree on ``columns`` (trimmed, any case): one hash aggregate, far cheaper
     than the window passes that name the rows, which run only when it finds something. An
     exact copy shares its original's key, so with a key this also rules out copies."""
-    group = ", ".join(f"lower(coalesce({_trimmed(f'c{i}')}, ''))" for i in columns)
+    if all(_reads_alike(ws, i) for i in columns):
+        # No two written values of any column become one once trimmed and lowered: the texts
+        # as written can be grouped, without trimming a million cells.
+        group = ", ".join(f"c{i}" for i in columns)
+    else:
+        group = ", ".join(f"lower(coalesce({_trimmed(f'c{i}')}, ''))" for i in columns)
     return bool(
         ws.con.execute(f"SELECT 1 FROM src GROUP BY {group} HAVING count(*) > 1 LIMIT 1").fetchall()
     )
+
+
+def _reads_alike(ws: Workspace, index: int) -> bool:
+    """Whether trimming and lowering keeps the distinct texts of a column distinct (a null and
+    an empty text count as one)."""
+    ((written, compared),) = ws.con.execute(
+        f"SELECT count(*), count(DISTINCT lower(coalesce({_trimmed('c')}, ''))) "
+        f"FROM (SELECT DISTINCT c{index} AS c FROM src)"
+    ).fetchall()
+    return bool(written == compared)
 
 
 def _duplicates(ws: Workspace, keys: list[int]) -> tuple[list[Finding], int, int]:

@@ -278,27 +278,34 @@ def _set_aside(ws: Workspace, plan: TextPlan, rejected: list[tuple[int, str, str
     """Leave out totals, empty rows and trailing footnotes; report rows of the wrong width."""
     notices: list[Notice] = []
     filled = _filled_sql(plan.width)
-    last_full = ws.scalar(f"SELECT max(_row) FROM src WHERE {filled} >= 2") or 0
+    ((last_full, last, any_empty),) = ws.con.execute(
+        f"SELECT coalesce(max(_row) FILTER (WHERE {filled} >= 2), 0), max(_row), "
+        f"bool_or({filled} = 0) FROM src"
+    ).fetchall()
     total = TOTAL.pattern.lstrip("^").rstrip("$")
     first_cells = " OR ".join(
         f"regexp_full_match(lower(trim(c{i})), {sql_text(total)})"
         for i in range(min(2, plan.width))
     )
-    for row, text in ws.con.execute(
+    totals = ws.con.execute(
         f"SELECT _row, c0 FROM src WHERE {first_cells} ORDER BY _row LIMIT 20"
-    ).fetchall():
+    ).fetchall()
+    for row, text in totals:
         notices.append(total_row(row, text or ""))
-    ws.con.execute(f"DELETE FROM raw WHERE {first_cells}")
-    for row, text in ws.con.execute(
-        f"SELECT _row, concat_ws(' ', {', '.join(f'c{i}' for i in range(plan.width))}) FROM src "
-        f"WHERE _row > {int(last_full)} AND {filled} >= 1 ORDER BY _row LIMIT 20"
-    ).fetchall():
-        notices.append(footnote(row, text.strip()))
-    ws.con.execute(
-        f"DELETE FROM raw WHERE rowid > (SELECT coalesce(max(rowid), -1) FROM raw "
-        f"WHERE {filled} >= 2)"
-    )
-    empty = int(ws.scalar(f"SELECT count(*) FROM src WHERE {filled} = 0"))
+    if totals:
+        ws.con.execute(f"DELETE FROM raw WHERE {first_cells}")
+    if last is not None and last > last_full:  # rows after the last full one: footnotes
+        for row, text in ws.con.execute(
+            f"SELECT _row, concat_ws(' ', {', '.join(f'c{i}' for i in range(plan.width))}) "
+            f"FROM src WHERE _row > {int(last_full)} AND {filled} >= 1 ORDER BY _row LIMIT 20"
+        ).fetchall():
+            notices.append(footnote(row, text.strip()))
+        ws.con.execute(
+            f"DELETE FROM raw WHERE rowid > (SELECT coalesce(max(rowid), -1) FROM raw "
+            f"WHERE {filled} >= 2)"
+        )
+    # Rows with no cell filled are counted and left out only when there are some.
+    empty = int(ws.scalar(f"SELECT count(*) FROM src WHERE {filled} = 0")) if any_empty else 0
     if empty:
         ws.con.execute(f"DELETE FROM raw WHERE {filled} = 0")
         notices.append(blank_rows(empty))
