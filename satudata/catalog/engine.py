@@ -574,7 +574,11 @@ def _judge_distinct(ws: Workspace, col: _Column, judge: _ValueJudge) -> None:
         f"SELECT c, {_is_no_data('c')}, {_is_cell_error(_trimmed('c'))}, {_trimmed('c')} "
         f"FROM (SELECT DISTINCT {source} AS c FROM src) WHERE c IS NOT NULL"
     ).fetchall()
-    raws, values, problems, missing, errors = [], [], [], [], []
+    raws: list[str] = []
+    values: list[Any] = []
+    problems: list[str | None] = []
+    missing: list[bool] = []
+    errors: list[bool] = []
     texts = [text for _raw, no_data, error, text in distinct if not no_data and not error]
     judge.prepare(list(dict.fromkeys(texts)))
     verdicts: dict[str, tuple[Any, str | None]] = {}
