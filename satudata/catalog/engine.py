@@ -45,6 +45,7 @@ from satudata.catalog.reading.values import (
     MISSING,
     NO_DATA_MARKERS,
     infer_decimal_mark,
+    is_missing,
     parse_date,
 )
 from satudata.catalog.rule_language import CrossRule, RuleSyntaxError
@@ -252,6 +253,13 @@ def _is_no_data(column: str) -> str:
     return f"({column} IS NULL OR lower({_trimmed(column)}) IN ({_MISSING_SQL}))"
 
 
+def _is_no_data_trimmed(trimmed: str) -> str:
+    """``_is_no_data`` for a text already trimmed (markers are at most 14 characters)."""
+    return (
+        f"({trimmed} IS NULL OR (length({trimmed}) <= 14 AND lower({trimmed}) IN ({_MISSING_SQL})))"
+    )
+
+
 def _is_cell_error(trimmed: str) -> str:
     """A spreadsheet's error display (``#DIV/0!``, ``Err:502``) in the trimmed text."""
     return (
@@ -444,15 +452,7 @@ def _sample_marked(ws: Workspace, index: int) -> list[str]:
         f"SELECT c{index} FROM src WHERE contains(c{index}, '.') OR contains(c{index}, ',') "
         "LIMIT 5000"
     ).fetchall()
-    markers = NO_DATA_MARKERS | ERROR_MARKERS
-    return [
-        v
-        for (v,) in values
-        if (t := v.strip(WHITESPACE).lower()) not in markers and not _ERR_CODE.fullmatch(t)
-    ]
-
-
-_ERR_CODE = re.compile(r"err:[0-9]{3}")
+    return [v for (v,) in values if not is_missing(v)]
 
 
 def _prepare(ws: Workspace, columns: list[_Column], judges: dict[int, _ValueJudge]) -> None:
@@ -480,8 +480,7 @@ def _prepare(ws: Workspace, columns: list[_Column], judges: dict[int, _ValueJudg
             trims += [f"c{i}", f"{_plain_number(col)} AS g{i}"]
             trims.append(f"CASE WHEN g{i} THEN c{i} ELSE trim(c{i}, {spaces}) END AS t{i}")
             flags.append(
-                f"CASE WHEN g{i} THEN false ELSE (t{i} IS NULL OR (length(t{i}) <= 14 "
-                f"AND lower(t{i}) IN ({_MISSING_SQL}))) END AS m{i}"
+                f"CASE WHEN g{i} THEN false ELSE {_is_no_data_trimmed(f't{i}')} END AS m{i}"
             )
             flags.append(f"CASE WHEN g{i} THEN false ELSE {_is_cell_error(f't{i}')} END AS x{i}")
             # The number's characters: no percent sign, spaces or apostrophes (1'234).
@@ -509,10 +508,7 @@ def _prepare(ws: Workspace, columns: list[_Column], judges: dict[int, _ValueJudg
             )
         elif kind == DataType.TEXT and col.rules.pattern is None and col.rules.max_length is None:
             trims += [f"c{i}", f"trim(c{i}, {spaces}) AS t{i}"]
-            flags.append(
-                f"(t{i} IS NULL OR (length(t{i}) <= 14 AND lower(t{i}) IN ({_MISSING_SQL}))) "
-                f"AS m{i}"
-            )
+            flags.append(f"{_is_no_data_trimmed(f't{i}')} AS m{i}")
             flags.append(f"{_is_cell_error(f't{i}')} AS x{i}")
             required = f"WHEN m{i} THEN 'required'" if col.rules.required else ""
             col.value_sql = f"CASE WHEN m{i} THEN NULL ELSE t{i} END"
