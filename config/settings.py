@@ -128,6 +128,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "satudata.core.middleware.SecurityHeadersMiddleware",
+    # Setup (issue 16): a feature that needs setup_site's data answers 503 with the step, not 500.
+    "satudata.core.setup.SetupIncompleteMiddleware",
     # Last, so that a lock-out answers before any view runs.
     "axes.middleware.AxesMiddleware",
 ]
