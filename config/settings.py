@@ -337,6 +337,8 @@ if TASKS_BACKEND == "rq":
 # interval, however many schedulers run (see satudata.core.scheduler).
 PERIODIC_TASKS = {
     "sop-due-reminders": ("satudata.sop.tasks.send_due_reminders", 60),
+    # Setup (issue 16): next year's holidays are loaded before due dates reach it.
+    "sop-coming-holidays": ("satudata.sop.tasks.load_coming_holidays", 1440),
 }
 
 # --- Releases (SOP activity 3) ---------------------------------------------------------------

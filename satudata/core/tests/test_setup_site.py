@@ -3,12 +3,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import os
 import tempfile
 from pathlib import Path
 from unittest import mock
 
+import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.test import TestCase
@@ -181,3 +183,15 @@ class FirstUploadTests(TestCase):
             )
         self.assertEqual(as_json.status_code, 503)
         self.assertEqual(as_json.json()["error"]["code"], "setup_incomplete")
+
+
+class ComingHolidaysTests(TestCase):
+    def test_the_daily_job_loads_next_year_once_and_keeps_a_loaded_year(self) -> None:
+        from satudata.sop.tasks import load_coming_holidays
+
+        with time_machine.travel(dt.datetime(2030, 12, 1, 3, 0, tzinfo=dt.UTC), tick=False):
+            Holiday.objects.create(date=dt.date(2030, 1, 1), name="Tahun Baru (dikoreksi)")
+            self.assertGreater(load_coming_holidays.call(), 10)
+            self.assertTrue(Holiday.objects.filter(date=dt.date(2031, 8, 17)).exists())
+            self.assertEqual(Holiday.objects.filter(date__year=2030).count(), 1)
+            self.assertEqual(load_coming_holidays.call(), 0)
