@@ -195,3 +195,12 @@ class ComingHolidaysTests(TestCase):
             self.assertTrue(Holiday.objects.filter(date=dt.date(2031, 8, 17)).exists())
             self.assertEqual(Holiday.objects.filter(date__year=2030).count(), 1)
             self.assertEqual(load_coming_holidays.call(), 0)
+
+
+class SiteProfileTests(TestCase):
+    def test_a_letterhead_without_a_profile_names_the_set_up_step(self) -> None:
+        from satudata.core.setup import SetupIncomplete
+
+        with self.assertRaisesMessage(SetupIncomplete, "setup_site"):
+            SiteProfile.configured()
+        self.assertEqual(SiteProfile.current().site_name, "Satu Data")  # public pages still work
