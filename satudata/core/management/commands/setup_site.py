@@ -106,7 +106,7 @@ class Command(BaseCommand):
         if SopDocument.objects.filter(is_current=True).exists():
             return []
         document = sop.load_sop(path)
-        return [f"SOP dimuat: {document.number} ({document.steps.count()} kegiatan)."]
+        return [f"SOP dimuat: {document.title} ({document.steps.count()} kegiatan)."]
 
     def _holidays(self, years_ahead: int) -> list[str]:
         this_year = timezone.localdate().year
