@@ -128,6 +128,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "satudata.core.middleware.SecurityHeadersMiddleware",
+    # Setup (issue 16): a feature that needs setup_site's data answers 503 with the step, not 500.
+    "satudata.core.setup.SetupIncompleteMiddleware",
     # Last, so that a lock-out answers before any view runs.
     "axes.middleware.AxesMiddleware",
 ]
@@ -335,6 +337,8 @@ if TASKS_BACKEND == "rq":
 # interval, however many schedulers run (see satudata.core.scheduler).
 PERIODIC_TASKS = {
     "sop-due-reminders": ("satudata.sop.tasks.send_due_reminders", 60),
+    # Setup (issue 16): next year's holidays are loaded before due dates reach it.
+    "sop-coming-holidays": ("satudata.sop.tasks.load_coming_holidays", 1440),
 }
 
 # --- Releases (SOP activity 3) ---------------------------------------------------------------

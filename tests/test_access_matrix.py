@@ -19,6 +19,7 @@ from satudata.catalog.models import (
 )
 from satudata.catalog.services import create_dataset, issue_nota_dinas, receive_upload
 from satudata.catalog.testing import table_dataset
+from satudata.core.models import SiteProfile
 from satudata.core.testing import PersonaTestCase
 from satudata.releases.models import Release, ReleaseEntry
 from satudata.releases.services import plan_entry
@@ -310,6 +311,10 @@ class AccessMatrixTests(PersonaTestCase):
             title="Jumlah Bidan 2025",
             agency=cls.p.agency,
             planned_at=timezone.now() + timedelta(days=40),
+        )
+        # A letterhead needs the site profile (setup_site makes it on a real site).
+        SiteProfile.objects.create(
+            site_name="Uji", regency_name="Kabupaten Uji", walidata_name="Diskominfo"
         )
         cls.letter = issue_nota_dinas(
             actor=cls.p.walidata,

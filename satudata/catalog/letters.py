@@ -60,7 +60,7 @@ def letter_content(
     signatory: User,
     items: list[dict[str, str]],
 ) -> dict[str, Any]:
-    site = SiteProfile.current()
+    site = SiteProfile.configured()
     return {
         "letterhead": [
             f"PEMERINTAH {site.regency_name.upper()}",

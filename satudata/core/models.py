@@ -9,6 +9,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from satudata.core.setup import SetupIncomplete
+
 
 class AppendOnlyError(RuntimeError):
     """Raised when code tries to change or remove an audit record."""
@@ -109,6 +111,15 @@ class SiteProfile(models.Model):
                 regency_name="",
                 walidata_name=str(_("Walidata")),
             )
+        return profile
+
+    @classmethod
+    def configured(cls) -> SiteProfile:
+        """The profile, for what must not print neutral names (a letterhead): refused with the
+        set-up step when no profile was made."""
+        profile = cls.objects.order_by("pk").first()
+        if profile is None:
+            raise SetupIncomplete(str(_("the site profile (regency, Walidata) is not filled in")))
         return profile
 
 

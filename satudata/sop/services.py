@@ -22,11 +22,13 @@ import holidays as holiday_calendars
 from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from satudata.accounts.models import Agency, User
 from satudata.accounts.permissions import can, require
 from satudata.accounts.roles import Capability
 from satudata.core.audit import diff, record, snapshot
+from satudata.core.setup import SetupIncomplete
 from satudata.sop.models import (
     OPEN_STATUSES,
     Holiday,
@@ -71,8 +73,9 @@ STEP_FIELDS = (
 )
 
 
-class UnknownStep(LookupError):
-    pass
+class UnknownStep(SetupIncomplete, LookupError):
+    """The current SOP lacks a step a feature needs, or no SOP is loaded at all: a set-up
+    problem the operator fixes (``setup_site`` or a revision of the SOP), never a 500."""
 
 
 class TaskStateError(ValueError):
@@ -82,7 +85,7 @@ class TaskStateError(ValueError):
 def current_step(code: str) -> SopStep:
     step = SopStep.objects.filter(document__is_current=True, code=code).first()
     if step is None:
-        raise UnknownStep(f"The current SOP has no step '{code}'.")
+        raise UnknownStep(_("the current SOP has no step '%(code)s'") % {"code": code})
     return step
 
 
@@ -192,6 +195,16 @@ def load_holidays(years: Iterable[int], *, actor: User | None = None) -> int:
             summary=f"{len(added)} hari libur nasional ditambahkan",
         )
     return len(added)
+
+
+def load_holiday_calendar(years: Iterable[int], *, actor: User | None = None) -> dict[int, int]:
+    """Load the public holidays of each year in ``years`` that has none yet; {year: days added}.
+
+    A year with any day in the table counts as loaded and is never touched again, so an
+    administrator's corrections to it (a day moved or removed by the year's SKB) stay.
+    """
+    loaded = {d.year for d in Holiday.objects.dates("date", "year")}
+    return {year: load_holidays([year], actor=actor) for year in years if year not in loaded}
 
 
 # --- Tasks ------------------------------------------------------------------------------------

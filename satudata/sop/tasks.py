@@ -14,6 +14,7 @@ from django_tasks import task
 
 from satudata.core.models import SiteProfile
 from satudata.sop.models import SopTask
+from satudata.sop.services import load_holiday_calendar
 
 logger = logging.getLogger(__name__)
 
@@ -54,3 +55,11 @@ def send_due_reminders() -> int:
     sent = len(by_person)
     logger.info("SOP reminders sent to %s people", sent)
     return sent
+
+
+@task()
+def load_coming_holidays() -> int:
+    """Load this year's and next year's public holidays when the table has none for them, so
+    due dates never run past the calendar setup_site loaded (years already there stay as kept)."""
+    this_year = timezone.localdate().year
+    return sum(load_holiday_calendar([this_year, this_year + 1]).values())
