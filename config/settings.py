@@ -330,6 +330,9 @@ TASKS = {"default": {"BACKEND": _TASK_BACKENDS[TASKS_BACKEND], "QUEUES": ["defau
 if TASKS_BACKEND == "rq":
     INSTALLED_APPS += ["django_rq"]
     RQ_QUEUES = {"default": {"URL": env_str("REDIS_URL", "redis://127.0.0.1:6379/0")}}
+    # django-tasks-rq's job class runs a Task; RQ's own calls it and fails every job with
+    # "'Task' object is not callable". The documented command names it too (--job-class).
+    RQ = {"JOB_CLASS": "django_tasks_rq.Job"}
 
 # Periodic jobs: name -> (task path, interval in minutes). The scheduler enqueues each once per
 # interval, however many schedulers run (see satudata.core.scheduler).
