@@ -14,9 +14,11 @@ from satudata.sop.services import open_task
 
 DB_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 AT = dt.datetime(2026, 3, 2, 9, 10, tzinfo=dt.UTC)
+# One job, whatever else is scheduled in production.
+REMINDERS = {"sop-due-reminders": ("satudata.sop.tasks.send_due_reminders", 60)}
 
 
-@override_settings(TASKS=DB_TASKS)
+@override_settings(TASKS=DB_TASKS, PERIODIC_TASKS=REMINDERS)
 class SchedulerTests(TestCase):
     def test_it_enqueues_each_job_once_per_slot(self) -> None:
         self.assertEqual(tick(AT), ["sop-due-reminders"])
@@ -26,7 +28,7 @@ class SchedulerTests(TestCase):
         self.assertEqual(DBTaskResult.objects.count(), 2)
 
 
-@override_settings(TASKS=DB_TASKS, TASKS_BACKEND="database")
+@override_settings(TASKS=DB_TASKS, TASKS_BACKEND="database", PERIODIC_TASKS=REMINDERS)
 class WorkerTests(TransactionTestCase):
     def test_the_worker_runs_what_the_scheduler_enqueued(self) -> None:
         load_reference_data()
