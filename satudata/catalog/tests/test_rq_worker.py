@@ -5,9 +5,14 @@ Needs a real Redis (see satudata.core.testing_engines); CI starts one and requir
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
+import redis
+import rq
+from django.conf import settings
 from django.test import SimpleTestCase, TransactionTestCase, override_settings
+from django.utils import timezone
 
 from satudata.catalog.models import (
     DataItem,
@@ -89,6 +94,40 @@ class RqWorkerTests(TransactionTestCase):
         upload.refresh_from_db()
         self.assertEqual(upload.status, UploadStatus.SYNCHRONISED, output)
         self.assertEqual(DatasetVersion.objects.get(dataset=dataset).row_count, 2)
+
+    def test_run_scheduler_enqueues_periodic_jobs_that_the_rq_worker_runs(self) -> None:
+        load_reference_data()
+        p = make_personas()
+        dataset = create_dataset(actor=p.producer, item=puskesmas_item(p))
+        upload = receive_upload(
+            actor=p.producer, dataset=dataset, filename="p.csv", chunks=[GOOD.encode()], check=False
+        )
+        # Its worker was killed during its second check, long ago.
+        Upload.objects.filter(pk=upload.pk).update(
+            status=UploadStatus.CHECKING,
+            heartbeat_at=timezone.now() - dt.timedelta(hours=1),
+            check_attempts=2,
+        )
+
+        scheduled = manage("run_scheduler", "--once", TASKS_BACKEND="rq", REDIS_URL=self.redis_url)
+        self.assertEqual(scheduled.returncode, 0, scheduled.stderr)
+        self.assertIn("enqueued recover-interrupted-checks", scheduled.stdout)
+        self.assertIn("enqueued sop-due-reminders", scheduled.stdout)
+        code, output = documented_worker(self.redis_url)
+
+        self.assertEqual(code, 0, output)
+        upload.refresh_from_db()
+        self.assertEqual(upload.status, UploadStatus.REJECTED, output)
+        queue = rq.Queue("default", connection=redis.Redis.from_url(self.redis_url))
+        self.assertEqual(queue.failed_job_registry.count, 0, output)
+        finished = {
+            job.func_name
+            for job in rq.job.Job.fetch_many(
+                queue.finished_job_registry.get_job_ids(), connection=queue.connection
+            )
+            if job is not None
+        }
+        self.assertLessEqual({path for path, _ in settings.PERIODIC_TASKS.values()}, finished)
 
 
 class RqWorkerDocsTests(SimpleTestCase):
