@@ -287,8 +287,13 @@ if STORAGE_BACKEND == "s3":
             "default_acl": None,
             "querystring_auth": True,
             "file_overwrite": False,
+            # "path" for MinIO and most S3-compatible servers reached by a host name; empty:
+            # botocore's choice (virtual-hosted for AWS, path for an IP address).
+            "addressing_style": env_str("S3_ADDRESSING_STYLE") or None,
         },
     }
+    if not env_str("S3_BUCKET") and not TESTING:
+        raise ImproperlyConfigured("STORAGE_BACKEND=s3 needs S3_BUCKET.")
 STORAGES: dict[str, Any] = {
     "default": _default_storage,
     "staticfiles": {

@@ -155,3 +155,41 @@ def manage(*args: str, timeout: float = 120, **env: str) -> subprocess.Completed
         timeout=timeout,
         check=False,
     )
+
+
+@contextmanager
+def s3_server(bucket: str = "satudata") -> Iterator[dict[str, object]]:
+    """moto's S3-compatible HTTP server on a free port with an empty ``bucket``: the options
+    of django-storages' S3Storage that reach it, as STORAGE_BACKEND=s3 builds them."""
+    import logging
+
+    import boto3
+    from moto.server import ThreadedMotoServer
+
+    logging.getLogger("werkzeug").setLevel(logging.ERROR)  # one line per request otherwise
+    port = free_port()
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
+    server.start()
+    options: dict[str, object] = {
+        "bucket_name": bucket,
+        "endpoint_url": f"http://127.0.0.1:{port}",
+        "region_name": "us-east-1",
+        "access_key": "test-key",
+        "secret_key": "test-secret",
+        "default_acl": None,
+        "querystring_auth": True,
+        "file_overwrite": False,
+        "addressing_style": "path",
+    }
+    client = boto3.client(
+        "s3",
+        endpoint_url=options["endpoint_url"],
+        region_name="us-east-1",
+        aws_access_key_id="test-key",
+        aws_secret_access_key="test-secret",  # noqa: S106
+    )
+    client.create_bucket(Bucket=bucket)
+    try:
+        yield {"options": options, "client": client}
+    finally:
+        server.stop()
