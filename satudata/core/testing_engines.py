@@ -163,7 +163,7 @@ def s3_server(bucket: str = "satudata") -> Iterator[dict[str, object]]:
     of django-storages' S3Storage that reach it, as STORAGE_BACKEND=s3 builds them."""
     import logging
 
-    import boto3
+    import boto3  # type: ignore[import-untyped]
     from moto.server import ThreadedMotoServer
 
     logging.getLogger("werkzeug").setLevel(logging.ERROR)  # one line per request otherwise
