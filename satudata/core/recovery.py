@@ -23,7 +23,7 @@ logger = logging.getLogger(__name__)
 
 # Check workspaces and local copies of originals are made with this prefix, so that a sweep of
 # a shared temporary folder (SYNC_WORK_DIR left empty: the system's) touches nothing else.
-TEMP_PREFIX = "satudata-"
+TEMP_PREFIX = "satudata-work-"
 WORKER_LOST = "satudata.core.recovery.WorkerLost"
 
 
