@@ -289,8 +289,13 @@ if STORAGE_BACKEND == "s3":
             "default_acl": None,
             "querystring_auth": True,
             "file_overwrite": False,
+            # "path" for MinIO and most S3-compatible servers reached by a host name; empty:
+            # botocore's choice (virtual-hosted for AWS, path for an IP address).
+            "addressing_style": env_str("S3_ADDRESSING_STYLE") or None,
         },
     }
+    if not env_str("S3_BUCKET") and not TESTING:
+        raise ImproperlyConfigured("STORAGE_BACKEND=s3 needs S3_BUCKET.")
 STORAGES: dict[str, Any] = {
     "default": _default_storage,
     "staticfiles": {
@@ -331,7 +336,21 @@ if TASKS_BACKEND not in _TASK_BACKENDS:
 TASKS = {"default": {"BACKEND": _TASK_BACKENDS[TASKS_BACKEND], "QUEUES": ["default"]}}
 if TASKS_BACKEND == "rq":
     INSTALLED_APPS += ["django_rq"]
-    RQ_QUEUES = {"default": {"URL": env_str("REDIS_URL", "redis://127.0.0.1:6379/0")}}
+    # A Redis that cannot be reached within the connect timeout is down: an upload then answers
+    # 503 at once instead of hanging (no read timeout: the worker's own reads block by design).
+    _redis_url = env_str("REDIS_URL", "redis://127.0.0.1:6379/0")
+    if "socket_connect_timeout" not in _redis_url:
+        _redis_url += ("&" if "?" in _redis_url else "?") + "socket_connect_timeout=5"
+    RQ_QUEUES = {
+        "default": {
+            "URL": _redis_url,
+            # RQ stops a job after this long; its own default (3 minutes) cuts large checks.
+            "DEFAULT_TIMEOUT": env_int("RQ_JOB_TIMEOUT_SECONDS", 3600),
+        }
+    }
+    # django-tasks-rq's job class runs a Task; RQ's own calls it and fails every job with
+    # "'Task' object is not callable". The documented command names it too (--job-class).
+    RQ = {"JOB_CLASS": "django_tasks_rq.Job"}
 
 # Periodic jobs: name -> (task path, interval in minutes). The scheduler enqueues each once per
 # interval, however many schedulers run (see satudata.core.scheduler).
@@ -389,6 +408,32 @@ READ_MAX_CELLS = env_int("READ_MAX_CELLS", 2_000_000)
 READ_MAX_CELL_CHARS = env_int("READ_MAX_CELL_CHARS", 32_767)  # Excel's own limit
 READ_MAX_COLUMNS = env_int("READ_MAX_COLUMNS", 1000)
 READ_MAX_LINE_BYTES = env_int("READ_MAX_LINE_KB", 1024) * 1024
+
+# --- Recovery of interrupted work (issue 16, point 4) ----------------------------------------
+# A running check beats a heartbeat on its upload; one silent for SYNC_STALE_MINUTES lost its
+# worker (killed, out of memory, machine restarted): it is checked once more, then marked failed
+# with a message for the producer. Other tasks left RUNNING in the database queue longer than
+# TASK_STALE_MINUTES are marked failed. The scheduler runs both every few minutes.
+SYNC_HEARTBEAT_SECONDS = env_int("SYNC_HEARTBEAT_SECONDS", 30)
+SYNC_STALE_MINUTES = env_int("SYNC_STALE_MINUTES", 10)
+SYNC_MAX_ATTEMPTS = 2
+TASK_STALE_MINUTES = env_int("TASK_STALE_MINUTES", 60)
+# Tasks judged by a heartbeat of their own, not by TASK_STALE_MINUTES.
+TASKS_WITH_HEARTBEAT = ["satudata.catalog.tasks.check_upload"]
+# Uploads stream into this folder (Django's FILE_UPLOAD_TEMP_DIR) before storage; files a killed
+# process left there, and check workspaces left in SYNC_WORK_DIR, are swept after this age.
+UPLOAD_TEMP_DIR = Path(env_str("UPLOAD_TEMP_DIR", str(DATA_DIR / "tmp" / "uploads")))
+if TESTING:
+    UPLOAD_TEMP_DIR = Path(tempfile.mkdtemp(prefix="satudata-test-uploads-"))
+UPLOAD_TEMP_DIR.mkdir(parents=True, exist_ok=True)
+FILE_UPLOAD_TEMP_DIR = str(UPLOAD_TEMP_DIR)
+TEMP_MAX_AGE_HOURS = env_int("TEMP_MAX_AGE_HOURS", 6)
+PERIODIC_TASKS.update(
+    {
+        "recover-interrupted-checks": ("satudata.catalog.tasks.recover_interrupted_checks", 5),
+        "recover-interrupted-tasks": ("satudata.core.tasks.recover_interrupted_tasks", 15),
+    }
+)
 
 # --- Letters (nota dinas) ------------------------------------------------------------------------
 # {seq} is the year's running number, {year} the year; numbers are never reused.

@@ -46,6 +46,7 @@ from satudata.catalog.models import (
 )
 from satudata.catalog.search import SORTS
 from satudata.core.http import not_authenticated
+from satudata.core.taskqueue import RETRY_AFTER_SECONDS, QueueUnavailable, unavailable_message
 from satudata.datastore import exports
 from satudata.datastore import query as datastore
 from satudata.portal.views import visible_dataset, visible_version
@@ -122,6 +123,14 @@ def _invalid(request: HttpRequest, exc: NinjaValidationError) -> Any:
 @api.exception_handler(ApiError)
 def _api_error(request: HttpRequest, exc: ApiError) -> Any:
     return _error(request, exc.status, exc.code, exc.message, exc.fields)
+
+
+@api.exception_handler(QueueUnavailable)
+def _queue_unavailable(request: HttpRequest, exc: QueueUnavailable) -> HttpResponse:
+    """Redis is down: nothing was saved, the client sends again after Retry-After."""
+    response: HttpResponse = _error(request, 503, "queue_unavailable", unavailable_message())
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response
 
 
 @api.exception_handler(AuthenticationError)
@@ -756,6 +765,7 @@ def _report(request: HttpRequest, upload: Upload) -> HttpResponse:
         401: ErrorOut,
         403: ErrorOut,
         404: ErrorOut,
+        503: ErrorOut,
     },
     tags=["uploads"],
     auth=_token_auth,
@@ -764,7 +774,8 @@ def _report(request: HttpRequest, upload: Upload) -> HttpResponse:
 def item_upload(request: HttpRequest, pk: int, file: File[UploadedFile]) -> HttpResponse:
     """Send a Daftar Data item's table (CSV or Excel, multipart field ``file``). The answer is
     the synchronisation report: 201 stored as a new version, 422 kept but not synchronised,
-    202 still being checked (poll the ``Location``)."""
+    202 still being checked (poll the ``Location``); 503 with ``Retry-After`` when the checking
+    queue is down (nothing was saved: send again)."""
     token = writer(request)
     item = get_object_or_404(DataItem.objects.select_related("agency", "data_list"), pk=pk)
     if not acts_for_agency(token.user, item.agency):

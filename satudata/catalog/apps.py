@@ -26,6 +26,8 @@ class CatalogConfig(AppConfig):
                 "catalog.upload_received": _("Upload received"),
                 "catalog.upload_synchronised": _("Upload synchronised"),
                 "catalog.upload_rejected": _("Upload not synchronised"),
+                "catalog.upload_check_retried": _("Interrupted check started again"),
+                "catalog.upload_check_interrupted": _("Check stopped: its worker stopped"),
                 "catalog.letter_issued": _("Nota dinas issued"),
                 "catalog.metadata_created": _("Statistical metadata created"),
                 "catalog.metadata_changed": _("Statistical metadata changed"),

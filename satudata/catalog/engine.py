@@ -50,6 +50,7 @@ from satudata.catalog.reading.values import (
 )
 from satudata.catalog.rule_language import CrossRule, RuleSyntaxError
 from satudata.catalog.rules import Rules, compile_rules
+from satudata.core.recovery import TEMP_PREFIX
 from satudata.regions.names import name_key
 from satudata.regions.resolving import RegionReference, RegionResolver
 
@@ -107,7 +108,7 @@ class Workspace:
         root = Path(settings.SYNC_WORK_DIR) if settings.SYNC_WORK_DIR else None
         if root:
             root.mkdir(parents=True, exist_ok=True)
-        self.folder = Path(tempfile.mkdtemp(prefix="sync-", dir=root))
+        self.folder = Path(tempfile.mkdtemp(prefix=f"{TEMP_PREFIX}sync-", dir=root))
         # In memory while it fits; past the memory limit DuckDB spills to the folder.
         self.con = duckdb.connect(str(self.folder / "work.duckdb"))
         self.con.execute(f"SET memory_limit = '{int(settings.SYNC_MEMORY_MB)}MB'")

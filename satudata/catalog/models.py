@@ -665,6 +665,10 @@ class Upload(models.Model):
     # {"stage": "read"|"load"|"check"|"store", "done": n, "total": n} while the check runs.
     progress = models.JSONField(default=dict, blank=True)
     checked_at = models.DateTimeField(_("checked"), null=True, blank=True)
+    # While a worker checks the upload it beats this every SYNC_HEARTBEAT_SECONDS; a check
+    # silent for SYNC_STALE_MINUTES lost its worker and is tried again once, then failed.
+    heartbeat_at = models.DateTimeField(_("last sign of the check"), null=True, blank=True)
+    check_attempts = models.PositiveSmallIntegerField(_("checks started"), default=0)
 
     class Meta:
         ordering = ["-uploaded_at", "-id"]

@@ -63,6 +63,7 @@ from satudata.catalog.reading.upload import OLE, ZIP, UnreadableUpload, read_upl
 from satudata.catalog.storage import TooLarge, clean_filename, keep_original, local_original
 from satudata.core.audit import diff, record
 from satudata.core.models import SiteProfile
+from satudata.core.taskqueue import ensure_queue_available, queue_errors
 from satudata.sop.services import finish_task_of, open_task
 
 logger = logging.getLogger(__name__)
@@ -266,8 +267,13 @@ def receive_upload(
     check: bool = True,
 ) -> Upload:
     """Keep the file as sent (streamed to disk, hashed on the way), open the activity-1 task and
-    queue the check. Nothing is checked here: the worker does it and reports its progress."""
+    queue the check. Nothing is checked here: the worker does it and reports its progress.
+
+    Raises QueueUnavailable, before anything is saved, when the queue (Redis) is down: the
+    producer is told to send the file again rather than left with a check that never starts."""
     require_for_agency(actor, dataset.agency)
+    if check:
+        ensure_queue_available()
     try:
         digest, size = keep_original(chunks)
     except TooLarge as error:
@@ -320,6 +326,7 @@ def recheck_upload(
     ``sheet``) are the sheets to read; by default those read before. The key is not chosen
     here: it is declared in the dataset's description (``Dataset.key_variables``)."""
     require_for_agency(actor, upload.dataset.agency)
+    ensure_queue_available()
     variables = set(
         Variable.objects.filter(agency=upload.dataset.agency).values_list("pk", flat=True)
     )
@@ -358,19 +365,37 @@ def _sheets_to_read(upload: Upload, sheet: str, sheets: list[str] | None) -> lis
     return upload.chosen_sheets or upload.read_sheets
 
 
+# The stage of an upload whose check could not be queued (the queue went down between the
+# request's ping and its enqueue): the recovery job queues it once the queue answers again.
+WAITING_FOR_QUEUE = "waiting"
+
+
 def queue_check(upload: Upload) -> None:
     """Hand the check to the worker once the upload row is committed."""
-    from satudata.catalog.tasks import check_upload
-
     Upload.objects.filter(pk=upload.pk).update(
         status=UploadStatus.CHECKING, progress={"stage": "queued", "done": 0, "total": 0}
     )
     upload.status = UploadStatus.CHECKING
     # The worker must see the row: inside a transaction, enqueue only once it commits.
     if transaction.get_connection().in_atomic_block:
-        transaction.on_commit(lambda: check_upload.enqueue(upload.pk, upload.uploaded_by_id))
+        transaction.on_commit(lambda: _enqueue_check(upload))
     else:
+        _enqueue_check(upload)
+
+
+def _enqueue_check(upload: Upload) -> None:
+    from satudata.catalog.tasks import check_upload
+
+    try:
         check_upload.enqueue(upload.pk, upload.uploaded_by_id)
+    except queue_errors():
+        logger.exception(
+            "Could not queue the check of upload %s; it waits for the queue", upload.pk
+        )
+        Upload.objects.filter(pk=upload.pk, status=UploadStatus.CHECKING).update(
+            status=UploadStatus.RECEIVED, progress={"stage": WAITING_FOR_QUEUE}
+        )
+        upload.status = UploadStatus.RECEIVED
 
 
 def _finding_dict(finding: Finding) -> dict[str, Any]:

@@ -21,6 +21,8 @@ from django.core.files import File
 from django.core.files.storage import default_storage
 from django.utils.translation import gettext as _
 
+from satudata.core.recovery import TEMP_PREFIX
+
 PREFIX = "originals"
 CHUNK = 2**20
 
@@ -109,7 +111,9 @@ def local_original(digest: str) -> Iterator[Path]:
     if local is not None:
         yield local
         return
-    with tempfile.TemporaryDirectory(dir=settings.SYNC_WORK_DIR or None) as folder:
+    with tempfile.TemporaryDirectory(
+        prefix=f"{TEMP_PREFIX}original-", dir=settings.SYNC_WORK_DIR or None
+    ) as folder:
         target = Path(folder) / digest
         with default_storage.open(name, "rb") as source, target.open("wb") as out:
             shutil.copyfileobj(source, out, CHUNK)

@@ -46,6 +46,7 @@ from satudata.catalog.models import (
 from satudata.catalog.reading.upload import UnreadableUpload, read_upload
 from satudata.catalog.services import sync_status, sync_statuses
 from satudata.catalog.storage import clean_filename, keep_original, read_original
+from satudata.core.taskqueue import QueueUnavailable, queue_unavailable_response
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # What the report page says while the worker runs, per stage of the check.
@@ -228,6 +229,8 @@ def item_upload(request: HttpRequest, pk: int) -> HttpResponse:
             )
         except services.UploadRefused as error:
             form.add_error("file", str(error))
+        except QueueUnavailable:
+            return queue_unavailable_response(request, as_json=wants_json)
         else:
             report = reverse("catalog:upload-report", args=[upload.pk])
             if wants_json:
@@ -375,13 +378,16 @@ def upload_recheck(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, _("The mapping could not be read; choose again."))
         return redirect("catalog:upload-report", pk=pk)
-    again = services.recheck_upload(
-        actor=request.user,  # type: ignore[arg-type]
-        upload=upload,
-        mapping=form.mapping(),
-        sheets=form.cleaned_data.get("sheets") or None,
-        unpivot=form.cleaned_data.get("unpivot") or False,
-    )
+    try:
+        again = services.recheck_upload(
+            actor=request.user,  # type: ignore[arg-type]
+            upload=upload,
+            mapping=form.mapping(),
+            sheets=form.cleaned_data.get("sheets") or None,
+            unpivot=form.cleaned_data.get("unpivot") or False,
+        )
+    except QueueUnavailable:
+        return queue_unavailable_response(request, as_json=False)
     return redirect("catalog:upload-report", pk=again.pk)
 
 

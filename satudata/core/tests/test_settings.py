@@ -101,3 +101,28 @@ class ProductionBackendsTests(SimpleTestCase):
         )
         self.assertEqual(result.returncode, 0, result.stderr)
         self.assertEqual(result.stdout.split(), ["RQBackend", "S3Storage"])
+
+
+class S3SettingsTests(SimpleTestCase):
+    SHOW = "from django.conf import settings; print(settings.STORAGES['default']['OPTIONS'])"
+
+    def test_the_bucket_endpoint_and_addressing_come_from_the_environment(self) -> None:
+        result = _run(
+            ["manage.py", "shell", "-c", self.SHOW],
+            STORAGE_BACKEND="s3",
+            S3_BUCKET="satudata-pringsewu",
+            S3_ENDPOINT_URL="http://minio.lan:9000",
+            S3_ADDRESSING_STYLE="path",
+        )
+        self.assertEqual(result.returncode, 0, result.stderr)
+        for expected in (
+            "'satudata-pringsewu'",
+            "'http://minio.lan:9000'",
+            "'addressing_style': 'path'",
+        ):
+            self.assertIn(expected, result.stdout)
+
+    def test_s3_without_a_bucket_is_refused_at_start(self) -> None:
+        result = _run(["manage.py", "check"], STORAGE_BACKEND="s3")
+        self.assertNotEqual(result.returncode, 0)
+        self.assertIn("S3_BUCKET", result.stderr)

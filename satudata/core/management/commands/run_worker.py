@@ -15,6 +15,10 @@ from satudata.core.scheduler import tick
 
 logger = logging.getLogger(__name__)
 
+# The RQ worker needs django-tasks-rq's job class: RQ's own fails every job ("'Task' object is
+# not callable"). README and docs/operator.md give the same command.
+RQ_WORKER = "manage.py rqworker --job-class django_tasks_rq.Job default"
+
 
 def _scheduler_loop(interval: float) -> None:
     while True:
@@ -29,7 +33,7 @@ def _scheduler_loop(interval: float) -> None:
 class Command(BaseCommand):
     help = (
         "Run background tasks from the database queue, with the periodic scheduler inside. "
-        "For the Redis/RQ backend run 'rqworker default' and 'run_scheduler' instead."
+        f"For the Redis/RQ backend run '{RQ_WORKER}' and 'run_scheduler' instead."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -47,7 +51,7 @@ class Command(BaseCommand):
         if settings.TASKS_BACKEND != "database":
             raise CommandError(
                 f"TASKS_BACKEND is '{settings.TASKS_BACKEND}'; this worker serves the database "
-                "queue only."
+                f"queue only. For Redis/RQ run '{RQ_WORKER}' and 'manage.py run_scheduler'."
             )
         if not options["no_scheduler"] and not options["batch"]:
             threading.Thread(target=_scheduler_loop, args=(30.0,), daemon=True).start()
