@@ -320,9 +320,15 @@ EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
 EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
 EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
-EMAIL_TIMEOUT = 20
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Satu Data <satudata@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# --- E-mail off the request (issue 16, point 3) --------------------------------------------------
+# Every message is recorded (OutgoingMail) and sent by a background task after commit
+# (satudata.core.mail); the timeout bounds each wait on the mail server inside that task, and a
+# failed attempt is retried with back-off until MAIL_MAX_ATTEMPTS, then shown as failed.
+EMAIL_TIMEOUT = max(env_int("EMAIL_TIMEOUT", 20), 1)
+MAIL_MAX_ATTEMPTS = max(env_int("MAIL_MAX_ATTEMPTS", 5), 1)
 
 # --- Background work (Django Tasks API) ---------------------------------------------------------
 TASKS_BACKEND = env_str("TASKS_BACKEND", "immediate" if TESTING else "database")
@@ -358,6 +364,7 @@ PERIODIC_TASKS = {
     "sop-due-reminders": ("satudata.sop.tasks.send_due_reminders", 60),
     # Setup (issue 16): next year's holidays are loaded before due dates reach it.
     "sop-coming-holidays": ("satudata.sop.tasks.load_coming_holidays", 1440),
+    "mail-retry": ("satudata.core.mail.retry_due", 1),  # issue 16, point 3
 }
 
 # --- Releases (SOP activity 3) ---------------------------------------------------------------

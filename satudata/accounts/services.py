@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
@@ -16,11 +14,10 @@ from django.utils import timezone
 from satudata.accounts.models import ApiToken, Notification, User, hash_token
 from satudata.accounts.permissions import require
 from satudata.accounts.roles import Capability, TokenScope
+from satudata.core import mail
 from satudata.core.audit import record
 from satudata.core.middleware import client_ip
-from satudata.core.models import SiteProfile
-
-logger = logging.getLogger(__name__)
+from satudata.core.models import MailKind, SiteProfile
 
 MAX_TOKENS_PER_USER = 20
 # Writing last_used_at on every call would turn each read into a write; once a minute is enough
@@ -110,7 +107,7 @@ def authenticate_token(request: HttpRequest) -> ApiToken | None:
 
 
 def notify(users: Iterable[User], *, title: str, body: str = "", url: str = "") -> int:
-    """Tell each person in-app and by e-mail (sent after the transaction commits, so a
+    """Tell each person in-app and by e-mail (queued, sent after the transaction commits, so a
     rolled-back change sends nothing; a mail server that is down loses no in-app message)."""
     people = {u.pk: u for u in users if u is not None and u.is_active}
     Notification.objects.bulk_create(
@@ -120,16 +117,9 @@ def notify(users: Iterable[User], *, title: str, body: str = "", url: str = "") 
     if to:
         site = SiteProfile.current().site_name
         text = "\n\n".join(filter(None, [body, url and f"{settings.SITE_URL.rstrip('/')}{url}"]))
-        transaction.on_commit(lambda: _mail(f"[{site}] {title}", text, to))
+        for address in to:  # one message each: recipients do not see one another
+            mail.send([address], f"[{site}] {title}", text, kind=MailKind.NOTICE)
     return len(people)
-
-
-def _mail(subject: str, body: str, to: list[str]) -> None:
-    for address in to:  # one message each: recipients do not see one another
-        try:
-            send_mail(subject, body, None, [address])
-        except OSError:
-            logger.exception("Notice %r could not be sent to %s", subject, address)
 
 
 @transaction.atomic

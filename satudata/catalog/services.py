@@ -61,8 +61,9 @@ from satudata.catalog.reading.shape import unpivot_table
 from satudata.catalog.reading.sheets import choose_sheets
 from satudata.catalog.reading.upload import OLE, ZIP, UnreadableUpload, read_upload
 from satudata.catalog.storage import TooLarge, clean_filename, keep_original, local_original
+from satudata.core import mail
 from satudata.core.audit import diff, record
-from satudata.core.models import SiteProfile
+from satudata.core.models import MailKind, SiteProfile
 from satudata.core.taskqueue import ensure_queue_available, queue_errors
 from satudata.sop.services import finish_task_of, open_task
 
@@ -904,7 +905,8 @@ def issue_nota_dinas(*, actor: User, data_list: DataList, agency: Any, signatory
         items=items,
     )
     stem = f"letters/{issued_on.year}/{sequence:04d}-{agency.slug}"
-    pdf_path = default_storage.save(f"{stem}.pdf", ContentFile(render_pdf(content)))
+    pdf = render_pdf(content)
+    pdf_path = default_storage.save(f"{stem}.pdf", ContentFile(pdf))
     docx_path = default_storage.save(f"{stem}.docx", ContentFile(render_docx(content)))
     letter = Letter.objects.create(
         number=number,
@@ -934,22 +936,22 @@ def issue_nota_dinas(*, actor: User, data_list: DataList, agency: Any, signatory
         agency=agency,
     )
     if agency.email:
-        transaction.on_commit(lambda: _send_letter(letter.pk))
+        _send_letter(letter, pdf)
     return letter
 
 
-def _send_letter(pk: int) -> None:
-    from django.core.mail import EmailMessage
-
-    letter = Letter.objects.select_related("agency").get(pk=pk)
-    message = EmailMessage(
-        subject=f"Nota Dinas {letter.number}: {letter.subject}",
-        body=(
-            f"Yth. {letter.agency.head_title or 'Kepala ' + letter.agency.name},\n\n"
-            f"Terlampir nota dinas {letter.number} tentang {letter.subject.lower()}.\n"
-        ),
-        to=[letter.agency.email],
+def _send_letter(letter: Letter, pdf: bytes) -> None:
+    mail.send(
+        [letter.agency.email],
+        f"Nota Dinas {letter.number}: {letter.subject}",
+        f"Yth. {letter.agency.head_title or 'Kepala ' + letter.agency.name},\n\n"
+        f"Terlampir nota dinas {letter.number} tentang {letter.subject.lower()}.\n",
+        kind=MailKind.LETTER,
+        attachments=[
+            mail.Attachment(
+                filename=f"nota-dinas-{letter.sequence:04d}.pdf",
+                content=pdf,
+                mimetype="application/pdf",
+            )
+        ],
     )
-    with default_storage.open(letter.pdf_path, "rb") as handle:
-        message.attach(f"nota-dinas-{letter.sequence:04d}.pdf", handle.read(), "application/pdf")
-    message.send()

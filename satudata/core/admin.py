@@ -4,13 +4,23 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.db import models, transaction
 from django.forms import ModelForm
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
+from satudata.core import mail
 from satudata.core.audit import diff, record, snapshot
-from satudata.core.models import AuditEvent, ScheduledRun, SiteProfile
+from satudata.core.models import (
+    AuditEvent,
+    MailStatus,
+    OutgoingMail,
+    OutgoingMailAttachment,
+    ScheduledRun,
+    SiteProfile,
+)
 
 
 def _fields(obj: models.Model) -> list[str]:
@@ -84,4 +94,80 @@ class ScheduledRunAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
         return False
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+class OutgoingMailAttachmentInline(admin.TabularInline):  # type: ignore[type-arg]
+    model = OutgoingMailAttachment
+    fields = ["filename", "mimetype"]
+    readonly_fields = ["filename", "mimetype"]
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(OutgoingMail)
+class OutgoingMailAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    """Every message the platform sent or tried to send: failures, their errors, and a way to
+    send them again once the mail server is fixed."""
+
+    list_display = ["created_at", "kind", "subject", "recipients", "status", "attempts", "sent_at"]
+    list_filter = ["status", "kind"]
+    search_fields = ["subject", "to", "last_error"]
+    date_hierarchy = "created_at"
+    inlines = [OutgoingMailAttachmentInline]
+    actions = ["send_again"]
+    readonly_fields = [
+        "kind",
+        "to",
+        "reply_to",
+        "subject",
+        "body",
+        "status",
+        "attempts",
+        "last_error",
+        "created_at",
+        "next_attempt_at",
+        "enqueued_at",
+        "claimed_at",
+        "sent_at",
+    ]
+
+    @admin.display(description=_("recipients"))
+    def recipients(self, obj: OutgoingMail) -> str:
+        return ", ".join(obj.to)
+
+    @admin.action(description=_("Send the selected e-mails again"), permissions=["change"])
+    def send_again(self, request: HttpRequest, queryset: Any) -> None:
+        with transaction.atomic():
+            chosen = list(queryset.filter(status__in=[MailStatus.FAILED, MailStatus.QUEUED]))
+            count = mail.send_again(chosen)
+            for item in chosen:
+                record(
+                    "core.mail_send_again",
+                    actor=request.user,
+                    obj=item,
+                    summary=f"E-mail dikirim ulang: {item.subject}"[:500],
+                )
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d e-mail queued to be sent again.",
+                "%(count)d e-mails queued to be sent again.",
+                count,
+            )
+            % {"count": count},
+            messages.SUCCESS,
+        )
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        # the list and its action need it; a message itself is read-only
+        return obj is None and super().has_change_permission(request)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False

@@ -1,7 +1,9 @@
-"""Base records every app shares: the audit log, the site profile, and scheduler runs."""
+"""Base records every app shares: the audit log, the site profile, scheduler runs and outgoing
+e-mail."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any, ClassVar
 
 from django.conf import settings
@@ -137,3 +139,76 @@ class ScheduledRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} @ {self.slot_start:%Y-%m-%d %H:%M}"
+
+
+class MailStatus(models.TextChoices):
+    QUEUED = "queued", _("queued")
+    SENDING = "sending", _("sending")
+    SENT = "sent", _("sent")
+    FAILED = "failed", _("failed")
+
+
+class MailKind(models.TextChoices):
+    NOTICE = "notice", _("notification")
+    REVIEW = "review", _("metadata review")
+    LETTER = "letter", _("official letter")
+    REMINDER = "reminder", _("due-date reminder")
+    OTHER = "other", _("other")
+
+
+class OutgoingMailQuerySet(models.QuerySet["OutgoingMail"]):
+    def due(self, at: dt.datetime) -> OutgoingMailQuerySet:
+        """Queued messages whose (next) attempt is due at ``at``."""
+        return self.filter(status=MailStatus.QUEUED, next_attempt_at__lte=at)
+
+
+class OutgoingMail(models.Model):
+    """One e-mail message on its way out, kept so nothing is lost and failures are visible.
+
+    Pages never talk to the mail server: ``satudata.core.mail.send`` records the message and
+    a background task delivers it after the transaction commits, retrying with back-off.
+    """
+
+    kind = models.CharField(_("kind"), max_length=20, choices=MailKind.choices)
+    to = models.JSONField(_("recipients"), default=list)
+    reply_to = models.JSONField(_("reply to"), default=list, blank=True)
+    subject = models.CharField(_("subject"), max_length=300)
+    body = models.TextField(_("body"), blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=MailStatus.choices, default=MailStatus.QUEUED
+    )
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    last_error = models.TextField(_("last error"), blank=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now, db_index=True)
+    next_attempt_at = models.DateTimeField(_("next attempt at"), default=timezone.now)
+    enqueued_at = models.DateTimeField(_("enqueued at"), null=True, blank=True)
+    claimed_at = models.DateTimeField(_("sending since"), null=True, blank=True)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+
+    objects: ClassVar[OutgoingMailQuerySet] = OutgoingMailQuerySet.as_manager()  # type: ignore[assignment]
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("outgoing e-mail")
+        verbose_name_plural = _("outgoing e-mails")
+        indexes = [models.Index(fields=["status", "next_attempt_at"], name="mail_due_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.subject} → {', '.join(self.to)}"
+
+
+class OutgoingMailAttachment(models.Model):
+    """A file sent with a message, kept in the database with it so a retry sends the same bytes
+    and a rolled-back change leaves no file behind."""
+
+    mail = models.ForeignKey(OutgoingMail, on_delete=models.CASCADE, related_name="attachments")
+    filename = models.CharField(_("file name"), max_length=200)
+    mimetype = models.CharField(_("media type"), max_length=100)
+    content = models.BinaryField(_("content"))
+
+    class Meta:
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+
+    def __str__(self) -> str:
+        return self.filename

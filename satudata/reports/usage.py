@@ -3,7 +3,9 @@
 The middleware turns a finished request of the data server into an event and hands it to an
 in-process buffer; the buffer is written with one bulk insert when it holds ``USAGE_BATCH``
 events or when ``USAGE_FLUSH_SECONDS`` have passed (a background thread), and when the process
-ends. A crash can lose at most one unwritten batch of counts, never data.
+ends. A crash can lose at most one unwritten batch of counts, never data. One hostile request
+loses nothing else: each event is cleaned (NUL bytes, lengths, number ranges) before the insert,
+and a row the database still refuses is skipped alone, with a count in the log.
 Views add what only they know (a search's words and result count) to ``request.usage``.
 """
 
@@ -20,7 +22,8 @@ from datetime import date, datetime
 from typing import Any
 
 from django.conf import settings
-from django.db import close_old_connections
+from django.db import close_old_connections, models, transaction
+from django.db.backends.base.operations import BaseDatabaseOperations
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
@@ -126,12 +129,55 @@ class Buffer:
             events, self.events = self.events, []
         if not events:
             return 0
+        kept = [e for e in map(clean_event, events) if e is not None]
+        if len(kept) < len(events):
+            logger.warning("skipped %s unusable usage events", len(events) - len(kept))
         try:
-            UsageEvent.objects.bulk_create(events, batch_size=500)
-        except Exception:  # counting must never break serving; say so in the log
-            logger.exception("could not write %s usage events", len(events))
-            return 0
-        return len(events)
+            UsageEvent.objects.bulk_create(kept, batch_size=500)
+        except Exception:  # one row the database still refuses: write the others one by one
+            logger.exception("bulk write of %s usage events failed; writing one by one", len(kept))
+            return _write_each(kept)
+        return len(kept)
+
+
+def _write_each(events: list[UsageEvent]) -> int:
+    written = 0
+    for event in events:
+        try:
+            with transaction.atomic():
+                event.save(force_insert=True)
+        except Exception:  # counting must never break serving; the count goes to the log
+            logger.debug("usage event refused: %r", event.__dict__, exc_info=True)
+            continue
+        written += 1
+    if written < len(events):
+        logger.warning("skipped %s usage events the database refused", len(events) - written)
+    return written
+
+
+_INT_RANGES = BaseDatabaseOperations.integer_field_ranges
+
+
+def clean_event(event: UsageEvent) -> UsageEvent | None:
+    """Make one event storable on every database: text without NUL bytes (PostgreSQL refuses
+    them) and cut to its column, numbers within their column's range. An event that still
+    cannot be stored (no time, a kind that is not text) is dropped alone, not with its batch."""
+    try:
+        for field in UsageEvent._meta.concrete_fields:
+            if field.primary_key:
+                continue
+            value = getattr(event, field.attname)
+            if isinstance(field, models.CharField):
+                text = str(value or "").replace("\x00", "")
+                setattr(event, field.attname, text[: field.max_length])
+            elif isinstance(field, models.IntegerField) and value is not None:
+                low, high = _INT_RANGES[field.get_internal_type()]
+                setattr(event, field.attname, min(max(int(value), low), high))
+        if not isinstance(event.at, datetime):
+            return None
+    except (TypeError, ValueError, OverflowError):
+        return None
+    return event
 
 
 buffer = Buffer()

@@ -7,12 +7,13 @@ import logging
 from collections import defaultdict
 
 from django.conf import settings
-from django.core.mail import send_mail
+from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django_tasks import task
 
-from satudata.core.models import SiteProfile
+from satudata.core import mail
+from satudata.core.models import MailKind, SiteProfile
 from satudata.sop.models import SopTask
 from satudata.sop.services import load_holiday_calendar
 
@@ -45,15 +46,16 @@ def send_due_reminders() -> int:
                 "sop/email/due_reminder.txt",
                 {"person": person, "tasks": items, "now": now, "portal": portal},
             )
-            send_mail(
-                f"[{portal.site_name}] Pengingat tenggat tugas SOP ({len(items)})",
-                body,
-                None,
-                [person.email],
-            )
-            SopTask.objects.filter(pk__in=[t.pk for t in items]).update(last_reminded_on=today)
+            with transaction.atomic():  # the queued reminder and the "reminded" mark together
+                mail.send(
+                    [person.email],
+                    f"[{portal.site_name}] Pengingat tenggat tugas SOP ({len(items)})",
+                    body,
+                    kind=MailKind.REMINDER,
+                )
+                SopTask.objects.filter(pk__in=[t.pk for t in items]).update(last_reminded_on=today)
     sent = len(by_person)
-    logger.info("SOP reminders sent to %s people", sent)
+    logger.info("SOP reminders queued for %s people", sent)
     return sent
 
 

@@ -5,11 +5,9 @@ keeps the approved text in the review history."""
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Iterable, Mapping
 from typing import Any, TypeVar
 
-from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -32,10 +30,11 @@ from satudata.catalog.models import (
     ReviewStatus,
     Variable,
 )
+from satudata.core import mail
 from satudata.core.audit import diff, record, snapshot
+from satudata.core.models import MailKind
 from satudata.sop.services import finish_task_of, open_task
 
-logger = logging.getLogger(__name__)
 Record = Activity | Variable | Indicator
 R = TypeVar("R", bound=Activity | Variable | Indicator)
 
@@ -420,7 +419,7 @@ def submit_for_review(*, actor: User, obj: Record) -> Record:
     if reviewers:
         subject = f"{kind.label} menunggu pemeriksaan: {obj}"
         body = f'{obj.agency.name} mengajukan {kind.label} "{obj}" untuk diperiksa.'
-        transaction.on_commit(lambda: _mail(subject, body, reviewers))
+        mail.send(reviewers, subject, body, kind=MailKind.REVIEW)
     return obj
 
 
@@ -472,15 +471,8 @@ def review(*, actor: User, obj: Record, approve: bool, comment: str = "") -> Rec
     if recipients:
         subject = f"{kind.label} {verdict}: {obj}"
         body = f'{kind.label} "{obj}" {verdict} oleh Pembina Data.\n\n{comment}'.strip()
-        transaction.on_commit(lambda: _mail(subject, body, recipients))
+        mail.send(recipients, subject, body, kind=MailKind.REVIEW)
     return obj
-
-
-def _mail(subject: str, body: str, to: list[str]) -> None:
-    try:
-        send_mail(subject, body, None, sorted(set(to)))
-    except OSError:
-        logger.exception("Review notice %r could not be sent", subject)
 
 
 def history(obj: Record) -> list[MetadataReview]:

@@ -4,8 +4,10 @@ kept, and the summary the dissemination report reads."""
 from __future__ import annotations
 
 import datetime as dt
+from unittest import mock
 
 import time_machine
+from django.db import IntegrityError
 from django.utils import timezone
 
 from satudata.catalog.testing import table_dataset
@@ -127,3 +129,69 @@ class UsageTests(PersonaTestCase):
         self.assertEqual(report["searches"], 3)
         self.assertEqual(report["top_datasets"], [(slug, 3)])
         self.assertEqual(report["visitors_per_day"], 1.0)
+
+
+def _event(n: int, **overrides: object) -> UsageEvent:
+    fields: dict[str, object] = {
+        "at": timezone.now(),
+        "kind": "page",
+        "channel": "portal",
+        "name": "portal:dataset",
+        "dataset": f"dataset-{n}",
+        "status": 200,
+        "visitor": "a" * 16,
+    }
+    fields.update(overrides)
+    return UsageEvent(**fields)
+
+
+class UsageBatchTests(PersonaTestCase):
+    """One hostile request must not cost the counts of everyone else in its batch."""
+
+    def write(self, events: list[UsageEvent]) -> int:
+        batch = usage.Buffer()
+        batch.events = events
+        return batch.flush()
+
+    def test_a_hostile_event_is_cleaned_and_the_batch_is_stored(self) -> None:
+        hostile = _event(
+            0,
+            query="air\x00bersih",
+            dataset="/" + "x" * 10_000,
+            name="portal:\x00" + "n" * 500,
+            results=10**20,
+            status=10**6,
+        )
+        events = [_event(n) for n in range(1, 300)]
+        events.insert(150, hostile)
+        with self.assertLogs("satudata.reports.usage", "WARNING") as logs:
+            self.assertEqual(self.write([*events, _event(999, at=None)]), 300)
+        self.assertIn("skipped 1 unusable usage events", logs.output[0])
+        self.assertEqual(UsageEvent.objects.count(), 300)
+        stored = UsageEvent.objects.get(query__startswith="air")
+        self.assertEqual(stored.query, "airbersih")
+        self.assertEqual(len(stored.dataset), 120)
+        self.assertEqual(stored.name, "portal:" + "n" * 53)
+        self.assertEqual((stored.results, stored.status), (2147483647, 32767))
+
+    def test_a_row_the_database_refuses_is_skipped_alone(self) -> None:
+        events = [_event(n) for n in range(5)]
+        real_save = UsageEvent.save
+
+        def refuse_third(event: UsageEvent, *args: object, **kwargs: object) -> None:
+            if event.dataset == "dataset-2":
+                raise IntegrityError("refused")
+            real_save(event, *args, **kwargs)  # type: ignore[arg-type]
+
+        with (
+            mock.patch.object(
+                UsageEvent.objects, "bulk_create", side_effect=IntegrityError("one bad row")
+            ),
+            mock.patch.object(UsageEvent, "save", refuse_third),
+            self.assertLogs("satudata.reports.usage", "WARNING"),
+        ):
+            self.assertEqual(self.write(events), 4)
+        self.assertEqual(
+            sorted(UsageEvent.objects.values_list("dataset", flat=True)),
+            ["dataset-0", "dataset-1", "dataset-3", "dataset-4"],
+        )
