@@ -168,8 +168,9 @@ class RedisQueueHealthTests(TestCase):
         Heartbeat.beat(SCHEDULER_HEARTBEAT, timezone.now())
 
     def test_it_reads_the_age_of_the_oldest_job_on_the_rq_queue(self) -> None:
-        with redis_server() as url, self.settings(
-            TASKS_BACKEND="rq", RQ_QUEUES={"default": {"URL": url}}
+        with (
+            redis_server() as url,
+            self.settings(TASKS_BACKEND="rq", RQ_QUEUES={"default": {"URL": url}}),
         ):
             queue = Queue("default", connection=Redis.from_url(url))
             job = queue.enqueue("builtins.print", "x")
