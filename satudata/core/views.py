@@ -9,6 +9,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.dateparse import parse_date
 from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_safe
 from prometheus_client import CONTENT_TYPE_LATEST
 
 from satudata.accounts.permissions import capability_required
@@ -19,6 +20,7 @@ from satudata.core.audit import action_label, known_actions, record
 from satudata.core.models import AuditEvent
 
 
+@require_safe
 @never_cache
 def healthz(request: HttpRequest) -> JsonResponse:
     """Each part's state; 503 naming the failing parts. ``?check=database,storage`` checks only
@@ -46,6 +48,7 @@ def healthz(request: HttpRequest) -> JsonResponse:
     return JsonResponse(body, status=503 if failing else 200)
 
 
+@require_safe
 @never_cache
 def metrics(request: HttpRequest) -> HttpResponse:
     """Prometheus's text format, for the configured addresses or token only (403 otherwise)."""

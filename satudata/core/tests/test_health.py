@@ -155,6 +155,10 @@ class HealthzTests(TestCase):
         self.assertEqual(status, 200)
         self.assertEqual(list(body["checks"]), ["database", "storage"])
 
+    def test_it_answers_get_and_head_only(self) -> None:
+        self.assertEqual(self.client.head("/healthz").status_code, 200)
+        self.assertEqual(self.client.post("/healthz").status_code, 405)
+
     def test_an_unknown_part_is_a_400_in_json(self) -> None:
         status, body = self.get("?check=database,%00" + "x" * 500)
         self.assertEqual(status, 400)
