@@ -8,6 +8,7 @@ variable.
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import sys
 import tempfile
@@ -18,6 +19,8 @@ from typing import Any
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
+
+from satudata.core.logformat import logging_config
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -115,6 +118,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, so that it counts and times every answer, redirects and refusals included.
+    "satudata.core.metrics.MetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "satudata.core.middleware.RequestContextMiddleware",
@@ -229,7 +234,7 @@ if env_bool("BEHIND_PROXY", PRODUCTION):
 # in X-Forwarded-For. 0 trusts no forwarded header.
 TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 1 if PRODUCTION else 0)
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", PRODUCTION)
-SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^metrics$"]
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31_536_000 if PRODUCTION else 0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", PRODUCTION)
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", PRODUCTION)
@@ -451,16 +456,32 @@ LETTER_NUMBER_FORMAT = env_str("LETTER_NUMBER_FORMAT", "{seq:03d}/ND/Diskominfo/
 # Pringsewu SOP); the Walidata can set it per step on the SOP revision page.
 SOP_DEFAULT_WORKING_DAYS = env_int("SOP_DEFAULT_WORKING_DAYS", 5)
 
-# --- Logging -------------------------------------------------------------------------------------
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    "loggers": {
-        "django.db.backends": {"level": "INFO"},
-        # Failed log-ins are in the audit log already; axes repeats each at INFO.
-        "axes": {"level": "WARNING"},
-    },
-}
+# --- Health, logs and metrics (issue 16, point 5) --------------------------------------------
+# /healthz fails the queue when the oldest waiting task has waited longer than this, and the
+# scheduler when its last tick is older than this (it ticks every 30 seconds).
+HEALTH_QUEUE_MAX_WAIT_SECONDS = env_int("HEALTH_QUEUE_MAX_WAIT_SECONDS", 300)
+HEALTH_SCHEDULER_MAX_AGE_SECONDS = env_int("HEALTH_SCHEDULER_MAX_AGE_SECONDS", 300)
+# /metrics (Prometheus) answers these client addresses or networks, and anyone sending
+# "Authorization: Bearer <METRICS_TOKEN>" when a token is set; everyone else gets 403.
+METRICS_ALLOWED_IPS = env_list("METRICS_ALLOWED_IPS", "127.0.0.1,::1")
+METRICS_TOKEN = env_str("METRICS_TOKEN")
+# Every process (web, gunicorn, worker, scheduler) logs one line per record, stamped in WIB
+# with its offset; LOG_FORMAT=json writes one JSON object per line instead.
+for _entry in METRICS_ALLOWED_IPS:
+    try:
+        ipaddress.ip_network(_entry, strict=False)
+    except ValueError:
+        raise ImproperlyConfigured(
+            f"METRICS_ALLOWED_IPS: {_entry!r} is not an address or network."
+        ) from None
+# Gauges read from the database at each scrape (each a function yielding metric families).
+METRICS_SCRAPE_GAUGES = [
+    "satudata.core.metrics.queue_gauges",
+    "satudata.core.metrics.scheduler_gauges",
+    "satudata.core.metrics.mail_failure_gauges",
+    "satudata.catalog.metrics.upload_gauges",
+]
+LOG_FORMAT = env_str("LOG_FORMAT", "text").lower()
+if LOG_FORMAT not in {"text", "json"}:
+    raise ImproperlyConfigured("LOG_FORMAT must be 'text' or 'json'.")
+LOGGING = logging_config(log_format=LOG_FORMAT, level=env_str("LOG_LEVEL", "INFO"), zone=TIME_ZONE)

@@ -62,7 +62,10 @@ UNPUBLISHED = row(200, anonymous=404, other_producer=404, pembina=404)
 # URL name -> (kwargs, expected status per persona)
 MATRIX: dict[str, tuple[dict[str, object], dict[str, int]]] = {
     "portal:home": ({}, row(200)),
-    "core:healthz": ({}, row(200)),
+    # 503: no scheduler has ticked in the test database (core/tests/test_health.py has the 200).
+    "core:healthz": ({}, row(503)),
+    # The test client comes from 127.0.0.1, which METRICS_ALLOWED_IPS lets in by default.
+    "core:metrics": ({}, row(200)),
     "core:audit": ({}, only(("admin", "kepala_bidang"))),
     "accounts:login": ({}, row(302, anonymous=200)),
     "accounts:logout": ({}, row(405)),

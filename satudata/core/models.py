@@ -212,3 +212,20 @@ class OutgoingMailAttachment(models.Model):
 
     def __str__(self) -> str:
         return self.filename
+class Heartbeat(models.Model):
+    """The last time a background loop (the scheduler) did its work, for ``/healthz``.
+
+    Kept in the database because the scheduler runs in another process (or on another machine)
+    than the web process that answers the health check; one row per loop, updated each tick.
+    """
+
+    name = models.CharField(max_length=50, primary_key=True)
+    at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.name} @ {self.at:%Y-%m-%d %H:%M:%S}"
+
+    @classmethod
+    def beat(cls, name: str, at: dt.datetime) -> None:
+        if not cls.objects.filter(name=name).update(at=at):
+            cls.objects.get_or_create(name=name, defaults={"at": at})

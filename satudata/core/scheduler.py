@@ -14,9 +14,11 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
-from satudata.core.models import ScheduledRun
+from satudata.core.models import Heartbeat, ScheduledRun
 
 logger = logging.getLogger(__name__)
+
+SCHEDULER_HEARTBEAT = "scheduler"
 
 
 def slot_start(now: dt.datetime, minutes: int) -> dt.datetime:
@@ -37,4 +39,6 @@ def tick(now: dt.datetime | None = None) -> list[str]:
             continue
         enqueued.append(name)
         logger.info("Scheduled %s", name)
+    # Last, so that a tick that failed half-way shows as a stale scheduler in /healthz.
+    Heartbeat.beat(SCHEDULER_HEARTBEAT, now)
     return enqueued

@@ -8,5 +8,6 @@ app_name = "core"
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
+    path("metrics", views.metrics, name="metrics"),
     path("audit/", views.audit_log, name="audit"),
 ]

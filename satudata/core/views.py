@@ -2,25 +2,59 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.core.paginator import Paginator
-from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.dateparse import parse_date
 from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_safe
+from prometheus_client import CONTENT_TYPE_LATEST
 
 from satudata.accounts.permissions import capability_required
 from satudata.accounts.roles import Capability
+from satudata.core import health
+from satudata.core import metrics as scrape
 from satudata.core.audit import action_label, known_actions, record
 from satudata.core.models import AuditEvent
 
 
+@require_safe
 @never_cache
 def healthz(request: HttpRequest) -> JsonResponse:
-    """For the load balancer: the process answers and the database can be reached."""
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1")
-    return JsonResponse({"status": "ok"})
+    """Each part's state; 503 naming the failing parts. ``?check=database,storage`` checks only
+    those, so a load balancer can ask about what this web process needs while monitoring asks
+    about everything (a stopped scheduler should page someone, not take the site offline)."""
+    asked = [part.strip() for part in request.GET.get("check", "").split(",") if part.strip()]
+    unknown = sorted(set(asked) - set(health.CHECKS))
+    if unknown:
+        return JsonResponse(
+            {
+                "error": "unknown check",
+                "unknown": [name[:40] for name in unknown[:10]],
+                "known": list(health.CHECKS),
+            },
+            status=400,
+        )
+    results = health.run_checks(asked or list(health.CHECKS))
+    failing = [name for name, result in results.items() if not result.ok]
+    body: dict[str, Any] = {
+        "status": "fail" if failing else "ok",
+        "checks": {name: result.as_json() for name, result in results.items()},
+    }
+    if failing:
+        body["failing"] = failing
+    return JsonResponse(body, status=503 if failing else 200)
+
+
+@require_safe
+@never_cache
+def metrics(request: HttpRequest) -> HttpResponse:
+    """Prometheus's text format, for the configured addresses or token only (403 otherwise)."""
+    if not scrape.may_scrape(request):
+        return HttpResponse("Forbidden\n", status=403, content_type="text/plain; charset=utf-8")
+    return HttpResponse(scrape.exposition(), content_type=CONTENT_TYPE_LATEST)
 
 
 AUDIT_PAGE_SIZE = 50
