@@ -20,7 +20,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django_ratelimit.core import get_usage
+from django_ratelimit.core import get_usage  # type: ignore[import-untyped]
 
 from satudata.core.http import json_error
 from satudata.core.middleware import client_ip

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import time_machine
 from django.utils import timezone
@@ -17,7 +18,8 @@ class CkanTokenTests(PersonaTestCase):
         revoke_api_token(actor=self.p.producer, token=revoked.token)
         for header in ("HTTP_AUTHORIZATION", "HTTP_X_CKAN_API_KEY"):
             for raw in (revoked.raw, "sdk_00000000_bukan-token"):
-                response = self.client.get(self.url, **{header: raw})
+                extra: dict[str, Any] = {header: raw}
+                response = self.client.get(self.url, **extra)
                 self.assertEqual(response.status_code, 403)
                 body = response.json()
                 self.assertFalse(body["success"])

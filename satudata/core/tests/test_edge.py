@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import logging
+from typing import Any
 
 from django.core.cache import caches
 from django.test import RequestFactory, TestCase, override_settings
@@ -16,7 +17,7 @@ LIMITS = {"api": "3/m", "search": "2/m", "forms": "2/m"}
 
 
 class ClientAddressTests(TestCase):
-    def request(self, remote: str, forwarded: str) -> object:
+    def request(self, remote: str, forwarded: str) -> Any:
         return RequestFactory().get("/", REMOTE_ADDR=remote, HTTP_X_FORWARDED_FOR=forwarded)
 
     @override_settings(TRUSTED_PROXIES=[])
@@ -36,13 +37,13 @@ class ClientAddressTests(TestCase):
 class LockOutBehindProxyTests(PersonaTestCase):
     url = reverse("accounts:login")
 
-    def fail(self, **extra: str) -> None:
+    def fail_once(self, **extra: Any) -> None:
         self.client.post(self.url, {"username": "rina.walidata", "password": "keliru"}, **extra)
 
     @override_settings(TRUSTED_PROXIES=["127.0.0.1"])
     def test_a_forged_forwarded_address_does_not_sidestep_the_lock_out(self) -> None:
         for n in range(5):
-            self.fail(REMOTE_ADDR="198.51.100.7", HTTP_X_FORWARDED_FOR=f"6.6.6.{n}")
+            self.fail_once(REMOTE_ADDR="198.51.100.7", HTTP_X_FORWARDED_FOR=f"6.6.6.{n}")
         response = self.client.post(
             self.url,
             {"username": "rina.walidata", "password": PASSWORD},
@@ -54,7 +55,7 @@ class LockOutBehindProxyTests(PersonaTestCase):
     @override_settings(TRUSTED_PROXIES=["127.0.0.1"])
     def test_through_a_trusted_proxy_the_forwarded_address_is_locked_out(self) -> None:
         for _ in range(5):
-            self.fail(REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR="203.0.113.9")
+            self.fail_once(REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR="203.0.113.9")
         locked = self.client.post(
             self.url,
             {"username": "rina.walidata", "password": PASSWORD},
@@ -77,7 +78,7 @@ class RateLimitTests(PersonaTestCase):
         super().setUp()
         caches["ratelimit"].clear()
 
-    def exhaust(self, url: str, n: int, method: str = "get", **extra: str) -> object:
+    def exhaust(self, url: str, n: int, method: str = "get", **extra: Any) -> Any:
         call = getattr(self.client, method)
         for _ in range(n):
             response = call(url, **extra)
