@@ -16,6 +16,7 @@ from collections.abc import Callable
 from functools import cached_property
 
 from django.conf import settings
+from django.core import checks
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -96,3 +97,18 @@ def throttled(request: HttpRequest, group: str, seconds: int) -> HttpResponse:
         response = render(request, "429.html", {"seconds": seconds}, status=429)
     response["Retry-After"] = str(seconds)
     return response
+
+
+@checks.register(checks.Tags.caches, deploy=True)
+def check_shared_cache(**kwargs: object) -> list[checks.CheckMessage]:
+    """With several web processes each would count alone: say so at ``check --deploy``."""
+    backend = settings.CACHES[settings.RATELIMIT_USE_CACHE]["BACKEND"]
+    if settings.RATE_LIMIT_ENABLED and backend.endswith("LocMemCache"):
+        return [
+            checks.Warning(
+                "Rate-limit counts are kept in each process, so each gunicorn worker counts alone.",
+                hint="Set RATELIMIT_CACHE_URL=redis://… or db://… (see docs/operator.md).",
+                id="satudata.W016",
+            )
+        ]
+    return []
