@@ -7,6 +7,7 @@ import logging
 from typing import Any
 
 from django.core.cache import caches
+from django.db import connection
 from django.test import RequestFactory, TestCase, override_settings
 from django.urls import reverse
 
@@ -202,3 +203,29 @@ class RefusalLogTests(PersonaTestCase):
         lines = [line for line in stream.getvalue().splitlines() if line.strip()]
         self.assertEqual(len(lines), 1, lines)
         self.assertIn("Forbidden (Permission denied): /audit/", lines[0])
+
+
+DB_CACHE = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "ratelimit": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "satudata_ratelimit",
+    },
+}
+
+
+@override_settings(RATE_LIMIT_ENABLED=True, RATE_LIMITS=LIMITS, CACHES=DB_CACHE)
+class RateLimitInTheDatabaseCacheTests(PersonaTestCase):
+    """The documented cache for several web processes without Redis (db://)."""
+
+    def test_it_counts_in_the_database_cache_table(self) -> None:
+        from django.core.management import call_command
+
+        call_command("createcachetable", "satudata_ratelimit", verbosity=0)
+        for _ in range(3):
+            self.client.get("/api/v1/datasets")
+        response = self.client.get("/api/v1/datasets")
+        self.assertEqual(response.status_code, 429)
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT COUNT(*) FROM satudata_ratelimit")
+            self.assertGreaterEqual(cursor.fetchone()[0], 1)
