@@ -14,7 +14,8 @@ from django.urls import reverse
 from satudata.core.middleware import client_ip
 from satudata.core.testing import PASSWORD, PersonaTestCase
 
-LIMITS = {"api": "3/m", "search": "2/m", "forms": "2/m"}
+# Per day, so that no window ends between a test's few requests (windows end at a jittered second).
+LIMITS = {"api": "3/d", "search": "2/d", "forms": "2/d"}
 
 
 class ClientAddressTests(TestCase):
