@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ipaddress
 import os
+import re
 import sys
 import tempfile
 from datetime import timedelta
@@ -105,6 +106,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "axes",
     "csp",
+    "corsheaders",
     "satudata.core",
     "satudata.accounts",
     "satudata.regions",
@@ -122,12 +124,14 @@ MIDDLEWARE = [
     "satudata.core.metrics.MetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "corsheaders.middleware.CorsMiddleware",
     "satudata.core.middleware.RequestContextMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "satudata.core.middleware.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "satudata.core.ratelimit.RateLimitMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "satudata.reports.usage.UsageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -230,9 +234,51 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 if env_bool("BEHIND_PROXY", PRODUCTION):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-# How many reverse proxies stand in front; the client address is read that many hops back
-# in X-Forwarded-For. 0 trusts no forwarded header.
-TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 1 if PRODUCTION else 0)
+# --- Client address, CORS and rate limits (issue 16, points 6 and 9) ----------------------------
+# X-Forwarded-For is read only when the request itself came from one of these proxies (addresses
+# or CIDR ranges): a client reaching gunicorn directly cannot choose its address with a forged
+# header, for the lock-out, the rate limits, usage events and the audit log alike.
+if env_str("TRUSTED_PROXY_COUNT"):
+    raise ImproperlyConfigured(
+        "TRUSTED_PROXY_COUNT is replaced by TRUSTED_PROXIES: list the proxies' addresses."
+    )
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES", "127.0.0.1,::1" if PRODUCTION else "")
+for _proxy in TRUSTED_PROXIES:
+    try:
+        ipaddress.ip_network(_proxy, strict=False)
+    except ValueError:
+        raise ImproperlyConfigured(f"TRUSTED_PROXIES: {_proxy!r} is not an address.") from None
+# Cross-origin reads of the public, read-only machine channels (django-cors-headers): REST v1,
+# the CKAN API, DCAT, data.json, Data Packages and the release feeds. Never the site's forms.
+PUBLIC_API_PATHS = (
+    r"^/(api/v1/.*|api(/3)?|api(/3)?/action/[^/]+|catalog\.(jsonld|ttl|rdf)"
+    r"|dataset/[-\w]+\.(jsonld|ttl|rdf)|data\.json|dataset/[-\w]+/datapackage\.json"
+    r"|rilis\.(rss|atom)|jadwal-rilis\.(ics|json))$"
+)
+CORS_URLS_REGEX = PUBLIC_API_PATHS
+CORS_ALLOWED_ORIGINS = env_list("CORS_ALLOWED_ORIGINS")
+CORS_ALLOW_ALL_ORIGINS = not CORS_ALLOWED_ORIGINS
+CORS_ALLOW_CREDENTIALS = False
+CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS", "POST"]  # CKAN reads may be POSTed as JSON
+CORS_ALLOW_HEADERS = ["accept", "authorization", "content-type", "x-ckan-api-key"]
+CORS_EXPOSE_HEADERS = ["Retry-After", "X-Truncated"]
+# Requests per client address and period ("300/m": s, m, h, d; "off" lifts one group's limit);
+# see satudata/core/ratelimit.py for the groups. Off in tests, which turn them on themselves.
+RATE_LIMIT_ENABLED = env_bool("RATE_LIMIT_ENABLED", not TESTING)
+RATE_LIMITS = {
+    "api": env_str("RATE_LIMIT_API", "300/m"),
+    "search": env_str("RATE_LIMIT_SEARCH", "120/m"),
+    "forms": env_str("RATE_LIMIT_FORMS", "30/m"),
+}
+for _group, _rate in RATE_LIMITS.items():
+    if _rate != "off" and not re.fullmatch(r"[1-9]\d*/\d*[smhd]", _rate):
+        raise ImproperlyConfigured(f"RATE_LIMIT_{_group.upper()} must look like 300/m or be off.")
+# Counts live in this cache: with several web processes it must be shared, e.g.
+# redis://127.0.0.1:6379/1 (Django's RedisCache) or db://satudata_ratelimit (run
+# `manage.py createcachetable`). Empty: each process counts alone (development).
+RATELIMIT_CACHE_URL = env_str("RATELIMIT_CACHE_URL")
+RATELIMIT_USE_CACHE = "ratelimit"
+RATELIMIT_FAIL_OPEN = True  # a cache that is down lets requests through instead of refusing all
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", PRODUCTION)
 SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^metrics$"]
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31_536_000 if PRODUCTION else 0)
@@ -253,6 +299,26 @@ CONTENT_SECURITY_POLICY = {
         "base-uri": ["'self'"],
         "object-src": ["'none'"],
     }
+}
+
+# The default cache stays in each process (kept pages); rate-limit counts go where configured.
+if RATELIMIT_CACHE_URL.startswith(("redis://", "rediss://")):
+    _ratelimit_cache: dict[str, str] = {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": RATELIMIT_CACHE_URL,
+    }
+elif RATELIMIT_CACHE_URL.startswith("db://"):
+    _ratelimit_cache = {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": RATELIMIT_CACHE_URL[5:] or "satudata_ratelimit",
+    }
+elif RATELIMIT_CACHE_URL:
+    raise ImproperlyConfigured("RATELIMIT_CACHE_URL must start with redis://, rediss:// or db://.")
+else:
+    _ratelimit_cache = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "ratelimit": _ratelimit_cache,
 }
 
 # --- Internationalisation and time -----------------------------------------------------------

@@ -61,6 +61,10 @@ class NotFound(ActionError):
         super().__init__(f"Not found: {what}")
 
 
+class NotAuthorized(ActionError):
+    status, kind = 403, "Authorization Error"
+
+
 class ValidationError(ActionError):
     status, kind = 409, "Validation Error"
 
@@ -792,6 +796,14 @@ def action(request: HttpRequest, name: str) -> HttpResponse:
     if callback and not CALLBACK.match(callback):
         callback = ""
     token = authenticate_token(request)
+    if token is None and (
+        request.headers.get("Authorization") or request.headers.get("X-CKAN-API-Key")
+    ):
+        # As REST: a token sent but unknown, revoked or expired is refused, not read as anonymous.
+        refusal = NotAuthorized(
+            "Access denied: the API token is not valid (unknown, revoked or expired)"
+        )
+        return _reply({"help": help_url, "success": False, "error": refusal.body()}, refusal.status)
     user = token.user if token is not None else request.user
     call = Call(request, name, data, user)
     try:

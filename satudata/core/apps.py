@@ -8,3 +8,6 @@ class CoreConfig(AppConfig):
     name = "satudata.core"
     label = "core"
     verbose_name = _("Core")
+
+    def ready(self) -> None:
+        from satudata.core import ratelimit  # noqa: F401  (registers its deploy check)

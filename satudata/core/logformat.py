@@ -74,6 +74,10 @@ def logging_config(*, log_format: str, level: str, zone: str) -> dict[str, Any]:
     return {
         "version": 1,
         "disable_existing_loggers": False,
+        # Issue 16 point 9: a refused request (4xx) is one line, without its traceback.
+        "filters": {
+            "client_errors_on_one_line": {"()": "satudata.core.logfilters.ClientErrorsOnOneLine"}
+        },
         "formatters": {"line": {"()": f"{__name__}.{formatter.__name__}", "zone": zone}},
         "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "line"}},
         "root": {"handlers": ["console"], "level": level},
@@ -84,6 +88,8 @@ def logging_config(*, log_format: str, level: str, zone: str) -> dict[str, Any]:
             "django.db.backends": {"level": "INFO"},
             # Failed log-ins are in the audit log already; axes repeats each at INFO.
             "axes": {"level": "WARNING"},
+            "django.request": {"filters": ["client_errors_on_one_line"]},
+            "django.security": {"filters": ["client_errors_on_one_line"]},
             "gunicorn.error": {**own, "level": level},
             "gunicorn.access": {**own, "level": "INFO"},
             # runserver's request lines (manage.py serve, make run), in the same format.

@@ -17,7 +17,6 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from functools import lru_cache
 
-from django.apps import apps
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.utils.module_loading import import_string
@@ -33,7 +32,7 @@ from prometheus_client.multiprocess import MultiProcessCollector
 
 from satudata.core.health import queue_state
 from satudata.core.middleware import client_ip
-from satudata.core.models import Heartbeat
+from satudata.core.models import Heartbeat, MailStatus, OutgoingMail
 from satudata.core.scheduler import SCHEDULER_HEARTBEAT
 
 logger = logging.getLogger(__name__)
@@ -103,16 +102,11 @@ def scheduler_gauges() -> Iterator[Metric]:
 
 
 def mail_failure_gauges() -> Iterator[Metric]:
-    """E-mails given up on after their retries, once the outbox model exists (``core``'s
-    ``OutgoingMail`` with status ``failed``); absent until then."""
-    try:
-        outbox = apps.get_model("core", "OutgoingMail")
-    except LookupError:
-        return
+    """E-mails given up on after every retry (the outbox's failed messages)."""
     yield GaugeMetricFamily(
         "satudata_mail_failed",
         "E-mail messages that could not be delivered after every retry.",
-        value=outbox._default_manager.filter(status="failed").count(),
+        value=OutgoingMail.objects.filter(status=MailStatus.FAILED).count(),
     )
 
 

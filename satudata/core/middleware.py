@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import ipaddress
 from collections.abc import Callable
 
@@ -12,6 +13,8 @@ from django.utils.cache import patch_vary_headers
 
 from satudata.core.context import RequestInfo, reset_request_info, set_request_info
 
+IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
+
 
 def _valid_ip(value: str) -> str | None:
     try:
@@ -20,21 +23,34 @@ def _valid_ip(value: str) -> str | None:
         return None
 
 
-def client_ip(request: HttpRequest) -> str | None:
-    """The client's address, trusting X-Forwarded-For only as far as the configured proxies.
+@functools.lru_cache(maxsize=8)
+def _networks(proxies: tuple[str, ...]) -> tuple[IPNetwork, ...]:
+    return tuple(ipaddress.ip_network(proxy, strict=False) for proxy in proxies)
 
-    Each trusted proxy appends the address it received from; the client is therefore the
-    entry TRUSTED_PROXY_COUNT places from the right. Anything further left is client-supplied.
-    """
-    hops = settings.TRUSTED_PROXY_COUNT
+
+def _is_trusted(address: str, networks: tuple[IPNetwork, ...]) -> bool:
+    found = ipaddress.ip_address(address)
+    return any(found in network for network in networks)
+
+
+def client_ip(request: HttpRequest) -> str | None:
+    """The client's address. X-Forwarded-For counts only when the request came from a trusted
+    proxy (TRUSTED_PROXIES); then the entries are read from the right, each trusted proxy's
+    own entry skipped, and the first address no trusted proxy owns is the client. Anything a
+    client writes into the header itself lies further left and is never reached."""
+    remote = _valid_ip(request.META.get("REMOTE_ADDR", ""))
+    networks = _networks(tuple(settings.TRUSTED_PROXIES))
+    if remote is None or not _is_trusted(remote, networks):
+        return remote
     forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-    if hops > 0 and forwarded:
-        chain = [part for part in forwarded.split(",") if part.strip()]
-        if len(chain) >= hops:
-            found = _valid_ip(chain[-hops])
-            if found:
-                return found
-    return _valid_ip(request.META.get("REMOTE_ADDR", ""))
+    for part in reversed(forwarded.split(",")):
+        hop = _valid_ip(part)
+        if hop is None:
+            break
+        remote = hop
+        if not _is_trusted(hop, networks):
+            break
+    return remote
 
 
 def client_ip_for_axes(request: HttpRequest) -> str | None:

@@ -112,7 +112,7 @@ class ClientAddressTests(TestCase):
         request = RequestFactory().get(
             "/", REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="6.6.6.6, 203.0.113.9"
         )
-        with override_settings(TRUSTED_PROXY_COUNT=0):
+        with override_settings(TRUSTED_PROXIES=[]):
             self.assertEqual(client_ip(request), "10.0.0.1")
-        with override_settings(TRUSTED_PROXY_COUNT=1):
+        with override_settings(TRUSTED_PROXIES=["10.0.0.1"]):
             self.assertEqual(client_ip(request), "203.0.113.9")

@@ -147,14 +147,14 @@ class MetricsAccessTests(TestCase):
         )
         self.assertEqual(response.status_code, 403)
 
-    @override_settings(TRUSTED_PROXY_COUNT=0)
+    @override_settings(TRUSTED_PROXIES=[])
     def test_a_forged_forwarded_address_does_not_open_it(self) -> None:
         response = self.client.get(
             "/metrics", REMOTE_ADDR="203.0.113.9", HTTP_X_FORWARDED_FOR="127.0.0.1"
         )
         self.assertEqual(response.status_code, 403)
 
-    @override_settings(TRUSTED_PROXY_COUNT=1)
+    @override_settings(TRUSTED_PROXIES=["127.0.0.1"])
     def test_behind_the_proxy_the_client_address_decides(self) -> None:
         response = self.client.get(
             "/metrics", REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR="127.0.0.1, 203.0.113.9"

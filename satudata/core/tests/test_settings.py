@@ -59,9 +59,26 @@ class ProductionSettingsTests(SimpleTestCase):
             SECRET_KEY=GOOD_SECRET,
             ALLOWED_HOSTS="data.example.go.id",
             DATABASE_URL="sqlite:////tmp/satudata-check.db",
+            RATELIMIT_CACHE_URL="db://satudata_ratelimit",
         )
         self.assertEqual(result.returncode, 0, result.stderr + result.stdout)
         self.assertIn("no issues", result.stdout)
+
+    def test_its_deploy_check_warns_when_rate_limits_are_counted_per_process(self) -> None:
+        result = _run(
+            ["manage.py", "check", "--deploy"],
+            SATUDATA_ENV="production",
+            SECRET_KEY=GOOD_SECRET,
+            ALLOWED_HOSTS="data.example.go.id",
+            DATABASE_URL="sqlite:////tmp/satudata-check.db",
+            RATELIMIT_CACHE_URL="",
+        )
+        self.assertIn("satudata.W016", result.stderr + result.stdout)
+
+    def test_it_refuses_the_old_proxy_count(self) -> None:
+        result = _run(["manage.py", "check"], TRUSTED_PROXY_COUNT="1")
+        self.assertNotEqual(result.returncode, 0)
+        self.assertIn("TRUSTED_PROXIES", result.stderr)
 
 
 class DevelopmentDefaultsTests(SimpleTestCase):
