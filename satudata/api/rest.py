@@ -18,7 +18,7 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from ninja import File, NinjaAPI, Query, Schema
+from ninja import File, NinjaAPI, Path, Query, Schema
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.files import UploadedFile
@@ -46,6 +46,7 @@ from satudata.catalog.models import (
 )
 from satudata.catalog.search import SORTS
 from satudata.core.http import not_authenticated
+from satudata.core.input_limits import INTEGER_MAX
 from satudata.datastore import exports
 from satudata.datastore import query as datastore
 from satudata.portal.views import visible_dataset, visible_version
@@ -343,6 +344,10 @@ class DatasetDetail(DatasetOut):
 
 # --- datasets ---------------------------------------------------------------------------------
 
+# Path numbers are bounded: one past 64 bits reached the database and answered 500.
+Number = Annotated[int, Path(ge=1, le=INTEGER_MAX, description="A number from 1.")]
+Year = Annotated[int, Path(ge=1900, le=2999, description="A year.")]
+
 SortKey = Annotated[str, Field(pattern=r"^-?(" + "|".join(SORTS) + ")$")]
 
 
@@ -445,7 +450,7 @@ def list_versions(request: HttpRequest, key: str) -> list[dict]:
     response={200: VersionOut, 404: ErrorOut},
     tags=["datasets"],
 )
-def get_version(request: HttpRequest, key: str, number: int) -> dict:
+def get_version(request: HttpRequest, key: str, number: Number) -> dict:
     dataset = _visible(request, key)
     return version_out(request, dataset, _version(request, dataset, number))
 
@@ -481,7 +486,9 @@ NAMES = r"^[^,]{1,100}(,[^,]{1,100}){0,49}$"
 
 
 class DataQuery(Schema):
-    version: int | None = Field(None, ge=1, description="A version number; the latest if absent.")
+    version: int | None = Field(
+        None, ge=1, le=INTEGER_MAX, description="A version number; the latest if absent."
+    )
     filter: list[str] = Field(
         [],
         description=(
@@ -677,7 +684,7 @@ class PublishIn(Schema):
     tags=["datasets"],
     auth=_token_auth,
 )
-def publish(request: HttpRequest, key: str, number: int, body: PublishIn) -> dict:
+def publish(request: HttpRequest, key: str, number: Number, body: PublishIn) -> dict:
     """Release a synchronised version now, outside the release calendar (the Kepala Bidang,
     with the reason the calendar shows). Scheduled releases go through the release workflow."""
     from satudata.releases.services import ReleaseRefused, release_at_once
@@ -761,7 +768,7 @@ def _report(request: HttpRequest, upload: Upload) -> HttpResponse:
     auth=_token_auth,
     url_name="item-upload",
 )
-def item_upload(request: HttpRequest, pk: int, file: File[UploadedFile]) -> HttpResponse:
+def item_upload(request: HttpRequest, pk: Number, file: File[UploadedFile]) -> HttpResponse:
     """Send a Daftar Data item's table (CSV or Excel, multipart field ``file``). The answer is
     the synchronisation report: 201 stored as a new version, 422 kept but not synchronised,
     202 still being checked (poll the ``Location``)."""
@@ -787,7 +794,7 @@ def item_upload(request: HttpRequest, pk: int, file: File[UploadedFile]) -> Http
     auth=_token_auth,
     url_name="upload",
 )
-def upload_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def upload_detail(request: HttpRequest, pk: Number) -> HttpResponse:
     """An upload's check: poll it after a 202 until the status is final."""
     token: ApiToken = request.auth  # type: ignore[attr-defined]
     upload = get_object_or_404(Upload.objects.select_related("dataset__agency"), pk=pk)
@@ -959,7 +966,7 @@ def list_metadata(
 
 @api.get("/metadata/{kind}/{pk}", response={200: dict, 404: ErrorOut}, tags=["metadata"])
 def get_metadata(
-    request: HttpRequest, kind: Literal["ms-keg", "ms-var", "ms-ind"], pk: int
+    request: HttpRequest, kind: Literal["ms-keg", "ms-var", "ms-ind"], pk: Number
 ) -> dict:
     record = KINDS[kind].objects.visible_to(viewer(request)).filter(pk=pk).first()
     if record is None:
@@ -1011,7 +1018,7 @@ def list_data_lists(request: HttpRequest) -> list[dict]:
 
 
 @api.get("/daftar-data/{year}", response={200: list[ItemOut], 404: ErrorOut}, tags=["daftar data"])
-def get_data_list(request: HttpRequest, year: int) -> list[dict]:
+def get_data_list(request: HttpRequest, year: Year) -> list[dict]:
     user = viewer(request)
     data_list = DataList.objects.visible_to(user).filter(year=year).first()
     if data_list is None:
