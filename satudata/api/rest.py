@@ -72,7 +72,28 @@ class ErrorOut(Schema):
     error: ErrorBody
 
 
-api = NinjaAPI(
+ERROR_REF = {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorOut"}}}
+COMMON_ANSWERS = {
+    "400": "Invalid request: a parameter out of its bounds or pattern, or a NUL character.",
+    "429": "Too many requests from this client; the Retry-After header says when to try again.",
+}
+
+
+class SatuDataApi(NinjaAPI):
+    """The REST API, whose description lists the answers every operation can give: each
+    refuses a malformed request (400) and is rate limited (429), besides its own answers."""
+
+    def get_openapi_schema(self, *args: Any, **kwargs: Any) -> Any:
+        schema = super().get_openapi_schema(*args, **kwargs)
+        for operations in schema.get("paths", {}).values():
+            for operation in operations.values():
+                answers = operation.setdefault("responses", {})
+                for status, description in COMMON_ANSWERS.items():
+                    answers.setdefault(status, {"description": description, "content": ERROR_REF})
+        return schema
+
+
+api = SatuDataApi(
     title="Satu Data — API v1",
     version="1",
     description=(

@@ -176,3 +176,18 @@ class CkanFuzzTests(FuzzTestCase):
                     f"/api/3/action/{name}", "[" * 3000 + "]" * 3000, "application/json"
                 )
                 self.assertEqual(response.status_code, 400)
+
+
+class OpenApiDescriptionTests(FuzzTestCase):
+    def test_it_lists_the_refusal_and_rate_limit_answers_of_every_operation(self) -> None:
+        schema = self.client.get("/api/v1/openapi.json").json()
+        self.assertIn("ErrorOut", schema["components"]["schemas"])
+        for path, operations in schema["paths"].items():
+            for method, operation in operations.items():
+                with self.subTest(operation=f"{method} {path}"):
+                    self.assertLessEqual({"400", "429"}, set(operation["responses"]))
+
+    def test_it_gives_the_bounds_of_path_numbers(self) -> None:
+        schema = self.client.get("/api/v1/openapi.json").json()
+        (year,) = schema["paths"]["/api/v1/daftar-data/{year}"]["get"]["parameters"]
+        self.assertEqual((year["schema"]["minimum"], year["schema"]["maximum"]), (1900, 2999))

@@ -5,10 +5,13 @@ from __future__ import annotations
 
 import json
 from typing import Any
+from unittest import mock
 
+from django.test import Client
 from django.urls import reverse
 
 from satudata.accounts.services import create_api_token
+from satudata.api import ckan
 from satudata.catalog.testing import table_dataset
 from satudata.core.input_limits import InputRefused, json_depth, load_json
 from satudata.core.testing import PersonaTestCase
@@ -174,3 +177,12 @@ class InputLimitTests(PersonaTestCase):
         with self.assertRaises(InputRefused):
             load_json('{"a": "x\\u0000"}')
         self.assertEqual(load_json('{"a": "x\\\\u0000"}'), {"a": "x\\u0000"})
+
+
+class ServerErrorShapeTests(PersonaTestCase):
+    def test_it_answers_a_fault_on_a_ckan_path_with_the_envelope_not_the_html_page(self) -> None:
+        client = Client(raise_request_exception=False)
+        with mock.patch.dict(ckan.ACTIONS, {"site_read": mock.Mock(side_effect=RuntimeError)}):
+            response = client.get("/api/3/action/site_read")
+        self.assertEqual(response.status_code, 500)
+        self.assertEqual(response.json()["error"]["__type"], "Internal Server Error")
