@@ -89,7 +89,9 @@ class SatuDataApi(NinjaAPI):
             for operation in operations.values():
                 answers = operation.setdefault("responses", {})
                 for status, description in COMMON_ANSWERS.items():
-                    answers.setdefault(status, {"description": description, "content": ERROR_REF})
+                    # Ninja keys its own answers by int: a second "400" would be a duplicate key.
+                    if int(status) not in answers and status not in answers:
+                        answers[int(status)] = {"description": description, "content": ERROR_REF}
         return schema
 
 
