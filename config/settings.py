@@ -128,6 +128,10 @@ MIDDLEWARE = [
     "satudata.core.middleware.RequestContextMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "satudata.core.middleware.LanguageMiddleware",
+    # Issue 16, no 500 on any input: API paths answer errors as JSON in their own shape, and a
+    # NUL character (refused by PostgreSQL) is answered 400 before any view runs.
+    "satudata.core.middleware.MachineErrorMiddleware",
+    "satudata.core.middleware.HostileInputMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",

@@ -14,7 +14,7 @@ from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from satudata.accounts.forms import ApiTokenForm
+from satudata.accounts.forms import ApiTokenForm, LoginForm
 from satudata.accounts.models import Agency, ApiToken, Notification, User
 from satudata.accounts.permissions import Capability, capability_required
 from satudata.accounts.services import (
@@ -28,6 +28,7 @@ from satudata.core.audit import record
 
 class LoginView(auth_views.LoginView):
     template_name = "accounts/login.html"
+    authentication_form = LoginForm
     redirect_authenticated_user = True
 
 

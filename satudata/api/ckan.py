@@ -28,6 +28,7 @@ from satudata.api import packages
 from satudata.catalog import search
 from satudata.catalog.models import LICENSE_URLS, Dataset, License, Tag, Topic
 from satudata.core import spreadsheets
+from satudata.core.input_limits import INTEGER_MAX, InputRefused, load_json
 from satudata.core.models import SiteProfile
 from satudata.datastore import query as datastore
 from satudata.reports import usage
@@ -95,21 +96,25 @@ class Call:
             value = value[0] if value else default
         return str(value) if value is not None else default
 
-    def integer(self, key: str, default: int, *, minimum: int = 0) -> int:
+    def integer(
+        self, key: str, default: int, *, minimum: int = 0, maximum: int = INTEGER_MAX
+    ) -> int:
+        """A whole number within bounds: one past 64 bits was a 500 from the database."""
         value = self.data.get(key)
         if isinstance(value, list):
             value = value[0] if value else None
         if value in (None, ""):
             return default
-        if isinstance(value, bool):
+        if isinstance(value, bool) or not isinstance(value, str | int | float):
             raise ValidationError(fields={key: ["Invalid integer"]})
-        try:
-            number = int(str(value).strip())
-        except ValueError:
-            raise ValidationError(fields={key: ["Invalid integer"]}) from None
-        if number < minimum:
-            raise ValidationError(fields={key: [f"Must be a natural number ({minimum} or more)"]})
-        return number
+        text = str(value).strip()
+        if not text.lstrip("+-").isdigit():
+            raise ValidationError(fields={key: ["Invalid integer"]})
+        if len(text) > 20 or not minimum <= int(text) <= maximum:
+            raise ValidationError(
+                fields={key: [f"Must be a whole number from {minimum} to {maximum}"]}
+            )
+        return int(text)
 
     def boolean(self, key: str, default: bool) -> bool:
         value = self.data.get(key)
@@ -135,8 +140,8 @@ class Call:
             stripped = value.strip()
             if stripped.startswith("["):
                 try:
-                    value = json.loads(stripped)
-                except json.JSONDecodeError:
+                    value = load_json(stripped)
+                except InputRefused:
                     raise ValidationError(fields={key: ["Not a JSON list"]}) from None
             else:
                 value = [part.strip() for part in stripped.split(",") if part.strip()]
@@ -151,9 +156,9 @@ class Call:
             value = value[0]
         if isinstance(value, str) and value.strip()[:1] in ("{", "["):
             try:
-                return json.loads(value)
-            except json.JSONDecodeError:
-                raise ValidationError(fields={key: ["Not valid JSON"]}) from None
+                return load_json(value)
+            except InputRefused as error:
+                raise ValidationError(fields={key: [f"Not valid JSON: {error}"]}) from None
         return value
 
 
@@ -762,14 +767,14 @@ def _request_data(request: HttpRequest) -> dict[str, Any]:
     if request.method == "POST":
         body = request.body
         if request.content_type == "application/json" or body[:1] in (b"{", b"["):
-            data = json.loads(body or b"{}")
+            data = load_json(body or b"{}")
             if not isinstance(data, dict):
                 raise ValueError("the body must be a JSON object")
             return data
         if len(request.POST) == 1:
             (key,) = request.POST.keys()
             if key.startswith("{"):
-                data = json.loads(key)
+                data = load_json(key)
                 if isinstance(data, dict):
                     return data
         return {k: v[0] if len(v) == 1 else v for k, v in request.POST.lists()}

@@ -18,7 +18,7 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from ninja import File, NinjaAPI, Query, Schema
+from ninja import File, NinjaAPI, Path, Query, Schema
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.files import UploadedFile
@@ -46,6 +46,7 @@ from satudata.catalog.models import (
 )
 from satudata.catalog.search import SORTS
 from satudata.core.http import not_authenticated
+from satudata.core.input_limits import INTEGER_MAX
 from satudata.core.taskqueue import RETRY_AFTER_SECONDS, QueueUnavailable, unavailable_message
 from satudata.datastore import exports
 from satudata.datastore import query as datastore
@@ -72,7 +73,30 @@ class ErrorOut(Schema):
     error: ErrorBody
 
 
-api = NinjaAPI(
+ERROR_REF = {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorOut"}}}
+COMMON_ANSWERS = {
+    "400": "Invalid request: a parameter out of its bounds or pattern, or a NUL character.",
+    "429": "Too many requests from this client; the Retry-After header says when to try again.",
+}
+
+
+class SatuDataApi(NinjaAPI):
+    """The REST API, whose description lists the answers every operation can give: each
+    refuses a malformed request (400) and is rate limited (429), besides its own answers."""
+
+    def get_openapi_schema(self, *args: Any, **kwargs: Any) -> Any:
+        schema = super().get_openapi_schema(*args, **kwargs)
+        for operations in schema.get("paths", {}).values():
+            for operation in operations.values():
+                answers = operation.setdefault("responses", {})
+                for status, description in COMMON_ANSWERS.items():
+                    # Ninja keys its own answers by int: a second "400" would be a duplicate key.
+                    if int(status) not in answers and status not in answers:
+                        answers[int(status)] = {"description": description, "content": ERROR_REF}
+        return schema
+
+
+api = SatuDataApi(
     title="Satu Data — API v1",
     version="1",
     description=(
@@ -352,6 +376,10 @@ class DatasetDetail(DatasetOut):
 
 # --- datasets ---------------------------------------------------------------------------------
 
+# Path numbers are bounded: one past 64 bits reached the database and answered 500.
+Number = Annotated[int, Path(ge=1, le=INTEGER_MAX, description="A number from 1.")]
+Year = Annotated[int, Path(ge=1900, le=2999, description="A year.")]
+
 SortKey = Annotated[str, Field(pattern=r"^-?(" + "|".join(SORTS) + ")$")]
 
 
@@ -454,7 +482,7 @@ def list_versions(request: HttpRequest, key: str) -> list[dict]:
     response={200: VersionOut, 404: ErrorOut},
     tags=["datasets"],
 )
-def get_version(request: HttpRequest, key: str, number: int) -> dict:
+def get_version(request: HttpRequest, key: str, number: Number) -> dict:
     dataset = _visible(request, key)
     return version_out(request, dataset, _version(request, dataset, number))
 
@@ -490,7 +518,9 @@ NAMES = r"^[^,]{1,100}(,[^,]{1,100}){0,49}$"
 
 
 class DataQuery(Schema):
-    version: int | None = Field(None, ge=1, description="A version number; the latest if absent.")
+    version: int | None = Field(
+        None, ge=1, le=INTEGER_MAX, description="A version number; the latest if absent."
+    )
     filter: list[str] = Field(
         [],
         description=(
@@ -686,7 +716,7 @@ class PublishIn(Schema):
     tags=["datasets"],
     auth=_token_auth,
 )
-def publish(request: HttpRequest, key: str, number: int, body: PublishIn) -> dict:
+def publish(request: HttpRequest, key: str, number: Number, body: PublishIn) -> dict:
     """Release a synchronised version now, outside the release calendar (the Kepala Bidang,
     with the reason the calendar shows). Scheduled releases go through the release workflow."""
     from satudata.releases.services import ReleaseRefused, release_at_once
@@ -771,7 +801,7 @@ def _report(request: HttpRequest, upload: Upload) -> HttpResponse:
     auth=_token_auth,
     url_name="item-upload",
 )
-def item_upload(request: HttpRequest, pk: int, file: File[UploadedFile]) -> HttpResponse:
+def item_upload(request: HttpRequest, pk: Number, file: File[UploadedFile]) -> HttpResponse:
     """Send a Daftar Data item's table (CSV or Excel, multipart field ``file``). The answer is
     the synchronisation report: 201 stored as a new version, 422 kept but not synchronised,
     202 still being checked (poll the ``Location``); 503 with ``Retry-After`` when the checking
@@ -798,7 +828,7 @@ def item_upload(request: HttpRequest, pk: int, file: File[UploadedFile]) -> Http
     auth=_token_auth,
     url_name="upload",
 )
-def upload_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def upload_detail(request: HttpRequest, pk: Number) -> HttpResponse:
     """An upload's check: poll it after a 202 until the status is final."""
     token: ApiToken = request.auth  # type: ignore[attr-defined]
     upload = get_object_or_404(Upload.objects.select_related("dataset__agency"), pk=pk)
@@ -970,7 +1000,7 @@ def list_metadata(
 
 @api.get("/metadata/{kind}/{pk}", response={200: dict, 404: ErrorOut}, tags=["metadata"])
 def get_metadata(
-    request: HttpRequest, kind: Literal["ms-keg", "ms-var", "ms-ind"], pk: int
+    request: HttpRequest, kind: Literal["ms-keg", "ms-var", "ms-ind"], pk: Number
 ) -> dict:
     record = KINDS[kind].objects.visible_to(viewer(request)).filter(pk=pk).first()
     if record is None:
@@ -1022,7 +1052,7 @@ def list_data_lists(request: HttpRequest) -> list[dict]:
 
 
 @api.get("/daftar-data/{year}", response={200: list[ItemOut], 404: ErrorOut}, tags=["daftar data"])
-def get_data_list(request: HttpRequest, year: int) -> list[dict]:
+def get_data_list(request: HttpRequest, year: Year) -> list[dict]:
     user = viewer(request)
     data_list = DataList.objects.visible_to(user).filter(year=year).first()
     if data_list is None:

@@ -41,6 +41,7 @@ from satudata.catalog.models import (
     License,
     PresentationLevel,
 )
+from satudata.core.input_limits import INTEGER_MAX
 
 WORD = re.compile(r"[0-9a-z]+")
 MAX_TERMS = 12
@@ -295,9 +296,21 @@ def _value_filter(name: str, values: list[str]) -> Q:
         known = {fmt.casefold() for fmt in FORMATS}
         return Q() if wanted & known else Q(pk__in=[])
     if facet.integer:
-        numbers = [int(value) for value in values if value.strip().lstrip("-").isdigit()]
+        # A number past the database's integer range matches nothing (it was a 500).
+        numbers = [
+            number
+            for number in (_whole_number(value) for value in values)
+            if number is not None and abs(number) <= INTEGER_MAX
+        ]
         return Q(**{f"{facet.lookup}__in": numbers})
     return Q(**{f"{facet.lookup}__in": values})
+
+
+def _whole_number(value: str) -> int | None:
+    text = value.strip()
+    if not text.lstrip("-").isdigit() or len(text) > 20:
+        return None
+    return int(text)
 
 
 def filtered(user: Any, criteria: Criteria, *, at: Any = None) -> DatasetQuerySet:

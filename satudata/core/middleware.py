@@ -4,14 +4,21 @@ from __future__ import annotations
 
 import functools
 import ipaddress
+import json
+import re
 from collections.abc import Callable
+from http import HTTPStatus
+from typing import Any
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import render
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
+from django.utils.translation import gettext_lazy as _lazy
 
 from satudata.core.context import RequestInfo, reset_request_info, set_request_info
+from satudata.core.input_limits import has_nul
 
 IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
 
@@ -105,3 +112,111 @@ class SecurityHeadersMiddleware:
         response = self.get_response(request)
         response.headers.setdefault("Permissions-Policy", self.PERMISSIONS_POLICY)
         return response
+
+
+# --- machine paths answer errors in their own JSON shape ------------------------------------
+
+CKAN_PATH = re.compile(r"^/api(?:/\d+)?(?:/action(?:/.*)?)?/?$")
+MACHINE_SUFFIXES = (".json", ".jsonld", ".ttl", ".rdf")
+
+
+def api_kind(path: str) -> str | None:
+    """Which error shape a path's callers read: CKAN's envelope, REST's, or none (a page)."""
+    if path.startswith("/api/v1/"):
+        return "rest"
+    if CKAN_PATH.match(path):
+        return "ckan"
+    if path.endswith(MACHINE_SUFFIXES):
+        return "rest"
+    return None
+
+
+ERROR_CODES = {
+    400: ("invalid", "Bad Request", _lazy("The request is not valid.")),
+    403: ("forbidden", "Authorization Error", _lazy("Access denied.")),
+    404: ("not_found", "Not Found Error", _lazy("Not found.")),
+    405: ("method", "Bad Request", _lazy("This method is not allowed here.")),
+    500: ("server_error", "Internal Server Error", _lazy("Internal server error.")),
+}
+
+
+def machine_error(request: HttpRequest, status: int, message: str = "") -> HttpResponse | None:
+    """The error answer a machine path gives, or None on a page path."""
+    kind = api_kind(request.path)
+    if kind is None:
+        return None
+    code, ckan_type, default = ERROR_CODES.get(status, ("http", "Bad Request", ""))
+    text = message or str(default) or HTTPStatus(status).phrase
+    if kind == "ckan":
+        payload: dict[str, Any] = {
+            "help": request.build_absolute_uri("/api/3/action/help_show"),
+            "success": False,
+            "error": {"__type": ckan_type, "message": text},
+        }
+        content_type = "application/json;charset=utf-8"
+    else:
+        payload = {"error": {"code": code, "message": text}}
+        content_type = "application/json; charset=utf-8"
+    body = json.dumps(payload, ensure_ascii=False)
+    return HttpResponse(body, status=status, content_type=content_type)
+
+
+class MachineErrorMiddleware:
+    """An error on an API path (a 404 from the URL resolver, a 405, the 500 handler's page)
+    reaches its caller as JSON in the API's shape, never as an HTML page."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if response.status_code < 400 or "json" in response.get("Content-Type", ""):
+            return response
+        replaced = machine_error(request, response.status_code)
+        if replaced is None:
+            return response
+        for header in ("Allow", "Retry-After", "WWW-Authenticate"):
+            if header in response:
+                replaced[header] = response[header]
+        return replaced
+
+
+# --- input PostgreSQL or the parsers cannot take -------------------------------------------
+
+
+class HostileInputMiddleware:
+    """Refuses a NUL character in the path, a parameter name or value, or a JSON body, with a
+    400 before any view runs: PostgreSQL refuses NUL in text, so each such request was a 500
+    on production databases and a silently stored NUL on SQLite."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if self._has_nul(request):
+            message = str(_lazy("The request contains a NUL character, which is not allowed."))
+            return machine_error(request, 400, message) or _bad_request_page(request)
+        return self.get_response(request)
+
+    @staticmethod
+    def _has_nul(request: HttpRequest) -> bool:
+        if has_nul(request.path):
+            return True
+        if any(has_nul(key) or has_nul(value) for key, value in _pairs(request.GET)):
+            return True
+        if request.method != "POST" and request.method not in ("PUT", "PATCH"):
+            return False
+        if request.content_type in ("application/x-www-form-urlencoded", "multipart/form-data"):
+            # The CSRF check reads request.POST of every form anyway; the files are not read.
+            return any(has_nul(key) or has_nul(value) for key, value in _pairs(request.POST))
+        if request.content_type == "application/json" or api_kind(request.path) == "ckan":
+            return has_nul(request.body)
+        return False
+
+
+def _pairs(data: QueryDict) -> list[tuple[str, str]]:
+    return [(key, value) for key, values in data.lists() for value in values]
+
+
+def _bad_request_page(request: HttpRequest) -> HttpResponse:
+    return render(request, "400.html", status=400)

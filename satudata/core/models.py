@@ -212,6 +212,8 @@ class OutgoingMailAttachment(models.Model):
 
     def __str__(self) -> str:
         return self.filename
+
+
 class Heartbeat(models.Model):
     """The last time a background loop (the scheduler) did its work, for ``/healthz``.
 

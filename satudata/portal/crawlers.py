@@ -18,6 +18,7 @@ from satudata.regions.models import Region
 
 PER_FILE = 10_000
 XML = "application/xml; charset=utf-8"
+SITEMAP_FILES_MAX = 50_000  # the protocol's limit of files in one index
 NS = 'xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"'
 
 
@@ -97,6 +98,10 @@ def sitemap_pages(request: HttpRequest) -> HttpResponse:
 
 
 def sitemap_datasets(request: HttpRequest, number: int) -> HttpResponse:
+    # Checked before slicing: file 0 asked for a negative slice (a 500), and a number past
+    # 64 bits reached the database as an offset.
+    if not 1 <= number <= SITEMAP_FILES_MAX:
+        raise Http404
     datasets = Dataset.objects.visible_to(AnonymousUser()).order_by("pk")
     chosen = datasets[(number - 1) * PER_FILE : number * PER_FILE].values_list(
         "slug", "modified_at"
