@@ -76,7 +76,7 @@ def _redis_queue(now: dt.datetime) -> QueueState:
     # A connection of our own with short timeouts: a Redis that does not answer must make the
     # check fail within seconds, not hold the load balancer's probe.
     client = Redis.from_url(
-        settings.RQ_QUEUES["default"]["URL"], socket_connect_timeout=2, socket_timeout=2
+        str(settings.RQ_QUEUES["default"]["URL"]), socket_connect_timeout=2, socket_timeout=2
     )
     queue = Queue("default", connection=client)
     waiting = queue.count
