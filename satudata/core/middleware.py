@@ -118,6 +118,8 @@ class SecurityHeadersMiddleware:
 
 CKAN_PATH = re.compile(r"^/api(?:/\d+)?(?:/action(?:/.*)?)?/?$")
 MACHINE_SUFFIXES = (".json", ".jsonld", ".ttl", ".rdf")
+# Probes read these: a load balancer's health check and Prometheus.
+MACHINE_PATHS = frozenset({"/healthz", "/metrics"})
 
 
 def api_kind(path: str) -> str | None:
@@ -126,7 +128,7 @@ def api_kind(path: str) -> str | None:
         return "rest"
     if CKAN_PATH.match(path):
         return "ckan"
-    if path.endswith(MACHINE_SUFFIXES):
+    if path.endswith(MACHINE_SUFFIXES) or path in MACHINE_PATHS:
         return "rest"
     return None
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import socket
 import threading
 from collections.abc import Iterator
@@ -50,6 +51,9 @@ class MailServer:
 def smtp_server() -> Iterator[MailServer]:
     """A real SMTP server (aiosmtpd) on a free port of 127.0.0.1."""
     inbox = Inbox()
+    # aiosmtpd logs every connection at INFO from its own thread, which can outlive the test's
+    # captured stderr ("--- Logging error ---"); its warnings are enough here.
+    logging.getLogger("mail.log").setLevel(logging.WARNING)
     controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
     controller.start()
     try:
