@@ -8,6 +8,7 @@ from typing import Any
 import typst  # type: ignore[import-untyped]
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from satudata.catalog.letters import tanggal, typst_text
 from satudata.catalog.models import DataItem, DataList, Upload
@@ -69,7 +70,7 @@ def data_list_xlsx(data_list: DataList) -> bytes:
             item.get_level_display(),
             item.release_schedule,
             item.get_access_display(),
-            _("Yes") if item.is_priority else _("No"),
+            _("Yes") if item.is_priority else pgettext("answer", "No"),
             str(statuses[item.pk].label),
             metadata_links(item),
         ]
@@ -187,7 +188,7 @@ def data_list_pdf(data_list: DataList) -> bytes:
             item.get_level_display(),
             item.release_schedule,
             item.get_access_display(),
-            _("Yes") if item.is_priority else _("No"),
+            _("Yes") if item.is_priority else pgettext("answer", "No"),
             statuses[item.pk].label,
         ]
         for item in items

@@ -9,25 +9,12 @@ from typing import Any
 import docx  # type: ignore[import-untyped]
 import typst  # type: ignore[import-untyped]
 from django.conf import settings
+from django.utils import translation
+from django.utils.formats import date_format
 
 from satudata.accounts.models import Agency, User
 from satudata.catalog.models import DataList, LetterSequence
 from satudata.core.models import SiteProfile
-
-MONTHS_ID = [
-    "Januari",
-    "Februari",
-    "Maret",
-    "April",
-    "Mei",
-    "Juni",
-    "Juli",
-    "Agustus",
-    "September",
-    "Oktober",
-    "November",
-    "Desember",
-]
 
 
 def next_number(year: int) -> tuple[int, str]:
@@ -40,7 +27,9 @@ def next_number(year: int) -> tuple[int, str]:
 
 
 def tanggal(day: dt.date) -> str:
-    return f"{day.day} {MONTHS_ID[day.month - 1]} {day.year}"
+    """A date as an Indonesian letter writes it ("12 Maret 2026"), whatever the UI language."""
+    with translation.override("id"):
+        return date_format(day, "j F Y")
 
 
 def typst_text(value: Any) -> str:

@@ -15,7 +15,7 @@ from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from satudata.core.context import RequestInfo, reset_request_info, set_request_info
 from satudata.core.input_limits import has_nul
@@ -134,11 +134,11 @@ def api_kind(path: str) -> str | None:
 
 
 ERROR_CODES = {
-    400: ("invalid", "Bad Request", _lazy("The request is not valid.")),
-    403: ("forbidden", "Authorization Error", _lazy("Access denied.")),
-    404: ("not_found", "Not Found Error", _lazy("Not found.")),
-    405: ("method", "Bad Request", _lazy("This method is not allowed here.")),
-    500: ("server_error", "Internal Server Error", _lazy("Internal server error.")),
+    400: ("invalid", "Bad Request", gettext_lazy("The request is not valid.")),
+    403: ("forbidden", "Authorization Error", gettext_lazy("Access denied.")),
+    404: ("not_found", "Not Found Error", gettext_lazy("Not found.")),
+    405: ("method", "Bad Request", gettext_lazy("This method is not allowed here.")),
+    500: ("server_error", "Internal Server Error", gettext_lazy("Internal server error.")),
 }
 
 
@@ -196,7 +196,9 @@ class HostileInputMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if self._has_nul(request):
-            message = str(_lazy("The request contains a NUL character, which is not allowed."))
+            message = str(
+                gettext_lazy("The request contains a NUL character, which is not allowed.")
+            )
             return machine_error(request, 400, message) or _bad_request_page(request)
         return self.get_response(request)
 

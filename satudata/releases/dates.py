@@ -11,14 +11,15 @@ import datetime as dt
 
 from django.conf import settings
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 
-from satudata.catalog.letters import MONTHS_ID
 from satudata.releases.models import Precision
 
 
 def standard_time() -> dt.time:
     """The configured standard release time (``RELEASE_TIME``, WIB)."""
-    hours, _, minutes = str(settings.RELEASE_TIME).partition(":")
+    hours, _sep, minutes = str(settings.RELEASE_TIME).partition(":")
     return dt.time(int(hours), int(minutes or 0))
 
 
@@ -46,14 +47,18 @@ def window(planned_at: dt.datetime, precision: str) -> tuple[dt.date, dt.date]:
 
 
 def wording(planned_at: dt.datetime, precision: str) -> str:
-    """How the calendar writes an announced date (in Indonesian, as official calendars do)."""
+    """How the calendar writes an announced date, in the active language with Django's locale
+    month names ("12 Maret 2026 pukul 10.00 WIB", "March–April 2026")."""
     local = timezone.localtime(planned_at)
-    month = MONTHS_ID[local.month - 1]
+    month = date_format(local, "F")
     if precision == Precision.EXACT:
-        return f"{local.day} {month} {local.year} pukul {local:%H.%M} WIB"
+        return _("%(date)s at %(time)s WIB") % {
+            "date": date_format(local, "j F Y"),
+            "time": f"{local:%H.%M}",
+        }
     if precision == Precision.MONTH:
         return f"{month} {local.year}"
-    _, last = window(planned_at, precision)
+    _first, last = window(planned_at, precision)
     if last.year != local.year:
-        return f"{month} {local.year}–{MONTHS_ID[last.month - 1]} {last.year}"
-    return f"{month}–{MONTHS_ID[last.month - 1]} {local.year}"
+        return f"{month} {local.year}–{date_format(last, 'F')} {last.year}"
+    return f"{month}–{date_format(last, 'F')} {local.year}"

@@ -16,6 +16,7 @@ from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from icalendar import Calendar, Event
 
@@ -50,7 +51,7 @@ def ical(request: HttpRequest, entries: Any) -> HttpResponse:
     calendar.add("prodid", f"-//{site.site_name}//Jadwal Rilis//ID")
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
-    calendar.add("x-wr-calname", f"{_('Release calendar')} — {site.site_name}")
+    calendar.add("x-wr-calname", _("Release calendar — %(site)s") % {"site": site.site_name})
     calendar.add("x-wr-timezone", "Asia/Jakarta")
     shown = entries.exclude(released_at__lte=now).exclude(
         state=EntryState.CANCELLED, cancelled_at__lt=now - KEEP_CANCELLED
@@ -60,11 +61,14 @@ def ical(request: HttpRequest, entries: Any) -> HttpResponse:
         event = Event()
         event.add("uid", f"{entry.uuid}@{request.get_host()}")
         event.add("summary", entry.title)
-        description = [entry.summary, f"{_('Agency')}: {entry.agency.name}"]
+        description = [entry.summary, _("Agency: %(agency)s") % {"agency": entry.agency.name}]
         if entry.precision != Precision.EXACT:
-            description.insert(0, f"{_('Planned')}: {wording(entry.planned_at, entry.precision)}")
+            planned = wording(entry.planned_at, entry.precision)
+            description.insert(0, _("Planned: %(date)s") % {"date": planned})
         if state == PublicState.CANCELLED:
-            description.insert(0, f"{_('Cancelled')}: {entry.cancellation_reason}")
+            description.insert(
+                0, _("Cancelled: %(reason)s") % {"reason": entry.cancellation_reason}
+            )
         event.add("description", "\n".join(filter(None, description)))
         if entry.precision == Precision.EXACT:
             event.add("dtstart", entry.planned_at.astimezone(dt.UTC))
@@ -141,7 +145,7 @@ class ReleasesFeed(Feed):
         return request
 
     def title(self, request: HttpRequest) -> str:
-        return f"{_('New releases')} — {SiteProfile.current().site_name}"
+        return _("New releases — %(site)s") % {"site": SiteProfile.current().site_name}
 
     def link(self, request: HttpRequest) -> str:
         return reverse("releases:products")
@@ -160,9 +164,8 @@ class ReleasesFeed(Feed):
         return item.title
 
     def item_description(self, item: Release) -> str:
-        return _("Released %(when)s.") % {
-            "when": timezone.localtime(item.release_at).strftime("%d-%m-%Y %H.%M WIB")
-        }
+        when = date_format(timezone.localtime(item.release_at), "j F Y H.i")
+        return _("Released %(when)s.") % {"when": f"{when} WIB"}
 
     def item_link(self, item: Release) -> str:
         return item.releasable.release_url()  # type: ignore[no-any-return]

@@ -16,7 +16,7 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as lazy
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from satudata.accounts.models import Agency
@@ -387,43 +387,43 @@ Step = Callable[[Any, Release, Any], Any]
 STEPS: dict[str, tuple[Step, Any]] = {
     "submit": (
         lambda r, rel, c: services.submit_release(actor=r.user, release=rel, note=c["text"]),
-        lazy("Submitted to the Kepala Bidang."),
+        gettext_lazy("Submitted to the Kepala Bidang."),
     ),
     "approve": (
         lambda r, rel, c: services.approve_release(actor=r.user, release=rel, comment=c["text"]),
-        lazy("Approved."),
+        gettext_lazy("Approved."),
     ),
     "return": (
         lambda r, rel, c: services.return_release(actor=r.user, release=rel, comment=c["text"]),
-        lazy("Returned with comments."),
+        gettext_lazy("Returned with comments."),
     ),
     "schedule": (
         lambda r, rel, c: services.schedule_release(
             actor=r.user, release=rel, entry=c["entry"] or None
         ),
-        lazy("Scheduled: it goes out at its release time on every channel at once."),
+        gettext_lazy("Scheduled: it goes out at its release time on every channel at once."),
     ),
     "plan": (
         lambda r, rel, c: _plan_for(r, rel, c),
-        lazy("Planned on the release calendar; confirm its exact date next."),
+        gettext_lazy("Planned on the release calendar; confirm its exact date next."),
     ),
     "unschedule": (
         lambda r, rel, c: services.unschedule_release(actor=r.user, release=rel, reason=c["text"]),
-        lazy("Taken off the schedule."),
+        gettext_lazy("Taken off the schedule."),
     ),
     "publish-now": (
         lambda r, rel, c: services.publish_now(actor=r.user, release=rel, reason=c["text"]),
-        lazy("Released now."),
+        gettext_lazy("Released now."),
     ),
     "withdraw": (
         lambda r, rel, c: services.withdraw_release(actor=r.user, release=rel, reason=c["text"]),
-        lazy("Withdrawn; the notice stays."),
+        gettext_lazy("Withdrawn; the notice stays."),
     ),
     "erratum": (
         lambda r, rel, c: services.add_erratum(
             actor=r.user, release=rel, note=c["note"], significant=c["significant"]
         ),
-        lazy("Erratum added."),
+        gettext_lazy("Erratum added."),
     ),
     "grant": (
         lambda r, rel, c: services.grant_access(
@@ -435,7 +435,7 @@ STEPS: dict[str, tuple[Step, Any]] = {
             justification=c["justification"],
             access_from=c["access_from"],
         ),
-        lazy("Pre-release access granted."),
+        gettext_lazy("Pre-release access granted."),
     ),
 }
 

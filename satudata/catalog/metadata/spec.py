@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from satudata.catalog.reading.values import MISSING, parse_date
 
@@ -391,7 +392,8 @@ def _missing_cells(item: Field, rows: list[dict[str, Any]], checked: Checked) ->
 
 
 def display(item: Field, value: Any) -> str:
-    """An answer as a reader sees it: labels for codes, Ya/Tidak, dates as written in Indonesia."""
+    """An answer as a reader sees it: labels for codes, yes or no in the active language (read
+    back either way), dates as written in Indonesia."""
     from satudata.catalog.letters import tanggal
 
     if value in (None, "", [], {}):
@@ -405,7 +407,7 @@ def display(item: Field, value: Any) -> str:
             labels.append(str(value[item.other_key]))
         return "; ".join(labels)
     if item.kind == BOOL:
-        return "Ya" if value else "Tidak"
+        return _("Yes") if value else pgettext("answer", "No")
     if item.kind == DATE:
         return tanggal(dt.date.fromisoformat(value))
     if item.kind == DATES:
@@ -436,7 +438,7 @@ def flatten(form: Form, answers: Mapping[str, Any]) -> Iterable[tuple[str, str, 
                     item.number,
                     f"{item.label} – {choice.label}",
                     f"{item.key}.{choice.key}",
-                    "Ya" if ticked else "Tidak",
+                    _("Yes") if ticked else pgettext("answer", "No"),
                 )
             if item.other_key:
                 other = value.get(item.other_key, "") if isinstance(value, dict) else ""

@@ -12,10 +12,13 @@ column ("Tahun" for years, "Periode" otherwise); sheet names that are not period
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from django.utils import translation
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from satudata.catalog.reading.cells import Cell
@@ -41,20 +44,6 @@ _PERIOD_WORDS = {
     "quarter",
     "date",
 }
-MONTH_NAMES = [
-    "Januari",
-    "Februari",
-    "Maret",
-    "April",
-    "Mei",
-    "Juni",
-    "Juli",
-    "Agustus",
-    "September",
-    "Oktober",
-    "November",
-    "Desember",
-]
 ROMAN = {"1": "I", "2": "II", "3": "III", "4": "IV", "i": "I", "ii": "II", "iii": "III", "iv": "IV"}
 _YEAR = r"((?:19|20)\d{2})"
 _PERIODS: list[tuple[str, re.Pattern[str]]] = [
@@ -96,14 +85,20 @@ def sheet_period(name: str) -> tuple[str, str] | None:
             return "year", match.group(1)
         if kind == "month":
             month = MONTHS.get(match.group(1))
-            return ("month", f"{MONTH_NAMES[month - 1]} {match.group(2)}") if month else None
+            return ("month", _month_year(int(match.group(2)), month)) if month else None
         if kind in ("month_number", "number_month"):
             year, month_text = match.groups() if kind == "month_number" else match.groups()[::-1]
             month = int(month_text)
-            return ("month", f"{MONTH_NAMES[month - 1]} {year}") if 1 <= month <= 12 else None
+            return ("month", _month_year(int(year), month)) if 1 <= month <= 12 else None
         label = "Triwulan" if kind == "quarter" else "Semester"
         return kind, f"{label} {ROMAN[match.group(1)]} {match.group(2)}"
     return None
+
+
+def _month_year(year: int, month: int) -> str:
+    # A period is a value in the data, so it is written in Indonesian whatever the UI language.
+    with translation.override("id"):
+        return date_format(dt.date(year, month, 1), "F Y")
 
 
 def _has_period_column(columns: list[str]) -> bool:
