@@ -16,7 +16,7 @@ from pathlib import Path
 from django.conf import settings
 from django.test import TestCase
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from satudata.accounts.models import User
 from satudata.catalog.models import DataItem, Dataset
@@ -26,6 +26,7 @@ from satudata.releases import services
 from satudata.releases.dates import at_release_time, month_start
 from satudata.releases.models import Precision, Release
 from satudata.releases.testing import release
+from satudata.releases.views import STEPS
 
 ROOT = Path(settings.BASE_DIR)
 PO = ROOT / "locale" / "id" / "LC_MESSAGES" / "django.po"
@@ -335,3 +336,15 @@ class GettextNameTests(TestCase):
                         if "gettext" in alias.name and name not in EXTRACTED_NAMES:
                             unseen.append(f"{path.relative_to(ROOT)}: {alias.name} as {name}")
         self.assertEqual(unseen, [])
+
+
+class ReleaseMessageTests(TestCase):
+    def test_every_release_step_says_it_is_done_in_indonesian(self) -> None:
+        untranslated = []
+        for action, (_step, done) in STEPS.items():
+            with translation.override("en"):
+                english = str(done)
+            with translation.override("id"):
+                if str(done) == english:
+                    untranslated.append(f"{action}: {english}")
+        self.assertEqual(untranslated, [])

@@ -7,10 +7,11 @@ from typing import Any
 
 import typst  # type: ignore[import-untyped]
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
-from satudata.catalog.letters import tanggal, typst_text
+from satudata.catalog.letters import typst_text
 from satudata.catalog.models import DataItem, DataList, Upload
 from satudata.catalog.services import sync_statuses
 from satudata.core.models import SiteProfile
@@ -194,7 +195,8 @@ def data_list_pdf(data_list: DataList) -> bytes:
         for item in items
     ]
     approved = (
-        _("Approved on %(date)s") % {"date": tanggal(timezone.localdate(data_list.approved_at))}
+        _("Approved on %(date)s")
+        % {"date": date_format(timezone.localdate(data_list.approved_at), "j F Y")}
         if data_list.approved_at
         else str(data_list.get_status_display())
     )
