@@ -472,15 +472,17 @@ USAGE_FLUSH_SECONDS = env_float("USAGE_FLUSH_SECONDS", 0.0 if TESTING else 5.0)
 UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_MB", 200) * 2**20
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 2**20
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 2**20  # larger uploads stream to a temporary file
-# The synchronisation check works in a private DuckDB database on disk (see catalog/engine.py):
-# where (empty: the system's temporary folder), how much memory before it spills, how many threads.
+# The synchronisation check works in a private DuckDB database on disk (see
+# catalog/sinkronisasi/engine.py): where (empty: the system's temporary folder), how much
+# memory before it spills, how many threads.
 SYNC_WORK_DIR = env_str("SYNC_WORK_DIR", "")
 SYNC_MEMORY_MB = env_int("SYNC_MEMORY_MB", 512)
 SYNC_THREADS = env_int("SYNC_THREADS", 2)
 # CSV/TSV files above this size are read straight by DuckDB instead of row by row in Python.
 SYNC_STREAM_BYTES = env_int("SYNC_STREAM_MB", 2) * 2**20
-# Bounds on what one uploaded file may make the reader build (catalog/reading/limits.py), each
-# checked before the file is expanded; a file past one is refused with a message saying which.
+# Bounds on what one uploaded file may make the reader build
+# (catalog/sinkronisasi/reading/limits.py), each checked before the file is expanded; a file
+# past one is refused with a message saying which.
 # Real XLSX tables unpack to 8-20 times their packed size; zip bombs to about 1,000 times.
 READ_MAX_UNPACKED_BYTES = env_int("READ_MAX_UNPACKED_MB", 500) * 2**20
 READ_MAX_ZIP_RATIO = env_int("READ_MAX_ZIP_RATIO", 100)

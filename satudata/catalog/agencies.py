@@ -2,8 +2,8 @@
 (encodings, separators, Indonesian headers), with every problem tied to its row.
 
 Here in catalog because the agencies are the Daftar Data's producers and reading agency files
-lives in ``catalog.reading``. Agencies already present (same slug or name) are left as the
-administrator keeps them: an import adds, it never overwrites.
+lives in ``catalog.sinkronisasi.reading``. Agencies already present (same slug or name) are
+left as the administrator keeps them: an import adds, it never overwrites.
 """
 
 from __future__ import annotations
@@ -18,8 +18,8 @@ from django.utils.translation import gettext as _
 
 from satudata.accounts.models import Agency, AgencyKind
 from satudata.catalog.daftar import RowProblem
-from satudata.catalog.reading.cells import as_text
-from satudata.catalog.reading.upload import read_upload
+from satudata.catalog.sinkronisasi.reading.cells import as_text
+from satudata.catalog.sinkronisasi.reading.upload import read_upload
 
 HEADERS = {
     "name": ["nama", "nama opd", "nama perangkat daerah", "perangkat daerah", "opd", "instansi"],

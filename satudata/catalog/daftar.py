@@ -16,9 +16,9 @@ from rapidfuzz import fuzz, process
 
 from satudata.accounts.models import Agency
 from satudata.catalog.models import Access, Frequency, PresentationLevel
-from satudata.catalog.reading.cells import as_text
-from satudata.catalog.reading.spreadsheet import SheetTable
-from satudata.catalog.reading.values import MONTHS
+from satudata.catalog.sinkronisasi.reading.cells import as_text
+from satudata.catalog.sinkronisasi.reading.spreadsheet import SheetTable
+from satudata.catalog.sinkronisasi.reading.values import MONTHS
 
 # Field -> header names seen in regional lists (compared without case, spaces or punctuation).
 HEADERS = {

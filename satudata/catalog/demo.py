@@ -11,8 +11,8 @@ from typing import Any
 from satudata.accounts.models import User
 from satudata.catalog.daftar import TEMPLATE_HEADER, parse_daftar
 from satudata.catalog.models import DataList
-from satudata.catalog.reading.upload import read_upload
 from satudata.catalog.services import approve_data_list, import_data_list
+from satudata.catalog.sinkronisasi.reading.upload import read_upload
 from satudata.regions.models import RegionLevel
 
 NOTE = (

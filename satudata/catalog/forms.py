@@ -13,7 +13,7 @@ from satudata.catalog.metadata import variables as msvar
 from satudata.catalog.metadata.spec import Invalid
 from satudata.catalog.metadata.standard import SECTORS
 from satudata.catalog.models import DataList, Dataset, License, Topic, Upload, Variable
-from satudata.catalog.rules import RuleError, compile_rules
+from satudata.catalog.sinkronisasi.rules import RuleError, compile_rules
 from satudata.catalog.storage import size_problem
 
 _NOT_REQUIRED = ("tidak wajib", "tidak wajib diisi", "boleh kosong", "opsional")

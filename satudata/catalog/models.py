@@ -379,7 +379,7 @@ class Variable(Reviewed):
     def clean(self) -> None:
         from django.core.exceptions import ValidationError
 
-        from satudata.catalog.rules import RuleError, compile_rules
+        from satudata.catalog.sinkronisasi.rules import RuleError, compile_rules
 
         try:
             compile_rules(self.rules)

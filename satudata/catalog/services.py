@@ -28,18 +28,7 @@ from satudata.accounts.models import User
 from satudata.accounts.permissions import require, require_for_agency
 from satudata.accounts.roles import Capability, Role
 from satudata.catalog import search
-from satudata.catalog.checks import suggest_mapping
 from satudata.catalog.daftar import DaftarPreview
-from satudata.catalog.engine import (
-    ERROR,
-    CheckResult,
-    Finding,
-    Progress,
-    Workspace,
-    check,
-    load_sheet,
-    write_parquet,
-)
 from satudata.catalog.letters import NEEDS, letter_content, next_number, render_docx, render_pdf
 from satudata.catalog.models import (
     DataItem,
@@ -54,12 +43,23 @@ from satudata.catalog.models import (
     UploadStatus,
     Variable,
 )
-from satudata.catalog.reading.bulk import load_text, plan_text
-from satudata.catalog.reading.delimited import UnreadableFile
-from satudata.catalog.reading.notices import Notice, sheets_read
-from satudata.catalog.reading.shape import unpivot_table
-from satudata.catalog.reading.sheets import choose_sheets
-from satudata.catalog.reading.upload import OLE, ZIP, UnreadableUpload, read_upload
+from satudata.catalog.sinkronisasi.checks import suggest_mapping
+from satudata.catalog.sinkronisasi.engine import (
+    ERROR,
+    CheckResult,
+    Finding,
+    Progress,
+    Workspace,
+    check,
+    load_sheet,
+    write_parquet,
+)
+from satudata.catalog.sinkronisasi.reading.bulk import load_text, plan_text
+from satudata.catalog.sinkronisasi.reading.delimited import UnreadableFile
+from satudata.catalog.sinkronisasi.reading.notices import Notice, sheets_read
+from satudata.catalog.sinkronisasi.reading.shape import unpivot_table
+from satudata.catalog.sinkronisasi.reading.sheets import choose_sheets
+from satudata.catalog.sinkronisasi.reading.upload import OLE, ZIP, UnreadableUpload, read_upload
 from satudata.catalog.storage import TooLarge, clean_filename, keep_original, local_original
 from satudata.core import mail
 from satudata.core.audit import diff, record

@@ -17,7 +17,7 @@ from django_tasks import task
 
 from satudata.accounts.models import User
 from satudata.catalog.models import Upload, UploadStatus
-from satudata.catalog.recovery import recover_interrupted
+from satudata.catalog.sinkronisasi.recovery import recover_interrupted
 
 logger = logging.getLogger(__name__)
 

@@ -43,8 +43,8 @@ from satudata.catalog.models import (
     UploadStatus,
     Variable,
 )
-from satudata.catalog.reading.upload import UnreadableUpload, read_upload
 from satudata.catalog.services import sync_status, sync_statuses
+from satudata.catalog.sinkronisasi.reading.upload import UnreadableUpload, read_upload
 from satudata.catalog.storage import clean_filename, keep_original, read_original
 from satudata.core.taskqueue import QueueUnavailable, queue_unavailable_response
 

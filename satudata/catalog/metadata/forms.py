@@ -16,7 +16,7 @@ from satudata.catalog.forms import checked_size
 from satudata.catalog.metadata import variables as msvar
 from satudata.catalog.metadata.spec import Invalid
 from satudata.catalog.models import Activity, DataItem, DataType, Variable
-from satudata.catalog.rule_language import RuleSyntaxError, parse_rule, unknown_names
+from satudata.catalog.sinkronisasi.rule_language import RuleSyntaxError, parse_rule, unknown_names
 
 
 def choice_field(form: forms.BaseForm, name: str) -> forms.ModelChoiceField[Any]:

@@ -23,7 +23,7 @@ from satudata.catalog.metadata import variables as msvar
 from satudata.catalog.metadata.spec import Form, Problem, check, flatten, text_of, unflatten
 from satudata.catalog.metadata.standard import MS_IND, MS_KEG
 from satudata.catalog.models import Activity, Indicator, MetadataKind, Variable
-from satudata.catalog.reading.spreadsheet import UnreadableWorkbook, open_workbook
+from satudata.catalog.sinkronisasi.reading.spreadsheet import UnreadableWorkbook, open_workbook
 from satudata.core.audit import record
 from satudata.core.models import SiteProfile
 from satudata.core.spreadsheets import Sheet, Workbook, is_formula_like

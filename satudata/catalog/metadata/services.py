@@ -260,7 +260,7 @@ def save_variable(
     fields; rules are checked as the upload check will compile them."""
     require(actor, Capability.EDIT_METADATA)
     require_for_agency(actor, agency)
-    from satudata.catalog.rules import RuleError, compile_rules
+    from satudata.catalog.sinkronisasi.rules import RuleError, compile_rules
 
     try:
         compile_rules(list(values.get("rules", [])))

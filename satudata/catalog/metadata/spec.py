@@ -18,7 +18,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
-from satudata.catalog.reading.values import MISSING, parse_date
+from satudata.catalog.sinkronisasi.reading.values import MISSING, parse_date
 
 TEXT = "text"  # one line
 LONG = "long"  # paragraphs

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from satudata.catalog.metadata.spec import Invalid, Problem, text_of, yes_no
 from satudata.catalog.models import DataType, Variable
-from satudata.catalog.rule_language import looks_like_rule
+from satudata.catalog.sinkronisasi.rule_language import looks_like_rule
 
 # Field number, label (the standard's wording), INDAH key; in the order of the MS-Var register.
 FIELDS = (

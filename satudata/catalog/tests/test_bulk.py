@@ -8,15 +8,15 @@ from unittest import mock
 
 from django.test import override_settings
 
-from satudata.catalog.engine import Workspace, check, load_sheet
 from satudata.catalog.models import CodeValue, DataType, Upload, UploadStatus, Variable
-from satudata.catalog.reading.bulk import load_text, plan_text
-from satudata.catalog.reading.upload import read_upload
 from satudata.catalog.services import (
     receive_upload,
     recheck_upload,
     synchronise_upload,
 )
+from satudata.catalog.sinkronisasi.engine import Workspace, check, load_sheet
+from satudata.catalog.sinkronisasi.reading.bulk import load_text, plan_text
+from satudata.catalog.sinkronisasi.reading.upload import read_upload
 from satudata.catalog.tasks import check_upload
 from satudata.catalog.tests.test_synchronisation import GOOD, SynchronisationSetup
 from satudata.core.testing import PersonaTestCase, xlsx_cells

@@ -7,12 +7,9 @@ from __future__ import annotations
 from django.utils import translation
 
 from satudata.accounts.models import Agency
-from satudata.catalog.checks import check_table, suggest_mapping
-from satudata.catalog.engine import Finding, column_name
 from satudata.catalog.forms import read_limits
 from satudata.catalog.metadata.spec import Invalid
 from satudata.catalog.models import Dataset, DataType, UploadStatus, Variable
-from satudata.catalog.reading.upload import read_upload
 from satudata.catalog.services import (
     create_dataset,
     describe_dataset,
@@ -21,6 +18,9 @@ from satudata.catalog.services import (
     synchronise_upload,
     with_table_limits,
 )
+from satudata.catalog.sinkronisasi.checks import check_table, suggest_mapping
+from satudata.catalog.sinkronisasi.engine import Finding, column_name
+from satudata.catalog.sinkronisasi.reading.upload import read_upload
 from satudata.catalog.tests.test_synchronisation import GOOD, SynchronisationSetup
 from satudata.core.testing import PersonaTestCase
 

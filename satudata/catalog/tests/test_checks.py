@@ -2,10 +2,10 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 
-from satudata.catalog.checks import ERROR, WARNING, check_table, suggest_mapping
 from satudata.catalog.models import CodeValue, DataType, Variable
-from satudata.catalog.reading.upload import read_upload
-from satudata.catalog.rules import RuleError, compile_rules
+from satudata.catalog.sinkronisasi.checks import ERROR, WARNING, check_table, suggest_mapping
+from satudata.catalog.sinkronisasi.reading.upload import read_upload
+from satudata.catalog.sinkronisasi.rules import RuleError, compile_rules
 from satudata.core.testing import PersonaTestCase
 
 CSV = """Jumlah Penduduk menurut Kecamatan dan Jenis Kelamin (data contoh)

@@ -7,13 +7,13 @@ from django.core.exceptions import PermissionDenied
 
 from satudata.catalog.daftar import TEMPLATE_HEADER, parse_daftar
 from satudata.catalog.models import Access, DataItem, DataList, Frequency, PresentationLevel
-from satudata.catalog.reading.upload import read_upload
 from satudata.catalog.services import (
     DataListFrozen,
     PreviewHasErrors,
     approve_data_list,
     import_data_list,
 )
+from satudata.catalog.sinkronisasi.reading.upload import read_upload
 from satudata.core.models import AuditEvent
 from satudata.core.testing import PersonaTestCase
 

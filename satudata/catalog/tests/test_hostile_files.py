@@ -15,12 +15,16 @@ from django.test import SimpleTestCase, override_settings
 from django.urls import reverse
 
 from satudata.catalog.models import Upload, UploadStatus
-from satudata.catalog.reading import limits
-from satudata.catalog.reading.bulk import plan_text
-from satudata.catalog.reading.delimited import UnreadableFile, read_delimited
-from satudata.catalog.reading.spreadsheet import UnreadableWorkbook, open_workbook, read_workbook
-from satudata.catalog.reading.upload import UnreadableUpload, read_upload
 from satudata.catalog.services import synchronise_upload
+from satudata.catalog.sinkronisasi.reading import limits
+from satudata.catalog.sinkronisasi.reading.bulk import plan_text
+from satudata.catalog.sinkronisasi.reading.delimited import UnreadableFile, read_delimited
+from satudata.catalog.sinkronisasi.reading.spreadsheet import (
+    UnreadableWorkbook,
+    open_workbook,
+    read_workbook,
+)
+from satudata.catalog.sinkronisasi.reading.upload import UnreadableUpload, read_upload
 from satudata.catalog.storage import clean_filename
 from satudata.catalog.tests import hostile
 from satudata.catalog.tests.test_synchronisation import GOOD, SynchronisationSetup

@@ -18,25 +18,25 @@ from django.test import SimpleTestCase, override_settings
 from satudata.accounts.services import create_api_token
 from satudata.catalog.forms import MappingForm
 from satudata.catalog.models import DatasetVersion, DataType, Upload, UploadStatus, Variable
-from satudata.catalog.reading.delimited import UnreadableFile, read_delimited
-from satudata.catalog.reading.delimiter import detect_delimiter
-from satudata.catalog.reading.errorcells import error_cells
-from satudata.catalog.reading.layout import detect_layout
-from satudata.catalog.reading.sheets import choose_sheets, place, sheet_period
-from satudata.catalog.reading.spreadsheet import read_workbook
-from satudata.catalog.reading.text import decode
-from satudata.catalog.reading.values import (
-    MISSING,
-    infer_decimal_mark,
-    is_error_marker,
-    parse_date,
-    parse_number,
-)
 from satudata.catalog.services import (
     create_dataset,
     receive_upload,
     recheck_upload,
     synchronise_upload,
+)
+from satudata.catalog.sinkronisasi.reading.delimited import UnreadableFile, read_delimited
+from satudata.catalog.sinkronisasi.reading.delimiter import detect_delimiter
+from satudata.catalog.sinkronisasi.reading.errorcells import error_cells
+from satudata.catalog.sinkronisasi.reading.layout import detect_layout
+from satudata.catalog.sinkronisasi.reading.sheets import choose_sheets, place, sheet_period
+from satudata.catalog.sinkronisasi.reading.spreadsheet import read_workbook
+from satudata.catalog.sinkronisasi.reading.text import decode
+from satudata.catalog.sinkronisasi.reading.values import (
+    MISSING,
+    infer_decimal_mark,
+    is_error_marker,
+    parse_date,
+    parse_number,
 )
 from satudata.catalog.tests.test_synchronisation import SynchronisationSetup
 

@@ -15,8 +15,8 @@ from django_tasks_db.models import DBTaskResult
 
 from satudata.accounts.services import create_api_token
 from satudata.catalog.models import Upload, UploadStatus
-from satudata.catalog.recovery import CHECK_TASK, recover_interrupted
 from satudata.catalog.services import WAITING_FOR_QUEUE, create_dataset, receive_upload
+from satudata.catalog.sinkronisasi.recovery import CHECK_TASK, recover_interrupted
 from satudata.catalog.tasks import heartbeat
 from satudata.catalog.tests.test_rq_worker import puskesmas_item, rq_settings
 from satudata.catalog.tests.test_synchronisation import GOOD, SynchronisationSetup

@@ -8,7 +8,8 @@ from typing import Any
 
 from django.urls import reverse
 
-from satudata.catalog.engine import (
+from satudata.catalog.models import DataType, Variable
+from satudata.catalog.sinkronisasi.engine import (
     ERROR,
     WARNING,
     CheckResult,
@@ -17,8 +18,7 @@ from satudata.catalog.engine import (
     check,
     load_sheet,
 )
-from satudata.catalog.models import DataType, Variable
-from satudata.catalog.reading.upload import read_upload
+from satudata.catalog.sinkronisasi.reading.upload import read_upload
 from satudata.core.testing import PersonaTestCase
 from satudata.regions.importer import import_regions
 from satudata.regions.models import RegionLevel

@@ -8,19 +8,26 @@ import json
 from django.test import SimpleTestCase
 from django.urls import reverse
 
-from satudata.catalog.engine import ERROR, WARNING, CheckResult, Workspace, check, load_sheet
 from satudata.catalog.metadata import interchange
 from satudata.catalog.metadata.variables import read_rules
 from satudata.catalog.models import DataType, Variable
-from satudata.catalog.reading.upload import read_upload
-from satudata.catalog.rule_language import (
+from satudata.catalog.sinkronisasi.engine import (
+    ERROR,
+    WARNING,
+    CheckResult,
+    Workspace,
+    check,
+    load_sheet,
+)
+from satudata.catalog.sinkronisasi.reading.upload import read_upload
+from satudata.catalog.sinkronisasi.rule_language import (
     RuleSyntaxError,
     broken,
     looks_like_rule,
     parse_rule,
     unknown_names,
 )
-from satudata.catalog.rules import RuleError, compile_rules
+from satudata.catalog.sinkronisasi.rules import RuleError, compile_rules
 from satudata.core.testing import PersonaTestCase
 
 

@@ -6,9 +6,9 @@ import io
 import xlsxwriter  # type: ignore[import-untyped]
 from django.test import SimpleTestCase
 
-from satudata.catalog.reading.shape import split_header, unpivot, year_columns
-from satudata.catalog.reading.types import DATE, DECIMAL, INTEGER, TEXT, profile_column
-from satudata.catalog.reading.upload import UnreadableUpload, read_upload
+from satudata.catalog.sinkronisasi.reading.shape import split_header, unpivot, year_columns
+from satudata.catalog.sinkronisasi.reading.types import DATE, DECIMAL, INTEGER, TEXT, profile_column
+from satudata.catalog.sinkronisasi.reading.upload import UnreadableUpload, read_upload
 
 
 class UnpivotTests(SimpleTestCase):

@@ -8,8 +8,8 @@ import xlsxwriter  # type: ignore[import-untyped]
 from django.conf import settings
 from django.test import SimpleTestCase
 
-from satudata.catalog.reading.cells import as_number
-from satudata.catalog.reading.spreadsheet import UnreadableWorkbook, read_workbook
+from satudata.catalog.sinkronisasi.reading.cells import as_number
+from satudata.catalog.sinkronisasi.reading.spreadsheet import UnreadableWorkbook, read_workbook
 
 
 def _xlsx(build) -> bytes:  # type: ignore[no-untyped-def]

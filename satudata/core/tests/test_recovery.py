@@ -45,7 +45,7 @@ class StaleTaskTests(TestCase):
         self.assertEqual((lost.status, lost.exception_class_path), ("FAILED", WORKER_LOST))
         self.assertIn("worker stopped", lost.traceback)
         self.assertEqual(DBTaskResult.objects.get(pk=running.pk).status, "RUNNING")
-        # A check is judged by its heartbeat (catalog.recovery), not by this timeout.
+        # A check is judged by its heartbeat (catalog.sinkronisasi.recovery), not by this timeout.
         self.assertEqual(DBTaskResult.objects.get(pk=check.pk).status, "RUNNING")
 
 

@@ -6,7 +6,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from satudata.catalog.agencies import import_agencies
-from satudata.catalog.reading.upload import UnreadableUpload
+from satudata.catalog.sinkronisasi.reading.upload import UnreadableUpload
 
 
 class Command(BaseCommand):

@@ -10,7 +10,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from satudata.catalog.models import RULE_KINDS
-from satudata.catalog.rule_language import CrossRule, RuleSyntaxError, parse_rule
+from satudata.catalog.sinkronisasi.rule_language import CrossRule, RuleSyntaxError, parse_rule
 
 
 class RuleError(ValueError):

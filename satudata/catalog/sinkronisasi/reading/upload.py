@@ -4,11 +4,15 @@ from __future__ import annotations
 
 from django.utils.translation import gettext as _
 
-from satudata.catalog.reading.cells import Cell
-from satudata.catalog.reading.delimited import UnreadableFile, read_delimited
-from satudata.catalog.reading.filetype import foreign_problem
-from satudata.catalog.reading.notices import Notice
-from satudata.catalog.reading.spreadsheet import SheetTable, UnreadableWorkbook, read_workbook
+from satudata.catalog.sinkronisasi.reading.cells import Cell
+from satudata.catalog.sinkronisasi.reading.delimited import UnreadableFile, read_delimited
+from satudata.catalog.sinkronisasi.reading.filetype import foreign_problem
+from satudata.catalog.sinkronisasi.reading.notices import Notice
+from satudata.catalog.sinkronisasi.reading.spreadsheet import (
+    SheetTable,
+    UnreadableWorkbook,
+    read_workbook,
+)
 
 ZIP = b"PK\x03\x04"  # XLSX and ODS
 OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # XLS, and password-protected XLSX

@@ -9,9 +9,16 @@ from collections.abc import Iterable
 
 from rapidfuzz import fuzz
 
-from satudata.catalog.engine import ERROR, WARNING, Finding, Workspace, check, load_sheet
 from satudata.catalog.models import Variable
-from satudata.catalog.reading.spreadsheet import SheetTable
+from satudata.catalog.sinkronisasi.engine import (
+    ERROR,
+    WARNING,
+    Finding,
+    Workspace,
+    check,
+    load_sheet,
+)
+from satudata.catalog.sinkronisasi.reading.spreadsheet import SheetTable
 
 __all__ = ["ERROR", "WARNING", "Finding", "check_table", "suggest_mapping"]
 

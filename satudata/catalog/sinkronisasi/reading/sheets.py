@@ -21,10 +21,10 @@ from django.utils import translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from satudata.catalog.reading.cells import Cell
-from satudata.catalog.reading.notices import Notice
-from satudata.catalog.reading.spreadsheet import SheetTable
-from satudata.catalog.reading.values import MONTHS
+from satudata.catalog.sinkronisasi.reading.cells import Cell
+from satudata.catalog.sinkronisasi.reading.notices import Notice
+from satudata.catalog.sinkronisasi.reading.spreadsheet import SheetTable
+from satudata.catalog.sinkronisasi.reading.values import MONTHS
 
 # More rows than any sheet can hold (Excel: 1,048,576; LibreOffice: 1,048,576).
 ROW_STRIDE = 10_000_000

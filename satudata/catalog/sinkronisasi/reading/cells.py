@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from satudata.catalog.reading.values import Missing, parse_number
+from satudata.catalog.sinkronisasi.reading.values import Missing, parse_number
 
 Cell = str | int | float | bool | dt.date | dt.datetime | dt.time | dt.timedelta
 

@@ -34,13 +34,13 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from rapidfuzz import fuzz, process
 
-from satudata.catalog import rule_language
 from satudata.catalog.models import DataType, Variable
-from satudata.catalog.reading.cells import Cell, as_text
-from satudata.catalog.reading.notices import Notice
-from satudata.catalog.reading.sheets import place
-from satudata.catalog.reading.spreadsheet import SheetTable
-from satudata.catalog.reading.values import (
+from satudata.catalog.sinkronisasi import rule_language
+from satudata.catalog.sinkronisasi.reading.cells import Cell, as_text
+from satudata.catalog.sinkronisasi.reading.notices import Notice
+from satudata.catalog.sinkronisasi.reading.sheets import place
+from satudata.catalog.sinkronisasi.reading.spreadsheet import SheetTable
+from satudata.catalog.sinkronisasi.reading.values import (
     ERROR_MARKERS,
     MISSING,
     NO_DATA_MARKERS,
@@ -48,8 +48,8 @@ from satudata.catalog.reading.values import (
     is_missing,
     parse_date,
 )
-from satudata.catalog.rule_language import CrossRule, RuleSyntaxError
-from satudata.catalog.rules import Rules, compile_rules
+from satudata.catalog.sinkronisasi.rule_language import CrossRule, RuleSyntaxError
+from satudata.catalog.sinkronisasi.rules import Rules, compile_rules
 from satudata.core.recovery import TEMP_PREFIX
 from satudata.regions.names import name_key
 from satudata.regions.resolving import RegionReference, RegionResolver

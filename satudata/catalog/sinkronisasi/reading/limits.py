@@ -25,7 +25,7 @@ from django.conf import settings
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
-from satudata.catalog.reading.cells import Cell
+from satudata.catalog.sinkronisasi.reading.cells import Cell
 
 CHUNK = 2**20
 PIECE = 2**16

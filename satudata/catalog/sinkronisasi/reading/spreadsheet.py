@@ -10,11 +10,11 @@ import python_calamine
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from satudata.catalog.reading import limits
-from satudata.catalog.reading.cells import Cell, as_text
-from satudata.catalog.reading.errorcells import ErrorCells, error_cells
-from satudata.catalog.reading.layout import detect_layout
-from satudata.catalog.reading.notices import Notice
+from satudata.catalog.sinkronisasi.reading import limits
+from satudata.catalog.sinkronisasi.reading.cells import Cell, as_text
+from satudata.catalog.sinkronisasi.reading.errorcells import ErrorCells, error_cells
+from satudata.catalog.sinkronisasi.reading.layout import detect_layout
+from satudata.catalog.sinkronisasi.reading.notices import Notice
 
 
 class UnreadableWorkbook(ValueError):

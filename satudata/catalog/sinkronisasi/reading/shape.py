@@ -12,9 +12,9 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
-from satudata.catalog.reading.cells import Cell
-from satudata.catalog.reading.notices import Notice
-from satudata.catalog.reading.spreadsheet import SheetTable
+from satudata.catalog.sinkronisasi.reading.cells import Cell
+from satudata.catalog.sinkronisasi.reading.notices import Notice
+from satudata.catalog.sinkronisasi.reading.spreadsheet import SheetTable
 
 # A year, or a school year written with two years ("2017/2018", "2017-18").
 _YEAR_IN_NAME = re.compile(r"(?<!\d)((?:19|20)\d{2})(?:\s*[/-]\s*((?:19|20)\d{2}|\d{2}))?(?!\d)")

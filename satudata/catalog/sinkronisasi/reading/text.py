@@ -11,7 +11,7 @@ from __future__ import annotations
 import codecs
 from dataclasses import dataclass, field
 
-from satudata.catalog.reading.notices import Notice, mixed_encoding
+from satudata.catalog.sinkronisasi.reading.notices import Notice, mixed_encoding
 
 _BOMS = (
     (codecs.BOM_UTF8, "utf-8-sig"),

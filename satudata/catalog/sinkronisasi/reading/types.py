@@ -6,8 +6,13 @@ from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from satudata.catalog.reading.cells import Cell, as_number, as_text
-from satudata.catalog.reading.values import MISSING, infer_decimal_mark, is_missing, parse_date
+from satudata.catalog.sinkronisasi.reading.cells import Cell, as_number, as_text
+from satudata.catalog.sinkronisasi.reading.values import (
+    MISSING,
+    infer_decimal_mark,
+    is_missing,
+    parse_date,
+)
 
 INTEGER, DECIMAL, DATE, TEXT = "integer", "decimal", "date", "text"
 # A column is numeric when at least this share of its filled cells are numbers; the rest are

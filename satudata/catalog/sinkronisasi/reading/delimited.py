@@ -10,11 +10,11 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from satudata.catalog.reading import limits
-from satudata.catalog.reading.delimiter import detect_delimiter
-from satudata.catalog.reading.layout import detect_layout
-from satudata.catalog.reading.notices import Notice, encoding_read, ragged_rows
-from satudata.catalog.reading.text import decode
+from satudata.catalog.sinkronisasi.reading import limits
+from satudata.catalog.sinkronisasi.reading.delimiter import detect_delimiter
+from satudata.catalog.sinkronisasi.reading.layout import detect_layout
+from satudata.catalog.sinkronisasi.reading.notices import Notice, encoding_read, ragged_rows
+from satudata.catalog.sinkronisasi.reading.text import decode
 
 DELIMITER_NAMES = {
     ",": gettext_lazy("comma (,)"),

@@ -13,9 +13,9 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 
-from satudata.catalog.reading import notices as notices_of
-from satudata.catalog.reading.notices import Notice
-from satudata.catalog.reading.values import is_error_marker, is_missing, looks_numeric
+from satudata.catalog.sinkronisasi.reading import notices as notices_of
+from satudata.catalog.sinkronisasi.reading.notices import Notice
+from satudata.catalog.sinkronisasi.reading.values import is_error_marker, is_missing, looks_numeric
 
 MAX_HEADER_ROWS = 3
 _YEAR = re.compile(r"^(19|20)\d{2}$")

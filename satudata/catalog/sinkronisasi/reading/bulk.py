@@ -23,13 +23,17 @@ import pyarrow as pa  # type: ignore[import-untyped]
 from django.conf import settings
 from django.utils.translation import gettext as _
 
-from satudata.catalog.engine import ERROR, Finding, Workspace, sql_text
-from satudata.catalog.reading import limits
-from satudata.catalog.reading.delimited import DELIMITER_NAMES, UnreadableFile, parse_records
-from satudata.catalog.reading.delimiter import detect_delimiter
-from satudata.catalog.reading.filetype import foreign_problem
-from satudata.catalog.reading.layout import FOOTNOTE, TOTAL, detect_layout
-from satudata.catalog.reading.notices import (
+from satudata.catalog.sinkronisasi.engine import ERROR, Finding, Workspace, sql_text
+from satudata.catalog.sinkronisasi.reading import limits
+from satudata.catalog.sinkronisasi.reading.delimited import (
+    DELIMITER_NAMES,
+    UnreadableFile,
+    parse_records,
+)
+from satudata.catalog.sinkronisasi.reading.delimiter import detect_delimiter
+from satudata.catalog.sinkronisasi.reading.filetype import foreign_problem
+from satudata.catalog.sinkronisasi.reading.layout import FOOTNOTE, TOTAL, detect_layout
+from satudata.catalog.sinkronisasi.reading.notices import (
     Notice,
     blank_rows,
     encoding_read,
@@ -38,7 +42,7 @@ from satudata.catalog.reading.notices import (
     ragged_rows,
     total_row,
 )
-from satudata.catalog.reading.text import FALLBACK, decode
+from satudata.catalog.sinkronisasi.reading.text import FALLBACK, decode
 
 HEAD_BYTES = 256 * 1024
 CHUNK_BYTES = 8 * 2**20
