@@ -156,8 +156,8 @@ class ExportsTests(PersonaTestCase):
                     ),
                 )
             ],
-            "releases:products-file": [
-                ("xlsx", lambda: get(reverse("releases:products-file", args=["xlsx"])))
+            "releases:daftar-produk-file": [
+                ("xlsx", lambda: get(reverse("releases:daftar-produk-file", args=["xlsx"])))
             ],
         }
 

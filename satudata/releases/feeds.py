@@ -148,13 +148,13 @@ class ReleasesFeed(Feed):
         return _("New releases — %(site)s") % {"site": SiteProfile.current().site_name}
 
     def link(self, request: HttpRequest) -> str:
-        return reverse("releases:products")
+        return reverse("releases:daftar-produk")
 
     def description(self, request: HttpRequest) -> str:
         return _("Data released on the portal, at their release time.")
 
     def items(self, request: HttpRequest) -> list[Release]:
-        from satudata.releases.products import product_rows
+        from satudata.releases.daftar_produk import product_rows
 
         now = timezone.now()
         rows = product_rows(None, now - dt.timedelta(days=365), now)

@@ -18,8 +18,8 @@ urlpatterns = [
     path("jadwal-rilis/<uuid:key>/", views.entry_detail, name="entry"),
     path("rilis.rss", feeds.ReleasesFeed(), name="feed-rss"),
     path("rilis.atom", feeds.ReleasesAtom(), name="feed-atom"),
-    path("daftar-produk/", views.products_page, name="products"),
-    path("daftar-produk.<productfmt:fmt>", views.products_page, name="products-file"),
+    path("daftar-produk/", views.daftar_produk_page, name="daftar-produk"),
+    path("daftar-produk.<productfmt:fmt>", views.daftar_produk_page, name="daftar-produk-file"),
     path("ketepatan-waktu/", views.punctuality_page, name="punctuality"),
     path("ketepatan-waktu.<jsonfmt:fmt>", views.punctuality_page, name="punctuality-file"),
     # The Walidata's and the Kepala Bidang's desk.

@@ -26,7 +26,7 @@ from satudata.catalog.metadata.standard import SECTORS
 from satudata.catalog.models import DataList
 from satudata.core.audit import action_label
 from satudata.core.models import AuditEvent
-from satudata.releases import feeds, forms, products, punctuality, services
+from satudata.releases import daftar_produk, feeds, forms, punctuality, services
 from satudata.releases.dates import at_release_time, wording
 from satudata.releases.models import (
     EntryState,
@@ -180,7 +180,7 @@ def entry_detail(request: HttpRequest, key: str) -> HttpResponse:
     )
 
 
-def products_page(request: HttpRequest, fmt: str = "") -> HttpResponse:
+def daftar_produk_page(request: HttpRequest, fmt: str = "") -> HttpResponse:
     """``tahun`` (this year by default), or ``dari`` / ``sampai`` (dates)."""
     try:
         start, end, period = _period(request)
@@ -188,25 +188,25 @@ def products_page(request: HttpRequest, fmt: str = "") -> HttpResponse:
         message = _("tahun must be a year; dari and sampai dates written as YYYY-MM-DD.")
         if fmt:
             return JsonResponse({"error": message}, status=400)
-        return render(request, "releases/products.html", {"error": message}, status=400)
-    rows = products.product_rows(request.user, start, end)
+        return render(request, "releases/daftar_produk.html", {"error": message}, status=400)
+    rows = daftar_produk.product_rows(request.user, start, end)
     site_url = request.build_absolute_uri("/").rstrip("/")
     if fmt == "xlsx":
         return _file(
-            products.products_xlsx(rows, period, site_url),
+            daftar_produk.products_xlsx(rows, period, site_url),
             "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
             f"daftar-produk-diseminasi-{period}.xlsx",
         )
     if fmt == "pdf":
         return _file(
-            products.products_pdf(rows, period, site_url),
+            daftar_produk.products_pdf(rows, period, site_url),
             "application/pdf",
             f"daftar-produk-diseminasi-{period}.pdf",
         )
     query = request.GET.urlencode()
     return render(
         request,
-        "releases/products.html",
+        "releases/daftar_produk.html",
         {"rows": rows, "period": period, "query": query, "year": start.year},
     )
 
