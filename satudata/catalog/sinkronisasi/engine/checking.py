@@ -1,0 +1,152 @@
+"""The check of a loaded table against its mapping: every finding, counted in SQL."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.utils.translation import gettext as _
+
+from satudata.catalog.models import Variable
+from satudata.catalog.sinkronisasi.engine.columns import (
+    NUMERIC_KINDS,
+    Column,
+    ValueJudge,
+    finding_for,
+    prepare_columns,
+)
+from satudata.catalog.sinkronisasi.engine.coverage import coverage_findings, unit_finding
+from satudata.catalog.sinkronisasi.engine.duplicates import find_duplicates
+from satudata.catalog.sinkronisasi.engine.regions import check_region_pairs
+from satudata.catalog.sinkronisasi.engine.row_rules import check_row_rules
+from satudata.catalog.sinkronisasi.engine.summaries import decimal_notices, missing_values
+from satudata.catalog.sinkronisasi.engine.workspace import (
+    ERROR,
+    MAX_FINDINGS_PER_KIND,
+    WARNING,
+    CheckResult,
+    Finding,
+    Progress,
+    Workspace,
+    no_progress,
+)
+from satudata.catalog.sinkronisasi.rules import compile_rules
+from satudata.regions.resolving import RegionReference
+
+
+def check(
+    ws: Workspace,
+    mapping: dict[int, Variable],
+    *,
+    region_within: str | None = None,
+    key_columns: Iterable[int] = (),
+    excluded: Iterable[int] = (),
+    period: tuple[int, str] | None = None,
+    progress: Progress = no_progress,
+) -> CheckResult:
+    """Every finding for the loaded table read with ``mapping`` (column index -> variable).
+
+    A column that is neither mapped nor ``excluded`` (marked "not published" by the producer)
+    blocks: data leaves the agency only with every column accounted for.
+    """
+    findings: list[Finding] = list(ws.read_findings)
+    errors, warnings = ws.read_errors, len(ws.read_findings) - ws.read_errors
+    left_out = set(excluded)
+    for index, column in enumerate(ws.columns):
+        if index in mapping:
+            continue
+        if index in left_out:
+            findings.append(
+                Finding(
+                    WARNING,
+                    ws.sheet,
+                    None,
+                    column,
+                    "",
+                    _("Marked as not published: this column is not stored."),
+                )
+            )
+            warnings += 1
+            continue
+        findings.append(
+            Finding(
+                ERROR,
+                ws.sheet,
+                None,
+                column,
+                "",
+                _("This column matches no variable in the metadata."),
+                _(
+                    "Choose its variable below, or mark it as not published; or add the "
+                    "variable to the metadata."
+                ),
+            )
+        )
+        errors += 1
+    unit_findings = [f for f in (unit_finding(ws, i, v) for i, v in mapping.items()) if f]
+    findings.extend(unit_findings)
+    warnings += len(unit_findings)
+    columns = [
+        Column(i, ws.columns[i], v, compile_rules(v.rules)) for i, v in sorted(mapping.items())
+    ]
+    regions = RegionReference(within=region_within)
+    judges = {c.index: ValueJudge(c.variable, c.rules, regions) for c in columns}
+    prepare_columns(ws, columns, judges)
+    if columns:
+        counts = ws.con.execute(
+            "SELECT "
+            + ", ".join(
+                f"count(*) FILTER (WHERE p{c.index} LIKE 'error%' OR p{c.index} IN "
+                f"('required','not_number','not_whole','not_year','below_min','above_max')), "
+                f"count(*) FILTER (WHERE p{c.index} LIKE 'warning%')"
+                for c in columns
+            )
+            + " FROM typed"
+        ).fetchone()
+        assert counts is not None
+        for n, _col in enumerate(columns):
+            errors += counts[2 * n]
+            warnings += counts[2 * n + 1]
+    for done, col in enumerate(columns, start=1):
+        progress("check", done, len(columns))
+        read = f"r{col.index}" if col.variable.data_type in NUMERIC_KINDS else "NULL"
+        rows = ws.con.execute(
+            f"SELECT _row, p{col.index}, {read} FROM typed "
+            f"WHERE p{col.index} IS NOT NULL ORDER BY _row LIMIT {MAX_FINDINGS_PER_KIND}"
+        ).fetchall()
+        if not rows:
+            continue
+        # The text as written, for the few rows reported (typed keeps only values).
+        written = dict(
+            ws.con.execute(
+                f"SELECT _row, c{col.index} FROM src WHERE _row IN "
+                f"({', '.join(str(int(r)) for r, _p, _n in rows)})"
+            ).fetchall()
+        )
+        findings.extend(
+            finding_for(ws, col, row, written.get(row), problem, number)
+            for row, problem, number in rows
+        )
+    found, rule_errors = check_row_rules(ws, columns, period_year=period[0] if period else None)
+    findings.extend(found)
+    errors += rule_errors
+    warnings += sum(1 for f in found if not f.is_error)
+    found, pair_errors = check_region_pairs(ws, columns, judges)
+    findings.extend(found)
+    errors += pair_errors
+    keys = [i for i in key_columns if 0 <= i < len(ws.columns)]
+    found, duplicate_errors, duplicate_warnings = find_duplicates(ws, keys)
+    findings.extend(found)
+    errors += duplicate_errors
+    warnings += duplicate_warnings
+    if period:
+        coverage = coverage_findings(ws, columns, *period)
+        findings.extend(coverage)
+        warnings += len(coverage)
+    return CheckResult(
+        [ws.placed(f) for f in findings],
+        errors,
+        warnings,
+        ws.rows,
+        missing_values(ws, columns),
+        decimal_notices(ws, columns),
+    )

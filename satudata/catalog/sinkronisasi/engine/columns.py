@@ -1,0 +1,452 @@
+"""Typing a column and judging its values: one SQL expression per column, distinct values
+judged once in Python."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+import pyarrow as pa  # type: ignore[import-untyped]
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
+from rapidfuzz import fuzz, process
+
+from satudata.catalog.models import DataType, Variable
+from satudata.catalog.sinkronisasi.engine.workspace import (
+    ERROR,
+    WARNING,
+    WHITESPACE,
+    Finding,
+    Workspace,
+    sql_text,
+)
+from satudata.catalog.sinkronisasi.reading.values import (
+    ERROR_MARKERS,
+    MISSING,
+    NO_DATA_MARKERS,
+    infer_decimal_mark,
+    is_missing,
+    parse_date,
+)
+from satudata.catalog.sinkronisasi.rules import Rules
+from satudata.regions.names import name_key
+from satudata.regions.resolving import RegionReference, RegionResolver
+
+# --- Typing and checking ---------------------------------------------------------------------
+
+_MISSING_SQL = ", ".join(sql_text(m) for m in sorted(NO_DATA_MARKERS))
+_ERROR_SQL = ", ".join(sql_text(m) for m in sorted(ERROR_MARKERS))
+NUMERIC_KINDS = (DataType.INTEGER, DataType.DECIMAL, DataType.YEAR)
+SQL_TYPES = {
+    DataType.INTEGER: "BIGINT",
+    DataType.YEAR: "SMALLINT",
+    DataType.DECIMAL: "DOUBLE",
+    DataType.DATE: "DATE",
+    DataType.TEXT: "VARCHAR",
+    DataType.REGION: "VARCHAR",
+    DataType.CATEGORY: "VARCHAR",
+}
+
+
+def trimmed_sql(column: str) -> str:
+    return f"trim({column}, {sql_text(WHITESPACE)})"
+
+
+def missing_sql(column: str) -> str:
+    """No value, on purpose (``-``, ``n/a``, empty) or not (``#REF!``): nothing to type."""
+    return (
+        f"({column} IS NULL OR lower({trimmed_sql(column)}) IN ({_MISSING_SQL}) "
+        f"OR {_is_cell_error(trimmed_sql(column))})"
+    )
+
+
+def no_data_sql(column: str) -> str:
+    """A cell that says "no data" (``-``, ``…``, ``n/a``, empty): a null, listed per column."""
+    return f"({column} IS NULL OR lower({trimmed_sql(column)}) IN ({_MISSING_SQL}))"
+
+
+def _is_no_data_trimmed(trimmed: str) -> str:
+    """``no_data_sql`` for a text already trimmed (markers are at most 14 characters)."""
+    return (
+        f"({trimmed} IS NULL OR (length({trimmed}) <= 14 AND lower({trimmed}) IN ({_MISSING_SQL})))"
+    )
+
+
+def _is_cell_error(trimmed: str) -> str:
+    """A spreadsheet's error display (``#DIV/0!``, ``Err:502``) in the trimmed text."""
+    return (
+        f"(length({trimmed}) <= 14 AND (lower({trimmed}) IN ({_ERROR_SQL}) "
+        f"OR regexp_full_match(lower({trimmed}), 'err:[0-9]{{3}}')))"
+    )
+
+
+# The problem codes of an error cell: an error where the column is required, else a warning.
+CELL_ERROR, CELL_WARNING = "error_cell", "warning_cell"
+
+
+def _cell_error_finding(ws: Workspace, col: Column, row: int, text: str, code: str) -> Finding:
+    return Finding(
+        ERROR if code == CELL_ERROR else WARNING,
+        ws.sheet,
+        row,
+        col.name,
+        text,
+        _(
+            "The cell shows the spreadsheet error %(marker)s: its formula failed. It is "
+            "stored as empty."
+        )
+        % {"marker": text},
+        _("Correct the formula or type the value, then upload the file again."),
+    )
+
+
+@dataclass
+class _Judged:
+    """What the distinct-value pass made of one written value."""
+
+    value: Any
+    severity: str = ""
+    problem: str = ""
+    suggestion: str = ""
+
+
+class ValueJudge:
+    """Judges each distinct written value of one column (dates, regions, codes, ruled text)."""
+
+    def __init__(
+        self, variable: Variable, rules: Rules, regions: RegionReference | None = None
+    ) -> None:
+        self.variable, self.rules = variable, rules
+        self.resolver = (
+            RegionResolver(regions, level=variable.region_level)
+            if regions is not None and variable.data_type == DataType.REGION
+            else None
+        )
+        codes = list(variable.codes.all())
+        self.by_code = {c.code.strip().lower(): c.label for c in codes}
+        self.by_label = {name_key(c.label): c.label for c in codes}
+        self.labels = [c.label for c in codes]
+
+    def judge(self, text: str) -> _Judged:
+        kind = self.variable.data_type
+        if kind == DataType.DATE:
+            parsed = parse_date(text)
+            if parsed in (None, MISSING):
+                return _Judged(
+                    None,
+                    ERROR,
+                    _("Not a date."),
+                    _("Write dates like 17 Agustus 2025 or 17/08/2025."),
+                )
+            return _Judged(parsed)
+        if kind == DataType.REGION:
+            return self.region(text)
+        if kind == DataType.CATEGORY:
+            return self.category(text)
+        problem = self.rules.check_text(text)
+        return _Judged(text, ERROR, problem) if problem else _Judged(text)
+
+    def prepare(self, values: list[str]) -> None:
+        """Called with every distinct written value before they are judged one by one."""
+        if self.resolver is not None:
+            self.resolver.prepare(values)
+
+    def region(self, text: str) -> _Judged:
+        assert self.resolver is not None
+        found = self.resolver.resolve(text)
+        return _Judged(found.code, found.severity, found.problem, found.suggestion)
+
+    def category(self, text: str) -> _Judged:
+        label = self.by_code.get(text.lower()) or self.by_label.get(name_key(text))
+        if label is not None:
+            return _Judged(label)
+        close = process.extract(text, self.labels, scorer=fuzz.ratio, limit=2, score_cutoff=70)
+        hint = "; ".join(found for found, _score, _i in close)
+        return _Judged(
+            None,
+            ERROR,
+            _("Not in the code list of this variable."),
+            _("Perhaps: %(labels)s.") % {"labels": hint}
+            if hint
+            else _("Use one of the codes in the variable's metadata."),
+        )
+
+
+@dataclass
+class Column:
+    index: int
+    name: str
+    variable: Variable
+    rules: Rules
+    value_sql: str = ""
+    problem_sql: str = "NULL"
+    judged: bool = False
+    # For numbers: the decimal mark the column was read with (said in the messages).
+    mark: str = ""
+    # The decimal mark read in a number column; "" when no number in it has a mark.
+    decimal_mark: str = ""
+    # The messages and suggestions of the distinct-value verdicts, by position.
+    messages: list[str] = field(default_factory=list)
+    suggestions: list[str] = field(default_factory=list)
+
+
+def _number_problems(col: Column, number: str) -> str:
+    kind = col.variable.data_type
+    cases = [f"WHEN {number} IS NULL THEN 'not_number'"]
+    if kind in (DataType.INTEGER, DataType.YEAR):
+        cases.append(f"WHEN {number} <> floor({number}) THEN 'not_whole'")
+    if kind == DataType.YEAR:
+        cases.append(f"WHEN {number} NOT BETWEEN 1900 AND 2100 THEN 'not_year'")
+    if col.rules.minimum is not None:
+        cases.append(f"WHEN {number} < {float(col.rules.minimum)!r} THEN 'below_min'")
+    if col.rules.maximum is not None:
+        cases.append(f"WHEN {number} > {float(col.rules.maximum)!r} THEN 'above_max'")
+    return "CASE " + " ".join(cases) + " END"
+
+
+def _as_read(number: float | None) -> str:
+    """A number as the check read it, written the way the interface writes numbers."""
+    if number is None:
+        return ""
+    value = Decimal(repr(float(number))).normalize()
+    if value == value.to_integral_value():
+        value = value.quantize(Decimal(1))
+    return str(number_format(value, force_grouping=True))
+
+
+def _number_message(code: str, col: Column, read: float | None = None) -> tuple[str, str]:
+    """What is wrong with a number, saying how the cell was read."""
+    rules, seen = col.rules, {"read": _as_read(read)}
+    if code == "not_number":
+        return _(
+            "Not a number: it cannot be read with “%(mark)s” as the decimal mark and "
+            "“%(thousands)s” between thousands."
+        ) % {"mark": col.mark or ",", "thousands": "." if col.mark != "." else ","}, _(
+            "Write only the number; put units in the column name."
+        )
+    if code == "not_whole":
+        return _("Must be a whole number; it was read as %(read)s.") % seen, _(
+            "Write whole numbers without a decimal part; thousands may be grouped by three, "
+            "as in 4.512 or 4,512."
+        )
+    if code == "not_year":
+        return _("Not a year; it was read as %(read)s.") % seen, ""
+    if code == "below_min":
+        return _("Below the smallest allowed value, %(min)s; it was read as %(read)s.") % {
+            "min": rules.minimum,
+            **seen,
+        }, ""
+    return _("Above the largest allowed value, %(max)s; it was read as %(read)s.") % {
+        "max": rules.maximum,
+        **seen,
+    }, ""
+
+
+REQUIRED = "required"
+
+
+def _plain_number(col: Column) -> str:
+    """A test that the raw cell is a number written plainly (``4512``, ``12.5`` where the
+    column's mark is the point): such a cell reads the same by a bare cast as by every rule of
+    the full reading, so the full reading is spent only on the other cells. Casting an integer
+    back to text gives the text only for digits with an optional minus sign and no leading
+    zero; decimals are tested by a pattern that admits digits and the column's mark."""
+    i = col.index
+    if col.variable.data_type in (DataType.INTEGER, DataType.YEAR):
+        return f"coalesce(TRY_CAST(c{i} AS BIGINT)::VARCHAR = c{i}, false)"
+    digits = "[0-9]{1,15}(\\.[0-9]{1,15})?" if col.mark == "." else "[0-9]{1,15}"
+    return f"coalesce(regexp_full_match(c{i}, '{digits}'), false)"
+
+
+def _sample_marked(ws: Workspace, index: int) -> list[str]:
+    """Up to 5,000 written numbers of a column that carry a point or a comma."""
+    values = ws.con.execute(
+        f"SELECT c{index} FROM src WHERE contains(c{index}, '.') OR contains(c{index}, ',') "
+        "LIMIT 5000"
+    ).fetchall()
+    return [v for (v,) in values if not is_missing(v)]
+
+
+def prepare_columns(ws: Workspace, columns: list[Column], judges: dict[int, ValueJudge]) -> None:
+    """Build the ``typed`` table: a value ``v<i>`` and a problem ``p<i>`` per mapped column.
+
+    In layers, so that each cell is trimmed, tested for a missing marker and read as a number
+    once: ``t`` the trimmed text, ``m`` whether it is missing, ``b`` the number's characters,
+    ``n`` the number; the last layer joins the distinct-value verdicts and says the problem.
+    A number written plainly (``g``) skips the layers: a bare cast reads it. A column judged
+    value by value is joined by its raw text to verdicts that also say whether the value is
+    missing or an error display, so its cells are not trimmed or tested one by one.
+    """
+    trims, flags, numbers, selects, joins = ["_row"], ["*"], ["*"], ["_row"], []
+    spaces = sql_text(WHITESPACE)
+    for col in columns:
+        i = col.index
+        kind = col.variable.data_type
+        missing, error = f"m{i}", f"x{i}"
+        if kind in NUMERIC_KINDS:
+            sample = _sample_marked(ws, i)
+            mark = infer_decimal_mark(sample)
+            col.decimal_mark = mark if sample else ""
+            thousands = "." if mark == "," else ","
+            col.mark = mark
+            trims += [f"c{i}", f"{_plain_number(col)} AS g{i}"]
+            trims.append(f"CASE WHEN g{i} THEN c{i} ELSE trim(c{i}, {spaces}) END AS t{i}")
+            flags.append(
+                f"CASE WHEN g{i} THEN false ELSE {_is_no_data_trimmed(f't{i}')} END AS m{i}"
+            )
+            flags.append(f"CASE WHEN g{i} THEN false ELSE {_is_cell_error(f't{i}')} END AS x{i}")
+            # The number's characters: no percent sign, spaces or apostrophes (1'234).
+            flags.append(
+                f"CASE WHEN g{i} THEN NULL ELSE replace(replace(replace(rtrim(rtrim(t{i}, "
+                f"'%'), {spaces}), ' ', ''), chr(160), ''), chr(39), '') END AS b{i}"
+            )
+            flags.append(f"CASE WHEN g{i} THEN false ELSE suffix(t{i}, '%') END AS pct{i}")
+            numbers.append(
+                f"CASE WHEN g{i} THEN TRY_CAST(c{i} AS DOUBLE) ELSE "
+                f"(CASE {_whole_number_cases(f'b{i}') if kind == DataType.INTEGER else ''}"
+                f"WHEN regexp_full_match(b{i}, '[+-]?[0-9.,]*[0-9][0-9.,]*') THEN "
+                f"TRY_CAST(replace(replace(b{i}, {sql_text(thousands)}, ''), {sql_text(mark)}, "
+                f"'.') AS DOUBLE) END) / CASE WHEN pct{i} THEN 100.0 ELSE 1.0 END END AS n{i}"
+            )
+            cast = "BIGINT" if kind == DataType.INTEGER else SQL_TYPES[DataType(kind)]
+            col.value_sql = (
+                f"CASE WHEN m{i} THEN NULL ELSE TRY_CAST(n{i} AS {cast}) END"
+                if kind != DataType.DECIMAL
+                else f"CASE WHEN m{i} THEN NULL ELSE n{i} END"
+            )
+            required = f"WHEN m{i} THEN 'required'" if col.rules.required else ""
+            col.problem_sql = (
+                f"CASE {required} WHEN m{i} THEN NULL ELSE {_number_problems(col, f'n{i}')} END"
+            )
+        elif kind == DataType.TEXT and col.rules.pattern is None and col.rules.max_length is None:
+            trims += [f"c{i}", f"trim(c{i}, {spaces}) AS t{i}"]
+            flags.append(f"{_is_no_data_trimmed(f't{i}')} AS m{i}")
+            flags.append(f"{_is_cell_error(f't{i}')} AS x{i}")
+            required = f"WHEN m{i} THEN 'required'" if col.rules.required else ""
+            col.value_sql = f"CASE WHEN m{i} THEN NULL ELSE t{i} END"
+            col.problem_sql = f"CASE {required} END" if required else "NULL"
+        else:
+            col.judged = True
+            trims.append(f"c{i}")
+            _judge_distinct(ws, col, judges[i])
+            joins.append(f"LEFT JOIN judged_{i} j{i} ON j{i}.raw = x.c{i}")
+            # Only a null cell finds no verdict: every distinct written text has one.
+            missing, error = f"coalesce(j{i}.m, true)", f"coalesce(j{i}.x, false)"
+            required = f"WHEN {missing} THEN 'required'" if col.rules.required else ""
+            col.value_sql = f"CASE WHEN {missing} THEN NULL ELSE j{i}.val END"
+            col.problem_sql = f"CASE {required} WHEN {missing} THEN NULL ELSE j{i}.problem END"
+        selects += _with_cell_errors(col, error)
+        selects.append(f"{missing} AS nd{i}")  # "no data" written: counted by missing_values
+        if kind in NUMERIC_KINDS:
+            selects.append(f"n{i} AS r{i}")  # the number as read, for the messages
+    # Materialised once: the counts, the samples, the coverage and the Parquet all read it.
+    ws.con.execute(
+        f"CREATE OR REPLACE TEMP TABLE typed AS SELECT {', '.join(selects)} FROM ("
+        f"SELECT {', '.join(numbers)} FROM (SELECT {', '.join(flags)} FROM ("
+        f"SELECT {', '.join(trims)} FROM src))) x {' '.join(joins)}"
+    )
+
+
+def _whole_number_cases(text: str) -> str:
+    """How a whole-number column reads separators, whatever the mark of other columns: groups
+    of three after one to three digits are thousands (``4,512``, ``3.876``; spaces are already
+    gone from ``2 954``); one mark followed by other than three digits is a decimal mark
+    (``4,5`` is four and a half, so "not a whole number"). Anything else follows the column's
+    own decimal mark."""
+    grouped = "[+-]?[0-9]{1,3}(\\.[0-9]{3})+|[+-]?[0-9]{1,3}(,[0-9]{3})+"
+    single = "[+-]?[0-9]*[.,]([0-9]{1,2}|[0-9]{4,})"
+    return (
+        f"WHEN regexp_full_match({text}, '{grouped}') THEN "
+        f"TRY_CAST(replace(replace({text}, '.', ''), ',', '') AS DOUBLE) "
+        f"WHEN regexp_full_match({text}, '{single}') THEN "
+        f"TRY_CAST(replace({text}, ',', '.') AS DOUBLE) "
+    )
+
+
+def _with_cell_errors(col: Column, error: str) -> list[str]:
+    """The value and problem of ``col``, an error cell (``error`` true) first: no value, and
+    its own finding."""
+    i = col.index
+    code = CELL_ERROR if col.rules.required else CELL_WARNING
+    return [
+        f"CASE WHEN {error} THEN NULL ELSE {col.value_sql} END AS v{i}",
+        f"CASE WHEN {error} THEN '{code}' ELSE {col.problem_sql} END AS p{i}",
+    ]
+
+
+def _judge_distinct(ws: Workspace, col: Column, judge: ValueJudge) -> None:
+    """Judge each distinct written value once; the verdicts become a table joined by the raw
+    text, saying also whether that text is missing on purpose or a spreadsheet error."""
+    source = f"c{col.index}"
+    distinct = ws.con.execute(
+        f"SELECT c, {no_data_sql('c')}, {_is_cell_error(trimmed_sql('c'))}, {trimmed_sql('c')} "
+        f"FROM (SELECT DISTINCT {source} AS c FROM src) WHERE c IS NOT NULL"
+    ).fetchall()
+    raws: list[str] = []
+    values: list[Any] = []
+    problems: list[str | None] = []
+    missing: list[bool] = []
+    errors: list[bool] = []
+    texts = [text for _raw, no_data, error, text in distinct if not no_data and not error]
+    judge.prepare(list(dict.fromkeys(texts)))
+    verdicts: dict[str, tuple[Any, str | None]] = {}
+    for raw, no_data, error, text in distinct:
+        raws.append(raw)
+        missing.append(bool(no_data))
+        errors.append(bool(error))
+        if no_data or error:
+            values.append(None)
+            problems.append(None)
+            continue
+        if text not in verdicts:
+            verdict = judge.judge(text)
+            problem = f"{verdict.severity}:{len(col.messages)}" if verdict.severity else None
+            if verdict.severity:
+                col.messages.append(verdict.problem)
+                col.suggestions.append(verdict.suggestion)
+            verdicts[text] = (verdict.value, problem)
+        value, problem = verdicts[text]
+        values.append(value)
+        problems.append(problem)
+    kind = SQL_TYPES[DataType(col.variable.data_type)]
+    value_type = pa.date32() if kind == "DATE" else pa.string()
+    verdict_table = pa.table(  # noqa: F841 (read by DuckDB)
+        {
+            "raw": pa.array(raws, pa.string()),
+            "val": pa.array(values, value_type),
+            "problem": pa.array(problems, pa.string()),
+            "m": pa.array(missing, pa.bool_()),
+            "x": pa.array(errors, pa.bool_()),
+        }
+    )
+    ws.con.execute(f"CREATE OR REPLACE TABLE judged_{col.index} AS SELECT * FROM verdict_table")
+
+
+def finding_for(
+    ws: Workspace,
+    col: Column,
+    row: int,
+    raw: str | None,
+    problem: str,
+    read: float | None = None,
+) -> Finding:
+    text = (raw or "").strip()[:100]
+    if problem in (CELL_ERROR, CELL_WARNING):
+        return _cell_error_finding(ws, col, row, text, problem)
+    if problem == REQUIRED:
+        return Finding(
+            ERROR,
+            ws.sheet,
+            row,
+            col.name,
+            text,
+            _("This column may not be empty."),
+            _("Fill in the value, or ask the Walidata whether it may be missing."),
+        )
+    if col.judged:
+        severity, position = problem.split(":", 1)
+        n = int(position)
+        return Finding(severity, ws.sheet, row, col.name, text, col.messages[n], col.suggestions[n])
+    message, suggestion = _number_message(problem, col, read)
+    return Finding(ERROR, ws.sheet, row, col.name, text, message, suggestion)
