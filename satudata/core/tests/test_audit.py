@@ -1,7 +1,10 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.apps import apps
 from django.db import connection, transaction
+from django.db.models import Model
 from django.db.utils import DatabaseError
 from django.test import TestCase
 from django.urls import reverse
@@ -124,7 +127,7 @@ class AuditViewOverEveryModelTests(PersonaTestCase):
     names of their fields (MS-Keg's ``items`` once made the page answer 500)."""
 
     @staticmethod
-    def project_models() -> list[type]:
+    def project_models() -> list[type[Model]]:
         return [
             model
             for config in apps.get_app_configs()
@@ -138,8 +141,8 @@ class AuditViewOverEveryModelTests(PersonaTestCase):
         for model in models:
             names = [field.name for field in model._meta.get_fields()]
             # a [before, after] pair for one field, any other shape for the next, as services
-            # write them ({"items": [3, 5]}, {"note": "..."}, {"codes": [[..], ..]}).
-            changes = {
+            # write them ({"items": [3, 5, 8]}, {"note": "..."}, {"codes": [[..], ..]}).
+            changes: dict[str, list[Any]] = {
                 name: [f"lama-{name}", f"baru-{name}"] if i % 2 else [f"{name}-1", 2, None]
                 for i, name in enumerate(names)
             }
