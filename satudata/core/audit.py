@@ -42,6 +42,32 @@ def known_actions() -> list[tuple[str, str]]:
     return sorted(((code, str(label)) for code, label in _LABELS.items()), key=lambda x: x[0])
 
 
+def change_rows(changes: Any) -> list[tuple[str, bool, str, str]]:
+    """The ``changes`` of an event as rows to show: ``(field, is_pair, before, after)``. A
+    ``[before, after]`` pair is a change; any other value (a note, a list of items) is shown
+    as it is, in ``after``. Built here, never by a template looking up attributes on a dict
+    whose keys are field names that users' records may share (``items``, ``keys``)."""
+    if not isinstance(changes, dict):
+        return [("", False, "", _shown(changes))] if changes else []
+    rows = []
+    for field, value in changes.items():
+        if isinstance(value, list) and len(value) == 2:
+            rows.append((str(field), True, _shown(value[0]), _shown(value[1])))
+        else:
+            rows.append((str(field), False, "", _shown(value)))
+    return rows
+
+
+def _shown(value: Any) -> str:
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, list):
+        return ", ".join(_shown(v) for v in value) or "—"
+    if isinstance(value, dict):
+        return "; ".join(f"{k}: {_shown(v)}" for k, v in value.items()) or "—"
+    return str(value)
+
+
 def _plain(value: Any) -> Any:
     """A JSON-safe, short form of a field value for the before/after summary."""
     if value is None or isinstance(value, bool | int | float | str):

@@ -16,7 +16,7 @@ from satudata.accounts.permissions import capability_required
 from satudata.accounts.roles import Capability
 from satudata.core import health
 from satudata.core import metrics as scrape
-from satudata.core.audit import action_label, known_actions, record
+from satudata.core.audit import action_label, change_rows, known_actions, record
 from satudata.core.models import AuditEvent
 
 
@@ -91,7 +91,9 @@ def audit_log(request: HttpRequest) -> HttpResponse:
             "page": page,
             "filters": filters,
             "actions": known_actions(),
-            "rows": [(event, action_label(event.action)) for event in page],
+            "rows": [
+                (event, action_label(event.action), change_rows(event.changes)) for event in page
+            ],
             "query": query.urlencode(),
         },
     )

@@ -1,7 +1,8 @@
 """The Pringsewu demo of SOP activity 3: every state a release and a calendar entry can be in.
 
 What happens from now on goes through the services, as users would do it: a revision scheduled
-under embargo with a pre-release grant, a release waiting for the Kepala Bidang, a draft, a
+under embargo with a pre-release grant, a release waiting for the Kepala Bidang, a new date
+asked of the Kepala Bidang, a draft, a
 confirmed date, a cancellation. What the demo needs to have happened *before* today — the
 sample tables released on their calendar dates, one of them late after a postponement — is
 written as sample history (the services refuse dates in the past, as they should) and labelled
@@ -76,6 +77,9 @@ def _history(release: Release, entry: ReleaseEntry, day: dt.date, late_days: int
         scheduled_at=out - timedelta(days=3),
         release_at=out,
         unscheduled_reason="",
+        approved_entry=entry,
+        approved_date_at=out,
+        approved_date_precision=Precision.EXACT,
     )
     release.releasable.put_out(out, walidata)
 
@@ -125,12 +129,11 @@ def load_sample_releases(year: int) -> int:
         significant=False,
     )
 
-    # A revision under embargo: planned, confirmed for next week, approved and scheduled, with
-    # the Sekretariat Daerah on its pre-release list.
+    # A revision under embargo: planned, approved with its calendar entry, its day confirmed by
+    # the Kepala Bidang for next week and scheduled, with the Sekretariat Daerah on its
+    # pre-release list.
     padi = dataset("Produksi Padi")
     revision = Release.objects.for_content(_new_version(padi, 950)).get()
-    services.submit_release(actor=walidata, release=revision, note=f"Angka tetap {SAMPLE}.")
-    services.approve_release(actor=kabid, release=revision)
     day = today + timedelta(days=7)
     entry = services.plan_entry(
         actor=walidata,
@@ -144,9 +147,14 @@ def load_sample_releases(year: int) -> int:
         sector=padi.sector,
         contact=(padi.agency.name, padi.agency.email, padi.agency.phone),
     )
+    Release.objects.filter(pk=revision.pk).update(entry=entry)
+    revision = services.submit_release(
+        actor=walidata, release=revision, note=f"Angka tetap {SAMPLE}."
+    )
+    revision = services.approve_release(actor=kabid, release=revision)
     reason = f"Jadwal menyesuaikan rapat koordinasi statistik {SAMPLE}."
     entry = services.confirm_entry(actor=kabid, entry=entry, day=day, reason=reason)
-    services.schedule_release(actor=walidata, release=revision, entry=entry)
+    services.schedule_release(actor=walidata, release=Release.objects.get(pk=revision.pk))
     services.grant_access(
         actor=walidata,
         release=revision,
@@ -155,6 +163,30 @@ def load_sample_releases(year: int) -> int:
         position="Kepala Bagian Perekonomian",
         justification=f"Bahan rapat pimpinan tentang ketahanan pangan {SAMPLE}.",
         access_from=entry.planned_at - timedelta(hours=20),
+    )
+
+    # An approved revision whose date the Walidata asked the Kepala Bidang to move.
+    harvest = dataset("Luas Panen Padi")
+    moved = Release.objects.for_content(_new_version(harvest, 77)).get()
+    moved_entry = services.plan_entry(
+        actor=walidata,
+        title=f"Luas Panen Padi {data_year} (angka tetap)",
+        agency=harvest.agency,
+        item=harvest.item,
+        planned_at=at_release_time(today.replace(day=1)),
+        kind=ReleaseKind.REVISION,
+        reference_period=str(data_year),
+        sector=harvest.sector,
+        contact=(harvest.agency.name, harvest.agency.email, harvest.agency.phone),
+    )
+    Release.objects.filter(pk=moved.pk).update(entry=moved_entry)
+    moved = services.submit_release(actor=walidata, release=moved, note=f"Angka tetap {SAMPLE}.")
+    moved = services.approve_release(actor=kabid, release=moved)
+    services.request_date(
+        actor=walidata,
+        release=moved,
+        day=today + timedelta(days=14),
+        reason=f"Angka tetap luas panen dari BPS belum diterima {SAMPLE}.",
     )
 
     # Waiting for the Kepala Bidang, and a draft still to submit.

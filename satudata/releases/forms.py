@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from satudata.accounts.models import User
 from satudata.releases.dates import at_release_time
-from satudata.releases.models import Precision, ReleaseEntry
+from satudata.releases.models import Precision
 
 
 class TextForm(forms.Form):
@@ -54,14 +54,27 @@ class RescheduleForm(DateForm):
 
 
 class ScheduleForm(forms.Form):
-    entry = forms.ModelChoiceField(
-        label=_("Release calendar entry"), queryset=ReleaseEntry.objects.none(), required=False
-    )
+    """Scheduling asks nothing: a release goes out on its own calendar entry, on the date the
+    Kepala Bidang approved."""
 
-    def __init__(self, *args: Any, entries: Any = None, **kwargs: Any):
-        super().__init__(*args, **kwargs)
-        if entries is not None:
-            self.fields["entry"].queryset = entries  # type: ignore[attr-defined]
+
+class DateRequestForm(forms.Form):
+    """The Walidata asking the Kepala Bidang for a new release date."""
+
+    day = forms.DateField(
+        label=_("New release date"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    time = forms.TimeField(
+        label=_("Release time (WIB)"),
+        required=False,
+        widget=forms.TimeInput(attrs={"type": "time"}),
+        help_text=_("Empty: the standard release time."),
+    )
+    reason = forms.CharField(
+        label=_("Why this date"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Shown on the public calendar as the reason for the change."),
+    )
 
 
 class PlanForm(forms.Form):

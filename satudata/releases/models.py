@@ -335,6 +335,21 @@ class Release(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     withdrawal_reason = models.TextField(_("reason for withdrawal"), blank=True)
+    # The release date belongs to the Kepala Bidang: the calendar entry and the date (exact, or
+    # the month(s) announced) approved with the release, or later by a date request or a date
+    # the Kepala Bidang set on the entry. Scheduling anywhere else needs the Kepala Bidang again.
+    approved_entry = models.ForeignKey(
+        ReleaseEntry,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("calendar entry approved"),
+    )
+    approved_date_at = models.DateTimeField(_("release date approved"), null=True, blank=True)
+    approved_date_precision = models.CharField(
+        _("precision of the date approved"), max_length=10, choices=Precision.choices, blank=True
+    )
 
     objects: ClassVar[ReleaseQuerySet] = ReleaseQuerySet.as_manager()  # type: ignore[assignment]
 
@@ -370,6 +385,52 @@ class Release(models.Model):
         if self.state == ReleaseState.SCHEDULED and self.is_published(at):
             return str(PUBLISHED_LABEL)
         return str(self.get_state_display())  # type: ignore[attr-defined]
+
+
+class DateRequestState(models.TextChoices):
+    PENDING = "menunggu", _("Waiting for the Kepala Bidang")
+    APPROVED = "disetujui", _("Approved")
+    REFUSED = "ditolak", _("Refused")
+
+
+class DateRequest(models.Model):
+    """The Walidata asking the Kepala Bidang for a new release date of an approved release
+    (its announced date has passed, or it was taken off the schedule). Approving it moves the
+    release's calendar entry to that date and schedules the release there, in one step."""
+
+    release = models.ForeignKey(Release, on_delete=models.PROTECT, related_name="date_requests")
+    new_at = models.DateTimeField(_("release time asked for"))
+    reason = models.TextField(_("reason"))
+    state = models.CharField(
+        _("state"),
+        max_length=10,
+        choices=DateRequestState.choices,
+        default=DateRequestState.PENDING,
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    requested_at = models.DateTimeField(default=timezone.now)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    comment = models.TextField(_("comments"), blank=True)
+
+    class Meta:
+        ordering = ["-requested_at", "-id"]
+        verbose_name = _("release date request")
+        verbose_name_plural = _("release date requests")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["release"],
+                condition=models.Q(state="menunggu"),
+                name="one_pending_date_request_per_release",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.release}: {self.new_at:%Y-%m-%d %H:%M}"
 
 
 class Erratum(models.Model):

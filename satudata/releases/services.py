@@ -31,6 +31,8 @@ from satudata.core.audit import record
 from satudata.releases.dates import at_release_time, month_start, window, wording
 from satudata.releases.models import (
     DateChange,
+    DateRequest,
+    DateRequestState,
     EntryState,
     Erratum,
     Precision,
@@ -198,6 +200,26 @@ def _change_date(
     )
 
 
+def _approve_date_on(entry: ReleaseEntry, planned_at: dt.datetime, precision: str) -> None:
+    """A date the Kepala Bidang sets on an entry is the approved date of the release waiting
+    on it (approved, or scheduled and moving with it)."""
+    Release.objects.filter(
+        entry=entry, state__in=[ReleaseState.APPROVED, ReleaseState.SCHEDULED]
+    ).update(approved_entry=entry, approved_date_at=planned_at, approved_date_precision=precision)
+
+
+def _confirm(entry: ReleaseEntry, planned_at: dt.datetime) -> None:
+    """Fix ``entry`` on an exact date: an exact date is a confirmed one (never an exact date
+    left provisional, which scheduling would refuse as "not exact")."""
+    entry.planned_at, entry.precision, entry.state = (
+        planned_at,
+        Precision.EXACT,
+        EntryState.CONFIRMED,
+    )
+    entry.first_confirmed_at = entry.first_confirmed_at or timezone.now()
+    entry.target_at = entry.target_at or planned_at
+
+
 @transaction.atomic
 def confirm_entry(
     *,
@@ -228,22 +250,18 @@ def confirm_entry(
         if not can(actor, Capability.APPROVE_RELEASES):
             raise ReleaseRefused(
                 _(
-                    "%(day)s is outside the announced %(announced)s: moving a release needs a "
-                    "reason and the Kepala Bidang's approval."
+                    "%(day)s is outside the announced %(announced)s: only the Kepala Bidang "
+                    "moves a release date. Ask for the new date, with the reason, on the "
+                    "release's page."
                 )
                 % {"day": day.strftime("%d-%m-%Y"), "announced": entry_wording(entry)}
             )
         change = _change_date(entry, actor, planned_at, Precision.EXACT, reason)
     before = entry_wording(entry)
-    now = timezone.now()
-    entry.planned_at, entry.precision, entry.state = (
-        planned_at,
-        Precision.EXACT,
-        EntryState.CONFIRMED,
-    )
-    entry.first_confirmed_at = entry.first_confirmed_at or now
-    entry.target_at = entry.target_at or planned_at
+    _confirm(entry, planned_at)
     entry.save()
+    if can(actor, Capability.APPROVE_RELEASES):
+        _approve_date_on(entry, planned_at, Precision.EXACT)
     record(
         "releases.entry_confirmed",
         actor=actor,
@@ -280,7 +298,11 @@ def reschedule_entry(
         raise ReleaseRefused(_("The new date is the date already announced."))
     before = entry_wording(entry)
     change = _change_date(entry, actor, planned_at, precision, reason)
-    entry.planned_at, entry.precision = planned_at, precision
+    if precision == Precision.EXACT:
+        _confirm(entry, planned_at)
+    else:
+        entry.planned_at, entry.precision = planned_at, precision
+    _approve_date_on(entry, planned_at, precision)
     release = Release.objects.filter(entry=entry, state=ReleaseState.SCHEDULED).first()
     if release is not None:
         Release.objects.filter(pk=release.pk).update(release_at=planned_at)
@@ -325,6 +347,9 @@ def cancel_entry(*, actor: User, entry: ReleaseEntry, reason: str) -> ReleaseEnt
             if release.state == ReleaseState.SCHEDULED
             else release.state,
             release_at=None,
+            approved_entry=None,
+            approved_date_at=None,
+            approved_date_precision="",
         )
     entry.state, entry.released_at = EntryState.CANCELLED, None
     entry.cancelled_at, entry.cancelled_by = timezone.now(), actor
@@ -505,12 +530,23 @@ def return_release(*, actor: User, release: Release, comment: str) -> Release:
 def approve_release(*, actor: User, release: Release, comment: str = "") -> Release:
     """The Kepala Bidang approves the release; the Walidata schedules it next."""
     release = _decide(actor, release, ReleaseState.APPROVED, _("approved"), comment)
+    entry = release.entry
+    if entry is not None:
+        Release.objects.filter(pk=release.pk).update(
+            approved_entry=entry,
+            approved_date_at=entry.planned_at,
+            approved_date_precision=entry.precision,
+        )
+        release.refresh_from_db()
     record(
         "releases.approved",
         actor=actor,
         obj=release,
         summary=f"Rilis disetujui: {release.title}",
-        changes={"comment": comment},
+        changes={
+            "comment": comment,
+            "date": entry_wording(entry) if entry is not None else "",
+        },
     )
     note_on_task(actor=actor, subject=release, step=STEP, note="Disetujui Kepala Bidang.")
     _tell(
@@ -532,7 +568,10 @@ def schedule_release(
     entry = entry or release.entry
     if entry is None:
         raise ReleaseRefused(
-            _("Choose the release calendar entry this release goes out on (or plan one).")
+            _(
+                "This release has no date on the release calendar yet. Ask the Kepala Bidang "
+                "for a release date on this release's page."
+            )
         )
     entry = _locked_entry(entry)
     if entry.agency_id != release.agency_id:
@@ -546,22 +585,10 @@ def schedule_release(
             _("The calendar entry %(entry)s already carries another release: %(other)s.")
             % {"entry": entry.title, "other": other.title}
         )
-    if entry.state != EntryState.CONFIRMED:
-        raise ReleaseRefused(
-            _(
-                "A release is scheduled only on a confirmed exact date: %(entry)s is still "
-                "announced as %(announced)s. Confirm its date first."
-            )
-            % {"entry": entry.title, "announced": entry_wording(entry)}
-        )
-    if entry.planned_at <= timezone.now():
-        raise ReleaseRefused(
-            _(
-                "The confirmed date %(announced)s has passed. The Kepala Bidang moves it "
-                "(with a reason) or releases at once."
-            )
-            % {"announced": entry_wording(entry)}
-        )
+    release = Release.objects.select_related("approved_entry").get(pk=release.pk)
+    problem = date_problem(release, entry)
+    if problem:
+        raise ReleaseRefused(problem)
     release = _transition(
         release,
         [ReleaseState.APPROVED],
@@ -605,6 +632,8 @@ def unschedule_release(*, actor: User, release: Release, reason: str) -> Release
         _("taken off the schedule"),
         state=ReleaseState.APPROVED,
         release_at=None,
+        approved_date_at=None,
+        approved_date_precision="",
     )
     release.releasable.put_out(None, None)
     ReleaseEntry.objects.filter(release=release).update(released_at=None)
@@ -613,8 +642,237 @@ def unschedule_release(*, actor: User, release: Release, reason: str) -> Release
         actor=actor,
         obj=release,
         summary=f"Rilis batal dijadwalkan: {release.title}. {reason[:300]}",
+        changes={"reason": reason.strip()},
+    )
+    note_on_task(
+        actor=actor,
+        subject=release,
+        step=STEP,
+        note=f"Dikeluarkan dari jadwal: {reason.strip()}. Tanggal baru perlu persetujuan.",
     )
     return release
+
+
+def date_problem(release: Release, entry: ReleaseEntry | None = None) -> str:
+    """Why ``release`` cannot be scheduled on ``entry`` (its own by default) now, and what to
+    do; empty when it can."""
+    return date_problem_kind(release, entry)[1]
+
+
+def date_problem_kind(release: Release, entry: ReleaseEntry | None = None) -> tuple[str, str]:
+    """``(kind, message)`` of what stops scheduling, ``("", "")`` if nothing does. The release
+    date belongs to the Kepala Bidang: a release is scheduled on the entry and the date
+    approved for it, nowhere else; any other entry or date is asked for again."""
+    entry = entry or release.entry
+    ask = _("Ask the Kepala Bidang for a new date on this release's page.")
+    if entry is None:
+        return "no_entry", _(
+            "This release has no date on the release calendar yet. Ask the Kepala Bidang for "
+            "a release date on this release's page."
+        )
+    if (
+        entry.planned_at <= timezone.now()
+        if entry.state == EntryState.CONFIRMED
+        else at_release_time(window(entry.planned_at, entry.precision)[1]) <= timezone.now()
+    ):
+        return "passed", _("The announced date %(announced)s has passed. %(ask)s") % {
+            "announced": entry_wording(entry),
+            "ask": ask,
+        }
+    if release.approved_entry_id is not None and release.approved_entry_id != entry.pk:
+        return "other_entry", _(
+            "The Kepala Bidang approved this release for another calendar entry, not "
+            "%(entry)s. %(ask)s"
+        ) % {"entry": entry.title, "ask": ask}
+    if release.approved_entry_id is None or release.approved_date_at is None:
+        return "not_approved", _(
+            "The Kepala Bidang has not approved a release date for this release "
+            "(it was taken off the schedule, or approved before it had a date). %(ask)s"
+        ) % {"ask": ask}
+    first, last = window(release.approved_date_at, release.approved_date_precision)
+    if not first <= timezone.localtime(entry.planned_at).date() <= last:
+        return "other_date", _(
+            "%(announced)s is not the date the Kepala Bidang approved (%(approved)s). %(ask)s"
+        ) % {
+            "announced": entry_wording(entry),
+            "approved": wording(release.approved_date_at, release.approved_date_precision),
+            "ask": ask,
+        }
+    if entry.state != EntryState.CONFIRMED:
+        return "unconfirmed", _(
+            "A release is scheduled on a confirmed day: %(entry)s is announced for "
+            "%(announced)s. Confirm the day on its calendar entry first."
+        ) % {"entry": entry.title, "announced": entry_wording(entry)}
+    return "", ""
+
+
+@transaction.atomic
+def request_date(
+    *,
+    actor: User,
+    release: Release,
+    day: dt.date,
+    time: dt.time | None = None,
+    reason: str,
+) -> DateRequest:
+    """The Walidata asks the Kepala Bidang for a new release date of an approved release."""
+    require(actor, Capability.MANAGE_RELEASES)
+    if not reason.strip():
+        raise ReleaseRefused(
+            _("Say why the release needs this date: the reason is shown on the calendar.")
+        )
+    new_at = at_release_time(day, time)
+    if new_at <= timezone.now():
+        raise ReleaseRefused(_("A release date must be in the future."))
+    release = Release.objects.select_for_update().get(pk=release.pk)
+    if release.state != ReleaseState.APPROVED:
+        raise ReleaseRefused(
+            _(
+                "A new date is asked for an approved release that is not scheduled; this one "
+                "is %(state)s."
+            )
+            % {"state": release.state_label().lower()}
+        )
+    pending = release.date_requests.filter(state=DateRequestState.PENDING).first()
+    if pending is not None:
+        raise ReleaseRefused(
+            _("A request for %(when)s is already waiting for the Kepala Bidang.")
+            % {"when": _when(pending.new_at)}
+        )
+    request = DateRequest.objects.create(
+        release=release, new_at=new_at, reason=reason.strip(), requested_by=actor
+    )
+    record(
+        "releases.date_requested",
+        actor=actor,
+        obj=release,
+        summary=f"Tanggal rilis baru diminta: {release.title}, {_when(new_at)}",
+        changes={"date": _when(new_at), "reason": reason.strip()},
+    )
+    note_on_task(
+        actor=actor, subject=release, step=STEP, note=f"Minta tanggal {_when(new_at)}: {reason}"
+    )
+    _tell(
+        _people(Role.KEPALA_BIDANG),
+        release,
+        _("New release date waiting for your approval: %(title)s") % {"title": release.title},
+        f"{_when(new_at)}. {reason.strip()}",
+    )
+    return request
+
+
+def _decide_date(actor: User, request: DateRequest, state: str, comment: str) -> DateRequest:
+    require(actor, Capability.APPROVE_RELEASES)
+    if request.requested_by_id == actor.pk:
+        raise ReleaseRefused(_("You asked for this date; another Kepala Bidang decides on it."))
+    moved = DateRequest.objects.filter(pk=request.pk, state=DateRequestState.PENDING).update(
+        state=state, decided_by=actor, decided_at=timezone.now(), comment=comment.strip()
+    )
+    current = DateRequest.objects.select_related("release", "decided_by").get(pk=request.pk)
+    if not moved:
+        raise ReleaseRefused(
+            _("%(person)s already decided on this date request (%(state)s).")
+            % {"person": current.decided_by, "state": current.get_state_display().lower()}  # type: ignore[attr-defined]
+        )
+    return current
+
+
+@transaction.atomic
+def approve_date(*, actor: User, request: DateRequest, comment: str = "") -> Release:
+    """The Kepala Bidang approves the date asked for, in one step: the release's calendar entry
+    moves to it (publicly, with the Walidata's reason; a new entry if it has none) and the
+    release is scheduled there."""
+    request = _decide_date(actor, request, DateRequestState.APPROVED, comment)
+    release = Release.objects.select_for_update().get(pk=request.release_id)
+    if release.state != ReleaseState.APPROVED:
+        raise ReleaseRefused(
+            _("This release is %(state)s now; the date asked for no longer applies.")
+            % {"state": release.state_label().lower()}
+        )
+    entry = _entry_for_date(actor, release, request)
+    Release.objects.filter(pk=release.pk).update(
+        entry=entry,
+        approved_entry=entry,
+        approved_date_at=request.new_at,
+        approved_date_precision=Precision.EXACT,
+    )
+    record(
+        "releases.date_approved",
+        actor=actor,
+        obj=release,
+        summary=f"Tanggal rilis disetujui: {release.title}, {entry_wording(entry)}",
+        changes={"date": entry_wording(entry), "comment": comment.strip()},
+    )
+    release = schedule_release(actor=actor, release=release, entry=entry)
+    _tell(
+        [request.requested_by],
+        release,
+        _("New release date approved and scheduled: %(title)s") % {"title": release.title},
+        entry_wording(entry),
+    )
+    return release
+
+
+def _entry_for_date(actor: User, release: Release, request: DateRequest) -> ReleaseEntry:
+    """The release's calendar entry confirmed on the date asked for: its own entry moved there
+    (a public date change with the reason given), or a new entry if it has none."""
+    fresh = release.entry_id is None
+    if fresh:
+        entry = plan_entry(
+            actor=actor,
+            title=release.title,
+            agency=release.agency,
+            item=release.releasable.release_item(),
+            planned_at=request.new_at,
+            kind=release.kind,
+            contact=_agency_contact(release.agency),
+        )
+    else:
+        entry = _locked_entry(ReleaseEntry(pk=release.entry_id))
+    before = entry_wording(entry)
+    if not fresh and (entry.planned_at, entry.precision) != (request.new_at, Precision.EXACT):
+        DateChange.objects.create(
+            entry=entry,
+            previous_at=entry.planned_at,
+            previous_precision=entry.precision,
+            new_at=request.new_at,
+            new_precision=Precision.EXACT,
+            reason=request.reason,
+            changed_by=request.requested_by,
+            approved_by=actor,
+        )
+    _confirm(entry, request.new_at)
+    entry.save()
+    record(
+        "releases.entry_rescheduled",
+        actor=actor,
+        obj=entry,
+        summary=f"Tanggal rilis {entry.title} diubah: {before} → {entry_wording(entry)}",
+        changes={"planned": [before, entry_wording(entry)], "reason": request.reason},
+    )
+    return entry
+
+
+@transaction.atomic
+def refuse_date(*, actor: User, request: DateRequest, comment: str) -> DateRequest:
+    """The Kepala Bidang refuses the date asked for, saying why; the Walidata may ask again."""
+    if not comment.strip():
+        raise ReleaseRefused(_("Say why the date is refused, so the Walidata can ask again."))
+    request = _decide_date(actor, request, DateRequestState.REFUSED, comment)
+    record(
+        "releases.date_refused",
+        actor=actor,
+        obj=request.release,
+        summary=f"Tanggal rilis ditolak: {request.release.title}, {_when(request.new_at)}",
+        changes={"date": _when(request.new_at), "comment": comment.strip()},
+    )
+    _tell(
+        [request.requested_by],
+        request.release,
+        _("Release date refused: %(title)s") % {"title": request.release.title},
+        comment.strip(),
+    )
+    return request
 
 
 @transaction.atomic

@@ -23,7 +23,8 @@ def release(
     walidata: User | None = None,
 ) -> Release:
     """Release ``content`` at ``at`` (now): prepared and submitted by the Walidata, approved by
-    the Kepala Bidang; a future ``at`` goes on a calendar entry confirmed for that time."""
+    the Kepala Bidang; a future ``at`` goes on its calendar entry, which the Kepala Bidang
+    confirms for that time (so that date is the one approved)."""
     walidata = walidata or User.objects.filter(role=Role.WALIDATA, is_active=True).first()
     assert walidata is not None, "the personas include a Walidata"
     now = timezone.now()
@@ -45,6 +46,7 @@ def release(
         precision=Precision.MONTH,
         kind=item.kind,
     )
+    Release.objects.filter(pk=item.pk, entry__isnull=True).update(entry=entry)
     if entry.state != "pasti" or entry.planned_at != at:
         local = timezone.localtime(at)
         entry = services.confirm_entry(

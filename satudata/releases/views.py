@@ -27,8 +27,10 @@ from satudata.catalog.models import DataList
 from satudata.core.audit import action_label
 from satudata.core.models import AuditEvent
 from satudata.releases import daftar_produk, feeds, forms, punctuality, services
-from satudata.releases.dates import at_release_time, wording
+from satudata.releases.dates import at_release_time, window, wording
 from satudata.releases.models import (
+    DateRequest,
+    DateRequestState,
     EntryState,
     PublicState,
     Release,
@@ -155,6 +157,12 @@ def entry_detail(request: HttpRequest, key: str) -> HttpResponse:
         list(release.access_list.filter(revoked_at__isnull=True)) if release and released else []
     )
     can_manage = can(request.user, Capability.MANAGE_RELEASES)
+    can_approve = can(request.user, Capability.APPROVE_RELEASES)
+    confirm_form = forms.DateForm(prefix="confirm")
+    if not can_approve:
+        # Only the Kepala Bidang moves a date; the Walidata confirms a day inside the window.
+        del confirm_form.fields["reason"]
+    last_day = window(entry.planned_at, entry.precision)[1]
     return render(
         request,
         "releases/entry.html",
@@ -172,8 +180,9 @@ def entry_detail(request: HttpRequest, key: str) -> HttpResponse:
             "errata": release.errata.all() if release and released else [],
             "delay": entry.delay,
             "can_manage": can_manage,
-            "can_approve": can(request.user, Capability.APPROVE_RELEASES),
-            "confirm_form": forms.DateForm(prefix="confirm"),
+            "can_approve": can_approve,
+            "window_passed": at_release_time(last_day) <= now,
+            "confirm_form": confirm_form,
             "reschedule_form": forms.RescheduleForm(prefix="reschedule"),
             "cancel_form": forms.TextForm(label=_("Reason for cancellation"), prefix="cancel"),
         },
@@ -275,11 +284,15 @@ def desk(request: HttpRequest) -> HttpResponse:
         .select_related("agency")
         .order_by("planned_at")[:100]
     )
+    date_requests = DateRequest.objects.filter(state=DateRequestState.PENDING).select_related(
+        "release", "requested_by"
+    )
     return render(
         request,
         "releases/desk.html",
         {
             "waiting": waiting,
+            "date_requests": date_requests,
             "scheduled": scheduled,
             "to_confirm": [(e, wording(e.planned_at, e.precision)) for e in to_confirm],
             "lists": DataList.objects.filter(status="approved").order_by("-year"),
@@ -317,15 +330,6 @@ def release_detail(request: HttpRequest, key: str) -> HttpResponse:
     return _release_page(request, release)
 
 
-def _candidates(release: Release) -> Any:
-    """Calendar entries a release may go out on: its agency's, not yet used or its own."""
-    return ReleaseEntry.objects.filter(
-        Q(release__isnull=True) | Q(release=release),
-        agency=release.agency,
-        released_at__isnull=True,
-    ).exclude(state=EntryState.CANCELLED)
-
-
 def _form(action: str, release: Release, data: Any = None) -> Any:
     """The form of one step on a release's page, blank or bound to ``data``; its fields carry
     the step's name as prefix, so the page's forms never share an id."""
@@ -336,15 +340,16 @@ def _form(action: str, release: Release, data: Any = None) -> Any:
         "unschedule": (True, _("Reason")),
         "publish-now": (True, _("Why it goes out now")),
         "withdraw": (True, _("Reason for withdrawal (shown publicly)")),
+        "approve-date": (False, _("Comments (optional)")),
+        "refuse-date": (True, _("Why the date is refused")),
     }
     if action in text:
         required, label = text[action]
         return forms.TextForm(data, required=required, label=label, prefix=action)
     if action == "schedule":
-        entries = _candidates(release)
-        return forms.ScheduleForm(
-            data, entries=entries, initial={"entry": release.entry}, prefix=action
-        )
+        return forms.ScheduleForm(data, prefix=action)
+    if action == "request-date":
+        return forms.DateRequestForm(data, prefix=action)
     if action == "plan":
         return forms.PlanForm(data, initial={"title": release.title}, prefix=action)
     made = {"erratum": forms.ErratumForm, "grant": forms.GrantForm}[action]
@@ -360,16 +365,25 @@ def _release_page(
     if bound is not None:
         forms_for[bound.prefix.replace("-", "_")] = bound
     entry = release.entry
+    problem = ("", "")
+    if release.state == ReleaseState.APPROVED:
+        problem = services.date_problem_kind(release)
     return render(
         request,
         "releases/release.html",
         {
+            "pending_date": _pending_date(release),
+            "date_problem": problem[1],
+            "confirm_first": problem[0] == "unconfirmed",
             "release": release,
             "content": content,
             "content_url": content.release_url(),
             "published": release.is_published(now),
             "entry": entry,
             "entry_wording": wording(entry.planned_at, entry.precision) if entry else "",
+            "approved_wording": wording(release.approved_date_at, release.approved_date_precision)
+            if release.approved_date_at
+            else "",
             "forms": forms_for,
             "history": _history(release),
             "access_list": release.access_list.select_related("user").prefetch_related("views"),
@@ -398,10 +412,29 @@ STEPS: dict[str, tuple[Step, Any]] = {
         gettext_lazy("Returned with comments."),
     ),
     "schedule": (
-        lambda r, rel, c: services.schedule_release(
-            actor=r.user, release=rel, entry=c["entry"] or None
-        ),
+        lambda r, rel, c: services.schedule_release(actor=r.user, release=rel),
         gettext_lazy("Scheduled: it goes out at its release time on every channel at once."),
+    ),
+    "request-date": (
+        lambda r, rel, c: services.request_date(
+            actor=r.user, release=rel, day=c["day"], time=c["time"], reason=c["reason"]
+        ),
+        gettext_lazy(
+            "Sent to the Kepala Bidang. Once the new date is approved, the release is scheduled "
+            "on it; you will be notified."
+        ),
+    ),
+    "approve-date": (
+        lambda r, rel, c: services.approve_date(
+            actor=r.user, request=_pending_or_refuse(rel), comment=c["text"]
+        ),
+        gettext_lazy("The new date is approved and the release is scheduled on it."),
+    ),
+    "refuse-date": (
+        lambda r, rel, c: services.refuse_date(
+            actor=r.user, request=_pending_or_refuse(rel), comment=c["text"]
+        ),
+        gettext_lazy("The date is refused; the Walidata is told why."),
     ),
     "plan": (
         lambda r, rel, c: _plan_for(r, rel, c),
@@ -409,7 +442,9 @@ STEPS: dict[str, tuple[Step, Any]] = {
     ),
     "unschedule": (
         lambda r, rel, c: services.unschedule_release(actor=r.user, release=rel, reason=c["text"]),
-        gettext_lazy("Taken off the schedule."),
+        gettext_lazy(
+            "Taken off the schedule. To release it, ask the Kepala Bidang for its new date below."
+        ),
     ),
     "publish-now": (
         lambda r, rel, c: services.publish_now(actor=r.user, release=rel, reason=c["text"]),
@@ -438,6 +473,21 @@ STEPS: dict[str, tuple[Step, Any]] = {
         gettext_lazy("Pre-release access granted."),
     ),
 }
+
+
+def _pending_date(release: Release) -> DateRequest | None:
+    return (
+        release.date_requests.filter(state=DateRequestState.PENDING)
+        .select_related("requested_by")
+        .first()
+    )
+
+
+def _pending_or_refuse(release: Release) -> DateRequest:
+    pending = _pending_date(release)
+    if pending is None:
+        raise services.ReleaseRefused(_("No request for a new date is waiting on this release."))
+    return pending
 
 
 def _plan_for(request: HttpRequest, release: Release, data: Any) -> ReleaseEntry:
@@ -507,7 +557,7 @@ def entry_action(request: HttpRequest, key: str, action: str) -> HttpResponse:
                 entry=entry,
                 day=data["day"],
                 time=data["time"],
-                reason=data["reason"],
+                reason=data.get("reason") or "",
             )
             messages.success(request, _("The release date is confirmed."))
         elif action == "reschedule":

@@ -1,6 +1,10 @@
 from __future__ import annotations
 
+from typing import Any
+
+from django.apps import apps
 from django.db import connection, transaction
+from django.db.models import Model
 from django.db.utils import DatabaseError
 from django.test import TestCase
 from django.urls import reverse
@@ -116,3 +120,61 @@ class ClientAddressTests(TestCase):
             self.assertEqual(client_ip(request), "10.0.0.1")
         with override_settings(TRUSTED_PROXIES=["10.0.0.1"]):
             self.assertEqual(client_ip(request), "203.0.113.9")
+
+
+class AuditViewOverEveryModelTests(PersonaTestCase):
+    """The audit page shows the changes of events on every model of the project, whatever the
+    names of their fields (MS-Keg's ``items`` once made the page answer 500)."""
+
+    @staticmethod
+    def project_models() -> list[type[Model]]:
+        return [
+            model
+            for config in apps.get_app_configs()
+            if config.name.startswith("satudata.")
+            for model in config.get_models()
+        ]
+
+    def test_it_renders_events_of_every_model_whatever_their_field_names(self) -> None:
+        models = self.project_models()
+        self.assertGreater(len(models), 20)
+        for model in models:
+            names = [field.name for field in model._meta.get_fields()]
+            # a [before, after] pair for one field, any other shape for the next, as services
+            # write them ({"items": [3, 5, 8]}, {"note": "..."}, {"codes": [[..], ..]}).
+            changes: dict[str, list[Any]] = {
+                name: [f"lama-{name}", f"baru-{name}"] if i % 2 else [f"{name}-1", 2, None]
+                for i, name in enumerate(names)
+            }
+            record(
+                f"test.{model._meta.label_lower}",
+                actor=self.p.walidata,
+                summary=f"uji {model._meta.label_lower}",
+                changes={**changes, "items": [3, 5, 8], "keys": "catatan", "values": {"a": 1}},
+            )
+        self.client.force_login(self.p.kepala_bidang)
+        seen = ""
+        for number in range(1, len(models) // 50 + 2):
+            response = self.client.get(reverse("core:audit"), {"halaman": number})
+            self.assertEqual(response.status_code, 200)
+            seen += response.content.decode()
+        for model in models:
+            with self.subTest(model=model._meta.label_lower):
+                self.assertIn(f"uji {model._meta.label_lower}</td>", seen)
+        self.assertIn("<dt>items</dt><dd>3, 5, 8</dd>", seen)
+        self.assertIn("<dt>keys</dt><dd>catatan</dd>", seen)
+
+    def test_it_shows_a_real_ms_keg_change_with_its_linked_items(self) -> None:
+        from satudata.catalog.metadata import services
+
+        services.save_activity(
+            actor=self.p.walidata,
+            agency=self.p.agency,
+            answers={"judul_kegiatan": "Survei Bidan", "tahun": 2025},
+            items=[],
+        )
+        self.client.force_login(self.p.kepala_bidang)
+        response = self.client.get(reverse("core:audit"))
+        self.assertEqual(response.status_code, 200)
+        self.assertContains(response, "<dt>items</dt><dd>—</dd>", html=False)
+        self.assertContains(response, "<dt>title</dt><dd>— → Survei Bidan</dd>", html=False)

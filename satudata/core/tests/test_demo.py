@@ -63,3 +63,20 @@ class DemoTests(TestCase):
         self.assertEqual(indicator.review_status, ReviewStatus.DRAFT)
         self.assertIn("data contoh", indicator.name)
         self.assertFalse(Activity.objects.exclude(title__contains="data contoh").exists())
+
+    def test_its_releases_show_every_state_including_a_date_asked_of_the_kepala_bidang(
+        self,
+    ) -> None:
+        from satudata.releases.models import DateRequest, DateRequestState, Release, ReleaseState
+
+        load_demo()
+        states = set(Release.objects.values_list("state", flat=True))
+        self.assertLessEqual(
+            {ReleaseState.SCHEDULED, ReleaseState.SUBMITTED, ReleaseState.APPROVED}, states
+        )
+        asked = DateRequest.objects.get(state=DateRequestState.PENDING)
+        self.assertIn("data contoh", asked.reason)
+        self.assertEqual(asked.release.state, ReleaseState.APPROVED)
+        self.client.force_login(User.objects.get(username="kabid"))
+        page = self.client.get(f"/rilis/{asked.release.uuid}/")
+        self.assertContains(page, "Setujui tanggal dan jadwalkan")

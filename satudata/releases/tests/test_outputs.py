@@ -186,6 +186,7 @@ class PunctualityTests(PersonaTestCase):
             dataset = _unpublished(p, f"Data {title}")
             version = dataset.versions.get()
             item = Release.objects.for_content(version).get()
+            Release.objects.filter(pk=item.pk).update(entry=entry)  # its own calendar entry
             with time_machine.travel(entry.planned_at - timedelta(days=1), tick=False):
                 item = services.submit_release(actor=p.walidata, release=item)
                 item = services.approve_release(actor=p.kepala_bidang, release=item)

@@ -53,6 +53,10 @@ class WorkflowTests(PersonaTestCase):
             agency=p.agency,
             planned_at=self.later,
         )
+        # As prepare_release does for a Daftar Data item's waiting entry: the release's own
+        # entry, whose date the Kepala Bidang approves with the release.
+        Release.objects.filter(pk=self.release.pk).update(entry=self.entry)
+        self.release.refresh_from_db()
 
     def people(self) -> dict[str, User]:
         return {k: v for k, v in self.p.by_role().items() if v is not None and k in ROLES}
@@ -93,7 +97,10 @@ class WorkflowTests(PersonaTestCase):
     def _reset(self) -> None:
         Release.objects.filter(pk=self.release.pk).update(
             state=ReleaseState.DRAFT,
-            entry=None,
+            entry=self.entry,
+            approved_entry=None,
+            approved_date_at=None,
+            approved_date_precision="",
             release_at=None,
             submitted_by=None,
             decided_by=None,
@@ -211,10 +218,12 @@ class WorkflowTests(PersonaTestCase):
 
     def test_scheduling_needs_a_confirmed_exact_date(self) -> None:
         release = self.at_state(ReleaseState.APPROVED)
-        with self.assertRaisesMessage(services.ReleaseRefused, "tanggal pasti") as caught:
+        with self.assertRaisesMessage(services.ReleaseRefused, "Pastikan harinya") as caught:
             services.schedule_release(actor=self.p.walidata, release=release, entry=self.entry)
         self.assertIn(wording(self.later, Precision.MONTH), str(caught.exception))
-        with self.assertRaisesMessage(services.ReleaseRefused, "Pilih entri jadwal"):
+        Release.objects.filter(pk=release.pk).update(entry=None)
+        release.refresh_from_db()
+        with self.assertRaisesMessage(services.ReleaseRefused, "Mintalah tanggal rilis"):
             services.schedule_release(actor=self.p.walidata, release=release)
         self.assertIsNone(DatasetVersion.objects.get(pk=self.version.pk).published_at)
 
