@@ -161,4 +161,5 @@ def clear_url(q: str, sort_key: str) -> str:
 
 def page_url(q: str, sort_key: str, chosen: list[tuple[str, str]], number: int) -> str:
     """Page ``number`` of the same search."""
-    return _query(q, sort_key, chosen) + f"&hal={number}"
+    query = _query(q, sort_key, chosen)
+    return f"{query}{'&' if len(query) > 1 else ''}hal={number}"
