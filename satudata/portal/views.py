@@ -25,6 +25,7 @@ from satudata.catalog.models import (
     DataList,
     Dataset,
     DatasetVersion,
+    DataType,
     Indicator,
     Topic,
     Variable,
@@ -41,6 +42,8 @@ from satudata.reports import counts as usage_counts
 from satudata.reports import usage
 
 PAGE_SIZE = 20
+# A column's type as the page names it, whether or not its variable may be opened.
+TYPE_LABELS = dict(DataType.choices)
 PREVIEW_ROWS = 25
 SORT_CHOICES = {
     "relevan": ("score", True),
@@ -372,7 +375,10 @@ def _dataset_page(request: HttpRequest, slug: str, number: int) -> HttpResponse:
             "latest": versions[0],
             "versions": versions,
             "columns": [c for name, c in columns.items() if name != datastore.ROW_ID],
-            "variables": [(c, variables.get(c.get("variable", ""))) for c in version.columns],
+            "variables": [
+                (c, variables.get(c.get("variable", "")), TYPE_LABELS.get(c.get("data_type")))
+                for c in version.columns
+            ],
             "formats": download_formats(),
             "preview_url": reverse("portal:rows", args=[dataset.slug, version.number]),
             "resource_id": resource_id(dataset, "CSV"),
