@@ -20,17 +20,30 @@ from satudata.accounts.permissions import acts_for_agency, can
 from satudata.accounts.roles import Capability
 from satudata.catalog import search
 from satudata.catalog.metadata.standard import SECTORS
-from satudata.catalog.models import Dataset, DatasetVersion, Topic, Variable
+from satudata.catalog.models import (
+    Activity,
+    DataList,
+    Dataset,
+    DatasetVersion,
+    DataType,
+    Indicator,
+    Topic,
+    Variable,
+)
 from satudata.core import pagecache, spreadsheets
 from satudata.core.http import json_error
 from satudata.core.models import SiteProfile
 from satudata.datastore import exports
 from satudata.datastore import query as datastore
-from satudata.portal import charts, preview
+from satudata.portal import charts, embargo, facets, preview
 from satudata.regions.models import Region
+from satudata.releases.dates import wording
+from satudata.reports import counts as usage_counts
 from satudata.reports import usage
 
 PAGE_SIZE = 20
+# A column's type as the page names it, whether or not its variable may be opened.
+TYPE_LABELS = dict(DataType.choices)
 PREVIEW_ROWS = 25
 SORT_CHOICES = {
     "relevan": ("score", True),
@@ -141,13 +154,16 @@ def dataset_search(request: HttpRequest, fmt: str = "html") -> HttpResponse:
                 for d in result.datasets
             ],
         )
+    counted = usage_counts.totals([d.slug for d in result.datasets])
+    for dataset in result.datasets:  # each result's views and downloads, as its page shows
+        dataset.usage_counts = counted.get(dataset.slug, (0, 0))  # type: ignore[attr-defined]
     paginator = Paginator(range(result.count), PAGE_SIZE)
     page = paginator.get_page(page_number)
-    chosen = dict(criteria.include)
-    facets = [
-        (name, search.FACETS[name].title, result.facets.get(name, []), chosen.get(name, []))
-        for name in search.PAGE_FACETS
-    ]
+    chosen = facets.pairs(criteria.include)
+    where = {"q": criteria.q, "sort_key": sort_key}
+    sorts = [("terbaru", _("Newest")), ("judul", _("Title"))]
+    if criteria.q:  # relevance means something only when words were asked for
+        sorts.insert(0, ("relevan", _("Relevance")))
     return render(
         request,
         "portal/search.html",
@@ -155,10 +171,13 @@ def dataset_search(request: HttpRequest, fmt: str = "html") -> HttpResponse:
             "result": result,
             "page": page,
             "q": criteria.q,
-            "facets": facets,
+            "facets": facets.groups(result.facets, chosen, **where),
+            "chips": facets.chips(result.facets, chosen, **where),
+            "clear_url": facets.clear_url(**where),
             "sort_key": sort_key,
-            "sorts": [("relevan", _("Relevance")), ("terbaru", _("Newest")), ("judul", _("Title"))],
-            "chosen": chosen,
+            "sort_links": facets.sort_links(sorts, chosen, q=criteria.q, current=sort_key),
+            "previous_url": facets.page_url(**where, chosen=chosen, number=page.number - 1),
+            "next_url": facets.page_url(**where, chosen=chosen, number=page.number + 1),
         },
     )
 
@@ -296,8 +315,37 @@ def _withdrawn_notice(request: HttpRequest, slug: str, number: int | None) -> Ht
         .first()
     )
     if withdrawn is None:
-        raise _version_missing() if number else _dataset_missing()
+        return _embargo_notice(request, slug, number)
     return render(request, "portal/withdrawn.html", {"release": withdrawn}, status=410)
+
+
+def _embargo_notice(request: HttpRequest, slug: str, number: int | None) -> HttpResponse:
+    """A dataset (or version) scheduled for release: its release calendar entry, with a 404
+    (see ``embargo``); else the 404 of a page that never was public."""
+    entry = embargo.announced_entry(request.user, slug, number)
+    if entry is None:
+        raise _version_missing() if number else _dataset_missing()
+    context = {"entry": entry, "planned": wording(entry.planned_at, entry.precision)}
+    return render(request, "portal/embargoed.html", {**context, "number": number}, status=404)
+
+
+def _openable_metadata(user: Any, dataset: Dataset, names: list[str]) -> dict[str, Any]:
+    """The dataset page's metadata that this viewer may open: its variables (MS-Var) by name,
+    and whether its activity (MS-Keg), indicator (MS-Ind) and Daftar Data are open to them.
+    A link to a page the viewer would get a 404 on is not shown."""
+    item = dataset.item
+    return {
+        "variables": {
+            v.name: v
+            for v in Variable.objects.visible_to(user).filter(agency=dataset.agency, name__in=names)
+        },
+        "activity": bool(item.activity_id)
+        and Activity.objects.visible_to(user).filter(pk=item.activity_id).exists(),
+        "indicator": bool(item.indicator_id)
+        and Indicator.objects.visible_to(user).filter(pk=item.indicator_id).exists(),
+        "data_list": DataList.objects.visible_to(user).filter(pk=item.data_list_id).exists(),
+        "agency": dataset.agency.is_active,
+    }
 
 
 def _dataset_page(request: HttpRequest, slug: str, number: int) -> HttpResponse:
@@ -309,12 +357,10 @@ def _dataset_page(request: HttpRequest, slug: str, number: int) -> HttpResponse:
     if not _is_out(version):
         _note_pre_release(request, request.user, [version.pk])
     columns = datastore.columns_of(version)
-    variables = {
-        v.name: v
-        for v in Variable.objects.filter(agency=dataset.agency).filter(
-            name__in=[c.get("variable") for c in version.columns]
-        )
-    }
+    openable = _openable_metadata(
+        request.user, dataset, [c.get("variable", "") for c in version.columns]
+    )
+    variables = openable["variables"]
     api_base = request.build_absolute_uri("/")
     from satudata.api.packages import resource_id
 
@@ -329,7 +375,10 @@ def _dataset_page(request: HttpRequest, slug: str, number: int) -> HttpResponse:
             "latest": versions[0],
             "versions": versions,
             "columns": [c for name, c in columns.items() if name != datastore.ROW_ID],
-            "variables": [(c, variables.get(c.get("variable", ""))) for c in version.columns],
+            "variables": [
+                (c, variables.get(c.get("variable", "")), TYPE_LABELS.get(c.get("data_type")))
+                for c in version.columns
+            ],
             "formats": download_formats(),
             "preview_url": reverse("portal:rows", args=[dataset.slug, version.number]),
             "resource_id": resource_id(dataset, "CSV"),
@@ -352,6 +401,8 @@ def _dataset_page(request: HttpRequest, slug: str, number: int) -> HttpResponse:
                 drawable.default_function(drawable.measures[0]) if drawable.drawable else ""
             ),
             "chart_functions": charts.FUNCTIONS.items(),
+            "openable": openable,
+            "usage": usage_counts.of(dataset.slug),
         },
     )
 

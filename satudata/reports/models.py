@@ -55,3 +55,21 @@ class DailySalt(models.Model):
 
     def __str__(self) -> str:
         return str(self.day)
+
+
+class DatasetUsage(models.Model):
+    """A dataset's running totals of page views and downloads, the figures a visitor sees on
+    its page and in search results. Kept from the usage events as each batch is written
+    (``counts.add``), so a page reads one row instead of counting a table of events that only
+    grows; ``counts.recount`` rebuilds them from the events."""
+
+    dataset = models.CharField(_("dataset"), max_length=120, unique=True)
+    views = models.PositiveBigIntegerField(_("page views"), default=0)
+    downloads = models.PositiveBigIntegerField(_("downloads"), default=0)
+
+    class Meta:
+        verbose_name = _("dataset usage")
+        verbose_name_plural = _("dataset usage")
+
+    def __str__(self) -> str:
+        return f"{self.dataset}: {self.views} / {self.downloads}"

@@ -29,6 +29,7 @@ from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 
 from satudata.core.middleware import client_ip
+from satudata.reports import counts
 from satudata.reports.models import Channel, DailySalt, EventKind, UsageEvent
 
 logger = logging.getLogger(__name__)
@@ -137,7 +138,17 @@ class Buffer:
         except Exception:  # one row the database still refuses: write the others one by one
             logger.exception("bulk write of %s usage events failed; writing one by one", len(kept))
             return _write_each(kept)
+        _add_to_totals(kept)
         return len(kept)
+
+
+def _add_to_totals(events: list[UsageEvent]) -> None:
+    """The public's view and download totals follow the written events; a failure here costs
+    those counts (``counts.recount`` restores them), never the events or the request."""
+    try:
+        counts.add(events)
+    except Exception:
+        logger.exception("dataset usage totals not updated for %s events", len(events))
 
 
 def _write_each(events: list[UsageEvent]) -> int:
@@ -150,6 +161,7 @@ def _write_each(events: list[UsageEvent]) -> int:
             logger.debug("usage event refused: %r", event.__dict__, exc_info=True)
             continue
         written += 1
+        _add_to_totals([event])
     if written < len(events):
         logger.warning("skipped %s usage events the database refused", len(events) - written)
     return written

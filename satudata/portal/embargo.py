@@ -1,0 +1,36 @@
+"""What a dataset's address says before its release: the release calendar's entry for it.
+
+A visitor who opens the address of a dataset (or of a version) scheduled for release learns
+only what the public release calendar already shows: the entry's title, agency and announced
+release time, with a link to the entry. Nothing of the data, its title or its description is
+shown before the release. The answer stays a 404: until its release time the dataset is not
+published, as every machine channel (CKAN, REST, DCAT, data.json, the sitemap) also says, so
+crawlers and harvesters record nothing; people get the date instead of a dead end.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils import timezone
+
+from satudata.catalog.models import DatasetVersion
+from satudata.releases.models import EntryState, Release, ReleaseEntry, ReleaseState
+
+
+def announced_entry(user: Any, slug: str, number: int | None) -> ReleaseEntry | None:
+    """The public calendar entry on which the dataset at ``slug`` (version ``number``, else its
+    next version) is scheduled to come out, if the viewer may see that entry; else None."""
+    versions = DatasetVersion.objects.filter(dataset__slug=slug[:120])
+    if number:
+        versions = versions.filter(number=number)
+    release = (
+        Release.objects.of(DatasetVersion, versions.values("pk"))
+        .filter(state=ReleaseState.SCHEDULED, release_at__gt=timezone.now())
+        .filter(entry__in=ReleaseEntry.objects.visible_to(user))
+        .exclude(entry__state=EntryState.CANCELLED)
+        .select_related("entry__agency")
+        .order_by("release_at")
+        .first()
+    )
+    return release.entry if release else None
