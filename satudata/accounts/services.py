@@ -106,14 +106,18 @@ def authenticate_token(request: HttpRequest) -> ApiToken | None:
     return token
 
 
-def notify(users: Iterable[User], *, title: str, body: str = "", url: str = "") -> int:
+def notify(
+    users: Iterable[User], *, title: str, body: str = "", url: str = "", email: bool = True
+) -> int:
     """Tell each person in-app and by e-mail (queued, sent after the transaction commits, so a
-    rolled-back change sends nothing; a mail server that is down loses no in-app message)."""
+    rolled-back change sends nothing; a mail server that is down loses no in-app message).
+    ``email=False`` when the caller already mails the news its own way (a nota dinas goes to the
+    agency's address with the letter attached): the in-app notice is then the only addition."""
     people = {u.pk: u for u in users if u is not None and u.is_active}
     Notification.objects.bulk_create(
         Notification(user=u, title=title[:300], body=body, url=url[:300]) for u in people.values()
     )
-    to = sorted({u.email for u in people.values() if u.email})
+    to = sorted({u.email for u in people.values() if u.email}) if email else []
     if to:
         site = SiteProfile.current().site_name
         text = "\n\n".join(filter(None, [body, url and f"{settings.SITE_URL.rstrip('/')}{url}"]))
@@ -129,3 +133,14 @@ def mark_read(*, actor: User, ids: Iterable[int] | None = None) -> int:
     if ids is not None:
         unread = unread.filter(pk__in=list(ids))
     return unread.update(read_at=timezone.now())
+
+
+def open_notification(*, actor: User, pk: int) -> Notification | None:
+    """The actor's notification ``pk``, marked read now that it is opened; None for another
+    person's (or no such) notification. Not audited: reading one's own inbox changes nothing
+    anyone else sees."""
+    notification = Notification.objects.filter(user=actor, pk=pk).first()
+    if notification is not None and notification.read_at is None:
+        notification.read_at = timezone.now()
+        notification.save(update_fields=["read_at"])
+    return notification

@@ -13,6 +13,7 @@ urlpatterns = [
     path("akun/", views.profile, name="profile"),
     path("akun/kata-sandi/", views.PasswordChangeView.as_view(), name="password_change"),
     path("akun/pemberitahuan/", views.notifications, name="notifications"),
+    path("akun/pemberitahuan/<int:pk>/", views.notification_open, name="notification-open"),
     path("akun/token/", views.token_create, name="token-create"),
     path("akun/token/<str:prefix>/cabut/", views.token_revoke, name="token-revoke"),
     path(

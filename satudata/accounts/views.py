@@ -8,9 +8,10 @@ from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Q
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse_lazy
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -21,6 +22,7 @@ from satudata.accounts.services import (
     TokenLimitReached,
     create_api_token,
     mark_read,
+    open_notification,
     revoke_api_token,
 )
 from satudata.core.audit import record
@@ -181,3 +183,18 @@ def notifications(request: HttpRequest) -> HttpResponse:
         return redirect("accounts:notifications")
     items = Notification.objects.filter(user=user)[:200]
     return render(request, "accounts/notifications.html", {"items": items})
+
+
+@login_required
+def notification_open(request: HttpRequest, pk: int) -> HttpResponse:
+    """Open one notification: it is marked read and the person goes where it points (its link
+    is a path on this site; anything else leads back to the inbox)."""
+    user: User = request.user  # type: ignore[assignment]
+    notification = open_notification(actor=user, pk=pk)
+    if notification is None:
+        raise Http404
+    target = notification.url
+    local = target.startswith("/") and not target.startswith("//")
+    if local and url_has_allowed_host_and_scheme(target, allowed_hosts=None):
+        return redirect(target)
+    return redirect("accounts:notifications")

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path, register_converter
 
-from satudata.api import ckan, datapackage, dcat, pod
+from satudata.api import ckan, datapackage, dcat, developers, pod
 from satudata.core.converters import words
 
 register_converter(words(*dcat.SERIALISATIONS), "rdffmt")
@@ -10,6 +10,7 @@ register_converter(words(*dcat.SERIALISATIONS), "rdffmt")
 app_name = "api"
 
 urlpatterns = [
+    path("pengembang/", developers.developers, name="developers"),
     path("api", ckan.api_version, {"version": 1}, name="ckan-api"),
     path("api/3", ckan.api_version, {"version": 3}, name="ckan-api-3"),
     path("api/3/action/<str:name>", ckan.action, name="ckan-action"),

@@ -272,20 +272,22 @@ def load_sample_metadata_and_data(year: int) -> int:
 
 
 def load_sample_letter(year: int) -> int:
-    """One nota dinas to Dinas Pendidikan dan Kebudayaan about last year's list."""
+    """One nota dinas to Dinas Pendidikan dan Kebudayaan about last year's list, and one to
+    Dinas Kesehatan about this year's (so the demo producer's own page shows a letter)."""
     from satudata.accounts.models import Agency
     from satudata.catalog.models import Letter
     from satudata.catalog.services import issue_nota_dinas
 
     if Letter.objects.exists():
         return 0
-    issue_nota_dinas(
-        actor=User.objects.get(username="walidata"),
-        data_list=DataList.objects.get(year=year - 1),
-        agency=Agency.objects.get(slug="disdikbud"),
-        signatory=User.objects.get(username="kadis"),
-    )
-    return 1
+    for slug, list_year in (("disdikbud", year - 1), ("dinkes", year)):
+        issue_nota_dinas(
+            actor=User.objects.get(username="walidata"),
+            data_list=DataList.objects.get(year=list_year),
+            agency=Agency.objects.get(slug=slug),
+            signatory=User.objects.get(username="kadis"),
+        )
+    return 2
 
 
 def sample_activity(title: str, year: int, agency: str, **changes: Any) -> dict[str, Any]:

@@ -19,6 +19,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import connection, models, transaction
 from django.db.models import Max
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -27,6 +28,7 @@ from django.utils.translation import gettext_lazy
 from satudata.accounts.models import User
 from satudata.accounts.permissions import require, require_for_agency
 from satudata.accounts.roles import Capability, Role
+from satudata.accounts.services import notify
 from satudata.catalog import search
 from satudata.catalog.daftar import DaftarPreview
 from satudata.catalog.letters import NEEDS, letter_content, next_number, render_docx, render_pdf
@@ -937,6 +939,14 @@ def issue_nota_dinas(*, actor: User, data_list: DataList, agency: Any, signatory
     )
     if agency.email:
         _send_letter(letter, pdf)
+    # The agency's people find it in their in-app inbox too (the letter itself went by e-mail).
+    notify(
+        User.objects.filter(agencies=agency, is_active=True),
+        title=f"Nota Dinas {number}: {letter.subject}",
+        body=f"{len(items)} item Daftar Data {data_list.year} belum ada data atau belum sinkron.",
+        url=reverse("portal:workspace") + "#nota-dinas",
+        email=False,
+    )
     return letter
 
 

@@ -14,8 +14,8 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from satudata.accounts.models import User
-from satudata.accounts.permissions import acts_for_agency, can, capability_required
-from satudata.accounts.roles import Capability
+from satudata.accounts.permissions import acts_for_agency, can, capability_required, role_of
+from satudata.accounts.roles import Capability, Role
 from satudata.catalog import services
 from satudata.catalog.daftar import parse_daftar
 from satudata.catalog.exports import (
@@ -395,7 +395,9 @@ def upload_recheck(request: HttpRequest, pk: int) -> HttpResponse:
 def letter_list(request: HttpRequest) -> HttpResponse:
     """Letters sent, and (for the Walidata) the form to issue one."""
     letters = Letter.objects.visible_to(request.user).select_related("agency", "signatory")
-    if not can(request.user, Capability.VIEW_TASK_DASHBOARD) and not letters.exists():
+    # A producer always has the page (the menu links it), empty until a letter comes.
+    producer = role_of(request.user) == Role.PRODUSEN
+    if not can(request.user, Capability.VIEW_TASK_DASHBOARD) and not producer:
         raise PermissionDenied("catalog.view_letters")
     may_issue = can(request.user, Capability.MANAGE_DATA_LIST)
     form = LetterForm(request.POST or None) if may_issue else None

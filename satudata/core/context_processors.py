@@ -4,8 +4,8 @@ from typing import Any
 
 from django.http import HttpRequest
 
-from satudata.accounts.permissions import can
-from satudata.accounts.roles import Capability
+from satudata.accounts.permissions import can, role_of
+from satudata.accounts.roles import Capability, Role
 from satudata.core.models import SiteProfile
 
 
@@ -18,6 +18,8 @@ def site(request: HttpRequest) -> dict[str, object]:
             "audit": can(user, Capability.VIEW_AUDIT),
             "admin": can(user, Capability.ADMINISTER),
             "releases": can(user, Capability.MANAGE_RELEASES),
+            # A producer's own page (portal:workspace), with its letters and tasks.
+            "workspace": role_of(user) == Role.PRODUSEN,
             "unread": _unread(user),
         },
     }

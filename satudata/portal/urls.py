@@ -4,7 +4,7 @@ from django.urls import path, register_converter
 
 from satudata.core.converters import words
 from satudata.datastore.exports import MEDIA_TYPES
-from satudata.portal import crawlers, views
+from satudata.portal import crawlers, views, workspace
 
 register_converter(words(*MEDIA_TYPES), "dlfmt")
 register_converter(words("json", "csv"), "pagefmt")
@@ -13,6 +13,7 @@ app_name = "portal"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("ruang-kerja/", workspace.workspace, name="workspace"),
     path("robots.txt", crawlers.robots, name="robots"),
     path("sitemap.xml", crawlers.sitemap_index, name="sitemap"),
     path("sitemap-halaman.xml", crawlers.sitemap_pages, name="sitemap-pages"),

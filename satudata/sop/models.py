@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from typing import ClassVar
 
 from django.conf import settings
@@ -159,6 +160,10 @@ class SopTaskQuerySet(models.QuerySet["SopTask"]):
 
     def with_related(self) -> SopTaskQuerySet:
         return self.select_related("step", "executor", "agency")
+
+    def concerning_agencies(self, agency_ids: Iterable[int]) -> SopTaskQuerySet:
+        """The tasks about these agencies' work: what a producer may follow (read-only)."""
+        return self.filter(agency_id__in=list(agency_ids))
 
 
 class SopTask(models.Model):

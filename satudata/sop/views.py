@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
 from django.forms import formset_factory
 from django.http import Http404, HttpRequest, HttpResponse
@@ -11,8 +13,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from satudata.accounts.models import User
-from satudata.accounts.permissions import can, capability_required
+from satudata.accounts.permissions import can, capability_required, role_of
 from satudata.accounts.roles import Capability, Role
+from satudata.core.models import AuditEvent
 from satudata.sop import services
 from satudata.sop.forms import SopHeaderForm, SopStepForm, TaskActionForm
 from satudata.sop.models import OPEN_STATUSES, SopDocument, SopStep, SopTask, TaskStatus
@@ -86,8 +89,18 @@ def sop_revise(request: HttpRequest) -> HttpResponse:
     )
 
 
-@capability_required(Capability.VIEW_TASK_DASHBOARD)
+def _producer_agencies(request: HttpRequest) -> set[int]:
+    """The agencies whose SOP tasks a producer follows; anyone else without the dashboard gets
+    403 (and the anonymous visitor the log-in page, from ``login_required``)."""
+    if role_of(request.user) != Role.PRODUSEN:
+        raise PermissionDenied(Capability.VIEW_TASK_DASHBOARD.value)
+    return request.user.agency_ids()  # type: ignore[union-attr]
+
+
+@login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
+    if not can(request.user, Capability.VIEW_TASK_DASHBOARD):
+        return _agency_dashboard(request, _producer_agencies(request))
     now = timezone.now()
     open_q = Q(tasks__status__in=OPEN_STATUSES)
     steps = (
@@ -140,8 +153,34 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     )
 
 
-@capability_required(Capability.VIEW_TASK_DASHBOARD)
+def _agency_dashboard(request: HttpRequest, agency_ids: set[int]) -> HttpResponse:
+    """A producer's view of the SOP tasks about its agency: open ones first, then the last
+    finished; nothing to act on (the Walidata's staff execute the SOP)."""
+    tasks = SopTask.objects.concerning_agencies(agency_ids).with_related()
+    return render(
+        request,
+        "sop/dashboard_agency.html",
+        {
+            "open_tasks": tasks.open().order_by("due_at", "pk")[:200],
+            "closed_tasks": tasks.exclude(status__in=OPEN_STATUSES).order_by("-completed_at")[:50],
+            "now": timezone.now(),
+        },
+    )
+
+
+@login_required
 def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    if not can(request.user, Capability.VIEW_TASK_DASHBOARD):
+        agency_ids = _producer_agencies(request)
+        if request.method == "POST":
+            raise PermissionDenied(Capability.MANAGE_TASKS.value)
+        tasks = SopTask.objects.concerning_agencies(agency_ids).with_related()
+        task = get_object_or_404(tasks, pk=pk)
+        return render(
+            request,
+            "sop/task_detail.html",
+            {"task": task, "form": None, "history": AuditEvent.objects.for_object(task)[:50]},
+        )
     task = get_object_or_404(SopTask.objects.with_related(), pk=pk)
     user: User = request.user  # type: ignore[assignment]
     form = TaskActionForm(request.POST or None)
@@ -167,8 +206,6 @@ def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("The task has been updated."))
         return redirect("sop:task-detail", pk=task.pk)
-    from satudata.core.models import AuditEvent
-
     return render(
         request,
         "sop/task_detail.html",

@@ -9,12 +9,14 @@ from collections.abc import Iterable, Mapping
 from typing import Any, TypeVar
 
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from satudata.accounts.models import Agency, User
 from satudata.accounts.permissions import require, require_for_agency
 from satudata.accounts.roles import Capability, Role
+from satudata.accounts.services import notify
 from satudata.catalog.metadata import variables as msvar
 from satudata.catalog.metadata.spec import Checked, Form, Problem, check, get
 from satudata.catalog.metadata.standard import MS_IND, MS_KEG
@@ -44,6 +46,12 @@ KIND_OF = {
     Indicator: MetadataKind.INDICATOR,
 }
 MODEL_OF = {kind: model for model, kind in KIND_OF.items()}
+# The word each kind has in the record's address (catalog/urls.py, the "mskind" converter).
+URL_WORD = {
+    MetadataKind.ACTIVITY: "kegiatan",
+    MetadataKind.VARIABLE: "variabel",
+    MetadataKind.INDICATOR: "indikator",
+}
 
 
 class MetadataInvalid(Exception):
@@ -462,16 +470,16 @@ def review(*, actor: User, obj: Record, approve: bool, comment: str = "") -> Rec
         changes={"comment": comment},
     )
     _close_review_task(obj, f"{kind.label} {verdict}.")
+    members = list(User.objects.filter(agencies=obj.agency, is_active=True))
     recipients = [obj.agency.email] if obj.agency.email else []
-    recipients += list(
-        User.objects.filter(agencies=obj.agency, is_active=True)
-        .exclude(email="")
-        .values_list("email", flat=True)
-    )
+    recipients += [person.email for person in members if person.email]
+    subject = f"{kind.label} {verdict}: {obj}"
+    body = f'{kind.label} "{obj}" {verdict} oleh Pembina Data.\n\n{comment}'.strip()
     if recipients:
-        subject = f"{kind.label} {verdict}: {obj}"
-        body = f'{kind.label} "{obj}" {verdict} oleh Pembina Data.\n\n{comment}'.strip()
         mail.send(recipients, subject, body, kind=MailKind.REVIEW)
+    # The same news in the agency's in-app inboxes (the e-mail above already went out).
+    url = reverse("catalog:metadata-detail", kwargs={"slug": URL_WORD[kind], "pk": obj.pk})
+    notify(members, title=subject, body=body, url=url, email=False)
     return obj
 
 

@@ -80,3 +80,15 @@ class DemoTests(TestCase):
         self.client.force_login(User.objects.get(username="kabid"))
         page = self.client.get(f"/rilis/{asked.release.uuid}/")
         self.assertContains(page, "Setujui tanggal dan jadwalkan")
+
+    def test_its_producer_finds_a_filled_page_of_its_own(self) -> None:
+        from django.urls import reverse
+
+        load_demo()
+        self.client.force_login(User.objects.get(username="dinkes"))
+        response = self.client.get(reverse("portal:workspace"))
+        for section in ("Jumlah Puskesmas", "puskesmas-", "MS-Keg", "Nota Dinas", "WIB"):
+            self.assertContains(response, section)
+        self.assertNotContains(response, "Belum ada nota dinas")
+        self.assertNotContains(response, "Belum ada unggahan")
+        self.assertNotContains(response, "Disdikbud")
