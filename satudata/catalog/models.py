@@ -4,6 +4,7 @@ its release schedule (Perpres 39/2019 art. 27(3))."""
 from __future__ import annotations
 
 import uuid
+from datetime import datetime
 from typing import Any, ClassVar
 
 from django.conf import settings
@@ -188,7 +189,7 @@ class MetadataQuerySet(models.QuerySet[Any]):
         from satudata.accounts.permissions import can, role_of
         from satudata.accounts.roles import Capability, Role
 
-        if can(user, Capability.VIEW_TASK_DASHBOARD) or can(user, Capability.REVIEW_METADATA):
+        if can(user, Capability.VIEW_UNPUBLISHED) or can(user, Capability.REVIEW_METADATA):
             return self.all()
         if role_of(user) == Role.PRODUSEN:
             return self.filter(
@@ -479,7 +480,7 @@ class DatasetQuerySet(models.QuerySet["Dataset"]):
         from satudata.releases.models import PreReleaseAccess
 
         has_version = models.Exists(DatasetVersion.objects.filter(dataset=models.OuterRef("pk")))
-        if can(user, Capability.VIEW_TASK_DASHBOARD):
+        if can(user, Capability.VIEW_UNPUBLISHED):
             return self.filter(has_version)
         public: Any = models.Q(public_from__lte=at or timezone.now())
         if role_of(user) == Role.PRODUSEN:
@@ -507,6 +508,31 @@ class DatasetQuerySet(models.QuerySet["Dataset"]):
         opened = self.filter(item__access=Access.OPEN).update(public_from=models.Subquery(first))
         closed = self.exclude(item__access=Access.OPEN).update(public_from=None)
         return opened + closed
+
+    def with_release_times(self, user: Any, at: Any = None) -> DatasetQuerySet:
+        """With the times every channel shows of a dataset to this viewer at ``at`` (now by
+        default): ``changed_at``, the later of its last metadata edit and the release time of
+        the newest version the viewer may see that is out by then (CKAN ``metadata_modified``,
+        DCAT ``dct:modified``, data.json ``modified``), and ``issued_at``, the release time of
+        its first such version. Scheduling a version changes neither: it moves them when its
+        release time comes, so an incremental harvest (``metadata_modified:[last TO *]``) run
+        between scheduling and release picks the new version up after it is out, and nobody
+        learns from the dates that something is coming."""
+        from django.db.models.functions import Coalesce, Greatest
+        from django.utils import timezone
+
+        moment = at or timezone.now()
+        out = (
+            DatasetVersion.objects.visible_to(user, moment)
+            .filter(dataset=models.OuterRef("pk"), published_at__lte=moment)
+            .values("published_at")
+        )
+        newest = models.Subquery(out.order_by("-published_at")[:1])
+        first = models.Subquery(out.order_by("published_at")[:1])
+        return self.annotate(
+            changed_at=Greatest("modified_at", Coalesce(newest, "modified_at")),
+            issued_at=first,
+        )
 
     def with_details(self) -> DatasetQuerySet:
         """With what every channel shows of a dataset, fetched in a fixed number of queries."""
@@ -609,6 +635,17 @@ class Dataset(models.Model):
     @property
     def is_open(self) -> bool:
         return self.license_id != License.OTHER_CLOSED
+
+    @property
+    def shown_modified_at(self) -> datetime:
+        """The modification time channels show: ``changed_at`` when the dataset was read with
+        ``with_release_times``, else the last metadata edit (never a future release)."""
+        return getattr(self, "changed_at", None) or self.modified_at
+
+    @property
+    def shown_issued_at(self) -> datetime | None:
+        """The first release time the viewer may see, when read with ``with_release_times``."""
+        return getattr(self, "issued_at", None)
 
     def current_version(self, user: Any, at: Any = None) -> DatasetVersion | None:
         """The newest version the viewer may see (the stable "latest")."""
@@ -718,7 +755,7 @@ class DatasetVersionQuerySet(models.QuerySet["DatasetVersion"]):
         from satudata.accounts.roles import Capability, Role
         from satudata.releases.models import PreReleaseAccess
 
-        if can(user, Capability.VIEW_TASK_DASHBOARD):
+        if can(user, Capability.VIEW_UNPUBLISHED):
             return self.all()
         published = self.published(at)
         if role_of(user) == Role.PRODUSEN:
@@ -805,13 +842,12 @@ class DatasetVersion(models.Model):
 
     def put_out(self, at: Any, actor: Any) -> None:
         """Out for everyone from ``at`` (None: taken off the schedule, not out)."""
-        from django.utils import timezone
-
         from satudata.catalog import search
 
         self.published_at, self.published_by = at, actor if at is not None else None
+        # The dataset's ``modified_at`` is not stamped: the time channels show moves when the
+        # release time comes (``DatasetQuerySet.with_release_times``), not when it is set.
         self.save(update_fields=["published_at", "published_by"])
-        Dataset.objects.filter(pk=self.dataset_id).update(modified_at=timezone.now())
         search.index(self.dataset)
 
     def withdraw(self, at: Any) -> None:
