@@ -29,7 +29,7 @@ from django.utils.translation import gettext as _
 from satudata.accounts.permissions import can, role_of
 from satudata.accounts.roles import Capability, Role
 from satudata.catalog.models import Dataset, DatasetVersion
-from satudata.releases.models import PreReleaseAccess, PreReleaseView
+from satudata.releases.models import PreReleaseAccess, PreReleaseView, Release
 
 
 def sees_unpublished(user: Any) -> bool:
@@ -82,6 +82,16 @@ def note_reads(request: HttpRequest, user: Any, versions: Iterable[DatasetVersio
     )
     logged.update(fresh)
     return len(fresh)
+
+
+def reads_without_grant(release: Release) -> QuerySet[PreReleaseView]:
+    """The logged reads of a release's content before its time by staff who hold no grant (the
+    Kepala Dinas, the administrator), for the release page beside its access list."""
+    return PreReleaseView.objects.filter(
+        access__isnull=True,
+        content_type_id=release.content_type_id,
+        object_id=release.object_id,
+    ).select_related("user")
 
 
 def dataset_for(request: HttpRequest, key: str, user: Any = None) -> Dataset:

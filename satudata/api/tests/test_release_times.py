@@ -59,7 +59,7 @@ class ReleaseTimesTests(PersonaTestCase):
         body = self.get(f"/api/3/action/package_search?fq={fq}", moment)
         return [package["name"] for package in json.loads(body)["result"]["results"]]
 
-    def shown(self, moment: datetime) -> dict[str, tuple[str, str]]:
+    def shown(self, moment: datetime) -> dict[str, tuple[str | None, str | None]]:
         """(modified, issued) as each channel shows them at ``moment``."""
         slug = self.dataset.slug
         ckan = json.loads(self.get(f"/api/3/action/package_show?id={slug}", moment))["result"]

@@ -12,6 +12,7 @@ from pathlib import Path
 import time_machine
 from django.contrib.contenttypes.models import ContentType
 from django.test import Client
+from django.urls import reverse
 from django.utils import timezone
 
 from satudata.accounts.models import User
@@ -22,7 +23,7 @@ from satudata.catalog.models import Dataset, DatasetVersion, Variable
 from satudata.catalog.testing import published_table
 from satudata.core.testing import PersonaTestCase
 from satudata.releases import services
-from satudata.releases.models import PreReleaseAccess, PreReleaseView
+from satudata.releases.models import PreReleaseAccess, PreReleaseView, Release
 from satudata.releases.testing import release
 
 
@@ -174,6 +175,16 @@ class StaffReadsOfEmbargoedDataTests(RevisionUnderEmbargo):
                         [(r.user, r.access, r.object_id) for r in added],
                         [(person, None, self.revision.pk)],
                     )
+
+    def test_the_release_page_lists_the_reads_without_a_grant(self) -> None:
+        url = f"/dataset/{self.dataset.slug}/v2/data.csv"
+        self.read(self.p.kepala_dinas, url)
+        scheduled = Release.objects.for_content(self.revision).get()
+        with time_machine.travel(self.at - timedelta(minutes=30), tick=False):
+            self.client.force_login(self.p.walidata)
+            page = self.client.get(reverse("releases:release", args=[scheduled.uuid]))
+        self.assertContains(page, str(self.p.kepala_dinas))
+        self.assertContains(page, url)
 
     def test_those_who_prepare_the_release_and_its_producer_are_not_logged(self) -> None:
         for person in (self.p.walidata, self.p.kepala_bidang, self.p.producer):
