@@ -412,7 +412,7 @@ def _dataset(call: Call, key: str = "id") -> Dataset:
         Dataset.objects.visible_to(call.user)
         .by_key(value)
         .with_details()
-        .with_release_times(call.user)
+        .with_release_times()
         .first()
     )
     if dataset is None:
@@ -439,7 +439,7 @@ def current_package_list_with_resources(call: Call) -> list[dict[str, Any]]:
     datasets = (
         Dataset.objects.visible_to(call.user)
         .with_details()
-        .with_release_times(call.user)
+        .with_release_times()
         .order_by("-changed_at", "id")[offset : offset + limit]
     )
     return packages.package_dicts(
@@ -514,7 +514,7 @@ def _show(
     result.update({"num_followers": 0, "extras": [], "users": [], "groups": [], "tags": []})
     if call.boolean("include_datasets", False):
         limit = min(call.integer("limit", ROWS_MAX) or ROWS_MAX, ROWS_MAX)
-        chosen = datasets.with_details().with_release_times(call.user).order_by("slug")[:limit]
+        chosen = datasets.with_details().with_release_times().order_by("slug")[:limit]
         result["packages"] = packages.package_dicts(
             call.request, access.newest_versions(call.request, chosen, call.user)
         )

@@ -148,7 +148,7 @@ class Builder:
         graph.add((node, DCTERMS.accrualPeriodicity, frequency))
         graph.add((frequency, RDF.type, DCTERMS.Frequency))
         _moment(graph, node, DCTERMS.modified, dataset.shown_modified_at)
-        _moment(graph, node, DCTERMS.issued, dataset.shown_issued_at)
+        _moment(graph, node, DCTERMS.issued, dataset.issued_at)
         if version is not None:
             graph.add((node, DCAT_VERSION, Literal(str(version.number))))
         for tag in dataset.tags.all():
@@ -248,7 +248,7 @@ def catalog(request: HttpRequest, fmt: str) -> HttpResponse:
         raise Http404(_("The catalogue has %(n)s pages.") % {"n": last})
     datasets = (
         visible.with_details()
-        .with_release_times(request.user)
+        .with_release_times()
         .order_by("created_at", "pk")[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
     )
     graph = _graph()
@@ -273,7 +273,7 @@ def catalog(request: HttpRequest, fmt: str) -> HttpResponse:
         place = builder.url(reverse("regions:region-detail", args=[profile.region_code]))
         graph.add((place, RDF.type, DCTERMS.Location))
         graph.add((node, DCTERMS.spatial, place))
-    newest = visible.with_release_times(request.user).aggregate(newest=Max("changed_at"))["newest"]
+    newest = visible.with_release_times().aggregate(newest=Max("changed_at"))["newest"]
     _moment(graph, node, DCTERMS.modified, newest)
     for dataset, version in access.newest_versions(request, datasets, request.user):
         graph.add((node, DCAT.dataset, builder.add(dataset, version)))

@@ -65,10 +65,7 @@ def visible_resource(
     the viewer may see them (the one lookup of the CKAN and REST channels)."""
     candidates, formats = find_resource(key)
     dataset = (
-        (candidates & Dataset.objects.visible_to(user))
-        .with_details()
-        .with_release_times(user)
-        .first()
+        (candidates & Dataset.objects.visible_to(user)).with_details().with_release_times().first()
     )
     version = access.newest_version(request, dataset, user) if dataset else None
     if dataset is None or version is None:

@@ -63,8 +63,8 @@ def dataset_entry(
     themes += [topic.name for topic in dataset.topics.all() if topic.name not in themes]
     if themes:
         entry["theme"] = themes
-    if dataset.shown_issued_at:
-        entry["issued"] = dataset.shown_issued_at.isoformat(timespec="seconds")
+    if dataset.issued_at:
+        entry["issued"] = dataset.issued_at.isoformat(timespec="seconds")
     if version is not None:
         entry["distribution"] = [
             {
@@ -96,7 +96,7 @@ def data_json(request: HttpRequest) -> JsonResponse:
     datasets = (
         Dataset.objects.visible_to(request.user)
         .with_details()
-        .with_release_times(request.user)
+        .with_release_times()
         .order_by("created_at", "pk")
     )
     walidata = profile.walidata_name or profile.site_name

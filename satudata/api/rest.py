@@ -311,7 +311,7 @@ def dataset_out(request: HttpRequest, dataset: Dataset, version: DatasetVersion 
         "level": item.level,
         "version": version.number if version else None,
         "published_at": version.published_at if version else None,
-        "issued_at": dataset.shown_issued_at,
+        "issued_at": dataset.issued_at,
         "modified_at": dataset.shown_modified_at,
         "url": request.build_absolute_uri(reverse("portal:dataset", args=[dataset.slug])),
         "api_url": request.build_absolute_uri(

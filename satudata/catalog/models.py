@@ -509,30 +509,48 @@ class DatasetQuerySet(models.QuerySet["Dataset"]):
         closed = self.exclude(item__access=Access.OPEN).update(public_from=None)
         return opened + closed
 
-    def with_release_times(self, user: Any, at: Any = None) -> DatasetQuerySet:
-        """With the times every channel shows of a dataset to this viewer at ``at`` (now by
-        default): ``changed_at``, the later of its last metadata edit and the release time of
-        the newest version the viewer may see that is out by then (CKAN ``metadata_modified``,
-        DCAT ``dct:modified``, data.json ``modified``), and ``issued_at``, the release time of
-        its first such version. Scheduling a version changes neither: it moves them when its
-        release time comes, so an incremental harvest (``metadata_modified:[last TO *]``) run
-        between scheduling and release picks the new version up after it is out, and nobody
-        learns from the dates that something is coming."""
+    def refresh_release_times(self) -> int:
+        """Recompute, as of now, what channels show as these datasets' modification and first
+        release times (``changed_at``, ``issued_at``) and when they next change by themselves
+        (``release_times_due_at``: the next scheduled release). Called when a version or the
+        description is saved, and for datasets whose time has come by ``fold_due``."""
         from django.db.models.functions import Coalesce, Greatest
         from django.utils import timezone
 
-        moment = at or timezone.now()
+        moment = timezone.now()
         out = (
-            DatasetVersion.objects.visible_to(user, moment)
-            .filter(dataset=models.OuterRef("pk"), published_at__lte=moment)
+            DatasetVersion.objects.released(moment)
+            .filter(dataset=models.OuterRef("pk"))
             .values("published_at")
         )
-        newest = models.Subquery(out.order_by("-published_at")[:1])
-        first = models.Subquery(out.order_by("published_at")[:1])
-        return self.annotate(
-            changed_at=Greatest("modified_at", Coalesce(newest, "modified_at")),
-            issued_at=first,
+        due = (
+            DatasetVersion.objects.filter(
+                dataset=models.OuterRef("pk"), withdrawn_at__isnull=True, published_at__gt=moment
+            )
+            .order_by("published_at")
+            .values("published_at")[:1]
         )
+        newest = models.Subquery(out.order_by("-published_at")[:1])
+        return self.update(
+            changed_at=Greatest("modified_at", Coalesce(newest, "modified_at")),
+            issued_at=models.Subquery(out.order_by("published_at")[:1]),
+            release_times_due_at=models.Subquery(due),
+        )
+
+    def with_release_times(self) -> DatasetQuerySet:
+        """These datasets, with ``changed_at`` and ``issued_at`` true now: the datasets whose
+        scheduled release has come since they were last computed are brought up to date first
+        (one indexed query when none has), as search folds in a due version's words. Every
+        channel that shows or filters by these times reads through here, so a release moves
+        them at its time with no job running, and scheduling one moves nothing."""
+        from django.utils import timezone
+
+        due = Dataset.objects.filter(
+            models.Q(release_times_due_at__lte=timezone.now()) | models.Q(changed_at__isnull=True)
+        )  # (never computed: a dataset written in bulk)
+        if due.exists():
+            due.refresh_release_times()
+        return self.all()
 
     def with_details(self) -> DatasetQuerySet:
         """With what every channel shows of a dataset, fetched in a fixed number of queries."""
@@ -601,6 +619,17 @@ class Dataset(models.Model):
     public_from = models.DateTimeField(null=True, blank=True, editable=False, db_index=True)
     created_at = models.DateTimeField(auto_now_add=True)
     modified_at = models.DateTimeField(_("metadata modified"), auto_now=True, db_index=True)
+    # What every channel shows as modified (CKAN metadata_modified, DCAT dct:modified, data.json
+    # modified, REST, sitemap) and as issued: the later of the last edit of the description and
+    # the newest release that is out, and the first release that is out. Scheduling a version
+    # moves neither: they move at its release time (``release_times_due_at``), on the first read
+    # after it (``DatasetQuerySet.with_release_times``), so an incremental harvest between
+    # scheduling and release still gets the release. Derived, never edited.
+    changed_at = models.DateTimeField(_("changed"), null=True, blank=True, editable=False)
+    issued_at = models.DateTimeField(_("first released"), null=True, blank=True, editable=False)
+    release_times_due_at = models.DateTimeField(
+        null=True, blank=True, editable=False, db_index=True
+    )
 
     objects: ClassVar[DatasetQuerySet] = DatasetQuerySet.as_manager()  # type: ignore[assignment]
 
@@ -609,12 +638,14 @@ class Dataset(models.Model):
         verbose_name = _("dataset")
         verbose_name_plural = _("datasets")
         # "Newest first" for the public reads this index alone: its order and the gate's column.
-        indexes = [
-            models.Index(fields=["modified_at", "public_from"], name="dataset_newest_public")
-        ]
+        indexes = [models.Index(fields=["changed_at", "public_from"], name="dataset_newest_public")]
 
     def __str__(self) -> str:
         return self.title
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        super().save(*args, **kwargs)
+        Dataset.objects.filter(pk=self.pk).refresh_release_times()  # an edit is a change
 
     @property
     def summary(self) -> str:
@@ -638,14 +669,9 @@ class Dataset(models.Model):
 
     @property
     def shown_modified_at(self) -> datetime:
-        """The modification time channels show: ``changed_at`` when the dataset was read with
-        ``with_release_times``, else the last metadata edit (never a future release)."""
-        return getattr(self, "changed_at", None) or self.modified_at
-
-    @property
-    def shown_issued_at(self) -> datetime | None:
-        """The first release time the viewer may see, when read with ``with_release_times``."""
-        return getattr(self, "issued_at", None)
+        """The modification time channels show (``changed_at``; the last edit until the first
+        computation)."""
+        return self.changed_at or self.modified_at
 
     def current_version(self, user: Any, at: Any = None) -> DatasetVersion | None:
         """The newest version the viewer may see (the stable "latest")."""
@@ -811,6 +837,7 @@ class DatasetVersion(models.Model):
     def save(self, *args: Any, **kwargs: Any) -> None:
         super().save(*args, **kwargs)
         Dataset.objects.filter(pk=self.dataset_id).refresh_public_from()
+        Dataset.objects.filter(pk=self.dataset_id).refresh_release_times()
 
     # --- What the release workflow needs (``satudata.releases.models.Releasable``) ----------
 

@@ -326,11 +326,11 @@ def filtered(user: Any, criteria: Criteria, *, at: Any = None) -> DatasetQuerySe
     if criteria.modified_from or criteria.modified_to:
         # The time the viewer is shown, so that a harvest asking "changed since my last run"
         # gets a version when it is released, not when it was scheduled.
-        datasets = datasets.with_release_times(user, at)
+        datasets = datasets.with_release_times()
     if criteria.modified_from:
-        datasets = datasets.filter(Q(changed_at__gte=criteria.modified_from))
+        datasets = datasets.filter(changed_at__gte=criteria.modified_from)
     if criteria.modified_to:
-        datasets = datasets.filter(Q(changed_at__lte=criteria.modified_to))
+        datasets = datasets.filter(changed_at__lte=criteria.modified_to)
     terms = _terms(criteria.q)
     if terms:
         fold_due()
@@ -446,8 +446,8 @@ def search(
                 ordered = _scored(ordered, terms)
                 ordering.append("-score" if descending else "score")
                 continue
-        if key == "modified" and "changed_at" not in ordered.query.annotations:
-            ordered = ordered.with_release_times(user, at)  # type: ignore[attr-defined]
+        if key == "modified":
+            ordered = ordered.with_release_times()  # type: ignore[attr-defined]
         column = F(SORTS[key])
         ordering.append(column.desc() if descending else column.asc())
     # Ties are broken by identifier in the first key's direction, so that "newest first" is
@@ -470,7 +470,7 @@ def search(
         page = list(ordered_ids[start : start + rows]) if rows > 0 else []
         count = datasets.count()
     details = (
-        Dataset.objects.filter(pk__in=page).with_details().with_release_times(user, at).in_bulk()
+        Dataset.objects.filter(pk__in=page).with_details().with_release_times().in_bulk()
         if page
         else {}
     )

@@ -103,16 +103,16 @@ def sitemap_datasets(request: HttpRequest, number: int) -> HttpResponse:
     if not 1 <= number <= SITEMAP_FILES_MAX:
         raise Http404
     public = AnonymousUser()
-    datasets = Dataset.objects.visible_to(public).with_release_times(public).order_by("pk")
+    datasets = Dataset.objects.visible_to(public).with_release_times().order_by("pk")
     # ``changed_at``: the newest release's time, not when it was scheduled.
     page = datasets[(number - 1) * PER_FILE : number * PER_FILE]
-    chosen = page.values_list("slug", "changed_at")  # type: ignore[misc]
+    chosen = page.values_list("slug", "changed_at", "modified_at")
     if number < 1 or (number > 1 and not chosen):
         raise Http404
     return _urlset(
         request,
         [
-            (reverse("portal:dataset", args=[slug]), modified.date().isoformat())
-            for slug, modified in chosen
+            (reverse("portal:dataset", args=[slug]), (changed or edited).date().isoformat())
+            for slug, changed, edited in chosen
         ],
     )

@@ -99,11 +99,7 @@ def dataset_for(request: HttpRequest, key: str, user: Any = None) -> Dataset:
     may see it, else 404. No read is logged here: the version served is (``version_for``)."""
     viewer = request.user if user is None else user
     dataset = (
-        Dataset.objects.visible_to(viewer)
-        .by_key(key)
-        .with_details()
-        .with_release_times(viewer)
-        .first()
+        Dataset.objects.visible_to(viewer).by_key(key).with_details().with_release_times().first()
     )
     if dataset is None:
         raise dataset_missing()
