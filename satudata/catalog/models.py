@@ -512,8 +512,9 @@ class DatasetQuerySet(models.QuerySet["Dataset"]):
     def refresh_release_times(self) -> int:
         """Recompute, as of now, what channels show as these datasets' modification and first
         release times (``changed_at``, ``issued_at``) and when they next change by themselves
-        (``release_times_due_at``: the next scheduled release). Called when a version or the
-        description is saved, and for datasets whose time has come by ``fold_due``."""
+        (``release_times_due_at``: the next scheduled release). A withdrawal is a change too, so
+        a harvest learns of it. Called when a version or the description is saved, and by
+        ``with_release_times`` for datasets whose time has come."""
         from django.db.models.functions import Coalesce, Greatest
         from django.utils import timezone
 
@@ -531,8 +532,17 @@ class DatasetQuerySet(models.QuerySet["Dataset"]):
             .values("published_at")[:1]
         )
         newest = models.Subquery(out.order_by("-published_at")[:1])
+        withdrawn = models.Subquery(
+            DatasetVersion.objects.filter(dataset=models.OuterRef("pk"), withdrawn_at__lte=moment)
+            .order_by("-withdrawn_at")
+            .values("withdrawn_at")[:1]
+        )
         return self.update(
-            changed_at=Greatest("modified_at", Coalesce(newest, "modified_at")),
+            changed_at=Greatest(
+                "modified_at",
+                Coalesce(newest, "modified_at"),
+                Coalesce(withdrawn, "modified_at"),
+            ),
             issued_at=models.Subquery(out.order_by("published_at")[:1]),
             release_times_due_at=models.Subquery(due),
         )

@@ -20,6 +20,8 @@ from satudata.catalog.demo import send_table
 from satudata.catalog.models import Dataset
 from satudata.catalog.testing import published_table
 from satudata.core.testing import PersonaTestCase
+from satudata.releases import services
+from satudata.releases.models import Release
 from satudata.releases.testing import release
 
 
@@ -91,6 +93,15 @@ class ReleaseTimesTests(PersonaTestCase):
         self.assertEqual(self.harvest(last_run, last_run + timedelta(minutes=5)), [])
         after = self.at + timedelta(minutes=1)
         self.assertEqual(self.harvest(last_run, after), [self.dataset.slug])
+
+    def test_a_withdrawal_is_a_change_a_harvest_gets(self) -> None:
+        scheduled = Release.objects.for_content(self.dataset.versions.get(number=2)).get()
+        with time_machine.travel(self.at + timedelta(hours=2), tick=False):
+            services.withdraw_release(
+                actor=self.p.kepala_bidang, release=scheduled, reason="Angka Sukoharjo salah."
+            )
+        since = self.at + timedelta(hours=1)
+        self.assertEqual(self.harvest(since, self.at + timedelta(hours=3)), [self.dataset.slug])
 
     def test_scheduling_shows_no_change_before_the_release(self) -> None:
         since = self.scheduled_at - timedelta(seconds=1)

@@ -23,10 +23,16 @@ def compute(apps, schema_editor):
         .order_by("published_at")
         .values("published_at")[:1]
     )
+    withdrawn = (
+        DatasetVersion.objects.filter(dataset=models.OuterRef("pk"), withdrawn_at__lte=moment)
+        .order_by("-withdrawn_at")
+        .values("withdrawn_at")[:1]
+    )
     Dataset.objects.update(
         changed_at=Greatest(
             "modified_at",
             Coalesce(models.Subquery(out.order_by("-published_at")[:1]), "modified_at"),
+            Coalesce(models.Subquery(withdrawn), "modified_at"),
         ),
         issued_at=models.Subquery(out.order_by("published_at")[:1]),
         release_times_due_at=models.Subquery(due),
