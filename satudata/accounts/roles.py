@@ -48,6 +48,14 @@ class Capability(models.TextChoices):
         "releases.approve",
         _("Approve releases, change announced dates, cancel and withdraw releases"),
     )
+    VIEW_UNPUBLISHED = (
+        "releases.view_unpublished",
+        _("See content not yet released: drafts and embargoed releases"),
+    )
+    HANDLE_EMBARGOED = (
+        "releases.handle_embargoed",
+        _("Work on embargoed content without each read logged as pre-release access"),
+    )
 
 
 # Capability -> roles that hold it. Later features add their rows here, never a check by hand.
@@ -68,6 +76,13 @@ GRANTS: dict[Capability, frozenset[Role]] = {
     # was announced: T3.2 asks that date changes be agreed by the one in charge).
     Capability.MANAGE_RELEASES: frozenset({Role.WALIDATA, Role.KEPALA_BIDANG, Role.ADMINISTRATOR}),
     Capability.APPROVE_RELEASES: frozenset({Role.KEPALA_BIDANG}),
+    # The gate's "sees everything": the staff who had it through the task dashboard before.
+    Capability.VIEW_UNPUBLISHED: STAFF_ROLES,
+    # Those who prepare and approve a release read it in the course of that work; anyone else
+    # reading unreleased content (the Kepala Dinas, the administrator, a pre-release reader) is
+    # logged, as the pre-release access rules (T3.3) ask. A producer's own agency's data is
+    # exempt by agency, not by capability (``satudata.releases.access.must_log``).
+    Capability.HANDLE_EMBARGOED: frozenset({Role.WALIDATA, Role.KEPALA_BIDANG}),
 }
 
 

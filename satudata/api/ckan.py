@@ -31,6 +31,7 @@ from satudata.core import spreadsheets
 from satudata.core.input_limits import INTEGER_MAX, InputRefused, load_json
 from satudata.core.models import SiteProfile
 from satudata.datastore import query as datastore
+from satudata.releases import access
 from satudata.reports import usage
 
 CKAN_VERSION = "2.10.4"  # the API level answered, for clients that branch on it
@@ -382,7 +383,7 @@ def package_search(call: Call) -> dict[str, Any]:
         raise SearchQueryError(str(error)) from None
     usage.note_search(call.request, criteria, result.count)
     results = packages.package_dicts(
-        call.request, packages.with_versions(result.datasets, call.user)
+        call.request, access.newest_versions(call.request, result.datasets, call.user)
     )
     facets = {name: {c.name: c.count for c in counts} for name, counts in result.facets.items()}
     search_facets = {
@@ -407,12 +408,15 @@ def _dataset(call: Call, key: str = "id") -> Dataset:
     value = call.text(key) or call.text("name")
     if not value:
         raise ValidationError(fields={key: ["Missing value"]})
-    dataset = Dataset.objects.visible_to(call.user).by_key(value).with_details().first()
+    dataset = (
+        Dataset.objects.visible_to(call.user)
+        .by_key(value)
+        .with_details()
+        .with_release_times()
+        .first()
+    )
     if dataset is None:
         raise NotFound("Dataset not found")
-    from satudata.portal.views import note_dataset_read
-
-    note_dataset_read(call.request, call.user, dataset)
     return dataset
 
 
@@ -420,7 +424,9 @@ def package_show(call: Call) -> dict[str, Any]:
     """One dataset by id or name. Parameters: id."""
     dataset = _dataset(call)
     usage.note(call.request, dataset=dataset.slug)
-    return packages.package_dict(call.request, dataset, dataset.current_version(call.user))
+    return packages.package_dict(
+        call.request, dataset, access.newest_version(call.request, dataset, call.user)
+    )
 
 
 def current_package_list_with_resources(call: Call) -> list[dict[str, Any]]:
@@ -433,9 +439,12 @@ def current_package_list_with_resources(call: Call) -> list[dict[str, Any]]:
     datasets = (
         Dataset.objects.visible_to(call.user)
         .with_details()
-        .order_by("-modified_at", "id")[offset : offset + limit]
+        .with_release_times()
+        .order_by("-changed_at", "id")[offset : offset + limit]
     )
-    return packages.package_dicts(call.request, packages.with_versions(datasets, call.user))
+    return packages.package_dicts(
+        call.request, access.newest_versions(call.request, datasets, call.user)
+    )
 
 
 def _list_of(
@@ -505,9 +514,9 @@ def _show(
     result.update({"num_followers": 0, "extras": [], "users": [], "groups": [], "tags": []})
     if call.boolean("include_datasets", False):
         limit = min(call.integer("limit", ROWS_MAX) or ROWS_MAX, ROWS_MAX)
-        chosen = datasets.with_details().order_by("slug")[:limit]
+        chosen = datasets.with_details().with_release_times().order_by("slug")[:limit]
         result["packages"] = packages.package_dicts(
-            call.request, packages.with_versions(chosen, call.user)
+            call.request, access.newest_versions(call.request, chosen, call.user)
         )
     return result
 
@@ -577,7 +586,7 @@ def _resource(call: Call, key: str = "id") -> tuple[Dataset, str, dict[str, Any]
 
 
 def _current(call: Call, dataset: Dataset) -> Any:
-    version = dataset.current_version(call.user)
+    version = access.newest_version(call.request, dataset, call.user)
     if version is None:  # the gate let the dataset through, so this is a race with a withdrawal
         raise NotFound(f'Resource of "{dataset.slug}" was not found.')
     return version

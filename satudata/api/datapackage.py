@@ -14,7 +14,7 @@ from django.urls import reverse
 from satudata.catalog.models import DataType
 from satudata.core.models import SiteProfile
 from satudata.datastore.exports import MEDIA_TYPES
-from satudata.portal.views import visible_dataset, visible_version
+from satudata.releases import access
 
 FIELD_TYPES = {
     DataType.INTEGER: "integer",
@@ -32,8 +32,8 @@ def package_name(slug: str) -> str:
 
 
 def datapackage(request: HttpRequest, slug: str) -> JsonResponse:
-    dataset = visible_dataset(request, slug)
-    version = visible_version(request, dataset, None)
+    dataset = access.dataset_for(request, slug)
+    version = access.version_for(request, dataset, None)
     profile = SiteProfile.current()
     fields: list[dict[str, Any]] = []
     for column in version.columns:

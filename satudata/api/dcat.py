@@ -13,6 +13,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
+from django.db.models import Max
 from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -24,7 +25,7 @@ from satudata.catalog.models import Dataset, DatasetVersion, Frequency
 from satudata.catalog.search import FORMATS
 from satudata.core.models import SiteProfile
 from satudata.datastore.exports import MEDIA_TYPES
-from satudata.portal.views import visible_dataset
+from satudata.releases import access
 
 HYDRA = Namespace("http://www.w3.org/ns/hydra/core#")
 VCARD = Namespace("http://www.w3.org/2006/vcard/ns#")
@@ -146,9 +147,8 @@ class Builder:
         frequency = URIRef(EU + "frequency/" + self._freq(item))
         graph.add((node, DCTERMS.accrualPeriodicity, frequency))
         graph.add((frequency, RDF.type, DCTERMS.Frequency))
-        _moment(graph, node, DCTERMS.modified, dataset.modified_at)
-        if version is not None and version.published_at:
-            _moment(graph, node, DCTERMS.issued, version.published_at)
+        _moment(graph, node, DCTERMS.modified, dataset.shown_modified_at)
+        _moment(graph, node, DCTERMS.issued, dataset.issued_at)
         if version is not None:
             graph.add((node, DCAT_VERSION, Literal(str(version.number))))
         for tag in dataset.tags.all():
@@ -246,9 +246,11 @@ def catalog(request: HttpRequest, fmt: str) -> HttpResponse:
     last = max(1, math.ceil(total / PAGE_SIZE))
     if page > last:
         raise Http404(_("The catalogue has %(n)s pages.") % {"n": last})
-    datasets = visible.with_details().order_by("created_at", "pk")[
-        (page - 1) * PAGE_SIZE : page * PAGE_SIZE
-    ]
+    datasets = (
+        visible.with_details()
+        .with_release_times()
+        .order_by("created_at", "pk")[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
+    )
     graph = _graph()
     builder = Builder(request, graph)
     profile = builder.profile
@@ -271,9 +273,9 @@ def catalog(request: HttpRequest, fmt: str) -> HttpResponse:
         place = builder.url(reverse("regions:region-detail", args=[profile.region_code]))
         graph.add((place, RDF.type, DCTERMS.Location))
         graph.add((node, DCTERMS.spatial, place))
-    newest = visible.order_by("-modified_at").values_list("modified_at", flat=True).first()
+    newest = visible.with_release_times().aggregate(newest=Max("changed_at"))["newest"]
     _moment(graph, node, DCTERMS.modified, newest)
-    for dataset, version in packages.with_versions(datasets, request.user):
+    for dataset, version in access.newest_versions(request, datasets, request.user):
         graph.add((node, DCAT.dataset, builder.add(dataset, version)))
     _paging(graph, builder, here, page, last, total)
     return _respond(graph, fmt)
@@ -299,7 +301,7 @@ def _paging(graph: Graph, builder: Builder, here: str, page: int, last: int, tot
 
 
 def dataset(request: HttpRequest, slug: str, fmt: str) -> HttpResponse:
-    found = visible_dataset(request, slug)
+    found = access.dataset_for(request, slug)
     graph = _graph()
-    Builder(request, graph).add(found, found.current_version(request.user))
+    Builder(request, graph).add(found, access.newest_version(request, found, request.user))
     return _respond(graph, fmt)

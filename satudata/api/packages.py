@@ -13,7 +13,7 @@ import uuid
 from datetime import UTC, datetime
 from typing import Any
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count
 from django.http import HttpRequest
 from django.urls import reverse
 
@@ -27,6 +27,7 @@ from satudata.catalog.models import (
 from satudata.catalog.search import FORMATS
 from satudata.core.models import SiteProfile
 from satudata.datastore.exports import MEDIA_TYPES
+from satudata.releases import access
 
 NAMESPACE = uuid.UUID("5b0f3c36-8c1e-4f52-9a57-2f1d4a6e8b10")
 FORMAT_KEYS = {fmt: uuid.uuid5(NAMESPACE, fmt.lower()).int for fmt in FORMATS}
@@ -63,13 +64,12 @@ def visible_resource(
     """The dataset, its current version and the resource dictionary a resource id names, if
     the viewer may see them (the one lookup of the CKAN and REST channels)."""
     candidates, formats = find_resource(key)
-    dataset = (candidates & Dataset.objects.visible_to(user)).with_details().first()
-    version = dataset.current_version(user) if dataset else None
+    dataset = (
+        (candidates & Dataset.objects.visible_to(user)).with_details().with_release_times().first()
+    )
+    version = access.newest_version(request, dataset, user) if dataset else None
     if dataset is None or version is None:
         return None
-    from satudata.portal.views import note_dataset_read
-
-    note_dataset_read(request, user, dataset)
     fmt = formats[dataset.uuid]
     resource = next(r for r in resource_dicts(request, dataset, version) if r["format"] == fmt)
     return dataset, version, resource
@@ -146,7 +146,7 @@ def resource_dicts(
                 "hash": "",
                 "created": ckan_time(version.created_at),
                 "last_modified": ckan_time(version.published_at or version.created_at),
-                "metadata_modified": ckan_time(dataset.modified_at),
+                "metadata_modified": ckan_time(dataset.shown_modified_at),
                 "cache_url": None,
                 "cache_last_updated": None,
                 "url_type": None,
@@ -209,7 +209,7 @@ def package_dict(
         "organization": organization_dict(request, dataset.agency),
         "creator_user_id": None,
         "metadata_created": ckan_time(dataset.created_at),
-        "metadata_modified": ckan_time(dataset.modified_at),
+        "metadata_modified": ckan_time(dataset.shown_modified_at),
         "private": False,
         "state": "active",
         "num_resources": len(resources),
@@ -240,22 +240,6 @@ def package_dict(
         "relationships_as_object": [],
         "resources": resources,
     }
-
-
-def with_versions(
-    datasets: QuerySet[Dataset] | list[Dataset], user: Any
-) -> list[tuple[Dataset, DatasetVersion | None]]:
-    """Each dataset with its newest visible version, in two queries whatever the number."""
-    datasets = list(datasets)
-    latest: dict[int, DatasetVersion] = {}
-    versions = (
-        DatasetVersion.objects.visible_to(user)
-        .filter(dataset_id__in=[d.pk for d in datasets])
-        .order_by("dataset_id", "-number")
-    )
-    for version in versions:
-        latest.setdefault(version.dataset_id, version)
-    return [(dataset, latest.get(dataset.pk)) for dataset in datasets]
 
 
 def package_counts(user: Any, field: str) -> dict[int, int]:

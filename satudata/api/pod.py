@@ -9,11 +9,11 @@ from typing import Any
 from django.http import HttpRequest, JsonResponse
 from django.urls import reverse
 
-from satudata.api import packages
 from satudata.catalog.models import Dataset, DatasetVersion, Frequency
 from satudata.catalog.search import FORMATS
 from satudata.core.models import SiteProfile
 from satudata.datastore.exports import MEDIA_TYPES
+from satudata.releases import access
 
 SCHEMA = "https://project-open-data.cio.gov/v1.1/schema"
 PERIODICITY = {
@@ -47,7 +47,7 @@ def dataset_entry(
             "subOrganizationOf": {"@type": "org:Organization", "name": walidata},
         },
         "contactPoint": contact,
-        "modified": dataset.modified_at.isoformat(timespec="seconds"),
+        "modified": dataset.shown_modified_at.isoformat(timespec="seconds"),
         "accrualPeriodicity": PERIODICITY.get(Frequency(item.frequency), "irregular"),
         "temporal": f"{item.data_list.year}-01-01/{item.data_list.year}-12-31",
         "language": ["id"],
@@ -63,9 +63,9 @@ def dataset_entry(
     themes += [topic.name for topic in dataset.topics.all() if topic.name not in themes]
     if themes:
         entry["theme"] = themes
+    if dataset.issued_at:
+        entry["issued"] = dataset.issued_at.isoformat(timespec="seconds")
     if version is not None:
-        if version.published_at:
-            entry["issued"] = version.published_at.isoformat(timespec="seconds")
         entry["distribution"] = [
             {
                 "@type": "dcat:Distribution",
@@ -93,7 +93,12 @@ def dataset_entry(
 
 def data_json(request: HttpRequest) -> JsonResponse:
     profile = SiteProfile.current()
-    datasets = Dataset.objects.visible_to(request.user).with_details().order_by("created_at", "pk")
+    datasets = (
+        Dataset.objects.visible_to(request.user)
+        .with_details()
+        .with_release_times()
+        .order_by("created_at", "pk")
+    )
     walidata = profile.walidata_name or profile.site_name
     return JsonResponse(
         {
@@ -104,7 +109,7 @@ def data_json(request: HttpRequest) -> JsonResponse:
             "describedBy": f"{SCHEMA}/catalog.json",
             "dataset": [
                 dataset_entry(request, dataset, version, walidata)
-                for dataset, version in packages.with_versions(datasets, request.user)
+                for dataset, version in access.newest_versions(request, datasets, request.user)
             ],
         },
         json_dumps_params={"ensure_ascii": False},

@@ -50,8 +50,8 @@ from satudata.core.input_limits import INTEGER_MAX
 from satudata.core.taskqueue import RETRY_AFTER_SECONDS, QueueUnavailable, unavailable_message
 from satudata.datastore import exports
 from satudata.datastore import query as datastore
-from satudata.portal.views import visible_dataset, visible_version
 from satudata.regions.models import Region
+from satudata.releases import access
 from satudata.reports import usage
 
 MAX_PAGE = 1000
@@ -286,6 +286,9 @@ class DatasetOut(Schema):
     level: str
     version: int | None
     published_at: datetime | None
+    # When the first version was released, and when the dataset last changed as the caller
+    # sees it (the newest release it may see, or a later edit of its description).
+    issued_at: datetime | None
     modified_at: datetime
     url: str
     api_url: str
@@ -308,7 +311,8 @@ def dataset_out(request: HttpRequest, dataset: Dataset, version: DatasetVersion 
         "level": item.level,
         "version": version.number if version else None,
         "published_at": version.published_at if version else None,
-        "modified_at": dataset.modified_at,
+        "issued_at": dataset.issued_at,
+        "modified_at": dataset.shown_modified_at,
         "url": request.build_absolute_uri(reverse("portal:dataset", args=[dataset.slug])),
         "api_url": request.build_absolute_uri(
             reverse("api-v1:dataset", kwargs={"key": dataset.slug})
@@ -402,11 +406,11 @@ class DatasetFilters(Paging):
 
 
 def _visible(request: HttpRequest, key: str) -> Dataset:
-    return visible_dataset(request, key, viewer(request))
+    return access.dataset_for(request, key, viewer(request))
 
 
 def _version(request: HttpRequest, dataset: Dataset, number: int | None) -> DatasetVersion:
-    return visible_version(request, dataset, number, viewer(request))
+    return access.version_for(request, dataset, number, viewer(request))
 
 
 @api.get("/datasets", response={200: DatasetPage, 400: ErrorOut}, tags=["datasets"])
@@ -432,7 +436,7 @@ def list_datasets(request: HttpRequest, filters: Query[DatasetFilters]) -> dict:
         **page_links(request, result.count, filters.limit, filters.offset),
         "results": [
             dataset_out(request, dataset, version)
-            for dataset, version in packages.with_versions(result.datasets, user)
+            for dataset, version in access.newest_versions(request, result.datasets, user)
         ],
         "facets": {
             name: [{"value": f.name, "label": f.display_name, "count": f.count} for f in counts]
@@ -450,7 +454,7 @@ def list_datasets(request: HttpRequest, filters: Query[DatasetFilters]) -> dict:
 def get_dataset(request: HttpRequest, key: str) -> dict:
     """One dataset by name or identifier, with its visible versions and download resources."""
     dataset = _visible(request, key)
-    versions = list(dataset.versions.visible_to(viewer(request)))
+    versions = access.versions_of(request, dataset, viewer(request))
     latest = versions[0] if versions else None
     return {
         **dataset_out(request, dataset, latest),
@@ -474,7 +478,8 @@ def get_dataset(request: HttpRequest, key: str) -> dict:
 )
 def list_versions(request: HttpRequest, key: str) -> list[dict]:
     dataset = _visible(request, key)
-    return [version_out(request, dataset, v) for v in dataset.versions.visible_to(viewer(request))]
+    versions = access.versions_of(request, dataset, viewer(request))
+    return [version_out(request, dataset, v) for v in versions]
 
 
 @api.get(

@@ -4,6 +4,7 @@ its release schedule (Perpres 39/2019 art. 27(3))."""
 from __future__ import annotations
 
 import uuid
+from datetime import datetime
 from typing import Any, ClassVar
 
 from django.conf import settings
@@ -188,7 +189,7 @@ class MetadataQuerySet(models.QuerySet[Any]):
         from satudata.accounts.permissions import can, role_of
         from satudata.accounts.roles import Capability, Role
 
-        if can(user, Capability.VIEW_TASK_DASHBOARD) or can(user, Capability.REVIEW_METADATA):
+        if can(user, Capability.VIEW_UNPUBLISHED) or can(user, Capability.REVIEW_METADATA):
             return self.all()
         if role_of(user) == Role.PRODUSEN:
             return self.filter(
@@ -479,7 +480,7 @@ class DatasetQuerySet(models.QuerySet["Dataset"]):
         from satudata.releases.models import PreReleaseAccess
 
         has_version = models.Exists(DatasetVersion.objects.filter(dataset=models.OuterRef("pk")))
-        if can(user, Capability.VIEW_TASK_DASHBOARD):
+        if can(user, Capability.VIEW_UNPUBLISHED):
             return self.filter(has_version)
         public: Any = models.Q(public_from__lte=at or timezone.now())
         if role_of(user) == Role.PRODUSEN:
@@ -507,6 +508,59 @@ class DatasetQuerySet(models.QuerySet["Dataset"]):
         opened = self.filter(item__access=Access.OPEN).update(public_from=models.Subquery(first))
         closed = self.exclude(item__access=Access.OPEN).update(public_from=None)
         return opened + closed
+
+    def refresh_release_times(self) -> int:
+        """Recompute, as of now, what channels show as these datasets' modification and first
+        release times (``changed_at``, ``issued_at``) and when they next change by themselves
+        (``release_times_due_at``: the next scheduled release). A withdrawal is a change too, so
+        a harvest learns of it. Called when a version or the description is saved, and by
+        ``with_release_times`` for datasets whose time has come."""
+        from django.db.models.functions import Coalesce, Greatest
+        from django.utils import timezone
+
+        moment = timezone.now()
+        out = (
+            DatasetVersion.objects.released(moment)
+            .filter(dataset=models.OuterRef("pk"))
+            .values("published_at")
+        )
+        due = (
+            DatasetVersion.objects.filter(
+                dataset=models.OuterRef("pk"), withdrawn_at__isnull=True, published_at__gt=moment
+            )
+            .order_by("published_at")
+            .values("published_at")[:1]
+        )
+        newest = models.Subquery(out.order_by("-published_at")[:1])
+        withdrawn = models.Subquery(
+            DatasetVersion.objects.filter(dataset=models.OuterRef("pk"), withdrawn_at__lte=moment)
+            .order_by("-withdrawn_at")
+            .values("withdrawn_at")[:1]
+        )
+        return self.update(
+            changed_at=Greatest(
+                "modified_at",
+                Coalesce(newest, "modified_at"),
+                Coalesce(withdrawn, "modified_at"),
+            ),
+            issued_at=models.Subquery(out.order_by("published_at")[:1]),
+            release_times_due_at=models.Subquery(due),
+        )
+
+    def with_release_times(self) -> DatasetQuerySet:
+        """These datasets, with ``changed_at`` and ``issued_at`` true now: the datasets whose
+        scheduled release has come since they were last computed are brought up to date first
+        (one indexed query when none has), as search folds in a due version's words. Every
+        channel that shows or filters by these times reads through here, so a release moves
+        them at its time with no job running, and scheduling one moves nothing."""
+        from django.utils import timezone
+
+        due = Dataset.objects.filter(
+            models.Q(release_times_due_at__lte=timezone.now()) | models.Q(changed_at__isnull=True)
+        )  # (never computed: a dataset written in bulk)
+        if due.exists():
+            due.refresh_release_times()
+        return self.all()
 
     def with_details(self) -> DatasetQuerySet:
         """With what every channel shows of a dataset, fetched in a fixed number of queries."""
@@ -575,6 +629,17 @@ class Dataset(models.Model):
     public_from = models.DateTimeField(null=True, blank=True, editable=False, db_index=True)
     created_at = models.DateTimeField(auto_now_add=True)
     modified_at = models.DateTimeField(_("metadata modified"), auto_now=True, db_index=True)
+    # What every channel shows as modified (CKAN metadata_modified, DCAT dct:modified, data.json
+    # modified, REST, sitemap) and as issued: the later of the last edit of the description and
+    # the newest release that is out, and the first release that is out. Scheduling a version
+    # moves neither: they move at its release time (``release_times_due_at``), on the first read
+    # after it (``DatasetQuerySet.with_release_times``), so an incremental harvest between
+    # scheduling and release still gets the release. Derived, never edited.
+    changed_at = models.DateTimeField(_("changed"), null=True, blank=True, editable=False)
+    issued_at = models.DateTimeField(_("first released"), null=True, blank=True, editable=False)
+    release_times_due_at = models.DateTimeField(
+        null=True, blank=True, editable=False, db_index=True
+    )
 
     objects: ClassVar[DatasetQuerySet] = DatasetQuerySet.as_manager()  # type: ignore[assignment]
 
@@ -583,12 +648,14 @@ class Dataset(models.Model):
         verbose_name = _("dataset")
         verbose_name_plural = _("datasets")
         # "Newest first" for the public reads this index alone: its order and the gate's column.
-        indexes = [
-            models.Index(fields=["modified_at", "public_from"], name="dataset_newest_public")
-        ]
+        indexes = [models.Index(fields=["changed_at", "public_from"], name="dataset_newest_public")]
 
     def __str__(self) -> str:
         return self.title
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        super().save(*args, **kwargs)
+        Dataset.objects.filter(pk=self.pk).refresh_release_times()  # an edit is a change
 
     @property
     def summary(self) -> str:
@@ -609,6 +676,12 @@ class Dataset(models.Model):
     @property
     def is_open(self) -> bool:
         return self.license_id != License.OTHER_CLOSED
+
+    @property
+    def shown_modified_at(self) -> datetime:
+        """The modification time channels show (``changed_at``; the last edit until the first
+        computation)."""
+        return self.changed_at or self.modified_at
 
     def current_version(self, user: Any, at: Any = None) -> DatasetVersion | None:
         """The newest version the viewer may see (the stable "latest")."""
@@ -718,7 +791,7 @@ class DatasetVersionQuerySet(models.QuerySet["DatasetVersion"]):
         from satudata.accounts.roles import Capability, Role
         from satudata.releases.models import PreReleaseAccess
 
-        if can(user, Capability.VIEW_TASK_DASHBOARD):
+        if can(user, Capability.VIEW_UNPUBLISHED):
             return self.all()
         published = self.published(at)
         if role_of(user) == Role.PRODUSEN:
@@ -774,6 +847,7 @@ class DatasetVersion(models.Model):
     def save(self, *args: Any, **kwargs: Any) -> None:
         super().save(*args, **kwargs)
         Dataset.objects.filter(pk=self.dataset_id).refresh_public_from()
+        Dataset.objects.filter(pk=self.dataset_id).refresh_release_times()
 
     # --- What the release workflow needs (``satudata.releases.models.Releasable``) ----------
 
@@ -805,13 +879,12 @@ class DatasetVersion(models.Model):
 
     def put_out(self, at: Any, actor: Any) -> None:
         """Out for everyone from ``at`` (None: taken off the schedule, not out)."""
-        from django.utils import timezone
-
         from satudata.catalog import search
 
         self.published_at, self.published_by = at, actor if at is not None else None
+        # The dataset's ``modified_at`` is not stamped: the time channels show moves when the
+        # release time comes (``DatasetQuerySet.with_release_times``), not when it is set.
         self.save(update_fields=["published_at", "published_by"])
-        Dataset.objects.filter(pk=self.dataset_id).update(modified_at=timezone.now())
         search.index(self.dataset)
 
     def withdraw(self, at: Any) -> None:

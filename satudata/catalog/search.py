@@ -273,7 +273,8 @@ class Criteria:
 # Sort keys and the column each orders by.
 SORTS: dict[str, str] = {
     "score": "score",
-    "modified": "modified_at",
+    # What channels show as the modification time (``DatasetQuerySet.with_release_times``).
+    "modified": "changed_at",
     "created": "created_at",
     "title": "title",
     "name": "slug",
@@ -322,10 +323,14 @@ def filtered(user: Any, criteria: Criteria, *, at: Any = None) -> DatasetQuerySe
     for name, values in criteria.exclude:
         condition = _value_filter(name, values)
         datasets = datasets.exclude(pk__in=Dataset.objects.filter(condition).values("pk"))
+    if criteria.modified_from or criteria.modified_to:
+        # The time the viewer is shown, so that a harvest asking "changed since my last run"
+        # gets a version when it is released, not when it was scheduled.
+        datasets = datasets.with_release_times()
     if criteria.modified_from:
-        datasets = datasets.filter(modified_at__gte=criteria.modified_from)
+        datasets = datasets.filter(changed_at__gte=criteria.modified_from)
     if criteria.modified_to:
-        datasets = datasets.filter(modified_at__lte=criteria.modified_to)
+        datasets = datasets.filter(changed_at__lte=criteria.modified_to)
     terms = _terms(criteria.q)
     if terms:
         fold_due()
@@ -441,6 +446,8 @@ def search(
                 ordered = _scored(ordered, terms)
                 ordering.append("-score" if descending else "score")
                 continue
+        if key == "modified":
+            ordered = ordered.with_release_times()  # type: ignore[attr-defined]
         column = F(SORTS[key])
         ordering.append(column.desc() if descending else column.asc())
     # Ties are broken by identifier in the first key's direction, so that "newest first" is
@@ -462,7 +469,11 @@ def search(
         # cheaper than sorting every matching dataset joined with its agency and item.
         page = list(ordered_ids[start : start + rows]) if rows > 0 else []
         count = datasets.count()
-    details = Dataset.objects.filter(pk__in=page).with_details().in_bulk() if page else {}
+    details = (
+        Dataset.objects.filter(pk__in=page).with_details().with_release_times().in_bulk()
+        if page
+        else {}
+    )
     return Result(
         count=count,
         datasets=[details[pk] for pk in page],

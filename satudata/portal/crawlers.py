@@ -102,16 +102,17 @@ def sitemap_datasets(request: HttpRequest, number: int) -> HttpResponse:
     # 64 bits reached the database as an offset.
     if not 1 <= number <= SITEMAP_FILES_MAX:
         raise Http404
-    datasets = Dataset.objects.visible_to(AnonymousUser()).order_by("pk")
-    chosen = datasets[(number - 1) * PER_FILE : number * PER_FILE].values_list(
-        "slug", "modified_at"
-    )
+    public = AnonymousUser()
+    datasets = Dataset.objects.visible_to(public).with_release_times().order_by("pk")
+    # ``changed_at``: the newest release's time, not when it was scheduled.
+    page = datasets[(number - 1) * PER_FILE : number * PER_FILE]
+    chosen = page.values_list("slug", "changed_at", "modified_at")
     if number < 1 or (number > 1 and not chosen):
         raise Http404
     return _urlset(
         request,
         [
-            (reverse("portal:dataset", args=[slug]), modified.date().isoformat())
-            for slug, modified in chosen
+            (reverse("portal:dataset", args=[slug]), (changed or edited).date().isoformat())
+            for slug, changed, edited in chosen
         ],
     )

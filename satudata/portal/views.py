@@ -1,6 +1,7 @@
 """The public portal: home, search with facets, dataset pages with preview and downloads,
-agency pages. Every page reads through the one gate (``Dataset.objects.visible_to``); staff see
-what is not yet published, marked so.
+agency pages. Every page reads through the one gate (``Dataset.objects.visible_to``) and, for one
+dataset or version, through the access module (``satudata.releases.access``), which logs
+pre-release reads; staff see what is not yet published, marked so.
 """
 
 from __future__ import annotations
@@ -37,6 +38,7 @@ from satudata.datastore import exports
 from satudata.datastore import query as datastore
 from satudata.portal import charts, embargo, facets, preview
 from satudata.regions.models import Region
+from satudata.releases import access
 from satudata.releases.dates import wording
 from satudata.reports import counts as usage_counts
 from satudata.reports import usage
@@ -207,60 +209,6 @@ def _csv_response(filename: str, header: list[str], rows: list[list[Any]]) -> Ht
     return response
 
 
-def visible_dataset(request: HttpRequest, slug: str, user: Any = None) -> Dataset:
-    """The dataset at ``slug`` (or its identifier) if the viewer (``user``, else the request's)
-    may see it, else 404. Every channel that answers 404 asks through here."""
-    viewer = request.user if user is None else user
-    dataset = Dataset.objects.visible_to(viewer).by_key(slug).with_details().first()
-    if dataset is None:
-        raise _dataset_missing()
-    note_dataset_read(request, viewer, dataset)
-    return dataset
-
-
-def note_dataset_read(request: HttpRequest, viewer: Any, dataset: Dataset) -> None:
-    """Log a read of a dataset not yet public under a pre-release grant: every channel that
-    serves one dataset calls this (the portal and REST through ``visible_dataset``, CKAN's
-    package and resource actions directly)."""
-    if dataset.public_from is None or dataset.public_from > timezone.now():
-        _note_pre_release(request, viewer, dataset.versions.values("pk"))
-
-
-def _dataset_missing() -> Http404:
-    return Http404(_("No dataset with this address is published."))
-
-
-def visible_version(
-    request: HttpRequest, dataset: Dataset, number: int | None, user: Any = None
-) -> DatasetVersion:
-    """Version ``number`` (the latest visible one if None) of ``dataset``, else 404. A version
-    read before its release under a pre-release grant is logged, whichever channel read it."""
-    viewer = request.user if user is None else user
-    versions = dataset.versions.visible_to(viewer)
-    version = versions.filter(number=number).first() if number else versions.first()
-    if version is None:
-        raise _version_missing()
-    if not _is_out(version):
-        _note_pre_release(request, viewer, [version.pk])
-    return version
-
-
-def _is_out(version: DatasetVersion) -> bool:
-    return version.published_at is not None and version.published_at <= timezone.now()
-
-
-def _note_pre_release(request: HttpRequest, viewer: Any, ids: Any) -> None:
-    """Log a read of versions ``ids`` under a pre-release grant (a signed-in reader only)."""
-    if getattr(viewer, "is_authenticated", False):
-        from satudata.releases.services import log_pre_release_views
-
-        log_pre_release_views(request, viewer, DatasetVersion, ids)
-
-
-def _version_missing() -> Http404:
-    return Http404(_("This version is not published."))
-
-
 def dataset_detail(request: HttpRequest, slug: str, number: int | None = None) -> HttpResponse:
     # First only what decides the page, read through the gate on every request (cheap: a kept
     # page is served from these two small queries); the whole dataset only to render it.
@@ -324,7 +272,7 @@ def _embargo_notice(request: HttpRequest, slug: str, number: int | None) -> Http
     (see ``embargo``); else the 404 of a page that never was public."""
     entry = embargo.announced_entry(request.user, slug, number)
     if entry is None:
-        raise _version_missing() if number else _dataset_missing()
+        raise access.version_missing() if number else access.dataset_missing()
     context = {"entry": entry, "planned": wording(entry.planned_at, entry.precision)}
     return render(request, "portal/embargoed.html", {**context, "number": number}, status=404)
 
@@ -349,13 +297,13 @@ def _openable_metadata(user: Any, dataset: Dataset, names: list[str]) -> dict[st
 
 
 def _dataset_page(request: HttpRequest, slug: str, number: int) -> HttpResponse:
-    dataset = visible_dataset(request, slug)
+    dataset = access.dataset_for(request, slug)
     versions = list(dataset.versions.visible_to(request.user).select_related("upload"))
     version = next((v for v in versions if v.number == number), None)
     if version is None:  # withdrawn between the two reads
-        raise _version_missing()
-    if not _is_out(version):
-        _note_pre_release(request, request.user, [version.pk])
+        raise access.version_missing()
+    version.dataset = dataset
+    access.note_reads(request, request.user, [version])
     columns = datastore.columns_of(version)
     openable = _openable_metadata(
         request.user, dataset, [c.get("variable", "") for c in version.columns]
@@ -440,15 +388,15 @@ def compare_versions(request: HttpRequest, slug: str, fmt: str = "") -> HttpResp
     numbers; by default the newest and the one before it)."""
     from satudata.datastore.compare import compare
 
-    dataset = visible_dataset(request, slug)
+    dataset = access.dataset_for(request, slug)
     numbers = list(dataset.versions.visible_to(request.user).values_list("number", flat=True))
     try:
         new = int(request.GET.get("ke") or numbers[0])
         old = int(request.GET.get("dari") or next((n for n in numbers if n < new), new))
     except (ValueError, IndexError):
         return json_error(400, "dari", _("dari and ke are version numbers, e.g. dari=1&ke=2."))
-    first = visible_version(request, dataset, old)
-    second = visible_version(request, dataset, new)
+    first = access.version_for(request, dataset, old)
+    second = access.version_for(request, dataset, new)
     try:
         result = compare(first, second)
     except datastore.QueryTimeout as error:
@@ -464,8 +412,8 @@ def compare_versions(request: HttpRequest, slug: str, fmt: str = "") -> HttpResp
 
 def dataset_file(request: HttpRequest, slug: str, fmt: str) -> HttpResponseBase:
     """``/dataset/<slug>.json`` (what the page says, as data) and ``.csv`` (the table)."""
-    dataset = visible_dataset(request, slug)
-    version = visible_version(request, dataset, None)
+    dataset = access.dataset_for(request, slug)
+    version = access.version_for(request, dataset, None)
     if fmt == "csv":
         return download(request, slug, "csv")
     from satudata.api.packages import package_dict
@@ -500,8 +448,8 @@ def preview_query(request: HttpRequest, version: DatasetVersion) -> datastore.Qu
 def rows(request: HttpRequest, slug: str, number: int) -> HttpResponse:
     """The preview table's page of rows, as JSON: ``rows`` as stored, ``shown`` the measures
     formatted for the page's language, ``regions`` the names of the region codes in them."""
-    dataset = visible_dataset(request, slug)
-    version = visible_version(request, dataset, number)
+    dataset = access.dataset_for(request, slug)
+    version = access.version_for(request, dataset, number)
     try:
         answer = datastore.run(version, preview_query(request, version))
     except datastore.QueryTimeout as error:
@@ -527,8 +475,8 @@ def rows(request: HttpRequest, slug: str, number: int) -> HttpResponse:
 def chart(request: HttpRequest, slug: str, number: int) -> HttpResponse:
     """The quick chart's numbers, as JSON: ``fungsi`` (sum, avg, min, max) of ``ukuran`` per
     value of ``menurut``, over the rows the preview's filters select."""
-    dataset = visible_dataset(request, slug)
-    version = visible_version(request, dataset, number)
+    dataset = access.dataset_for(request, slug)
+    version = access.version_for(request, dataset, number)
     try:
         drawn = charts.draw(
             version,
@@ -547,8 +495,8 @@ def chart(request: HttpRequest, slug: str, number: int) -> HttpResponse:
 def download(
     request: HttpRequest, slug: str, fmt: str, number: int | None = None
 ) -> HttpResponseBase:
-    dataset = visible_dataset(request, slug)
-    version = visible_version(request, dataset, number)
+    dataset = access.dataset_for(request, slug)
+    version = access.version_for(request, dataset, number)
     if fmt not in exports.MEDIA_TYPES:
         raise Http404(_("Downloads come as CSV, CSV for Excel Indonesia, XLSX, JSON or Parquet."))
     try:

@@ -91,7 +91,7 @@ class ReleaseEntryQuerySet(models.QuerySet["ReleaseEntry"]):
         from satudata.accounts.roles import Capability
         from satudata.catalog.models import Access
 
-        if can(user, Capability.VIEW_TASK_DASHBOARD):
+        if can(user, Capability.VIEW_UNPUBLISHED):
             return self.all()
         return self.filter(models.Q(item__isnull=True) | models.Q(item__access=Access.OPEN))
 
@@ -522,9 +522,26 @@ class PreReleaseAccess(models.Model):
 
 
 class PreReleaseView(models.Model):
-    """One time a pre-release reader opened the content before its release (T3.3 records)."""
+    """One time someone read content before its release (T3.3 records): a person on the
+    pre-release access list (``access``), or staff who see unpublished content without working
+    on its release (the Kepala Dinas, the administrator: no grant). ``content`` is the version
+    actually served, written by ``satudata.releases.access.note_reads``."""
 
-    access = models.ForeignKey(PreReleaseAccess, on_delete=models.PROTECT, related_name="views")
+    access = models.ForeignKey(
+        PreReleaseAccess, null=True, blank=True, on_delete=models.PROTECT, related_name="views"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("reader"),
+    )
+    content_type = models.ForeignKey(
+        ContentType, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    object_id = models.PositiveBigIntegerField(null=True)
+    content = GenericForeignKey("content_type", "object_id")
     at = models.DateTimeField(default=timezone.now)
     path = models.CharField(max_length=300, blank=True)
 
@@ -532,4 +549,4 @@ class PreReleaseView(models.Model):
         ordering = ["at", "id"]
 
     def __str__(self) -> str:
-        return f"{self.access.user} {self.at:%Y-%m-%d %H:%M} {self.path}"
+        return f"{self.user} {self.at:%Y-%m-%d %H:%M} {self.path}"

@@ -17,8 +17,7 @@ import datetime as dt
 from collections.abc import Iterable
 from typing import Any
 
-from django.contrib.contenttypes.models import ContentType
-from django.db import models, transaction
+from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -37,7 +36,6 @@ from satudata.releases.models import (
     Erratum,
     Precision,
     PreReleaseAccess,
-    PreReleaseView,
     ProductType,
     Release,
     ReleaseEntry,
@@ -1069,22 +1067,3 @@ def revoke_access(*, actor: User, access: PreReleaseAccess) -> PreReleaseAccess:
         summary=f"Akses pra-rilis {access.user} dicabut",
     )
     return access
-
-
-def log_pre_release_views(request: Any, user: Any, model: type[models.Model], ids: Any) -> int:
-    """Record that ``user`` opened content of ``model`` (the ``ids``) under a pre-release grant
-    in force now, once per grant and request. Every channel that serves content reaches this
-    through the portal's ``visible_dataset`` / ``visible_version``."""
-    if user is None or not user.is_authenticated:
-        return 0
-    grants = PreReleaseAccess.objects.open_to(user).filter(
-        release__content_type=ContentType.objects.get_for_model(model),
-        release__object_id__in=ids,
-    )
-    logged: set[int] = request.__dict__.setdefault("_pre_release_logged", set())
-    fresh = [pk for pk in grants.values_list("pk", flat=True) if pk not in logged]
-    PreReleaseView.objects.bulk_create(
-        PreReleaseView(access_id=pk, path=request.get_full_path()[:300]) for pk in fresh
-    )
-    logged.update(fresh)
-    return len(fresh)

@@ -27,6 +27,7 @@ from satudata.catalog.models import DataList
 from satudata.core.audit import action_label
 from satudata.core.models import AuditEvent
 from satudata.releases import daftar_produk, feeds, forms, punctuality, services
+from satudata.releases.access import reads_without_grant
 from satudata.releases.dates import at_release_time, window, wording
 from satudata.releases.models import (
     DateRequest,
@@ -387,6 +388,7 @@ def _release_page(
             "forms": forms_for,
             "history": _history(release),
             "access_list": release.access_list.select_related("user").prefetch_related("views"),
+            "reads_without_grant": reads_without_grant(release),
             "errata": release.errata.all(),
             "can_approve": can(request.user, Capability.APPROVE_RELEASES),
             "states": ReleaseState,

@@ -20,6 +20,7 @@ class Command(BaseCommand):
         count = reindex_all()
         self.stdout.write(f"{count} datasets indexed.")
         Dataset.objects.all().refresh_public_from()
+        Dataset.objects.all().refresh_release_times()
         self.stdout.write("Publication times read again from the versions.")
         versions = 0
         for version in DatasetVersion.objects.iterator():
