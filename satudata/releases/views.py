@@ -501,7 +501,7 @@ def _plan_for(request: HttpRequest, release: Release, data: Any) -> ReleaseEntry
         planned_at=at_release_time(data["month"].replace(day=1)),
         kind=release.kind,
         reference_period=data["reference_period"],
-        contact=services._agency_contact(release.agency),
+        contact=services.agency_contact(release.agency),
     )
     Release.objects.filter(pk=release.pk, entry__isnull=True).update(entry=entry)
     return entry

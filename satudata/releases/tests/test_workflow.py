@@ -237,7 +237,9 @@ class WorkflowTests(PersonaTestCase):
         release = services.submit_release(actor=p.walidata, release=release)
         release = services.approve_release(actor=p.kepala_bidang, release=release)
         with (
-            mock.patch("satudata.releases.services.record", side_effect=OSError("disk full")),
+            mock.patch(
+                "satudata.releases.services.workflow.record", side_effect=OSError("disk full")
+            ),
             self.assertRaises(OSError),
         ):
             services.publish_now(actor=p.kepala_bidang, release=release, reason="Koreksi")
