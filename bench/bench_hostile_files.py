@@ -82,7 +82,7 @@ def child(work: Path, source: Path) -> None:
     setup_django(work)
     from satudata.accounts.models import User
     from satudata.catalog.models import Dataset
-    from satudata.catalog.services import receive_upload, synchronise_upload
+    from satudata.catalog.sinkronisasi.services import receive_upload, synchronise_upload
 
     user = User.objects.get(username="produsen")
     with source.open("rb") as handle:

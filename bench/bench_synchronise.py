@@ -183,9 +183,9 @@ def child(work: Path, source: Path, rules: bool = False) -> None:
     (typing and checking every column, duplicates, rules) is timed apart."""
     setup_django(work)
     from satudata.accounts.models import User
-    from satudata.catalog import services
     from satudata.catalog.models import Dataset, Variable
-    from satudata.catalog.services import receive_upload, synchronise_upload
+    from satudata.catalog.sinkronisasi import services
+    from satudata.catalog.sinkronisasi.services import receive_upload, synchronise_upload
 
     percent = Variable.objects.get(name="persentase")
     percent.rules = [r for r in percent.rules if r.get("kind") != "expression"]

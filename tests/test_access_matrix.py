@@ -17,7 +17,8 @@ from satudata.catalog.models import (
     Letter,
     Upload,
 )
-from satudata.catalog.services import create_dataset, issue_nota_dinas, receive_upload
+from satudata.catalog.services import create_dataset, issue_nota_dinas
+from satudata.catalog.sinkronisasi.services import receive_upload
 from satudata.catalog.testing import table_dataset
 from satudata.core.models import SiteProfile
 from satudata.core.testing import PersonaTestCase

@@ -206,7 +206,7 @@ PUSKESMAS_WITH_ERRORS = (
 def send_table(actor: User, dataset: Any, text: str, filename: str = "") -> Any:
     """Upload ``text`` as a CSV file for ``dataset`` and check it now, as a producer's upload
     is checked (for the demo and tests; real uploads go through the worker)."""
-    from satudata.catalog.services import receive_upload, synchronise_upload
+    from satudata.catalog.sinkronisasi.services import receive_upload, synchronise_upload
 
     upload = receive_upload(
         actor=actor,

@@ -13,7 +13,7 @@ from django.utils.translation import pgettext
 
 from satudata.catalog.letters import typst_text
 from satudata.catalog.models import DataItem, DataList, Upload
-from satudata.catalog.services import sync_statuses
+from satudata.catalog.sinkronisasi.services import sync_statuses
 from satudata.core.models import SiteProfile
 from satudata.core.spreadsheets import Workbook
 

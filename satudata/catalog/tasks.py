@@ -80,7 +80,7 @@ def _failed(upload_pk: int) -> str:
 def check_upload(upload_pk: int, actor_pk: int) -> str:
     """Synchronise one upload. A failure is written on the upload, never lost, and the worker
     goes on with the next task."""
-    from satudata.catalog.services import synchronise_upload
+    from satudata.catalog.sinkronisasi.services import synchronise_upload
 
     upload = Upload.objects.select_related("dataset", "dataset__agency").get(pk=upload_pk)
     if upload.status not in (UploadStatus.CHECKING, UploadStatus.RECEIVED):

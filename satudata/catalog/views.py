@@ -43,8 +43,9 @@ from satudata.catalog.models import (
     UploadStatus,
     Variable,
 )
-from satudata.catalog.services import sync_status, sync_statuses
+from satudata.catalog.sinkronisasi import services as sinkronisasi
 from satudata.catalog.sinkronisasi.reading.upload import UnreadableUpload, read_upload
+from satudata.catalog.sinkronisasi.services import sync_status, sync_statuses
 from satudata.catalog.storage import clean_filename, keep_original, read_original
 from satudata.core.taskqueue import QueueUnavailable, queue_unavailable_response
 
@@ -221,13 +222,13 @@ def item_upload(request: HttpRequest, pk: int) -> HttpResponse:
         upload_file = form.cleaned_data["file"]
         dataset = services.create_dataset(actor=user, item=item)
         try:
-            upload = services.receive_upload(
+            upload = sinkronisasi.receive_upload(
                 actor=user,
                 dataset=dataset,
                 filename=upload_file.name,
                 chunks=upload_file.chunks(),
             )
-        except services.UploadRefused as error:
+        except sinkronisasi.UploadRefused as error:
             form.add_error("file", str(error))
         except QueueUnavailable:
             return queue_unavailable_response(request, as_json=wants_json)
@@ -379,7 +380,7 @@ def upload_recheck(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, _("The mapping could not be read; choose again."))
         return redirect("catalog:upload-report", pk=pk)
     try:
-        again = services.recheck_upload(
+        again = sinkronisasi.recheck_upload(
             actor=request.user,  # type: ignore[arg-type]
             upload=upload,
             mapping=form.mapping(),

@@ -29,7 +29,7 @@ from satudata.catalog.models import (
     Upload,
     Variable,
 )
-from satudata.catalog.services import SyncStatus, sync_statuses
+from satudata.catalog.sinkronisasi.services import SyncStatus, sync_statuses
 from satudata.releases.dates import wording
 from satudata.releases.models import ReleaseEntry
 from satudata.sop.models import SopTask

@@ -30,6 +30,7 @@ from satudata.catalog.models import (
     Upload,
     UploadStatus,
 )
+from satudata.catalog.sinkronisasi import services as sinkronisasi
 
 router = Router()
 
@@ -201,10 +202,10 @@ def item_upload(request: HttpRequest, pk: Number, file: File[UploadedFile]) -> H
         raise ApiError(403, "forbidden", _("Your account does not act for this item's agency."))
     dataset = services.create_dataset(actor=token.user, item=item)
     try:
-        upload = services.receive_upload(
+        upload = sinkronisasi.receive_upload(
             actor=token.user, dataset=dataset, filename=file.name or "upload", chunks=file.chunks()
         )
-    except services.UploadRefused as refused:
+    except sinkronisasi.UploadRefused as refused:
         raise ApiError(400, "refused", str(refused)) from None
     upload.refresh_from_db()
     return _report(request, upload)

@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from django_tasks_db.models import DBTaskResult
 
 from satudata.catalog.models import Upload, UploadStatus
-from satudata.catalog.services import WAITING_FOR_QUEUE, queue_check
+from satudata.catalog.sinkronisasi.services import WAITING_FOR_QUEUE, queue_check
 from satudata.core.audit import record
 from satudata.core.recovery import fail_task_results
 from satudata.core.taskqueue import queue_errors

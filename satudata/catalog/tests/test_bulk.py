@@ -9,14 +9,14 @@ from unittest import mock
 from django.test import override_settings
 
 from satudata.catalog.models import CodeValue, DataType, Upload, UploadStatus, Variable
-from satudata.catalog.services import (
+from satudata.catalog.sinkronisasi.engine import Workspace, check, load_sheet
+from satudata.catalog.sinkronisasi.reading.bulk import load_text, plan_text
+from satudata.catalog.sinkronisasi.reading.upload import read_upload
+from satudata.catalog.sinkronisasi.services import (
     receive_upload,
     recheck_upload,
     synchronise_upload,
 )
-from satudata.catalog.sinkronisasi.engine import Workspace, check, load_sheet
-from satudata.catalog.sinkronisasi.reading.bulk import load_text, plan_text
-from satudata.catalog.sinkronisasi.reading.upload import read_upload
 from satudata.catalog.tasks import check_upload
 from satudata.catalog.tests.test_synchronisation import GOOD, SynchronisationSetup
 from satudata.core.testing import PersonaTestCase, xlsx_cells
@@ -137,7 +137,7 @@ class LargeUploadTests(SynchronisationSetup):
     def test_a_large_csv_is_synchronised_through_the_bulk_reader(self) -> None:
         self._metadata()
         upload = self._received(GOOD)
-        with mock.patch("satudata.catalog.services.read_upload") as row_reader:
+        with mock.patch("satudata.catalog.sinkronisasi.services.read_upload") as row_reader:
             synchronise_upload(actor=self.p.producer, upload=upload)
         row_reader.assert_not_called()
         self.assertEqual(upload.status, UploadStatus.SYNCHRONISED, upload.findings)
@@ -218,7 +218,10 @@ class MappingTests(SynchronisationSetup):
         upload = self._received(GOOD)
         Upload.objects.filter(pk=upload.pk).update(status=UploadStatus.CHECKING)
         with (
-            mock.patch("satudata.catalog.services.check", side_effect=RuntimeError("disk full")),
+            mock.patch(
+                "satudata.catalog.sinkronisasi.services.check",
+                side_effect=RuntimeError("disk full"),
+            ),
             self.assertLogs("satudata.catalog.tasks", "ERROR"),
         ):
             result = check_upload.enqueue(upload.pk, self.p.producer.pk)

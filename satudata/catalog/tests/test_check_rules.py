@@ -10,17 +10,16 @@ from satudata.accounts.models import Agency
 from satudata.catalog.forms import read_limits
 from satudata.catalog.metadata.spec import Invalid
 from satudata.catalog.models import Dataset, DataType, UploadStatus, Variable
-from satudata.catalog.services import (
-    create_dataset,
-    describe_dataset,
+from satudata.catalog.services import create_dataset, describe_dataset
+from satudata.catalog.sinkronisasi.checks import check_table, suggest_mapping
+from satudata.catalog.sinkronisasi.engine import Finding, column_name
+from satudata.catalog.sinkronisasi.reading.upload import read_upload
+from satudata.catalog.sinkronisasi.services import (
     receive_upload,
     recheck_upload,
     synchronise_upload,
     with_table_limits,
 )
-from satudata.catalog.sinkronisasi.checks import check_table, suggest_mapping
-from satudata.catalog.sinkronisasi.engine import Finding, column_name
-from satudata.catalog.sinkronisasi.reading.upload import read_upload
 from satudata.catalog.tests.test_synchronisation import GOOD, SynchronisationSetup
 from satudata.core.testing import PersonaTestCase
 

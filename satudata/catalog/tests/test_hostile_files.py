@@ -15,7 +15,6 @@ from django.test import SimpleTestCase, override_settings
 from django.urls import reverse
 
 from satudata.catalog.models import Upload, UploadStatus
-from satudata.catalog.services import synchronise_upload
 from satudata.catalog.sinkronisasi.reading import limits
 from satudata.catalog.sinkronisasi.reading.bulk import plan_text
 from satudata.catalog.sinkronisasi.reading.delimited import UnreadableFile, read_delimited
@@ -25,6 +24,7 @@ from satudata.catalog.sinkronisasi.reading.spreadsheet import (
     read_workbook,
 )
 from satudata.catalog.sinkronisasi.reading.upload import UnreadableUpload, read_upload
+from satudata.catalog.sinkronisasi.services import synchronise_upload
 from satudata.catalog.storage import clean_filename
 from satudata.catalog.tests import hostile
 from satudata.catalog.tests.test_synchronisation import GOOD, SynchronisationSetup
@@ -275,7 +275,8 @@ class HostileUploadTests(SynchronisationSetup):
         return str(upload.findings[0]["message"])
 
     def _received_bytes(self, data: bytes, filename: str) -> Upload:
-        from satudata.catalog.services import create_dataset, receive_upload
+        from satudata.catalog.services import create_dataset
+        from satudata.catalog.sinkronisasi.services import receive_upload
 
         dataset = create_dataset(actor=self.p.producer, item=self.item)
         return receive_upload(

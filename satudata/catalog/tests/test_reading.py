@@ -18,12 +18,7 @@ from django.test import SimpleTestCase, override_settings
 from satudata.accounts.services import create_api_token
 from satudata.catalog.forms import MappingForm
 from satudata.catalog.models import DatasetVersion, DataType, Upload, UploadStatus, Variable
-from satudata.catalog.services import (
-    create_dataset,
-    receive_upload,
-    recheck_upload,
-    synchronise_upload,
-)
+from satudata.catalog.services import create_dataset
 from satudata.catalog.sinkronisasi.reading.delimited import UnreadableFile, read_delimited
 from satudata.catalog.sinkronisasi.reading.delimiter import detect_delimiter
 from satudata.catalog.sinkronisasi.reading.errorcells import error_cells
@@ -37,6 +32,11 @@ from satudata.catalog.sinkronisasi.reading.values import (
     is_error_marker,
     parse_date,
     parse_number,
+)
+from satudata.catalog.sinkronisasi.services import (
+    receive_upload,
+    recheck_upload,
+    synchronise_upload,
 )
 from satudata.catalog.tests.test_synchronisation import SynchronisationSetup
 

@@ -15,8 +15,9 @@ from django_tasks_db.models import DBTaskResult
 
 from satudata.accounts.services import create_api_token
 from satudata.catalog.models import Upload, UploadStatus
-from satudata.catalog.services import WAITING_FOR_QUEUE, create_dataset, receive_upload
+from satudata.catalog.services import create_dataset
 from satudata.catalog.sinkronisasi.recovery import CHECK_TASK, recover_interrupted
+from satudata.catalog.sinkronisasi.services import WAITING_FOR_QUEUE, receive_upload
 from satudata.catalog.tasks import heartbeat
 from satudata.catalog.tests.test_rq_worker import puskesmas_item, rq_settings
 from satudata.catalog.tests.test_synchronisation import GOOD, SynchronisationSetup
@@ -97,7 +98,7 @@ class InterruptedCheckTests(SynchronisationSetup):
         # Redis answered the request's ping, then went down before the check was queued.
         with (
             override_settings(**rq_settings(closed_port_url())),
-            mock.patch("satudata.catalog.services.ensure_queue_available"),
+            mock.patch("satudata.catalog.sinkronisasi.services.ensure_queue_available"),
             self.captureOnCommitCallbacks(execute=True),
         ):
             upload = receive_upload(

@@ -23,7 +23,8 @@ from satudata.catalog.models import (
     UploadStatus,
     Variable,
 )
-from satudata.catalog.services import create_dataset, receive_upload
+from satudata.catalog.services import create_dataset
+from satudata.catalog.sinkronisasi.services import receive_upload
 from satudata.core.management.commands.run_worker import RQ_WORKER
 from satudata.core.models import SiteProfile
 from satudata.core.testing import Personas, load_reference_data, make_personas

@@ -16,10 +16,10 @@ from satudata.catalog.models import (
     UploadStatus,
     Variable,
 )
-from satudata.catalog.services import (
+from satudata.catalog.services import create_dataset
+from satudata.catalog.sinkronisasi.services import (
     SyncStatus,
     UploadRefused,
-    create_dataset,
     receive_upload,
     sync_status,
     synchronise_upload,

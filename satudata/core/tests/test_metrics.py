@@ -12,7 +12,8 @@ from prometheus_client.parser import text_string_to_metric_families
 from prometheus_client.samples import Sample
 
 from satudata.catalog.models import DataItem, DataList, DataListStatus, UploadStatus
-from satudata.catalog.services import create_dataset, receive_upload
+from satudata.catalog.services import create_dataset
+from satudata.catalog.sinkronisasi.services import receive_upload
 from satudata.core.testing import PersonaTestCase
 
 DB_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}

@@ -6,7 +6,7 @@ from django.core.management.base import BaseCommand
 
 from satudata.catalog.models import Dataset, DatasetVersion
 from satudata.catalog.search import reindex_all
-from satudata.catalog.services import cover_regions
+from satudata.catalog.sinkronisasi.services import cover_regions
 
 
 class Command(BaseCommand):
