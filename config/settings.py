@@ -329,6 +329,9 @@ CACHES = {
 LANGUAGE_CODE = "id"
 LANGUAGES = [("id", _("Indonesian")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Dates and times written as each language writes them ("10.00" in Indonesian, "10:00" in
+# English); templates name these formats instead of spelling a pattern.
+FORMAT_MODULE_PATH = ["config.formats"]
 USE_I18N = True
 TIME_ZONE = "Asia/Jakarta"  # WIB, UTC+7 all year: no daylight saving.
 USE_TZ = True

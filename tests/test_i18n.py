@@ -348,3 +348,29 @@ class ReleaseMessageTests(TestCase):
                 if str(done) == english:
                     untranslated.append(f"{action}: {english}")
         self.assertEqual(untranslated, [])
+
+
+class TimeFormatTests(TestCase):
+    """Indonesian writes "10.00", English "10:00": templates name the language's format."""
+
+    def test_a_named_format_writes_the_time_as_each_language_does(self) -> None:
+        from django.template import Context, Template
+
+        template = Template('{{ at|date:"DATETIME_FORMAT" }} / {{ at|time:"TIME_FORMAT" }}')
+        at = dt.datetime(2026, 3, 5, 3, 0, tzinfo=dt.UTC)  # 10.00 WIB
+        with translation.override("id"):
+            self.assertEqual(template.render(Context({"at": at})), "5 Maret 2026 10.00 / 10.00")
+        with translation.override("en"):
+            self.assertEqual(template.render(Context({"at": at})), "5 March 2026 10:00 / 10:00")
+
+    def test_no_template_spells_a_time_with_a_colon(self) -> None:
+        # "Y-m-d H:i" (an ISO-like stamp for tokens and the audit log) is the one exception.
+        spelled = re.compile(r'(?:date|time):"(?![^"]*Y-m-d)[^"]*H:i')
+        found = [
+            f"{path.relative_to(ROOT)}:{number}"
+            for folder in ("satudata", "templates")
+            for path in sorted((ROOT / folder).rglob("*.html"))
+            for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+            if spelled.search(line)
+        ]
+        self.assertEqual(found, [])
