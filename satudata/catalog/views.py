@@ -48,6 +48,7 @@ from satudata.catalog.sinkronisasi.reading.upload import UnreadableUpload, read_
 from satudata.catalog.sinkronisasi.services import sync_status, sync_statuses
 from satudata.catalog.storage import clean_filename, keep_original, read_original
 from satudata.core.taskqueue import QueueUnavailable, queue_unavailable_response
+from satudata.releases import access
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # What the report page says while the worker runs, per stage of the check.
@@ -317,6 +318,12 @@ def _upload_for(request: HttpRequest, pk: int) -> Upload:
         or can(request.user, Capability.VIEW_TASK_DASHBOARD)
     ):
         raise PermissionDenied("catalog.view_upload")
+    # A report quotes the table's rows and cells: reading the report of a version not yet out is
+    # a pre-release read, logged like any other (the access module decides for whom).
+    version = DatasetVersion.objects.filter(upload=upload).first()
+    if version is not None:
+        version.dataset = upload.dataset
+        access.note_reads(request, request.user, [version])
     return upload
 
 

@@ -302,8 +302,10 @@ def _dataset_page(request: HttpRequest, slug: str, number: int) -> HttpResponse:
     version = next((v for v in versions if v.number == number), None)
     if version is None:  # withdrawn between the two reads
         raise access.version_missing()
-    version.dataset = dataset
-    access.note_reads(request, request.user, [version])
+    for listed in versions:
+        listed.dataset = dataset
+    # The page lists every version with its rows, file and time: each is served (as REST does).
+    access.note_reads(request, request.user, versions)
     columns = datastore.columns_of(version)
     openable = _openable_metadata(
         request.user, dataset, [c.get("variable", "") for c in version.columns]

@@ -176,6 +176,23 @@ class StaffReadsOfEmbargoedDataTests(RevisionUnderEmbargo):
                         [(person, None, self.revision.pk)],
                     )
 
+    def test_the_public_version_s_page_logs_the_revision_it_lists(self) -> None:
+        # /v1/ lists every version the reader may see, v2 with its rows, file and time.
+        status, added = self.read(self.p.kepala_dinas, f"/dataset/{self.dataset.slug}/v1/")
+        self.assertEqual(status, 200)
+        self.assertEqual([r.object_id for r in added], [self.revision.pk])
+
+    def test_the_revision_s_upload_report_is_a_logged_read(self) -> None:
+        for suffix in ("", "?format=xlsx"):
+            with self.subTest(suffix=suffix):
+                url = reverse("catalog:upload-report", args=[self.revision.upload_id]) + suffix
+                status, added = self.read(self.p.kepala_dinas, url)
+                self.assertEqual(status, 200)
+                self.assertEqual(
+                    [(r.user, r.object_id) for r in added],
+                    [(self.p.kepala_dinas, self.revision.pk)],
+                )
+
     def test_the_release_page_lists_the_reads_without_a_grant(self) -> None:
         url = f"/dataset/{self.dataset.slug}/v2/data.csv"
         self.read(self.p.kepala_dinas, url)
