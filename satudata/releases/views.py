@@ -493,6 +493,15 @@ def _pending_or_refuse(release: Release) -> DateRequest:
 
 
 def _plan_for(request: HttpRequest, release: Release, data: Any) -> ReleaseEntry:
+    if release.state == ReleaseState.SUBMITTED:
+        # While it waits, the Kepala Bidang decides on the entry they were shown: a date planned
+        # meanwhile would be approved unseen. (Planned after approval, a date still needs theirs.)
+        raise services.ReleaseRefused(
+            _(
+                "The release is waiting for the Kepala Bidang: plan its calendar entry after "
+                "their decision, or ask them to return it first."
+            )
+        )
     entry = services.plan_entry(
         actor=request.user,  # type: ignore[arg-type]
         title=data["title"],

@@ -276,3 +276,18 @@ class DateRequestTests(ReleaseDateTestCase):
         self.assertEqual(self.fresh().state, ReleaseState.SCHEDULED)
         again = self.client.post(f"{url}approve-date/", {}, follow=True)
         self.assertContains(again, "Tidak ada permintaan tanggal baru")
+
+    def test_no_entry_is_planned_while_the_kepala_bidang_decides(self) -> None:
+        # Planned while the release waits, its date would be approved without being seen.
+        p = self.p
+        Release.objects.filter(pk=self.release.pk).update(
+            state=ReleaseState.SUBMITTED, entry=None, approved_entry=None, approved_date_at=None
+        )
+        self.client.force_login(p.walidata)
+        answer = self.client.post(
+            f"/rilis/{self.release.uuid}/plan/",
+            {"plan-title": "Rilis", "plan-month": "2027-05", "plan-reference_period": "2026"},
+            follow=True,
+        )
+        self.assertContains(answer, "menunggu Kepala Bidang", status_code=answer.status_code)
+        self.assertIsNone(self.fresh().entry)
