@@ -113,6 +113,11 @@ def approve_date(*, actor: User, request: DateRequest, comment: str = "") -> Rel
     moves to it (publicly, with the Walidata's reason; a new entry if it has none) and the
     release is scheduled there."""
     request = _decide_date(actor, request, DateRequestState.APPROVED, comment)
+    # The entry is locked before the release, the order scheduling and confirming take them in:
+    # the other order would let two of them deadlock on PostgreSQL.
+    entry_id = Release.objects.filter(pk=request.release_id).values_list("entry_id", flat=True)[0]
+    if entry_id is not None:
+        locked_entry(ReleaseEntry(pk=entry_id))
     release = Release.objects.select_for_update().get(pk=request.release_id)
     if release.state != ReleaseState.APPROVED:
         raise ReleaseRefused(
