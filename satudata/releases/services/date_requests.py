@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -69,9 +69,15 @@ def request_date(
             _("A request for %(when)s is already waiting for the Kepala Bidang.")
             % {"when": when_text(pending.new_at)}
         )
-    request = DateRequest.objects.create(
-        release=release, new_at=new_at, reason=reason.strip(), requested_by=actor
-    )
+    try:
+        with transaction.atomic():  # SQLite takes no row lock: the constraint decides a race
+            request = DateRequest.objects.create(
+                release=release, new_at=new_at, reason=reason.strip(), requested_by=actor
+            )
+    except IntegrityError:
+        raise ReleaseRefused(
+            _("Another request for a new date is already waiting for the Kepala Bidang.")
+        ) from None
     record(
         "releases.date_requested",
         actor=actor,
@@ -112,6 +118,14 @@ def approve_date(*, actor: User, request: DateRequest, comment: str = "") -> Rel
     """The Kepala Bidang approves the date asked for, in one step: the release's calendar entry
     moves to it (publicly, with the Walidata's reason; a new entry if it has none) and the
     release is scheduled there."""
+    if request.new_at <= timezone.now():
+        raise ReleaseRefused(
+            _(
+                "The date asked for, %(when)s, has passed: refuse this request saying so, and "
+                "the Walidata can ask for another date."
+            )
+            % {"when": when_text(request.new_at)}
+        )
     request = _decide_date(actor, request, DateRequestState.APPROVED, comment)
     # The entry is locked before the release, the order scheduling and confirming take them in:
     # the other order would let two of them deadlock on PostgreSQL.

@@ -291,3 +291,24 @@ class DateRequestTests(ReleaseDateTestCase):
         )
         self.assertContains(answer, "menunggu Kepala Bidang", status_code=answer.status_code)
         self.assertIsNone(self.fresh().entry)
+
+    def test_a_request_whose_date_has_passed_says_to_refuse_it_and_can_be_refused(self) -> None:
+        p = self.p
+        request = services.request_date(
+            actor=p.walidata, release=self.release, day=self.new_day, reason="Data terlambat"
+        )
+        self.travel.stop()
+        with time_machine.travel(request.new_at + timedelta(days=1), tick=False):
+            with self.assertRaisesMessage(services.ReleaseRefused, "sudah lewat: tolak"):
+                services.approve_date(actor=p.kepala_bidang, request=request)
+            request.refresh_from_db()
+            self.assertEqual(request.state, DateRequestState.PENDING)
+            services.refuse_date(actor=p.kepala_bidang, request=request, comment="Sudah lewat")
+            again = services.request_date(
+                actor=p.walidata,
+                release=self.release,
+                day=timezone.localdate() + timedelta(days=7),
+                reason="Tanggal baru",
+            )
+        self.assertEqual(again.state, DateRequestState.PENDING)
+        self.travel.start()
