@@ -311,25 +311,33 @@ def dataset_describe(request: HttpRequest, slug: str) -> HttpResponse:
 
 def _upload_for(request: HttpRequest, pk: int) -> Upload:
     upload = get_object_or_404(
-        Upload.objects.select_related("dataset__item__data_list", "dataset__agency"), pk=pk
+        Upload.objects.select_related("dataset__item__data_list", "dataset__agency", "version"),
+        pk=pk,
     )
     if not (
         acts_for_agency(request.user, upload.dataset.agency)
         or can(request.user, Capability.VIEW_TASK_DASHBOARD)
     ):
         raise PermissionDenied("catalog.view_upload")
-    # A report quotes the table's rows and cells: reading the report of a version not yet out is
-    # a pre-release read, logged like any other (the access module decides for whom).
-    version = DatasetVersion.objects.filter(upload=upload).first()
-    if version is not None:
-        version.dataset = upload.dataset
-        access.note_reads(request, request.user, [version])
     return upload
+
+
+def _version_of(upload: Upload) -> DatasetVersion | None:
+    try:
+        return upload.version
+    except DatasetVersion.DoesNotExist:
+        return None
 
 
 @login_required
 def upload_report(request: HttpRequest, pk: int) -> HttpResponse:
     upload = _upload_for(request, pk)
+    version = _version_of(upload)
+    if version is not None:
+        # A report quotes the table's rows and cells: reading the report of a version not yet
+        # out is a pre-release read, logged like any other (the access module decides for whom).
+        version.dataset = upload.dataset
+        access.note_reads(request, request.user, [version])
     if request.GET.get("format") == "xlsx":
         response = HttpResponse(upload_report_xlsx(upload), content_type=XLSX)
         response["Content-Disposition"] = f'attachment; filename="laporan-sinkronisasi-{pk}.xlsx"'
@@ -338,7 +346,6 @@ def upload_report(request: HttpRequest, pk: int) -> HttpResponse:
         response = HttpResponse(upload_report_pdf(upload), content_type="application/pdf")
         response["Content-Disposition"] = f'attachment; filename="laporan-sinkronisasi-{pk}.pdf"'
         return response
-    version = DatasetVersion.objects.filter(upload=upload).first()
     names = dict(Variable.objects.filter(pk__in=upload.mapping.values()).values_list("pk", "name"))
     mapped = [(column, names.get(pk, "—")) for column, pk in upload.mapping.items()]
     form = None

@@ -298,14 +298,11 @@ def _openable_metadata(user: Any, dataset: Dataset, names: list[str]) -> dict[st
 
 def _dataset_page(request: HttpRequest, slug: str, number: int) -> HttpResponse:
     dataset = access.dataset_for(request, slug)
-    versions = list(dataset.versions.visible_to(request.user).select_related("upload"))
-    version = next((v for v in versions if v.number == number), None)
-    if version is None:  # withdrawn between the two reads
-        raise access.version_missing()
-    for listed in versions:
-        listed.dataset = dataset
     # The page lists every version with its rows, file and time: each is served (as REST does).
-    access.note_reads(request, request.user, versions)
+    versions = access.versions_of(request, dataset, request.user)
+    version = next((v for v in versions if v.number == number), None)
+    if version is None:  # withdrawn since the view found it
+        raise access.version_missing()
     columns = datastore.columns_of(version)
     openable = _openable_metadata(
         request.user, dataset, [c.get("variable", "") for c in version.columns]

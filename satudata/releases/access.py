@@ -133,7 +133,7 @@ def newest_version(request: HttpRequest, dataset: Dataset, user: Any) -> Dataset
 def versions_of(request: HttpRequest, dataset: Dataset, user: Any) -> list[DatasetVersion]:
     """Every version of ``dataset`` the viewer may see, newest first, each read logged (a
     channel that lists the versions serves each one's description)."""
-    versions = list(dataset.versions.visible_to(user))
+    versions = list(dataset.versions.visible_to(user).select_related("upload"))
     for version in versions:
         version.dataset = dataset
     note_reads(request, user, versions)
