@@ -12,20 +12,27 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from satudata.catalog.models import DatasetVersion
 from satudata.releases.models import EntryState, Release, ReleaseEntry, ReleaseState
 
 
-def announced_entry(user: Any, slug: str, number: int | None) -> ReleaseEntry | None:
-    """The public calendar entry on which the dataset at ``slug`` (version ``number``, else its
-    next version) is scheduled to come out, if the viewer may see that entry; else None."""
+def releases_at(slug: str, number: int | None) -> QuerySet[Release]:
+    """The releases of the dataset at ``slug`` (of its version ``number``, else of any), in any
+    state: what a page address that shows no data can still say (withdrawn, not yet out)."""
     versions = DatasetVersion.objects.filter(dataset__slug=slug[:120])
     if number:
         versions = versions.filter(number=number)
+    return Release.objects.of(DatasetVersion, versions.values("pk"))
+
+
+def announced_entry(user: Any, slug: str, number: int | None) -> ReleaseEntry | None:
+    """The public calendar entry on which the dataset at ``slug`` (version ``number``, else its
+    next version) is scheduled to come out, if the viewer may see that entry; else None."""
     release = (
-        Release.objects.of(DatasetVersion, versions.values("pk"))
+        releases_at(slug, number)
         .filter(state=ReleaseState.SCHEDULED, release_at__gt=timezone.now())
         .filter(entry__in=ReleaseEntry.objects.visible_to(user))
         .exclude(entry__state=EntryState.CANCELLED)

@@ -251,13 +251,10 @@ def dataset_detail(request: HttpRequest, slug: str, number: int | None = None) -
 def _withdrawn_notice(request: HttpRequest, slug: str, number: int | None) -> HttpResponse:
     """A withdrawn version's public notice (410 Gone, with the reason), where its page was;
     else the 404 of a page that never was public."""
-    from satudata.releases.models import Release, ReleaseState
+    from satudata.releases.models import ReleaseState
 
-    versions = DatasetVersion.objects.filter(dataset__slug=slug[:120])
-    if number:
-        versions = versions.filter(number=number)
     withdrawn = (
-        Release.objects.of(DatasetVersion, versions.values("pk"))
+        embargo.releases_at(slug, number)
         .filter(state=ReleaseState.WITHDRAWN)
         .order_by("-withdrawn_at")
         .first()

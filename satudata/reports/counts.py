@@ -47,23 +47,29 @@ def _names(keys: Iterable[str]) -> dict[str, str]:
     return names
 
 
+def _by_name(tally: Counter[tuple[str, str]]) -> dict[str, Counter[str]]:
+    """The tally of (dataset key, what) summed per dataset name, as the totals are kept."""
+    names = _names(key for key, _what in tally)
+    totals: dict[str, Counter[str]] = {}
+    for (key, what), n in tally.items():
+        totals.setdefault(names[key][:120], Counter())[what] += n
+    return totals
+
+
 def add(events: Iterable[UsageEvent]) -> int:
     """Add a written batch of events to the totals; how many events counted."""
     tally: Counter[tuple[str, str]] = Counter(filter(None, map(_is_counted, events)))
     if not tally:
         return 0
-    names = _names(key for key, _what in tally)
-    totals: dict[str, Counter[str]] = {}
-    for (key, what), n in tally.items():
-        totals.setdefault(names[key], Counter())[what] += n
+    totals = _by_name(tally)
     with transaction.atomic():
         # Rows first (another process may create the same one at once), then increments in
         # the database, so that two processes adding at once both count.
         DatasetUsage.objects.bulk_create(
-            [DatasetUsage(dataset=name[:120]) for name in totals], ignore_conflicts=True
+            [DatasetUsage(dataset=name) for name in totals], ignore_conflicts=True
         )
         for name, counted in totals.items():
-            DatasetUsage.objects.filter(dataset=name[:120]).update(
+            DatasetUsage.objects.filter(dataset=name).update(
                 views=F("views") + counted["views"],
                 downloads=F("downloads") + counted["downloads"],
             )
@@ -100,10 +106,7 @@ def recount() -> int:
         counted = _is_counted(event)
         if counted:
             tally[counted] += row["n"]
-    names = _names(key for key, _what in tally)
-    totals_: dict[str, Counter[str]] = {}
-    for (key, what), n in tally.items():
-        totals_.setdefault(names[key][:120], Counter())[what] += n
+    totals_ = _by_name(tally)
     DatasetUsage.objects.all().delete()
     DatasetUsage.objects.bulk_create(
         DatasetUsage(dataset=name, views=c["views"], downloads=c["downloads"])
