@@ -116,6 +116,7 @@ INSTALLED_APPS = [
     "satudata.api",
     "satudata.releases",
     "satudata.reports",
+    "satudata.products",
     "ninja",  # its Swagger UI files, so /api/v1/docs needs no CDN
 ]
 
