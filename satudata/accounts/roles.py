@@ -52,6 +52,10 @@ class Capability(models.TextChoices):
         "releases.view_unpublished",
         _("See content not yet released: drafts and embargoed releases"),
     )
+    COMPOSE_PRODUCTS = (
+        "products.compose",
+        _("Compose dissemination products: tables, charts, infographics, publications"),
+    )
     HANDLE_EMBARGOED = (
         "releases.handle_embargoed",
         _("Work on embargoed content without each read logged as pre-release access"),
@@ -76,6 +80,8 @@ GRANTS: dict[Capability, frozenset[Role]] = {
     # was announced: T3.2 asks that date changes be agreed by the one in charge).
     Capability.MANAGE_RELEASES: frozenset({Role.WALIDATA, Role.KEPALA_BIDANG, Role.ADMINISTRATOR}),
     Capability.APPROVE_RELEASES: frozenset({Role.KEPALA_BIDANG}),
+    # SOP activity 2: the Walidata composes the products (T2).
+    Capability.COMPOSE_PRODUCTS: frozenset({Role.WALIDATA, Role.KEPALA_BIDANG, Role.ADMINISTRATOR}),
     # The gate's "sees everything": the staff who had it through the task dashboard before.
     Capability.VIEW_UNPUBLISHED: STAFF_ROLES,
     # Those who prepare and approve a release read it in the course of that work; anyone else
