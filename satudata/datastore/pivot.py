@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Mapping, Sequence
+from pathlib import Path
 from typing import Any
 
 from satudata.catalog.models import DatasetVersion
@@ -42,11 +43,17 @@ def _source(versions: Sequence[DatasetVersion]) -> tuple[str, list[Any]]:
 def distinct(versions: Sequence[DatasetVersion], column: str, cap: int = 100_000) -> list[Any]:
     """The different values of ``column`` (not NULL) over the versions, at most ``cap``; kept
     for the process's life, as a version's file never changes."""
-    key = (tuple(sorted(str(v.path) for v in versions)), column)
+    source, params = _source(versions)
+    # Keyed by each file's path, size and time too: a path is reused when a test database is
+    # rolled back, never in production.
+    files = [Path(path).stat() for path in params[0]]
+    identity = tuple(
+        sorted(f"{p}:{s.st_size}:{s.st_mtime_ns}" for p, s in zip(params[0], files, strict=True))
+    )
+    key = (identity, column)
     with _cache_lock:
         if key in _DISTINCT_CACHE:
             return _DISTINCT_CACHE[key]
-    source, params = _source(versions)
     with _cursor() as cursor:
         rows = cursor.execute(
             f"SELECT DISTINCT {quote(column)} FROM {source} WHERE {quote(column)} IS NOT NULL "

@@ -164,10 +164,10 @@ def dimensions_of(version: DatasetVersion | Sequence[DatasetVersion]) -> list[Di
     categories are the numeric columns that can be measured (code: the column, label: the
     variable, note: its unit)."""
     versions = [version] if isinstance(version, DatasetVersion) else list(version)
-    dimensions = [
-        _dimension(versions, name, column, None)
-        for name, column in dimension_columns(versions).items()
-    ]
+    dimensions = []
+    for name, column in dimension_columns(versions).items():
+        values = values_of(versions, name, column)
+        dimensions.append(_dimension(name, column, values))
     measures = [
         Category(name, _label(name, column), str(column.get("info", {}).get("unit", "")))
         for name, column in measure_columns(versions).items()
@@ -175,50 +175,58 @@ def dimensions_of(version: DatasetVersion | Sequence[DatasetVersion]) -> list[Di
     return [*dimensions, Dimension(MEASURE, _("Measure"), "measure", measures)]
 
 
-def _dimension(
-    versions: Sequence[DatasetVersion],
-    name: str,
-    column: dict[str, Any],
-    codes: list[str] | None,
-) -> Dimension:
-    """The dimension of ``name`` with the categories ``codes`` (every value when None)."""
-    if codes is None:
-        codes = [_code(v) for v in sorted(pivot.distinct(versions, name), key=_sort_key)]
-    role = role_of(name, column)
-    labels = _labels(versions, name, column, role, codes)
+@dataclass(frozen=True)
+class Value:
+    """A dimension's value: its code (a region's code, a code list's code, a period), the value
+    as stored in the Parquet file, and its label."""
+
+    code: str
+    stored: Any
+    label: str
+
+
+def _dimension(name: str, column: dict[str, Any], values: list[Value]) -> Dimension:
     return Dimension(
         id=name,
         label=_label(name, column),
-        role=role,
-        categories=[Category(code, labels.get(code, code)) for code in codes],
+        role=role_of(name, column),
+        categories=[Category(v.code, v.label) for v in values],
     )
 
 
-def _labels(
-    versions: Sequence[DatasetVersion],
-    name: str,
-    column: dict[str, Any],
-    role: str,
-    codes: list[str],
-) -> dict[str, str]:
-    """Labels of ``codes``: regions' names, or the variable's code list (MS-Var)."""
+def values_of(versions: Sequence[DatasetVersion], name: str, column: dict[str, Any]) -> list[Value]:
+    """Every value of column ``name`` in the versions, coded, labelled and ordered: regions
+    named from the reference, a code list's answers (stored by their label, as the
+    synchronisation writes them) given their MS-Var code, periods in time order."""
+    stored = sorted(pivot.distinct(versions, name), key=_sort_key)
+    role = role_of(name, column)
     if role == "region":
-        named = Region.objects.filter(code__in=codes).values_list("code", "name")
-        found = dict(named)
-        missing = [code for code in codes if code not in found]
+        codes = [_code(v) for v in stored]
+        named = dict(Region.objects.filter(code__in=codes).values_list("code", "name"))
+        missing = [code for code in codes if code not in named]
         if missing:
             by_bps = Region.objects.filter(bps_code__in=missing).values_list("bps_code", "name")
-            found.update({code: label for code, label in by_bps if code not in found})
-        return found
+            named.update({code: label for code, label in by_bps if code not in named})
+        return [Value(_code(v), v, named.get(_code(v), _code(v))) for v in stored]
     variable = column.get("info", {}).get("label")
-    if not variable or role == "time":
-        return {}
+    if role == "time" or not variable:
+        return [Value(_code(v), v, _code(v)) for v in stored]
     agencies = {v.dataset.agency_id for v in versions}
-    return dict(
+    code_list = list(
         CodeValue.objects.filter(
-            variable__name=variable, variable__agency_id__in=agencies, code__in=codes
+            variable__name=variable, variable__agency_id__in=agencies
         ).values_list("code", "label")
     )
+    if column["data_type"] == DataType.CATEGORY:
+        code_of = {label: code for code, label in code_list}
+        values = [Value(code_of.get(_code(v), _code(v)), v, _code(v)) for v in stored]
+        return sorted(values, key=lambda v: _sort_key(_number_or_text(v.code)))
+    label_of = dict(code_list)
+    return [Value(_code(v), v, label_of.get(_code(v), _code(v))) for v in stored]
+
+
+def _number_or_text(code: str) -> Any:
+    return int(code) if re.fullmatch(r"-?\d{1,18}", code) else code
 
 
 # --- selections --------------------------------------------------------------------------------
@@ -377,11 +385,10 @@ def build_cube(sources: list[DatasetVersion], spec: dict[str, Any]) -> Cube:
     )
     stub, heading = _placement(spec, list(selection), roles, measured)
     chosen: dict[str, list[str]] = {}
-    values_by_code: dict[str, dict[str, Any]] = {}
+    by_code: dict[str, dict[str, Value]] = {}
     for name in selection:
-        values = sorted(pivot.distinct(sources, name), key=_sort_key)
-        values_by_code[name] = {_code(v): v for v in values}
-        chosen[name] = select(name, roles[name], list(values_by_code[name]), selection[name])
+        by_code[name] = {v.code: v for v in values_of(sources, name, columns[name])}
+        chosen[name] = select(name, roles[name], list(by_code[name]), selection[name])
     cells = prod(len(codes) for codes in chosen.values()) * (len(measures) if measured else 1)
     cap = settings.TABLE_MAX_CELLS
     if cells > cap:
@@ -390,7 +397,7 @@ def build_cube(sources: list[DatasetVersion], spec: dict[str, Any]) -> Cube:
     try:
         rows = pivot.grouped(
             sources,
-            dimensions={n: [values_by_code[n][c] for c in chosen[n]] for n in selection},
+            dimensions={n: [by_code[n][c].stored for c in chosen[n]] for n in selection},
             measures=[m.column for m in measures],
             function=function,
             filters=filters,
@@ -398,7 +405,8 @@ def build_cube(sources: list[DatasetVersion], spec: dict[str, Any]) -> Cube:
     except QueryError as error:
         raise ProductError(error.message, error.field or "filters") from None
     dimensions = {
-        name: _dimension(sources, name, columns[name], chosen[name]) for name in selection
+        name: _dimension(name, columns[name], [by_code[name][c] for c in chosen[name]])
+        for name in selection
     }
     if measured:
         dimensions[MEASURE] = Dimension(
@@ -408,7 +416,8 @@ def build_cube(sources: list[DatasetVersion], spec: dict[str, Any]) -> Cube:
             [Category(m.column, m.label, m.unit) for m in measures],
         )
     ordered = [dimensions[d] for d in stub + heading]
-    values, status = _values(ordered, list(selection), measures, rows, function)
+    code_of = {n: {_code(v.stored): v.code for v in by_code[n].values()} for n in selection}
+    values, status = _values(ordered, code_of, measures, rows, function)
     cube = Cube(
         title=str(spec.get("title") or _title(function, measures, ordered)),
         dimensions=ordered,
@@ -449,12 +458,14 @@ def _filters(
 
 def _values(
     ordered: list[Dimension],
-    selected: list[str],
+    code_of: dict[str, dict[str, str]],
     measures: list[Measure],
     rows: list[tuple[Any, ...]],
     function: str,
 ) -> tuple[list[float | None], dict[int, str]]:
-    """The cells in row-major order of ``ordered`` from the grouped rows."""
+    """The cells in row-major order of ``ordered`` from the grouped rows (the selected
+    dimensions' stored values, in ``code_of``'s order, then the measures)."""
+    selected = list(code_of)
     sizes = [len(d.categories) for d in ordered]
     strides = [prod(sizes[i + 1 :]) for i in range(len(sizes))]
     indexes = [d.index() for d in ordered]
@@ -466,7 +477,7 @@ def _values(
         base = 0
         for name, value in zip(selected, row, strict=False):
             i = position_of[name]
-            base += indexes[i][_code(value)] * strides[i]
+            base += indexes[i][code_of[name][_code(value)]] * strides[i]
         for offset, measure in enumerate(measures):
             cell = base
             if MEASURE in position_of:

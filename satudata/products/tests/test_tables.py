@@ -8,6 +8,7 @@ from satudata.catalog.models import DatasetVersion
 from satudata.core.testing import PersonaTestCase
 from satudata.products import tables
 from satudata.products.errors import ProductError
+from satudata.products.models import Product, ProductKind, ProductVersion
 from satudata.products.tests.tables_data import population_table
 
 
@@ -40,6 +41,7 @@ class BuildCubeTests(PersonaTestCase):
         self.assertEqual((region.role, year.role, sex.role), ("region", "time", "code"))
         self.assertEqual([c.code for c in year.categories], ["2022", "2023", "2024"])
         self.assertEqual([c.label for c in sex.categories], ["Laki-laki", "Perempuan"])
+        self.assertEqual([c.code for c in sex.categories], ["1", "2"])  # MS-Var codes
 
     def test_each_aggregate_matches_a_hand_computation(self) -> None:
         expected = {"sum": [22, 15], "mean": [11, 7.5], "count": [2, 2], "min": [10, 4]}
@@ -181,3 +183,28 @@ class DimensionsOfTests(PersonaTestCase):
         )
         self.assertEqual([c.code for c in offered[1].categories], ["2022", "2023", "2024"])
         self.assertEqual([c.code for c in offered[-1].categories], ["jumlah", "luas"])
+
+
+class TableProductTests(PersonaTestCase):
+    def test_a_table_products_files_are_every_format_from_its_frozen_spec(self) -> None:
+        dataset = population_table(self.p)
+        product = Product.objects.create(
+            slug="penduduk", kind=ProductKind.TABLE, title="Penduduk", agency=self.p.agency
+        )
+        spec = {
+            "sources": [{"dataset": dataset.slug, "version": 1}],
+            "measures": ["jumlah"],
+            "select": {"kode_wilayah": ["18.10.02"], "tahun": "TOP(1)"},
+        }
+        version = ProductVersion.objects.create(product=product, number=1, spec=spec)
+        version.sources.add(dataset.versions.get())
+        self.assertEqual(tables.cube_for(version).values, [9])
+        steps: list[int] = []
+        files = tables.files_for(version, lambda percent, label: steps.append(percent))
+        self.assertEqual(
+            [f.format for f in files],
+            ["html", "csv", "xlsx", "json-stat", "sdmx-csv", "pdf", "png"],
+        )
+        self.assertEqual(files[1].name, "penduduk-v1.csv")
+        self.assertEqual((steps[0], steps[-1]), (5, 100))
+        self.assertEqual(steps, sorted(steps))
