@@ -394,16 +394,6 @@ def build_cube(sources: list[DatasetVersion], spec: dict[str, Any]) -> Cube:
     if cells > cap:
         raise TooManyCells(cells, cap)
     filters = _filters(spec.get("filters"), columns, set(selection))
-    try:
-        rows = pivot.grouped(
-            sources,
-            dimensions={n: [by_code[n][c].stored for c in chosen[n]] for n in selection},
-            measures=[m.column for m in measures],
-            function=function,
-            filters=filters,
-        )
-    except QueryError as error:
-        raise ProductError(error.message, error.field or "filters") from None
     dimensions = {
         name: _dimension(name, columns[name], [by_code[name][c] for c in chosen[name]])
         for name in selection
@@ -416,8 +406,27 @@ def build_cube(sources: list[DatasetVersion], spec: dict[str, Any]) -> Cube:
             [Category(m.column, m.label, m.unit) for m in measures],
         )
     ordered = [dimensions[d] for d in stub + heading]
-    code_of = {n: {_code(v.stored): v.code for v in by_code[n].values()} for n in selection}
-    values, status = _values(ordered, code_of, measures, rows, function)
+    sizes = [len(d.categories) for d in ordered]
+    strides = {d.id: prod(sizes[i + 1 :]) for i, d in enumerate(ordered)}
+    try:
+        positions, measured_values = pivot.cells(
+            sources,
+            dimensions={n: [by_code[n][c].stored for c in chosen[n]] for n in selection},
+            strides=strides,
+            measures=[m.column for m in measures],
+            function=function,
+            filters=filters,
+            complete=[n for n in selection if len(chosen[n]) == len(by_code[n])],
+        )
+    except QueryError as error:
+        raise ProductError(error.message, error.field or "filters") from None
+    empty: float | None = 0 if function == "count" else None
+    values: list[float | None] = [empty] * prod(sizes)
+    for offset, found in enumerate(measured_values):
+        shift = offset * strides[MEASURE] if measured else 0
+        for position, value in zip(positions, found, strict=True):
+            values[position + shift] = value
+    status = {i: "..." for i, value in enumerate(values) if value is None}
     cube = Cube(
         title=str(spec.get("title") or _title(function, measures, ordered)),
         dimensions=ordered,
@@ -454,38 +463,6 @@ def _filters(
             raise ProductError(_("A filter takes between 1 and 1000 values."), "filters")
         filters[name] = wanted
     return filters
-
-
-def _values(
-    ordered: list[Dimension],
-    code_of: dict[str, dict[str, str]],
-    measures: list[Measure],
-    rows: list[tuple[Any, ...]],
-    function: str,
-) -> tuple[list[float | None], dict[int, str]]:
-    """The cells in row-major order of ``ordered`` from the grouped rows (the selected
-    dimensions' stored values, in ``code_of``'s order, then the measures)."""
-    selected = list(code_of)
-    sizes = [len(d.categories) for d in ordered]
-    strides = [prod(sizes[i + 1 :]) for i in range(len(sizes))]
-    indexes = [d.index() for d in ordered]
-    position_of = {d.id: i for i, d in enumerate(ordered)}
-    total = prod(sizes)
-    empty: float | None = 0 if function == "count" else None
-    values: list[float | None] = [empty] * total
-    for row in rows:
-        base = 0
-        for name, value in zip(selected, row, strict=False):
-            i = position_of[name]
-            base += indexes[i][code_of[name][_code(value)]] * strides[i]
-        for offset, measure in enumerate(measures):
-            cell = base
-            if MEASURE in position_of:
-                i = position_of[MEASURE]
-                cell += indexes[i][measure.column] * strides[i]
-            values[cell] = row[len(selected) + offset]
-    status = {i: "..." for i, value in enumerate(values) if value is None}
-    return values, status
 
 
 def _title(function: str, measures: list[Measure], ordered: list[Dimension]) -> str:
