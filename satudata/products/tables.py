@@ -360,6 +360,8 @@ def build_cube(sources: list[DatasetVersion], spec: dict[str, Any]) -> Cube:
     selection = spec.get("select") or {}
     if not isinstance(selection, dict):
         raise ProductError(_("Give each dimension's values by its name."), "select")
+    if not selection:
+        raise ProductError(_("Choose at least one dimension."), "select")
     if len(selection) > MAX_SELECTED_DIMENSIONS:
         raise ProductError(
             _("A table has at most %(n)s dimensions.") % {"n": MAX_SELECTED_DIMENSIONS}, "select"

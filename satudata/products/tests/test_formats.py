@@ -241,3 +241,25 @@ class TypstTests(SimpleTestCase):
         with self.assertRaises(ProductError) as raised:
             rendered("docx")
         self.assertEqual(raised.exception.field, "format")
+
+
+class PlacementTests(SimpleTestCase):
+    def test_every_format_renders_a_table_with_nothing_down_the_side_or_across(self) -> None:
+        from satudata.products.cube import Category, Cube, Dimension
+
+        region = Dimension(
+            "kecamatan",
+            "Kecamatan",
+            "region",
+            [Category("1", "Pringsewu"), Category("2", "Ambarawa")],
+        )
+        for stub, heading in ((["kecamatan"], []), ([], ["kecamatan"])):
+            cube = Cube("Uji", [region], stub, heading, [1, None], unit="jiwa", status={1: "..."})
+            for fmt in formats.FORMATS:
+                with self.subTest(stub=stub, fmt=fmt):
+                    content = formats.render(cube, fmt).content
+                    self.assertTrue(content)
+            body = json.loads(formats.render(cube, "json-stat").content)  # type: ignore[arg-type]
+            self.assertTrue(validate_jsonstat(body))
+            cells = ET.fromstring(f"<r>{html_table.table_html(cube)}</r>").iter("td")  # noqa: S314
+            self.assertEqual(["".join(td.itertext()) for td in cells], ["1", "..."])

@@ -92,11 +92,12 @@ class BuildCubeTests(PersonaTestCase):
             ({"measures": ["kode_wilayah"]}, "measures"),
             ({"measures": ["tidak_ada"]}, "measures"),
             ({"measures": []}, "measures"),
-            ({"aggregate": "median"}, "aggregate"),
+            ({"aggregate": "median", "select": {"tahun": "*"}}, "aggregate"),
             ({"select": {"tahun": "*"}, "stub": ["tahun"], "heading": ["tahun"]}, "stub"),
             ({"select": {"tahun": "*"}, "heading": ["desa"]}, "heading"),
-            ({"filters": {"desa": ["x"]}}, "filters"),
-            ({"filters": {"tahun": ["dua ribu"]}}, "filters"),
+            ({"select": {}}, "select"),
+            ({"filters": {"desa": ["x"]}, "select": {"tahun": "*"}}, "filters"),
+            ({"filters": {"tahun": ["dua ribu"]}, "select": {"tahun": "*"}}, "filters"),
         ]
         for spec, field in cases:
             with self.subTest(spec):
