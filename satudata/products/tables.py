@@ -41,10 +41,12 @@ of the public table builder, the body of the tables API). Every key is optional 
 ``cube_for`` keeps their order); ``build_cube`` takes the versions themselves. The dimensions
 in the cube are the stub's then the heading's; a dimension selected but placed nowhere goes
 to the stub, and placement left out puts the time dimensions across the top and the others
-down the side. Categories are labelled from the reference: region codes by the regions'
-names, a variable's codes by its MS-Var code list; they are ordered by code (numbers as
-numbers, so time runs forward). Rows whose dimension value is empty are not counted. A cell
-with no rows is empty (status ``...``), except for ``count``, where it is 0.
+down the side (in the order of ``select``, which a PostgreSQL JSON field does not keep: give
+``stub`` and ``heading`` for a fixed order). Categories are labelled from the reference:
+region codes by the regions' names, a code list's answers (stored by their label) by their
+MS-Var code; they are ordered by code (numbers as numbers, so time runs forward). Rows whose
+dimension value is empty are not counted. A cell with no rows is empty (status ``...``),
+except for ``count``, where it is 0.
 
 A table holds at most ``TABLE_MAX_CELLS`` cells; a selection above it is refused
 (``TooManyCells``) before any data is read.
