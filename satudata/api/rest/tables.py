@@ -287,9 +287,20 @@ def list_tables(request: HttpRequest, filters: Query[TableFilters]) -> dict:
             page.append(Table(dataset.slug, [version], dataset=dataset))
     if end > dataset_count:
         first = max(start - dataset_count, 0)
-        for product in products[first : end - dataset_count]:
-            newest = _product_version(user, product.slug, None)
-            page.append(Table(PRODUCT_PREFIX + product.slug, [], product_version=newest))
+        shown_products = list(products[first : end - dataset_count])
+        versions = (
+            ProductVersion.objects.visible_to(user)
+            .filter(product__in=shown_products)
+            .select_related("product")
+            .order_by("product_id", "-number")
+        )
+        newest: dict[int, ProductVersion] = {}
+        for product_version in versions:
+            newest.setdefault(product_version.product_id, product_version)
+        for product in shown_products:
+            if product.pk in newest:
+                table_id = PRODUCT_PREFIX + product.slug
+                page.append(Table(table_id, [], product_version=newest[product.pk]))
     return {
         **page_links(request, dataset_count + product_count, filters.limit, filters.offset),
         "maxDataCells": settings.TABLE_MAX_CELLS,

@@ -198,3 +198,36 @@ class TablesApiTests(PersonaTestCase):
             "satudata_api_rest_get_table_data",
         )
         self.assertIn("post", paths["/api/v1/tables/{table_id}/data"])
+
+
+class TablesListQueriesTests(PersonaTestCase):
+    def add_tables(self, n: int) -> None:
+        for i in range(n):
+            dataset = population_table(self.p, name=f"Penduduk {Product.objects.count()}")
+            product = Product.objects.create(
+                slug=f"tabel-{Product.objects.count()}",
+                kind=ProductKind.TABLE,
+                title=f"Tabel {i}",
+                agency=self.p.agency,
+            )
+            version = ProductVersion.objects.create(
+                product=product, number=1, spec={}, published_at=timezone.now()
+            )
+            version.sources.add(dataset.versions.get())
+
+    def queries(self) -> int:
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        with CaptureQueriesContext(connection) as captured:
+            answer = self.client.get("/api/v1/tables")
+        self.assertEqual(answer.status_code, 200)
+        return len(captured)
+
+    def test_the_list_takes_the_same_queries_however_many_tables(self) -> None:
+        self.add_tables(1)
+        self.queries()  # the day's first request also makes the usage counter's salt
+        few = self.queries()
+        self.add_tables(3)
+        self.assertEqual(self.queries(), few)
+        self.assertEqual(self.client.get("/api/v1/tables").json()["count"], 8)
