@@ -61,15 +61,19 @@ from math import prod
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
+from django.utils import translation
 from django.utils.translation import gettext as _
 
-from satudata.catalog.models import CodeValue, DatasetVersion, DataType
+from satudata.catalog.models import Access, CodeValue, DatasetVersion, DataType
+from satudata.core.models import SiteProfile
 from satudata.datastore import pivot
 from satudata.datastore.query import QueryError, plain
 from satudata.products.cube import Category, Cube, Dimension
 from satudata.products.errors import ProductError
 from satudata.products.generated import GeneratedFile
 from satudata.regions.models import Region
+from satudata.releases.dates import wording
+from satudata.releases.models import ReleaseEntry
 
 if TYPE_CHECKING:
     from satudata.products.models import ProductVersion
@@ -534,9 +538,31 @@ def _extra(
             }
             for v in sources
         ],
-        "contact": str(spec.get("contact") or ""),
-        "next_update": str(spec.get("next_update") or ""),
+        "contact": str(spec.get("contact") or _contact()),
+        "next_update": str(spec.get("next_update") or _next_update(sources)),
     }
+
+
+def _contact() -> str:
+    """The Walidata, as the cover of a spreadsheet names whom to ask (ONS: contact details on
+    the first sheet)."""
+    site = SiteProfile.current()
+    return ", ".join(part for part in (site.walidata_name, site.email, site.phone) if part)
+
+
+def _next_update(sources: Sequence[DatasetVersion]) -> str:
+    """The next announced release of the data the table is made from, as the release calendar
+    words it ("Maret 2027"); empty when none is announced."""
+    entry = (
+        ReleaseEntry.objects.upcoming()
+        .filter(item_id__in={v.dataset.item_id for v in sources}, item__access=Access.OPEN)
+        .order_by("planned_at")
+        .first()
+    )
+    if entry is None:
+        return ""
+    with translation.override("id"):
+        return wording(entry.planned_at, entry.precision)
 
 
 def _attach_notes(cube: Cube, notes: Any) -> None:

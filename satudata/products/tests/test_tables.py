@@ -169,6 +169,41 @@ class BuildCubeTests(PersonaTestCase):
         self.assertEqual(self.cube(**spec), self.cube(**spec))
 
 
+class CoverTests(PersonaTestCase):
+    def test_contact_and_next_update_come_from_the_walidata_and_the_release_calendar(self) -> None:
+        import datetime as dt
+
+        from django.utils import timezone
+
+        from satudata.core.models import SiteProfile
+        from satudata.releases.models import Precision
+        from satudata.releases.services import plan_entry
+
+        SiteProfile.objects.create(
+            site_name="Uji",
+            regency_name="Kabupaten Uji",
+            walidata_name="Diskominfo Uji",
+            email="data@uji.invalid",
+        )
+        version = population_table(self.p).versions.get()
+        spec = {"measures": ["jumlah"], "select": {"tahun": "*"}}
+        self.assertEqual(tables.build_cube([version], spec).extra["next_update"], "")
+        planned = timezone.make_aware(dt.datetime(timezone.localdate().year + 1, 3, 15, 10))
+        plan_entry(
+            actor=self.p.walidata,
+            title="Penduduk tahun depan",
+            agency=self.p.agency,
+            planned_at=planned,
+            precision=Precision.MONTH,
+            item=version.dataset.item,
+        )
+        extra = tables.build_cube([version], spec).extra
+        self.assertEqual(extra["contact"], "Diskominfo Uji, data@uji.invalid")
+        self.assertEqual(extra["next_update"], f"Maret {planned.year}")
+        given = tables.build_cube([version], {**spec, "contact": "Bidang Statistik"})
+        self.assertEqual(given.extra["contact"], "Bidang Statistik")
+
+
 class DimensionsOfTests(PersonaTestCase):
     def test_it_offers_the_columns_as_dimensions_and_the_numbers_as_measures(self) -> None:
         version = population_table(self.p).versions.get()
