@@ -67,7 +67,7 @@ from django.utils.translation import gettext as _
 from satudata.catalog.models import Access, CodeValue, DatasetVersion, DataType
 from satudata.core.models import SiteProfile
 from satudata.datastore import pivot
-from satudata.datastore.query import QueryError, plain
+from satudata.datastore.query import QueryError, QueryTimeout, plain
 from satudata.products.cube import Category, Cube, Dimension
 from satudata.products.errors import ProductError
 from satudata.products.generated import GeneratedFile
@@ -253,7 +253,7 @@ def select(dimension_id: str, role: str, codes: list[str], expression: Any) -> l
             _("Choose at least one value of %(dimension)s.") % {"dimension": dimension_id}, field
         )
     known = set(codes)
-    chosen: list[str] = []
+    chosen: dict[str, None] = {}  # in the order given, each once
     for value in wanted:
         code = str(value)
         if code not in known:
@@ -262,9 +262,8 @@ def select(dimension_id: str, role: str, codes: list[str], expression: Any) -> l
                 % {"dimension": dimension_id, "value": repr(code)[:60]},
                 field,
             )
-        if code not in chosen:
-            chosen.append(code)
-    return chosen
+        chosen[code] = None
+    return list(chosen)
 
 
 def _expression(function: str, args: str, role: str, codes: list[str], field: str) -> list[str]:
@@ -426,6 +425,8 @@ def build_cube(sources: list[DatasetVersion], spec: dict[str, Any]) -> Cube:
             filters=filters,
             complete=[n for n in selection if len(chosen[n]) == len(by_code[n])],
         )
+    except QueryTimeout:
+        raise  # the server's limit, not the selection's fault: 503 on the API
     except QueryError as error:
         raise ProductError(error.message, error.field or "filters") from None
     empty: float | None = 0 if function == "count" else None

@@ -113,6 +113,20 @@ class TablesApiTests(PersonaTestCase):
         self.assertIn("9", error["message"])
         self.assertEqual(self.data(**{"valuecodes[tahun]": "*"}).status_code, 200)
 
+    def test_a_query_past_the_time_limit_is_a_503_not_the_callers_fault(self) -> None:
+        from unittest import mock
+
+        from satudata.datastore.query import QueryTimeout
+
+        with mock.patch("satudata.datastore.pivot.cells", side_effect=QueryTimeout("berhenti")):
+            answer = self.data()
+        self.assertEqual((answer.status_code, answer.json()["error"]["code"]), (503, "timeout"))
+
+    def test_a_long_list_of_codes_with_repeats_is_read_once_each(self) -> None:
+        codes = ",".join(["2023", "2024"] * 2500)
+        body = self.data(**{"valuecodes[tahun]": codes}).json()
+        self.assertEqual(list(body["dimension"]["tahun"]["category"]["index"]), ["2023", "2024"])
+
     def test_every_output_format_carries_the_values(self) -> None:
         selection = {"valuecodes[kode_wilayah]": "18.10.01", "valuecodes[tahun]": "2023,2024"}
         text = self.data(outputFormat="csv", outputFormatParams="UseCodes", **selection)
