@@ -12,7 +12,7 @@ when it was updated; ``GET|POST /tables/{id}/data`` computes a table from a sele
   period (PxWebApi's default selection).
 - ``stub=DIM,DIM`` and ``heading=DIM`` place the dimensions (default: periods across);
 - ``aggregate``: sum (default), mean, count, min or max;
-- ``outputFormat``: json-stat2 (default), csv, xlsx, html, sdmx-csv;
+- ``outputFormat``: json-stat2 (default), csv, xlsx, html, sdmx-csv, px;
   ``outputFormatParams``: UseCodes, UseTexts or UseCodesAndTexts (CSV, SDMX-CSV) and
   SeparatorSemicolon (CSV).
 
@@ -55,6 +55,7 @@ OUTPUT_FORMATS = {
     "xlsx": "xlsx",
     "html": "html",
     "sdmx-csv": "sdmx-csv",
+    "px": "px",
 }
 VALUECODES = re.compile(r"^valuecodes\[(?P<dimension>[^\[\]]{1,100})\]$")
 MAX_VALUE_CODES = 5000
@@ -150,7 +151,7 @@ class DataParams(MetadataParams):
     stub: str = Field("", max_length=1000, description="Dimensions down the side, by id.")
     heading: str = Field("", max_length=1000, description="Dimensions across the top, by id.")
     aggregate: Literal["sum", "mean", "count", "min", "max"] = "sum"
-    outputFormat: Literal["json-stat2", "csv", "xlsx", "html", "sdmx-csv"] = Field(
+    outputFormat: Literal["json-stat2", "csv", "xlsx", "html", "sdmx-csv", "px"] = Field(
         "json-stat2", description="The answer's format."
     )
     outputFormatParams: str = Field(
@@ -484,7 +485,7 @@ DATA_ANSWERS = {200: None, 400: ErrorOut, 404: ErrorOut, 503: ErrorOut}
 def get_table_data(request: HttpRequest, table_id: str, params: Query[DataParams]) -> Any:
     """A table computed from a selection given as ``valuecodes[DIM]=…`` parameters (see the
     description of the tables part of this API), in JSON-stat 2.0 unless ``outputFormat``
-    asks for CSV, XLSX, HTML or SDMX-CSV. Above the cell cap: 400 ``too_many_cells`` with
+    asks for CSV, XLSX, HTML, SDMX-CSV or PX. Above the cell cap: 400 ``too_many_cells`` with
     ``cells`` and ``maxDataCells``."""
     table = _table(request, table_id, params.version)
     spec = _spec(table, _selection_from_query(request), params)

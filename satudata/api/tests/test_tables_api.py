@@ -152,6 +152,8 @@ class TablesApiTests(PersonaTestCase):
             )
         )
         self.assertEqual([r["OBS_VALUE"] for r in sdmx], ["22", "15"])
+        px = self.data(outputFormat="px", **selection).content.decode()
+        self.assertIn("DATA=\n22 15;", px)
 
     def test_post_takes_the_selection_and_placement_as_json(self) -> None:
         answer = self.client.post(

@@ -175,6 +175,29 @@ class SdmxCsvTests(SimpleTestCase):
         self.assertEqual(rows[0]["KECAMATAN"], "18.10.01: Pringsewu")
 
 
+class PxTests(SimpleTestCase):
+    def keywords(self) -> dict[str, str]:
+        import re
+
+        text = rendered("px").decode()
+        return {
+            m[1]: m[2]
+            for m in re.finditer(r'^([A-Z-]+(?:\("[^"]*"\))?)=(.*?);$', text, re.M | re.S)
+        }
+
+    def test_it_has_the_keywords_a_px_reader_requires_and_the_data_in_stub_order(self) -> None:
+        found = self.keywords()
+        for keyword in ("MATRIX", "SUBJECT-CODE", "SUBJECT-AREA", "TITLE", "CONTENTS", "UNITS"):
+            self.assertIn(keyword, found)
+        self.assertEqual(found["STUB"], '"Kecamatan"')
+        self.assertEqual(found["HEADING"], '"Tahun","Jenis Kelamin"')
+        self.assertEqual(found['VALUES("Kecamatan")'], '"Pringsewu","Gading Rejo"')
+        self.assertEqual(found['CODES("Kecamatan")'], '"18.10.01","18.10.02"')
+        self.assertEqual(found["DECIMALS"], "1")
+        rows = found["DATA"].strip().splitlines()
+        self.assertEqual(rows, ['1000.5 2 3 ".."', "5 6 7 12345678"])
+
+
 class HtmlTests(SimpleTestCase):
     def setUp(self) -> None:
         fragment = f"<root>{html_table.table_html(sample_cube(), 't')}</root>"
