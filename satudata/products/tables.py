@@ -61,7 +61,7 @@ from math import prod
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from satudata.catalog.models import Access, CodeValue, DatasetVersion, DataType
@@ -514,7 +514,8 @@ def _source_line(sources: Sequence[DatasetVersion]) -> str:
 
 def _updated(sources: Sequence[DatasetVersion]) -> str:
     moments = [v.published_at or v.created_at for v in sources if v.published_at or v.created_at]
-    return max(moments).isoformat() if moments else ""
+    # In WIB, as every time the platform shows: the cover's date is the regency's day.
+    return timezone.localtime(max(moments)).isoformat() if moments else ""
 
 
 def _extra(

@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.test import override_settings
+from django.utils import timezone
 
 from satudata.catalog.models import DatasetVersion
 from satudata.core.testing import PersonaTestCase
@@ -161,7 +162,10 @@ class BuildCubeTests(PersonaTestCase):
         cube = self.cube(select={"kode_wilayah": "*", "tahun": "*"})
         self.assertEqual(cube.title, "Jumlah menurut Kode Wilayah dan Tahun")
         self.assertIn("versi 1", cube.source)
-        self.assertEqual(cube.updated, self.version.published_at.isoformat())  # type: ignore[union-attr]
+        published = self.version.published_at
+        assert published is not None
+        self.assertEqual(cube.updated, timezone.localtime(published).isoformat())
+        self.assertTrue(cube.updated.endswith("+07:00"))  # WIB
         self.assertEqual(cube.extra["sources"][0]["version"], 1)
 
     def test_the_same_spec_gives_the_same_cube(self) -> None:
