@@ -139,10 +139,15 @@ def _code(value: Any) -> str:
     return str(plain(value))
 
 
-def _sort_key(value: Any) -> tuple[int, Any]:
-    if isinstance(value, int | float):
-        return (0, value)
-    return (1, _code(value))
+def _sort_key(value: Any) -> tuple[int, float, str]:
+    """Numbers (and codes written as whole numbers: "2" before "10") first by value, then
+    text by its characters."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return (0, value, "")
+    code = _code(value)
+    if re.fullmatch(r"-?\d{1,15}", code):
+        return (0, int(code), "")
+    return (1, 0, code)
 
 
 def dimension_columns(versions: Sequence[DatasetVersion]) -> dict[str, dict[str, Any]]:
@@ -226,13 +231,9 @@ def values_of(versions: Sequence[DatasetVersion], name: str, column: dict[str, A
     if column["data_type"] == DataType.CATEGORY:
         code_of = {label: code for code, label in code_list}
         values = [Value(code_of.get(_code(v), _code(v)), v, _code(v)) for v in stored]
-        return sorted(values, key=lambda v: _sort_key(_number_or_text(v.code)))
+        return sorted(values, key=lambda v: _sort_key(v.code))
     label_of = dict(code_list)
     return [Value(_code(v), v, label_of.get(_code(v), _code(v))) for v in stored]
-
-
-def _number_or_text(code: str) -> Any:
-    return int(code) if re.fullmatch(r"-?\d{1,18}", code) else code
 
 
 # --- selections --------------------------------------------------------------------------------

@@ -248,3 +248,15 @@ class TableProductTests(PersonaTestCase):
         self.assertEqual(files[1].name, "penduduk-v1.csv")
         self.assertEqual((steps[0], steps[-1]), (5, 100))
         self.assertEqual(steps, sorted(steps))
+
+    def test_codes_written_as_numbers_are_ordered_as_numbers(self) -> None:
+        from satudata.catalog.testing import published_table
+
+        dataset = published_table(
+            self.p,
+            "Rukun Tetangga",
+            [["10", 1], ["2", 2], ["1", 3], ["B", 4]],
+            columns=[("Nomor RT", "text"), ("Jumlah", "int")],
+        )
+        offered = tables.dimensions_of(dataset.versions.get())
+        self.assertEqual([c.code for c in offered[0].categories], ["1", "2", "10", "B"])
