@@ -107,6 +107,15 @@ class EmbargoNoticeTests(PersonaTestCase):
         self.assertEqual(response.status_code, 404)
         self.assertNotContains(response, str(self.entry.uuid), status_code=404)
 
+    def test_an_entry_without_item_does_not_name_a_closed_item_s_dataset(self) -> None:
+        ReleaseEntry.objects.filter(pk=self.entry.pk).update(item=None)
+        DataItem.objects.filter(pk=self.dataset.item_id).update(access=Access.RESTRICTED)
+        response = self.client.get(self.url)
+        self.assertEqual(response.status_code, 404)
+        self.assertNotContains(response, str(self.entry.uuid), status_code=404)
+        self.client.force_login(self.p.walidata)
+        self.assertEqual(self.client.get(self.url).status_code, 200)
+
     def test_a_dataset_never_scheduled_is_a_plain_404(self) -> None:
         other = table_dataset(
             actor=self.p.walidata,
