@@ -166,6 +166,17 @@ class UsageCountTests(PersonaTestCase):
         self.assertIn("2 kali diunduh", page)  # by name and by identifier alike
         self.assertFalse(DatasetUsage.objects.filter(dataset="no-such-table").exists())
 
+    def test_reads_by_signed_in_staff_are_not_public_use(self) -> None:
+        url = reverse("portal:dataset", args=[self.dataset.slug])
+        self.client.force_login(self.p.walidata)
+        self.client.get(url)
+        self.client.get(reverse("portal:download", args=[self.dataset.slug, "csv"]))
+        usage.buffer.flush()
+        self.assertEqual(counts.of(self.dataset.slug), (0, 0))
+        self.assertTrue(UsageEvent.objects.filter(signed_in=True).exists())  # still recorded
+        counts.recount()
+        self.assertEqual(counts.of(self.dataset.slug), (0, 0))
+
     def test_the_running_totals_agree_with_a_recount_from_the_events(self) -> None:
         url = reverse("portal:dataset", args=[self.dataset.slug])
         for _ in range(3):
