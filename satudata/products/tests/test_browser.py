@@ -55,3 +55,37 @@ def test_the_product_list_and_page_pass_axe_and_fit_the_screen(
     test_browser_pages._shot(page, f"product-{width}")
     test_browser_pages._fits(page)
     test_browser_pages._no_blocking_violation(page)
+
+
+def test_the_page_of_work_follows_a_running_generation_until_it_is_done(
+    live_server: Any, live_personas: Personas, page: Any
+) -> None:
+    from playwright.sync_api import expect
+
+    from satudata.core.testing import PASSWORD
+    from satudata.products.models import Generation, ProductVersion
+    from satudata.products.testing import product
+
+    p = live_personas
+    item = product(actor=p.walidata, agency=p.agency, title="Publikasi Kecamatan Dalam Angka")
+    running = ProductVersion.objects.create(
+        product=item, number=1, generation=Generation.RUNNING, progress=40
+    )
+    page.goto(f"{live_server.url}/masuk/")
+    page.get_by_label("Nama pengguna").fill(p.walidata.username)
+    page.get_by_label("Kata sandi").fill(PASSWORD)
+    page.get_by_role("button", name="Masuk").click()
+    page.wait_for_url(f"{live_server.url}/")
+    for width in test_browser_pages.WIDTHS.values():
+        test_browser_pages._at(page, width)
+        page.goto(f"{live_server.url}/produk/{item.slug}/kelola/")
+        expect(page.locator('[data-version="1"] progress')).to_have_attribute("value", "40")
+        assert "tenggat" in page.locator(".facts").inner_text()
+        test_browser_pages._shot(page, f"product-manage-{width}")
+        test_browser_pages._fits(page)
+        test_browser_pages._no_blocking_violation(page)
+    ProductVersion.objects.filter(pk=running.pk).update(progress=70)
+    expect(page.locator('[data-version="1"] progress')).to_have_attribute("value", "70")
+    ProductVersion.objects.filter(pk=running.pk).update(generation=Generation.DONE, progress=100)
+    expect(page.locator('[data-version="1"] [data-generation-text]')).to_have_text("Selesai")
+    expect(page.locator('[data-version="1"] progress')).to_be_hidden()
