@@ -154,3 +154,28 @@ class ProductPagesTests(PersonaTestCase):
             self.assertEqual(Client().get("/produk/indeks-rahasia-embargo/").status_code, 200)
         self.assertTrue(Product.objects.filter(slug="indeks-rahasia-embargo").exists())
         self.assertTrue(ProductVersion.objects.filter(product__slug="indeks-rahasia-embargo"))
+
+    def test_errata_show_on_the_page_and_a_withdrawn_product_leaves_a_notice(self) -> None:
+        from satudata.releases import services
+        from satudata.releases.models import Release
+
+        release = Release.objects.for_content(self.version).get()
+        services.add_erratum(
+            actor=self.p.walidata,
+            release=release,
+            note="Angka Gadingrejo salah ketik",
+            significant=True,
+        )
+        self.assertContains(
+            self.client.get("/produk/jumlah-tenaga-kesehatan/"), "Angka Gadingrejo salah ketik"
+        )
+        services.withdraw_release(
+            actor=self.p.kepala_bidang, release=release, reason="Sumber data ditarik OPD"
+        )
+        gone = self.client.get("/produk/jumlah-tenaga-kesehatan/")
+        self.assertContains(gone, "Sumber data ditarik OPD", status_code=410)
+        file = self.client.get(
+            "/produk/jumlah-tenaga-kesehatan/v1/berkas/jumlah-tenaga-kesehatan.csv"
+        )
+        self.assertEqual(file.status_code, 404)
+        self.assertNotContains(self.client.get("/produk/"), "Jumlah Tenaga Kesehatan")
