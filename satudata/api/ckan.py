@@ -256,6 +256,10 @@ def package_search(call: Call) -> dict[str, Any]:
         skip = max(0, start - result.count)
         chosen = products[skip : skip + rows - len(results)]
         results += product_packages.package_dicts(call.request, chosen, call.user)
+    if "organization" in result.facets and product_count:
+        result.facets["organization"] = product_packages.with_agencies(
+            result.facets["organization"], products
+        )
     facets = {name: {c.name: c.count for c in counts} for name, counts in result.facets.items()}
     search_facets = {
         name: {

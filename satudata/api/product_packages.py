@@ -16,12 +16,13 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.http import HttpRequest
 from django.urls import reverse
 
 from satudata.api.ckan_query import TOKEN
 from satudata.api.packages import absolute, ckan_time, organization_dict, stable_id
+from satudata.catalog.search import FacetCount
 from satudata.core.models import SiteProfile
 from satudata.products.models import Product, ProductFile, ProductKind, ProductVersion
 from satudata.releases import access
@@ -237,3 +238,17 @@ def search(
             versions = versions.filter(published_at__lte=end)
         products = products.filter(pk__in=versions.values("product_id"))
     return products.select_related("agency").distinct().order_by("title", "id")
+
+
+def with_agencies(counts: list[FacetCount], products: QuerySet[Product]) -> list[FacetCount]:
+    """The ``organization`` facet of a search with the products found counted in, so that
+    its counts add up to the packages found."""
+    merged = {c.name: FacetCount(c.name, c.display_name, c.count) for c in counts}
+    rows = products.order_by().values("agency__slug", "agency__name").annotate(n=Count("pk"))
+    for row in rows:
+        slug = row["agency__slug"]
+        if slug in merged:
+            merged[slug].count += row["n"]
+        else:
+            merged[slug] = FacetCount(slug, row["agency__name"], row["n"])
+    return sorted(merged.values(), key=lambda c: (-c.count, c.display_name))

@@ -5,7 +5,8 @@ The querysets' ``visible_to(user, at=None)`` decide what a viewer may see in a l
 module is the one place that answers for a single object and writes the pre-release read log.
 Every channel that serves a dataset's version asks here — pages, files, previews, charts,
 comparisons, REST, CKAN, DCAT, data.json, Data Packages — so that a read is logged from the
-version actually served, whichever channel served it. Channels that list only what is out for
+version actually served, whichever channel served it; a product's version (SOP activity 2) the
+same way (its pages and files, CKAN, DCAT, data.json), logged under its own content type. Channels that list only what is out for
 everyone (feeds, sitemap) and search pages (titles, no version) serve no unreleased version.
 
 A read is logged when the version is not out for everyone yet and the reader is neither one of

@@ -77,6 +77,11 @@ class ProductsOnMachineChannelsTests(PersonaTestCase):
         self.assertEqual(self.ckan("package_search", fq="type:dataset")["count"], 0)
         self.assertEqual(self.ckan("package_search", fq="tags:kesehatan")["count"], 0)
         self.assertEqual(self.ckan("package_search", fq="organization:dinkes")["count"], 1)
+        facets = self.ckan("package_search", **{"facet.field": '["organization"]', "rows": "0"})
+        self.assertEqual(facets["facets"]["organization"], {"dinkes": 1})
+        self.assertEqual(
+            facets["search_facets"]["organization"]["items"][0]["display_name"], "Dinas Kesehatan"
+        )
 
     def test_dcat_has_the_product_with_a_distribution_per_file(self) -> None:
         response = self.client.get("/catalog.ttl")
