@@ -6,8 +6,9 @@ module is the one place that answers for a single object and writes the pre-rele
 Every channel that serves a dataset's version asks here — pages, files, previews, charts,
 comparisons, REST, CKAN, DCAT, data.json, Data Packages — so that a read is logged from the
 version actually served, whichever channel served it; a product's version (SOP activity 2) the
-same way (its pages and files, CKAN, DCAT, data.json), logged under its own content type. Channels that list only what is out for
-everyone (feeds, sitemap) and search pages (titles, no version) serve no unreleased version.
+same way (its pages and files, CKAN, DCAT, data.json), logged under its own content type.
+Channels that list only what is out for everyone (feeds, sitemap) and search pages (titles, no
+version) serve no unreleased version.
 
 A read is logged when the version is not out for everyone yet and the reader is neither one of
 those who prepare and approve the release (``Capability.HANDLE_EMBARGOED``) nor a producer of
