@@ -216,8 +216,9 @@ def run_generation(version_id: int) -> str:
         files = list(generator(version, _reporter(version_id)))
         _check(files)
         stored, written = _store(files)
-        with transaction.atomic():
+        with transaction.atomic():  # the files and the draft release together, or neither
             _record_files(version, stored)
+            content_ready(version)
     except ProductError as error:
         _forget(written)
         return _failed(version_id, error.message)
@@ -231,7 +232,6 @@ def run_generation(version_id: int) -> str:
                 "files are kept; try again, or tell the administrator."
             ),
         )
-    content_ready(version)
     return Generation.DONE
 
 

@@ -230,8 +230,8 @@ def product_detail(request: HttpRequest, slug: str, number: int | None = None) -
     except Http404:
         return _not_visible(request, slug, number)
     versions = access.product_versions_of(request, product, request.user)
-    version = next((v for v in versions if v.number == number), None) if number else versions[0]
-    if version is None:
+    version = next((v for v in versions if v.number == number or not number), None)
+    if version is None:  # withdrawn since the gate let the product through
         return _not_visible(request, slug, number)
     release = Release.objects.for_content(version).prefetch_related("errata").first()
     files = list(version.files.all())
