@@ -317,15 +317,21 @@ def current_package_list_with_resources(call: Call) -> list[dict[str, Any]]:
     page = call.integer("page", 0)
     if page:
         offset = (page - 1) * limit
+    visible = Dataset.objects.visible_to(call.user)
     datasets = (
-        Dataset.objects.visible_to(call.user)
-        .with_details()
+        visible.with_details()
         .with_release_times()
         .order_by("-changed_at", "id")[offset : offset + limit]
     )
-    return packages.package_dicts(
+    found = packages.package_dicts(
         call.request, access.newest_versions(call.request, datasets, call.user)
     )
+    if len(found) < limit:  # then the products (SOP activity 2), newest first
+        skip = max(0, offset - visible.count())
+        products = Product.objects.visible_to(call.user).select_related("agency")
+        chosen = products.order_by("-created_at", "id")[skip : skip + limit - len(found)]
+        found += product_packages.package_dicts(call.request, chosen, call.user)
+    return found
 
 
 def _list_of(

@@ -95,3 +95,12 @@ def released_product(
     release(version, kepala_bidang=kepala_bidang, at=at, walidata=actor)
     version.refresh_from_db()
     return item, version
+
+
+def reporting_files_for(
+    version: ProductVersion, progress: Callable[[int, str], None]
+) -> list[GeneratedFile]:
+    """Reports 60 % and writes down what the version's row said at that moment."""
+    progress(60, "tabel")
+    seen = ProductVersion.objects.get(pk=version.pk)
+    return [GeneratedFile("txt", "kemajuan.txt", f"{seen.generation} {seen.progress}".encode())]

@@ -83,6 +83,12 @@ class ProductsOnMachineChannelsTests(PersonaTestCase):
             facets["search_facets"]["organization"]["items"][0]["display_name"], "Dinas Kesehatan"
         )
 
+    def test_the_list_with_resources_ends_with_the_released_products(self) -> None:
+        listed = self.ckan("current_package_list_with_resources")
+        self.assertEqual([p["name"] for p in listed], ["produk-tabel-jumlah-dokter-umum"])
+        self.assertEqual(len(listed[0]["resources"]), 2)
+        self.assertEqual(self.ckan("current_package_list_with_resources", offset="1"), [])
+
     def test_dcat_has_the_product_with_a_distribution_per_file(self) -> None:
         response = self.client.get("/catalog.ttl")
         self.assertEqual(response.status_code, 200)

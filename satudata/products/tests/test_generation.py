@@ -91,3 +91,20 @@ class GenerationTests(PersonaTestCase):
         release(first, kepala_bidang=self.p.kepala_bidang, walidata=self.p.walidata)
         second = generated_version(self.p.walidata, self.item, "Data 2025 diperbarui")
         self.assertEqual(Release.objects.for_content(second).get().kind, ReleaseKind.REVISION)
+
+    def test_progress_is_written_on_the_version_while_it_runs(self) -> None:
+        with generator("satudata.products.testing.reporting_files_for"):
+            version = generation.new_version(self.p.walidata, self.item)
+            generation.run_generation(version.pk)
+        seen = version.files.get()
+        with default_storage.open(seen.path, "rb") as handle:
+            self.assertEqual(handle.read(), b"berjalan 60")
+
+    def test_the_sources_named_in_the_definition_are_bound_to_the_version(self) -> None:
+        from satudata.catalog.testing import published_table
+
+        dataset = published_table(self.p, "Jumlah Puskesmas", [["Pringsewu", 3]])
+        self.item.spec = {"sources": [{"dataset": dataset.slug}]}
+        self.item.save()
+        version = generation.new_version(self.p.walidata, self.item)
+        self.assertEqual(list(version.sources.all()), [dataset.versions.get()])
