@@ -207,27 +207,19 @@ class Table:
 
 
 def _table(request: HttpRequest, table_id: str, number: int | None = None) -> Table:
+    """The table at ``table_id`` through the one gate (the access module), which logs a read
+    before the release; 404 when the caller may not see it."""
     user = viewer(request)
     if table_id.startswith(PRODUCT_PREFIX):
-        product_version = _product_version(user, table_id[len(PRODUCT_PREFIX) :], number)
+        product = access.product_for(request, table_id[len(PRODUCT_PREFIX) :], user)
+        if product.kind != ProductKind.TABLE:
+            raise Http404(_("No table with this id is published."))
+        product_version = access.product_version_for(request, product, number, user)
         sources = tables.ordered_sources(product_version)
         return Table(table_id, sources, product_version=product_version)
     dataset = access.dataset_for(request, table_id, user)
     version = access.version_for(request, dataset, number, user)
     return Table(table_id, [version], dataset=dataset)
-
-
-def _product_version(user: Any, slug: str, number: int | None) -> ProductVersion:
-    versions = (
-        ProductVersion.objects.visible_to(user)
-        .filter(product__slug=slug[:120], product__kind=ProductKind.TABLE)
-        .select_related("product")
-        .order_by("-number")
-    )
-    version = versions.filter(number=number).first() if number else versions.first()
-    if version is None:
-        raise Http404(_("No table with this id is published."))
-    return version
 
 
 def _links(request: HttpRequest, table_id: str) -> list[dict[str, str]]:
@@ -288,20 +280,9 @@ def list_tables(request: HttpRequest, filters: Query[TableFilters]) -> dict:
             page.append(Table(dataset.slug, [version], dataset=dataset))
     if end > dataset_count:
         first = max(start - dataset_count, 0)
-        shown_products = list(products[first : end - dataset_count])
-        versions = (
-            ProductVersion.objects.visible_to(user)
-            .filter(product__in=shown_products)
-            .select_related("product")
-            .order_by("product_id", "-number")
-        )
-        newest: dict[int, ProductVersion] = {}
-        for product_version in versions:
-            newest.setdefault(product_version.product_id, product_version)
-        for product in shown_products:
-            if product.pk in newest:
-                table_id = PRODUCT_PREFIX + product.slug
-                page.append(Table(table_id, [], product_version=newest[product.pk]))
+        shown_products = products[first : end - dataset_count]
+        for product, newest in access.newest_product_versions(request, shown_products, user):
+            page.append(Table(PRODUCT_PREFIX + product.slug, [], product_version=newest))
     return {
         **page_links(request, dataset_count + product_count, filters.limit, filters.offset),
         "maxDataCells": settings.TABLE_MAX_CELLS,

@@ -16,6 +16,7 @@ from satudata.catalog.testing import table_dataset
 from satudata.core.testing import PersonaTestCase
 from satudata.products.models import Product, ProductKind, ProductVersion
 from satudata.products.tests.tables_data import COLUMNS, ROWS, population_table
+from satudata.releases.models import PreReleaseView
 
 
 class TablesApiTests(PersonaTestCase):
@@ -198,6 +199,12 @@ class TablesApiTests(PersonaTestCase):
         version = ProductVersion.objects.create(product=product, number=1, spec=spec)
         version.sources.add(self.dataset.versions.get())
         self.assertEqual(self.data("produk.penduduk-per-kecamatan").status_code, 404)
+        # Before its release the administrator may read it, and the read is logged.
+        self.client.force_login(self.p.admin)
+        self.assertEqual(self.data("produk.penduduk-per-kecamatan").status_code, 200)
+        read = PreReleaseView.objects.get()
+        self.assertEqual((read.object_id, read.user), (version.pk, self.p.admin))
+        self.client.logout()
         version.published_at = timezone.now()
         version.save()
         ids = [t["id"] for t in self.client.get("/api/v1/tables").json()["tables"]]
