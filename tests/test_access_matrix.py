@@ -249,6 +249,11 @@ MATRIX: dict[str, tuple[dict[str, object], dict[str, int]]] = {
     "api-v1:get_version": ({"key": "DATASET", "number": 1}, UNPUBLISHED),
     "api-v1:data": ({"key": "DATASET"}, UNPUBLISHED),
     "api-v1:export_data": ({"key": "DATASET"}, UNPUBLISHED),
+    "api-v1:list_tables": ({}, row(200)),
+    "api-v1:table": ({"table_id": "DATASET"}, UNPUBLISHED),
+    "api-v1:table-metadata": ({"table_id": "DATASET"}, UNPUBLISHED),
+    "api-v1:table-data": ({"table_id": "DATASET"}, UNPUBLISHED),
+    "api-v1:post_table_data": ({"table_id": "DATASET"}, UNPUBLISHED),  # GET of the same path
     "api-v1:publish": ({"key": "DATASET", "number": 1}, row(405)),
     "api-v1:get_resource": ({"resource_id": "00000000-0000-0000-0000-000000000000"}, row(404)),
     "api-v1:list_agencies": ({}, row(200)),
