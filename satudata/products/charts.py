@@ -12,6 +12,7 @@ A chart product's definition (``Product.spec`` for kind "grafik") is a small dic
         "horizontal": true,           # bars only; default: across for categories, up for time
         "title": "...", "unit": "...", "source": "...",   # default: the cube's
         "alt_text": "...",            # required: the text alternative (WCAG 1.1.1)
+        "show_source": true,          # false: no source line (an infographic prints its own)
     }
 
 A dimension neither on ``x`` nor ``color`` is held at one category: the one ``filter`` names,
@@ -34,15 +35,22 @@ without dots ("181001") or BPS ("1810040").
 
 from __future__ import annotations
 
+import json
 import math
-from collections.abc import Mapping
-from typing import Any
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any
 
 import vl_convert as vlc
+from django.utils import translation
 from django.utils.translation import gettext as _
 
+from satudata.core.spreadsheets import CSV_MEDIA_TYPE, csv_bytes
 from satudata.products.cube import Category, Cube, Dimension
 from satudata.products.errors import ProductError
+from satudata.products.generated import GeneratedFile
+
+if TYPE_CHECKING:
+    from satudata.products.models import Product, ProductVersion
 
 VEGALITE_VERSION = "6.4"  # vl_convert's newest; the browser bundle has vega-lite 6.x too
 SCHEMA = "https://vega.github.io/schema/vega-lite/v6.json"
@@ -118,29 +126,28 @@ def _text(chart: Mapping[str, Any], key: str, default: str = "") -> str:
     return str(value).strip() if value not in (None, "") else default
 
 
-def _dimension(cube: Cube, chart: Mapping[str, Any], key: str) -> Dimension | None:
-    name = chart.get(key)
-    if name in (None, ""):
-        return None
+def dimension_named(cube: Cube, name: Any, field: str) -> Dimension:
+    """The cube's dimension ``name``; a ``ProductError`` on ``field`` when there is none."""
     found = next((d for d in cube.dimensions if d.id == name), None)
     if found is None:
-        raise ProductError(
-            _("The table has no dimension “%(name)s”.") % {"name": name},
-            key,
-        )
+        raise ProductError(_("The table has no dimension “%(name)s”.") % {"name": name}, field)
     return found
 
 
-def _held(cube: Cube, chart: Mapping[str, Any], drawn: list[Dimension]) -> dict[str, Category]:
+def _dimension(cube: Cube, chart: Mapping[str, Any], key: str) -> Dimension | None:
+    name = chart.get(key)
+    return None if name in (None, "") else dimension_named(cube, name, key)
+
+
+def held_categories(
+    cube: Cube, chart: Mapping[str, Any], drawn: list[Dimension]
+) -> dict[str, Category]:
     """The one category each dimension not drawn is held at."""
     filters = chart.get("filter") or {}
     if not isinstance(filters, Mapping):
         raise ProductError(_("The filter must name one value per dimension."), "filter")
     for name in filters:
-        if all(d.id != name for d in cube.dimensions):
-            raise ProductError(
-                _("The table has no dimension “%(name)s”.") % {"name": name}, "filter"
-            )
+        dimension_named(cube, name, "filter")
     held: dict[str, Category] = {}
     for dimension in cube.dimensions:
         if dimension in drawn:
@@ -165,7 +172,7 @@ def _held(cube: Cube, chart: Mapping[str, Any], drawn: list[Dimension]) -> dict[
     return held
 
 
-def _number(value: Any) -> float | None:
+def number(value: Any) -> float | None:
     """A cell's value to draw; a value that is not a number means the measure cannot be drawn."""
     if value is None:
         return None
@@ -188,7 +195,7 @@ def _rows(
         row = {
             "code": record[x.id],
             "category": record[f"{x.id}_label"],
-            "value": _number(record["value"]),
+            "value": number(record["value"]),
             "order": position,
         }
         if series is not None:
@@ -451,7 +458,7 @@ def vegalite_spec(cube: Cube, chart: Mapping[str, Any]) -> dict[str, Any]:
     if mark == "tile-map":
         series = None
     drawn = [x] if series is None else [x, series]
-    held = _held(cube, chart, drawn)
+    held = held_categories(cube, chart, drawn)
     rows = _rows(cube, x, series, held)
     if mark in ("bar", "stacked-bar"):
         view = _bar(chart, cube, x, series, stacked=mark == "stacked-bar")
@@ -462,7 +469,8 @@ def vegalite_spec(cube: Cube, chart: Mapping[str, Any]) -> dict[str, Any]:
     else:
         view = _tile_map(chart, cube, x, rows)
     view["data"] = {"values": rows}
-    source = _text(chart, "source", cube.source)
+    # An infographic prints the source once for the page, not under each chart.
+    source = _text(chart, "source", cube.source) if chart.get("show_source", True) else ""
     footer = {
         "data": {"values": [{"text": _("Source: %(source)s") % {"source": source}}]},
         "mark": {
@@ -533,3 +541,85 @@ def render_png(cube: Cube, chart: Mapping[str, Any], scale: float = 2) -> bytes:
         return bytes(vlc.vegalite_to_png(spec, scale=scale, **_options()))
     except ValueError as error:
         raise _failed(error) from error
+
+
+# --- The chart product: its files -------------------------------------------------------------
+
+
+def released_table(product: Product | None, field: str = "source") -> ProductVersion:
+    """The newest released version of the table product a chart or infographic draws from:
+    what it draws is what the public may already read, never data under embargo."""
+    from satudata.products.models import ProductKind
+
+    if product is None or product.kind != ProductKind.TABLE:
+        raise ProductError(_("Choose the table product this is drawn from."), field)
+    version = product.versions.released().order_by("-number").first()
+    if version is None:
+        raise ProductError(
+            _("The table “%(title)s” has no released version to draw from yet.")
+            % {"title": product.title},
+            field,
+        )
+    return version
+
+
+def table_cube(version: ProductVersion) -> Cube:
+    """The cube of a table product version, built by the table builder."""
+    # The table builder's module (part B of issue 18) sits beside this one.
+    from satudata.products import tables  # type: ignore[attr-defined, unused-ignore]
+
+    cube: Cube = tables.cube_for(version)
+    return cube
+
+
+def definition(version: ProductVersion) -> dict[str, Any]:
+    """The chart definition of a chart version: its frozen spec, with the product's title and
+    text alternative where the spec leaves them out."""
+    chart = dict(version.spec or version.product.spec or {})
+    chart.setdefault("title", version.product.title)
+    if not str(chart.get("alt_text") or "").strip():
+        chart["alt_text"] = version.product.alt_text
+    return chart
+
+
+def data_csv(spec: Mapping[str, Any]) -> bytes:
+    """The numbers a chart draws, as CSV (codes, labels, the series, the value)."""
+    rows = spec["vconcat"][0]["data"]["values"]
+    with_series = any("series" in row for row in rows)
+    header = ["kode", "kategori", *(["seri"] if with_series else []), "nilai"]
+    series: Callable[[dict[str, Any]], list[Any]] = (
+        (lambda row: [row["series"]]) if with_series else (lambda row: [])
+    )
+    return csv_bytes(
+        header,
+        (
+            [row["code"], row["category"], *series(row), row.get("size", row["value"])]
+            for row in rows
+        ),
+    )
+
+
+def files_for(version: ProductVersion, progress: Callable[[int, str], None]) -> list[GeneratedFile]:
+    """A chart version's files: SVG and PNG rendered on the server, the Vega-Lite
+    specification the browser draws, and the data drawn as CSV."""
+    with translation.override("id"):
+        progress(5, _("Reading the table"))
+        cube = table_cube(released_table(version.product.source))
+        chart = definition(version)
+        spec = vegalite_spec(cube, chart)
+        progress(40, _("Drawing the chart"))
+        svg = render_svg(cube, chart)
+        png = render_png(cube, chart)
+    stem = f"{version.product.slug}-v{version.number}"
+    progress(90, _("Writing the files"))
+    return [
+        GeneratedFile("svg", f"{stem}.svg", svg.encode(), "image/svg+xml"),
+        GeneratedFile("png", f"{stem}.png", png, "image/png"),
+        GeneratedFile(
+            "vega-lite",
+            f"{stem}.vl.json",
+            json.dumps(spec, ensure_ascii=False, indent=1).encode(),
+            "application/json",
+        ),
+        GeneratedFile("csv", f"{stem}.csv", data_csv(spec), CSV_MEDIA_TYPE),
+    ]

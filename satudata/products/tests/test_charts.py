@@ -1,13 +1,21 @@
 from __future__ import annotations
 
+import csv
+import io
+import json
 import struct
 import xml.etree.ElementTree as ET
+from datetime import timedelta
 from typing import Any
+from unittest import mock
 
 from django.test import SimpleTestCase, override_settings
+from django.utils import timezone
 
+from satudata.core.testing import PersonaTestCase
 from satudata.products import charts
 from satudata.products.errors import ProductError
+from satudata.products.models import Product, ProductKind, ProductVersion
 from satudata.products.tests.chart_cubes import age_cube, population_cube
 
 SVG = "{http://www.w3.org/2000/svg}"
@@ -129,3 +137,77 @@ class ServerRenderTests(SimpleTestCase):
         drawn = texts(charts.render_svg(population_cube(), tiles))
         self.assertIn("Gading Rejo", drawn)
         self.assertIn("9.080", drawn)
+
+
+class ChartFileTests(PersonaTestCase):
+    table: Product
+    chart: Product
+    version: ProductVersion
+
+    @classmethod
+    def setUpTestData(cls) -> None:
+        super().setUpTestData()
+        cls.table = Product.objects.create(
+            kind=ProductKind.TABLE,
+            slug="penduduk-kecamatan",
+            title="Jumlah Penduduk menurut Kecamatan",
+            agency=cls.p.walidata_agency,
+        )
+        cls.chart = Product.objects.create(
+            kind=ProductKind.CHART,
+            slug="grafik-penduduk",
+            title="Penduduk per Kecamatan",
+            agency=cls.p.walidata_agency,
+            source=cls.table,
+            alt_text="Pagelaran Utara berpenduduk terbanyak.",
+        )
+        cls.version = ProductVersion.objects.create(
+            product=cls.chart, number=2, spec={"mark": "bar", "x": "wilayah"}
+        )
+
+    def release_table(self, number: int, days_ago: int) -> ProductVersion:
+        at = timezone.now() - timedelta(days=days_ago)
+        return ProductVersion.objects.create(product=self.table, number=number, published_at=at)
+
+    def test_it_draws_the_newest_released_table_version_to_svg_png_spec_and_csv(self) -> None:
+        self.release_table(1, 10)
+        newest = self.release_table(2, 1)
+        ProductVersion.objects.create(product=self.table, number=3)  # not released
+        with mock.patch.object(charts, "table_cube", return_value=population_cube()) as built:
+            files = {f.format: f for f in charts.files_for(self.version, mock.Mock())}
+        built.assert_called_once_with(newest)
+        self.assertEqual(
+            sorted(f.name for f in files.values()),
+            [
+                "grafik-penduduk-v2.csv",
+                "grafik-penduduk-v2.png",
+                "grafik-penduduk-v2.svg",
+                "grafik-penduduk-v2.vl.json",
+            ],
+        )
+        spec = json.loads(bytes(files["vega-lite"].content))
+        self.assertEqual(spec["description"], self.chart.alt_text)
+        self.assertEqual(spec["title"]["text"], "Penduduk per Kecamatan")
+        self.assertIn("Penduduk per Kecamatan", texts(bytes(files["svg"].content).decode()))
+        self.assertEqual(bytes(files["png"].content)[:4], b"\x89PNG")
+        rows = list(csv.reader(io.StringIO(bytes(files["csv"].content).decode("utf-8-sig"))))
+        self.assertEqual(rows[0], ["kode", "kategori", "nilai"])
+        self.assertEqual(rows[1], ["18.10.01", "Pringsewu", "1080"])
+
+    def test_it_refuses_a_chart_whose_table_has_no_released_version(self) -> None:
+        ProductVersion.objects.create(product=self.table, number=1)
+        with self.assertRaises(ProductError) as caught:
+            charts.files_for(self.version, mock.Mock())
+        self.assertEqual(caught.exception.field, "source")
+
+    def test_it_refuses_a_chart_without_alt_text(self) -> None:
+        self.release_table(1, 1)
+        self.chart.alt_text = ""
+        self.chart.save()
+        self.version.refresh_from_db()
+        with (
+            mock.patch.object(charts, "table_cube", return_value=population_cube()),
+            self.assertRaises(ProductError) as caught,
+        ):
+            charts.files_for(self.version, mock.Mock())
+        self.assertEqual(caught.exception.field, "alt_text")

@@ -1,0 +1,153 @@
+from __future__ import annotations
+
+import io
+import struct
+from datetime import timedelta
+from typing import Any
+from unittest import mock
+
+from django.test import override_settings
+from django.utils import timezone
+from pypdf import PdfReader
+
+from satudata.core.models import SiteProfile
+from satudata.core.testing import PersonaTestCase
+from satudata.products import infographics
+from satudata.products.errors import ProductError
+from satudata.products.models import Product, ProductKind, ProductVersion
+from satudata.products.tests.chart_cubes import population_cube
+
+SPEC: dict[str, Any] = {
+    "template": "square",
+    "title": "Penduduk Kabupaten Pringsewu 2025",
+    "headlines": [
+        {"label": "Jumlah penduduk", "total": ["wilayah", "jk"]},
+        {"label": "Penduduk Pringsewu", "filter": {"wilayah": "18.10.01"}, "total": ["jk"]},
+    ],
+    "charts": [{"mark": "bar", "x": "wilayah", "color": "jk", "title": "Menurut kecamatan"}],
+    "alt_text": "Jumlah penduduk naik; Pagelaran Utara terbanyak.",
+}
+
+
+def png_size(png: bytes) -> tuple[int, int]:
+    assert png[:8] == b"\x89PNG\r\n\x1a\n"
+    width, height = struct.unpack(">II", png[16:24])
+    return width, height
+
+
+def pdf_text(pdf: bytes) -> str:
+    reader = PdfReader(io.BytesIO(pdf))
+    return "\n".join(page.extract_text() for page in reader.pages)
+
+
+class InfographicTestCase(PersonaTestCase):
+    table: Product
+
+    @classmethod
+    def setUpTestData(cls) -> None:
+        super().setUpTestData()
+        SiteProfile.objects.create(
+            site_name="Satu Data Pringsewu",
+            regency_name="Kabupaten Pringsewu",
+            walidata_name="Dinas Komunikasi dan Informatika",
+        )
+        cls.table = Product.objects.create(
+            kind=ProductKind.TABLE,
+            slug="penduduk-kecamatan",
+            title="Jumlah Penduduk menurut Kecamatan (data contoh)",
+            agency=cls.p.walidata_agency,
+        )
+        ProductVersion.objects.create(
+            product=cls.table, number=1, published_at=timezone.now() - timedelta(days=1)
+        )
+
+    def setUp(self) -> None:
+        patcher = mock.patch(
+            "satudata.products.charts.table_cube", side_effect=lambda v: population_cube()
+        )
+        patcher.start()
+        self.addCleanup(patcher.stop)
+
+    def infographic(self, **spec: Any) -> ProductVersion:
+        product = Product.objects.create(
+            kind=ProductKind.INFOGRAPHIC,
+            slug=f"infografis-{Product.objects.count()}",
+            title="Infografis Penduduk",
+            agency=self.p.walidata_agency,
+            source=self.table,
+        )
+        return ProductVersion.objects.create(product=product, number=1, spec={**SPEC, **spec})
+
+
+@override_settings(LANGUAGE_CODE="id")
+class HeadlineTests(PersonaTestCase):
+    def test_it_sums_the_newest_period_and_compares_it_with_the_one_before(self) -> None:
+        figure = infographics.headline(
+            population_cube(), {"label": "Penduduk", "total": ["wilayah", "jk"]}
+        )
+        # 2025: sum over 9 kecamatan of (1000(r+1)+80) + (1000(r+1)+90); 2024: 40 fewer each.
+        self.assertEqual(figure.value, 2 * 45000 + 9 * 170)
+        self.assertEqual(figure.previous, 2 * 45000 + 9 * 90)
+        self.assertEqual((figure.period, figure.previous_period), ("2025", "2024"))
+        text, direction = infographics.change_text(figure)
+        self.assertEqual(direction, "naik")
+        self.assertEqual(text, "▲ naik 0,8% dibanding 2024")
+
+    def test_it_writes_numbers_the_indonesian_way(self) -> None:
+        self.assertEqual(infographics.id_number(444834), "444.834")
+        self.assertEqual(infographics.id_number(12.5, 1), "12,5")
+
+
+class InfographicFileTests(InfographicTestCase):
+    def test_it_typesets_a_square_png_of_1080_pixels_and_a_pdf_with_the_figures(self) -> None:
+        progress = mock.Mock()
+        files = {f.format: f for f in infographics.files_for(self.infographic(), progress)}
+        self.assertEqual(png_size(bytes(files["png"].content)), (1080, 1080))
+        text = pdf_text(bytes(files["pdf"].content))
+        self.assertIn("Kabupaten Pringsewu", text)
+        self.assertIn("91.530", text)  # the headline figure, Indonesian thousands
+        self.assertIn("dibanding 2024", text)
+        self.assertIn("DATA CONTOH", text)  # the table is sample data
+        progress.assert_called()
+
+    def test_it_typesets_an_a4_page(self) -> None:
+        files = {
+            f.format: f
+            for f in infographics.files_for(self.infographic(template="a4"), mock.Mock())
+        }
+        reader = PdfReader(io.BytesIO(bytes(files["pdf"].content)))
+        self.assertEqual(len(reader.pages), 1)
+        box = reader.pages[0].mediabox
+        self.assertAlmostEqual(float(box.width), 595.3, delta=1)
+        self.assertAlmostEqual(float(box.height), 841.9, delta=1)
+
+    def test_it_leaves_the_sample_label_off_real_data(self) -> None:
+        self.table.title = "Jumlah Penduduk menurut Kecamatan"
+        self.table.save()
+        cube = population_cube()
+        cube.source = "Dinas Kependudukan dan Pencatatan Sipil"
+        with mock.patch("satudata.products.charts.table_cube", return_value=cube):
+            page, _files = infographics.content(self.infographic())
+        self.assertFalse(page["sample"])
+
+    def test_it_refuses_an_infographic_without_alt_text(self) -> None:
+        with self.assertRaises(ProductError) as caught:
+            infographics.files_for(self.infographic(alt_text=""), mock.Mock())
+        self.assertEqual(caught.exception.field, "alt_text")
+
+    def test_it_refuses_a_table_with_no_released_version(self) -> None:
+        ProductVersion.objects.filter(product=self.table).update(published_at=None)
+        with self.assertRaises(ProductError) as caught:
+            infographics.files_for(self.infographic(), mock.Mock())
+        self.assertEqual(caught.exception.field, "headlines")
+
+    def test_it_refuses_three_charts_and_a_headline_without_a_name(self) -> None:
+        chart = SPEC["charts"][0]
+        for spec, field in (
+            ({"charts": [chart, chart, chart]}, "charts"),
+            ({"headlines": [{"total": ["jk"]}]}, "headlines"),
+            ({"template": "poster"}, "template"),
+        ):
+            with self.subTest(field=field), self.assertRaises(ProductError) as caught:
+                infographics.content(self.infographic(**spec))
+            self.assertEqual(caught.exception.field, field)
