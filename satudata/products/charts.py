@@ -452,11 +452,10 @@ def vegalite_spec(cube: Cube, chart: Mapping[str, Any]) -> dict[str, Any]:
     x = _dimension(cube, chart, "x")
     if x is None:
         raise ProductError(_("Choose the dimension drawn along the axis."), "x")
-    series = _dimension(cube, chart, "color")
+    # A tile map is coloured by its value: a colour dimension is not drawn.
+    series = None if mark == "tile-map" else _dimension(cube, chart, "color")
     if series is not None and series.id == x.id:
         raise ProductError(_("Colour by a different dimension than the axis."), "color")
-    if mark == "tile-map":
-        series = None
     drawn = [x] if series is None else [x, series]
     held = held_categories(cube, chart, drawn)
     rows = _rows(cube, x, series, held)
