@@ -19,7 +19,8 @@ $(STAMP): $(LOCKS) | $(BIN)/python
 # The quick chart's script (Vega-Lite, Vega, vega-embed, bundled by esbuild) comes from the npm
 # registry at the versions package-lock.json pins; nothing is fetched when the site runs.
 NODE_STAMP := node_modules/.installed
-CHART := static/build/chart.js  # the build writes static/build/product-chart.js beside it
+# One build writes the chart products' script, static/build/product-chart.js, beside it.
+CHART := static/build/chart.js
 
 $(NODE_STAMP): package.json package-lock.json
 	npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
