@@ -195,14 +195,19 @@ def _logo() -> str:
     return Path(str(found)).read_text() if found else EMPTY_LOGO
 
 
-def content(version: ProductVersion) -> tuple[dict[str, Any], dict[str, str]]:
-    """What the page prints (as JSON for Typst) and the files it embeds (name → SVG)."""
-    product = version.product
-    spec = dict(version.spec or product.spec or {})
-    template = spec.get("template", "a4")
+@dataclass(frozen=True)
+class Masthead:
+    """Who publishes the page, and where its QR code leads."""
+
+    regency: str
+    publisher: str
+    link: str
+
+
+def _checked(spec: Mapping[str, Any], alt_text: str) -> tuple[str, list[Any], list[Any]]:
+    template = str(spec.get("template", "a4"))
     if template not in TEMPLATES:
         raise ProductError(_("Choose the A4 or the square template."), "template")
-    alt_text = str(spec.get("alt_text") or product.alt_text or "").strip()
     if not alt_text:
         raise ProductError(_("Write the infographic's text alternative (alt text)."), "alt_text")
     wanted_headlines = list(spec.get("headlines") or [])
@@ -211,54 +216,87 @@ def content(version: ProductVersion) -> tuple[dict[str, Any], dict[str, str]]:
         raise ProductError(_("An infographic shows at most three headline figures."), "headlines")
     if not 1 <= len(wanted_charts) <= MAX_CHARTS:
         raise ProductError(_("An infographic shows one or two charts."), "charts")
-    sources = Sources(product.source, {}, {})
+    return template, wanted_headlines, wanted_charts
+
+
+def _headline_text(figure: Headline) -> dict[str, str]:
+    change, direction = change_text(figure)
+    return {
+        "label": figure.label,
+        "value": id_number(figure.value, figure.decimals),
+        "unit": figure.unit,
+        "change": change,
+        "direction": direction,
+        "period": figure.period,
+    }
+
+
+def layout(
+    spec: Mapping[str, Any],
+    cube_of: Callable[[str | None, str], Cube],
+    *,
+    title: str,
+    alt_text: str,
+    masthead: Masthead,
+) -> tuple[dict[str, Any], dict[str, str]]:
+    """What the page prints (as JSON for Typst) and the files it embeds (name → SVG), from the
+    definition and ``cube_of(table slug or None, field)``; no database."""
+    template, wanted_headlines, wanted_charts = _checked(spec, alt_text)
+    used: list[Cube] = []
     headlines = []
     for wanted in wanted_headlines:
-        figure = headline(sources.cube(wanted.get("table"), "headlines"), wanted)
-        change, direction = change_text(figure)
-        headlines.append(
-            {
-                "label": figure.label,
-                "value": id_number(figure.value, figure.decimals),
-                "unit": figure.unit,
-                "change": change,
-                "direction": direction,
-                "period": figure.period,
-            }
-        )
-    files = {}
-    drawn = []
+        used.append(cube_of(wanted.get("table"), "headlines"))
+        headlines.append(_headline_text(headline(used[-1], wanted)))
+    files, drawn = {}, []
     for n, wanted in enumerate(wanted_charts, start=1):
         chart = {"alt_text": alt_text, **wanted, "show_source": False}
-        cube = sources.cube(wanted.get("table"), "charts")
-        files[f"chart-{n}.svg"] = charts.render_svg(cube, chart)
+        used.append(cube_of(wanted.get("table"), "charts"))
+        files[f"chart-{n}.svg"] = charts.render_svg(used[-1], chart)
         drawn.append({"file": f"chart-{n}.svg", "alt": str(chart["alt_text"])})
-    site = SiteProfile.current()
-    title = str(spec.get("title") or product.title)
-    source = str(
-        spec.get("source")
-        or "; ".join(dict.fromkeys(c.source for c in sources.cubes.values() if c.source))
-    )
-    link = _link(sources, version)
+    source = str(spec.get("source") or "; ".join(dict.fromkeys(c.source for c in used if c.source)))
     periods = sorted({h["period"] for h in headlines if h["period"]})
     files["logo.svg"] = _logo()
-    files["qr.svg"] = _qr_svg(link)
+    if masthead.link:
+        files["qr.svg"] = _qr_svg(masthead.link)
     page = {
         "template": template,
         "title": title,
         "subtitle": str(spec.get("subtitle") or ""),
         "alt_text": alt_text,
-        "regency": site.regency_name or site.site_name,
-        "publisher": site.walidata_name,
-        "sample": any(SAMPLE_MARK in text.lower() for text in _texts(sources, title)),
+        "regency": masthead.regency,
+        "publisher": masthead.publisher,
+        "sample": False,
         "sample_label": "DATA CONTOH",
         "headlines": headlines,
         "charts": drawn,
         "source_line": f"Sumber: {source}" if source else "",
         "period_line": f"Periode: {', '.join(periods)}" if periods else "",
-        "link_text": link,
+        "link_text": masthead.link,
         "qr_label": "Pindai untuk data lengkap",
     }
+    return page, files
+
+
+def content(version: ProductVersion) -> tuple[dict[str, Any], dict[str, str]]:
+    """The page of an infographic version (see ``layout``), its tables read from the database:
+    the newest released version of each."""
+    product = version.product
+    spec = dict(version.spec or product.spec or {})
+    sources = Sources(product.source, {}, {})
+    title = str(spec.get("title") or product.title)
+    site = SiteProfile.current()
+    page, files = layout(
+        spec,
+        sources.cube,
+        title=title,
+        alt_text=str(spec.get("alt_text") or product.alt_text or "").strip(),
+        masthead=Masthead(site.regency_name or site.site_name, site.walidata_name, ""),
+    )
+    # The link is known once the tables are read (it leads to their first dataset).
+    link = _link(sources, version)
+    files["qr.svg"] = _qr_svg(link)
+    page["link_text"] = link
+    page["sample"] = any(SAMPLE_MARK in text.lower() for text in _texts(sources, title))
     return page, files
 
 
