@@ -178,3 +178,42 @@ def test_the_infographic_part_shows_the_page_and_its_downloads(
     overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
     assert overflow <= 0
     shoot(page, "part-infografis")
+
+
+@override_settings(ROOT_URLCONF="satudata.products.tests.urls_for_browser")
+def test_a_walidata_previews_a_chart_and_an_infographic_before_saving(
+    live_server: Any, personas: Personas, page: Any
+) -> None:
+    from playwright.sync_api import expect
+
+    from satudata.core.testing import PASSWORD
+
+    version = product(
+        personas,
+        ProductKind.CHART,
+        "grafik-petak",
+        {"mark": "tile-map", "x": "wilayah", "title": "Peta petak", "alt_text": "Peta petak."},
+    )
+    version.product.spec = version.spec
+    version.product.save()
+    page.goto(f"{live_server.url}/masuk/")
+    page.get_by_label("Nama pengguna").fill(personas.walidata.username)
+    page.get_by_label("Kata sandi").fill(PASSWORD)
+    page.get_by_role("button", name="Masuk").click()
+    page.wait_for_url(f"{live_server.url}/")
+    with mock.patch.object(charts, "table_cube", side_effect=lambda v: population_cube()):
+        page.goto(f"{live_server.url}/produk/susun/grafik/?tabel=penduduk-kecamatan")
+        page.get_by_label("Jenis grafik").select_option("pyramid")
+        page.get_by_label("Pada sumbu (kategori)").select_option("tahun")
+        page.get_by_label("Warna (seri, tumpukan, atau dua sisi piramida)").select_option("jk")
+        page.get_by_label("Teks alternatif (alt text)").fill("Penduduk laki-laki dan perempuan.")
+        page.get_by_role("button", name="Pratinjau grafik").click()
+        expect(page.get_by_role("img", name="Penduduk laki-laki dan perempuan.")).to_be_visible()
+        shoot(page, "form-grafik")
+        page.goto(f"{live_server.url}/produk/susun/infografis/?tabel=penduduk-kecamatan")
+        page.get_by_label("Angka utama 1: namanya").fill("Jumlah penduduk")
+        page.get_by_label("Peta petak").check()
+        page.get_by_label("Teks alternatif (alt text)").fill("Penduduk naik 0,8 persen.")
+        page.get_by_role("button", name="Pratinjau infografis").click()
+        expect(page.get_by_role("img", name="Penduduk naik 0,8 persen.")).to_be_visible()
+        shoot(page, "form-infografis")
