@@ -83,6 +83,12 @@ class VegaLiteSpecTests(SimpleTestCase):
         self.assertEqual(places["Pringsewu"], (1, 1))
         self.assertEqual(places["Pagelaran Utara"], (0, 0))
 
+    def test_it_knows_the_kecamatan_by_kemendagri_plain_and_bps_codes(self) -> None:
+        self.assertEqual(charts._tile_of("18.10.02"), (2, 2))
+        self.assertEqual(charts._tile_of("181002"), (2, 2))
+        self.assertEqual(charts._tile_of("1810050"), (2, 2))  # BPS: Gading Rejo
+        self.assertIsNone(charts._tile_of("18.10.10"))
+
     def test_it_refuses_a_tile_map_of_regions_it_has_no_tile_for(self) -> None:
         cube = population_cube()
         cube.dimensions[0].categories[0] = (

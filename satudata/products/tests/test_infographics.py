@@ -93,6 +93,20 @@ class HeadlineTests(PersonaTestCase):
         self.assertEqual(direction, "naik")
         self.assertEqual(text, "▲ naik 0,8% dibanding 2024")
 
+    def test_it_says_a_fall_and_leaves_the_change_out_without_a_previous_period(self) -> None:
+        cube = population_cube()
+        cube.values = list(reversed(cube.values))
+        figure = infographics.headline(cube, {"label": "Penduduk", "total": ["wilayah", "jk"]})
+        self.assertEqual(infographics.change_text(figure)[1], "turun")
+        one_year = {"label": "Penduduk", "total": ["wilayah", "jk"]}
+        cube = population_cube()
+        cube.dimensions[1].categories = cube.dimensions[1].categories[:1]
+        cube.values = cube.values[:2] + cube.values[6:8]  # 2 kecamatan × 2023 × 2 sexes
+        cube.dimensions[0].categories = cube.dimensions[0].categories[:2]
+        figure = infographics.headline(cube, one_year)
+        self.assertEqual((figure.period, figure.previous_period), ("2023", ""))
+        self.assertEqual(infographics.change_text(figure), ("", ""))
+
     def test_it_writes_numbers_the_indonesian_way(self) -> None:
         self.assertEqual(infographics.id_number(444834), "444.834")
         self.assertEqual(infographics.id_number(12.5, 1), "12,5")
