@@ -165,3 +165,26 @@ class InfographicFileTests(InfographicTestCase):
             with self.subTest(field=field), self.assertRaises(ProductError) as caught:
                 infographics.content(self.infographic(**spec))
             self.assertEqual(caught.exception.field, field)
+
+
+class InfographicLinkTests(InfographicTestCase):
+    def test_its_qr_code_leads_to_the_dataset_the_table_reads(self) -> None:
+        from satudata.catalog.testing import table_dataset
+
+        dataset = table_dataset(
+            actor=self.p.producer,
+            agency=self.p.agency,
+            name="Jumlah Penduduk menurut Kecamatan (data contoh)",
+            columns=[("Kecamatan", "text"), ("Jumlah", "int")],
+            rows=[["Pringsewu", 4]],
+        )
+        self.table.versions.get().sources.add(dataset.versions.get())
+        self.table.title = "Jumlah Penduduk"
+        self.table.save()
+        cube = population_cube()
+        cube.source = "Disdukcapil"
+        with mock.patch("satudata.products.charts.table_cube", return_value=cube):
+            page, files = infographics.content(self.infographic())
+        self.assertTrue(page["link_text"].endswith(f"/dataset/{dataset.slug}/"))
+        self.assertIn("<svg", files["qr.svg"])
+        self.assertTrue(page["sample"])  # the dataset is sample data
