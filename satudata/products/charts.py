@@ -38,7 +38,7 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Callable, Mapping
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import vl_convert as vlc
 from django.utils import translation
@@ -48,9 +48,7 @@ from satudata.core.spreadsheets import CSV_MEDIA_TYPE, csv_bytes
 from satudata.products.cube import Category, Cube, Dimension
 from satudata.products.errors import ProductError
 from satudata.products.generated import GeneratedFile
-
-if TYPE_CHECKING:
-    from satudata.products.models import Product, ProductVersion
+from satudata.products.models import Product, ProductKind, ProductVersion
 
 VEGALITE_VERSION = "6.4"  # vl_convert's newest; the browser bundle has vega-lite 6.x too
 SCHEMA = "https://vega.github.io/schema/vega-lite/v6.json"
@@ -548,8 +546,6 @@ def render_png(cube: Cube, chart: Mapping[str, Any], scale: float = 2) -> bytes:
 def released_table(product: Product | None, field: str = "source") -> ProductVersion:
     """The newest released version of the table product a chart or infographic draws from:
     what it draws is what the public may already read, never data under embargo."""
-    from satudata.products.models import ProductKind
-
     if product is None or product.kind != ProductKind.TABLE:
         raise ProductError(_("Choose the table product this is drawn from."), field)
     version = product.versions.released().order_by("-number").first()

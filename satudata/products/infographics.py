@@ -34,7 +34,7 @@ import tempfile
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import segno
 import typst  # type: ignore[import-untyped]
@@ -49,9 +49,7 @@ from satudata.products import charts
 from satudata.products.cube import Cube
 from satudata.products.errors import ProductError
 from satudata.products.generated import GeneratedFile
-
-if TYPE_CHECKING:
-    from satudata.products.models import Product, ProductVersion
+from satudata.products.models import Product, ProductKind, ProductVersion
 
 TEMPLATE = Path(__file__).with_name("typst") / "infographic.typ"
 TEMPLATES = {"a4": 150, "square": 144}  # PNG pixels per inch: A4 at 150 ppi; 540 pt → 1080 px
@@ -145,8 +143,6 @@ class Sources:
     cubes: dict[str, Cube]
 
     def cube(self, slug: str | None, field: str) -> Cube:
-        from satudata.products.models import Product, ProductKind
-
         product = self.default
         if slug:
             product = Product.objects.filter(slug=slug, kind=ProductKind.TABLE).first()
@@ -160,6 +156,25 @@ class Sources:
             self.versions[key] = version
             self.cubes[key] = charts.table_cube(version)
         return self.cubes[key]
+
+
+def sources_for(product: Product, actor: Any) -> list[Any]:
+    """The dataset versions an infographic is built from (the generation binds them to the new
+    version): those of every table it reads, the newest released version of each."""
+    tables = {product.source.slug} if product.source else set()
+    for wanted in [*(product.spec.get("headlines") or []), *(product.spec.get("charts") or [])]:
+        if isinstance(wanted, Mapping) and wanted.get("table"):
+            tables.add(str(wanted["table"]))
+    found: dict[int, Any] = {}
+    for slug in sorted(tables):
+        version = (
+            ProductVersion.objects.filter(product__slug=slug, product__kind=ProductKind.TABLE)
+            .released()
+            .first()
+        )
+        if version is not None:
+            found.update((d.pk, d) for d in version.sources.all())
+    return list(found.values())
 
 
 def _texts(sources: Sources, title: str) -> list[str]:

@@ -188,3 +188,32 @@ class InfographicLinkTests(InfographicTestCase):
         self.assertTrue(page["link_text"].endswith(f"/dataset/{dataset.slug}/"))
         self.assertIn("<svg", files["qr.svg"])
         self.assertTrue(page["sample"])  # the dataset is sample data
+
+    def test_it_is_built_from_the_datasets_of_every_table_it_reads(self) -> None:
+        from satudata.catalog.testing import table_dataset
+
+        other = Product.objects.create(
+            kind=ProductKind.TABLE, slug="sekolah", title="Sekolah", agency=self.p.agency
+        )
+        other_version = ProductVersion.objects.create(
+            product=other, number=1, published_at=timezone.now() - timedelta(days=1)
+        )
+        made = [
+            table_dataset(
+                actor=self.p.producer,
+                agency=self.p.agency,
+                name=name,
+                columns=[("Kecamatan", "text"), ("Jumlah", "int")],
+                rows=[["Pringsewu", 4]],
+            ).versions.get()
+            for name in ("Penduduk", "Sekolah")
+        ]
+        self.table.versions.get().sources.add(made[0])
+        other_version.sources.add(made[1])
+        version = self.infographic(charts=[{"table": "sekolah", "mark": "bar", "x": "wilayah"}])
+        product = version.product
+        product.spec = version.spec
+        self.assertEqual(
+            sorted(v.pk for v in infographics.sources_for(product, self.p.walidata)),
+            sorted(v.pk for v in made),
+        )
