@@ -19,13 +19,14 @@ $(STAMP): $(LOCKS) | $(BIN)/python
 # The quick chart's script (Vega-Lite, Vega, vega-embed, bundled by esbuild) comes from the npm
 # registry at the versions package-lock.json pins; nothing is fetched when the site runs.
 NODE_STAMP := node_modules/.installed
+# One build writes the chart products' script, static/build/product-chart.js, beside it.
 CHART := static/build/chart.js
 
 $(NODE_STAMP): package.json package-lock.json
 	npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
 	touch $(NODE_STAMP)
 
-$(CHART): $(NODE_STAMP) frontend/chart.js
+$(CHART): $(NODE_STAMP) frontend/chart.js frontend/product-chart.js
 	npm run --silent build
 
 setup: $(STAMP) $(CHART)
@@ -78,6 +79,7 @@ bench: setup bench-tools
 	$(BIN)/python bench/bench_datastore.py --indexed
 	$(BIN)/python bench/bench_dataset_page.py  # needs wrk (apt-get install wrk)
 	$(BIN)/python bench/bench_table_builder.py
+	$(BIN)/python bench/bench_charts.py
 
 # Refresh the Indonesian catalogue after changing user-facing text.
 messages: setup

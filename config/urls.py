@@ -14,6 +14,8 @@ admin.site.site_title = "Administrasi Satu Data"
 
 urlpatterns = [
     path("api/v1/", api.urls),
+    # Composing charts and infographics (products); before any "produk/<slug>/" page.
+    path("produk/susun/", include("satudata.products.chart_urls")),
     path("", include("satudata.portal.urls")),
     path("", include("satudata.api.urls")),
     path("", include("satudata.core.urls")),

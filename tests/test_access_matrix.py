@@ -229,6 +229,9 @@ MATRIX: dict[str, tuple[dict[str, object], dict[str, int]]] = {
     "releases:release": ({"key": "RELEASE"}, only(RELEASERS)),
     "releases:release-action": ({"key": "RELEASE", "action": "submit"}, row(405)),
     "releases:entry-action": ({"key": "ENTRY", "action": "confirm"}, row(405)),
+    # Composing charts and infographics (issue 18, part D): those who compose products.
+    "product_charts:chart-new": ({}, only(RELEASERS)),
+    "product_charts:infographic-new": ({}, only(RELEASERS)),
     # Describing a dataset: its own agency's producer and the Walidata staff who act for all.
     "catalog:dataset-describe": (
         {"slug": "DATASET"},
