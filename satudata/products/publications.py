@@ -175,12 +175,12 @@ def _datasets(spec: dict[str, Any]) -> list[str]:
     return list(dict.fromkeys(slugs))
 
 
-def newest_sources(spec: dict[str, Any]) -> list[DatasetVersion]:
+def newest_sources(spec: dict[str, Any], at: Any = None) -> list[DatasetVersion]:
     """The newest released version of every dataset the publication reads; a dataset with no
     released version is refused (a publication shows only what is out)."""
     found = []
     for slug in _datasets(spec):
-        version = released_version_of(slug)
+        version = released_version_of(slug, at)
         if version is None:
             raise ProductError(
                 _(
@@ -262,7 +262,7 @@ def regenerate(product: Product, at: Any = None) -> ProductVersion | None:
     version = ProductVersion.objects.create(
         product=product, number=last + 1, spec=copy.deepcopy(newest.spec), change_note=note
     )
-    version.sources.set(newest_sources(version.spec))
+    version.sources.set(newest_sources(version.spec, at))
     record(
         "products.regenerated",
         actor=None,
