@@ -190,6 +190,8 @@ def read_markdown(markdown: str, where: str) -> Text:
     warnings: list[str] = []
     tokens = _clean(parser.parse(markdown or ""), where, warnings)
     html = parser.renderer.render(tokens, parser.options, {})
+    # A Markdown "#" is a section inside a chapter: one level below the chapter's own heading.
+    html = re.sub(r"<(/?)h([1-5])>", lambda m: f"<{m[1]}h{int(m[2]) + 1}>", html)
     safe = nh3.clean(
         html,
         tags=ALLOWED_TAGS,
@@ -197,8 +199,6 @@ def read_markdown(markdown: str, where: str) -> Text:
         url_schemes={"http", "https", "mailto"},
         link_rel="noopener noreferrer nofollow",
     )
-    # A Markdown "#" is a section inside a chapter: one level below the chapter's own heading.
-    safe = re.sub(r"<(/?)h([1-5])>", lambda m: f"<{m[1]}h{int(m[2]) + 1}>", safe)
     return Text(blocks=_blocks(tokens), html=safe, warnings=warnings)
 
 

@@ -17,6 +17,7 @@ is never replaced (the previous version stays as it was released).
 from __future__ import annotations
 
 import copy
+import dataclasses
 import io
 import json
 import shutil
@@ -31,6 +32,7 @@ import typst  # type: ignore[import-untyped]
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Max, Q
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from satudata.catalog.models import DatasetVersion
@@ -341,7 +343,11 @@ def _cube(item: dict[str, Any], sources: dict[str, DatasetVersion]) -> Cube:
 
 
 def _figure(
-    item: dict[str, Any], number: str, sources: dict[str, DatasetVersion], folder: Path
+    item: dict[str, Any],
+    number: str,
+    sources: dict[str, DatasetVersion],
+    folder: Path,
+    english: bool,
 ) -> Figure:
     cube = _cube(item, sources)
     figure = Figure(kind=item["kind"], number=number, item=item, cube=cube)
@@ -352,7 +358,11 @@ def _figure(
         (folder / figure.svg_name).write_text(svg, encoding="utf-8")
         figure.png = _png(svg)
     else:
-        figure.typst = _table_markup(cube, "id")
+        # B's markup is itself the numbered figure, captioned with the cube's title.
+        caption = item["caption"]
+        if english and item.get("caption_en"):
+            caption = f"{caption} / {item['caption_en']}"
+        figure.typst = _table_markup(dataclasses.replace(cube, title=caption), "id")
     return figure
 
 
@@ -382,6 +392,7 @@ def _chapters(
 ) -> tuple[list[Chapter], list[str]]:
     sources = {s.dataset.slug: s for s in version.sources.select_related("dataset__agency")}
     frozen = version.spec.get("chapters") or []
+    english = title_page(version.spec)["english"]
     chapters, warnings = [], []
     for (chapter, chapter_warnings), definition in zip(
         read_chapters(version.spec), frozen, strict=True
@@ -395,7 +406,7 @@ def _chapters(
         for item in definition["items"]:
             counts[item["kind"]] += 1
             number = f"{chapter.number}.{counts[item['kind']]}"
-            chapter.figures.append(_figure(item, number, sources, folder))
+            chapter.figures.append(_figure(item, number, sources, folder, english))
         chapters.append(chapter)
     return chapters, warnings
 
@@ -403,7 +414,9 @@ def _chapters(
 def files_for(version: ProductVersion, progress: Progress) -> list[GeneratedFile]:
     """The "publikasi" kind's generator: the PDF and the DOCX of ``version``."""
     product = version.product
-    with tempfile.TemporaryDirectory(prefix="publikasi-") as name:
+    # A publication is printed in Indonesian (with English labels where asked), whatever
+    # language the worker runs in.
+    with translation.override("id"), tempfile.TemporaryDirectory(prefix="publikasi-") as name:
         folder = Path(name)
         chapters, _warnings = _chapters(version, folder, progress)
         data = _document_data(version, chapters)
@@ -687,7 +700,7 @@ def _docx_figure(document: Any, data: dict[str, Any], figure: Figure) -> None:
     else:
         _caption(document, data, figure, "table")
         _docx_table(document, figure)
-    if figure.cube.source:
+    if figure.kind == ProductKind.TABLE and figure.cube.source:  # a chart prints its own
         document.add_paragraph(f"{_label(data, 'source')}: {figure.cube.source}")
 
 
