@@ -269,6 +269,16 @@ class RegenerationTests(PublicationSetUp):
         files = self.generate(version)
         self.assertIn("2.468", pdf_text(files["pdf"]))  # the newer data
 
+    def test_releasing_a_dataset_version_makes_the_publication_again(self) -> None:
+        self.make_version()
+        with (
+            mock.patch.object(publications, "_start_generation") as started,
+            self.captureOnCommitCallbacks(execute=True),
+        ):
+            self.new_dataset_version()
+        started.assert_called_once()
+        self.assertEqual(self.publication.versions.count(), 2)
+
     def test_a_dataset_version_scheduled_for_later_does_not_yet(self) -> None:
         self.make_version()
         self.new_dataset_version(at=timezone.now() + timezone.timedelta(days=3))
