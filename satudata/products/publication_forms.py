@@ -99,6 +99,10 @@ class AddChapterForm(forms.Form):
     title = forms.CharField(label=_("New chapter's title"), max_length=300)
 
 
+def _kind_and_title(product: Product) -> str:
+    return f"{product.get_kind_display()}: {product.title}"
+
+
 class BindForm(forms.Form):
     bound = forms.ModelChoiceField(label=_("Table or chart"), queryset=Product.objects.none())
     caption = forms.CharField(
@@ -113,4 +117,4 @@ class BindForm(forms.Form):
         field = self.fields["bound"]
         assert isinstance(field, forms.ModelChoiceField)
         field.queryset = choices.order_by("kind", "title")
-        field.label_from_instance = lambda p: f"{p.get_kind_display()}: {p.title}"
+        field.label_from_instance = _kind_and_title  # type: ignore[method-assign,assignment]

@@ -18,8 +18,10 @@ from __future__ import annotations
 
 import copy
 import dataclasses
+import importlib
 import io
 import json
+import logging
 import shutil
 import tempfile
 from collections.abc import Callable
@@ -46,6 +48,8 @@ from satudata.products.publication_text import Block, add_to_docx, read_markdown
 
 if TYPE_CHECKING:
     from satudata.accounts.models import User
+
+logger = logging.getLogger(__name__)
 
 Progress = Callable[[int, str], None]
 
@@ -97,7 +101,7 @@ BOUND_KINDS = (ProductKind.TABLE, ProductKind.CHART)
 def title_page(spec: dict[str, Any]) -> dict[str, Any]:
     """The title page fields of ``spec`` with every key present."""
     page = spec.get("title_page") or {}
-    fields = {key: str(page.get(key) or "") for key, _i, _e in TITLE_PAGE}
+    fields: dict[str, Any] = {key: str(page.get(key) or "") for key, _i, _e in TITLE_PAGE}
     fields.update({key: page.get(key) or "" for key in OTHER_FIELDS})
     fields["english"] = bool(page.get("english"))
     fields["paper"] = page.get("paper") if page.get("paper") in PAPERS else "a4"
@@ -277,15 +281,25 @@ def regenerate(product: Product, at: Any = None) -> ProductVersion | None:
 
 
 def regenerate_publications(at: Any = None) -> list[ProductVersion]:
-    """Every stale publication made again (the periodic task, and by hand from the shell)."""
-    made = [regenerate(product, at) for product, _changes in stale_publications(at)]
-    return [v for v in made if v is not None]
+    """Every stale publication made again (the periodic task, and by hand from the shell). A
+    publication that cannot be (a dataset it reads was withdrawn meanwhile) is logged and left
+    for the Walidata; the others go on."""
+    made = []
+    for product, _changes in stale_publications(at):
+        try:
+            version = regenerate(product, at)
+        except ProductError as error:
+            logger.warning("Publication %s not made again: %s", product.slug, error.message)
+            continue
+        if version is not None:
+            made.append(version)
+    return made
 
 
 def _start_generation(version: ProductVersion) -> None:
-    from satudata.products import generation  # A's module: it stores files and starts releases
-
-    generation.start_generation(version)
+    """Part A's generation (files stored by digest, then the release's draft), on commit.
+    Imported by name: it imports this module's ``sources_for`` through its kind hooks."""
+    importlib.import_module("satudata.products.generation").start_generation(version)
 
 
 # --- Rendering --------------------------------------------------------------------------------
@@ -653,32 +667,37 @@ def _docx_lists(document: Any, data: dict[str, Any], chapters: list[Chapter]) ->
 
 
 def _docx_table(document: Any, figure: Figure) -> None:
+    """The table in Word: heading levels as header rows (a category spanning its columns),
+    then a row per stub combination. Cells are taken row by row: python-docx's ``table.cell``
+    walks the whole table on every call."""
     from satudata.products.formats.common import grid, number_text  # B's grid of a cube
 
     cube = figure.cube
     shape = grid(cube)
     depth = max(len(shape.heading), 1)
-    table = document.add_table(
-        rows=depth + len(shape.rows), cols=len(shape.stub) + len(shape.columns)
-    )
+    table = document.add_table(rows=0, cols=len(shape.stub) + len(shape.columns))
     table.style = "Table Grid"
-    for level, cells in enumerate(shape.spans()):
+    levels = shape.spans() or [[]]
+    for level, spans in enumerate(levels):
+        cells = table.add_row().cells
+        if level == depth - 1:
+            for i, dimension in enumerate(shape.stub):
+                cells[i].text = dimension.label
         column = len(shape.stub)
-        for category, span in cells:
-            target = table.cell(level, column)
+        for category, span in spans:
+            target = cells[column]
             if span > 1:
-                target = target.merge(table.cell(level, column + span - 1))
+                target = target.merge(cells[column + span - 1])
             target.text = category.label
             column += span
-    for i, dimension in enumerate(shape.stub):
-        table.cell(depth - 1, i).text = dimension.label
+    stub = len(shape.stub)
     for r, row in enumerate(shape.rows):
+        cells = table.add_row().cells
         for i, category in enumerate(row):
-            table.cell(depth + r, i).text = category.label
+            cells[i].text = category.label
         for c in range(len(shape.columns)):
             position = shape.position(r, c)
-            cell = table.cell(depth + r, len(shape.stub) + c)
-            cell.text = number_text(
+            cells[stub + c].text = number_text(
                 cube.values[position], cube.decimals, cube.status.get(position, "")
             )
 

@@ -34,9 +34,18 @@ def test_the_walidata_composes_a_publication(
         agency=p.walidata_agency,
     )
     scripts: list[str] = []
-    page.on("dialog", lambda dialog: (scripts.append(dialog.message), dialog.dismiss()))
     remote: list[str] = []
-    page.on("request", lambda r: remote.append(r.url) if "contoh.invalid" in r.url else None)
+
+    def dialog(opened: Any) -> None:
+        scripts.append(opened.message)
+        opened.dismiss()
+
+    def request(sent: Any) -> None:
+        if "contoh.invalid" in sent.url:
+            remote.append(sent.url)
+
+    page.on("dialog", dialog)
+    page.on("request", request)
 
     _log_in(page, base, p.walidata.username)
     page.goto(f"{base}/kelola-publikasi/baru/")

@@ -10,6 +10,9 @@ from satudata.sop.models import SopTask
 
 
 class PublicationEditorTests(PersonaTestCase):
+    publication: Product
+    table: Product
+
     @classmethod
     def setUpTestData(cls) -> None:
         super().setUpTestData()
@@ -148,7 +151,7 @@ class PublicationEditorTests(PersonaTestCase):
         )
         second = chapter.bindings.get(bound=chart)
         self.client.post(self.url("binding-move", chapter.pk, second.pk), {"step": "up"})
-        self.assertEqual(chapter.bindings.first().bound, chart)
+        self.assertEqual(chapter.bindings.get(position=1).bound, chart)
         self.client.post(self.url("binding-remove", chapter.pk, second.pk))
         self.assertEqual(
             list(ChapterProduct.objects.values_list("bound", flat=True)), [self.table.pk]

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import copy
+import datetime as dt
 import io
 import socket
 import tempfile
@@ -173,13 +174,13 @@ class PublicationFilesTests(PublicationSetUp):
 
     def test_it_makes_a_docx_with_headings_and_table_cells(self) -> None:
         document = docx.Document(io.BytesIO(self.generate(self.make_version())["docx"]))
-        headings = [p.text for p in document.paragraphs if p.style.name.startswith("Heading")]
+        headings = [p.text for p in document.paragraphs if p.style.name.startswith("Heading")]  # type: ignore[union-attr]
         self.assertIn("1. Geografi dan Iklim", headings)
         self.assertIn("2. Kependudukan", headings)
         cells = {c.text for t in document.tables for row in t.rows for c in row.cells}
         self.assertIn("1.234", cells)
         self.assertIn("Gading Rejo", cells)  # the region's name from the reference
-        captions = [p.text for p in document.paragraphs if p.style.name == "Caption"]
+        captions = [p.text for p in document.paragraphs if p.style.name == "Caption"]  # type: ignore[union-attr]
         self.assertIn("Tabel 2.1 Penduduk per kecamatan", captions)
         self.assertIn("Gambar 2.1 Grafik Penduduk", captions)
         self.assertEqual(len(document.inline_shapes), 1)  # the chart, as PNG
@@ -241,7 +242,7 @@ class PublicationFilesTests(PublicationSetUp):
 
 class RegenerationTests(PublicationSetUp):
     def new_dataset_version(self, at: Any = None) -> Any:
-        rows = "\n".join(f"{code};{year};{value * 2}" for code, year, value in ROWS)
+        rows = "\n".join(f"{code};{year};{int(str(value)) * 2}" for code, year, value in ROWS)
         header = ";".join(c for c, _ in COLUMNS)
         send_table(self.p.walidata, self.dataset, f"{header}\n{rows}")
         newer = self.dataset.versions.order_by("-number").first()
@@ -281,11 +282,11 @@ class RegenerationTests(PublicationSetUp):
 
     def test_a_dataset_version_scheduled_for_later_does_not_yet(self) -> None:
         self.make_version()
-        self.new_dataset_version(at=timezone.now() + timezone.timedelta(days=3))
+        self.new_dataset_version(at=timezone.now() + dt.timedelta(days=3))
         with mock.patch.object(publications, "_start_generation") as started:
             self.assertEqual(publications.regenerate_publications(), [])
         started.assert_not_called()
-        later = timezone.now() + timezone.timedelta(days=4)
+        later = timezone.now() + dt.timedelta(days=4)
         with mock.patch.object(publications, "_start_generation"):
             self.assertEqual(len(publications.regenerate_publications(at=later)), 1)
 
