@@ -436,12 +436,14 @@ def files_for(version: ProductVersion, progress: Progress) -> list[GeneratedFile
         data = _document_data(version, chapters)
         progress(75, _("Typesetting the PDF"))
         pdf = render_pdf(data, chapters, folder)
+        cover = render_cover(folder)
         progress(90, _("Writing the DOCX"))
         word = render_docx(data, chapters)
     base = f"{product.slug}-v{version.number}"
     progress(100, _("Done"))
     return [
         GeneratedFile("pdf", f"{base}.pdf", pdf, "application/pdf"),
+        GeneratedFile("png", f"{base}-sampul.png", cover, "image/png"),
         GeneratedFile(
             "docx",
             f"{base}.docx",
@@ -563,11 +565,28 @@ def render_pdf(data: dict[str, Any], chapters: list[Chapter], folder: Path) -> b
     }
     (folder / "data.json").write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
     (folder / "main.typ").write_text(_main_markup(data, chapters), encoding="utf-8")
+    return bytes(_compile(folder / "main.typ"))
+
+
+def render_cover(folder: Path) -> bytes:
+    """The cover alone as a small PNG (the product page's thumbnail), from the files
+    ``render_pdf`` left in ``folder``: a document of one page, so it costs little."""
+    (folder / "cover.typ").write_text(
+        '#import "template.typ": *\n#let data = json("data.json")\n'
+        "#show: publication.with(data)\n#cover(data)\n",
+        encoding="utf-8",
+    )
+    pages = _compile(folder / "cover.typ", format="png", ppi=36)
+    return bytes(pages[0] if isinstance(pages, list) else pages)
+
+
+def _compile(main: Path, **options: Any) -> Any:
     try:
-        pdf, warnings = typst.compile_with_warnings(
-            str(folder / "main.typ"),
-            root=str(folder),
+        result, warnings = typst.compile_with_warnings(
+            str(main),
+            root=str(main.parent),
             font_paths=list(settings.PUBLICATION_FONT_PATHS),
+            **options,
         )
     except typst.TypstError as error:
         raise ProductError(
@@ -583,7 +602,7 @@ def render_pdf(data: dict[str, Any], chapters: list[Chapter], folder: Path) -> b
             )
             % {"fonts": "; ".join(fonts)[:200]}
         )
-    return bytes(pdf)
+    return result
 
 
 # --- DOCX (python-docx) -------------------------------------------------------------------------

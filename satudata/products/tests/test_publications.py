@@ -161,7 +161,9 @@ class PublicationSetUp(PersonaTestCase):
 
 class PublicationFilesTests(PublicationSetUp):
     def test_it_makes_a_pdf_with_chapter_titles_and_table_values(self) -> None:
-        text = pdf_text(self.generate(self.make_version())["pdf"])
+        files = self.generate(self.make_version())
+        self.assertTrue(files["png"].startswith(b"\x89PNG"))  # the cover, for the page
+        text = pdf_text(files["pdf"])
         self.assertIn("Kependudukan", text)
         self.assertIn("Geografi dan Iklim", text)
         self.assertIn("1.234", text)
