@@ -185,7 +185,7 @@ def save_pages(version: Any, folder: Path, pages: list[int]) -> None:
     chapters, _warnings = publications._chapters(version, folder, lambda p, label: None)
     data = publications._document_data(version, chapters)
     (folder / "publikasi.pdf").write_bytes(publications.render_pdf(data, chapters, folder))
-    images = typst.compile(str(folder / "main.typ"), root=str(folder), format="png", ppi=60)
+    images: Any = typst.compile(str(folder / "main.typ"), root=str(folder), format="png", ppi=60)
     for n in pages:
         if n <= len(images):
             (folder / f"halaman-{n}.png").write_bytes(images[n - 1])
