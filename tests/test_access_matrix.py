@@ -22,6 +22,8 @@ from satudata.catalog.sinkronisasi.services import receive_upload
 from satudata.catalog.testing import table_dataset
 from satudata.core.models import SiteProfile
 from satudata.core.testing import PersonaTestCase
+from satudata.products.models import ChapterProduct, Product, PublicationChapter
+from satudata.products.services import create_product
 from satudata.releases.models import Release, ReleaseEntry
 from satudata.releases.services import plan_entry
 from satudata.sop import services
@@ -41,6 +43,7 @@ SIGNED_IN = ALL[1:]
 STAFF = ("walidata", "kepala_bidang", "kepala_dinas", "admin")
 WRITERS = ("producer", "other_producer", "walidata", "admin")  # of statistical metadata
 RELEASERS = ("walidata", "kepala_bidang", "admin")
+COMPOSERS = ("walidata", "kepala_bidang", "admin")  # of dissemination products
 
 
 def row(default: int, **by_persona: int) -> dict[str, int]:
@@ -227,6 +230,22 @@ MATRIX: dict[str, tuple[dict[str, object], dict[str, int]]] = {
     "releases:release": ({"key": "RELEASE"}, only(RELEASERS)),
     "releases:release-action": ({"key": "RELEASE", "action": "submit"}, row(405)),
     "releases:entry-action": ({"key": "ENTRY", "action": "confirm"}, row(405)),
+    # The publication editor (issue 18, part E): the staff who compose products; changes are POST.
+    "publications:new": ({}, only(COMPOSERS)),
+    "publications:edit": ({"slug": "PUBLICATION"}, only(COMPOSERS)),
+    "publications:chapter": ({"slug": "PUBLICATION", "pk": "CHAPTER"}, only(COMPOSERS)),
+    "publications:chapter-add": ({"slug": "PUBLICATION"}, row(405)),
+    "publications:chapter-move": ({"slug": "PUBLICATION", "pk": "CHAPTER"}, row(405)),
+    "publications:chapter-remove": ({"slug": "PUBLICATION", "pk": "CHAPTER"}, row(405)),
+    "publications:binding-add": ({"slug": "PUBLICATION", "pk": "CHAPTER"}, row(405)),
+    "publications:binding-move": (
+        {"slug": "PUBLICATION", "pk": "CHAPTER", "binding": "BINDING"},
+        row(405),
+    ),
+    "publications:binding-remove": (
+        {"slug": "PUBLICATION", "pk": "CHAPTER", "binding": "BINDING"},
+        row(405),
+    ),
     # Describing a dataset: its own agency's producer and the Walidata staff who act for all.
     "catalog:dataset-describe": (
         {"slug": "DATASET"},
@@ -294,6 +313,9 @@ class AccessMatrixTests(PersonaTestCase):
     dataset: Dataset
     release: Release
     entry: ReleaseEntry
+    publication: Product
+    chapter: PublicationChapter
+    binding: ChapterProduct
 
     @classmethod
     def setUpTestData(cls) -> None:
@@ -345,6 +367,14 @@ class AccessMatrixTests(PersonaTestCase):
             chunks=[b"a;b\n1;2\n"],
             check=False,
         )
+        cls.publication = create_product(
+            actor=cls.p.walidata, kind="publikasi", title="Uji Dalam Angka", agency=cls.p.agency
+        )
+        cls.chapter = PublicationChapter.objects.create(product=cls.publication, title="Bab")
+        table = create_product(
+            actor=cls.p.walidata, kind="tabel", title="Tabel uji", agency=cls.p.agency
+        )
+        cls.binding = ChapterProduct.objects.create(chapter=cls.chapter, bound=table)
 
     def test_every_url_is_in_the_matrix(self) -> None:
         missing = sorted(set(_names(get_resolver())) - set(MATRIX))
@@ -363,6 +393,9 @@ class AccessMatrixTests(PersonaTestCase):
                 "DATASET": self.dataset.slug,
                 "RELEASE": str(self.release.uuid),
                 "ENTRY": str(self.entry.uuid),
+                "PUBLICATION": self.publication.slug,
+                "CHAPTER": self.chapter.pk,
+                "BINDING": self.binding.pk,
             }
             args = {k: objects.get(v, v) if isinstance(v, str) else v for k, v in kwargs.items()}
             url = reverse(name, kwargs=args)
