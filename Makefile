@@ -80,6 +80,7 @@ bench: setup bench-tools
 	$(BIN)/python bench/bench_dataset_page.py  # needs wrk (apt-get install wrk)
 	$(BIN)/python bench/bench_table_builder.py
 	$(BIN)/python bench/bench_charts.py
+	$(BIN)/python bench/bench_publication.py
 
 # Refresh the Indonesian catalogue after changing user-facing text.
 messages: setup

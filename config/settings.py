@@ -531,6 +531,22 @@ PERIODIC_TASKS.update(
 # {seq} is the year's running number, {year} the year; numbers are never reused.
 LETTER_NUMBER_FORMAT = env_str("LETTER_NUMBER_FORMAT", "{seq:03d}/ND/Diskominfo/{year}")
 
+# --- Publications (issue 18, part E) --------------------------------------------------------------
+# The Typst file that gives a generated publication its look (cover, title page, running headers);
+# a regency may point this at a copy in its house style. The body font, and extra folders Typst
+# looks for fonts in besides the system's and its own (a font it cannot find fails the version
+# with a clear message rather than printing in a fallback).
+PUBLICATION_TEMPLATE = env_str(
+    "PUBLICATION_TEMPLATE", str(BASE_DIR / "satudata" / "products" / "typst" / "publication.typ")
+)
+PUBLICATION_FONT = env_str("PUBLICATION_FONT", "Libertinus Serif")
+PUBLICATION_FONT_PATHS = [p for p in env_str("PUBLICATION_FONT_PATHS", "").split(":") if p]
+# A publication whose data have a newer released version is made again (a new version with a note).
+PERIODIC_TASKS["regenerate-publications"] = (
+    "satudata.products.publication_tasks.regenerate_stale_publications",
+    15,
+)
+
 # --- SOP -----------------------------------------------------------------------------------------
 # Working days given to a step whose SOP row prints no time standard (activity 1 in the 2024
 # Pringsewu SOP); the Walidata can set it per step on the SOP revision page.

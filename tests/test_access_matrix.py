@@ -24,6 +24,8 @@ from satudata.core.models import SiteProfile
 from satudata.core.testing import PersonaTestCase
 from satudata.products.models import Product
 from satudata.products.testing import generated_version, product
+from satudata.products.models import ChapterProduct, Product, PublicationChapter
+from satudata.products.services import create_product
 from satudata.releases.models import Release, ReleaseEntry
 from satudata.releases.services import plan_entry
 from satudata.sop import services
@@ -43,6 +45,7 @@ SIGNED_IN = ALL[1:]
 STAFF = ("walidata", "kepala_bidang", "kepala_dinas", "admin")
 WRITERS = ("producer", "other_producer", "walidata", "admin")  # of statistical metadata
 RELEASERS = ("walidata", "kepala_bidang", "admin")
+COMPOSERS = ("walidata", "kepala_bidang", "admin")  # of dissemination products
 
 
 def row(default: int, **by_persona: int) -> dict[str, int]:
@@ -232,6 +235,22 @@ MATRIX: dict[str, tuple[dict[str, object], dict[str, int]]] = {
     # Composing charts and infographics (issue 18, part D): those who compose products.
     "product_charts:chart-new": ({}, only(RELEASERS)),
     "product_charts:infographic-new": ({}, only(RELEASERS)),
+    # The publication editor (issue 18, part E): the staff who compose products; changes are POST.
+    "publications:new": ({}, only(COMPOSERS)),
+    "publications:edit": ({"slug": "PUBLICATION"}, only(COMPOSERS)),
+    "publications:chapter": ({"slug": "PUBLICATION", "pk": "CHAPTER"}, only(COMPOSERS)),
+    "publications:chapter-add": ({"slug": "PUBLICATION"}, row(405)),
+    "publications:chapter-move": ({"slug": "PUBLICATION", "pk": "CHAPTER"}, row(405)),
+    "publications:chapter-remove": ({"slug": "PUBLICATION", "pk": "CHAPTER"}, row(405)),
+    "publications:binding-add": ({"slug": "PUBLICATION", "pk": "CHAPTER"}, row(405)),
+    "publications:binding-move": (
+        {"slug": "PUBLICATION", "pk": "CHAPTER", "binding": "BINDING"},
+        row(405),
+    ),
+    "publications:binding-remove": (
+        {"slug": "PUBLICATION", "pk": "CHAPTER", "binding": "BINDING"},
+        row(405),
+    ),
     # Describing a dataset: its own agency's producer and the Walidata staff who act for all.
     "catalog:dataset-describe": (
         {"slug": "DATASET"},
@@ -315,6 +334,9 @@ class AccessMatrixTests(PersonaTestCase):
     release: Release
     entry: ReleaseEntry
     product: Product
+    publication: Product
+    chapter: PublicationChapter
+    binding: ChapterProduct
 
     @classmethod
     def setUpTestData(cls) -> None:
@@ -368,6 +390,14 @@ class AccessMatrixTests(PersonaTestCase):
         )
         cls.product = product(actor=cls.p.walidata, agency=cls.p.agency, title="Produk Uji")
         generated_version(cls.p.walidata, cls.product)
+        cls.publication = create_product(
+            actor=cls.p.walidata, kind="publikasi", title="Uji Dalam Angka", agency=cls.p.agency
+        )
+        cls.chapter = PublicationChapter.objects.create(product=cls.publication, title="Bab")
+        table = create_product(
+            actor=cls.p.walidata, kind="tabel", title="Tabel uji", agency=cls.p.agency
+        )
+        cls.binding = ChapterProduct.objects.create(chapter=cls.chapter, bound=table)
 
     def test_every_url_is_in_the_matrix(self) -> None:
         missing = sorted(set(_names(get_resolver())) - set(MATRIX))
@@ -387,6 +417,9 @@ class AccessMatrixTests(PersonaTestCase):
                 "RELEASE": str(self.release.uuid),
                 "ENTRY": str(self.entry.uuid),
                 "PRODUCT": self.product.slug,
+                "PUBLICATION": self.publication.slug,
+                "CHAPTER": self.chapter.pk,
+                "BINDING": self.binding.pk,
             }
             args = {k: objects.get(v, v) if isinstance(v, str) else v for k, v in kwargs.items()}
             url = reverse(name, kwargs=args)

@@ -239,3 +239,63 @@ class ProductFile(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+# --- E: publications ---
+
+
+class PublicationChapter(models.Model):
+    """One chapter of a publication ("Kabupaten Dalam Angka", "Statistik Sektoral", a BRS-style
+    release note): its title, its text in Markdown (sanitised when rendered), and the table and
+    chart products it shows, in order.
+
+    Chapters are rows rather than part of ``Product.spec`` because they are edited one by one
+    (added, moved, removed) and their bindings must keep a bound table or chart from being
+    deleted (PROTECT). The title page (ISSN, publication and catalogue numbers, size, editors,
+    publisher, foreword, signatory; dissemination.md §3.1) lives in ``Product.spec["title_page"]``:
+    plain text fields with no integrity to guard, frozen with the rest of the spec. When a
+    version is made, chapters and title page alike are frozen into ``ProductVersion.spec``
+    (``satudata.products.publications.frozen_spec``), so a version is rendered from its own
+    definition, never from what is being edited."""
+
+    product = models.ForeignKey(
+        Product, on_delete=models.CASCADE, related_name="chapters", verbose_name=_("publication")
+    )
+    position = models.PositiveIntegerField(_("position"), default=0)
+    title = models.CharField(_("title"), max_length=300)
+    title_en = models.CharField(_("title in English"), max_length=300, blank=True)
+    text = models.TextField(_("text (Markdown)"), blank=True)
+
+    class Meta:
+        ordering = ["product", "position", "id"]
+        verbose_name = _("publication chapter")
+        verbose_name_plural = _("publication chapters")
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class ChapterProduct(models.Model):
+    """A table or chart product shown in a chapter, in order, with an optional caption (the
+    product's title when empty)."""
+
+    chapter = models.ForeignKey(
+        PublicationChapter, on_delete=models.CASCADE, related_name="bindings"
+    )
+    position = models.PositiveIntegerField(_("position"), default=0)
+    bound = models.ForeignKey(
+        Product,
+        on_delete=models.PROTECT,
+        related_name="chapter_bindings",
+        verbose_name=_("table or chart"),
+    )
+    caption = models.CharField(_("caption"), max_length=300, blank=True)
+    caption_en = models.CharField(_("caption in English"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["chapter", "position", "id"]
+        verbose_name = _("product in a chapter")
+        verbose_name_plural = _("products in a chapter")
+
+    def __str__(self) -> str:
+        return self.caption or self.bound.title

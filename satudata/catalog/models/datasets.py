@@ -8,7 +8,8 @@ from datetime import datetime
 from typing import Any, ClassVar
 
 from django.conf import settings
-from django.db import models
+from django.db import models, transaction
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from satudata.catalog.models.daftar import Access, DataItem
@@ -494,6 +495,12 @@ class DatasetVersion(models.Model):
         # release time comes (``DatasetQuerySet.with_release_times``), not when it is set.
         self.save(update_fields=["published_at", "published_by"])
         search.index(self.dataset)
+        if at is not None and at <= timezone.now():
+            # Publications that read this dataset are made again (issue 18); a release set for
+            # a later time is caught by the periodic task once it is out.
+            from satudata.products.publication_tasks import regenerate_stale_publications
+
+            transaction.on_commit(regenerate_stale_publications.enqueue)
 
     def withdraw(self, at: Any) -> None:
         from satudata.catalog import search
