@@ -156,7 +156,7 @@ class BuilderGateTests(PersonaTestCase):
         self.client.force_login(self.p.kepala_dinas)
         response = self.client.get(url)
         self.assertEqual(response.status_code, 200)
-        self.assertContains(response, "Do not share it before its release")
+        self.assertFalse(response.context["is_published"])  # marked so on the page
         self.assertTrue(PreReleaseView.objects.filter(user=self.p.kepala_dinas).exists())
 
     def test_an_unknown_dataset_is_404(self) -> None:
