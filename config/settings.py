@@ -458,6 +458,10 @@ DATASTORE_TIME_LIMIT = env_float("DATASTORE_TIME_LIMIT", 5.0)
 DATASTORE_MAX_ROWS = env_int("DATASTORE_MAX_ROWS", 32000)
 DATASTORE_EXPORT_MAX_ROWS = env_int("DATASTORE_EXPORT_MAX_ROWS", 1_000_000)
 DATASTORE_THREADS = env_int("DATASTORE_THREADS", 2)
+# --- Statistical tables (issue 18, part B) ---------------------------------------------------
+# Most cells one table may have: a table product, a builder view, an API call (PxWebApi's
+# maxDataCells); a larger selection is refused with a 400 naming both numbers.
+TABLE_MAX_CELLS = env_int("TABLE_MAX_CELLS", 100_000)
 # organization_list/group_list with all_fields: CKAN stops at 25 by default, which would cut a
 # regency's agency list short for clients that do not page.
 CKAN_LIST_ALL_FIELDS_MAX = env_int("CKAN_LIST_ALL_FIELDS_MAX", 1000)

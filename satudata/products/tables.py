@@ -1,0 +1,643 @@
+"""Statistical tables: a selection over published dataset versions, made into a ``Cube``.
+
+A table is described by a *spec*, a JSON object (the ``spec`` of a table product, the state
+of the public table builder, the body of the tables API). Every key is optional but
+``measures``::
+
+    {
+      "sources": [{"dataset": "penduduk-2025", "version": 2}],   # slug or identifier, number
+      "measures": ["jumlah"],            # numeric columns; or objects, to name them:
+                                         # [{"column": "jumlah", "label": "Penduduk",
+                                         #   "unit": "jiwa", "decimals": 0}]
+      "select": {                        # the dimensions, each with its values:
+        "kecamatan": "*",                #   every value
+        "tahun": "TOP(3)",               #   the latest 3 periods of a time dimension (the
+                                         #   first 3 of any other), kept in order;
+                                         #   "BOTTOM(n)" the earliest (last) n
+        "bulan": "RANGE(1,6)",           #   from one value to another, both included, in
+                                         #   the dimension's order
+        "jenis_kelamin": ["1", "2"]      #   these codes, in this order
+      },
+      "filters": {"kelompok_umur": ["15-19", "20-24"]},  # rows counted: any of the values
+      "aggregate": "sum",                # sum (default), mean, count, min or max
+      "stub": ["kecamatan"],             # dimensions down the side, outermost first
+      "heading": ["tahun"],              # dimensions across the top; "measure" places the
+                                         # measures when there are several (default: last
+                                         # in the heading)
+      "title": "Penduduk menurut Kecamatan dan Tahun",
+      "unit": "jiwa", "decimals": 0,
+      "notes": {
+        "table": ["Angka 2025 sementara."],                 # under the table
+        "dimensions": {"tahun": "Keadaan akhir tahun."},    # on a dimension
+        "categories": {"tahun": {"2025": "Angka sementara."}},  # on a column or row
+        "cells": [{"at": {"kecamatan": "18.10.01", "tahun": "2025"}, "text": "Estimasi."}]
+      },
+      "source": "Dinas Kependudukan dan Pencatatan Sipil",  # default: the datasets' agencies
+      "contact": "walidata@pringsewukab.go.id",
+      "next_update": "2026-12-01"
+    }
+
+``sources`` names the dataset versions for callers that resolve them (the builder, the API,
+``cube_for`` keeps their order); ``build_cube`` takes the versions themselves. The dimensions
+in the cube are the stub's then the heading's; a dimension selected but placed nowhere goes
+to the stub, and placement left out puts the time dimensions across the top and the others
+down the side. Categories are labelled from the reference: region codes by the regions'
+names, a variable's codes by its MS-Var code list; they are ordered by code (numbers as
+numbers, so time runs forward). Rows whose dimension value is empty are not counted. A cell
+with no rows is empty (status ``...``), except for ``count``, where it is 0.
+
+A table holds at most ``TABLE_MAX_CELLS`` cells; a selection above it is refused
+(``TooManyCells``) before any data is read.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from math import prod
+from typing import TYPE_CHECKING, Any
+
+from django.conf import settings
+from django.utils.translation import gettext as _
+
+from satudata.catalog.models import CodeValue, DatasetVersion, DataType
+from satudata.datastore import pivot
+from satudata.datastore.query import QueryError, plain
+from satudata.products.cube import Category, Cube, Dimension
+from satudata.products.errors import ProductError
+from satudata.products.generated import GeneratedFile
+from satudata.regions.models import Region
+
+if TYPE_CHECKING:
+    from satudata.products.models import ProductVersion
+
+MEASURE = "measure"
+AGGREGATES = {
+    "sum": "Jumlah",
+    "mean": "Rata-rata",
+    "count": "Banyaknya",
+    "min": "Minimum",
+    "max": "Maksimum",
+}
+NUMERIC = {DataType.INTEGER, DataType.DECIMAL}
+# Columns whose values are periods though typed as numbers or text.
+TIME_NAMES = re.compile(r"^(tahun|bulan|triwulan|semester|periode|tanggal|year|month|period)")
+EXPRESSION = re.compile(
+    r"^\s*(?P<fn>TOP|BOTTOM|RANGE)\s*\(\s*(?P<args>[^()]*)\)\s*$", re.IGNORECASE
+)
+MAX_SELECTED_DIMENSIONS = 8
+
+
+class TooManyCells(ProductError):
+    """A selection whose table would be larger than the cap; says both numbers."""
+
+    def __init__(self, cells: int, cap: int) -> None:
+        super().__init__(
+            _(
+                "This selection makes a table of %(cells)s cells; at most %(cap)s are allowed. "
+                "Choose fewer values."
+            )
+            % {"cells": f"{cells:,}".replace(",", "."), "cap": f"{cap:,}".replace(",", ".")},
+            "select",
+        )
+        self.cells, self.cap = cells, cap
+
+
+@dataclass(frozen=True)
+class Measure:
+    column: str
+    label: str
+    unit: str
+    decimals: int | None = None
+
+
+# --- what a table can be made of -------------------------------------------------------------
+
+
+def role_of(name: str, column: dict[str, Any]) -> str:
+    """A column's role as a dimension: region, time, or a code (a variable's code list)."""
+    data_type = column["data_type"]
+    if data_type == DataType.REGION:
+        return "region"
+    if data_type in (DataType.YEAR, DataType.DATE) or TIME_NAMES.match(name.lower()):
+        return "time"
+    return "code"
+
+
+def _label(name: str, column: dict[str, Any]) -> str:
+    return str(column.get("info", {}).get("label") or name)
+
+
+def _code(value: Any) -> str:
+    return str(plain(value))
+
+
+def _sort_key(value: Any) -> tuple[int, Any]:
+    if isinstance(value, int | float):
+        return (0, value)
+    return (1, _code(value))
+
+
+def dimension_columns(versions: Sequence[DatasetVersion]) -> dict[str, dict[str, Any]]:
+    """The columns that can be dimensions: regions, periods, codes and text; a number only when
+    it is a period (a month written 1 to 12)."""
+    return {
+        name: column
+        for name, column in pivot.columns_of_all(versions).items()
+        if column["data_type"] not in NUMERIC or role_of(name, column) == "time"
+    }
+
+
+def measure_columns(versions: Sequence[DatasetVersion]) -> dict[str, dict[str, Any]]:
+    """The columns that can be measures: numbers that are not codes, years or regions."""
+    return {
+        name: column
+        for name, column in pivot.columns_of_all(versions).items()
+        if column["data_type"] in NUMERIC and role_of(name, column) != "time"
+    }
+
+
+def dimensions_of(version: DatasetVersion | Sequence[DatasetVersion]) -> list[Dimension]:
+    """What the builder offers for a version: each column that can be a dimension with all its
+    values, labelled and ordered, then one dimension ``measure`` (role "measure") whose
+    categories are the numeric columns that can be measured (code: the column, label: the
+    variable, note: its unit)."""
+    versions = [version] if isinstance(version, DatasetVersion) else list(version)
+    dimensions = [
+        _dimension(versions, name, column, None)
+        for name, column in dimension_columns(versions).items()
+    ]
+    measures = [
+        Category(name, _label(name, column), str(column.get("info", {}).get("unit", "")))
+        for name, column in measure_columns(versions).items()
+    ]
+    return [*dimensions, Dimension(MEASURE, _("Measure"), "measure", measures)]
+
+
+def _dimension(
+    versions: Sequence[DatasetVersion],
+    name: str,
+    column: dict[str, Any],
+    codes: list[str] | None,
+) -> Dimension:
+    """The dimension of ``name`` with the categories ``codes`` (every value when None)."""
+    if codes is None:
+        codes = [_code(v) for v in sorted(pivot.distinct(versions, name), key=_sort_key)]
+    role = role_of(name, column)
+    labels = _labels(versions, name, column, role, codes)
+    return Dimension(
+        id=name,
+        label=_label(name, column),
+        role=role,
+        categories=[Category(code, labels.get(code, code)) for code in codes],
+    )
+
+
+def _labels(
+    versions: Sequence[DatasetVersion],
+    name: str,
+    column: dict[str, Any],
+    role: str,
+    codes: list[str],
+) -> dict[str, str]:
+    """Labels of ``codes``: regions' names, or the variable's code list (MS-Var)."""
+    if role == "region":
+        named = Region.objects.filter(code__in=codes).values_list("code", "name")
+        found = dict(named)
+        missing = [code for code in codes if code not in found]
+        if missing:
+            by_bps = Region.objects.filter(bps_code__in=missing).values_list("bps_code", "name")
+            found.update({code: label for code, label in by_bps if code not in found})
+        return found
+    variable = column.get("info", {}).get("label")
+    if not variable or role == "time":
+        return {}
+    agencies = {v.dataset.agency_id for v in versions}
+    return dict(
+        CodeValue.objects.filter(
+            variable__name=variable, variable__agency_id__in=agencies, code__in=codes
+        ).values_list("code", "label")
+    )
+
+
+# --- selections --------------------------------------------------------------------------------
+
+
+def select(dimension_id: str, role: str, codes: list[str], expression: Any) -> list[str]:
+    """The codes ``expression`` picks from ``codes`` (in the dimension's order): ``"*"``,
+    ``"TOP(n)"``, ``"BOTTOM(n)"``, ``"RANGE(a,b)"``, or a list of codes (kept in its order).
+    An unknown code or a malformed expression is a ProductError naming the dimension."""
+    field = f"select.{dimension_id}"
+    if isinstance(expression, str) and expression.strip() == "*":
+        return list(codes)
+    if isinstance(expression, str) and (match := EXPRESSION.match(expression)):
+        return _expression(match["fn"].upper(), match["args"], role, codes, field)
+    wanted = [expression] if isinstance(expression, str | int) else expression
+    if not isinstance(wanted, list) or not wanted:
+        raise ProductError(
+            _("Choose at least one value of %(dimension)s.") % {"dimension": dimension_id}, field
+        )
+    known = set(codes)
+    chosen: list[str] = []
+    for value in wanted:
+        code = str(value)
+        if code not in known:
+            raise ProductError(
+                _("%(dimension)s has no value %(value)s.")
+                % {"dimension": dimension_id, "value": repr(code)[:60]},
+                field,
+            )
+        if code not in chosen:
+            chosen.append(code)
+    return chosen
+
+
+def _expression(function: str, args: str, role: str, codes: list[str], field: str) -> list[str]:
+    parts = [part.strip() for part in args.split(",")]
+    if function == "RANGE":
+        if len(parts) != 2 or any(p not in codes for p in parts):
+            raise ProductError(
+                _("RANGE(a,b) needs two values of the dimension; %(args)s are not both among them.")
+                % {"args": repr(args)[:80]},
+                field,
+            )
+        first, last = sorted((codes.index(parts[0]), codes.index(parts[1])))
+        return codes[first : last + 1]
+    if len(parts) != 1 or not re.fullmatch(r"\d{1,6}", parts[0]) or int(parts[0]) < 1:
+        raise ProductError(
+            _("%(fn)s(n) needs a whole number n of at least 1.") % {"fn": function}, field
+        )
+    n = int(parts[0])
+    # For time, TOP means the latest periods (PxWebApi 2's rule), still shown in order.
+    latest = (function == "TOP") == (role == "time")
+    return codes[-n:] if latest else codes[:n]
+
+
+# --- the cube ----------------------------------------------------------------------------------
+
+
+def _measures(spec: dict[str, Any], columns: dict[str, dict[str, Any]]) -> list[Measure]:
+    raw = spec.get("measures")
+    if isinstance(raw, str | dict):
+        raw = [raw]
+    if not isinstance(raw, list) or not raw:
+        raise ProductError(_("Choose at least one measure."), "measures")
+    measures = []
+    for item in raw[:50]:
+        entry = item if isinstance(item, dict) else {"column": item}
+        name = entry.get("column")
+        if not isinstance(name, str) or name not in columns:
+            raise ProductError(
+                _("Unknown measure %(name)s.") % {"name": repr(name)[:60]}, "measures"
+            )
+        column = columns[name]
+        if column["data_type"] not in NUMERIC:
+            raise ProductError(
+                _("%(name)s is not a number and cannot be a measure.") % {"name": name},
+                "measures",
+            )
+        decimals = entry.get("decimals")
+        measures.append(
+            Measure(
+                column=name,
+                label=str(entry.get("label") or _label(name, column)),
+                unit=str(entry.get("unit") or column.get("info", {}).get("unit", "")),
+                decimals=decimals if isinstance(decimals, int) else None,
+            )
+        )
+    if len({m.column for m in measures}) != len(measures):
+        raise ProductError(_("Each measure can be chosen once."), "measures")
+    return measures
+
+
+def _placement(
+    spec: dict[str, Any], selected: list[str], roles: dict[str, str], measured: bool
+) -> tuple[list[str], list[str]]:
+    """The stub and the heading: every selected dimension in one of them, once."""
+    stub, heading = spec.get("stub"), spec.get("heading")
+    for field, value in (("stub", stub), ("heading", heading)):
+        if value is not None and (
+            not isinstance(value, list) or not all(isinstance(v, str) for v in value)
+        ):
+            raise ProductError(_("List the dimensions by name."), field)
+    known = [*selected, MEASURE] if measured else selected
+    if stub is None and heading is None:
+        heading = [d for d in selected if roles[d] == "time"]
+        stub = [d for d in selected if d not in heading]
+    stub, heading = list(stub or []), list(heading or [])
+    for field, names in (("stub", stub), ("heading", heading)):
+        for name in names:
+            if name not in known:
+                raise ProductError(
+                    _("%(name)s is not a chosen dimension.") % {"name": repr(name)[:60]}, field
+                )
+    if len(set(stub + heading)) != len(stub + heading):
+        raise ProductError(_("A dimension goes either down the side or across the top."), "stub")
+    stub += [d for d in selected if d not in stub and d not in heading]
+    if measured and MEASURE not in stub + heading:
+        heading.append(MEASURE)
+    return stub, heading
+
+
+def build_cube(sources: list[DatasetVersion], spec: dict[str, Any]) -> Cube:
+    """The table ``spec`` describes (see the module's docstring), computed from ``sources`` with
+    one grouped query. Deterministic: the same versions and spec give the same cube."""
+    if not sources:
+        raise ProductError(_("Choose the dataset the table is made from."), "sources")
+    if not isinstance(spec, dict):
+        raise ProductError(_("The table's definition is not an object."), "")
+    columns = pivot.columns_of_all(sources)
+    measures = _measures(spec, columns)
+    selection = spec.get("select") or {}
+    if not isinstance(selection, dict):
+        raise ProductError(_("Give each dimension's values by its name."), "select")
+    if len(selection) > MAX_SELECTED_DIMENSIONS:
+        raise ProductError(
+            _("A table has at most %(n)s dimensions.") % {"n": MAX_SELECTED_DIMENSIONS}, "select"
+        )
+    candidates = dimension_columns(sources)
+    for name in selection:
+        if name not in candidates or name in {m.column for m in measures}:
+            raise ProductError(
+                _("Unknown dimension %(name)s. The dimensions are: %(known)s.")
+                % {"name": repr(name)[:60], "known": ", ".join(candidates)},
+                f"select.{name}"[:100],
+            )
+    roles = {name: role_of(name, columns[name]) for name in selection}
+    function = spec.get("aggregate") or "sum"
+    if function not in AGGREGATES:
+        raise ProductError(
+            _("Unknown aggregate %(fn)s; use one of %(known)s.")
+            % {"fn": repr(function)[:40], "known": ", ".join(AGGREGATES)},
+            "aggregate",
+        )
+    measured = len(measures) > 1 or MEASURE in (spec.get("stub") or []) + (
+        spec.get("heading") or []
+    )
+    stub, heading = _placement(spec, list(selection), roles, measured)
+    chosen: dict[str, list[str]] = {}
+    values_by_code: dict[str, dict[str, Any]] = {}
+    for name in selection:
+        values = sorted(pivot.distinct(sources, name), key=_sort_key)
+        values_by_code[name] = {_code(v): v for v in values}
+        chosen[name] = select(name, roles[name], list(values_by_code[name]), selection[name])
+    cells = prod(len(codes) for codes in chosen.values()) * (len(measures) if measured else 1)
+    cap = settings.TABLE_MAX_CELLS
+    if cells > cap:
+        raise TooManyCells(cells, cap)
+    filters = _filters(spec.get("filters"), columns, set(selection))
+    try:
+        rows = pivot.grouped(
+            sources,
+            dimensions={n: [values_by_code[n][c] for c in chosen[n]] for n in selection},
+            measures=[m.column for m in measures],
+            function=function,
+            filters=filters,
+        )
+    except QueryError as error:
+        raise ProductError(error.message, error.field or "filters") from None
+    dimensions = {
+        name: _dimension(sources, name, columns[name], chosen[name]) for name in selection
+    }
+    if measured:
+        dimensions[MEASURE] = Dimension(
+            MEASURE,
+            _("Measure"),
+            "measure",
+            [Category(m.column, m.label, m.unit) for m in measures],
+        )
+    ordered = [dimensions[d] for d in stub + heading]
+    values, status = _values(ordered, list(selection), measures, rows, function)
+    cube = Cube(
+        title=str(spec.get("title") or _title(function, measures, ordered)),
+        dimensions=ordered,
+        stub=stub,
+        heading=heading,
+        values=values,
+        unit=str(spec.get("unit") or (measures[0].unit if len(measures) == 1 else "")),
+        decimals=_decimals(spec, measures, columns, function),
+        source=str(spec.get("source") or _source_line(sources)),
+        status=status,
+        updated=_updated(sources),
+        extra=_extra(spec, sources, measures, function),
+    )
+    _attach_notes(cube, spec.get("notes"))
+    return cube
+
+
+def _filters(
+    raw: Any, columns: dict[str, dict[str, Any]], selected: set[str]
+) -> dict[str, list[Any]]:
+    if raw in (None, {}):
+        return {}
+    if not isinstance(raw, dict):
+        raise ProductError(_("Give filters as column: list of values."), "filters")
+    filters = {}
+    for name, values in raw.items():
+        if name not in columns:
+            raise ProductError(
+                _("Unknown column %(name)s in the filters.") % {"name": repr(name)[:60]},
+                "filters",
+            )
+        wanted = values if isinstance(values, list) else [values]
+        if not wanted or len(wanted) > 1000:
+            raise ProductError(_("A filter takes between 1 and 1000 values."), "filters")
+        filters[name] = wanted
+    return filters
+
+
+def _values(
+    ordered: list[Dimension],
+    selected: list[str],
+    measures: list[Measure],
+    rows: list[tuple[Any, ...]],
+    function: str,
+) -> tuple[list[float | None], dict[int, str]]:
+    """The cells in row-major order of ``ordered`` from the grouped rows."""
+    sizes = [len(d.categories) for d in ordered]
+    strides = [prod(sizes[i + 1 :]) for i in range(len(sizes))]
+    indexes = [d.index() for d in ordered]
+    position_of = {d.id: i for i, d in enumerate(ordered)}
+    total = prod(sizes)
+    empty: float | None = 0 if function == "count" else None
+    values: list[float | None] = [empty] * total
+    for row in rows:
+        base = 0
+        for name, value in zip(selected, row, strict=False):
+            i = position_of[name]
+            base += indexes[i][_code(value)] * strides[i]
+        for offset, measure in enumerate(measures):
+            cell = base
+            if MEASURE in position_of:
+                i = position_of[MEASURE]
+                cell += indexes[i][measure.column] * strides[i]
+            values[cell] = row[len(selected) + offset]
+    status = {i: "..." for i, value in enumerate(values) if value is None}
+    return values, status
+
+
+def _title(function: str, measures: list[Measure], ordered: list[Dimension]) -> str:
+    what = ", ".join(m.label for m in measures)
+    if function not in ("sum",):
+        what = f"{AGGREGATES[function]} {what}"
+    by = [d.label for d in ordered if d.role != "measure"]
+    if not by:
+        return what
+    joined = by[0] if len(by) == 1 else ", ".join(by[:-1]) + " dan " + by[-1]
+    return f"{what} menurut {joined}"
+
+
+def _decimals(
+    spec: dict[str, Any],
+    measures: list[Measure],
+    columns: dict[str, dict[str, Any]],
+    function: str,
+) -> int:
+    given = spec.get("decimals")
+    if isinstance(given, int) and not isinstance(given, bool) and 0 <= given <= 6:
+        return given
+    if function == "count":
+        return 0
+    if function == "mean" or any(
+        columns[m.column]["data_type"] == DataType.DECIMAL for m in measures
+    ):
+        return 1
+    return 0
+
+
+def _source_line(sources: Sequence[DatasetVersion]) -> str:
+    seen: list[str] = []
+    for version in sources:
+        line = f"{version.dataset.agency.name}, {version.dataset.title} (versi {version.number})"
+        if line not in seen:
+            seen.append(line)
+    return "; ".join(seen)
+
+
+def _updated(sources: Sequence[DatasetVersion]) -> str:
+    moments = [v.published_at or v.created_at for v in sources if v.published_at or v.created_at]
+    return max(moments).isoformat() if moments else ""
+
+
+def _extra(
+    spec: dict[str, Any],
+    sources: Sequence[DatasetVersion],
+    measures: list[Measure],
+    function: str,
+) -> dict[str, Any]:
+    return {
+        "aggregate": function,
+        "measures": [
+            {"id": m.column, "label": m.label, "unit": m.unit, "decimals": m.decimals}
+            for m in measures
+        ],
+        "sources": [
+            {
+                "dataset": v.dataset.slug,
+                "identifier": str(v.dataset.uuid),
+                "title": v.dataset.title,
+                "version": v.number,
+                "agency": v.dataset.agency.name,
+            }
+            for v in sources
+        ],
+        "contact": str(spec.get("contact") or ""),
+        "next_update": str(spec.get("next_update") or ""),
+    }
+
+
+def _attach_notes(cube: Cube, notes: Any) -> None:
+    """Table, dimension, category and cell notes of the spec, onto the cube."""
+    if not notes:
+        return
+    if not isinstance(notes, dict):
+        raise ProductError(_("Give the notes as an object (table, dimensions, cells)."), "notes")
+    table = notes.get("table") or []
+    cube.notes = [str(n) for n in ([table] if isinstance(table, str) else table)]
+    for dimension_id, text in (notes.get("dimensions") or {}).items():
+        dimension = _noted_dimension(cube, dimension_id)
+        dimension.note = str(text)
+    for dimension_id, by_code in (notes.get("categories") or {}).items():
+        dimension = _noted_dimension(cube, dimension_id)
+        dimension.categories = [
+            Category(c.code, c.label, str(by_code.get(c.code, c.note)))
+            for c in dimension.categories
+        ]
+    for entry in notes.get("cells") or []:
+        position = _position(cube, entry.get("at") if isinstance(entry, dict) else None)
+        if position is not None:
+            cube.cell_notes[position] = str(entry.get("text", ""))
+
+
+def _noted_dimension(cube: Cube, dimension_id: str) -> Dimension:
+    try:
+        return cube.dimension(dimension_id)
+    except StopIteration:
+        raise ProductError(
+            _("A note names %(name)s, which is not a dimension of the table.")
+            % {"name": repr(dimension_id)[:60]},
+            "notes",
+        ) from None
+
+
+def _position(cube: Cube, at: Any) -> int | None:
+    """The position of the cell at ``at`` (dimension -> code), None when a code is not in the
+    table (the note is for a value the selection leaves out)."""
+    if not isinstance(at, dict) or set(at) != {d.id for d in cube.dimensions}:
+        raise ProductError(_("A cell note names a value of every dimension of the table."), "notes")
+    position = 0
+    for dimension, size in zip(cube.dimensions, cube.size, strict=True):
+        index = dimension.index().get(str(at[dimension.id]))
+        if index is None:
+            return None
+        position = position * size + index
+    return position
+
+
+# --- table products ----------------------------------------------------------------------------
+
+
+def ordered_sources(version: ProductVersion) -> list[DatasetVersion]:
+    """The dataset versions a table product version is bound to, in its spec's order."""
+    bound = list(version.sources.select_related("dataset__agency"))
+    wanted = [
+        (str(entry.get("dataset")), entry.get("version"))
+        for entry in version.spec.get("sources") or []
+        if isinstance(entry, dict)
+    ]
+
+    def rank(source: DatasetVersion) -> tuple[int, int, int]:
+        for i, (key, number) in enumerate(wanted):
+            if key in (source.dataset.slug, str(source.dataset.uuid)) and number in (
+                None,
+                source.number,
+            ):
+                return (i, source.dataset_id, source.number)
+        return (len(wanted), source.dataset_id, source.number)
+
+    return sorted(bound, key=rank)
+
+
+def cube_for(version: ProductVersion) -> Cube:
+    """The cube of a table product version: its frozen spec over its bound dataset versions."""
+    return build_cube(ordered_sources(version), version.spec)
+
+
+# Formats a table product is generated in, with the label the progress bar shows.
+PRODUCT_FORMATS = ("html", "csv", "xlsx", "json-stat", "sdmx-csv", "pdf", "png")
+
+
+def files_for(version: ProductVersion, progress: Callable[[int, str], None]) -> list[GeneratedFile]:
+    """Every file of a table product version (the "tabel" kind's generator)."""
+    from satudata.products import formats
+
+    progress(5, _("Computing the table"))
+    cube = cube_for(version)
+    files = []
+    base = version.product.slug
+    for step, fmt in enumerate(PRODUCT_FORMATS):
+        progress(10 + 85 * step // len(PRODUCT_FORMATS), fmt.upper())
+        files.append(formats.render(cube, fmt, name=f"{base}-v{version.number}"))
+    progress(100, _("Done"))
+    return files
