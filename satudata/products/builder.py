@@ -25,6 +25,7 @@ from dataclasses import dataclass, field, replace
 from math import prod
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, QueryDict
@@ -39,8 +40,7 @@ from satudata.accounts.roles import Capability
 from satudata.catalog.models import Dataset, DatasetVersion
 from satudata.core.http import json_error
 from satudata.datastore import query as datastore
-from satudata.products import builder_interim as tables  # TEMPORARY until h18-b is merged
-from satudata.products import services
+from satudata.products import services, tables
 from satudata.products.cube import Category, Cube, Dimension
 from satudata.products.errors import ProductError
 from satudata.releases import access
@@ -113,15 +113,29 @@ class Selection:
                 params.setlist(VALUES + dimension.id, chosen or [""])
         return params.urlencode(safe="(),*")
 
-    def spec(self, dataset: Dataset) -> dict[str, Any]:
-        """The selection as a table product's definition (``products.tables``' spec)."""
-        return tables.spec_for(
-            dataset=dataset,
-            measure=self.measure,
-            stub=self.stub,
-            heading=self.heading,
-            values={d: list(v) for d, v in self.values.items()},
-        )
+    def spec(self, dataset: Dataset, offer: Offer) -> dict[str, Any]:
+        """The selection as a table's definition (``products.tables``' spec): the placed
+        dimensions selected (an expression kept as asked), the others narrowed by a filter
+        where not every value is chosen (summed over the values chosen)."""
+        select: dict[str, Any] = {}
+        filters: dict[str, list[str]] = {}
+        for dimension in offer.dimensions:
+            chosen = self.values.get(dimension.id, [])
+            every = len(chosen) == len(dimension.categories)
+            if dimension.id in self.placed():
+                select[dimension.id] = self.asked.get(dimension.id) or ("*" if every else chosen)
+            elif not every:
+                filters[dimension.id] = list(chosen)
+        spec: dict[str, Any] = {
+            "sources": [{"dataset": dataset.slug}],
+            "measures": [self.measure],
+            "select": {d: select[d] for d in self.placed()},
+            "stub": list(self.stub),
+            "heading": list(self.heading),
+        }
+        if filters:
+            spec["filters"] = filters
+        return spec
 
 
 # --- reading the selection -------------------------------------------------------------------
@@ -229,7 +243,7 @@ def parse_selection(params: QueryDict, offer: Offer) -> tuple[Selection, dict[st
         if expression:
             asked[dimension.id] = expression
     selection = Selection(measure, stub, heading, values, asked)
-    cap = tables.max_cells()
+    cap = max_cells()
     if not errors and selection.cell_count() > cap:
         errors["sel"] = _(
             "This table would have %(cells)s cells, more than the %(cap)s a table may have: "
@@ -239,6 +253,11 @@ def parse_selection(params: QueryDict, offer: Offer) -> tuple[Selection, dict[st
             "cap": number_format(cap, force_grouping=True),
         }
     return selection, errors
+
+
+def max_cells() -> int:
+    """The most cells a table may have (``TABLE_MAX_CELLS``, shared with the tables API)."""
+    return int(settings.TABLE_MAX_CELLS)
 
 
 def is_form_submission(params: QueryDict) -> bool:
@@ -311,7 +330,7 @@ def layout(cube: Cube) -> dict[str, Any]:
         "heading": heading,
         "head_rows": head_rows,
         "rows": rows,
-        "value_label": cube.extra.get("measure_label") or _("Value"),
+        "value_label": ", ".join(m["label"] for m in cube.extra.get("measures", [])) or _("Value"),
     }
 
 
@@ -339,21 +358,29 @@ def _source(request: HttpRequest, slug: str) -> tuple[Dataset, DatasetVersion, O
     return dataset, version, offer
 
 
-def _cube(version: DatasetVersion, dataset: Dataset, selection: Selection) -> Cube:
-    return tables.build_cube([version], selection.spec(dataset))
+def _field_of(error: ProductError) -> str:
+    """The page's field for an error of ``build_cube`` (``select.<dimension>`` → the
+    dimension's values; the whole selection otherwise)."""
+    if error.field.startswith("select."):
+        return error.field[len("select.") :]
+    return "sel"
 
 
 def _table_or_errors(
-    dataset: Dataset, version: DatasetVersion, selection: Selection, errors: dict[str, str]
+    dataset: Dataset,
+    version: DatasetVersion,
+    offer: Offer,
+    selection: Selection,
+    errors: dict[str, str],
 ) -> tuple[Cube | None, dict[str, str]]:
     """The cube of a selection without errors; any error building it comes back at its field
     (the page shows it there), never as a server error."""
     if errors:
         return None, errors
     try:
-        return _cube(version, dataset, selection), errors
+        return tables.build_cube([version], selection.spec(dataset, offer)), errors
     except ProductError as error:
-        return None, {error.field or "sel": error.message}
+        return None, {_field_of(error): error.message}
     except datastore.QueryTimeout as error:
         return None, {"sel": error.message}
     except datastore.QueryError as error:
@@ -366,7 +393,7 @@ def builder(request: HttpRequest, slug: str) -> HttpResponse:
     selection, errors = parse_selection(request.GET, offer)
     if is_form_submission(request.GET) and not errors:
         return redirect(f"{reverse('builder:table', args=[dataset.slug])}?{selection.query(offer)}")
-    cube, errors = _table_or_errors(dataset, version, selection, errors)
+    cube, errors = _table_or_errors(dataset, version, offer, selection, errors)
     context = _page_context(request, dataset, version, offer, selection, errors)
     context.update(cube=cube, table=layout(cube) if cube else None)
     return render(request, "products/builder.html", context, status=400 if errors else 200)
@@ -408,7 +435,7 @@ def _page_context(
         "query": selection.query(offer),
         "downloads": DOWNLOADS,
         "can_save": can(request.user, Capability.COMPOSE_PRODUCTS),
-        "max_cells": tables.max_cells(),
+        "max_cells": max_cells(),
     }
 
 
@@ -430,7 +457,7 @@ def fragment(request: HttpRequest, slug: str) -> HttpResponse:
     """The table alone, for the page's script: HTML, or 400 JSON naming the field at fault."""
     dataset, version, offer = _source(request, slug)
     selection, errors = parse_selection(request.GET, offer)
-    cube, errors = _table_or_errors(dataset, version, selection, errors)
+    cube, errors = _table_or_errors(dataset, version, offer, selection, errors)
     if cube is None:
         field_name, message = next(iter(errors.items()))
         return json_error(400, field_name, message)
@@ -449,7 +476,7 @@ def download(request: HttpRequest, slug: str, fmt: str) -> HttpResponse:
 
     dataset, version, offer = _source(request, slug)
     selection, errors = parse_selection(request.GET, offer)
-    cube, errors = _table_or_errors(dataset, version, selection, errors)
+    cube, errors = _table_or_errors(dataset, version, offer, selection, errors)
     if cube is None:
         field_name, message = next(iter(errors.items()))
         return json_error(400, field_name, message)
@@ -475,13 +502,13 @@ def save(request: HttpRequest, slug: str) -> HttpResponse:
     title = request.POST.get("judul", "").strip()
     if not title:
         errors["judul"] = _("Give the table product a title.")
-    cube, errors = _table_or_errors(dataset, version, selection, errors)
+    cube, errors = _table_or_errors(dataset, version, offer, selection, errors)
     if cube is None:
         return _page_with_errors(request, dataset, version, offer, selection, errors)
-    spec = selection.spec(dataset)
+    spec = selection.spec(dataset, offer)
     notes = request.POST.get("catatan", "").strip()[:2000]
     if notes:
-        spec["notes"] = [*spec.get("notes", []), notes]
+        spec["notes"] = {"table": [notes]}
     spec["title"] = title[:300]
     product = services.create_product(
         actor=request.user,  # type: ignore[arg-type]

@@ -5,7 +5,6 @@ kept, and a table saved as a product by the Walidata's staff only."""
 from __future__ import annotations
 
 from typing import Any
-from unittest import mock
 
 from django.test import SimpleTestCase
 from django.urls import reverse
@@ -74,6 +73,14 @@ class BuilderPageTests(PersonaTestCase):
         self.assertEqual([c.code for c in cube.dimension("tahun").categories], ["2024", "2025"])
         self.assertIn("v.tahun=TOP(2)", response.context["query"])
 
+    def test_a_dimension_in_neither_rows_nor_columns_is_summed_over_its_chosen_values(
+        self,
+    ) -> None:
+        response = self.page("ukuran=jumlah&baris=kode_wilayah&v.jenis=Perempuan")
+        cube = response.context["cube"]
+        self.assertEqual([d.id for d in cube.dimensions], ["kode_wilayah"])
+        self.assertEqual(cube.values, [1300 + 1350, 1000 + 1100])
+
     def test_the_form_without_javascript_comes_back_as_a_shareable_address(self) -> None:
         response = self.page(
             "ukuran=jumlah&letak.jenis=baris&letak.tahun=kolom&letak.kode_wilayah=ringkas"
@@ -109,7 +116,7 @@ class BuilderPageTests(PersonaTestCase):
         self.assertIn("kode_wilayah", response.context["errors"])
 
     def test_a_table_over_the_cell_cap_is_refused_with_its_size(self) -> None:
-        with mock.patch.object(builder.tables, "max_cells", return_value=5):
+        with self.settings(TABLE_MAX_CELLS=5):
             response = self.page("ukuran=jumlah&baris=kode_wilayah&kolom=tahun")
         self.assertEqual(response.status_code, 400)
         self.assertIn("6", response.context["errors"]["sel"])
@@ -192,7 +199,8 @@ class SaveAsProductTests(PersonaTestCase):
         self.assertEqual(product.agency, self.dataset.agency)
         self.assertEqual(product.spec["stub"], ["tahun"])
         self.assertEqual(product.spec["heading"], ["jenis"])
-        self.assertIn("Angka sementara.", product.spec["notes"])
+        self.assertEqual(product.spec["notes"], {"table": ["Angka sementara."]})
+        self.assertEqual(product.spec["select"], {"tahun": "TOP(2)", "jenis": "*"})
 
     def test_the_staff_page_shows_the_save_form_and_the_public_s_does_not(self) -> None:
         url = reverse("builder:table", args=[self.dataset.slug])

@@ -12,8 +12,8 @@ from pathlib import Path
 from typing import Any
 
 from satudata.core.testing import Personas
-from satudata.releases.tests.test_release_date_browser import _check
 from satudata.products.tests.test_builder import COLUMNS, ROWS
+from satudata.releases.tests.test_release_date_browser import _check
 from tests.test_browser import _log_in, live_personas, page, pytestmark
 
 __all__ = ["live_personas", "page", "pytestmark"]
