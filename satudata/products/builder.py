@@ -523,14 +523,12 @@ def save(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def _product_url(product: Any, dataset: Dataset, query: str) -> str:
-    """The product's staff page (helper A's ``products:manage``) if the site has one, else its
-    list, else back to this table."""
-    for name, args in (("products:manage", [product.slug]), ("products:manage-list", [])):
-        try:
-            return reverse(name, args=args)
-        except NoReverseMatch:
-            continue
-    return f"{reverse('builder:table', args=[dataset.slug])}?{query}"
+    """The product's staff page (``products:manage``), where its first version is generated and
+    submitted; back to this table, with the message, on a site without that page."""
+    try:
+        return reverse("products:manage", args=[product.slug])
+    except NoReverseMatch:
+        return f"{reverse('builder:table', args=[dataset.slug])}?{query}"
 
 
 def _page_with_errors(
