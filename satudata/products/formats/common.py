@@ -69,3 +69,39 @@ def file_name(cube: Cube, name: str, extension: str) -> str:
 
 def unit_line(cube: Cube) -> str:
     return f"Satuan: {cube.unit}" if cube.unit else ""
+
+
+def data_value(value: float | None) -> float | int | None:
+    """A value as data formats carry it: whole numbers as integers, other numbers without the
+    last binary digits' noise (0.1 + 0.2 is 0.3)."""
+    if value is None:
+        return None
+    if isinstance(value, float):
+        if value.is_integer() and abs(value) < 2**53:
+            return int(value)
+        return round(value, 9)
+    return value
+
+
+def all_notes(cube: Cube) -> list[str]:
+    """The table's notes then each dimension's and each category's, as printed under a table
+    (cell notes are numbered separately)."""
+    notes = list(cube.notes)
+    for dimension in cube.dimensions:
+        if dimension.note:
+            notes.append(f"{dimension.label}: {dimension.note}")
+        notes.extend(f"{c.label}: {c.note}" for c in dimension.categories if c.note)
+    return notes
+
+
+def cell_place(cube: Cube, position: int) -> str:
+    """Where a cell is, in words: its categories' labels ("Pringsewu, 2024")."""
+    labels = []
+    for dimension, size, stride in zip(cube.dimensions, cube.size, _strides(cube), strict=True):
+        labels.append(dimension.categories[(position // stride) % size].label)
+    return ", ".join(labels)
+
+
+def _strides(cube: Cube) -> list[int]:
+    sizes = cube.size
+    return [prod(sizes[i + 1 :]) for i in range(len(sizes))]

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from satudata.catalog.letters import typst_text as e
 from satudata.products.cube import Cube
 from satudata.products.errors import ProductError
-from satudata.products.formats.common import file_name, grid, number_text, unit_line
+from satudata.products.formats.common import all_notes, file_name, grid, number_text, unit_line
 from satudata.products.generated import GeneratedFile
 
 # Above this many columns the page is turned to landscape.
@@ -94,12 +94,7 @@ def _foot(cube: Cube, markers: list[str]) -> str:
     lines = []
     if unit_line(cube):
         lines.append(e(unit_line(cube)))
-    notes = list(cube.notes)
-    for dimension in cube.dimensions:
-        if dimension.note:
-            notes.append(f"{dimension.label}: {dimension.note}")
-        notes.extend(f"{c.label}: {c.note}" for c in dimension.categories if c.note)
-    lines.extend(e(f"Catatan: {note}") for note in notes)
+    lines.extend(e(f"Catatan: {note}") for note in all_notes(cube))
     lines.extend(f"#super[{i}] {e(note)}" for i, note in enumerate(markers, 1))
     if cube.source:
         lines.append(e(f"Sumber: {cube.source}"))
