@@ -4,7 +4,7 @@
 // buttons from a keyboard or a phone) and fetches the table again. Without it the form still
 // works: it is sent as it is and the server answers with the whole page.
 
-const EXPRESSION = /^(TOP|BOTTOM)\(\d{1,6}\)$/i;
+const EXPRESSION = /^(TOP|BOTTOM|RANGE)\([^()]*\)$/i;
 
 function start() {
   const form = document.getElementById("builder-form");
@@ -199,7 +199,7 @@ function start() {
   // The values: find within a long list, all, none, the first (or latest) n.
   fields.forEach((field) => {
     const expression = asked.get("v." + field.dataset.dim) || "";
-    if (EXPRESSION.test(expression)) { field.dataset.expression = expression.toUpperCase(); }
+    if (EXPRESSION.test(expression)) { field.dataset.expression = expression; }
     field.querySelector(".value-tools").hidden = false;
     const boxes = Array.from(field.querySelectorAll("input[type=checkbox]"));
     field.querySelector(".value-find").addEventListener("input", (event) => {

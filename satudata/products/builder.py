@@ -20,7 +20,6 @@ table is built by ``products.tables.build_cube`` through the datastore.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field, replace
 from math import prod
 from typing import Any
@@ -40,9 +39,10 @@ from satudata.accounts.roles import Capability
 from satudata.catalog.models import Dataset, DatasetVersion
 from satudata.core.http import json_error
 from satudata.datastore import query as datastore
-from satudata.products import services, tables
+from satudata.products import formats, services, tables
 from satudata.products.cube import Category, Cube, Dimension
 from satudata.products.errors import ProductError
+from satudata.products.formats.html_table import table_html
 from satudata.releases import access
 
 MEASURE = "ukuran"
@@ -53,7 +53,6 @@ PLACE = "letak."
 SWAP = "tukar"
 # Where a dimension goes, as the form without JavaScript says it.
 PLACES = ("baris", "kolom", "ringkas")
-EXPRESSION = re.compile(r"^(TOP|BOTTOM)\((\d{1,6})\)$", re.IGNORECASE)
 DOWNLOADS = (
     ("xlsx", "XLSX"),
     ("csv", "CSV"),
@@ -142,37 +141,18 @@ class Selection:
 
 
 def _chosen(dimension: Dimension, asked: list[str]) -> tuple[list[str], str]:
-    """The codes of ``dimension`` that ``asked`` (the ``v.`` values) chooses, and the expression
-    to keep in the address if one was used. Raises ProductError for unknown values."""
+    """The codes of ``dimension`` that ``asked`` (the ``v.`` values) chooses, in the
+    dimension's order, and the expression to keep in the address if one was used. Raises
+    ProductError (``tables.select``'s) for an unknown value or a malformed expression."""
     codes = [c.code for c in dimension.categories]
     asked = [a.strip() for a in asked]
     if not asked or asked == ["*"]:
         return codes, ""
-    if len(asked) == 1 and (match := EXPRESSION.match(asked[0])):
-        n = int(match.group(2))
-        latest_first = dimension.role == "time"
-        top = match.group(1).upper() == "TOP"
-        if n < 1:
-            raise ProductError(_("TOP and BOTTOM need a number of at least 1."), dimension.id)
-        picked = (codes[-n:] if latest_first else codes[:n]) if top else None
-        if picked is None:
-            picked = codes[:n] if latest_first else codes[-n:]
-        return picked, f"{match.group(1).upper()}({n})"
-    wanted = [a for a in asked if a]
-    if not wanted:
-        raise ProductError(
-            _("Choose at least one value of %(dimension)s.") % {"dimension": dimension.label},
-            dimension.id,
-        )
-    unknown = [a for a in wanted if a not in set(codes)]
-    if unknown:
-        raise ProductError(
-            _("%(dimension)s has no value %(value)s.")
-            % {"dimension": dimension.label, "value": unknown[0][:60]},
-            dimension.id,
-        )
-    keep = set(wanted)
-    return [c for c in codes if c in keep], ""
+    if len(asked) == 1 and (match := tables.EXPRESSION.match(asked[0])):
+        expression = f"{match['fn'].upper()}({match['args'].strip()})"
+        return tables.select(dimension.id, dimension.role, codes, expression), expression
+    picked = set(tables.select(dimension.id, dimension.role, codes, [a for a in asked if a]))
+    return [c for c in codes if c in picked], ""
 
 
 def _placement(params: QueryDict, offer: Offer) -> tuple[list[str], list[str]]:
@@ -238,7 +218,7 @@ def parse_selection(params: QueryDict, offer: Offer) -> tuple[Selection, dict[st
                 dimension, params.getlist(VALUES + dimension.id)
             )
         except ProductError as error:
-            errors[error.field] = error.message
+            errors[_field_of(error)] = error.message
             values[dimension.id], expression = [], ""
         if expression:
             asked[dimension.id] = expression
@@ -263,82 +243,6 @@ def max_cells() -> int:
 def is_form_submission(params: QueryDict) -> bool:
     """Whether the address came from the form without JavaScript (to be made canonical)."""
     return bool(params.get(SWAP)) or any(key.startswith(PLACE) for key in params)
-
-
-# --- the table as the page shows it ----------------------------------------------------------
-
-
-@dataclass
-class HeaderCell:
-    label: str
-    span: int
-    id: str
-
-
-@dataclass
-class Row:
-    heads: list[tuple[str, int, str]]  # (label, rowspan, id) of the stub cells that start here
-    cells: list[tuple[str, str]]  # (shown value, header ids)
-
-
-def _ids(prefix: str, n: int) -> list[str]:
-    return [f"{prefix}{i}" for i in range(n)]
-
-
-def layout(cube: Cube) -> dict[str, Any]:
-    """The cube as an accessible HTML table's parts: heading rows with spans and ids, body rows
-    whose cells name their headers, numbers in the page's language (Indonesian "1.234,5")."""
-    stub = [cube.dimension(d) for d in cube.stub]
-    heading = [cube.dimension(d) for d in cube.heading]
-    sizes = [len(d.categories) for d in heading]
-    width = prod(sizes) if heading else 1
-    head_rows: list[list[HeaderCell]] = []
-    column_ids: list[list[str]] = [[] for _ in range(width)]
-    for level, dimension in enumerate(heading):
-        span = prod(sizes[level + 1 :])
-        repeat = prod(sizes[:level])
-        row = []
-        for r in range(repeat):
-            for i, category in enumerate(dimension.categories):
-                cell_id = f"h{level}-{r}-{i}"
-                row.append(HeaderCell(category.label, span, cell_id))
-                start = (r * len(dimension.categories) + i) * span
-                for c in range(start, start + span):
-                    column_ids[c].append(cell_id)
-        head_rows.append(row)
-    stub_sizes = [len(d.categories) for d in stub]
-    height = prod(stub_sizes) if stub else 1
-    rows: list[Row] = []
-    for r in range(height):
-        heads = []
-        row_ids = []
-        for level, dimension in enumerate(stub):
-            span = prod(stub_sizes[level + 1 :])
-            i = (r // span) % len(dimension.categories)
-            cell_id = f"s{level}-{r // span}"
-            row_ids.append(cell_id)
-            if r % span == 0:
-                heads.append((dimension.categories[i].label, span, cell_id))
-        cells = []
-        for c in range(width):
-            position = r * width + c
-            headers = " ".join([*(row_ids or ["s-all"]), *(column_ids[c] or ["h-value"])])
-            cells.append((_shown(cube, position), headers))
-        rows.append(Row(heads, cells))
-    return {
-        "stub": stub,
-        "heading": heading,
-        "head_rows": head_rows,
-        "rows": rows,
-        "value_label": ", ".join(m["label"] for m in cube.extra.get("measures", [])) or _("Value"),
-    }
-
-
-def _shown(cube: Cube, position: int) -> str:
-    value = cube.values[position] if position < len(cube.values) else None
-    if value is None:
-        return cube.status.get(position) or "…"
-    return number_format(value, decimal_pos=cube.decimals, use_l10n=True, force_grouping=True)
 
 
 # --- views -----------------------------------------------------------------------------------
@@ -395,7 +299,7 @@ def builder(request: HttpRequest, slug: str) -> HttpResponse:
         return redirect(f"{reverse('builder:table', args=[dataset.slug])}?{selection.query(offer)}")
     cube, errors = _table_or_errors(dataset, version, offer, selection, errors)
     context = _page_context(request, dataset, version, offer, selection, errors)
-    context.update(cube=cube, table=layout(cube) if cube else None)
+    context.update(cube=cube, table_html=table_html(cube) if cube else "")
     return render(request, "products/builder.html", context, status=400 if errors else 200)
 
 
@@ -431,7 +335,7 @@ def _page_context(
         ],
         "errors": errors,
         "cube": None,
-        "table": None,
+        "table_html": "",
         "query": selection.query(offer),
         "downloads": DOWNLOADS,
         "can_save": can(request.user, Capability.COMPOSE_PRODUCTS),
@@ -464,7 +368,7 @@ def fragment(request: HttpRequest, slug: str) -> HttpResponse:
     response = render(
         request,
         "products/_builder_table.html",
-        {"cube": cube, "table": layout(cube), "dataset": dataset, "version": version},
+        {"cube": cube, "table_html": table_html(cube)},
     )
     response["X-Cells"] = str(cube.cell_count)
     return response
@@ -472,8 +376,6 @@ def fragment(request: HttpRequest, slug: str) -> HttpResponse:
 
 def download(request: HttpRequest, slug: str, fmt: str) -> HttpResponse:
     """The table of the selection in the address, as a file in ``fmt``."""
-    from satudata.products import formats
-
     dataset, version, offer = _source(request, slug)
     selection, errors = parse_selection(request.GET, offer)
     cube, errors = _table_or_errors(dataset, version, offer, selection, errors)

@@ -6,14 +6,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.test import SimpleTestCase
 from django.urls import reverse
 
 from satudata.catalog.models import Dataset
 from satudata.catalog.testing import published_table, table_dataset
 from satudata.core.testing import PersonaTestCase
-from satudata.products import builder
-from satudata.products.cube import Category, Cube, Dimension
 from satudata.products.models import Product
 from satudata.releases.models import PreReleaseView
 
@@ -45,9 +42,9 @@ class BuilderPageTests(PersonaTestCase):
     def test_it_shows_regions_down_the_side_and_years_across_by_default(self) -> None:
         response = self.page()
         self.assertEqual(response.status_code, 200)
-        table = response.context["table"]
-        self.assertEqual([d.id for d in table["stub"]], ["kode_wilayah"])
-        self.assertEqual([d.id for d in table["heading"]], ["tahun"])
+        cube = response.context["cube"]
+        self.assertEqual(cube.stub, ["kode_wilayah"])
+        self.assertEqual(cube.heading, ["tahun"])
         # Pringsewu 2023: both sexes summed, in Indonesian digits.
         self.assertContains(response, ">Pringsewu</th>")
         self.assertContains(response, ">2.500</td>")
@@ -219,27 +216,3 @@ class SaveAsProductTests(PersonaTestCase):
             response = self.save(user, "ukuran=jumlah&baris=tahun", judul="Tabel")
             self.assertEqual(response.status_code, 403)
         self.assertFalse(Product.objects.exists())
-
-
-class LayoutTests(SimpleTestCase):
-    def test_every_cell_names_its_row_and_column_headers(self) -> None:
-        cube = Cube(
-            title="Penduduk",
-            dimensions=[
-                Dimension("wilayah", "Wilayah", "region", [Category("a", "A"), Category("b", "B")]),
-                Dimension("tahun", "Tahun", "time", [Category("2024", "2024")]),
-                Dimension("jenis", "Jenis", "code", [Category("l", "L"), Category("p", "P")]),
-            ],
-            stub=["wilayah"],
-            heading=["tahun", "jenis"],
-            values=[1234.5, None, 3, 4],
-            decimals=1,
-        )
-        with self.settings(LANGUAGE_CODE="id"):
-            table = builder.layout(cube)
-        self.assertEqual([(c.label, c.span) for c in table["head_rows"][0]], [("2024", 2)])
-        self.assertEqual([c.label for c in table["head_rows"][1]], ["L", "P"])
-        first = table["rows"][0]
-        self.assertEqual(first.heads, [("A", 1, "s0-0")])
-        self.assertEqual(first.cells[0], ("1.234,5", "s0-0 h0-0-0 h1-0-0"))
-        self.assertEqual(first.cells[1][0], "…")
