@@ -4,6 +4,7 @@ kept, and a table saved as a product by the Walidata's staff only."""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from django.urls import reverse
@@ -140,6 +141,37 @@ class BuilderPageTests(PersonaTestCase):
             f"{reverse('builder:download', args=[self.dataset.slug, 'xlsx'])}"
             "?ukuran=jumlah&amp;baris=jenis",
         )
+
+    def test_a_range_of_values_is_kept_as_asked(self) -> None:
+        response = self.page("ukuran=jumlah&baris=tahun&v.tahun=RANGE(2023,2024)")
+        self.assertEqual(response.status_code, 200)
+        cube = response.context["cube"]
+        self.assertEqual([c.code for c in cube.dimension("tahun").categories], ["2023", "2024"])
+        self.assertIn("v.tahun=RANGE(2023,2024)", response.context["query"])
+
+    def test_the_table_downloads_in_the_format_asked_with_the_selection(self) -> None:
+        url = reverse("builder:download", args=[self.dataset.slug, "csv"])
+        response = self.client.get(f"{url}?ukuran=jumlah&baris=jenis&v.tahun=2025")
+        self.assertEqual(response.status_code, 200)
+        self.assertIn("attachment", response["Content-Disposition"])
+        text = response.content.decode("utf-8-sig")
+        self.assertIn("Perempuan", text)
+        self.assertIn("1100", text.replace(".", ""))
+        self.assertNotIn("Laki-laki,1", text)  # no man counted in 2025
+
+    def test_a_json_stat_download_is_a_dataset_of_the_selection(self) -> None:
+        url = reverse("builder:download", args=[self.dataset.slug, "json-stat"])
+        response = self.client.get(f"{url}?ukuran=jumlah&baris=kode_wilayah&kolom=jenis")
+        data = json.loads(response.content)
+        self.assertEqual(data["class"], "dataset")
+        self.assertEqual(data["id"], ["kode_wilayah", "jenis"])
+        self.assertEqual(data["size"], [2, 2])
+
+    def test_a_bad_selection_downloads_nothing_and_says_why(self) -> None:
+        url = reverse("builder:download", args=[self.dataset.slug, "xlsx"])
+        response = self.client.get(f"{url}?ukuran=jumlah&baris=tahun&v.tahun=1999")
+        self.assertEqual(response.status_code, 400)
+        self.assertEqual(response.json()["error"]["code"], "tahun")
 
 
 class BuilderGateTests(PersonaTestCase):
