@@ -20,7 +20,7 @@ table is built by ``products.tables.build_cube`` through the datastore.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from math import prod
 from typing import Any
 
@@ -93,9 +93,6 @@ class Selection:
 
     def cell_count(self) -> int:
         return prod(len(self.values.get(d, [])) for d in self.placed())
-
-    def swapped(self) -> Selection:
-        return replace(self, stub=list(self.heading), heading=list(self.stub))
 
     def query(self, offer: Offer) -> str:
         """The selection as its address's query string, in one canonical order; a dimension
