@@ -98,3 +98,41 @@ def test_a_visitor_builds_swaps_and_downloads_a_table_and_the_walidata_saves_it(
     assert product.kind == "tabel"
     assert product.spec["stub"] == ["tahun"]
     assert product.spec["heading"] == ["jenis"]
+
+
+def test_without_javascript_the_form_still_builds_swaps_and_explains(
+    live_server: Any, live_personas: Personas, page: Any, tmp_path: Path
+) -> None:
+    from playwright.sync_api import expect
+
+    from satudata.catalog.testing import published_table
+
+    folder = Path(os.environ.get("SATUDATA_SHOTS") or tmp_path)
+    folder.mkdir(parents=True, exist_ok=True)
+    base = live_server.url
+    dataset = published_table(live_personas, "Jumlah Penduduk", ROWS, columns=COLUMNS)
+    context = page.context.browser.new_context(locale="id-ID", java_script_enabled=False)
+    plain = context.new_page()
+    plain.goto(f"{base}/tabel-dinamis/{dataset.slug}/")
+    plain.get_by_label("Letak Jenis").select_option("kolom")
+    plain.get_by_label("Letak Tahun").select_option("ringkas")
+    plain.get_by_role("button", name="Tampilkan tabel").click()
+    expect(plain).to_have_url(
+        f"{base}/tabel-dinamis/{dataset.slug}/?ukuran=jumlah&baris=kode_wilayah&kolom=jenis"
+    )
+    table = plain.locator("#builder-table table")
+    expect(table.locator("thead th").last).to_have_text("Perempuan")
+    plain.get_by_role("button", name="Tukar baris dan kolom").click()
+    expect(plain).to_have_url(
+        f"{base}/tabel-dinamis/{dataset.slug}/?ukuran=jumlah&baris=jenis&kolom=kode_wilayah"
+    )
+    # Nothing chosen for a dimension: said at its field, the page still whole.
+    field = plain.locator("#field-v-jenis")
+    for box in field.get_by_role("checkbox").all():
+        box.uncheck()
+    plain.get_by_role("button", name="Tampilkan tabel").click()
+    expect(field.get_by_role("alert")).to_be_visible()
+    for width in (1366, 375):  # axe-core needs scripts; the page with them is checked above
+        plain.set_viewport_size({"width": width, "height": 900})
+        plain.screenshot(path=str(folder / f"tabel-dinamis-tanpa-js-{width}.png"), full_page=True)
+    context.close()
