@@ -77,6 +77,7 @@ bench: setup bench-tools
 	$(BIN)/python bench/bench_search.py
 	$(BIN)/python bench/bench_datastore.py --indexed
 	$(BIN)/python bench/bench_dataset_page.py  # needs wrk (apt-get install wrk)
+	$(BIN)/python bench/bench_table_builder.py
 
 # Refresh the Indonesian catalogue after changing user-facing text.
 messages: setup

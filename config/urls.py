@@ -23,6 +23,7 @@ urlpatterns = [
     path("", include("satudata.catalog.urls")),
     path("", include("satudata.releases.urls")),
     path("", include("satudata.products.builder_urls")),  # issue 18 (C): the table builder
+    path("produk/", include("satudata.products.urls")),
     # The language switch only sets the visitor's language cookie: a forged switch is harmless,
     # while a CSRF token in every page's header would give each public visitor a cookie and
     # make every page unique to its visitor (uncacheable).

@@ -22,6 +22,8 @@ from satudata.catalog.sinkronisasi.services import receive_upload
 from satudata.catalog.testing import table_dataset
 from satudata.core.models import SiteProfile
 from satudata.core.testing import PersonaTestCase
+from satudata.products.models import Product
+from satudata.products.testing import generated_version, product
 from satudata.releases.models import Release, ReleaseEntry
 from satudata.releases.services import plan_entry
 from satudata.sop import services
@@ -247,6 +249,11 @@ MATRIX: dict[str, tuple[dict[str, object], dict[str, int]]] = {
     "api-v1:get_version": ({"key": "DATASET", "number": 1}, UNPUBLISHED),
     "api-v1:data": ({"key": "DATASET"}, UNPUBLISHED),
     "api-v1:export_data": ({"key": "DATASET"}, UNPUBLISHED),
+    "api-v1:list_tables": ({}, row(200)),
+    "api-v1:table": ({"table_id": "DATASET"}, UNPUBLISHED),
+    "api-v1:table-metadata": ({"table_id": "DATASET"}, UNPUBLISHED),
+    "api-v1:table-data": ({"table_id": "DATASET"}, UNPUBLISHED),
+    "api-v1:post_table_data": ({"table_id": "DATASET"}, UNPUBLISHED),  # GET of the same path
     "api-v1:publish": ({"key": "DATASET", "number": 1}, row(405)),
     "api-v1:get_resource": ({"resource_id": "00000000-0000-0000-0000-000000000000"}, row(404)),
     "api-v1:list_agencies": ({}, row(200)),
@@ -273,6 +280,16 @@ MATRIX: dict[str, tuple[dict[str, object], dict[str, int]]] = {
     "api:dcat-dataset": ({"slug": "DATASET", "fmt": "jsonld"}, UNPUBLISHED),
     "api:data-json": ({}, row(200)),
     "api:datapackage": ({"slug": "DATASET"}, UNPUBLISHED),
+    # SOP activity 2: a product whose first version is generated, its release a draft (so the
+    # gate shows it as the unpublished dataset above); its page of work is for composers.
+    "portal:sitemap-products": ({}, row(200)),
+    "products:list": ({}, row(200)),
+    "products:detail": ({"slug": "PRODUCT"}, UNPUBLISHED),
+    "products:version": ({"slug": "PRODUCT", "number": 1}, UNPUBLISHED),
+    "products:file": ({"slug": "PRODUCT", "number": 1, "name": "produk-uji.csv"}, UNPUBLISHED),
+    "products:manage": ({"slug": "PRODUCT"}, only(RELEASERS)),
+    "products:manage-status": ({"slug": "PRODUCT"}, only(RELEASERS)),
+    "products:generate": ({"slug": "PRODUCT"}, row(405)),
     "set_language": ({}, row(302)),
     "admin:index": ({}, row(302, admin=200)),
 }
@@ -299,6 +316,7 @@ class AccessMatrixTests(PersonaTestCase):
     dataset: Dataset
     release: Release
     entry: ReleaseEntry
+    product: Product
 
     @classmethod
     def setUpTestData(cls) -> None:
@@ -350,6 +368,8 @@ class AccessMatrixTests(PersonaTestCase):
             chunks=[b"a;b\n1;2\n"],
             check=False,
         )
+        cls.product = product(actor=cls.p.walidata, agency=cls.p.agency, title="Produk Uji")
+        generated_version(cls.p.walidata, cls.product)
 
     def test_every_url_is_in_the_matrix(self) -> None:
         missing = sorted(set(_names(get_resolver())) - set(MATRIX))
@@ -368,6 +388,7 @@ class AccessMatrixTests(PersonaTestCase):
                 "DATASET": self.dataset.slug,
                 "RELEASE": str(self.release.uuid),
                 "ENTRY": str(self.entry.uuid),
+                "PRODUCT": self.product.slug,
             }
             args = {k: objects.get(v, v) if isinstance(v, str) else v for k, v in kwargs.items()}
             url = reverse(name, kwargs=args)

@@ -21,6 +21,8 @@ from satudata.catalog.demo import send_table
 from satudata.catalog.models import Dataset, Variable
 from satudata.catalog.testing import COUNTS, published_table, table_dataset
 from satudata.core.testing import PersonaTestCase
+from satudata.products.models import Product, ProductVersion
+from satudata.products.testing import released_product
 from satudata.releases import services
 from satudata.releases.models import PreReleaseView, Release
 from satudata.releases.testing import release
@@ -226,3 +228,115 @@ class EmbargoOnEveryChannelTests(PersonaTestCase):
         # The list is published with the release.
         self.assertContains(public, "Sekretariat Daerah")
         self.assertContains(public, "Kepala Bagian Perekonomian")
+
+
+class ProductEmbargoOnEveryChannelTests(PersonaTestCase):
+    """The same embargo for a product version (SOP activity 2): its list, pages, files,
+    search, feeds, sitemap, CKAN, DCAT and data.json show nothing of it before its release
+    time and all of it at that time; a pre-release reader's reads are logged."""
+
+    at: datetime
+    product: Product
+    version: ProductVersion
+    official: User
+
+    @classmethod
+    def setUpTestData(cls) -> None:
+        super().setUpTestData()
+        p = cls.p
+        cls.at = (timezone.now() + timedelta(days=3)).replace(microsecond=0)
+        cls.product, cls.version = released_product(
+            actor=p.walidata,
+            kepala_bidang=p.kepala_bidang,
+            agency=p.agency,
+            title="Tabel Imunisasi Campak",
+            description="Cakupan imunisasi campak",
+            at=cls.at,
+        )
+        cls.official = User.objects.create_user(
+            "agus.setda", password="x" * 12, role=Role.PEJABAT, full_name="Agus Setda"
+        )
+        services.grant_access(
+            actor=p.walidata,
+            release=Release.objects.for_content(cls.version).get(),
+            person=cls.official,
+            organisation="Sekretariat Daerah",
+            position="Kepala Bagian Perekonomian",
+            justification="Bahan rapat pimpinan",
+            access_from=cls.at - timedelta(hours=20),
+        )
+
+    def channels(self) -> dict[str, str]:
+        slug = self.product.slug
+        return {
+            "product list": "/produk/",
+            "product search": "/produk/?q=campak",
+            "product tables": "/produk/?jenis=tabel",
+            "product page": f"/produk/{slug}/",
+            "version page": f"/produk/{slug}/v1/",
+            "file": f"/produk/{slug}/v1/berkas/{slug}.csv",
+            "sitemap": "/sitemap-produk.xml",
+            "RSS of releases": "/rilis.rss",
+            "Atom of releases": "/rilis.atom",
+            "Daftar Produk Diseminasi": "/daftar-produk/",
+            "CKAN package_list": "/api/3/action/package_list",
+            "CKAN package_search": "/api/3/action/package_search?q=campak",
+            "CKAN package_search by type": "/api/3/action/package_search?fq=type:tabel",
+            "CKAN package_show": f"/api/3/action/package_show?id=produk-{slug}",
+            "DCAT catalog": "/catalog.ttl",
+            "data.json": "/data.json",
+        }
+
+    def read_all(self, client: Client) -> dict[str, tuple[int, str]]:
+        cache.clear()
+        seen = {}
+        for name, url in self.channels().items():
+            response = client.get(url)
+            body = b"".join(response.streaming_content) if response.streaming else response.content  # type: ignore[attr-defined]
+            seen[name] = (response.status_code, body.decode("utf-8", "replace"))
+        return seen
+
+    def test_nothing_of_the_product_before_its_release_time_and_everything_at_it(self) -> None:
+        client = Client()
+        with time_machine.travel(self.at - timedelta(seconds=1), tick=False):
+            before = self.read_all(client)
+        for name, (status, body) in before.items():
+            with self.subTest(channel=name, moment="before"):
+                self.assertLess(status, 500)
+                if name in ("product page", "version page"):  # the calendar entry's title
+                    self.assertEqual(status, 404)
+                    body = body.replace(self.version.release_title(), "")
+                for word in ("Imunisasi", "Campak", "Pringsewu;12"):
+                    self.assertNotIn(word, body, f"{name} shows {word} before the release")
+        with time_machine.travel(self.at, tick=False):
+            after = self.read_all(client)
+        for name, (status, body) in after.items():
+            with self.subTest(channel=name, moment="at the release time"):
+                self.assertEqual(status, 200, name)
+                expected = "Pringsewu;12" if name == "file" else self.product.slug
+                if name in ("RSS of releases", "Atom of releases", "Daftar Produk Diseminasi"):
+                    expected = "Tabel Imunisasi Campak"
+                self.assertIn(expected, body, f"{name} does not show the product at its time")
+
+    def test_the_pre_release_reader_reads_the_product_and_each_read_is_logged(self) -> None:
+        slug = self.product.slug
+        page, file = f"/produk/{slug}/", f"/produk/{slug}/v1/berkas/{slug}.csv"
+        show = f"/api/3/action/package_show?id=produk-{slug}"
+        official = Client()
+        with time_machine.travel(self.at - timedelta(hours=21), tick=False):
+            official.force_login(self.official)
+            self.assertEqual(official.get(page).status_code, 404)  # before the access starts
+        with time_machine.travel(self.at - timedelta(hours=1), tick=False):
+            official.force_login(self.official)
+            self.assertContains(official.get(page), "Diembargo sampai")
+            self.assertEqual(official.get(file).status_code, 200)
+            self.assertEqual(official.get(show).status_code, 200)
+            self.assertEqual(Client().get(page).status_code, 404)
+        reads = PreReleaseView.objects.order_by("pk")
+        self.assertEqual([r.path for r in reads], [page, file, show])
+        self.assertTrue(all(r.content == self.version for r in reads))
+        self.assertTrue(all(r.access is not None for r in reads))
+        with time_machine.travel(self.at + timedelta(minutes=1), tick=False):
+            official.force_login(self.official)
+            self.assertEqual(official.get(page).status_code, 200)
+        self.assertEqual(PreReleaseView.objects.count(), 3)  # out for everyone: not logged

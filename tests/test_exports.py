@@ -30,7 +30,9 @@ PAYLOADS = ['=HYPERLINK("http://x")', "+1", "-1+1", "@SUM(A1)", "\t=1", "\r=1"]
 TABLE_PAYLOADS = ['=HYPERLINK("http://x")', "+1", "-1+1", "@SUM(A1)", "=1"]
 
 # URL names that say "file" but never serve CSV or XLSX (letters: PDF/DOCX; punctuality: JSON).
-NOT_SPREADSHEETS = {"catalog:letter-file", "releases:punctuality-file"}
+# A product's files are made by each kind's generator and served as stored (their own tests
+# cover what goes into them).
+NOT_SPREADSHEETS = {"catalog:letter-file", "releases:punctuality-file", "products:file"}
 # A URL name with one of these words is taken for a download; the synchronisation report's
 # ``?format=xlsx`` has no such name and is listed in ``exports`` by hand.
 SPREADSHEET_WORDS = {"csv", "xlsx", "export", "download", "file"}

@@ -21,7 +21,7 @@ from django.views.decorators.csrf import csrf_exempt
 
 from satudata.accounts.models import Agency
 from satudata.accounts.services import authenticate_token
-from satudata.api import packages
+from satudata.api import packages, product_packages
 from satudata.api.ckan_query import FIELDS, QueryError, parse_query, parse_sort
 from satudata.catalog import search
 from satudata.catalog.models import LICENSE_URLS, Dataset, License, Tag, Topic
@@ -29,6 +29,7 @@ from satudata.core import spreadsheets
 from satudata.core.input_limits import INTEGER_MAX, InputRefused, load_json
 from satudata.core.models import SiteProfile
 from satudata.datastore import query as datastore
+from satudata.products.models import Product
 from satudata.releases import access
 from satudata.reports import usage
 
@@ -194,7 +195,14 @@ def package_list(call: Call) -> list[str]:
     limit = call.integer("limit", 0)
     offset = call.integer("offset", 0)
     names = Dataset.objects.visible_to(call.user).order_by("slug").values_list("slug", flat=True)
-    return list(names[offset : offset + limit] if limit else names[offset:])
+    found = list(names[offset : offset + limit] if limit else names[offset:])
+    if limit and len(found) >= limit:
+        return found
+    # Then the products (SOP activity 2), packages of their own type, after every dataset.
+    skip = max(0, offset - names.count()) if offset else 0
+    products = Product.objects.visible_to(call.user).order_by("slug").values_list("slug", flat=True)
+    wanted = products[skip : skip + limit - len(found)] if limit else products[skip:]
+    return found + [product_packages.NAME_PREFIX + slug for slug in wanted]
 
 
 def package_search(call: Call) -> dict[str, Any]:
@@ -237,6 +245,21 @@ def package_search(call: Call) -> dict[str, Any]:
     results = packages.package_dicts(
         call.request, access.newest_versions(call.request, result.datasets, call.user)
     )
+    # Products (SOP activity 2) follow the datasets, as packages of their own type.
+    products = product_packages.search(
+        call.user,
+        product_packages.read_query(call.text("q"), call.text("fq"), *call.listing("fq_list")),
+        (criteria.modified_from, criteria.modified_to),
+    )
+    product_count = products.count()
+    if len(results) < rows and product_count:
+        skip = max(0, start - result.count)
+        chosen = products[skip : skip + rows - len(results)]
+        results += product_packages.package_dicts(call.request, chosen, call.user)
+    if "organization" in result.facets and product_count:
+        result.facets["organization"] = product_packages.with_agencies(
+            result.facets["organization"], products
+        )
     facets = {name: {c.name: c.count for c in counts} for name, counts in result.facets.items()}
     search_facets = {
         name: {
@@ -248,7 +271,7 @@ def package_search(call: Call) -> dict[str, Any]:
         for name, counts in result.facets.items()
     }
     return {
-        "count": result.count,
+        "count": result.count + product_count,
         "results": results,
         "facets": facets,
         "search_facets": search_facets,
@@ -273,7 +296,13 @@ def _dataset(call: Call, key: str = "id") -> Dataset:
 
 
 def package_show(call: Call) -> dict[str, Any]:
-    """One dataset by id or name. Parameters: id."""
+    """One dataset or product by id or name. Parameters: id."""
+    key = call.text("id") or call.text("name")
+    product = product_packages.by_key(call.user, key) if key else None
+    if product is not None:
+        found = product_packages.package_dicts(call.request, [product], call.user)
+        if found:
+            return found[0]
     dataset = _dataset(call)
     usage.note(call.request, dataset=dataset.slug)
     return packages.package_dict(
@@ -288,15 +317,21 @@ def current_package_list_with_resources(call: Call) -> list[dict[str, Any]]:
     page = call.integer("page", 0)
     if page:
         offset = (page - 1) * limit
+    visible = Dataset.objects.visible_to(call.user)
     datasets = (
-        Dataset.objects.visible_to(call.user)
-        .with_details()
+        visible.with_details()
         .with_release_times()
         .order_by("-changed_at", "id")[offset : offset + limit]
     )
-    return packages.package_dicts(
+    found = packages.package_dicts(
         call.request, access.newest_versions(call.request, datasets, call.user)
     )
+    if len(found) < limit:  # then the products (SOP activity 2), newest first
+        skip = max(0, offset - visible.count())
+        products = Product.objects.visible_to(call.user).select_related("agency")
+        chosen = products.order_by("-created_at", "id")[skip : skip + limit - len(found)]
+        found += product_packages.package_dicts(call.request, chosen, call.user)
+    return found
 
 
 def _list_of(

@@ -11,6 +11,7 @@ of this portal's own schemes.
 from __future__ import annotations
 
 import math
+import mimetypes
 from typing import Any
 
 from django.db.models import Max
@@ -25,6 +26,7 @@ from satudata.catalog.models import Dataset, DatasetVersion, Frequency
 from satudata.catalog.search import FORMATS
 from satudata.core.models import SiteProfile
 from satudata.datastore.exports import MEDIA_TYPES
+from satudata.products.models import Product, ProductVersion
 from satudata.releases import access
 
 HYDRA = Namespace("http://www.w3.org/ns/hydra/core#")
@@ -112,14 +114,7 @@ class Builder:
         return node
 
     def agency(self, dataset: Dataset) -> URIRef:
-        agency = dataset.agency
-        if agency.pk not in self._agents:
-            node = self.url(reverse("accounts:agency-detail", args=[agency.slug]))
-            self.graph.add((node, RDF.type, FOAF.Agent))
-            self.graph.add((node, RDF.type, FOAF.Organization))
-            _text(self.graph, node, FOAF.name, agency.name)
-            self._agents[agency.pk] = node
-        return self._agents[agency.pk]
+        return self._agent(dataset.agency)
 
     def concept(self, path: str, label: str, scheme: str, scheme_label: str) -> URIRef:
         node = self.url(path)
@@ -190,6 +185,58 @@ class Builder:
             self._distributions(node, dataset, version, landing)
         return node
 
+    def add_product(self, product: Product, version: ProductVersion) -> URIRef:
+        """A product (SOP activity 2) as a ``dcat:Dataset`` of its kind, with a
+        ``dcat:Distribution`` per file of its newest version the viewer may see."""
+        graph = self.graph
+        landing = self.url(reverse("products:detail", args=[product.slug]))
+        node = URIRef(f"{landing}#produk")
+        graph.add((node, RDF.type, DCAT.Dataset))
+        graph.add((node, DCTERMS.identifier, Literal(str(product.uuid))))
+        _text(graph, node, DCTERMS.title, product.title)
+        _text(graph, node, DCTERMS.description, product.description)
+        graph.add((node, DCTERMS.type, Literal(product.kind)))
+        graph.add((node, DCTERMS.publisher, self._agent(product.agency)))
+        graph.add((node, DCAT.landingPage, landing))
+        graph.add((landing, RDF.type, FOAF.Document))
+        graph.add((node, DCTERMS.language, self.language()))
+        graph.add((node, DCAT_VERSION, Literal(str(version.number))))
+        _moment(graph, node, DCTERMS.issued, version.published_at)
+        _moment(graph, node, DCTERMS.modified, version.published_at or version.created_at)
+        for source in version.sources.all():
+            graph.add(
+                (
+                    node,
+                    DCTERMS.source,
+                    self.url(reverse("portal:dataset", args=[str(source.dataset.uuid)])),
+                )
+            )
+        for file in version.files.all():
+            download = self.url(
+                reverse("products:file", args=[product.slug, version.number, file.name])
+            )
+            dist = URIRef(f"{landing}#berkas-{file.sha256[:16]}")
+            graph.add((node, DCAT.distribution, dist))
+            graph.add((dist, RDF.type, DCAT.Distribution))
+            _text(graph, dist, DCTERMS.title, file.name)
+            graph.add((dist, DCAT.accessURL, landing))
+            graph.add((dist, DCAT.downloadURL, download))
+            graph.add((dist, DCAT.byteSize, Literal(file.size, datatype=XSD.nonNegativeInteger)))
+            graph.add((dist, DCTERMS["format"], Literal(file.format.upper())))
+            media = mimetypes.guess_type(file.name)[0]
+            if media:
+                graph.add((dist, DCAT.mediaType, URIRef(IANA + media)))
+        return node
+
+    def _agent(self, agency: Any) -> URIRef:
+        if agency.pk not in self._agents:
+            node = self.url(reverse("accounts:agency-detail", args=[agency.slug]))
+            self.graph.add((node, RDF.type, FOAF.Agent))
+            self.graph.add((node, RDF.type, FOAF.Organization))
+            _text(self.graph, node, FOAF.name, agency.name)
+            self._agents[agency.pk] = node
+        return self._agents[agency.pk]
+
     @staticmethod
     def _freq(item: Any) -> str:
         return EU_FREQUENCY.get(Frequency(item.frequency), "UNKNOWN")
@@ -242,15 +289,18 @@ def catalog(request: HttpRequest, fmt: str) -> HttpResponse:
             _("page must be a whole number from 1."), status=400, content_type="text/plain"
         )
     visible = Dataset.objects.visible_to(request.user)
-    total = visible.count()
+    # The products (SOP activity 2) follow the datasets, on the pages after theirs.
+    products = Product.objects.visible_to(request.user).select_related("agency")
+    dataset_count = visible.count()
+    total = dataset_count + products.count()
     last = max(1, math.ceil(total / PAGE_SIZE))
     if page > last:
         raise Http404(_("The catalogue has %(n)s pages.") % {"n": last})
-    datasets = (
-        visible.with_details()
-        .with_release_times()
-        .order_by("created_at", "pk")[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
-    )
+    first, end = (page - 1) * PAGE_SIZE, page * PAGE_SIZE
+    datasets = visible.with_details().with_release_times().order_by("created_at", "pk")[first:end]
+    products = products.order_by("created_at", "pk")[
+        max(0, first - dataset_count) : max(0, end - dataset_count)
+    ]
     graph = _graph()
     builder = Builder(request, graph)
     profile = builder.profile
@@ -277,6 +327,8 @@ def catalog(request: HttpRequest, fmt: str) -> HttpResponse:
     _moment(graph, node, DCTERMS.modified, newest)
     for dataset, version in access.newest_versions(request, datasets, request.user):
         graph.add((node, DCAT.dataset, builder.add(dataset, version)))
+    for product, product_version in access.newest_product_versions(request, products, request.user):
+        graph.add((node, DCAT.dataset, builder.add_product(product, product_version)))
     _paging(graph, builder, here, page, last, total)
     return _respond(graph, fmt)
 

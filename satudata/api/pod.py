@@ -4,6 +4,7 @@ format has no paging."""
 
 from __future__ import annotations
 
+import mimetypes
 from typing import Any
 
 from django.http import HttpRequest, JsonResponse
@@ -13,6 +14,7 @@ from satudata.catalog.models import Dataset, DatasetVersion, Frequency
 from satudata.catalog.search import FORMATS
 from satudata.core.models import SiteProfile
 from satudata.datastore.exports import MEDIA_TYPES
+from satudata.products.models import Product, ProductVersion
 from satudata.releases import access
 
 SCHEMA = "https://project-open-data.cio.gov/v1.1/schema"
@@ -91,6 +93,48 @@ def dataset_entry(
     return entry
 
 
+def product_entry(
+    request: HttpRequest, product: Product, version: ProductVersion, walidata: str
+) -> dict[str, Any]:
+    """A product (SOP activity 2) as a catalogue entry, a distribution per file."""
+    agency = product.agency
+    contact: dict[str, Any] = {"@type": "vcard:Contact", "fn": agency.name}
+    if agency.email:
+        contact["hasEmail"] = f"mailto:{agency.email}"
+    moment = version.published_at or version.created_at
+    entry: dict[str, Any] = {
+        "@type": "dcat:Dataset",
+        "identifier": str(product.uuid),
+        "title": product.title,
+        "description": product.description or product.title,
+        "accessLevel": "public",
+        "publisher": {
+            "@type": "org:Organization",
+            "name": agency.name,
+            "subOrganizationOf": {"@type": "org:Organization", "name": walidata},
+        },
+        "contactPoint": contact,
+        "modified": moment.isoformat(timespec="seconds"),
+        "issued": moment.isoformat(timespec="seconds"),
+        "language": ["id"],
+        "landingPage": request.build_absolute_uri(reverse("products:detail", args=[product.slug])),
+        "keyword": [str(product.get_kind_display())],  # type: ignore[attr-defined]
+        "distribution": [
+            {
+                "@type": "dcat:Distribution",
+                "title": file.name,
+                "downloadURL": request.build_absolute_uri(
+                    reverse("products:file", args=[product.slug, version.number, file.name])
+                ),
+                "mediaType": mimetypes.guess_type(file.name)[0] or "application/octet-stream",
+                "format": file.format.upper(),
+            }
+            for file in version.files.all()
+        ],
+    }
+    return entry
+
+
 def data_json(request: HttpRequest) -> JsonResponse:
     profile = SiteProfile.current()
     datasets = (
@@ -110,6 +154,16 @@ def data_json(request: HttpRequest) -> JsonResponse:
             "dataset": [
                 dataset_entry(request, dataset, version, walidata)
                 for dataset, version in access.newest_versions(request, datasets, request.user)
+            ]
+            + [
+                product_entry(request, product, version, walidata)
+                for product, version in access.newest_product_versions(
+                    request,
+                    Product.objects.visible_to(request.user)
+                    .select_related("agency")
+                    .order_by("created_at", "pk"),
+                    request.user,
+                )
             ],
         },
         json_dumps_params={"ensure_ascii": False},

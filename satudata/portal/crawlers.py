@@ -10,10 +10,12 @@ from xml.sax.saxutils import escape
 from django.contrib.auth.models import AnonymousUser
 from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import reverse
+from django.utils import timezone
 
 from satudata.accounts.models import Agency
 from satudata.catalog.models import Dataset
 from satudata.core.models import SiteProfile
+from satudata.products.models import Product, ProductVersion
 from satudata.regions.models import Region
 
 PER_FILE = 10_000
@@ -44,7 +46,7 @@ def robots(request: HttpRequest) -> HttpResponse:
 
 def sitemap_index(request: HttpRequest) -> HttpResponse:
     count = Dataset.objects.visible_to(AnonymousUser()).count()
-    files = [reverse("portal:sitemap-pages")] + [
+    files = [reverse("portal:sitemap-pages"), reverse("portal:sitemap-products")] + [
         reverse("portal:sitemap-datasets", args=[n])
         for n in range(1, math.ceil(count / PER_FILE) + 1)
     ]
@@ -115,4 +117,19 @@ def sitemap_datasets(request: HttpRequest, number: int) -> HttpResponse:
             (reverse("portal:dataset", args=[slug]), (changed or edited).date().isoformat())
             for slug, changed, edited in chosen
         ],
+    )
+
+
+def sitemap_products(request: HttpRequest) -> HttpResponse:
+    """The product list and each product out for everyone (SOP activity 2), with the time of
+    its newest released version."""
+    newest: dict[int, str] = {}
+    released = ProductVersion.objects.visible_to(AnonymousUser()).order_by("product_id", "-number")
+    for product_id, published in released.values_list("product_id", "published_at")[:PER_FILE]:
+        newest.setdefault(product_id, timezone.localtime(published).date().isoformat())
+    slugs = Product.objects.filter(pk__in=list(newest)).order_by("pk").values_list("pk", "slug")
+    return _urlset(
+        request,
+        [(reverse("products:list"), None)]
+        + [(reverse("products:detail", args=[slug]), newest[pk]) for pk, slug in slugs],
     )

@@ -15,7 +15,7 @@ from typing import Any
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from satudata.catalog.models import DatasetVersion
+from satudata.catalog.models import Access, DatasetVersion
 from satudata.releases.models import EntryState, Release, ReleaseEntry, ReleaseState
 
 
@@ -30,10 +30,18 @@ def releases_at(slug: str, number: int | None) -> QuerySet[Release]:
 
 def announced_entry(user: Any, slug: str, number: int | None) -> ReleaseEntry | None:
     """The public calendar entry on which the dataset at ``slug`` (version ``number``, else its
-    next version) is scheduled to come out, if the viewer may see that entry; else None."""
+    next version) is scheduled to come out, if the viewer may see that entry and the dataset's
+    item is open (an entry without an item is public, but must not lead to a closed dataset's
+    address); else None."""
+    from satudata.releases.access import sees_unpublished
+
+    releases = releases_at(slug, number)
+    if not sees_unpublished(user):
+        shown = DatasetVersion.objects.filter(dataset__slug=slug[:120])
+        shown = shown.filter(dataset__item__access=Access.OPEN)
+        releases = releases.filter(object_id__in=shown.values("pk"))
     release = (
-        releases_at(slug, number)
-        .filter(state=ReleaseState.SCHEDULED, release_at__gt=timezone.now())
+        releases.filter(state=ReleaseState.SCHEDULED, release_at__gt=timezone.now())
         .filter(entry__in=ReleaseEntry.objects.visible_to(user))
         .exclude(entry__state=EntryState.CANCELLED)
         .select_related("entry__agency")

@@ -17,6 +17,7 @@ urlpatterns = [
     path("robots.txt", crawlers.robots, name="robots"),
     path("sitemap.xml", crawlers.sitemap_index, name="sitemap"),
     path("sitemap-halaman.xml", crawlers.sitemap_pages, name="sitemap-pages"),
+    path("sitemap-produk.xml", crawlers.sitemap_products, name="sitemap-products"),
     path("sitemap-dataset-<int:number>.xml", crawlers.sitemap_datasets, name="sitemap-datasets"),
     path("dataset/", views.dataset_search, name="search"),
     path("dataset.<pagefmt:fmt>", views.dataset_search, name="search-file"),

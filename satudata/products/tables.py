@@ -41,10 +41,12 @@ of the public table builder, the body of the tables API). Every key is optional 
 ``cube_for`` keeps their order); ``build_cube`` takes the versions themselves. The dimensions
 in the cube are the stub's then the heading's; a dimension selected but placed nowhere goes
 to the stub, and placement left out puts the time dimensions across the top and the others
-down the side. Categories are labelled from the reference: region codes by the regions'
-names, a variable's codes by its MS-Var code list; they are ordered by code (numbers as
-numbers, so time runs forward). Rows whose dimension value is empty are not counted. A cell
-with no rows is empty (status ``...``), except for ``count``, where it is 0.
+down the side (in the order of ``select``, which a PostgreSQL JSON field does not keep: give
+``stub`` and ``heading`` for a fixed order). Categories are labelled from the reference:
+region codes by the regions' names, a code list's answers (stored by their label) by their
+MS-Var code; they are ordered by code (numbers as numbers, so time runs forward). Rows whose
+dimension value is empty are not counted. A cell with no rows is empty (status ``...``),
+except for ``count``, where it is 0.
 
 A table holds at most ``TABLE_MAX_CELLS`` cells; a selection above it is refused
 (``TooManyCells``) before any data is read.
@@ -59,15 +61,19 @@ from math import prod
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from satudata.catalog.models import CodeValue, DatasetVersion, DataType
+from satudata.catalog.models import Access, CodeValue, DatasetVersion, DataType
+from satudata.core.models import SiteProfile
 from satudata.datastore import pivot
-from satudata.datastore.query import QueryError, plain
+from satudata.datastore.query import QueryError, QueryTimeout, plain
 from satudata.products.cube import Category, Cube, Dimension
 from satudata.products.errors import ProductError
 from satudata.products.generated import GeneratedFile
 from satudata.regions.models import Region
+from satudata.releases.dates import wording
+from satudata.releases.models import ReleaseEntry
 
 if TYPE_CHECKING:
     from satudata.products.models import ProductVersion
@@ -133,10 +139,15 @@ def _code(value: Any) -> str:
     return str(plain(value))
 
 
-def _sort_key(value: Any) -> tuple[int, Any]:
-    if isinstance(value, int | float):
-        return (0, value)
-    return (1, _code(value))
+def _sort_key(value: Any) -> tuple[int, float, str]:
+    """Numbers (and codes written as whole numbers: "2" before "10") first by value, then
+    text by its characters."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return (0, value, "")
+    code = _code(value)
+    if re.fullmatch(r"-?\d{1,15}", code):
+        return (0, int(code), "")
+    return (1, 0, code)
 
 
 def dimension_columns(versions: Sequence[DatasetVersion]) -> dict[str, dict[str, Any]]:
@@ -164,10 +175,10 @@ def dimensions_of(version: DatasetVersion | Sequence[DatasetVersion]) -> list[Di
     categories are the numeric columns that can be measured (code: the column, label: the
     variable, note: its unit)."""
     versions = [version] if isinstance(version, DatasetVersion) else list(version)
-    dimensions = [
-        _dimension(versions, name, column, None)
-        for name, column in dimension_columns(versions).items()
-    ]
+    dimensions = []
+    for name, column in dimension_columns(versions).items():
+        values = values_of(versions, name, column)
+        dimensions.append(_dimension(name, column, values))
     measures = [
         Category(name, _label(name, column), str(column.get("info", {}).get("unit", "")))
         for name, column in measure_columns(versions).items()
@@ -175,50 +186,54 @@ def dimensions_of(version: DatasetVersion | Sequence[DatasetVersion]) -> list[Di
     return [*dimensions, Dimension(MEASURE, _("Measure"), "measure", measures)]
 
 
-def _dimension(
-    versions: Sequence[DatasetVersion],
-    name: str,
-    column: dict[str, Any],
-    codes: list[str] | None,
-) -> Dimension:
-    """The dimension of ``name`` with the categories ``codes`` (every value when None)."""
-    if codes is None:
-        codes = [_code(v) for v in sorted(pivot.distinct(versions, name), key=_sort_key)]
-    role = role_of(name, column)
-    labels = _labels(versions, name, column, role, codes)
+@dataclass(frozen=True)
+class Value:
+    """A dimension's value: its code (a region's code, a code list's code, a period), the value
+    as stored in the Parquet file, and its label."""
+
+    code: str
+    stored: Any
+    label: str
+
+
+def _dimension(name: str, column: dict[str, Any], values: list[Value]) -> Dimension:
     return Dimension(
         id=name,
         label=_label(name, column),
-        role=role,
-        categories=[Category(code, labels.get(code, code)) for code in codes],
+        role=role_of(name, column),
+        categories=[Category(v.code, v.label) for v in values],
     )
 
 
-def _labels(
-    versions: Sequence[DatasetVersion],
-    name: str,
-    column: dict[str, Any],
-    role: str,
-    codes: list[str],
-) -> dict[str, str]:
-    """Labels of ``codes``: regions' names, or the variable's code list (MS-Var)."""
+def values_of(versions: Sequence[DatasetVersion], name: str, column: dict[str, Any]) -> list[Value]:
+    """Every value of column ``name`` in the versions, coded, labelled and ordered: regions
+    named from the reference, a code list's answers (stored by their label, as the
+    synchronisation writes them) given their MS-Var code, periods in time order."""
+    stored = sorted(pivot.distinct(versions, name), key=_sort_key)
+    role = role_of(name, column)
     if role == "region":
-        named = Region.objects.filter(code__in=codes).values_list("code", "name")
-        found = dict(named)
-        missing = [code for code in codes if code not in found]
+        codes = [_code(v) for v in stored]
+        named = dict(Region.objects.filter(code__in=codes).values_list("code", "name"))
+        missing = [code for code in codes if code not in named]
         if missing:
             by_bps = Region.objects.filter(bps_code__in=missing).values_list("bps_code", "name")
-            found.update({code: label for code, label in by_bps if code not in found})
-        return found
+            named.update({code: label for code, label in by_bps if code not in named})
+        return [Value(_code(v), v, named.get(_code(v), _code(v))) for v in stored]
     variable = column.get("info", {}).get("label")
-    if not variable or role == "time":
-        return {}
+    if role == "time" or not variable:
+        return [Value(_code(v), v, _code(v)) for v in stored]
     agencies = {v.dataset.agency_id for v in versions}
-    return dict(
+    code_list = list(
         CodeValue.objects.filter(
-            variable__name=variable, variable__agency_id__in=agencies, code__in=codes
+            variable__name=variable, variable__agency_id__in=agencies
         ).values_list("code", "label")
     )
+    if column["data_type"] == DataType.CATEGORY:
+        code_of = {label: code for code, label in code_list}
+        values = [Value(code_of.get(_code(v), _code(v)), v, _code(v)) for v in stored]
+        return sorted(values, key=lambda v: _sort_key(v.code))
+    label_of = dict(code_list)
+    return [Value(_code(v), v, label_of.get(_code(v), _code(v))) for v in stored]
 
 
 # --- selections --------------------------------------------------------------------------------
@@ -239,7 +254,7 @@ def select(dimension_id: str, role: str, codes: list[str], expression: Any) -> l
             _("Choose at least one value of %(dimension)s.") % {"dimension": dimension_id}, field
         )
     known = set(codes)
-    chosen: list[str] = []
+    chosen: dict[str, None] = {}  # in the order given, each once
     for value in wanted:
         code = str(value)
         if code not in known:
@@ -248,9 +263,8 @@ def select(dimension_id: str, role: str, codes: list[str], expression: Any) -> l
                 % {"dimension": dimension_id, "value": repr(code)[:60]},
                 field,
             )
-        if code not in chosen:
-            chosen.append(code)
-    return chosen
+        chosen[code] = None
+    return list(chosen)
 
 
 def _expression(function: str, args: str, role: str, codes: list[str], field: str) -> list[str]:
@@ -352,6 +366,8 @@ def build_cube(sources: list[DatasetVersion], spec: dict[str, Any]) -> Cube:
     selection = spec.get("select") or {}
     if not isinstance(selection, dict):
         raise ProductError(_("Give each dimension's values by its name."), "select")
+    if not selection:
+        raise ProductError(_("Choose at least one dimension."), "select")
     if len(selection) > MAX_SELECTED_DIMENSIONS:
         raise ProductError(
             _("A table has at most %(n)s dimensions.") % {"n": MAX_SELECTED_DIMENSIONS}, "select"
@@ -377,28 +393,18 @@ def build_cube(sources: list[DatasetVersion], spec: dict[str, Any]) -> Cube:
     )
     stub, heading = _placement(spec, list(selection), roles, measured)
     chosen: dict[str, list[str]] = {}
-    values_by_code: dict[str, dict[str, Any]] = {}
+    by_code: dict[str, dict[str, Value]] = {}
     for name in selection:
-        values = sorted(pivot.distinct(sources, name), key=_sort_key)
-        values_by_code[name] = {_code(v): v for v in values}
-        chosen[name] = select(name, roles[name], list(values_by_code[name]), selection[name])
+        by_code[name] = {v.code: v for v in values_of(sources, name, columns[name])}
+        chosen[name] = select(name, roles[name], list(by_code[name]), selection[name])
     cells = prod(len(codes) for codes in chosen.values()) * (len(measures) if measured else 1)
     cap = settings.TABLE_MAX_CELLS
     if cells > cap:
         raise TooManyCells(cells, cap)
     filters = _filters(spec.get("filters"), columns, set(selection))
-    try:
-        rows = pivot.grouped(
-            sources,
-            dimensions={n: [values_by_code[n][c] for c in chosen[n]] for n in selection},
-            measures=[m.column for m in measures],
-            function=function,
-            filters=filters,
-        )
-    except QueryError as error:
-        raise ProductError(error.message, error.field or "filters") from None
     dimensions = {
-        name: _dimension(sources, name, columns[name], chosen[name]) for name in selection
+        name: _dimension(name, columns[name], [by_code[name][c] for c in chosen[name]])
+        for name in selection
     }
     if measured:
         dimensions[MEASURE] = Dimension(
@@ -408,7 +414,29 @@ def build_cube(sources: list[DatasetVersion], spec: dict[str, Any]) -> Cube:
             [Category(m.column, m.label, m.unit) for m in measures],
         )
     ordered = [dimensions[d] for d in stub + heading]
-    values, status = _values(ordered, list(selection), measures, rows, function)
+    sizes = [len(d.categories) for d in ordered]
+    strides = {d.id: prod(sizes[i + 1 :]) for i, d in enumerate(ordered)}
+    try:
+        positions, measured_values = pivot.cells(
+            sources,
+            dimensions={n: [by_code[n][c].stored for c in chosen[n]] for n in selection},
+            strides=strides,
+            measures=[m.column for m in measures],
+            function=function,
+            filters=filters,
+            complete=[n for n in selection if len(chosen[n]) == len(by_code[n])],
+        )
+    except QueryTimeout:
+        raise  # the server's limit, not the selection's fault: 503 on the API
+    except QueryError as error:
+        raise ProductError(error.message, error.field or "filters") from None
+    empty: float | None = 0 if function == "count" else None
+    values: list[float | None] = [empty] * prod(sizes)
+    for offset, found in enumerate(measured_values):
+        shift = offset * strides[MEASURE] if measured else 0
+        for position, value in zip(positions, found, strict=True):
+            values[position + shift] = value
+    status = {i: "..." for i, value in enumerate(values) if value is None}
     cube = Cube(
         title=str(spec.get("title") or _title(function, measures, ordered)),
         dimensions=ordered,
@@ -445,36 +473,6 @@ def _filters(
             raise ProductError(_("A filter takes between 1 and 1000 values."), "filters")
         filters[name] = wanted
     return filters
-
-
-def _values(
-    ordered: list[Dimension],
-    selected: list[str],
-    measures: list[Measure],
-    rows: list[tuple[Any, ...]],
-    function: str,
-) -> tuple[list[float | None], dict[int, str]]:
-    """The cells in row-major order of ``ordered`` from the grouped rows."""
-    sizes = [len(d.categories) for d in ordered]
-    strides = [prod(sizes[i + 1 :]) for i in range(len(sizes))]
-    indexes = [d.index() for d in ordered]
-    position_of = {d.id: i for i, d in enumerate(ordered)}
-    total = prod(sizes)
-    empty: float | None = 0 if function == "count" else None
-    values: list[float | None] = [empty] * total
-    for row in rows:
-        base = 0
-        for name, value in zip(selected, row, strict=False):
-            i = position_of[name]
-            base += indexes[i][_code(value)] * strides[i]
-        for offset, measure in enumerate(measures):
-            cell = base
-            if MEASURE in position_of:
-                i = position_of[MEASURE]
-                cell += indexes[i][measure.column] * strides[i]
-            values[cell] = row[len(selected) + offset]
-    status = {i: "..." for i, value in enumerate(values) if value is None}
-    return values, status
 
 
 def _title(function: str, measures: list[Measure], ordered: list[Dimension]) -> str:
@@ -517,7 +515,8 @@ def _source_line(sources: Sequence[DatasetVersion]) -> str:
 
 def _updated(sources: Sequence[DatasetVersion]) -> str:
     moments = [v.published_at or v.created_at for v in sources if v.published_at or v.created_at]
-    return max(moments).isoformat() if moments else ""
+    # In WIB, as every time the platform shows: the cover's date is the regency's day.
+    return timezone.localtime(max(moments)).isoformat() if moments else ""
 
 
 def _extra(
@@ -542,9 +541,31 @@ def _extra(
             }
             for v in sources
         ],
-        "contact": str(spec.get("contact") or ""),
-        "next_update": str(spec.get("next_update") or ""),
+        "contact": str(spec.get("contact") or _contact()),
+        "next_update": str(spec.get("next_update") or _next_update(sources)),
     }
+
+
+def _contact() -> str:
+    """The Walidata, as the cover of a spreadsheet names whom to ask (ONS: contact details on
+    the first sheet)."""
+    site = SiteProfile.current()
+    return ", ".join(part for part in (site.walidata_name, site.email, site.phone) if part)
+
+
+def _next_update(sources: Sequence[DatasetVersion]) -> str:
+    """The next announced release of the data the table is made from, as the release calendar
+    words it ("Maret 2027"); empty when none is announced."""
+    entry = (
+        ReleaseEntry.objects.upcoming()
+        .filter(item_id__in={v.dataset.item_id for v in sources}, item__access=Access.OPEN)
+        .order_by("planned_at")
+        .first()
+    )
+    if entry is None:
+        return ""
+    with translation.override("id"):
+        return wording(entry.planned_at, entry.precision)
 
 
 def _attach_notes(cube: Cube, notes: Any) -> None:

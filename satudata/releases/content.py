@@ -9,12 +9,19 @@ from satudata.releases.models import ReleaseKind
 
 
 def kind_for(content: Any) -> str:
-    """A dataset version is a revision when an earlier version of its dataset was released."""
+    """A dataset (or product) version is a revision when an earlier version of its dataset
+    (product) was released."""
     from satudata.catalog.models import DatasetVersion
+    from satudata.products.models import ProductVersion
 
     if isinstance(content, DatasetVersion):
-        earlier = DatasetVersion.objects.filter(
+        earlier: Any = DatasetVersion.objects.filter(
             dataset_id=content.dataset_id, number__lt=content.number, published_at__isnull=False
+        )
+        return ReleaseKind.REVISION if earlier.exists() else ReleaseKind.FIRST
+    if isinstance(content, ProductVersion):
+        earlier = ProductVersion.objects.filter(
+            product_id=content.product_id, number__lt=content.number, published_at__isnull=False
         )
         return ReleaseKind.REVISION if earlier.exists() else ReleaseKind.FIRST
     return ReleaseKind.FIRST

@@ -8,8 +8,8 @@ stored: a scheduled release is out once its time has come, so it appears on ever
 that moment with no job running. The gate of each content model reads the content's own
 publication time, which scheduling sets.
 
-What is released is any model that implements ``Releasable`` (today a dataset version; the
-products of activity 2 later), pointed at generically.
+What is released is any model that implements ``Releasable`` (a dataset version, or a version
+of one of activity 2's products), pointed at generically.
 """
 
 from __future__ import annotations

@@ -3,6 +3,9 @@
 A view is a successful request of the dataset's page (any version); a download is a successful
 request of its data in any format on any channel (portal files, the REST export). Events name a
 dataset by what its address held, its name or its identifier; totals are kept by name.
+
+Reads by signed-in people are not counted: they are staff, producers and pre-release readers at
+work (reads before the release among them), not the public use the figures report.
 """
 
 from __future__ import annotations
@@ -22,7 +25,7 @@ PAGE_NAMES = ("portal:dataset", "portal:dataset-version")
 
 def _is_counted(event: UsageEvent) -> tuple[str, str] | None:
     """(dataset key, "views" or "downloads") for an event that counts, else None."""
-    if not event.dataset or not 200 <= (event.status or 0) < 300:
+    if not event.dataset or event.signed_in or not 200 <= (event.status or 0) < 300:
         return None
     if event.kind == EventKind.PAGE_VIEW and event.name in PAGE_NAMES:
         return event.dataset, "views"
@@ -96,7 +99,7 @@ def recount() -> int:
     how many datasets have one."""
     rows = (
         UsageEvent.objects.exclude(dataset="")
-        .filter(status__gte=200, status__lt=300)
+        .filter(status__gte=200, status__lt=300, signed_in=False)
         .values("dataset", "kind", "name")
         .annotate(n=Count("pk"))
     )

@@ -107,6 +107,15 @@ class EmbargoNoticeTests(PersonaTestCase):
         self.assertEqual(response.status_code, 404)
         self.assertNotContains(response, str(self.entry.uuid), status_code=404)
 
+    def test_an_entry_without_item_does_not_name_a_closed_item_s_dataset(self) -> None:
+        ReleaseEntry.objects.filter(pk=self.entry.pk).update(item=None)
+        DataItem.objects.filter(pk=self.dataset.item_id).update(access=Access.RESTRICTED)
+        response = self.client.get(self.url)
+        self.assertEqual(response.status_code, 404)
+        self.assertNotContains(response, str(self.entry.uuid), status_code=404)
+        self.client.force_login(self.p.walidata)
+        self.assertEqual(self.client.get(self.url).status_code, 200)
+
     def test_a_dataset_never_scheduled_is_a_plain_404(self) -> None:
         other = table_dataset(
             actor=self.p.walidata,
@@ -156,6 +165,17 @@ class UsageCountTests(PersonaTestCase):
         self.assertIn("2 kali dilihat", page)  # this view is counted after it is served
         self.assertIn("2 kali diunduh", page)  # by name and by identifier alike
         self.assertFalse(DatasetUsage.objects.filter(dataset="no-such-table").exists())
+
+    def test_reads_by_signed_in_staff_are_not_public_use(self) -> None:
+        url = reverse("portal:dataset", args=[self.dataset.slug])
+        self.client.force_login(self.p.walidata)
+        self.client.get(url)
+        self.client.get(reverse("portal:download", args=[self.dataset.slug, "csv"]))
+        usage.buffer.flush()
+        self.assertEqual(counts.of(self.dataset.slug), (0, 0))
+        self.assertTrue(UsageEvent.objects.filter(signed_in=True).exists())  # still recorded
+        counts.recount()
+        self.assertEqual(counts.of(self.dataset.slug), (0, 0))
 
     def test_the_running_totals_agree_with_a_recount_from_the_events(self) -> None:
         url = reverse("portal:dataset", args=[self.dataset.slug])

@@ -7,6 +7,7 @@
 - ``xlsx``: the good-practice layout (cover, notes, the presented table, a tidy re-use sheet);
 - ``json-stat``: a JSON-stat 2.0 dataset;
 - ``sdmx-csv``: SDMX-CSV 2.0;
+- ``px``: a PX file (PC-Axis 2013), for PxWeb;
 - ``pdf`` and ``png``: typeset by Typst (``typst_table``, whose ``table_markup`` publications
   place in their chapters).
 """
@@ -28,6 +29,7 @@ MODULES = {
     "xlsx": "xlsx",
     "json-stat": "jsonstat",
     "sdmx-csv": "sdmx_csv",
+    "px": "px",
     "pdf": "typst_table",
     "png": "typst_table",
 }

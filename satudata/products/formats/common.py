@@ -87,6 +87,8 @@ def all_notes(cube: Cube) -> list[str]:
     """The table's notes then each dimension's and each category's, as printed under a table
     (cell notes are numbered separately)."""
     notes = list(cube.notes)
+    if cube.status:
+        notes.append(f"{MISSING} data tidak tersedia")
     for dimension in cube.dimensions:
         if dimension.note:
             notes.append(f"{dimension.label}: {dimension.note}")

@@ -86,7 +86,7 @@ def table_html(cube: Cube, prefix: str = "tabel") -> SafeString:
             if position in cube.cell_notes:
                 text += marker(cube.cell_notes[position])
             headers = " ".join([*row_ids, *column_ids[c]])
-            out.append(f'<td headers="{headers}">{text}</td>')
+            out.append(f'<td class="num" headers="{headers}">{text}</td>')
         out.append("</tr>")
     out.append("</tbody>\n</table>")
     out.append(_footer(cube, markers))

@@ -117,7 +117,7 @@ def document(cube: Cube, *, png: bool = False) -> str:
 
 def _timestamp(cube: Cube) -> dt.datetime:
     try:
-        return dt.datetime.fromisoformat(cube.updated)
+        return dt.datetime.fromisoformat(cube.updated).replace(microsecond=0)
     except ValueError:
         return dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
 

@@ -86,8 +86,6 @@ def _notes(book: Workbook, cube: Cube, styles: dict[str, Any]) -> None:
     sheet.write(0, 0, "Catatan", styles["title"])
     notes = [("Tabel", note) for note in all_notes(cube)]
     notes += [(cell_place(cube, p), note) for p, note in sorted(cube.cell_notes.items())]
-    if cube.status:
-        notes.append((MISSING, "Data tidak tersedia"))
     if not notes:
         sheet.write(2, 0, "Tabel ini tidak memiliki catatan.")
         return

@@ -175,6 +175,29 @@ class SdmxCsvTests(SimpleTestCase):
         self.assertEqual(rows[0]["KECAMATAN"], "18.10.01: Pringsewu")
 
 
+class PxTests(SimpleTestCase):
+    def keywords(self) -> dict[str, str]:
+        import re
+
+        text = rendered("px").decode()
+        return {
+            m[1]: m[2]
+            for m in re.finditer(r'^([A-Z-]+(?:\("[^"]*"\))?)=(.*?);$', text, re.M | re.S)
+        }
+
+    def test_it_has_the_keywords_a_px_reader_requires_and_the_data_in_stub_order(self) -> None:
+        found = self.keywords()
+        for keyword in ("MATRIX", "SUBJECT-CODE", "SUBJECT-AREA", "TITLE", "CONTENTS", "UNITS"):
+            self.assertIn(keyword, found)
+        self.assertEqual(found["STUB"], '"Kecamatan"')
+        self.assertEqual(found["HEADING"], '"Tahun","Jenis Kelamin"')
+        self.assertEqual(found['VALUES("Kecamatan")'], '"Pringsewu","Gading Rejo"')
+        self.assertEqual(found['CODES("Kecamatan")'], '"18.10.01","18.10.02"')
+        self.assertEqual(found["DECIMALS"], "1")
+        rows = found["DATA"].strip().splitlines()
+        self.assertEqual(rows, ['1000.5 2 3 ".."', "5 6 7 12345678"])
+
+
 class HtmlTests(SimpleTestCase):
     def setUp(self) -> None:
         fragment = f"<root>{html_table.table_html(sample_cube(), 't')}</root>"
@@ -241,3 +264,25 @@ class TypstTests(SimpleTestCase):
         with self.assertRaises(ProductError) as raised:
             rendered("docx")
         self.assertEqual(raised.exception.field, "format")
+
+
+class PlacementTests(SimpleTestCase):
+    def test_every_format_renders_a_table_with_nothing_down_the_side_or_across(self) -> None:
+        from satudata.products.cube import Category, Cube, Dimension
+
+        region = Dimension(
+            "kecamatan",
+            "Kecamatan",
+            "region",
+            [Category("1", "Pringsewu"), Category("2", "Ambarawa")],
+        )
+        for stub, heading in ((["kecamatan"], []), ([], ["kecamatan"])):
+            cube = Cube("Uji", [region], stub, heading, [1, None], unit="jiwa", status={1: "..."})
+            for fmt in formats.FORMATS:
+                with self.subTest(stub=stub, fmt=fmt):
+                    content = formats.render(cube, fmt).content
+                    self.assertTrue(content)
+            body = json.loads(formats.render(cube, "json-stat").content)  # type: ignore[arg-type]
+            self.assertTrue(validate_jsonstat(body))
+            cells = ET.fromstring(f"<r>{html_table.table_html(cube)}</r>").iter("td")  # noqa: S314
+            self.assertEqual(["".join(td.itertext()) for td in cells], ["1", "..."])

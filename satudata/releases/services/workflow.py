@@ -135,6 +135,7 @@ def submit_release(*, actor: User, release: Release, note: str = "") -> Release:
         changes={"note": note},
     )
     note_on_task(actor=actor, subject=release, step=STEP, note=f"Diajukan. {note}".strip())
+    _finish_composing(release)
     tell(
         people_in(Role.KEPALA_BIDANG),
         release,
@@ -142,6 +143,13 @@ def submit_release(*, actor: User, release: Release, note: str = "") -> Release:
         note,
     )
     return release
+
+
+def _finish_composing(release: Release) -> None:
+    """A product's activity-2 task (composing it) ends when its first release is submitted."""
+    product = getattr(release.releasable, "product", None)
+    if product is not None:
+        finish_task_of(subject=product, step="produk", note=f"Diajukan: {release.title}.")
 
 
 def _decide(actor: User, release: Release, state: str, action: str, comment: str) -> Release:

@@ -231,3 +231,29 @@ class ImportsTests(PersonaTestCase):
             with self.subTest(module=module.name):
                 views = sorted(name for name in imported if name.endswith(".views"))
                 self.assertEqual(views, [])
+
+
+class ProductVersionReadsTests(PersonaTestCase):
+    """Product versions (SOP activity 2) go through the same access module: a read of one not
+    yet out is logged under the product version's own content type, beside dataset reads."""
+
+    def test_a_read_of_a_product_version_is_logged_under_its_own_content_type(self) -> None:
+        from django.test import RequestFactory
+
+        from satudata.products.models import ProductVersion
+        from satudata.products.testing import generated_version, product
+        from satudata.releases import access
+
+        item = product(actor=self.p.walidata, agency=self.p.agency, title="Tabel Gizi Balita")
+        version = generated_version(self.p.walidata, item)
+        request = RequestFactory().get("/produk/tabel-gizi-balita/")
+        admin = self.p.admin
+        self.assertEqual(access.note_reads(request, admin, [version]), 1)
+        self.assertEqual(access.note_reads(request, admin, [version]), 0)  # once a request
+        read = PreReleaseView.objects.get()
+        self.assertEqual(read.content_type, ContentType.objects.get_for_model(ProductVersion))
+        self.assertEqual((read.object_id, read.user), (version.pk, admin))
+        # Their own agency's producer and the Walidata are not pre-release readers.
+        self.assertFalse(access.must_log(self.p.producer, version))
+        self.assertFalse(access.must_log(self.p.walidata, version))
+        self.assertTrue(access.must_log(self.p.kepala_dinas, version))
