@@ -26,7 +26,7 @@ $(NODE_STAMP): package.json package-lock.json
 	npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
 	touch $(NODE_STAMP)
 
-$(CHART): $(NODE_STAMP) frontend/chart.js frontend/product-chart.js
+$(CHART): $(NODE_STAMP) frontend/chart.js frontend/product-chart.js frontend/builder.js
 	npm run --silent build
 
 setup: $(STAMP) $(CHART)

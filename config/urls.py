@@ -24,6 +24,7 @@ urlpatterns = [
     path("", include("satudata.sop.urls")),
     path("", include("satudata.catalog.urls")),
     path("", include("satudata.releases.urls")),
+    path("", include("satudata.products.builder_urls")),  # issue 18 (C): the table builder
     path("produk/", include("satudata.products.urls")),
     path("", include("satudata.products.publication_urls")),  # issue 18, part E
     # The language switch only sets the visitor's language cookie: a forged switch is harmless,

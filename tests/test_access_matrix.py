@@ -289,6 +289,11 @@ MATRIX: dict[str, tuple[dict[str, object], dict[str, int]]] = {
     "api-v1:item-upload": ({"pk": "ITEM"}, row(405)),
     "api-v1:upload": ({"pk": "UPLOAD"}, row(401)),
     "api-v1:me": ({}, row(401)),
+    # The table builder (issue 18): through the same gate as the dataset's page.
+    "builder:table": ({"slug": "DATASET"}, UNPUBLISHED),
+    "builder:fragment": ({"slug": "DATASET"}, UNPUBLISHED),
+    "builder:download": ({"slug": "DATASET", "fmt": "csv"}, UNPUBLISHED),
+    "builder:save": ({"slug": "DATASET"}, row(405)),
     "portal:robots": ({}, row(200)),
     "portal:sitemap": ({}, row(200)),
     "portal:sitemap-pages": ({}, row(200)),

@@ -158,6 +158,18 @@ class ExportsTests(PersonaTestCase):
                     ),
                 )
             ],
+            # The table builder (issue 18): the payloads are the stub's category labels.
+            "builder:download": [
+                (
+                    fmt,
+                    partial(
+                        get,
+                        reverse("builder:download", args=[slug, fmt]),
+                        {"ukuran": "jumlah", "baris": "kecamatan"},
+                    ),
+                )
+                for fmt in ("csv", "xlsx")
+            ],
             "releases:daftar-produk-file": [
                 ("xlsx", lambda: get(reverse("releases:daftar-produk-file", args=["xlsx"])))
             ],

@@ -52,6 +52,9 @@ ROUTES: dict[str, tuple[str, str]] = {
     "catalog:datalist-detail": (EventKind.PAGE_VIEW, Channel.PORTAL),
     "catalog:metadata-index": (EventKind.PAGE_VIEW, Channel.PORTAL),
     "catalog:metadata-detail": (EventKind.PAGE_VIEW, Channel.PORTAL),
+    # The table builder (issue 18): its page, and each table downloaded from it, for the dataset.
+    "builder:table": (EventKind.PAGE_VIEW, Channel.PORTAL),
+    "builder:download": (EventKind.DOWNLOAD, Channel.PORTAL),
     "api:ckan-action": (EventKind.API_CALL, Channel.CKAN),
     "api:ckan-action-unversioned": (EventKind.API_CALL, Channel.CKAN),
     "api:dcat-catalog": (EventKind.API_CALL, Channel.DCAT),
