@@ -22,10 +22,9 @@ from satudata.catalog.sinkronisasi.services import receive_upload
 from satudata.catalog.testing import table_dataset
 from satudata.core.models import SiteProfile
 from satudata.core.testing import PersonaTestCase
-from satudata.products.models import Product
-from satudata.products.testing import generated_version, product
 from satudata.products.models import ChapterProduct, Product, PublicationChapter
 from satudata.products.services import create_product
+from satudata.products.testing import generated_version, product
 from satudata.releases.models import Release, ReleaseEntry
 from satudata.releases.services import plan_entry
 from satudata.sop import services
