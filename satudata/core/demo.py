@@ -24,6 +24,7 @@ from satudata.catalog.demo import (
     load_sample_statistical_metadata,
 )
 from satudata.core.models import SiteProfile
+from satudata.products.demo import load_sample_products
 from satudata.regions.importer import BUILTIN_PRINGSEWU, import_regions
 from satudata.releases.demo import load_sample_releases
 from satudata.sop import services as sop
@@ -200,10 +201,12 @@ def load_demo() -> dict[str, object]:
     load_sample_letter(this_year)
     load_sample_portal(this_year)
     load_sample_releases(this_year)
+    products = load_sample_products(this_year)
     return {
         "regions": regions.created,
         "agencies": agencies,
         "holidays": holidays,
         "people": people,
         "tasks": tasks,
+        "products": products,
     }

@@ -4,12 +4,22 @@ number in it is sample data and the cover, the title page and the title say so."
 
 from __future__ import annotations
 
-import importlib
+from datetime import timedelta
 from typing import Any
+
+from django.utils import timezone
 
 from satudata.accounts.models import Agency, User
 from satudata.catalog.models import Dataset
-from satudata.products.models import ChapterProduct, Product, ProductKind, PublicationChapter
+from satudata.products import generation
+from satudata.products.models import (
+    ChapterProduct,
+    Generation,
+    Product,
+    ProductKind,
+    ProductVersion,
+    PublicationChapter,
+)
 from satudata.products.publications import released_version_of
 from satudata.products.services import create_product
 
@@ -170,9 +180,6 @@ def load_sample_publication(year: int) -> int:
     released by the demo Kepala Bidang; 0 when it is there already."""
     from satudata.releases.services import release_at_once
 
-    # Part A's generation module (stores the files by digest, starts the release).
-    generation = importlib.import_module("satudata.products.generation")
-
     if Product.objects.filter(slug=SLUG).exists():
         return 0
     walidata = User.objects.get(username="walidata")
@@ -191,9 +198,121 @@ def load_sample_publication(year: int) -> int:
         description="Publikasi contoh yang disusun otomatis dari data contoh demo.",
     )
     _chapters(product, walidata, agency, data_year)
+    _release_tables_and_charts(walidata, kabid)
     version = generation.new_version(walidata, product, "Edisi pertama (data contoh).")
     generation.run_generation(version.pk)
     version.refresh_from_db()
     if version.generation == "selesai":
         release_at_once(actor=kabid, content=version, reason="Data contoh untuk demo portal")
+    return 1
+
+
+def _generated(actor: User, product: Product, note: str) -> ProductVersion | None:
+    """A first version of ``product`` with its files, or None if the generation failed."""
+    version = generation.new_version(actor, product, note)
+    generation.run_generation(version.pk)
+    version.refresh_from_db()
+    return version if version.generation == Generation.DONE else None
+
+
+def _release_tables_and_charts(walidata: User, kabid: User) -> None:
+    """Every demo table, then every chart drawn from them, generated and released at once (a
+    chart draws its table's newest released version)."""
+    from satudata.releases.services import release_at_once
+
+    for kind in (ProductKind.TABLE, ProductKind.CHART):
+        for product in Product.objects.filter(kind=kind, versions__isnull=True):
+            version = _generated(walidata, product, "Versi pertama (data contoh).")
+            if version is not None:
+                release_at_once(actor=kabid, content=version, reason="Data contoh untuk demo")
+
+
+def _infographic(
+    walidata: User, table: Product, template: str, title: str, label: str, unit: str
+) -> Product:
+    alt = f"Infografis {title}: {label} per kecamatan di Kabupaten Pringsewu (data contoh)."
+    several = len(table.spec.get("measures") or []) > 1
+    return create_product(
+        actor=walidata,
+        kind=ProductKind.INFOGRAPHIC,
+        title=title,
+        agency=table.agency,
+        source=table,
+        alt_text=alt,
+        spec={
+            "template": template,
+            "title": title,
+            "headlines": [{"label": label, "table": table.slug, "unit": unit}],
+            "charts": [
+                {
+                    "table": table.slug,
+                    "mark": "bar",
+                    "x": "kode_wilayah",
+                    **({"color": "measure"} if several else {}),
+                    "alt_text": alt,
+                }
+            ],
+            "alt_text": alt,
+        },
+    )
+
+
+def load_sample_products(year: int) -> int:
+    """The demo's products (SOP activity 2): a table of each demo dataset, three charts, two
+    infographics and the "Dalam Angka" publication, all released except the A4 infographic,
+    which is scheduled on the release calendar for next week (under embargo until then).
+    Every number is sample data and every title says so; 0 when they are there already."""
+    from satudata.releases import services as releases
+    from satudata.releases.dates import at_release_time
+    from satudata.releases.models import Release, ReleaseKind
+
+    if not load_sample_publication(year):
+        return 0
+    walidata = User.objects.get(username="walidata")
+    kabid = User.objects.get(username="kabid")
+    tables = {p.spec["sources"][0]["dataset"]: p for p in Product.objects.filter(kind="tabel")}
+    people = next((p for slug, p in tables.items() if "penduduk" in slug), None)
+    rice = next((p for slug, p in tables.items() if "produksi-padi" in slug), None)
+    if people is not None:
+        square = _infographic(
+            walidata,
+            people,
+            "square",
+            f"Penduduk Pringsewu {year - 1} (data contoh)",
+            "Jumlah penduduk",
+            "jiwa",
+        )
+        version = _generated(walidata, square, "Versi pertama (data contoh).")
+        if version is not None:
+            releases.release_at_once(actor=kabid, content=version, reason="Data contoh untuk demo")
+    if rice is not None:
+        a4 = _infographic(
+            walidata,
+            rice,
+            "a4",
+            f"Produksi Padi Pringsewu {year - 1} (data contoh)",
+            "Produksi padi",
+            "ton",
+        )
+        version = _generated(walidata, a4, "Versi pertama (data contoh).")
+        if version is not None:
+            release = Release.objects.for_content(version).get()
+            day = timezone.localdate() + timedelta(days=8)
+            entry = releases.plan_entry(
+                actor=walidata,
+                title=a4.title,
+                agency=a4.agency,
+                planned_at=at_release_time(day.replace(day=1)),
+                kind=ReleaseKind.FIRST,
+                product_type=ProductKind.INFOGRAPHIC,
+                reference_period=str(year - 1),
+                summary="Infografis produksi padi per kecamatan (data contoh).",
+            )
+            Release.objects.filter(pk=release.pk).update(entry=entry)
+            release = releases.submit_release(actor=walidata, release=release, note="Data contoh.")
+            release = releases.approve_release(actor=kabid, release=release)
+            releases.confirm_entry(
+                actor=kabid, entry=entry, day=day, reason="Tanggal rilis infografis (data contoh)."
+            )
+            releases.schedule_release(actor=walidata, release=Release.objects.get(pk=release.pk))
     return 1
