@@ -44,6 +44,7 @@ def _page(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 _pages = [
+    path("", _page, name="list"),
     path("<slug:slug>/", _page, name="detail"),
     path("<slug:slug>/v<int:number>/", version_page, name="version"),
     path("<slug:slug>/v<int:number>/berkas/<str:name>", file, name="file"),
