@@ -462,6 +462,9 @@ DATASTORE_THREADS = env_int("DATASTORE_THREADS", 2)
 # Most cells one table may have: a table product, a builder view, an API call (PxWebApi's
 # maxDataCells); a larger selection is refused with a 400 naming both numbers.
 TABLE_MAX_CELLS = env_int("TABLE_MAX_CELLS", 100_000)
+# Most cells a table is typeset with as PDF or PNG (a page image grows with the table; the data
+# formats take up to TABLE_MAX_CELLS).
+TABLE_MAX_PRINT_CELLS = env_int("TABLE_MAX_PRINT_CELLS", 5_000)
 # organization_list/group_list with all_fields: CKAN stops at 25 by default, which would cut a
 # regency's agency list short for clients that do not page.
 CKAN_LIST_ALL_FIELDS_MAX = env_int("CKAN_LIST_ALL_FIELDS_MAX", 1000)

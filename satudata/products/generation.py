@@ -82,7 +82,10 @@ def _one_source(actor: User, entry: Any) -> DatasetVersion:
     elif isinstance(entry, dict) and entry.get("dataset"):
         versions = visible.filter(dataset__slug=str(entry["dataset"]))
         number = entry.get("version")
-        found = versions.filter(number=number).first() if number else versions.first()
+        if number:
+            found = versions.filter(number=number).first()
+        else:  # the newest out for everyone; else the newest in the making (released together)
+            found = versions.published().first() or versions.first()
     else:
         found = None
     if found is None:

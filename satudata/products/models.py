@@ -114,6 +114,15 @@ class ProductVersionQuerySet(models.QuerySet["ProductVersion"]):
             published_at__lte=moment,
         )
 
+    def published(self, at: Any = None) -> ProductVersionQuerySet:
+        """Versions out for everyone at ``at``: released by then, and of an open Daftar Data item
+        when the product answers one (the rule of dataset versions)."""
+        from satudata.catalog.models import Access
+
+        return self.released(at).filter(
+            models.Q(product__item__isnull=True) | models.Q(product__item__access=Access.OPEN)
+        )
+
     def visible_to(self, user: Any, at: Any = None) -> ProductVersionQuerySet:
         """THE gate for products on every channel, the rule of dataset versions: staff of the
         Walidata see every version; a producer also sees its own agency's; a person on a
@@ -125,7 +134,7 @@ class ProductVersionQuerySet(models.QuerySet["ProductVersion"]):
 
         if can(user, Capability.VIEW_UNPUBLISHED):
             return self.all()
-        public = self.released(at)
+        public = self.published(at)
         if role_of(user) == Role.PRODUSEN:
             public = public | self.filter(product__agency_id__in=user.agency_ids())
         if user is not None and user.is_authenticated:
@@ -206,6 +215,25 @@ class ProductVersion(models.Model):
 
     def release_item(self) -> Any:
         return self.product.item
+
+    def release_problem(self, at: Any) -> str:
+        """Why this version may not come out at ``at`` (empty when it may): every dataset
+        version it was built from must be out for everyone by then, so that a product never
+        shows data still under embargo or of a closed item."""
+        from django.utils.translation import gettext as _
+
+        from satudata.catalog.models import DatasetVersion
+
+        out = DatasetVersion.objects.published(at).values("pk")
+        waiting = list(self.sources.exclude(pk__in=out).select_related("dataset"))
+        if not waiting:
+            return ""
+        names = ", ".join(f"{v.dataset.title} (versi {v.number})" for v in waiting)
+        return _(
+            "This product reads data that is not out for everyone by its release time: "
+            "%(names)s. Release that data first (on the same date or earlier), or make a new "
+            "version of the product from released data."
+        ) % {"names": names}
 
     def put_out(self, at: Any, actor: Any) -> None:
         """Out for everyone from ``at`` (None: taken off the schedule, not out)."""

@@ -166,9 +166,10 @@ def frozen_chapters(product: Product) -> list[dict[str, Any]]:
 
 
 def released_version_of(slug: str, at: Any = None) -> DatasetVersion | None:
-    """The newest version of the dataset ``slug`` that is out for everyone at ``at``."""
+    """The newest version of the dataset ``slug`` that is out for everyone at ``at`` (released,
+    and of an open Daftar Data item)."""
     return (
-        DatasetVersion.objects.released(at)
+        DatasetVersion.objects.published(at)
         .filter(dataset__slug=slug)
         .select_related("dataset")
         .order_by("-number")

@@ -657,7 +657,10 @@ def files_for(version: ProductVersion, progress: Callable[[int, str], None]) -> 
     cube = cube_for(version)
     files = []
     base = version.product.slug
+    printable = cube.cell_count <= settings.TABLE_MAX_PRINT_CELLS
     for step, fmt in enumerate(PRODUCT_FORMATS):
+        if fmt in ("pdf", "png") and not printable:
+            continue  # too large to typeset; the data formats carry it
         progress(10 + 85 * step // len(PRODUCT_FORMATS), fmt.upper())
         files.append(formats.render(cube, fmt, name=f"{base}-v{version.number}"))
     progress(100, _("Done"))

@@ -150,7 +150,9 @@ class MetadataParams(Schema):
 class DataParams(MetadataParams):
     stub: str = Field("", max_length=1000, description="Dimensions down the side, by id.")
     heading: str = Field("", max_length=1000, description="Dimensions across the top, by id.")
-    aggregate: Literal["sum", "mean", "count", "min", "max"] = "sum"
+    aggregate: Literal["sum", "mean", "count", "min", "max"] | None = Field(
+        None, description="How cells are aggregated; the table product's own, else sum."
+    )
     outputFormat: Literal["json-stat2", "csv", "xlsx", "html", "sdmx-csv", "px"] = Field(
         "json-stat2", description="The answer's format."
     )
@@ -216,6 +218,16 @@ def _table(request: HttpRequest, table_id: str, number: int | None = None) -> Ta
             raise Http404(_("No table with this id is published."))
         product_version = access.product_version_for(request, product, number, user)
         sources = tables.ordered_sources(product_version)
+        # The caller may pivot any column of the sources: each must pass the gate itself (a
+        # dataset version withdrawn or closed after the product came out is not served).
+        seen = set(
+            DatasetVersion.objects.visible_to(user)
+            .filter(pk__in=[s.pk for s in sources])
+            .values_list("pk", flat=True)
+        )
+        if not sources or any(s.pk not in seen for s in sources):
+            raise Http404(_("No table with this id is published."))
+        access.note_reads(request, user, sources)
         return Table(table_id, sources, product_version=product_version)
     dataset = access.dataset_for(request, table_id, user)
     version = access.version_for(request, dataset, number, user)
@@ -422,7 +434,9 @@ def _spec(table: Table, selection: dict[str, Any], params: DataParams) -> dict[s
     stub, heading = _names(params.stub), _names(params.heading)
     if stub is not None or heading is not None:
         base["stub"], base["heading"] = stub or [], heading or []
-    base["aggregate"] = params.aggregate
+    if params.aggregate is not None:
+        base["aggregate"] = params.aggregate
+    base.setdefault("aggregate", "sum")
     return base
 
 

@@ -7,6 +7,7 @@ import datetime as dt
 from typing import Any
 
 import typst  # type: ignore[import-untyped]
+from django.conf import settings
 from django.utils.translation import gettext as _
 
 from satudata.catalog.letters import typst_text as e
@@ -126,6 +127,18 @@ def render(cube: Cube, fmt: str, **options: Any) -> GeneratedFile:
     """The table as PDF or PNG (``fmt``), compiled by Typst; the same cube gives the same
     bytes (the creation time is the data's)."""
     png = fmt == "png"
+    if cube.cell_count > settings.TABLE_MAX_PRINT_CELLS:
+        raise ProductError(
+            _(
+                "A table of %(cells)s cells is too large to print as PDF or PNG (at most "
+                "%(cap)s). Choose fewer values, or download it as XLSX or CSV."
+            )
+            % {
+                "cells": f"{cube.cell_count:,}".replace(",", "."),
+                "cap": f"{settings.TABLE_MAX_PRINT_CELLS:,}".replace(",", "."),
+            },
+            "format",
+        )
     source = document(cube, png=png)
     try:
         if png:
@@ -133,7 +146,9 @@ def render(cube: Cube, fmt: str, **options: Any) -> GeneratedFile:
             content = pages[0] if isinstance(pages, list) else pages
         else:
             content = typst.compile(source.encode(), format="pdf", timestamp=_timestamp(cube))
-    except RuntimeError as error:  # typst.TypstError: a table the compiler cannot set
+    except BaseException as error:  # typst.TypstError, or a Rust panic (a BaseException)
+        if isinstance(error, KeyboardInterrupt | SystemExit):
+            raise
         raise ProductError(
             _("The table could not be typeset: %(error)s") % {"error": str(error)[:300]}, ""
         ) from None

@@ -258,6 +258,11 @@ def reschedule_entry(
     _approve_date_on(entry, planned_at, precision)
     release = Release.objects.filter(entry=entry, state=ReleaseState.SCHEDULED).first()
     if release is not None:
+        from satudata.releases.services.workflow import content_problem
+
+        problem = content_problem(release, planned_at)
+        if problem:
+            raise ReleaseRefused(problem)
         Release.objects.filter(pk=release.pk).update(release_at=planned_at)
         release.releasable.put_out(planned_at, release.scheduled_by)
         entry.released_at = planned_at

@@ -222,6 +222,13 @@ def approve_release(*, actor: User, release: Release, comment: str = "") -> Rele
     return release
 
 
+def content_problem(release: Release, at: Any) -> str:
+    """What the content says against coming out at ``at`` (a product built from data not yet
+    out then), or empty. Content without such a rule (a dataset version) has none."""
+    check = getattr(release.releasable, "release_problem", None)
+    return str(check(at)) if check is not None else ""
+
+
 @transaction.atomic
 def schedule_release(
     *, actor: User, release: Release, entry: ReleaseEntry | None = None
@@ -250,7 +257,7 @@ def schedule_release(
             % {"entry": entry.title, "other": other.title}
         )
     release = Release.objects.select_related("approved_entry").get(pk=release.pk)
-    problem = date_problem(release, entry)
+    problem = date_problem(release, entry) or content_problem(release, entry.planned_at)
     if problem:
         raise ReleaseRefused(problem)
     release = _transition(
@@ -380,6 +387,9 @@ def publish_now(*, actor: User, release: Release, reason: str) -> Release:
             _("Say why this release goes out now rather than on an announced date.")
         )
     now = timezone.now()
+    problem = content_problem(release, now)
+    if problem:
+        raise ReleaseRefused(problem)
     release = _transition(
         release,
         [ReleaseState.DRAFT, ReleaseState.SUBMITTED, ReleaseState.APPROVED, ReleaseState.RETURNED],
