@@ -55,7 +55,7 @@ A table holds at most ``TABLE_MAX_CELLS`` cells; a selection above it is refused
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from math import prod
 from typing import TYPE_CHECKING, Any
@@ -205,6 +205,11 @@ def _dimension(name: str, column: dict[str, Any], values: list[Value]) -> Dimens
     )
 
 
+def _chunks(items: list[str], size: int = 2000) -> Iterator[list[str]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
 def values_of(versions: Sequence[DatasetVersion], name: str, column: dict[str, Any]) -> list[Value]:
     """Every value of column ``name`` in the versions, coded, labelled and ordered: regions
     named from the reference, a code list's answers (stored by their label, as the
@@ -213,10 +218,12 @@ def values_of(versions: Sequence[DatasetVersion], name: str, column: dict[str, A
     role = role_of(name, column)
     if role == "region":
         codes = [_code(v) for v in stored]
-        named = dict(Region.objects.filter(code__in=codes).values_list("code", "name"))
+        named: dict[str, str] = {}
+        for part in _chunks(codes):  # a query's parameters are bounded (SQLite: 32,766)
+            named.update(Region.objects.filter(code__in=part).values_list("code", "name"))
         missing = [code for code in codes if code not in named]
-        if missing:
-            by_bps = Region.objects.filter(bps_code__in=missing).values_list("bps_code", "name")
+        for part in _chunks(missing):
+            by_bps = Region.objects.filter(bps_code__in=part).values_list("bps_code", "name")
             named.update({code: label for code, label in by_bps if code not in named})
         return [Value(_code(v), v, named.get(_code(v), _code(v))) for v in stored]
     variable = column.get("info", {}).get("label")
