@@ -187,20 +187,14 @@ def _not_visible(request: HttpRequest, slug: str, number: int | None) -> HttpRes
 
 
 def _cube(product: Product, version: ProductVersion) -> Any:
-    """The table a table or chart version shows, when the table module can build it (None
-    otherwise: the page then lists the files)."""
-    if product.kind not in ("tabel", "grafik"):
+    """The table a table version shows, when the table module can build it (None otherwise:
+    the page then lists the files). A chart's page draws its stored spec and needs none."""
+    if product.kind != "tabel":
         return None
     try:
         cube_for = import_string("satudata.products.tables.cube_for")
     except ImportError:
         return None
-    if product.kind == "grafik":
-        if product.source_id is None:
-            return None
-        version = ProductVersion.objects.filter(product_id=product.source_id).released().first()  # type: ignore[assignment]
-        if version is None:
-            return None
     try:
         return cube_for(version)
     except ProductError:
@@ -242,6 +236,10 @@ def product_detail(request: HttpRequest, slug: str, number: int | None = None) -
         "versions": versions,
         "files": files,
         "cube": _cube(product, version),
+        # The table a chart or infographic is drawn from, linked only if the viewer may see it.
+        "drawn_from": Product.objects.visible_to(request.user).filter(pk=product.source_id).first()
+        if product.source_id
+        else None,
         "citation": citation(request, product, version),
         "is_published": ProductVersion.objects.released().filter(pk=version.pk).exists(),
         "release": release,

@@ -186,9 +186,10 @@ class PartTemplateTests(ComposeTestCase):
         )
         version = ProductVersion.objects.create(product=chart, number=1)
         files = self.files(version, "svg", "png", "vega-lite", "csv")
-        html = render_to_string(
-            "products/parts/grafik.html", {"product": chart, "version": version, "files": files}
-        )
+        context = {"product": chart, "version": version, "files": files}
+        html = render_to_string("products/parts/grafik.html", {**context, "drawn_from": self.table})
+        hidden = render_to_string("products/parts/grafik.html", {**context, "drawn_from": None})
+        self.assertNotIn("/produk/penduduk-kecamatan/", hidden)  # a table the viewer may not see
         self.assertIn('data-spec-url="/produk/grafik-a/v1/berkas/x.vega-lite"', html)
         self.assertIn('src="/produk/grafik-a/v1/berkas/x.svg" alt="Teks alternatif grafik."', html)
         self.assertIn("/produk/grafik-a/v1/berkas/x.csv", html)

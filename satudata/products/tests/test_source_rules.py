@@ -85,3 +85,24 @@ class PrintCapTests(PersonaTestCase):
                 typst_table.render(cube, fmt)
             self.assertIn("12 sel", refused.exception.message)
             self.assertEqual(refused.exception.field, "format")
+
+
+class DrawnFromLinkTests(PersonaTestCase):
+    def test_a_chart_page_links_its_table_only_when_the_viewer_may_see_it(self) -> None:
+        from django.urls import reverse
+
+        p = self.p
+        table = product(actor=p.walidata, agency=p.agency, title="Tabel Belum Rilis")
+        generated_version(p.walidata, table)  # a draft: staff see it, the public does not
+        chart, _version = released_product(
+            actor=p.walidata,
+            kepala_bidang=p.kepala_bidang,
+            agency=p.agency,
+            title="Grafik Terbit",
+            kind="grafik",
+            source=table,
+        )
+        url = reverse("products:detail", args=[chart.slug])
+        self.assertNotContains(self.client.get(url), table.slug)
+        self.client.force_login(p.walidata)
+        self.assertContains(self.client.get(url), table.slug)
