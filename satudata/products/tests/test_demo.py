@@ -39,6 +39,11 @@ class DemoProductTests(TestCase):
         waiting = ProductVersion.objects.filter(published_at__gt=now)
         self.assertEqual([v.product.kind for v in waiting], ["infografis"])
         self.assertEqual(ProductVersion.objects.released(now).count(), Product.objects.count() - 1)
+        from satudata.catalog.models import DatasetVersion
+
+        for version in ProductVersion.objects.released(now):  # no released product shows data
+            read = version.sources.exclude(pk__in=DatasetVersion.objects.published(now))
+            self.assertFalse(read.exists(), f"{version} reads {list(read)} before its release")
         hidden = waiting.get().product
         self.assertEqual(self.client.get(reverse("products:list")).status_code, 200)
         self.assertNotContains(self.client.get(reverse("products:list")), hidden.title)
