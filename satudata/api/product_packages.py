@@ -22,7 +22,7 @@ from django.urls import reverse
 
 from satudata.api.ckan_query import TOKEN
 from satudata.api.packages import absolute, ckan_time, organization_dict, stable_id
-from satudata.catalog.search import FacetCount
+from satudata.catalog.search import FacetCount, is_uuid
 from satudata.core.models import SiteProfile
 from satudata.products.models import Product, ProductFile, ProductKind, ProductVersion
 from satudata.releases import access
@@ -174,7 +174,7 @@ def _condition(name: str, values: list[str]) -> Q | None:
     if name == "name":
         return Q(slug__in=[v[len(NAME_PREFIX) :] for v in values if v.startswith(NAME_PREFIX)])
     if name == "id":
-        return Q(uuid__in=[v for v in values if _is_uuid(v)])
+        return Q(uuid__in=[v for v in values if is_uuid(v)])
     if name == "sector":
         return Q(sector__in=values)
     if name == "res_format":
@@ -182,14 +182,6 @@ def _condition(name: str, values: list[str]) -> Q | None:
     if name in ("state", "capacity", "private", "site_id"):
         return Q()
     return None
-
-
-def _is_uuid(value: str) -> bool:
-    try:
-        uuid.UUID(value)
-    except ValueError:
-        return False
-    return True
 
 
 def read_query(*texts: str) -> ProductSearch:

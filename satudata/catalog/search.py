@@ -245,7 +245,7 @@ PAGE_FACETS = (
 )
 
 
-def _is_uuid(value: str) -> bool:
+def is_uuid(value: str) -> bool:
     try:
         uuid.UUID(value)
     except ValueError:
@@ -289,7 +289,7 @@ IDENTIFIERS = {"name": Facet("slug", "name"), "id": Facet("uuid", "id")}
 def _value_filter(name: str, values: list[str]) -> Q:
     facet = FACETS.get(name) or IDENTIFIERS.get(name)
     if name == "id":
-        return Q(uuid__in=[v for v in values if _is_uuid(v)])
+        return Q(uuid__in=[v for v in values if is_uuid(v)])
     if facet is None:
         raise BadSearch(_("Unknown field to filter by: %(field)s") % {"field": name})
     if name == "res_format":

@@ -29,7 +29,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -418,16 +418,8 @@ def save(request: HttpRequest, slug: str) -> HttpResponse:
         description=notes,
     )
     messages.success(request, _("Saved as a table product: %(title)s.") % {"title": product.title})
-    return redirect(_product_url(product, dataset, selection.query(offer)))
-
-
-def _product_url(product: Any, dataset: Dataset, query: str) -> str:
-    """The product's staff page (``products:manage``), where its first version is generated and
-    submitted; back to this table, with the message, on a site without that page."""
-    try:
-        return reverse("products:manage", args=[product.slug])
-    except NoReverseMatch:
-        return f"{reverse('builder:table', args=[dataset.slug])}?{query}"
+    # The product's staff page, where its first version is generated and submitted.
+    return redirect("products:manage", product.slug)
 
 
 def _page_with_errors(

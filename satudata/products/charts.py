@@ -243,15 +243,7 @@ def _bar(
         ],
     }
     if series is not None:
-        encoding["color"] = {
-            "field": "series",
-            "type": "nominal",
-            "title": series.label,
-            "sort": None,
-            "scale": {"range": COLOURS},
-            "legend": {"orient": "top", "labelLimit": 240},
-        }
-        encoding["tooltip"].insert(1, {"field": "series", "title": series.label})
+        _colour_by_series(encoding, series)
         if not stacked:
             encoding["yOffset" if horizontal else "xOffset"] = {"field": "series", "sort": None}
     mark: dict[str, Any] = {"type": "bar", "tooltip": True}
@@ -263,6 +255,20 @@ def _bar(
     else:
         size["height"] = 300
     return {"mark": mark, "encoding": encoding, **size}
+
+
+def _colour_by_series(encoding: dict[str, Any], series: Dimension) -> None:
+    """Colour the marks by the series dimension, with its legend on top and its value in the
+    tooltip (bars and lines alike)."""
+    encoding["color"] = {
+        "field": "series",
+        "type": "nominal",
+        "title": series.label,
+        "sort": None,
+        "scale": {"range": COLOURS},
+        "legend": {"orient": "top", "labelLimit": 240},
+    }
+    encoding["tooltip"].insert(1, {"field": "series", "title": series.label})
 
 
 def _line(chart: Mapping[str, Any], cube: Cube, x: Dimension, series: Dimension | None) -> dict:
@@ -288,15 +294,7 @@ def _line(chart: Mapping[str, Any], cube: Cube, x: Dimension, series: Dimension 
     }
     mark: dict[str, Any] = {"type": "line", "point": True, "tooltip": True}
     if series is not None:
-        encoding["color"] = {
-            "field": "series",
-            "type": "nominal",
-            "title": series.label,
-            "sort": None,
-            "scale": {"range": COLOURS},
-            "legend": {"orient": "top", "labelLimit": 240},
-        }
-        encoding["tooltip"].insert(1, {"field": "series", "title": series.label})
+        _colour_by_series(encoding, series)
     else:
         mark["color"] = COLOURS[0]
     return {"mark": mark, "encoding": encoding, "width": WIDTH, "height": 300}

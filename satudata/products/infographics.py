@@ -196,7 +196,7 @@ def _link(sources: Sources, version: ProductVersion) -> str:
             return settings.SITE_URL.rstrip("/") + path
     try:
         path = version.release_url()
-    except NoReverseMatch:
+    except NoReverseMatch:  # a preview of a product not saved yet has no address
         path = "/"
     return settings.SITE_URL.rstrip("/") + path
 

@@ -108,11 +108,10 @@ class Generation(models.TextChoices):
 
 class ProductVersionQuerySet(models.QuerySet["ProductVersion"]):
     def released(self, at: Any = None) -> ProductVersionQuerySet:
-        moment = at or timezone.now()
-        return self.filter(
-            models.Q(withdrawn_at__isnull=True) | models.Q(withdrawn_at__gt=moment),
-            published_at__lte=moment,
-        )
+        """Versions released by ``at`` and not withdrawn then, whatever the item's access."""
+        from satudata.releases.models import released_by
+
+        return self.filter(released_by(at))
 
     def published(self, at: Any = None) -> ProductVersionQuerySet:
         """Versions out for everyone at ``at``: released by then, and of an open Daftar Data item
@@ -128,19 +127,9 @@ class ProductVersionQuerySet(models.QuerySet["ProductVersion"]):
         Walidata see every version; a producer also sees its own agency's; a person on a
         release's pre-release access list sees that version from their access time; everyone
         else sees what is released."""
-        from satudata.accounts.permissions import can, role_of
-        from satudata.accounts.roles import Capability, Role
-        from satudata.releases.models import PreReleaseAccess
+        from satudata.releases.models import gate
 
-        if can(user, Capability.VIEW_UNPUBLISHED):
-            return self.all()
-        public = self.published(at)
-        if role_of(user) == Role.PRODUSEN:
-            public = public | self.filter(product__agency_id__in=user.agency_ids())
-        if user is not None and user.is_authenticated:
-            granted = PreReleaseAccess.objects.granted_ids(user, ProductVersion, at)
-            public = public | self.filter(pk__in=granted)
-        return public
+        return gate(self, user, self.published(at), "product__agency_id", at)  # type: ignore[return-value]
 
 
 class ProductVersion(models.Model):

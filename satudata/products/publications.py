@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import copy
 import dataclasses
-import importlib
 import io
 import json
 import logging
@@ -298,9 +297,11 @@ def regenerate_publications(at: Any = None) -> list[ProductVersion]:
 
 
 def _start_generation(version: ProductVersion) -> None:
-    """Part A's generation (files stored by digest, then the release's draft), on commit.
-    Imported by name: it imports this module's ``sources_for`` through its kind hooks."""
-    importlib.import_module("satudata.products.generation").start_generation(version)
+    """The version's files made on the worker (stored by digest, then the release's draft), on
+    commit. Imported here: the generation module reaches this one through its kind hooks."""
+    from satudata.products.generation import start_generation
+
+    start_generation(version)
 
 
 # --- Rendering --------------------------------------------------------------------------------

@@ -47,6 +47,39 @@ class Releasable(Protocol):
     def withdraw(self, at: datetime) -> None: ...
 
 
+def released_by(at: datetime | None = None) -> models.Q:
+    """Content out by ``at`` (now) and not withdrawn then: the time rule of every content
+    model's gate, read from its own ``published_at`` and ``withdrawn_at``."""
+    moment = at or timezone.now()
+    return (models.Q(withdrawn_at__isnull=True) | models.Q(withdrawn_at__gt=moment)) & models.Q(
+        published_at__lte=moment
+    )
+
+
+def gate(
+    versions: models.QuerySet[Any],
+    user: Any,
+    public: models.QuerySet[Any],
+    agency_field: str,
+    at: datetime | None = None,
+) -> models.QuerySet[Any]:
+    """THE visibility rule, one for every kind of released content: staff of the Walidata see
+    every version; a producer also sees its own agency's (``agency_field``); a person on a
+    release's pre-release access list sees that version from their access time; everyone else
+    sees ``public`` (what is out for everyone)."""
+    from satudata.accounts.permissions import can, role_of
+    from satudata.accounts.roles import Capability, Role
+
+    if can(user, Capability.VIEW_UNPUBLISHED):
+        return versions.all()
+    if role_of(user) == Role.PRODUSEN:
+        public = public | versions.filter(**{f"{agency_field}__in": user.agency_ids()})
+    if user is not None and user.is_authenticated:
+        granted = PreReleaseAccess.objects.granted_ids(user, versions.model, at)
+        public = public | versions.filter(pk__in=granted)
+    return public
+
+
 class Precision(models.TextChoices):
     EXACT = "tanggal", _("Exact date")
     MONTH = "bulan", _("Month")

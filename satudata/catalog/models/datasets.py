@@ -375,13 +375,9 @@ class Upload(models.Model):
 class DatasetVersionQuerySet(models.QuerySet["DatasetVersion"]):
     def released(self, at: Any = None) -> DatasetVersionQuerySet:
         """Versions released by ``at`` and not withdrawn then, whatever the item's access."""
-        from django.utils import timezone
+        from satudata.releases.models import released_by
 
-        moment = at or timezone.now()
-        return self.filter(
-            models.Q(withdrawn_at__isnull=True) | models.Q(withdrawn_at__gt=moment),
-            published_at__lte=moment,
-        )
+        return self.filter(released_by(at))
 
     def published(self, at: Any = None) -> DatasetVersionQuerySet:
         """Versions out for everyone at ``at``: released by then, of an open item."""
@@ -396,19 +392,9 @@ class DatasetVersionQuerySet(models.QuerySet["DatasetVersion"]):
         sees that version from their access time until the release; everyone else sees what
         is published.
         """
-        from satudata.accounts.permissions import can, role_of
-        from satudata.accounts.roles import Capability, Role
-        from satudata.releases.models import PreReleaseAccess
+        from satudata.releases.models import gate
 
-        if can(user, Capability.VIEW_UNPUBLISHED):
-            return self.all()
-        published = self.published(at)
-        if role_of(user) == Role.PRODUSEN:
-            published = published | self.filter(dataset__agency_id__in=user.agency_ids())
-        if user is not None and user.is_authenticated:
-            granted = PreReleaseAccess.objects.granted_ids(user, DatasetVersion, at)
-            published = published | self.filter(pk__in=granted)
-        return published
+        return gate(self, user, self.published(at), "dataset__agency_id", at)  # type: ignore[return-value]
 
 
 class DatasetVersion(models.Model):
