@@ -117,6 +117,7 @@ INSTALLED_APPS = [
     "satudata.releases",
     "satudata.reports",
     "satudata.products",
+    "satudata.support",
     "ninja",  # its Swagger UI files, so /api/v1/docs needs no CDN
 ]
 
@@ -548,6 +549,41 @@ PUBLICATION_FONT_PATHS = [p for p in env_str("PUBLICATION_FONT_PATHS", "").split
 PERIODIC_TASKS["regenerate-publications"] = (
     "satudata.products.publication_tasks.regenerate_stale_publications",
     15,
+)
+
+# --- User support (SOP activity 5, issue 19) -------------------------------------------------
+# Working days to answer, per ticket category (consultation 3 as at BPS's PST; a KIP request 10,
+# UU 14/2008 Pasal 22 ayat 7), and the one extension with a written reason (KIP +7, ayat 8).
+SUPPORT_ANSWER_DAYS = {
+    "konsultasi": 3,
+    "permintaan_data": 10,
+    "kip": 10,
+    "pengaduan": 5,
+    "koreksi_data": 5,
+    "masukan": 5,
+}
+SUPPORT_EXTENSION_DAYS = {"kip": 7, "permintaan_data": 7}
+# {seq} is the year's running number, {year} the year: the registration number (KIP Pasal 22).
+SUPPORT_NUMBER_FORMAT = env_str("SUPPORT_NUMBER_FORMAT", "LYN-{year}-{seq:05d}")
+# The domain of the Message-IDs that thread a ticket's e-mails, and the address replies go to.
+SUPPORT_MAIL_DOMAIN = env_str("SUPPORT_MAIL_DOMAIN", "satudata.localhost")
+SUPPORT_REPLY_TO = env_str("SUPPORT_REPLY_TO", "")
+# Attachments on tickets: size limit per file and files per message.
+SUPPORT_ATTACHMENT_MAX_BYTES = env_int("SUPPORT_ATTACHMENT_MAX_MB", 10) * 2**20
+SUPPORT_ATTACHMENTS_PER_MESSAGE = env_int("SUPPORT_ATTACHMENTS_PER_MESSAGE", 5)
+# Public forms: tickets per address per hour, and the proof-of-work difficulty (leading zero
+# bits of sha256(challenge + nonce)); 0 switches the challenge off.
+SUPPORT_TICKETS_PER_HOUR = env_int("SUPPORT_TICKETS_PER_HOUR", 5)
+SUPPORT_POW_BITS = env_int("SUPPORT_POW_BITS", 18)
+# Days after closing when a ticket's personal data (name, contact) is erased; 0 keeps it.
+SUPPORT_RETENTION_DAYS = env_int("SUPPORT_RETENTION_DAYS", 730)
+# Reminders: this many hours before a deadline the handler is reminded.
+SUPPORT_REMINDER_HOURS = env_int("SUPPORT_REMINDER_HOURS", 24)
+PERIODIC_TASKS.update(
+    {
+        "support-deadlines": ("satudata.support.tasks.remind_and_escalate", 30),
+        "support-retention": ("satudata.support.tasks.erase_expired_personal_data", 1440),
+    }
 )
 
 # --- SOP -----------------------------------------------------------------------------------------

@@ -60,6 +60,16 @@ class Capability(models.TextChoices):
         "releases.handle_embargoed",
         _("Work on embargoed content without each read logged as pre-release access"),
     )
+    HANDLE_TICKETS = (
+        "support.handle",
+        _("Work on user-support tickets: reply, assign, answer, close; keep the guest book"),
+    )
+    MANAGE_FAQ = "support.faq", _("Write the FAQ and the canned replies")
+    DECIDE_OBJECTIONS = (
+        "support.decide_objections",
+        _("Decide objections (keberatan) to public-information requests"),
+    )
+    VIEW_SUPPORT_REPORTS = "support.reports", _("See user-support figures and the IKM recap")
 
 
 # Capability -> roles that hold it. Later features add their rows here, never a check by hand.
@@ -89,6 +99,13 @@ GRANTS: dict[Capability, frozenset[Role]] = {
     # logged, as the pre-release access rules (T3.3) ask. A producer's own agency's data is
     # exempt by agency, not by capability (``satudata.releases.access.must_log``).
     Capability.HANDLE_EMBARGOED: frozenset({Role.WALIDATA, Role.KEPALA_BIDANG}),
+    # SOP activity 5: the Walidata serves requesters; a producer answers tickets assigned to its
+    # agency (``satudata.support.services.may_handle``), not the desk as a whole.
+    Capability.HANDLE_TICKETS: frozenset({Role.WALIDATA, Role.KEPALA_BIDANG, Role.ADMINISTRATOR}),
+    Capability.MANAGE_FAQ: frozenset({Role.WALIDATA, Role.KEPALA_BIDANG, Role.ADMINISTRATOR}),
+    # UU 14/2008 Pasal 36: the PPID's superior decides an objection; here the Kepala Dinas.
+    Capability.DECIDE_OBJECTIONS: frozenset({Role.KEPALA_DINAS}),
+    Capability.VIEW_SUPPORT_REPORTS: STAFF_ROLES,
 }
 
 

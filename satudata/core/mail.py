@@ -21,7 +21,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import smtplib
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -60,6 +60,7 @@ def send(
     kind: MailKind,
     attachments: Iterable[Attachment] = (),
     reply_to: Iterable[str] = (),
+    headers: Mapping[str, str] | None = None,
 ) -> OutgoingMail | None:
     """Queue one message to ``to`` (every address sees the others: send one message per person
     when they should not). Returns the record, or None when there is nobody to send to."""
@@ -72,6 +73,8 @@ def send(
         reply_to=sorted({a.strip() for a in reply_to if a and a.strip()}),
         subject=" ".join(subject.split())[:300],  # a header holds no line break
         body=body,
+        # A header value holds no line break (header injection).
+        headers={k: " ".join(str(v).split()) for k, v in (headers or {}).items()},
     )
     OutgoingMailAttachment.objects.bulk_create(
         OutgoingMailAttachment(
@@ -111,7 +114,11 @@ def is_permanent(error: BaseException) -> bool:
 
 def _message(mail: OutgoingMail) -> EmailMessage:
     message = EmailMessage(
-        subject=mail.subject, body=mail.body, to=mail.to, reply_to=mail.reply_to or None
+        subject=mail.subject,
+        body=mail.body,
+        to=mail.to,
+        reply_to=mail.reply_to or None,
+        headers=mail.headers or None,
     )
     for item in mail.attachments.all():
         message.attach(item.filename, bytes(item.content), item.mimetype)

@@ -153,6 +153,7 @@ class MailKind(models.TextChoices):
     REVIEW = "review", _("metadata review")
     LETTER = "letter", _("official letter")
     REMINDER = "reminder", _("due-date reminder")
+    SUPPORT = "support", _("user support")
     OTHER = "other", _("other")
 
 
@@ -172,6 +173,9 @@ class OutgoingMail(models.Model):
     kind = models.CharField(_("kind"), max_length=20, choices=MailKind.choices)
     to = models.JSONField(_("recipients"), default=list)
     reply_to = models.JSONField(_("reply to"), default=list, blank=True)
+    # Extra headers (Message-ID, In-Reply-To, References, List-Unsubscribe): threading and
+    # list handling for the support desk's and promotion's messages.
+    headers = models.JSONField(_("headers"), default=dict, blank=True)
     subject = models.CharField(_("subject"), max_length=300)
     body = models.TextField(_("body"), blank=True)
     status = models.CharField(

@@ -1,0 +1,760 @@
+"""Every step of a ticket: one service each, run in a transaction under the ticket's row lock,
+audited, and told to the requester by e-mail where they should know.
+
+The state machine (``State``)::
+
+    received → acknowledged → in_progress ⇄ waiting → answered → closed
+
+A public reply acknowledges a received ticket; answering is possible from any open state;
+``wait`` stops the clocks and a requester's reply (or a staff step) resumes them. A closed or
+merged ticket takes no more steps. Who may act: ``may_handle``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import secrets
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from satudata.accounts.permissions import can, role_of
+from satudata.accounts.roles import Capability, Role
+from satudata.core.audit import record
+from satudata.core.mail import send
+from satudata.core.models import MailKind, SiteProfile
+from satudata.support import clocks
+from satudata.support.models import (
+    OPEN_STATES,
+    Category,
+    Channel,
+    KipOutcome,
+    MessageKind,
+    Objection,
+    ObjectionDecision,
+    State,
+    Ticket,
+    TicketMessage,
+    TicketSequence,
+)
+
+if TYPE_CHECKING:
+    from satudata.accounts.models import Agency, User
+
+SOP_STEP = "layanan"
+MAX_MESSAGE = 20_000
+
+
+class SupportError(ValueError):
+    """A step that cannot be taken, said in the user's language; ``field`` names the form field
+    at fault (empty when the error concerns the whole ticket)."""
+
+    def __init__(self, message: str, field: str = "") -> None:
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+@dataclass(frozen=True, kw_only=True)
+class NewFile:
+    """An attachment as received, already checked by ``satudata.support.attachments``."""
+
+    filename: str
+    content: bytes
+    mimetype: str
+
+
+# --- Helpers --------------------------------------------------------------------------------
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def ticket_by_token(token: str) -> Ticket | None:
+    """The ticket a secret link opens; None for a wrong, guessed or erased link."""
+    if not token or len(token) > 100:
+        return None
+    return (
+        Ticket.objects.filter(secret_hash=token_hash(token), personal_data_erased_at__isnull=True)
+        .select_related("merged_into")
+        .first()
+    )
+
+
+def ticket_url(token: str) -> str:
+    return settings.SITE_URL.rstrip("/") + reverse("support:follow", args=[token])
+
+
+def may_handle(user: Any, ticket: Ticket) -> bool:
+    """Walidata staff handle every ticket; a producer the tickets assigned to it by name or to
+    one of its agencies."""
+    if can(user, Capability.HANDLE_TICKETS):
+        return True
+    if role_of(user) != Role.PRODUSEN:
+        return False
+    return ticket.assignee_id == user.pk or (
+        ticket.agency_id is not None and ticket.agency_id in user.agency_ids()
+    )
+
+
+def _locked(ticket: Ticket) -> Ticket:
+    return Ticket.objects.select_for_update().get(pk=ticket.pk)
+
+
+def _require_handler(actor: Any, ticket: Ticket) -> None:
+    if not may_handle(actor, ticket):
+        raise PermissionDenied("support.handle")
+
+
+def _require_open(ticket: Ticket) -> None:
+    if ticket.merged_into_id is not None:
+        raise SupportError(
+            _("This ticket was merged into %(number)s; continue there.")
+            % {"number": ticket.merged_into.number if ticket.merged_into else ""}
+        )
+    if ticket.state not in OPEN_STATES:
+        raise SupportError(
+            _("Ticket %(number)s is already %(state)s; nothing more can be done on it.")
+            % {"number": ticket.number, "state": ticket.get_state_display().lower()}
+        )
+
+
+def _clean_text(text: str, field: str = "body") -> str:
+    text = (text or "").replace("\x00", "").strip()
+    if not text:
+        raise SupportError(_("Write a message; it cannot be empty."), field)
+    if len(text) > MAX_MESSAGE:
+        raise SupportError(
+            _("The message is too long (%(n)s characters); at most %(max)s.")
+            % {
+                "n": f"{len(text):,}".replace(",", "."),
+                "max": f"{MAX_MESSAGE:,}".replace(",", "."),
+            },
+            field,
+        )
+    return text
+
+
+def _next_number(at: dt.datetime) -> str:
+    year = at.astimezone(clocks.WIB).year
+    TicketSequence.objects.get_or_create(year=year)
+    sequence = TicketSequence.objects.select_for_update().get(year=year)
+    sequence.last += 1
+    sequence.save(update_fields=["last"])
+    return str(settings.SUPPORT_NUMBER_FORMAT.format(seq=sequence.last, year=year))
+
+
+def _resume(ticket: Ticket, at: dt.datetime) -> None:
+    """Restart stopped clocks: deadlines move by the working days spent waiting."""
+    if ticket.paused_at is None:
+        return
+    days = clocks.paused_working_days(ticket.paused_at, at)
+    ticket.answer_due = clocks.shift(ticket.answer_due, days)
+    ticket.first_response_due = clocks.shift(ticket.first_response_due, days)
+    ticket.paused_at = None
+
+
+def _add_message(
+    ticket: Ticket,
+    kind: str,
+    body: str,
+    *,
+    author: Any = None,
+    files: Iterable[NewFile] = (),
+    at: dt.datetime | None = None,
+) -> TicketMessage:
+    from satudata.support.attachments import store
+
+    message = TicketMessage.objects.create(
+        ticket=ticket,
+        kind=kind,
+        body=body,
+        author=author if author is not None and author.is_authenticated else None,
+        created_at=at or timezone.now(),
+    )
+    for item in files:
+        store(message, item)
+    return message
+
+
+def _save(ticket: Ticket, *fields: str) -> None:
+    ticket.save(update_fields=[*fields, "updated_at"])
+
+
+def _audit(action: str, actor: Any, ticket: Ticket, summary: str, **changes: Any) -> None:
+    record(
+        f"support.{action}",
+        actor=actor,
+        obj=ticket,
+        actor_label="" if actor is not None and actor.is_authenticated else "pemohon",
+        summary=summary,
+        changes={k: list(v) for k, v in changes.items()},
+    )
+
+
+def _finish_task(ticket: Ticket, note: str) -> None:
+    from satudata.sop.services import finish_task_of
+
+    finish_task_of(subject=ticket, step=SOP_STEP, note=note)
+
+
+# --- E-mail to the requester ------------------------------------------------------------------
+
+
+def notify_requester(
+    ticket: Ticket,
+    subject: str,
+    body: str,
+    *,
+    token: str = "",
+    message: TicketMessage | None = None,
+) -> None:
+    """One e-mail to the requester, threaded on the ticket's conversation. Without an address
+    (walk-in, phone) nothing is sent. ``token`` is given only when the link is sent first."""
+    if not ticket.requester_email or ticket.personal_data_erased_at:
+        return
+    domain = settings.SUPPORT_MAIL_DOMAIN
+    message_id = f"<{ticket.number.replace('/', '.')}.{secrets.token_hex(6)}@{domain}>"
+    headers = {"Message-ID": message_id}
+    if ticket.thread_id:
+        headers["In-Reply-To"] = ticket.thread_id
+        headers["References"] = ticket.thread_id
+    else:
+        ticket.thread_id = message_id
+        _save(ticket, "thread_id")
+    if message is not None:
+        message.message_id = message_id
+        message.save(update_fields=["message_id"])
+    link = ticket_url(token) if token else ""
+    with translation.override(ticket.language or "id"):
+        from django.template.loader import render_to_string
+
+        text = render_to_string(
+            "support/mail/notice.txt",
+            {
+                "ticket": ticket,
+                "body": body,
+                "link": link,
+                "site_name": SiteProfile.current().site_name,
+            },
+        )
+        send(
+            [ticket.requester_email],
+            f"[{ticket.number}] {subject}",
+            text,
+            kind=MailKind.SUPPORT,
+            reply_to=[settings.SUPPORT_REPLY_TO] if settings.SUPPORT_REPLY_TO else [],
+            headers=headers,
+        )
+
+
+# --- Steps --------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def create_ticket(
+    *,
+    actor: Any,
+    category: str,
+    subject: str,
+    message: str,
+    requester_name: str,
+    requester_email: str = "",
+    requester_phone: str = "",
+    channel: str = Channel.WEB,
+    received_at: dt.datetime | None = None,
+    files: Iterable[NewFile] = (),
+    language: str = "id",
+    **fields: Any,
+) -> tuple[Ticket, str]:
+    """Register a request and give it its number; returns the ticket and its secret token.
+
+    ``fields`` are further Ticket fields (institution_type, institution_name, purpose,
+    requested_format, delivery, requester_address, dataset, product, release, agency,
+    assignee). Staff record walk-in, phone, WhatsApp, e-mail and letter requests with
+    ``channel`` and the moment it came (``received_at``); the web form is the visitor's own.
+    """
+    from satudata.sop.services import open_task
+
+    if category not in Category.values:
+        raise SupportError(_("Choose a category."), "category")
+    if channel not in Channel.values:
+        raise SupportError(_("Choose a channel."), "channel")
+    subject = " ".join((subject or "").split())[:200]
+    if not subject:
+        raise SupportError(_("Write a subject."), "subject")
+    if not (requester_name or "").strip():
+        raise SupportError(_("Write the requester's name."), "requester_name")
+    if channel == Channel.WEB and not requester_email:
+        raise SupportError(
+            _("Write your e-mail address: the link to follow the ticket is sent there."),
+            "requester_email",
+        )
+    text = _clean_text(message, "message")
+    at = received_at or timezone.now()
+    first_due, answer_due = clocks.initial_deadlines(category, at)
+    token = secrets.token_urlsafe(24)
+    ticket = Ticket.objects.create(
+        number=_next_number(at),
+        category=category,
+        channel=channel,
+        subject=subject,
+        message=text,
+        language=language if language in {"id", "en"} else "id",
+        requester_name=requester_name.strip()[:150],
+        requester_email=(requester_email or "").strip()[:254],
+        requester_phone=(requester_phone or "").strip()[:40],
+        received_at=at,
+        first_response_due=first_due,
+        answer_due=answer_due,
+        secret_hash=token_hash(token),
+        created_by=actor if actor is not None and actor.is_authenticated else None,
+        **fields,
+    )
+    first = _add_message(ticket, MessageKind.REQUEST, text, files=files, at=at)
+    _audit(
+        "ticket_received",
+        actor,
+        ticket,
+        f"Permintaan {ticket.number} diterima ({ticket.get_category_display()}, "
+        f"{ticket.get_channel_display()})",
+        state=(None, ticket.state),
+        answer_due=(None, ticket.answer_due),
+    )
+    open_task(
+        actor=actor if actor is not None and actor.is_authenticated else None,
+        step=SOP_STEP,
+        title=f"Layanan {ticket.number}: {ticket.subject}"[:300],
+        subject=ticket,
+        agency=ticket.agency,
+        executor=ticket.assignee,
+        start_at=at,
+        due=answer_due,
+    )
+    notify_requester(
+        ticket,
+        _("Your request has been registered"),
+        _(
+            "Your request has been registered with number %(number)s. We will acknowledge it "
+            "by %(first)s and answer it by %(due)s."
+        )
+        % {
+            "number": ticket.number,
+            "first": _when(ticket.first_response_due),
+            "due": _when(ticket.answer_due),
+        },
+        token=token,
+        message=first,
+    )
+    return ticket, token
+
+
+def _when(moment: dt.datetime) -> str:
+    from django.utils.formats import date_format
+
+    return date_format(moment.astimezone(clocks.WIB), "l, j F Y")
+
+
+def _acknowledge_if_new(ticket: Ticket, at: dt.datetime) -> None:
+    if ticket.state == State.RECEIVED:
+        ticket.state = State.ACKNOWLEDGED
+        ticket.acknowledged_at = at
+
+
+@transaction.atomic
+def acknowledge(*, actor: Any, ticket: Ticket) -> Ticket:
+    ticket = _locked(ticket)
+    _require_handler(actor, ticket)
+    if ticket.state != State.RECEIVED:
+        raise SupportError(_("This ticket has already been acknowledged."))
+    at = timezone.now()
+    _acknowledge_if_new(ticket, at)
+    _save(ticket, "state", "acknowledged_at")
+    _audit(
+        "ticket_acknowledged",
+        actor,
+        ticket,
+        f"{ticket.number} diterima petugas",
+        state=(State.RECEIVED, ticket.state),
+    )
+    event = _add_message(
+        ticket, MessageKind.EVENT, _("Your request is being handled."), author=actor, at=at
+    )
+    notify_requester(ticket, _("Your request is being handled"), event.body, message=event)
+    return ticket
+
+
+@transaction.atomic
+def start_work(*, actor: Any, ticket: Ticket) -> Ticket:
+    ticket = _locked(ticket)
+    _require_handler(actor, ticket)
+    _require_open(ticket)
+    if ticket.state == State.IN_PROGRESS:
+        raise SupportError(_("This ticket is already in progress."))
+    before, at = ticket.state, timezone.now()
+    _acknowledge_if_new(ticket, at)
+    _resume(ticket, at)
+    ticket.state = State.IN_PROGRESS
+    _save(ticket, "state", "acknowledged_at", "paused_at", "answer_due", "first_response_due")
+    _audit(
+        "ticket_started", actor, ticket, f"{ticket.number} dikerjakan", state=(before, ticket.state)
+    )
+    return ticket
+
+
+@transaction.atomic
+def reply(
+    *,
+    actor: Any,
+    ticket: Ticket,
+    body: str,
+    files: Iterable[NewFile] = (),
+    wait: bool = False,
+) -> TicketMessage:
+    """A public reply to the requester. ``wait`` asks them something and stops the clocks until
+    they answer."""
+    ticket = _locked(ticket)
+    _require_handler(actor, ticket)
+    _require_open(ticket)
+    text = _clean_text(body)
+    before, at = ticket.state, timezone.now()
+    _acknowledge_if_new(ticket, at)
+    if wait:
+        ticket.state = State.WAITING
+        ticket.paused_at = ticket.paused_at or at
+    else:
+        _resume(ticket, at)
+        if ticket.state in {State.ACKNOWLEDGED, State.WAITING}:
+            ticket.state = State.IN_PROGRESS
+    _save(ticket, "state", "acknowledged_at", "paused_at", "answer_due", "first_response_due")
+    message = _add_message(ticket, MessageKind.REPLY, text, author=actor, files=files, at=at)
+    _audit(
+        "ticket_replied",
+        actor,
+        ticket,
+        f"Balasan pada {ticket.number}",
+        state=(before, ticket.state),
+    )
+    notify_requester(ticket, _("A reply to your request"), text, message=message)
+    return message
+
+
+@transaction.atomic
+def add_note(
+    *, actor: Any, ticket: Ticket, body: str, files: Iterable[NewFile] = ()
+) -> TicketMessage:
+    """An internal note: the handling staff see it, the requester never does."""
+    ticket = _locked(ticket)
+    _require_handler(actor, ticket)
+    message = _add_message(ticket, MessageKind.NOTE, _clean_text(body), author=actor, files=files)
+    _audit("ticket_noted", actor, ticket, f"Catatan internal pada {ticket.number}")
+    return message
+
+
+@transaction.atomic
+def requester_reply(*, ticket: Ticket, body: str, files: Iterable[NewFile] = ()) -> TicketMessage:
+    """The requester writes through the secret link. A closed ticket takes no reply (they may
+    open a new one); a ticket waiting for them starts its clocks again."""
+    ticket = _locked(ticket)
+    if ticket.state == State.ANSWERED:
+        # A reply to an answer reopens the work: the answer did not settle it.
+        ticket.state = State.IN_PROGRESS
+        ticket.answered_at = None
+    else:
+        _require_open(ticket)
+    text = _clean_text(body)
+    before, at = ticket.state, timezone.now()
+    if ticket.state == State.WAITING:
+        _resume(ticket, at)
+        ticket.state = State.IN_PROGRESS
+    _save(ticket, "state", "answered_at", "paused_at", "answer_due", "first_response_due")
+    message = _add_message(ticket, MessageKind.REQUESTER, text, files=files, at=at)
+    _audit(
+        "ticket_requester_replied",
+        None,
+        ticket,
+        f"Pemohon membalas {ticket.number}",
+        state=(before, ticket.state),
+    )
+    _tell_handlers(ticket, _("The requester replied on %(number)s") % {"number": ticket.number})
+    return message
+
+
+def _tell_handlers(ticket: Ticket, title: str) -> None:
+    """In-app and e-mail notice to whoever handles the ticket: its assignee, else the
+    producers of its agency, else the Walidata staff."""
+    from satudata.accounts.models import User
+    from satudata.accounts.services import notify
+
+    if ticket.assignee is not None:
+        people: list[User] = [ticket.assignee]
+    elif ticket.agency_id is not None:
+        people = list(User.objects.filter(role=Role.PRODUSEN, agencies=ticket.agency_id))
+    else:
+        people = list(User.objects.filter(role=Role.WALIDATA))
+    notify(people, title=title, url=reverse("support:ticket", args=[ticket.pk]))
+
+
+@transaction.atomic
+def assign(
+    *, actor: Any, ticket: Ticket, assignee: User | None = None, agency: Agency | None = None
+) -> Ticket:
+    """Give the ticket to a staff member or to an agency's producers (a producer answers
+    questions about its own data)."""
+    ticket = _locked(ticket)
+    if not can(actor, Capability.HANDLE_TICKETS):
+        raise PermissionDenied("support.handle")
+    _require_open(ticket)
+    before = (ticket.assignee, ticket.agency)
+    ticket.assignee, ticket.agency = assignee, agency
+    _save(ticket, "assignee", "agency")
+    _audit(
+        "ticket_assigned",
+        actor,
+        ticket,
+        f"{ticket.number} ditugaskan",
+        assignee=(before[0], assignee),
+        agency=(before[1], agency),
+    )
+    if assignee is not None and assignee != actor:
+        _tell_handlers(
+            ticket, _("Ticket %(number)s was assigned to you") % {"number": ticket.number}
+        )
+    return ticket
+
+
+@transaction.atomic
+def extend(*, actor: Any, ticket: Ticket, reason: str) -> Ticket:
+    """Extend the answer deadline once, with a written reason told to the requester (KIP: +7
+    working days, UU 14/2008 Pasal 22 ayat 8)."""
+    ticket = _locked(ticket)
+    _require_handler(actor, ticket)
+    _require_open(ticket)
+    if ticket.extended_at is not None:
+        raise SupportError(_("The deadline has already been extended once; it cannot be again."))
+    reason = " ".join((reason or "").split())
+    if len(reason) < 10:
+        raise SupportError(
+            _("Write the reason for the extension (it is sent to the requester)."), "reason"
+        )
+    before, at = ticket.answer_due, timezone.now()
+    ticket.answer_due = clocks.shift(ticket.answer_due, clocks.extension_days(ticket.category))
+    ticket.extended_at, ticket.extension_reason = at, reason
+    _save(ticket, "answer_due", "extended_at", "extension_reason")
+    _audit(
+        "ticket_extended",
+        actor,
+        ticket,
+        f"Tenggat {ticket.number} diperpanjang: {reason}",
+        answer_due=(before, ticket.answer_due),
+    )
+    event = _add_message(
+        ticket,
+        MessageKind.EVENT,
+        _("The time to answer was extended to %(due)s. Reason: %(reason)s")
+        % {"due": _when(ticket.answer_due), "reason": reason},
+        author=actor,
+        at=at,
+    )
+    notify_requester(ticket, _("The time to answer was extended"), event.body, message=event)
+    return ticket
+
+
+@transaction.atomic
+def answer(
+    *,
+    actor: Any,
+    ticket: Ticket,
+    body: str,
+    files: Iterable[NewFile] = (),
+    outcome: str = "",
+    refusal_reason: str = "",
+    referred_to: str = "",
+) -> Ticket:
+    """The answer. A KIP request needs its legal outcome; a refusal its legal reason; "not
+    held" may name the body that holds it (referral)."""
+    ticket = _locked(ticket)
+    _require_handler(actor, ticket)
+    _require_open(ticket)
+    text = _clean_text(body)
+    if ticket.is_kip:
+        if outcome not in KipOutcome.values:
+            raise SupportError(_("Choose the outcome of the information request."), "outcome")
+        if outcome in {KipOutcome.REFUSED, KipOutcome.PARTLY} and not refusal_reason:
+            raise SupportError(
+                _("A refusal must state its legal reason (UU 14/2008 Pasal 17)."), "refusal_reason"
+            )
+    before, at = ticket.state, timezone.now()
+    _acknowledge_if_new(ticket, at)
+    _resume(ticket, at)
+    ticket.state, ticket.answered_at = State.ANSWERED, at
+    ticket.outcome = outcome if ticket.is_kip else ""
+    ticket.refusal_reason = refusal_reason if ticket.is_kip else ""
+    ticket.referred_to = referred_to.strip()[:200]
+    _save(
+        ticket,
+        "state",
+        "acknowledged_at",
+        "answered_at",
+        "paused_at",
+        "answer_due",
+        "first_response_due",
+        "outcome",
+        "refusal_reason",
+        "referred_to",
+    )
+    message = _add_message(ticket, MessageKind.REPLY, text, author=actor, files=files, at=at)
+    _audit(
+        "ticket_answered",
+        actor,
+        ticket,
+        f"{ticket.number} dijawab",
+        state=(before, ticket.state),
+        outcome=("", ticket.outcome),
+    )
+    notify_requester(ticket, _("Your request has been answered"), text, message=message)
+    return ticket
+
+
+@transaction.atomic
+def close(*, actor: Any, ticket: Ticket, note: str = "") -> Ticket:
+    """Close an answered ticket; the requester is asked to rate the service (IKM)."""
+    ticket = _locked(ticket)
+    _require_handler(actor, ticket)
+    if ticket.state != State.ANSWERED:
+        raise SupportError(_("Only an answered ticket can be closed; answer it first."))
+    at = timezone.now()
+    ticket.state, ticket.closed_at = State.CLOSED, at
+    _save(ticket, "state", "closed_at")
+    _audit(
+        "ticket_closed",
+        actor,
+        ticket,
+        f"{ticket.number} ditutup",
+        state=(State.ANSWERED, State.CLOSED),
+    )
+    _finish_task(ticket, note or f"{ticket.number} dijawab dan ditutup")
+    event = _add_message(
+        ticket,
+        MessageKind.EVENT,
+        _("Your request is closed. Please tell us how we served you: the survey takes a minute."),
+        author=actor,
+        at=at,
+    )
+    notify_requester(
+        ticket, _("Your request is closed: rate our service"), event.body, message=event
+    )
+    return ticket
+
+
+@transaction.atomic
+def merge(*, actor: Any, ticket: Ticket, into: Ticket) -> Ticket:
+    """Merge a duplicate into another open ticket of the same requester's matter: its messages
+    stay where they are, the duplicate is closed and points to the other."""
+    if ticket.pk == into.pk:
+        raise SupportError(_("A ticket cannot be merged into itself."), "into")
+    ticket = _locked(ticket)
+    into = _locked(into)
+    if not can(actor, Capability.HANDLE_TICKETS):
+        raise PermissionDenied("support.handle")
+    _require_open(ticket)
+    _require_open(into)
+    at = timezone.now()
+    ticket.merged_into, ticket.state, ticket.closed_at = into, State.CLOSED, at
+    _save(ticket, "merged_into", "state", "closed_at")
+    _audit(
+        "ticket_merged",
+        actor,
+        ticket,
+        f"{ticket.number} digabung ke {into.number}",
+        merged_into=(None, into.number),
+    )
+    _finish_task(ticket, f"Digabung ke {into.number}")
+    event = _add_message(
+        ticket,
+        MessageKind.EVENT,
+        _("This request is handled together with request %(number)s.") % {"number": into.number},
+        author=actor,
+        at=at,
+    )
+    notify_requester(ticket, _("Your request was merged"), event.body, message=event)
+    return ticket
+
+
+@transaction.atomic
+def file_objection(*, ticket: Ticket, reason: str, statement: str) -> Objection:
+    """The requester objects (keberatan) to a KIP request's handling, through the secret link,
+    within 30 working days of the answer (UU 14/2008 Pasal 35–36)."""
+    from satudata.support.models import ObjectionReason
+
+    ticket = _locked(ticket)
+    if not ticket.is_kip:
+        raise SupportError(_("Only a public-information request can be objected to."))
+    if reason not in ObjectionReason.values:
+        raise SupportError(_("Choose the ground of the objection."), "reason")
+    if ticket.objections.filter(decision="").exists():
+        raise SupportError(_("An objection to this request is already being decided."))
+    text = _clean_text(statement, "statement")
+    at = timezone.now()
+    objection = Objection.objects.create(
+        ticket=ticket, reason=reason, statement=text, filed_at=at, due_at=clocks.objection_due(at)
+    )
+    _audit("objection_filed", None, ticket, f"Keberatan atas {ticket.number}")
+    _tell_role(
+        Role.KEPALA_DINAS,
+        ticket,
+        _("Objection to %(number)s awaits your decision") % {"number": ticket.number},
+    )
+    notify_requester(
+        ticket,
+        _("Your objection has been registered"),
+        _("Your objection has been registered and will be decided by %(due)s.")
+        % {"due": _when(objection.due_at)},
+    )
+    return objection
+
+
+def _tell_role(role: Role, ticket: Ticket, title: str) -> None:
+    from satudata.accounts.models import User
+    from satudata.accounts.services import notify
+
+    notify(
+        User.objects.filter(role=role), title=title, url=reverse("support:ticket", args=[ticket.pk])
+    )
+
+
+@transaction.atomic
+def decide_objection(*, actor: Any, objection: Objection, decision: str, note: str) -> Objection:
+    """The superior's written decision on an objection."""
+    if not can(actor, Capability.DECIDE_OBJECTIONS):
+        raise PermissionDenied("support.decide_objections")
+    objection = Objection.objects.select_for_update().get(pk=objection.pk)
+    if objection.decision:
+        raise SupportError(_("This objection has already been decided."))
+    if decision not in ObjectionDecision.values:
+        raise SupportError(_("Choose the decision."), "decision")
+    objection.decision = decision
+    objection.decision_note = _clean_text(note, "note")
+    objection.decided_by, objection.decided_at = actor, timezone.now()
+    objection.save()
+    _audit(
+        "objection_decided",
+        actor,
+        objection.ticket,
+        f"Keberatan atas {objection.ticket.number}: {objection.get_decision_display()}",
+    )
+    notify_requester(
+        objection.ticket,
+        _("The decision on your objection"),
+        f"{objection.get_decision_display()}\n\n{objection.decision_note}",
+    )
+    return objection

@@ -1,0 +1,22 @@
+"""Background work of the support desk (Django Tasks API), run by the scheduler."""
+
+from __future__ import annotations
+
+from django_tasks import task
+
+
+@task()
+def remind_and_escalate() -> int:
+    """Remind handlers before a ticket's deadline and escalate a missed one to the Kepala Bidang;
+    each alert once per deadline, however many workers run (``TicketAlert``)."""
+    from satudata.support.deadlines import remind_and_escalate as run
+
+    return run()
+
+
+@task()
+def erase_expired_personal_data() -> int:
+    """Blank the personal data of tickets closed longer ago than ``SUPPORT_RETENTION_DAYS``."""
+    from satudata.support.retention import erase_expired
+
+    return erase_expired()
