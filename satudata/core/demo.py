@@ -202,6 +202,9 @@ def load_demo() -> dict[str, object]:
     load_sample_portal(this_year)
     load_sample_releases(this_year)
     products = load_sample_products(this_year)
+    from satudata.support.demo import load_sample_support
+
+    tickets = load_sample_support()
     return {
         "regions": regions.created,
         "agencies": agencies,
@@ -209,4 +212,5 @@ def load_demo() -> dict[str, object]:
         "people": people,
         "tasks": tasks,
         "products": products,
+        "tickets": tickets,
     }
