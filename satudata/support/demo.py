@@ -55,7 +55,7 @@ class SampleTicket:
     institution: str = InstitutionType.PUBLIC
 
 
-K, D, I, P, C, M = (
+KON, REQ, KIP, COM, COR, FBK = (
     Category.CONSULTATION,
     Category.DATA_REQUEST,
     Category.KIP,
@@ -66,32 +66,39 @@ K, D, I, P, C, M = (
 
 TICKETS = [
     SampleTicket(
-        K,
+        KON,
         Channel.WEB,
         "Data stunting per kecamatan",
         "Apakah ada data prevalensi stunting per kecamatan tahun lalu?",
         "dinkes",
         29,
         "closed",
-        "Data stunting per kecamatan ada pada dataset Dinas Kesehatan; tautannya kami lampirkan di halaman data.",
+        (
+            "Data stunting per kecamatan ada pada dataset Dinas "
+            "Kesehatan; tautannya kami lampirkan di halaman data."
+        ),
         InstitutionType.STUDENT,
     ),
     SampleTicket(
-        K,
+        KON,
         Channel.EMAIL,
         "Definisi angka partisipasi murni",
         "Apa beda APM dan APK pada tabel pendidikan?",
         "disdikbud",
         28,
         "closed",
-        "APM menghitung murid usia sekolah yang sesuai jenjangnya; APK menghitung semua murid pada jenjang itu. Penjelasannya ada di metadata MS-Var.",
+        (
+            "APM menghitung murid usia sekolah yang sesuai jenjangnya; "
+            "APK menghitung semua murid pada jenjang itu. Penjelasannya "
+            "ada di metadata MS-Var."
+        ),
         InstitutionType.STUDENT,
     ),
     SampleTicket(
-        D,
+        REQ,
         Channel.WEB,
         "Jumlah posyandu per desa",
-        "Mohon data jumlah posyandu aktif per desa (pekon) untuk penelitian skripsi.",
+        ("Mohon data jumlah posyandu aktif per desa (pekon) untuk penelitian skripsi."),
         "dinkes",
         27,
         "closed",
@@ -99,10 +106,10 @@ TICKETS = [
         InstitutionType.STUDENT,
     ),
     SampleTicket(
-        I,
+        KIP,
         Channel.LETTER,
         "Permohonan informasi anggaran statistik sektoral",
-        "Kami memohon salinan rencana kegiatan statistik sektoral tahun berjalan.",
+        ("Kami memohon salinan rencana kegiatan statistik sektoral tahun berjalan."),
         "",
         26,
         "closed",
@@ -110,84 +117,91 @@ TICKETS = [
         InstitutionType.NGO,
     ),
     SampleTicket(
-        K,
+        KON,
         Channel.WHATSAPP,
         "Jadwal rilis data kemiskinan",
         "Kapan data kemiskinan kabupaten dirilis?",
         "",
         25,
         "closed",
-        "Jadwal rilis ada di halaman Jadwal Rilis; rilis berikutnya sudah terjadwal.",
+        ("Jadwal rilis ada di halaman Jadwal Rilis; rilis berikutnya sudah terjadwal."),
         InstitutionType.MEDIA,
     ),
     SampleTicket(
-        P,
+        COM,
         Channel.WEB,
         "Berkas unduhan tidak bisa dibuka",
         "File XLSX tabel produksi padi tidak bisa dibuka di ponsel saya.",
         "",
         24,
         "late",
-        "Berkas sudah kami periksa dan terbuka di aplikasi lembar kerja ponsel; mohon coba unduh ulang.",
+        (
+            "Berkas sudah kami periksa dan terbuka di aplikasi lembar "
+            "kerja ponsel; mohon coba unduh ulang."
+        ),
         InstitutionType.PUBLIC,
     ),
     SampleTicket(
-        C,
+        COR,
         Channel.WEB,
         "Angka penduduk Kecamatan Ambarawa",
-        "Jumlah penduduk Ambarawa pada tabel tampak tertukar dengan Pardasuka.",
+        ("Jumlah penduduk Ambarawa pada tabel tampak tertukar dengan Pardasuka."),
         "disdukcapil",
         23,
         "closed",
-        "Terima kasih; OPD memeriksa dan angka pada tabel sudah sesuai sumber. Tidak ada ralat.",
+        ("Terima kasih; OPD memeriksa dan angka pada tabel sudah sesuai sumber. Tidak ada ralat."),
         InstitutionType.PUBLIC,
     ),
     SampleTicket(
-        M,
+        FBK,
         Channel.WEB,
         "Usul peta interaktif",
         "Akan lebih mudah bila ada peta per kecamatan pada halaman data.",
         "",
         22,
         "closed",
-        "Terima kasih atas masukannya; grafik peta kecamatan sudah tersedia pada produk grafik.",
+        ("Terima kasih atas masukannya; grafik peta kecamatan sudah tersedia pada produk grafik."),
         InstitutionType.PUBLIC,
     ),
     SampleTicket(
-        I,
+        KIP,
         Channel.WEB,
         "Data penerima bantuan sosial per desa",
         "Mohon daftar nama penerima bantuan sosial per desa.",
         "dinsos",
         21,
         "objection",
-        "Permohonan ditolak: daftar nama penerima memuat data pribadi (UU 14/2008 Pasal 17 huruf h). Rekap jumlah penerima per desa dapat diberikan.",
+        (
+            "Permohonan ditolak: daftar nama penerima memuat data pribadi"
+            " (UU 14/2008 Pasal 17 huruf h). Rekap jumlah penerima per "
+            "desa dapat diberikan."
+        ),
         InstitutionType.NGO,
     ),
     SampleTicket(
-        K,
+        KON,
         Channel.PHONE,
         "Cara mengutip data portal",
         "Bagaimana cara mengutip tabel dari portal di laporan saya?",
         "",
         20,
         "closed",
-        "Setiap halaman data memiliki kutipan siap salin di bagian 'Kutip data ini'.",
+        ("Setiap halaman data memiliki kutipan siap salin di bagian 'Kutip data ini'."),
         InstitutionType.GOVERNMENT,
     ),
     SampleTicket(
-        D,
+        REQ,
         Channel.WALK_IN,
         "Data luas panen jagung",
-        "Kami membutuhkan luas panen jagung per kecamatan lima tahun terakhir.",
+        ("Kami membutuhkan luas panen jagung per kecamatan lima tahun terakhir."),
         "distan",
         19,
         "late",
-        "Data lima tahun terakhir sudah kami kirim; dua tahun terakhir menunggu rilis resmi.",
+        ("Data lima tahun terakhir sudah kami kirim; dua tahun terakhir menunggu rilis resmi."),
         InstitutionType.PRIVATE,
     ),
     SampleTicket(
-        I,
+        KIP,
         Channel.WEB,
         "Permohonan data kepegawaian",
         "Mohon data jumlah ASN per OPD menurut golongan.",
@@ -198,7 +212,7 @@ TICKETS = [
         InstitutionType.MEDIA,
     ),
     SampleTicket(
-        K,
+        KON,
         Channel.WEB,
         "Satuan pada tabel curah hujan",
         "Satuan curah hujan pada tabel apakah milimeter per bulan?",
@@ -209,7 +223,7 @@ TICKETS = [
         InstitutionType.STUDENT,
     ),
     SampleTicket(
-        K,
+        KON,
         Channel.EMAIL,
         "API untuk data sekolah",
         "Apakah data sekolah bisa diambil lewat API?",
@@ -220,7 +234,7 @@ TICKETS = [
         InstitutionType.PRIVATE,
     ),
     SampleTicket(
-        D,
+        REQ,
         Channel.WEB,
         "Jumlah UMKM per kecamatan",
         "Mohon data jumlah UMKM terdaftar per kecamatan.",
@@ -231,7 +245,7 @@ TICKETS = [
         InstitutionType.STUDENT,
     ),
     SampleTicket(
-        P,
+        COM,
         Channel.WHATSAPP,
         "Tautan tabel rusak",
         "Tautan di infografis mengarah ke halaman yang tidak ada.",
@@ -242,18 +256,21 @@ TICKETS = [
         InstitutionType.PUBLIC,
     ),
     SampleTicket(
-        K,
+        KON,
         Channel.WEB,
         "Perbedaan data BPS dan OPD",
         "Mengapa angka penduduk portal berbeda dengan publikasi BPS?",
         "",
         13,
         "closed",
-        "Portal memuat data administrasi kependudukan, BPS memakai proyeksi; metadata menjelaskan sumbernya.",
+        (
+            "Portal memuat data administrasi kependudukan, BPS memakai "
+            "proyeksi; metadata menjelaskan sumbernya."
+        ),
         InstitutionType.STUDENT,
     ),
     SampleTicket(
-        I,
+        KIP,
         Channel.WALK_IN,
         "Salinan SOP penyebarluasan data",
         "Kami meminta salinan SOP penyebarluasan data Diskominfo.",
@@ -264,7 +281,7 @@ TICKETS = [
         InstitutionType.GOVERNMENT,
     ),
     SampleTicket(
-        K,
+        KON,
         Channel.WEB,
         "Data angka harapan hidup",
         "Apakah tersedia angka harapan hidup kabupaten?",
@@ -275,7 +292,7 @@ TICKETS = [
         InstitutionType.STUDENT,
     ),
     SampleTicket(
-        M,
+        FBK,
         Channel.EMAIL,
         "Tampilan di ponsel",
         "Tabel lebar sulit dibaca di ponsel.",
@@ -286,7 +303,7 @@ TICKETS = [
         InstitutionType.PUBLIC,
     ),
     SampleTicket(
-        D,
+        REQ,
         Channel.WEB,
         "Data jumlah guru honorer",
         "Mohon data jumlah guru honorer per kecamatan.",
@@ -297,7 +314,7 @@ TICKETS = [
         InstitutionType.MEDIA,
     ),
     SampleTicket(
-        K,
+        KON,
         Channel.WEB,
         "Metode penghitungan IPM",
         "Bagaimana metode penghitungan IPM kabupaten?",
@@ -308,10 +325,10 @@ TICKETS = [
         InstitutionType.STUDENT,
     ),
     SampleTicket(
-        C,
+        COR,
         Channel.WEB,
         "Total tidak sama dengan jumlah rincian",
-        "Pada tabel fasilitas kesehatan, total tidak sama dengan jumlah rincian.",
+        ("Pada tabel fasilitas kesehatan, total tidak sama dengan jumlah rincian."),
         "dinkes",
         8,
         "progress",
@@ -319,7 +336,7 @@ TICKETS = [
         InstitutionType.PUBLIC,
     ),
     SampleTicket(
-        I,
+        KIP,
         Channel.WEB,
         "Dokumen perencanaan pembangunan",
         "Mohon dokumen RKPD tahun berjalan.",
@@ -330,7 +347,7 @@ TICKETS = [
         InstitutionType.NGO,
     ),
     SampleTicket(
-        K,
+        KON,
         Channel.PHONE,
         "Data pasar tradisional",
         "Berapa jumlah pasar tradisional di kabupaten?",
@@ -341,7 +358,7 @@ TICKETS = [
         InstitutionType.PRIVATE,
     ),
     SampleTicket(
-        D,
+        REQ,
         Channel.WEB,
         "Produksi ikan air tawar",
         "Mohon data produksi perikanan budidaya per kecamatan.",
@@ -352,7 +369,7 @@ TICKETS = [
         InstitutionType.STUDENT,
     ),
     SampleTicket(
-        P,
+        COM,
         Channel.WEB,
         "Halaman lambat",
         "Halaman pencarian terasa lambat pada sore hari.",
@@ -363,7 +380,7 @@ TICKETS = [
         InstitutionType.PUBLIC,
     ),
     SampleTicket(
-        K,
+        KON,
         Channel.WEB,
         "Data jalan rusak",
         "Apakah ada data panjang jalan kabupaten menurut kondisi?",
@@ -374,7 +391,7 @@ TICKETS = [
         InstitutionType.MEDIA,
     ),
     SampleTicket(
-        K,
+        KON,
         Channel.EMAIL,
         "Format data SHP",
         "Apakah peta batas kecamatan tersedia dalam format SHP?",
@@ -385,7 +402,7 @@ TICKETS = [
         InstitutionType.PRIVATE,
     ),
     SampleTicket(
-        D,
+        REQ,
         Channel.WALK_IN,
         "Data curah hujan harian",
         "Kami membutuhkan curah hujan harian tiga tahun terakhir.",
@@ -396,7 +413,7 @@ TICKETS = [
         InstitutionType.STUDENT,
     ),
     SampleTicket(
-        I,
+        KIP,
         Channel.WEB,
         "Laporan keuangan badan usaha daerah",
         "Mohon laporan keuangan BUMD tahun lalu.",
@@ -407,7 +424,7 @@ TICKETS = [
         InstitutionType.NGO,
     ),
     SampleTicket(
-        K,
+        KON,
         Channel.WEB,
         "Jumlah penduduk menurut umur",
         "Apakah ada piramida penduduk per kecamatan?",
@@ -418,7 +435,7 @@ TICKETS = [
         InstitutionType.STUDENT,
     ),
     SampleTicket(
-        M,
+        FBK,
         Channel.WEB,
         "Terima kasih",
         "Portal sangat membantu untuk tugas kuliah.",
@@ -429,7 +446,7 @@ TICKETS = [
         InstitutionType.STUDENT,
     ),
     SampleTicket(
-        K,
+        KON,
         Channel.WHATSAPP,
         "Data balita gizi buruk",
         "Mohon informasi jumlah balita gizi buruk tahun ini.",
@@ -444,73 +461,145 @@ TICKETS = [
 FAQ = [
     (
         "Bagaimana cara mengunduh data dari portal?",
-        "Buka halaman dataset, lalu pilih format di bagian **Unduh**: CSV, CSV untuk Excel berbahasa Indonesia, XLSX, JSON atau Parquet.",
+        (
+            "Buka halaman dataset, lalu pilih format di bagian **Unduh**:"
+            " CSV, CSV untuk Excel berbahasa Indonesia, XLSX, JSON atau "
+            "Parquet."
+        ),
         "How do I download data from the portal?",
-        "Open the dataset page and choose a format under **Download**: CSV, CSV for Indonesian Excel, XLSX, JSON or Parquet.",
-        K,
+        (
+            "Open the dataset page and choose a format under "
+            "**Download**: CSV, CSV for Indonesian Excel, XLSX, JSON or "
+            "Parquet."
+        ),
+        KON,
     ),
     (
         "Kapan data baru dirilis?",
-        "Semua tanggal rilis diumumkan lebih dulu di halaman **Jadwal Rilis**; data keluar pada pukul 10.00 WIB di tanggal itu.",
+        (
+            "Semua tanggal rilis diumumkan lebih dulu di halaman **Jadwal"
+            " Rilis**; data keluar pada pukul 10.00 WIB di tanggal itu."
+        ),
         "When is new data released?",
-        "Every release date is announced in advance on the **Release calendar**; data comes out at 10.00 WIB on that date.",
-        K,
+        (
+            "Every release date is announced in advance on the **Release "
+            "calendar**; data comes out at 10.00 WIB on that date."
+        ),
+        KON,
     ),
     (
         "Bagaimana cara mengutip data portal?",
-        "Setiap halaman data dan produk memuat kutipan siap salin di bagian **Kutip data ini**.",
+        ("Setiap halaman data dan produk memuat kutipan siap salin di bagian **Kutip data ini**."),
         "How do I cite data from the portal?",
-        "Every data and product page has a ready-to-copy citation under **Cite this data**.",
-        K,
+        ("Every data and product page has a ready-to-copy citation under **Cite this data**."),
+        KON,
     ),
     (
         "Apakah data bisa diambil lewat API?",
-        "Bisa. Lihat halaman **Pengembang**: REST API, CKAN API, DCAT dan data.json, dengan contoh curl, Python dan R.",
+        (
+            "Bisa. Lihat halaman **Pengembang**: REST API, CKAN API, DCAT"
+            " dan data.json, dengan contoh curl, Python dan R."
+        ),
         "Can I get the data through an API?",
-        "Yes. See the **Developers** page: REST API, CKAN API, DCAT and data.json, with curl, Python and R examples.",
-        K,
+        (
+            "Yes. See the **Developers** page: REST API, CKAN API, DCAT "
+            "and data.json, with curl, Python and R examples."
+        ),
+        KON,
     ),
     (
         "Mengapa angka portal berbeda dengan BPS?",
-        "Portal memuat data sektoral OPD (misalnya administrasi kependudukan), BPS menerbitkan statistik dasar (misalnya proyeksi penduduk). Metadata setiap tabel menyebut sumber dan metodenya.",
+        (
+            "Portal memuat data sektoral OPD (misalnya administrasi "
+            "kependudukan), BPS menerbitkan statistik dasar (misalnya "
+            "proyeksi penduduk). Metadata setiap tabel menyebut sumber "
+            "dan metodenya."
+        ),
         "Why do the portal's figures differ from BPS's?",
-        "The portal holds agencies' sectoral data (e.g. population registration); BPS publishes basic statistics (e.g. population projections). Each table's metadata names its source and method.",
-        K,
+        (
+            "The portal holds agencies' sectoral data (e.g. population "
+            "registration); BPS publishes basic statistics (e.g. "
+            "population projections). Each table's metadata names its "
+            "source and method."
+        ),
+        KON,
     ),
     (
         "Apa beda APM dan APK?",
-        "APM (Angka Partisipasi Murni) menghitung murid usia sekolah yang sesuai jenjangnya; APK (Angka Partisipasi Kasar) menghitung semua murid pada jenjang itu.",
+        (
+            "APM (Angka Partisipasi Murni) menghitung murid usia sekolah "
+            "yang sesuai jenjangnya; APK (Angka Partisipasi Kasar) "
+            "menghitung semua murid pada jenjang itu."
+        ),
         "What is the difference between APM and APK?",
-        "APM (net enrolment rate) counts pupils of the right age for their level; APK (gross enrolment rate) counts all pupils at that level.",
-        K,
+        (
+            "APM (net enrolment rate) counts pupils of the right age for "
+            "their level; APK (gross enrolment rate) counts all pupils at"
+            " that level."
+        ),
+        KON,
     ),
     (
         "Data yang saya cari tidak ada. Apa yang harus saya lakukan?",
-        "Ajukan **permintaan data** di halaman Bantuan. Kami menjawab dalam 10 hari kerja; bila datanya layak untuk semua, kami menerbitkannya sebagai tabel ad hoc.",
+        (
+            "Ajukan **permintaan data** di halaman Bantuan. Kami menjawab"
+            " dalam 10 hari kerja; bila datanya layak untuk semua, kami "
+            "menerbitkannya sebagai tabel ad hoc."
+        ),
         "The data I need is not there. What should I do?",
-        "Send a **data request** from the Help page. We answer within 10 working days; when the data is of use to everyone, we publish it as an ad hoc table.",
-        D,
+        (
+            "Send a **data request** from the Help page. We answer within"
+            " 10 working days; when the data is of use to everyone, we "
+            "publish it as an ad hoc table."
+        ),
+        REQ,
     ),
     (
         "Bagaimana mengajukan permohonan informasi publik (KIP)?",
-        "Pilih kategori **Permohonan informasi publik** di formulir. Nomor pendaftaran diberikan saat diterima; jawaban paling lambat 10 hari kerja dan dapat diperpanjang 7 hari kerja dengan alasan tertulis.",
+        (
+            "Pilih kategori **Permohonan informasi publik** di formulir. "
+            "Nomor pendaftaran diberikan saat diterima; jawaban paling "
+            "lambat 10 hari kerja dan dapat diperpanjang 7 hari kerja "
+            "dengan alasan tertulis."
+        ),
         "How do I make a public information request (KIP)?",
-        "Choose **Public information request** on the form. You get a registration number on receipt; the answer comes within 10 working days, extendable once by 7 with a written reason.",
-        I,
+        (
+            "Choose **Public information request** on the form. You get a"
+            " registration number on receipt; the answer comes within 10 "
+            "working days, extendable once by 7 with a written reason."
+        ),
+        KIP,
     ),
     (
         "Bagaimana mengajukan keberatan?",
-        "Bila permohonan informasi ditolak atau tidak dijawab tepat waktu, buka tautan pribadi tiket Anda dan pilih **Ajukan keberatan**. Atasan PPID memutusnya dalam 30 hari kerja.",
+        (
+            "Bila permohonan informasi ditolak atau tidak dijawab tepat "
+            "waktu, buka tautan pribadi tiket Anda dan pilih **Ajukan "
+            "keberatan**. Atasan PPID memutusnya dalam 30 hari kerja."
+        ),
         "How do I file an objection?",
-        "If an information request was refused or not answered on time, open your ticket's private link and choose **File an objection**. The PPID's superior decides within 30 working days.",
-        I,
+        (
+            "If an information request was refused or not answered on "
+            "time, open your ticket's private link and choose **File an "
+            "objection**. The PPID's superior decides within 30 working "
+            "days."
+        ),
+        KIP,
     ),
     (
         "Saya menemukan angka yang salah. Bagaimana melaporkannya?",
-        "Pilih kategori **Koreksi data** dan sebutkan tabel serta barisnya. OPD pemilik data memeriksanya; bila benar salah, ralat diumumkan di halaman rilis.",
+        (
+            "Pilih kategori **Koreksi data** dan sebutkan tabel serta "
+            "barisnya. OPD pemilik data memeriksanya; bila benar salah, "
+            "ralat diumumkan di halaman rilis."
+        ),
         "I found a wrong figure. How do I report it?",
-        "Choose **Data correction** and name the table and row. The agency that owns the data checks it; if it is wrong, an erratum is published on the release page.",
-        C,
+        (
+            "Choose **Data correction** and name the table and row. The "
+            "agency that owns the data checks it; if it is wrong, an "
+            "erratum is published on the release page."
+        ),
+        COR,
     ),
 ]
 
@@ -655,7 +744,8 @@ def _walk(
             actor=kadis,
             objection=objection,
             decision=ObjectionDecision.PARTLY,
-            note="Rekap jumlah penerima per desa diberikan; daftar nama tetap dikecualikan (contoh).",
+            note="Rekap jumlah penerima per desa diberikan; daftar nama tetap dikecualikan "
+            "(contoh).",
         )
         filed = end + dt.timedelta(days=2)
         type(objection).objects.filter(pk=objection.pk).update(
@@ -719,7 +809,7 @@ def load_sample_support() -> int:
         )
         for i in range(18)
     )
-    rng = random.Random(19)
+    rng = random.Random(19)  # noqa: S311 (sample data, not secrets)
     tickets = list(Ticket.objects.filter(pk__in=[t.pk for t in tickets]))
     closed = [t for t in tickets if t.state == State.CLOSED and t.merged_into_id is None]
     answers = [_survey(rng, t, (t.closed_at or now) + dt.timedelta(hours=5)) for t in closed]
