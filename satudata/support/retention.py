@@ -1,7 +1,72 @@
-"""Erasing closed tickets' personal data after the retention period (part E fills this in)."""
+"""Erasing personal data of old requests (``SUPPORT_RETENTION_DAYS``; 0 keeps it).
+
+A ticket closed longer ago than the retention period keeps everything the public body must
+account for — its number, category, channel, dates, state, outcome and the conversation's text
+(UU 14/2008 asks for a register of requests and their handling) — but loses the requester's
+name, e-mail, telephone, address and institution name; its secret link stops working. Staff
+should not write personal data into replies; the requester's own messages are kept as written,
+since they are the request on record. Guest-book entries older than the period lose the
+visitor's name and contact. Each run is audited and a second run changes nothing.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
 
-def erase_expired() -> int:
-    return 0
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from satudata.core.audit import record
+from satudata.support.models import GuestVisit, Ticket
+
+ERASED = "(dihapus)"
+
+
+def _cutoff(now: dt.datetime) -> dt.datetime | None:
+    days = int(settings.SUPPORT_RETENTION_DAYS)
+    return now - dt.timedelta(days=days) if days > 0 else None
+
+
+def expired(now: dt.datetime | None = None) -> tuple[int, int]:
+    """How many tickets and guest-book entries the next run would erase."""
+    cutoff = _cutoff(now or timezone.now())
+    if cutoff is None:
+        return 0, 0
+    tickets = Ticket.objects.filter(closed_at__lt=cutoff, personal_data_erased_at__isnull=True)
+    guests = GuestVisit.objects.filter(visited_at__lt=cutoff).exclude(name=ERASED)
+    return tickets.count(), guests.count()
+
+
+@transaction.atomic
+def erase_expired(now: dt.datetime | None = None) -> int:
+    """Erase what is past the retention period; the number of records changed."""
+    now = now or timezone.now()
+    cutoff = _cutoff(now)
+    if cutoff is None:
+        return 0
+    tickets = Ticket.objects.filter(closed_at__lt=cutoff, personal_data_erased_at__isnull=True)
+    erased = tickets.update(
+        requester_name=ERASED,
+        requester_email="",
+        requester_phone="",
+        requester_address="",
+        institution_name="",
+        personal_data_erased_at=now,
+    )
+    guests = (
+        GuestVisit.objects.filter(visited_at__lt=cutoff)
+        .exclude(name=ERASED)
+        .update(name=ERASED, contact="")
+    )
+    if erased or guests:
+        record(
+            "support.personal_data_erased",
+            actor=None,
+            actor_label="sistem",
+            summary=(
+                f"Data pribadi dihapus: {erased} tiket ditutup sebelum {cutoff:%Y-%m-%d}, "
+                f"{guests} entri buku tamu"
+            ),
+        )
+    return erased + guests

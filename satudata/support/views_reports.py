@@ -1,18 +1,97 @@
-"""Support figures for activity 6 and publishing what answers produced (part E)."""
+"""Support figures for activity 6 (part E): the report page and its JSON.
+
+The period is chosen with ``periode`` (``bulan``, ``triwulan``, ``tahun``), ``tahun`` and,
+for a month or a quarter, ``bulan`` (1–12) or ``triwulan`` (1–4); the default is the current
+month. A value that is not a period answers 400 with the reason (JSON) or the page's error.
+"""
 
 from __future__ import annotations
 
+import calendar
+import datetime as dt
 from typing import Any
 
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from satudata.accounts.permissions import capability_required
+from satudata.accounts.roles import Capability
+from satudata.support import stats
 
 
+class PeriodError(ValueError):
+    pass
+
+
+def _int(request: HttpRequest, name: str, default: int, low: int, high: int) -> int:
+    raw = request.GET.get(name) or str(default)
+    try:
+        value = int(raw)
+    except ValueError:
+        value = low - 1
+    if not low <= value <= high:
+        raise PeriodError(
+            _("%(name)s must be a whole number from %(low)s to %(high)s.")
+            % {"name": name, "low": low, "high": high}
+        )
+    return value
+
+
+def period_of(request: HttpRequest) -> tuple[str, dt.date, dt.date, str]:
+    """(kind, first day, last day, label) of the period the request asks for."""
+    today = timezone.localdate()
+    kind = request.GET.get("periode") or "bulan"
+    year = _int(request, "tahun", today.year, 2000, 2100)
+    if kind == "tahun":
+        return kind, dt.date(year, 1, 1), dt.date(year, 12, 31), str(year)
+    if kind == "triwulan":
+        quarter = _int(request, "triwulan", (today.month - 1) // 3 + 1, 1, 4)
+        first = dt.date(year, 3 * quarter - 2, 1)
+        last_month = 3 * quarter
+        last = dt.date(year, last_month, calendar.monthrange(year, last_month)[1])
+        return kind, first, last, _("Quarter %(q)s %(year)s") % {"q": quarter, "year": year}
+    if kind == "bulan":
+        month = _int(request, "bulan", today.month, 1, 12)
+        last = dt.date(year, month, calendar.monthrange(year, month)[1])
+        return kind, dt.date(year, month, 1), last, f"{month:02d}/{year}"
+    raise PeriodError(_("periode must be bulan, triwulan or tahun."))
+
+
+@capability_required(Capability.VIEW_SUPPORT_REPORTS)
 def report(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-    raise Http404
+    try:
+        kind, start, end, label = period_of(request)
+    except PeriodError as error:
+        return render(request, "support/reports/report.html", {"error": str(error)}, status=400)
+    figures = stats.period_figures(start, end)
+    return render(
+        request,
+        "support/reports/report.html",
+        {
+            "figures": figures,
+            "kip_table": stats.kip_yearly_table(start.year),
+            "kind": kind,
+            "start": start,
+            "end": end,
+            "label": label,
+            "query": request.GET.urlencode(),
+            "months": range(1, 13),
+            "quarters": range(1, 5),
+        },
+    )
 
 
+@capability_required(Capability.VIEW_SUPPORT_REPORTS)
 def report_json(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-    raise Http404
+    try:
+        _kind, start, end, _label = period_of(request)
+    except PeriodError as error:
+        return JsonResponse({"error": str(error)}, status=400)
+    figures = stats.period_figures(start, end)
+    figures["kip_yearly"] = stats.kip_yearly_table(start.year)
+    return JsonResponse(figures, json_dumps_params={"ensure_ascii": False})
 
 
 def adhoc_table(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
