@@ -85,11 +85,11 @@ class ReportPagesTests(PersonaTestCase):
     def test_staff_read_the_figures_and_the_json_carries_no_personal_data(self) -> None:
         _ticket(Category.KIP, MONDAY, name="Wiranto Kusumadewi")
         self.client.force_login(self.p.kepala_bidang)
-        page = self.client.get(reverse("support:report"), {"periode": "tahun", "tahun": 2026})
+        page = self.client.get(reverse("support:report"), {"periode": "tahun", "tahun": "2026"})
         self.assertEqual(page.status_code, 200)
         self.assertContains(page, "Pasal 12")
         answer = self.client.get(
-            reverse("support:report_json"), {"periode": "tahun", "tahun": 2026}
+            reverse("support:report_json"), {"periode": "tahun", "tahun": "2026"}
         )
         self.assertEqual(answer.status_code, 200)
         body = answer.content.decode()
@@ -99,7 +99,9 @@ class ReportPagesTests(PersonaTestCase):
 
     def test_a_wrong_period_is_a_clear_400_and_others_are_refused(self) -> None:
         self.client.force_login(self.p.walidata)
-        answer = self.client.get(reverse("support:report_json"), {"periode": "bulan", "bulan": 13})
+        answer = self.client.get(
+            reverse("support:report_json"), {"periode": "bulan", "bulan": "13"}
+        )
         self.assertEqual(answer.status_code, 400)
         self.assertIn("bulan", answer.json()["error"])
         self.assertEqual(
