@@ -11,14 +11,18 @@ import calendar
 import datetime as dt
 from typing import Any
 
+from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from satudata.accounts.permissions import capability_required
 from satudata.accounts.roles import Capability
-from satudata.support import stats
+from satudata.support import publishing, stats
+from satudata.support.forms_reports import ErratumForm
+from satudata.support.models import Category, Ticket
+from satudata.support.services import SupportError
 
 
 class PeriodError(ValueError):
@@ -98,5 +102,23 @@ def adhoc_table(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse
     raise Http404
 
 
-def erratum(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-    raise Http404
+@capability_required(Capability.MANAGE_RELEASES)
+def erratum(request: HttpRequest, pk: int) -> HttpResponse:
+    """A confirmed "koreksi data" ticket → an erratum on a published release, and the answer."""
+    ticket = get_object_or_404(Ticket, pk=pk, category=Category.CORRECTION)
+    form = ErratumForm(request.POST or None, ticket=ticket)
+    if request.method == "POST" and form.is_valid():
+        try:
+            publishing.erratum_from_ticket(
+                actor=request.user,
+                ticket=ticket,
+                release=form.cleaned_data["release"],
+                note=form.cleaned_data["note"],
+                significant=form.cleaned_data["significant"],
+            )
+        except SupportError as error:
+            form.add_error(error.field if error.field in form.fields else None, error.message)
+        else:
+            messages.success(request, _("The erratum was published and the requester answered."))
+            return redirect("support:ticket", pk=ticket.pk)
+    return render(request, "support/reports/erratum.html", {"ticket": ticket, "form": form})
