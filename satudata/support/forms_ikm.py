@@ -26,9 +26,7 @@ class SurveyForm(forms.Form):
         choices=[("", _("General / not stated")), *Category.choices],
         required=False,
     )
-    age = forms.IntegerField(
-        label=_("Age (years)"), required=False, min_value=10, max_value=120
-    )
+    age = forms.IntegerField(label=_("Age (years)"), required=False, min_value=10, max_value=120)
     sex = forms.ChoiceField(
         label=_("Sex"),
         choices=[("", _("Prefer not to say")), *Sex.choices],
@@ -58,7 +56,7 @@ class SurveyForm(forms.Form):
             del self.fields["service"]
         for unsur in ikm.UNSUR:
             self.fields[unsur.field] = forms.TypedChoiceField(
-                label=unsur.question,
+                label=str(unsur.question),
                 choices=[(str(n), label) for n, label in enumerate(unsur.answers, start=1)],
                 coerce=int,
                 widget=forms.RadioSelect,
@@ -96,13 +94,11 @@ class RecapForm(forms.Form):
     year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
     quarter = forms.TypedChoiceField(
         label=_("Quarter"),
-        choices=[(q, f"Triwulan {'I II III IV'.split()[q - 1]}") for q in range(1, 5)],
+        choices=[(q, f"Triwulan {['I', 'II', 'III', 'IV'][q - 1]}") for q in range(1, 5)],
         coerce=int,
         required=False,
     )
-    month = forms.TypedChoiceField(
-        label=_("Month"), choices=MONTHS, coerce=int, required=False
-    )
+    month = forms.TypedChoiceField(label=_("Month"), choices=MONTHS, coerce=int, required=False)
     start = forms.DateField(
         label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
@@ -137,7 +133,7 @@ class RecapForm(forms.Form):
         return cls(merged)
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data: dict[str, Any] = super().clean() or {}
         period, year = data.get("period"), data.get("year")
         if not period or not year:
             return data
@@ -151,9 +147,10 @@ class RecapForm(forms.Form):
             month = data.get("month") or 1
             start, end = dt.date(year, month, 1), _month_end(year, month)
         else:
-            start, end = data.get("start"), data.get("end")
-            if not start or not end:
+            first, last = data.get("start"), data.get("end")
+            if not first or not last:
                 raise forms.ValidationError(_("Give both dates of the custom period."))
+            start, end = first, last
             if end < start:
                 raise forms.ValidationError(_("The end date comes before the start date."))
             if (end - start).days > self.MAX_DAYS:

@@ -34,7 +34,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, Literal
 
-from django.db.models import Case, Count, IntegerField, Q, QuerySet, Sum, Value, When
+from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
@@ -66,10 +66,6 @@ class Unsur:
         return self.answers[value - 1]
 
 
-def _a(label: str) -> Promise:
-    return pgettext_lazy("IKM answer", label)
-
-
 UNSUR: tuple[Unsur, ...] = (
     Unsur(
         "U1",
@@ -77,7 +73,12 @@ UNSUR: tuple[Unsur, ...] = (
         "Persyaratan",
         pgettext_lazy("IKM unsur", "Requirements"),
         _("How well do the requirements of the service match the kind of service?"),
-        (_a("Not suitable"), _a("Less suitable"), _a("Suitable"), _a("Very suitable")),
+        (
+            pgettext_lazy("IKM answer", "Not suitable"),
+            pgettext_lazy("IKM answer", "Less suitable"),
+            pgettext_lazy("IKM answer", "Suitable"),
+            pgettext_lazy("IKM answer", "Very suitable"),
+        ),
     ),
     Unsur(
         "U2",
@@ -85,7 +86,12 @@ UNSUR: tuple[Unsur, ...] = (
         "Sistem, Mekanisme, dan Prosedur",
         pgettext_lazy("IKM unsur", "System, mechanism and procedure"),
         _("How easy is the service procedure of this unit?"),
-        (_a("Not easy"), _a("Less easy"), _a("Easy"), _a("Very easy")),
+        (
+            pgettext_lazy("IKM answer", "Not easy"),
+            pgettext_lazy("IKM answer", "Less easy"),
+            pgettext_lazy("IKM answer", "Easy"),
+            pgettext_lazy("IKM answer", "Very easy"),
+        ),
     ),
     Unsur(
         "U3",
@@ -93,7 +99,12 @@ UNSUR: tuple[Unsur, ...] = (
         "Waktu Penyelesaian",
         pgettext_lazy("IKM unsur", "Completion time"),
         _("How fast was the service given?"),
-        (_a("Not fast"), _a("Less fast"), _a("Fast"), _a("Very fast")),
+        (
+            pgettext_lazy("IKM answer", "Not fast"),
+            pgettext_lazy("IKM answer", "Less fast"),
+            pgettext_lazy("IKM answer", "Fast"),
+            pgettext_lazy("IKM answer", "Very fast"),
+        ),
     ),
     Unsur(
         "U4",
@@ -101,7 +112,12 @@ UNSUR: tuple[Unsur, ...] = (
         "Biaya/Tarif",
         pgettext_lazy("IKM unsur", "Cost or fee"),
         _("How fair is the cost or fee of the service?"),
-        (_a("Very expensive"), _a("Fairly expensive"), _a("Cheap"), _a("Free of charge")),
+        (
+            pgettext_lazy("IKM answer", "Very expensive"),
+            pgettext_lazy("IKM answer", "Fairly expensive"),
+            pgettext_lazy("IKM answer", "Cheap"),
+            pgettext_lazy("IKM answer", "Free of charge"),
+        ),
     ),
     Unsur(
         "U5",
@@ -109,7 +125,12 @@ UNSUR: tuple[Unsur, ...] = (
         "Produk Spesifikasi Jenis Pelayanan",
         pgettext_lazy("IKM unsur", "Product, specification and kind of service"),
         _("How well does what you received match what the service standard promises?"),
-        (_a("Not suitable"), _a("Less suitable"), _a("Suitable"), _a("Very suitable")),
+        (
+            pgettext_lazy("IKM answer", "Not suitable"),
+            pgettext_lazy("IKM answer", "Less suitable"),
+            pgettext_lazy("IKM answer", "Suitable"),
+            pgettext_lazy("IKM answer", "Very suitable"),
+        ),
     ),
     Unsur(
         "U6",
@@ -117,7 +138,12 @@ UNSUR: tuple[Unsur, ...] = (
         "Kompetensi Pelaksana",
         pgettext_lazy("IKM unsur", "Competence of the staff"),
         _("How competent were the staff who served you?"),
-        (_a("Not competent"), _a("Less competent"), _a("Competent"), _a("Very competent")),
+        (
+            pgettext_lazy("IKM answer", "Not competent"),
+            pgettext_lazy("IKM answer", "Less competent"),
+            pgettext_lazy("IKM answer", "Competent"),
+            pgettext_lazy("IKM answer", "Very competent"),
+        ),
     ),
     Unsur(
         "U7",
@@ -126,10 +152,10 @@ UNSUR: tuple[Unsur, ...] = (
         pgettext_lazy("IKM unsur", "Conduct of the staff"),
         _("How polite and friendly were the staff who served you?"),
         (
-            _a("Not polite and friendly"),
-            _a("Less polite and friendly"),
-            _a("Polite and friendly"),
-            _a("Very polite and friendly"),
+            pgettext_lazy("IKM answer", "Not polite and friendly"),
+            pgettext_lazy("IKM answer", "Less polite and friendly"),
+            pgettext_lazy("IKM answer", "Polite and friendly"),
+            pgettext_lazy("IKM answer", "Very polite and friendly"),
         ),
     ),
     Unsur(
@@ -139,10 +165,10 @@ UNSUR: tuple[Unsur, ...] = (
         pgettext_lazy("IKM unsur", "Handling of complaints, suggestions and feedback"),
         _("How are complaints from service users handled?"),
         (
-            _a("There is none"),
-            _a("There is one but it does not work"),
-            _a("It works but not fully"),
-            _a("Well managed"),
+            pgettext_lazy("IKM answer", "There is none"),
+            pgettext_lazy("IKM answer", "There is one but it does not work"),
+            pgettext_lazy("IKM answer", "It works but not fully"),
+            pgettext_lazy("IKM answer", "Well managed"),
         ),
     ),
     Unsur(
@@ -151,7 +177,12 @@ UNSUR: tuple[Unsur, ...] = (
         "Sarana dan Prasarana",
         pgettext_lazy("IKM unsur", "Facilities and infrastructure"),
         _("What is the quality of the facilities and infrastructure?"),
-        (_a("Poor"), _a("Adequate"), _a("Good"), _a("Very good")),
+        (
+            pgettext_lazy("IKM answer", "Poor"),
+            pgettext_lazy("IKM answer", "Adequate"),
+            pgettext_lazy("IKM answer", "Good"),
+            pgettext_lazy("IKM answer", "Very good"),
+        ),
     ),
 )
 FIELDS = tuple(u.field for u in UNSUR)
@@ -296,7 +327,6 @@ AGE_BANDS: tuple[tuple[str, int | None, int | None], ...] = (
     ("50–59", 50, 59),
     ("≥ 60", 60, None),
 )
-NOT_STATED = "-"
 
 
 def _age_q(low: int | None, high: int | None) -> Q:
@@ -308,16 +338,21 @@ def _age_q(low: int | None, high: int | None) -> Q:
     return q
 
 
-def _profile_aggregates() -> dict[str, Any]:
-    """Conditional counts for every profile value, computed in the same query as the sums."""
-    out: dict[str, Any] = {}
-    for key, low, high in AGE_BANDS:
-        out[f"age|{key}"] = Count("pk", filter=_age_q(low, high))
-    out[f"age|{NOT_STATED}"] = Count("pk", filter=Q(age__isnull=True))
+def _profile_values() -> list[tuple[str, str, Q]]:
+    """(group, value, condition) of every profile count; value "" is "not stated"."""
+    out: list[tuple[str, str, Q]] = [
+        ("age", key, _age_q(low, high)) for key, low, high in AGE_BANDS
+    ]
+    out.append(("age", "", Q(age__isnull=True)))
     for field, choices in (("sex", Sex), ("education", Education), ("occupation", Occupation)):
-        for value in [*choices.values, ""]:
-            out[f"{field}|{value or NOT_STATED}"] = Count("pk", filter=Q(**{field: value}))
+        out += [(field, value, Q(**{field: value})) for value in [*choices.values, ""]]
     return out
+
+
+def _profile_aggregates() -> dict[str, Any]:
+    """Conditional counts for every profile value, computed in the same query as the sums
+    (aliases ``p0``, ``p1``, … in the order of ``_profile_values``)."""
+    return {f"p{i}": Count("pk", filter=q) for i, (_g, _v, q) in enumerate(_profile_values())}
 
 
 def _sum_aggregates() -> dict[str, Any]:
@@ -335,16 +370,10 @@ def _profile(row: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
         "education": dict(Education.choices),
         "occupation": dict(Occupation.choices),
     }
-    profile: dict[str, list[dict[str, Any]]] = {}
-    for group, names in labels.items():
-        rows = [
-            {"value": value, "label": str(label), "count": row[f"{group}|{value}"]}
-            for value, label in names.items()
-        ]
-        rows.append(
-            {"value": "", "label": str(_("Not stated")), "count": row[f"{group}|{NOT_STATED}"]}
-        )
-        profile[group] = rows
+    profile: dict[str, list[dict[str, Any]]] = {group: [] for group in labels}
+    for i, (group, value, _q) in enumerate(_profile_values()):
+        label = labels[group].get(value) if value else _("Not stated")
+        profile[group].append({"value": value, "label": str(label), "count": row[f"p{i}"]})
     return profile
 
 
@@ -440,7 +469,9 @@ def period_queryset(
     """Answers submitted from ``start`` to ``end``; dates are whole WIB days, both included
     (a datetime ``end`` is exclusive)."""
     upper = _bound(end + dt.timedelta(days=1)) if not isinstance(end, dt.datetime) else _bound(end)
-    queryset = SurveyResponse.objects.filter(submitted_at__gte=_bound(start), submitted_at__lt=upper)
+    queryset = SurveyResponse.objects.filter(
+        submitted_at__gte=_bound(start), submitted_at__lt=upper
+    )
     if service is not None:
         queryset = queryset.filter(service=service)
     return queryset
