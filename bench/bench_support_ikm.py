@@ -93,7 +93,8 @@ def main() -> None:
             pages.append((time.perf_counter() - began) * 1000)
             assert answer.status_code == 200
         print(
-            f"answers: {result['respondents']:,} in {year}; IKM {result['ikm_converted']} ({result['mutu']})"
+            f"answers: {result['respondents']:,} in {year}; "
+            f"IKM {result['ikm_converted']} ({result['mutu']})"
         )
         print(
             f"ikm.recap of the year: p50 {statistics.median(times):.1f} ms, "
