@@ -1,7 +1,141 @@
-"""Reminders before a ticket's deadline and escalation of missed ones (part A fills this in)."""
+"""Reminders before a ticket's deadline, escalation of missed ones, and how the desk words a
+deadline ("2 working days left", "3 working days late").
+
+``remind_and_escalate`` runs every half hour in the scheduler (``support-deadlines``), possibly
+in several workers at once. For each open ticket whose clocks run (not waiting for the
+requester):
+
+* ``SUPPORT_REMINDER_HOURS`` before its running deadline (the first response while it is
+  still received, and the answer) the handler(s) are reminded;
+* once a deadline has passed the Kepala Bidang is told (escalation).
+
+Each alert is sent once per (ticket, kind, deadline): a ``TicketAlert`` row is created inside
+a savepoint before the notice, and the unique constraint refuses a second one, whichever worker
+comes second. A deadline that moves (extension, pause) is a new deadline, so its alerts are due
+again.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Collection
+from dataclasses import dataclass
 
-def remind_and_escalate() -> int:
-    return 0
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from satudata.accounts.roles import Role
+from satudata.sop.workdays import WIB, holiday_dates, working_days_between
+from satudata.support.models import State, Ticket, TicketAlert
+
+REMINDER = "reminder"
+ESCALATION = "escalation"
+# (deadline field, states in which it runs); the answer deadline runs in every open state.
+_DEADLINES = (("first_response_due", (State.RECEIVED,)), ("answer_due", None))
+
+
+def running_deadline(ticket: Ticket) -> dt.datetime:
+    """The deadline that matters now: the first response while received, else the answer."""
+    if ticket.state == State.RECEIVED:
+        return min(ticket.first_response_due, ticket.answer_due)
+    return ticket.answer_due
+
+
+@dataclass(frozen=True)
+class DeadlineStatus:
+    due: dt.datetime
+    days_left: int  # working days after today up to the due day (0: due today)
+    days_late: int  # whole working days past due (0: on time)
+    paused: bool
+
+    @property
+    def is_late(self) -> bool:
+        return self.days_late > 0
+
+
+def status(
+    deadline: dt.datetime,
+    at: dt.datetime,
+    holidays: Collection[dt.date] | None = None,
+    *,
+    paused: bool = False,
+) -> DeadlineStatus:
+    """Working days left or late (as ``clocks.working_days_late``); ``holidays`` lets a page
+    read the calendar once for all its rows."""
+    start, end = at.astimezone(WIB).date(), deadline.astimezone(WIB).date()
+    if holidays is None:
+        holidays = holiday_dates(min(start, end), max(start, end))
+    if at <= deadline:
+        return DeadlineStatus(deadline, working_days_between(start, end, holidays), 0, paused)
+    late = max(1, working_days_between(end, start, holidays))
+    return DeadlineStatus(deadline, 0, late, paused)
+
+
+def _handlers(ticket: Ticket) -> list[object]:
+    from satudata.accounts.models import User
+
+    if ticket.assignee is not None:
+        return [ticket.assignee]
+    if ticket.agency_id is not None:
+        return list(User.objects.filter(role=Role.PRODUSEN, agencies=ticket.agency_id))
+    return list(User.objects.filter(role=Role.WALIDATA))
+
+
+def send_once(ticket: Ticket, kind: str, deadline: dt.datetime) -> bool:
+    """Record the alert and send it, unless one for this (ticket, kind, deadline) exists; True
+    when this call sent it. The row and the notices commit together."""
+    from satudata.accounts.models import User
+    from satudata.accounts.services import notify
+    from satudata.support.services import _when
+
+    try:
+        with transaction.atomic():
+            TicketAlert.objects.create(ticket=ticket, kind=kind, deadline=deadline)
+            url = reverse("support:ticket", args=[ticket.pk])
+            values = {"number": ticket.number, "subject": ticket.subject, "due": _when(deadline)}
+            if kind == REMINDER:
+                notify(
+                    _handlers(ticket),  # type: ignore[arg-type]
+                    title=_("Ticket %(number)s is due %(due)s") % values,
+                    body=_("%(number)s · %(subject)s: the deadline is %(due)s, 23:59 WIB.")
+                    % values,
+                    url=url,
+                )
+            else:
+                notify(
+                    User.objects.filter(role=Role.KEPALA_BIDANG, is_active=True),
+                    title=_("Ticket %(number)s missed its deadline") % values,
+                    body=_(
+                        "%(number)s · %(subject)s was due %(due)s and is not yet done. "
+                        "Please follow it up with the handler."
+                    )
+                    % values,
+                    url=url,
+                )
+    except IntegrityError:
+        return False  # another worker (or an earlier run) sent it
+    return True
+
+
+def remind_and_escalate(at: dt.datetime | None = None) -> int:
+    """Send the reminders and escalations now due; returns how many were sent."""
+    at = at or timezone.now()
+    soon = at + dt.timedelta(hours=settings.SUPPORT_REMINDER_HOURS)
+    running = Ticket.objects.open().exclude(state=State.WAITING).select_related("assignee")
+    sent = 0
+    for field, states in _DEADLINES:
+        scoped = running.filter(state__in=states) if states else running
+        for kind, window in (
+            (REMINDER, {f"{field}__gte": at, f"{field}__lt": soon}),
+            (ESCALATION, {f"{field}__lt": at}),
+        ):
+            already = TicketAlert.objects.filter(
+                ticket=OuterRef("pk"), kind=kind, deadline=OuterRef(field)
+            )
+            for ticket in scoped.filter(**window).exclude(Exists(already)).order_by(field):
+                sent += send_once(ticket, kind, getattr(ticket, field))
+    return sent
