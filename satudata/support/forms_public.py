@@ -1,0 +1,165 @@
+"""The visitor's forms: asking (with the spam checks' hidden fields), replying on a ticket and
+objecting to a KIP request's handling. The services check again; these give early, per-field
+errors and keep what was typed."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from satudata.support.models import Category, Delivery, InstitutionType, ObjectionReason
+from satudata.support.services import MAX_MESSAGE
+
+PHONE = re.compile(r"^\+?[0-9 ()./-]{6,25}$")
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files from one input; each is checked by ``attachments.check_all`` later."""
+
+    widget = MultipleFileInput
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("required", False)
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data: Any, initial: Any = None) -> Any:
+        if isinstance(data, list | tuple):
+            return [super(MultipleFileField, self).clean(item, initial) for item in data if item]
+        return [super().clean(data, initial)] if data else []
+
+
+ATTACHMENT_HELP = _(
+    "Optional. PDF, PNG, JPEG, CSV, TXT, XLSX or DOCX; up to %(n)s files of at most %(mb)s MB each."
+)
+
+
+def attachment_help() -> str:
+    from django.conf import settings
+
+    return str(ATTACHMENT_HELP) % {
+        "n": settings.SUPPORT_ATTACHMENTS_PER_MESSAGE,
+        "mb": f"{settings.SUPPORT_ATTACHMENT_MAX_BYTES / 2**20:.0f}",
+    }
+
+
+class AskForm(forms.Form):
+    subject = forms.CharField(
+        label=_("Your question, in a few words"),
+        max_length=200,
+        help_text=_("Answers from the FAQ and the data catalogue appear below as you type."),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "data-suggest": "1"}),
+    )
+    category = forms.ChoiceField(label=_("What kind of request is it?"), choices=Category.choices)
+    message = forms.CharField(
+        label=_("Your question or request in full"),
+        max_length=MAX_MESSAGE,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_("Which data, which region and years, and what you need it for."),
+    )
+    requester_name = forms.CharField(label=_("Your name"), max_length=150)
+    requester_email = forms.EmailField(
+        label=_("Your e-mail address"),
+        max_length=254,
+        help_text=_("The private link to follow your request is sent here. It is never published."),
+    )
+    requester_phone = forms.CharField(
+        label=_("Telephone (optional)"),
+        max_length=40,
+        required=False,
+        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
+    )
+    institution_type = forms.ChoiceField(
+        label=_("You ask as"), choices=InstitutionType.choices, initial=InstitutionType.PUBLIC
+    )
+    institution_name = forms.CharField(
+        label=_("Institution (optional)"), max_length=200, required=False
+    )
+    purpose = forms.CharField(
+        label=_("What the information is for"),
+        max_length=300,
+        required=False,
+        help_text=_("Required for a public information request (UU 14/2008 Pasal 4)."),
+    )
+    requested_format = forms.CharField(
+        label=_("Form of the information"),
+        max_length=100,
+        required=False,
+        help_text=_("For example: a table in XLSX, a copy of a document in PDF."),
+    )
+    delivery = forms.ChoiceField(
+        label=_("How you want to receive it"), choices=Delivery.choices, initial=Delivery.EMAIL
+    )
+    attachments = MultipleFileField(label=_("Attachments"))
+    # Spam checks: a field people never see (bots fill it), and the proof of work.
+    website = forms.CharField(label=_("Leave this field empty"), required=False, max_length=200)
+    pow_challenge = forms.CharField(required=False, max_length=300, widget=forms.HiddenInput)
+    pow_nonce = forms.CharField(required=False, max_length=40, widget=forms.HiddenInput)
+    # What the search-first box last looked for, and how many suggestions it showed.
+    search_query = forms.CharField(required=False, max_length=300, widget=forms.HiddenInput)
+    search_results = forms.IntegerField(
+        required=False, min_value=0, max_value=100, widget=forms.HiddenInput
+    )
+    dataset = forms.CharField(required=False, max_length=64, widget=forms.HiddenInput)
+    product = forms.CharField(required=False, max_length=100, widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["attachments"].help_text = attachment_help()
+        self.fields["website"].widget.attrs.update({"autocomplete": "off", "tabindex": "-1"})
+        self.fields["requester_name"].widget.attrs["autocomplete"] = "name"
+        self.fields["requester_email"].widget.attrs["autocomplete"] = "email"
+
+    def clean_message(self) -> str:
+        text = self.cleaned_data["message"].replace("\x00", "").strip()
+        if not text:
+            raise forms.ValidationError(_("Write your question or request."))
+        return str(text)
+
+    def clean_requester_phone(self) -> str:
+        phone = self.cleaned_data["requester_phone"].strip()
+        if phone and not PHONE.match(phone):
+            raise forms.ValidationError(
+                _("Write the telephone number with digits only, e.g. 0812 3456 7890.")
+            )
+        return str(phone)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("category") == Category.KIP and not (data.get("purpose") or "").strip():
+            self.add_error(
+                "purpose",
+                _("A public information request must say what the information is for."),
+            )
+        return data
+
+
+class ReplyForm(forms.Form):
+    body = forms.CharField(
+        label=_("Your reply"), max_length=MAX_MESSAGE, widget=forms.Textarea(attrs={"rows": 5})
+    )
+    attachments = MultipleFileField(label=_("Attachments"))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["attachments"].help_text = attachment_help()
+
+
+class ObjectionForm(forms.Form):
+    reason = forms.ChoiceField(
+        label=_("Ground of the objection (UU 14/2008 Pasal 35)"),
+        choices=ObjectionReason.choices,
+        widget=forms.RadioSelect,
+    )
+    statement = forms.CharField(
+        label=_("Your objection"),
+        max_length=MAX_MESSAGE,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_("What was wrong with the answer, and what you ask for."),
+    )
