@@ -76,7 +76,9 @@ def _refuse(message: str) -> SupportError:
 
 def _clean_name(name: str) -> str:
     name = os.path.basename((name or "").replace("\\", "/"))
-    name = "".join(c for c in unicodedata.normalize("NFC", name) if unicodedata.category(c)[0] != "C")
+    name = "".join(
+        c for c in unicodedata.normalize("NFC", name) if unicodedata.category(c)[0] != "C"
+    )
     name = name.strip().strip(".") or "lampiran"
     stem, ext = os.path.splitext(name)
     return stem[: 190 - len(ext[:10])] + ext[:10].lower()
@@ -105,7 +107,9 @@ def _zip_kind(content: bytes, name: str) -> str:
         archive = zipfile.ZipFile(io.BytesIO(content))
         members = archive.infolist()
     except (zipfile.BadZipFile, ValueError, OSError):
-        raise _refuse(_("The file %(name)s is damaged and cannot be read.") % {"name": name}) from None
+        raise _refuse(
+            _("The file %(name)s is damaged and cannot be read.") % {"name": name}
+        ) from None
     if len(members) > ZIP_MAX_MEMBERS:
         raise _refuse(bomb)
     if sum(member.file_size for member in members) > ZIP_MAX_UNCOMPRESSED:
@@ -127,7 +131,9 @@ def _zip_kind(content: bytes, name: str) -> str:
                     if total > ZIP_MAX_UNCOMPRESSED:
                         raise _refuse(bomb)
     except (zipfile.BadZipFile, ValueError, OSError, EOFError, NotImplementedError, RuntimeError):
-        raise _refuse(_("The file %(name)s is damaged and cannot be read.") % {"name": name}) from None
+        raise _refuse(
+            _("The file %(name)s is damaged and cannot be read.") % {"name": name}
+        ) from None
     if "[Content_Types].xml" in names and "xl/workbook.xml" in names:
         return "xlsx"
     if "[Content_Types].xml" in names and "word/document.xml" in names:

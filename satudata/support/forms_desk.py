@@ -6,6 +6,7 @@ Forms only read and check input; every change goes through ``satudata.support.se
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django import forms
@@ -56,15 +57,13 @@ class AgencyChoiceField(forms.ModelChoiceField):
 
 class DeskFilterForm(forms.Form):
     tampil = forms.ChoiceField(label=_("Show"), choices=VIEWS, required=False)
-    petugas = UserChoiceField(
-        label=_("Assigned to"), queryset=User.objects.none(), required=False
-    )
+    petugas = UserChoiceField(label=_("Assigned to"), queryset=User.objects.none(), required=False)
     opd = AgencyChoiceField(label=_("Agency"), queryset=Agency.objects.none(), required=False)
     kategori = forms.ChoiceField(
-        label=_("Category"), choices=[("", _("All"))] + Category.choices, required=False
+        label=_("Category"), choices=[("", _("All")), *Category.choices], required=False
     )
     kanal = forms.ChoiceField(
-        label=_("Channel"), choices=[("", _("All"))] + Channel.choices, required=False
+        label=_("Channel"), choices=[("", _("All")), *Channel.choices], required=False
     )
     q = forms.CharField(label=_("Number or subject"), max_length=100, required=False)
 
@@ -149,10 +148,10 @@ class ReplyForm(StepForm):
     wait = forms.BooleanField(
         label=_("Ask the requester and wait for their answer (the clocks stop)"), required=False
     )
-    files = MultipleFileField(label=_("Attachments"))
+    lampiran = MultipleFileField(label=_("Attachments"))
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data: dict[str, Any] = super().clean() or {}
         if not (data.get("body") or "").strip() and data.get("canned"):
             data["body"] = data["canned"].body
         if not (data.get("body") or "").strip() and "body" not in self.errors:
@@ -162,11 +161,13 @@ class ReplyForm(StepForm):
 
 class NoteForm(StepForm):
     body = BodyField(label=_("Internal note"))
-    files = MultipleFileField(label=_("Attachments"))
+    lampiran = MultipleFileField(label=_("Attachments"))
 
 
 class AssignForm(StepForm):
-    assignee = UserChoiceField(label=_("Staff member"), queryset=User.objects.none(), required=False)
+    assignee = UserChoiceField(
+        label=_("Staff member"), queryset=User.objects.none(), required=False
+    )
     agency = AgencyChoiceField(label=_("Agency"), queryset=Agency.objects.none(), required=False)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -188,12 +189,12 @@ class AnswerForm(StepForm):
     body = BodyField(label=_("Answer"))
     outcome = forms.ChoiceField(
         label=_("Outcome (public information requests)"),
-        choices=[("", "—")] + KipOutcome.choices,
+        choices=[("", "—"), *KipOutcome.choices],
         required=False,
     )
     refusal_reason = forms.ChoiceField(
         label=_("Legal reason for a refusal"),
-        choices=[("", "—")] + RefusalReason.choices,
+        choices=[("", "—"), *RefusalReason.choices],
         required=False,
     )
     referred_to = forms.CharField(
@@ -201,7 +202,7 @@ class AnswerForm(StepForm):
         max_length=200,
         required=False,
     )
-    files = MultipleFileField(label=_("Attachments"))
+    lampiran = MultipleFileField(label=_("Attachments"))
 
 
 class CloseForm(StepForm):
@@ -237,8 +238,10 @@ class TicketNewForm(forms.Form):
     message = forms.CharField(
         label=_("Request"), widget=forms.Textarea(attrs={"rows": 6}), max_length=MAX_MESSAGE
     )
-    dataset = forms.ModelChoiceField(
-        label=_("Related dataset"), queryset=None, required=False  # type: ignore[arg-type]
+    dataset: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
+        label=_("Related dataset"),
+        queryset=None,  # type: ignore[arg-type]
+        required=False,
     )
     agency = AgencyChoiceField(
         label=_("Agency that holds the data"), queryset=Agency.objects.none(), required=False
@@ -256,7 +259,7 @@ class TicketNewForm(forms.Form):
 
     def clean_received_at(self) -> Any:
         value = self.cleaned_data["received_at"]
-        if value > timezone.now() + timezone.timedelta(minutes=5):
+        if value > timezone.now() + dt.timedelta(minutes=5):
             raise forms.ValidationError(gettext("The time received cannot be in the future."))
         return value
 
@@ -289,7 +292,7 @@ class GuestRangeForm(forms.Form):
     )
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data: dict[str, Any] = super().clean() or {}
         if data.get("dari") and data.get("sampai") and data["dari"] > data["sampai"]:
             raise forms.ValidationError(gettext("The start date is after the end date."))
         return data
@@ -322,9 +325,7 @@ class GuestVisitForm(forms.ModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.initial.setdefault(
-            "visited_at", timezone.localtime().replace(second=0, microsecond=0)
-        )
+        self.initial.setdefault("visited_at", timezone.localtime().replace(second=0, microsecond=0))
 
     def clean_ticket_number(self) -> Any:
         from satudata.support.models import Ticket

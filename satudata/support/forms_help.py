@@ -22,10 +22,13 @@ class FaqForm(forms.ModelForm):
         }
         help_texts = {
             "answer": _("Markdown: **bold**, lists, links. HTML is removed."),
-            "question_en": _("Optional. Without an English question and answer, English readers "
-                             "see the Indonesian text with a note."),
-            "is_published": _("Only published entries are shown to the public and suggested "
-                              "to visitors."),
+            "question_en": _(
+                "Optional. Without an English question and answer, English readers "
+                "see the Indonesian text with a note."
+            ),
+            "is_published": _(
+                "Only published entries are shown to the public and suggested to visitors."
+            ),
         }
 
     def _text(self, name: str, max_length: int) -> str:

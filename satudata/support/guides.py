@@ -20,6 +20,7 @@ import threading
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import nh3
 from django.conf import settings
@@ -30,7 +31,7 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
 # slug (the file name after "panduan-") → whom the guide serves; in the order the help page lists.
-GUIDES: dict[str, str] = {
+GUIDES: dict[str, Any] = {
     "publik": _("The public and data users"),
     "walidata": _("Walidata staff"),
     "kepala-bidang": _("Kepala Bidang"),

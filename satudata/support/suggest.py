@@ -110,9 +110,7 @@ def _faq_matches(query: str, language: str) -> list[_Faq]:
         for number in index.having_prefix(word) | index.having_prefix(stem):
             hits[number] = hits.get(number, 0) + 1
     # Most of the words typed must be found: one common word is not an answer.
-    scored = [
-        (n, index.entries[number]) for number, n in hits.items() if n * 2 >= len(terms)
-    ]
+    scored = [(n, index.entries[number]) for number, n in hits.items() if n * 2 >= len(terms)]
     scored.sort(key=lambda pair: (-pair[0], pair[1].question))
     return [entry for _, entry in scored[:FAQ_LIMIT]]
 

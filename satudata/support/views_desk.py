@@ -28,6 +28,7 @@ from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Count, Q, QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -49,6 +50,7 @@ from satudata.support.models import (
     State,
     Ticket,
     TicketAttachment,
+    TicketQuerySet,
 )
 
 PAGE_SIZE = 25
@@ -57,7 +59,7 @@ PAGE_SIZE = 25
 # --- Access ---------------------------------------------------------------------------------
 
 
-def _visible_tickets(user: Any) -> QuerySet[Ticket] | None:
+def _visible_tickets(user: Any) -> TicketQuerySet | None:
     """The tickets the user may see on the desk; None when the user has no desk."""
     if can(user, Capability.HANDLE_TICKETS):
         return Ticket.objects.all()
@@ -93,16 +95,14 @@ def desk(request: HttpRequest) -> HttpResponse:
     context: dict[str, Any] = {"now": now, "decides": decides}
     if decides:
         context["objections"] = list(
-            Objection.objects.filter(decision="")
-            .select_related("ticket")
-            .order_by("due_at")[:100]
+            Objection.objects.filter(decision="").select_related("ticket").order_by("due_at")[:100]
         )
     if scope is not None:
         context.update(_desk_tickets(request, scope, now))
     return render(request, "support/desk/desk.html", context)
 
 
-def _desk_tickets(request: HttpRequest, scope: QuerySet[Ticket], now: dt.datetime) -> dict[str, Any]:
+def _desk_tickets(request: HttpRequest, scope: TicketQuerySet, now: dt.datetime) -> dict[str, Any]:
     form = forms_desk.DeskFilterForm(request.GET or None)
     data = form.cleaned_data if form.is_valid() else {}
     tickets = scope.open()
@@ -195,13 +195,16 @@ def _step_forms(ticket: Ticket, bound: dict[str, forms.Form] | None = None) -> d
 
 
 def _render_ticket(
-    request: HttpRequest, ticket: Ticket, bound: dict[str, forms.Form] | None = None, status: int = 200
+    request: HttpRequest,
+    ticket: Ticket,
+    bound: dict[str, forms.Form] | None = None,
+    status: int = 200,
 ) -> HttpResponse:
     handles = services.may_handle(request.user, ticket)
     conversation = list(
-        ticket.messages.select_related("author").prefetch_related("attachments").order_by(
-            "created_at", "id"
-        )
+        ticket.messages.select_related("author")
+        .prefetch_related("attachments")
+        .order_by("created_at", "id")
     )
     events = AuditEvent.objects.for_object(ticket).select_related("actor").order_by("at", "id")
     now = timezone.now()
@@ -258,13 +261,13 @@ ACTIONS: dict[str, tuple[type[forms.Form], Any]] = {
     "reply": (
         forms_desk.ReplyForm,
         lambda a, t, d: services.reply(
-            actor=a, ticket=t, body=d["body"], files=d.get("files") or [], wait=d["wait"]
+            actor=a, ticket=t, body=d["body"], files=d.get("lampiran") or [], wait=d["wait"]
         ),
     ),
     "note": (
         forms_desk.NoteForm,
         lambda a, t, d: services.add_note(
-            actor=a, ticket=t, body=d["body"], files=d.get("files") or []
+            actor=a, ticket=t, body=d["body"], files=d.get("lampiran") or []
         ),
     ),
     "assign": (forms_desk.AssignForm, _assign),
@@ -278,7 +281,7 @@ ACTIONS: dict[str, tuple[type[forms.Form], Any]] = {
             actor=a,
             ticket=t,
             body=d["body"],
-            files=d.get("files") or [],
+            files=d.get("lampiran") or [],
             outcome=d["outcome"],
             refusal_reason=d["refusal_reason"],
             referred_to=d["referred_to"],
@@ -290,6 +293,8 @@ ACTIONS: dict[str, tuple[type[forms.Form], Any]] = {
     ),
     "merge": (forms_desk.MergeForm, _merge),
 }
+
+
 class StaleTicket(services.SupportError):
     """The form was opened on an older version of the ticket."""
 
@@ -344,7 +349,7 @@ def ticket_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     return redirect("support:ticket", pk=ticket.pk)
 
 
-def ticket_attachment(request: HttpRequest, pk: int, attachment: int) -> HttpResponse:
+def ticket_attachment(request: HttpRequest, pk: int, attachment: int) -> HttpResponseBase:
     if (login := _login_or_403(request)) is not None:
         return login
     ticket = _ticket_for(request, pk)
@@ -549,7 +554,7 @@ def _guest_rows(visits: QuerySet[GuestVisit]) -> list[list[object]]:
 def guestbook_export(request: HttpRequest, fmt: str) -> HttpResponse:
     if fmt not in {"csv", "xlsx"}:
         raise Http404
-    form, visits = _visits(request)
+    _form, visits = _visits(request)
     header = [str(h) for h in GUEST_HEADER]
     rows = _guest_rows(visits)
     stamp = timezone.localdate().isoformat()
@@ -570,4 +575,3 @@ def guestbook_export(request: HttpRequest, fmt: str) -> HttpResponse:
     response["Content-Disposition"] = f'attachment; filename="buku-tamu-{stamp}.{fmt}"'
     response["X-Content-Type-Options"] = "nosniff"
     return response
-

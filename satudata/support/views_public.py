@@ -26,7 +26,6 @@ from django.core.exceptions import PermissionDenied
 from django.core.files.storage import default_storage
 from django.http import (
     FileResponse,
-    Http404,
     HttpRequest,
     HttpResponse,
     HttpResponseBase,
@@ -43,7 +42,8 @@ from satudata.catalog.models import Dataset
 from satudata.catalog.search import is_uuid
 from satudata.core.ratelimit import client_key
 from satudata.products.models import Product
-from satudata.support import attachments, pow, services, suggest
+from satudata.support import attachments, pow, services
+from satudata.support import suggest as suggestions
 from satudata.support.forms_public import AskForm, ObjectionForm, ReplyForm
 from satudata.support.models import (
     Category,
@@ -158,7 +158,7 @@ def ask(request: HttpRequest) -> HttpResponse:
             except services.SupportError as error:
                 _first_page_error(form, error)
             else:
-                suggest.record_ticket(
+                suggestions.record_ticket(
                     data["search_query"] or data["subject"], data["search_results"] or 0
                 )
                 done = signing.dumps(ticket.pk, salt=DONE_SALT)
@@ -195,8 +195,8 @@ def ask(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-def suggest_view(request: HttpRequest) -> JsonResponse:
-    found = suggest.suggestions(
+def suggest(request: HttpRequest) -> JsonResponse:
+    found = suggestions.suggestions(
         request.user, request.GET.get("q", ""), translation.get_language() or "id"
     )
     response = JsonResponse(found, json_dumps_params={"ensure_ascii": False})
@@ -218,7 +218,7 @@ def suggest_answered(request: HttpRequest) -> HttpResponse:
 
     key = f"support-answered:{client_key('', request)}:{kind}:{raw_id}"
     if caches[settings.RATELIMIT_USE_CACHE].add(key, 1, timeout=3600):
-        suggest.record_answered(request.POST.get("q", "")[:300], results, faq_id)
+        suggestions.record_answered(request.POST.get("q", "")[:300], results, faq_id)
     if request.headers.get("Accept", "").startswith("application/json"):
         return JsonResponse({"ok": True, "message": _("Thank you. We are glad it helped.")})
     messages.success(request, _("Thank you. We are glad it helped."))
@@ -294,11 +294,11 @@ def follow(request: HttpRequest, token: str) -> HttpResponse:
         elif form.is_valid():
             try:
                 files = attachments.check_all(form.cleaned_data["attachments"])
-                services.requester_reply(
-                    ticket=ticket, body=form.cleaned_data["body"], files=files
-                )
+                services.requester_reply(ticket=ticket, body=form.cleaned_data["body"], files=files)
             except services.SupportError as error:
-                form.add_error("body" if error.field in {"body", ""} else "attachments", error.message)
+                form.add_error(
+                    "body" if error.field in {"body", ""} else "attachments", error.message
+                )
                 if error.field == "":
                     form.errors.pop("body", None)
                     form.add_error(None, error.message)
@@ -308,7 +308,9 @@ def follow(request: HttpRequest, token: str) -> HttpResponse:
         status = status if status != 200 else 400
         ticket.refresh_from_db()
         context = _follow_context(ticket, token)
-    context.update(form=form, objection_form=ObjectionForm(), closed_message=_closed_message(ticket))
+    context.update(
+        form=form, objection_form=ObjectionForm(), closed_message=_closed_message(ticket)
+    )
     response = render(request, "support/public/follow.html", context, status=status)
     _private(response)
     return response
@@ -386,11 +388,3 @@ def objection(request: HttpRequest, token: str) -> HttpResponse:
     response = render(request, "support/public/follow.html", context, status=400)
     _private(response)
     return response
-
-
-def suggest(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:  # noqa: F811
-    return suggest_view(request)
-
-
-def _unused() -> None:  # pragma: no cover - keeps Http404 imported for the stubs' contract
-    raise Http404

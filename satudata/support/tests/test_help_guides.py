@@ -101,10 +101,12 @@ class GuideRenderingTests(SimpleTestCase):
         self.assertEqual(guides.search_sections("", "id"), [])
 
     def test_help_link_tag(self) -> None:
-        html = Template('{% load support_help %}{% help_link "walidata" "rilis-kegiatan-3" %}').render(
-            Context({})
+        html = Template(
+            '{% load support_help %}{% help_link "walidata" "rilis-kegiatan-3" %}'
+        ).render(Context({}))
+        self.assertIn(
+            f'href="{reverse("support:guide", args=["walidata"])}#rilis-kegiatan-3"', html
         )
-        self.assertIn(f'href="{reverse("support:guide", args=["walidata"])}#rilis-kegiatan-3"', html)
         self.assertIn('aria-hidden="true"', html)
         self.assertIn("<span>Bantuan</span>", html)
         with self.assertRaises(TemplateSyntaxError):
@@ -113,14 +115,19 @@ class GuideRenderingTests(SimpleTestCase):
     def test_every_help_link_in_the_templates_points_at_an_existing_section(self) -> None:
         pattern = re.compile(r'{%\s*help_link\s+"([a-z-]+)"(?:\s+"([a-z0-9-]*)")?')
         found = 0
-        for path in [*ROOT.glob("satudata/**/templates/**/*.html"), *ROOT.glob("templates/**/*.html")]:
+        for path in [
+            *ROOT.glob("satudata/**/templates/**/*.html"),
+            *ROOT.glob("templates/**/*.html"),
+        ]:
             for slug, anchor in pattern.findall(path.read_text(encoding="utf-8")):
                 found += 1
                 for language in ("id", "en"):
                     guide = guides.load(slug, language)
                     assert guide is not None, (path, slug)
                     if anchor:
-                        self.assertIn(anchor, guide.anchors, f"{path}: {slug}#{anchor} ({language})")
+                        self.assertIn(
+                            anchor, guide.anchors, f"{path}: {slug}#{anchor} ({language})"
+                        )
         self.assertGreaterEqual(found, 5)
 
 
