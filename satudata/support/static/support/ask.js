@@ -1,0 +1,120 @@
+// The help desk's ask page: suggestions from the FAQ and the catalogue while the visitor types
+// (search first), counting "this answered me", and the self-hosted spam check (proof of work:
+// find a nonce whose SHA-256 with the challenge starts with the asked number of zero bits).
+(function () {
+  "use strict";
+  var form = document.querySelector("[data-ask-form]");
+  if (!form) { return; }
+  var box = document.querySelector("[data-suggestions]");
+  var list = box && box.querySelector("ul");
+  var status = document.querySelector("[data-suggest-status]");
+  var input = form.querySelector("[name=subject]");
+  var message = form.querySelector("[name=message]");
+  var searchQuery = form.querySelector("[name=search_query]");
+  var searchResults = form.querySelector("[name=search_results]");
+  var timer = null;
+  var lastQuery = "";
+
+  function text(tag, value, cls) {
+    var el = document.createElement(tag);
+    el.textContent = value;
+    if (cls) { el.className = cls; }
+    return el;
+  }
+
+  function answered(item, count, button) {
+    var body = new FormData();
+    body.append("kind", item.kind);
+    body.append("id", item.id);
+    body.append("q", lastQuery);
+    body.append("results", String(count));
+    fetch(box.dataset.answeredUrl, { method: "POST", body: body, headers: { "Accept": "application/json", "X-CSRFToken": form.querySelector("[name=csrfmiddlewaretoken]").value }, credentials: "same-origin" })
+      .then(function (r) { return r.json(); })
+      .then(function (data) { button.replaceWith(text("span", data.message, "muted")); })
+      .catch(function () { button.disabled = false; });
+    button.disabled = true;
+  }
+
+  function show(data) {
+    lastQuery = data.q;
+    list.textContent = "";
+    var items = data.faq.concat(data.datasets);
+    searchQuery.value = data.q;
+    searchResults.value = String(items.length);
+    box.hidden = items.length === 0;
+    status.textContent = items.length ? box.dataset.foundLabel.replace("%s", String(items.length)) : "";
+    items.forEach(function (item) {
+      var li = document.createElement("li");
+      var a = text("a", item.title);
+      a.href = item.url;
+      a.target = "_blank";
+      a.rel = "noopener";
+      li.appendChild(text("span", item.kind === "faq" ? box.dataset.faqLabel : box.dataset.dataLabel, "badge"));
+      li.appendChild(document.createTextNode(" "));
+      li.appendChild(a);
+      if (item.text) { li.appendChild(text("p", item.text, "muted")); }
+      var button = text("button", box.dataset.answeredLabel, "button-small");
+      button.type = "button";
+      button.addEventListener("click", function () { answered(item, items.length, button); });
+      li.appendChild(button);
+      list.appendChild(li);
+    });
+  }
+
+  function lookUp() {
+    var q = ((input.value || "") + " " + (message.value || "").slice(0, 200)).trim();
+    if (q.length < 3 || q === lastQuery) { return; }
+    fetch(box.dataset.url + "?q=" + encodeURIComponent(q.slice(0, 300)), { credentials: "same-origin" })
+      .then(function (r) { return r.ok ? r.json() : null; })
+      .then(function (data) { if (data) { show(data); } })
+      .catch(function () {});
+  }
+
+  function later() {
+    clearTimeout(timer);
+    timer = setTimeout(lookUp, 250);
+  }
+  input.addEventListener("input", later);
+  message.addEventListener("input", later);
+
+  // The spam check: solved in the background while the visitor writes.
+  var powStatus = document.querySelector("[data-pow-status]");
+  var challengeField = form.querySelector("[name=pow_challenge]");
+  var nonceField = form.querySelector("[name=pow_nonce]");
+
+  function zeroBits(bytes) {
+    var count = 0;
+    for (var i = 0; i < bytes.length; i++) {
+      if (bytes[i] === 0) { count += 8; continue; }
+      var b = bytes[i];
+      while ((b & 0x80) === 0) { count += 1; b <<= 1; }
+      return count;
+    }
+    return count;
+  }
+
+  async function solve(challenge, bits) {
+    var encoder = new TextEncoder();
+    for (var nonce = 0; nonce < 1e9; nonce++) {
+      var digest = new Uint8Array(await crypto.subtle.digest("SHA-256", encoder.encode(challenge + nonce)));
+      if (zeroBits(digest) >= bits) { return String(nonce); }
+    }
+    return "";
+  }
+
+  function startCheck() {
+    if (!window.crypto || !crypto.subtle) { powStatus.textContent = powStatus.dataset.unsupported; return; }
+    fetch(form.dataset.challengeUrl, { credentials: "same-origin" })
+      .then(function (r) { return r.json(); })
+      .then(function (data) {
+        challengeField.value = data.challenge;
+        if (!data.bits) { nonceField.value = "0"; powStatus.textContent = powStatus.dataset.ready; return null; }
+        return solve(data.challenge, data.bits).then(function (nonce) {
+          nonceField.value = nonce;
+          powStatus.textContent = powStatus.dataset.ready;
+        });
+      })
+      .catch(function () { powStatus.textContent = powStatus.dataset.failed; });
+  }
+  startCheck();
+})();
