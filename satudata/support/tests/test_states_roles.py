@@ -41,7 +41,7 @@ class RolesTests(PersonaTestCase):
     def test_each_step_per_role(self) -> None:
         p = self.p
         allowed = {"walidata": p.walidata, "kepala_bidang": p.kepala_bidang, "admin": p.admin}
-        refused = {
+        refused: dict[str, Any] = {
             "other_producer": p.other_producer,
             "pembina": p.pembina,
             "kepala_dinas": p.kepala_dinas,
