@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
@@ -304,6 +305,51 @@ MATRIX: dict[str, tuple[dict[str, object], dict[str, int]]] = {
     # SOP activity 2: a product whose first version is generated, its release a draft (so the
     # gate shows it as the unpublished dataset above); its page of work is for composers.
     "portal:sitemap-products": ({}, row(200)),
+    # Issue 19: the help desk. Public pages for everyone; a secret link that is not a ticket's
+    # is 404 for all; staff pages by capability (the producer sees its agency's ticket, the
+    # Kepala Dinas a ticket carrying an objection and the objections to decide).
+    "support:help": ({}, row(200)),
+    "support:faq": ({}, row(200)),
+    "support:faq_entry": ({"pk": "FAQ"}, row(200)),
+    "support:guide": ({"slug": "publik"}, row(200)),
+    "support:ask": ({}, row(200)),
+    "support:suggest": ({}, row(200)),
+    "support:suggest_answered": ({}, row(405)),
+    "support:challenge": ({}, row(200)),
+    "support:survey": ({}, row(200)),
+    "support:follow": ({"token": "bukan-token"}, row(404)),
+    "support:follow_attachment": ({"token": "bukan-token", "pk": 1}, row(404)),
+    "support:objection": ({"token": "bukan-token"}, row(405)),
+    "support:survey_ticket": ({"token": "bukan-token"}, row(404)),
+    "support:desk": ({}, signed_in(200, pembina=403)),
+    "support:ticket": (
+        {"pk": "TICKET"},
+        signed_in(200, other_producer=403, pembina=403),
+    ),
+    "support:ticket_action": ({"pk": "TICKET", "action": "note"}, row(405)),
+    "support:ticket_attachment": (
+        {"pk": "TICKET", "attachment": 999},
+        signed_in(404, other_producer=403, pembina=403),
+    ),
+    "support:ticket_new": ({}, only(RELEASERS)),
+    "support:canned": ({}, only(RELEASERS)),
+    "support:objection_decide": ({"pk": "OBJECTION"}, only(("kepala_dinas",))),
+    "support:guestbook": ({}, only(RELEASERS)),
+    "support:guestbook_export": ({"fmt": "csv"}, only(RELEASERS)),
+    "support:faq_manage": ({}, only(RELEASERS)),
+    "support:faq_new": ({}, only(RELEASERS)),
+    "support:faq_edit": ({"pk": "FAQ"}, only(RELEASERS)),
+    "support:faq_from_ticket": ({"pk": "TICKET"}, only(RELEASERS)),
+    "support:ikm": ({}, only(STAFF)),
+    "support:ikm_export": ({"fmt": "xlsx"}, only(STAFF)),
+    "support:report": ({}, only(STAFF)),
+    "support:report_json": ({}, only(STAFF)),
+    # Not built yet (issue 19 left): 404 for everyone, never a 500.
+    "support:adhoc_table": ({"pk": "TICKET"}, row(404)),
+    "support:erratum": (
+        {"pk": "TICKET"},
+        only(RELEASERS, ok=404),
+    ),
     "products:list": ({}, row(200)),
     "products:detail": ({"slug": "PRODUCT"}, UNPUBLISHED),
     "products:version": ({"slug": "PRODUCT", "number": 1}, UNPUBLISHED),
@@ -341,6 +387,9 @@ class AccessMatrixTests(PersonaTestCase):
     publication: Product
     chapter: PublicationChapter
     binding: ChapterProduct
+    ticket: Any
+    objection: Any
+    faq: Any
 
     @classmethod
     def setUpTestData(cls) -> None:
@@ -402,6 +451,30 @@ class AccessMatrixTests(PersonaTestCase):
             actor=cls.p.walidata, kind="tabel", title="Tabel uji", agency=cls.p.agency
         )
         cls.binding = ChapterProduct.objects.create(chapter=cls.chapter, bound=table)
+        # A KIP request of the producer's agency, answered with a refusal and objected to.
+        from satudata.support import services as support
+        from satudata.support.models import FaqEntry
+
+        cls.ticket, _token = support.create_ticket(
+            actor=None,
+            category="kip",
+            subject="Permohonan uji",
+            message="Mohon data uji.",
+            requester_name="Pemohon Uji",
+            requester_email="pemohon@example.org",
+            agency=cls.p.agency,
+        )
+        support.answer(
+            actor=cls.p.walidata,
+            ticket=cls.ticket,
+            body="Ditolak.",
+            outcome="refused",
+            refusal_reason="17h",
+        )
+        cls.objection = support.file_objection(
+            ticket=cls.ticket, reason="a", statement="Saya keberatan."
+        )
+        cls.faq = FaqEntry.objects.create(question="Pertanyaan uji?", answer="Jawaban uji.")
 
     def test_every_url_is_in_the_matrix(self) -> None:
         missing = sorted(set(_names(get_resolver())) - set(MATRIX))
@@ -424,6 +497,9 @@ class AccessMatrixTests(PersonaTestCase):
                 "PUBLICATION": self.publication.slug,
                 "CHAPTER": self.chapter.pk,
                 "BINDING": self.binding.pk,
+                "TICKET": self.ticket.pk,
+                "OBJECTION": self.objection.pk,
+                "FAQ": self.faq.pk,
             }
             args = {k: objects.get(v, v) if isinstance(v, str) else v for k, v in kwargs.items()}
             url = reverse(name, kwargs=args)

@@ -32,7 +32,14 @@ TABLE_PAYLOADS = ['=HYPERLINK("http://x")', "+1", "-1+1", "@SUM(A1)", "=1"]
 # URL names that say "file" but never serve CSV or XLSX (letters: PDF/DOCX; punctuality: JSON).
 # A product's files are made by each kind's generator and served as stored (their own tests
 # cover what goes into them).
-NOT_SPREADSHEETS = {"catalog:letter-file", "releases:punctuality-file", "products:file"}
+# The IKM recap (issue 19) holds no free text: dates, fixed service labels and scores only
+# (it is written through the same formula-safe workbook writer).
+NOT_SPREADSHEETS = {
+    "catalog:letter-file",
+    "releases:punctuality-file",
+    "products:file",
+    "support:ikm_export",
+}
 # A URL name with one of these words is taken for a download; the synchronisation report's
 # ``?format=xlsx`` has no such name and is listed in ``exports`` by hand.
 SPREADSHEET_WORDS = {"csv", "xlsx", "export", "download", "file"}
@@ -88,6 +95,22 @@ class ExportsTests(PersonaTestCase):
                     "suggestion": "",
                 },
             ]
+        )
+
+        # Issue 19: the guest book's free text, written by staff from what visitors said.
+        from satudata.support.models import GuestVisit
+
+        GuestVisit.objects.bulk_create(
+            GuestVisit(
+                name=payload,
+                institution_name=payload,
+                contact=payload,
+                purpose=payload,
+                data_requested=payload,
+                outcome=payload,
+                served_by=cls.p.walidata,
+            )
+            for payload in PAYLOADS
         )
 
     def setUp(self) -> None:
@@ -168,6 +191,10 @@ class ExportsTests(PersonaTestCase):
                         {"ukuran": "jumlah", "baris": "kecamatan"},
                     ),
                 )
+                for fmt in ("csv", "xlsx")
+            ],
+            "support:guestbook_export": [
+                (fmt, partial(get, reverse("support:guestbook_export", args=[fmt])))
                 for fmt in ("csv", "xlsx")
             ],
             "releases:daftar-produk-file": [
