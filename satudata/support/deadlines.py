@@ -75,22 +75,12 @@ def status(
     return DeadlineStatus(deadline, 0, late, paused)
 
 
-def _handlers(ticket: Ticket) -> list[object]:
-    from satudata.accounts.models import User
-
-    if ticket.assignee is not None:
-        return [ticket.assignee]
-    if ticket.agency_id is not None:
-        return list(User.objects.filter(role=Role.PRODUSEN, agencies=ticket.agency_id))
-    return list(User.objects.filter(role=Role.WALIDATA))
-
-
 def send_once(ticket: Ticket, kind: str, deadline: dt.datetime) -> bool:
     """Record the alert and send it, unless one for this (ticket, kind, deadline) exists; True
     when this call sent it. The row and the notices commit together."""
     from satudata.accounts.models import User
     from satudata.accounts.services import notify
-    from satudata.support.services import _when
+    from satudata.support.services import _when, handlers
 
     try:
         with transaction.atomic():
@@ -99,7 +89,7 @@ def send_once(ticket: Ticket, kind: str, deadline: dt.datetime) -> bool:
             values = {"number": ticket.number, "subject": ticket.subject, "due": _when(deadline)}
             if kind == REMINDER:
                 notify(
-                    _handlers(ticket),  # type: ignore[arg-type]
+                    handlers(ticket),
                     title=_("Ticket %(number)s is due %(due)s") % values,
                     body=_("%(number)s · %(subject)s: the deadline is %(due)s, 23:59 WIB.")
                     % values,

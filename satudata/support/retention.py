@@ -15,6 +15,7 @@ import datetime as dt
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from satudata.core.audit import record
@@ -28,13 +29,20 @@ def _cutoff(now: dt.datetime) -> dt.datetime | None:
     return now - dt.timedelta(days=days) if days > 0 else None
 
 
+def _due(cutoff: dt.datetime) -> tuple[QuerySet[Ticket], QuerySet[GuestVisit]]:
+    """The tickets and guest-book entries older than ``cutoff`` not erased yet."""
+    return (
+        Ticket.objects.filter(closed_at__lt=cutoff, personal_data_erased_at__isnull=True),
+        GuestVisit.objects.filter(visited_at__lt=cutoff).exclude(name=ERASED),
+    )
+
+
 def expired(now: dt.datetime | None = None) -> tuple[int, int]:
     """How many tickets and guest-book entries the next run would erase."""
     cutoff = _cutoff(now or timezone.now())
     if cutoff is None:
         return 0, 0
-    tickets = Ticket.objects.filter(closed_at__lt=cutoff, personal_data_erased_at__isnull=True)
-    guests = GuestVisit.objects.filter(visited_at__lt=cutoff).exclude(name=ERASED)
+    tickets, guests = _due(cutoff)
     return tickets.count(), guests.count()
 
 
@@ -45,7 +53,7 @@ def erase_expired(now: dt.datetime | None = None) -> int:
     cutoff = _cutoff(now)
     if cutoff is None:
         return 0
-    tickets = Ticket.objects.filter(closed_at__lt=cutoff, personal_data_erased_at__isnull=True)
+    tickets, visits = _due(cutoff)
     erased = tickets.update(
         requester_name=ERASED,
         requester_email="",
@@ -54,11 +62,7 @@ def erase_expired(now: dt.datetime | None = None) -> int:
         institution_name="",
         personal_data_erased_at=now,
     )
-    guests = (
-        GuestVisit.objects.filter(visited_at__lt=cutoff)
-        .exclude(name=ERASED)
-        .update(name=ERASED, contact="")
-    )
+    guests = visits.update(name=ERASED, contact="")
     if erased or guests:
         record(
             "support.personal_data_erased",

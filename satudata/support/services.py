@@ -24,6 +24,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from satudata.accounts.permissions import can, role_of
@@ -136,8 +137,8 @@ def _clean_text(text: str, field: str = "body") -> str:
         raise SupportError(
             _("The message is too long (%(n)s characters); at most %(max)s.")
             % {
-                "n": f"{len(text):,}".replace(",", "."),
-                "max": f"{MAX_MESSAGE:,}".replace(",", "."),
+                "n": number_format(len(text), force_grouping=True),
+                "max": number_format(MAX_MESSAGE, force_grouping=True),
             },
             field,
         )
@@ -489,19 +490,23 @@ def requester_reply(*, ticket: Ticket, body: str, files: Iterable[NewFile] = ())
     return message
 
 
-def _tell_handlers(ticket: Ticket, title: str) -> None:
-    """In-app and e-mail notice to whoever handles the ticket: its assignee, else the
-    producers of its agency, else the Walidata staff."""
+def handlers(ticket: Ticket) -> list[User]:
+    """Who answers for a ticket now: its assignee, else the producers of its agency, else the
+    Walidata staff. Notices and reminders go to them."""
     from satudata.accounts.models import User
-    from satudata.accounts.services import notify
 
     if ticket.assignee is not None:
-        people: list[User] = [ticket.assignee]
-    elif ticket.agency_id is not None:
-        people = list(User.objects.filter(role=Role.PRODUSEN, agencies=ticket.agency_id))
-    else:
-        people = list(User.objects.filter(role=Role.WALIDATA))
-    notify(people, title=title, url=reverse("support:ticket", args=[ticket.pk]))
+        return [ticket.assignee]
+    if ticket.agency_id is not None:
+        return list(User.objects.filter(role=Role.PRODUSEN, agencies=ticket.agency_id))
+    return list(User.objects.filter(role=Role.WALIDATA))
+
+
+def _tell_handlers(ticket: Ticket, title: str) -> None:
+    """In-app and e-mail notice to whoever handles the ticket (``handlers``)."""
+    from satudata.accounts.services import notify
+
+    notify(handlers(ticket), title=title, url=reverse("support:ticket", args=[ticket.pk]))
 
 
 @transaction.atomic

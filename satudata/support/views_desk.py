@@ -41,7 +41,7 @@ from satudata.core import spreadsheets
 from satudata.core.audit import action_label
 from satudata.core.models import AuditEvent
 from satudata.sop.workdays import WIB, holiday_dates
-from satudata.support import deadlines, forms_desk, services
+from satudata.support import deadlines, forms_desk, services, stats
 from satudata.support.models import (
     CannedReply,
     GuestVisit,
@@ -76,8 +76,7 @@ def _login_or_403(request: HttpRequest) -> HttpResponse | None:
 
 def _day_bounds(at: dt.datetime) -> tuple[dt.datetime, dt.datetime]:
     day = at.astimezone(WIB).date()
-    start = dt.datetime.combine(day, dt.time(), WIB)
-    return start, start + dt.timedelta(days=1)
+    return stats.bounds(day, day)
 
 
 # --- The desk -------------------------------------------------------------------------------
@@ -473,11 +472,9 @@ def _visits(request: HttpRequest) -> tuple[forms_desk.GuestRangeForm, QuerySet[G
     visits = GuestVisit.objects.select_related("served_by", "ticket").order_by("-visited_at")
     if form.is_valid():
         if start := form.cleaned_data.get("dari"):
-            visits = visits.filter(visited_at__gte=dt.datetime.combine(start, dt.time(), WIB))
+            visits = visits.filter(visited_at__gte=stats.bounds(start, start)[0])
         if end := form.cleaned_data.get("sampai"):
-            visits = visits.filter(
-                visited_at__lt=dt.datetime.combine(end + dt.timedelta(days=1), dt.time(), WIB)
-            )
+            visits = visits.filter(visited_at__lt=stats.bounds(end, end)[1])
     else:
         visits = visits.none()
     return form, visits
