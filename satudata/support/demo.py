@@ -1,6 +1,6 @@
 """The help desk's sample month for the Pringsewu demo: tickets in every category and channel
-(some late, a KIP request extended, an objection decided), FAQ entries, guest-book visits and
-IKM survey answers. Every requester is invented, named "(contoh)" with an address on the
+(some late, a KIP request extended, an objection decided, a data request published as an ad
+hoc table), FAQ entries, guest-book visits and IKM survey answers. Every requester is invented, named "(contoh)" with an address on the
 reserved ``contoh.example`` domain, and the pages label the figures "data contoh".
 
 Each ticket goes through the real services (numbers, audit rows, the activity-5 SOP task, the
@@ -97,12 +97,18 @@ TICKETS = [
     SampleTicket(
         REQ,
         Channel.WEB,
-        "Jumlah posyandu per desa",
-        ("Mohon data jumlah posyandu aktif per desa (pekon) untuk penelitian skripsi."),
+        "Jumlah puskesmas per kecamatan",
+        (
+            "Mohon data jumlah puskesmas rawat inap dan non rawat inap per kecamatan untuk "
+            "penelitian skripsi."
+        ),
         "dinkes",
         27,
         "closed",
-        "Tabel jumlah posyandu per pekon kami kirim sebagai lampiran (CSV).",
+        (
+            "Tabel jumlah puskesmas per kecamatan kami susun dari data Dinas Kesehatan; "
+            "tabelnya juga kami terbitkan untuk umum sebagai tabel ad hoc."
+        ),
         InstitutionType.STUDENT,
     ),
     SampleTicket(
@@ -817,4 +823,48 @@ def load_sample_support() -> int:
         _survey(rng, None, _moment(rng.randint(0, 29), 10, now)) for _ in range(60 - len(answers))
     ]
     SurveyResponse.objects.bulk_create(answers)
+    _adhoc(tickets, staff)
     return len(tickets)
+
+
+def _adhoc(tickets: list[Ticket], staff: User) -> None:
+    """The puskesmas request's table, made from the demo's released dataset with the table
+    builder's defaults, submitted as an ad hoc table and released by the Kepala Bidang."""
+    from satudata.catalog.models import Dataset
+    from satudata.products.demo import _generated, _table_spec
+    from satudata.products.models import ProductKind
+    from satudata.products.services import create_product
+    from satudata.releases.services import publish_now
+    from satudata.support.publishing import adhoc_table_from_ticket
+
+    ticket = next((t for t in tickets if t.subject == "Jumlah puskesmas per kecamatan"), None)
+    dataset = Dataset.objects.filter(item__name="Jumlah Puskesmas").order_by("-pk").first()
+    kabid = _person("kabid")
+    if ticket is None or dataset is None or kabid is None:
+        return
+    spec = _table_spec(dataset)
+    if spec is None:
+        return
+    product = create_product(
+        actor=staff,
+        kind=ProductKind.TABLE,
+        title="Jumlah Puskesmas menurut Kecamatan (tabel ad hoc, data contoh)",
+        agency=dataset.agency,
+        spec=spec,
+        description=(
+            "Disusun untuk menjawab permintaan data seorang pengguna layanan dan diterbitkan "
+            "untuk umum (data contoh)."
+        ),
+        alt_text="Tabel jumlah puskesmas menurut kecamatan (data contoh).",
+    )
+    version = _generated(staff, product, "Versi pertama (data contoh).")
+    if version is None:
+        return
+    adhoc = adhoc_table_from_ticket(
+        actor=staff,
+        ticket=ticket,
+        product=product,
+        note="Terima kasih; tabel ini berguna juga bagi pengguna lain (contoh).",
+    )
+    if adhoc.release is not None:
+        publish_now(actor=kabid, release=adhoc.release, reason="Tabel ad hoc (data contoh).")

@@ -1,4 +1,5 @@
-"""Forms of part E: the erratum a confirmed data correction starts."""
+"""Forms of part E: the erratum a confirmed data correction starts, and the ad hoc table a
+answered data request becomes."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from satudata.products.models import Generation, Product, ProductKind
 from satudata.releases.models import Release
 from satudata.support.models import Ticket
 
@@ -36,3 +38,47 @@ class ErratumForm(forms.Form):
         field.queryset = published
         if ticket.release_id is not None:
             field.initial = ticket.release_id
+
+
+class TableChoice(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.title} ({obj.agency})"
+
+
+class AdhocTableForm(forms.Form):
+    product = TableChoice(
+        label=_("Table that answers the request"),
+        queryset=Product.objects.none(),
+        help_text=_(
+            "A table product with a version whose files are made: build it with the table "
+            "builder of the dataset, save it, and make its version on the table's page."
+        ),
+        error_messages={
+            "required": _("Choose the table that answers the request."),
+            "invalid_choice": _("That table is not on the list; choose one from the list."),
+        },
+    )
+    note = forms.CharField(
+        label=_("Note to the requester (optional)"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        required=False,
+    )
+
+    def __init__(self, *args: Any, ticket: Ticket, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        tables = (
+            Product.objects.filter(
+                kind=ProductKind.TABLE,
+                versions__generation=Generation.DONE,
+                versions__withdrawn_at__isnull=True,
+            )
+            .select_related("agency")
+            .distinct()
+            .order_by("-updated_at", "title")
+        )
+        field = self.fields["product"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = tables
+        if ticket.product_id is not None:
+            field.initial = ticket.product_id

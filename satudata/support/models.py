@@ -434,6 +434,43 @@ class CannedReply(models.Model):
         return self.title
 
 
+class AdhocTable(models.Model):
+    """A table made to answer a data request and published for everyone (an ad hoc table): the
+    table product's version goes through the release workflow like any other product, and its
+    public page says it was made on request. Nothing of the requester is carried over."""
+
+    ticket = models.OneToOneField(Ticket, on_delete=models.PROTECT, related_name="adhoc_table")
+    product = models.ForeignKey(
+        "products.Product",
+        verbose_name=_("table"),
+        on_delete=models.PROTECT,
+        related_name="adhoc_tables",
+    )
+    version = models.ForeignKey(
+        "products.ProductVersion", on_delete=models.PROTECT, related_name="adhoc_tables"
+    )
+    release = models.ForeignKey(
+        "releases.Release",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="adhoc_tables",
+    )
+    note = models.TextField(_("note to the requester"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("ad hoc table")
+        verbose_name_plural = _("ad hoc tables")
+
+    def __str__(self) -> str:
+        return f"{self.ticket.number}: {self.product}"
+
+
 # --- FAQ and search-first -------------------------------------------------------------------
 
 

@@ -1,5 +1,6 @@
 """Answers that help everyone: a confirmed data correction becomes an erratum on the release
-(activity 3), and the requester is answered with it.
+(activity 3), and the requester is answered with it; a data request answered with a table is
+published for everyone as an ad hoc table, through the release workflow.
 
 The agency that holds the data confirms the error (its producer says so on the ticket, or the
 Walidata records that it did); the Walidata or the Kepala Bidang then notes the erratum, which
@@ -10,17 +11,20 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from satudata.accounts.permissions import require
 from satudata.accounts.roles import Capability
 from satudata.core.audit import record
-from satudata.releases.models import Release
-from satudata.releases.services import add_erratum
+from satudata.products.models import Generation, Product, ProductKind, ProductVersion
+from satudata.releases.models import Release, ReleaseState
+from satudata.releases.services import add_erratum, prepare_release, submit_release
 from satudata.releases.services.common import ReleaseRefused
 from satudata.support import services
-from satudata.support.models import Category, Ticket
+from satudata.support.models import AdhocTable, Category, State, Ticket
 
 
 @transaction.atomic
@@ -51,3 +55,95 @@ def erratum_from_ticket(
         "data (%(title)s): %(note)s"
     ) % {"title": release.title, "note": erratum.note}
     return services.answer(actor=actor, ticket=ticket, body=body)
+
+
+def adhoc_version(product: Product) -> ProductVersion | None:
+    """The table's newest version whose files are made and that was not withdrawn."""
+    return (
+        ProductVersion.objects.filter(
+            product=product, generation=Generation.DONE, withdrawn_at__isnull=True
+        )
+        .order_by("-number")
+        .first()
+    )
+
+
+@transaction.atomic
+def adhoc_table_from_ticket(
+    *, actor: Any, ticket: Ticket, product: Product, note: str = ""
+) -> AdhocTable:
+    """Publish the table that answers a data request for everyone.
+
+    The table is an activity-2 table product (made with the table builder from released data),
+    so it carries the data's metadata and nothing of the requester. Its newest generated
+    version is submitted for the Kepala Bidang's approval (or keeps the release it has); the
+    public sees it when that release is out, like every product. An open ticket is answered
+    with the table's address; an answered or closed one gets it as a further reply."""
+    require(actor, Capability.COMPOSE_PRODUCTS)
+    require(actor, Capability.MANAGE_RELEASES)
+    ticket = Ticket.objects.select_for_update().get(pk=ticket.pk)
+    if ticket.category != Category.DATA_REQUEST:
+        raise services.SupportError(_("Only a data request can be published as an ad hoc table."))
+    if ticket.merged_into_id is not None:
+        raise services.SupportError(
+            _("This ticket was merged into %(number)s; continue there.")
+            % {"number": ticket.merged_into.number if ticket.merged_into else ""}
+        )
+    if AdhocTable.objects.filter(ticket=ticket).exists():
+        raise services.SupportError(_("This request already has its ad hoc table."))
+    if product.kind != ProductKind.TABLE:
+        raise services.SupportError(_("Choose a table (a product of the kind Table)."), "product")
+    version = adhoc_version(product)
+    if version is None:
+        raise services.SupportError(
+            _(
+                "This table has no version with its files yet: make a version on the table's "
+                "page first, then publish it here."
+            ),
+            "product",
+        )
+    release = Release.objects.for_content(version).first()
+    try:
+        if release is None:
+            release = prepare_release(actor=actor, content=version)
+        if release.state in {ReleaseState.DRAFT, ReleaseState.RETURNED}:
+            release = submit_release(
+                actor=actor,
+                release=release,
+                note=f"Tabel ad hoc atas permintaan data {ticket.number}.",
+            )
+    except ReleaseRefused as error:
+        raise services.SupportError(str(error), "product") from error
+    text = note.strip()[:2000]
+    adhoc = AdhocTable.objects.create(
+        ticket=ticket,
+        product=product,
+        version=version,
+        release=release,
+        note=text,
+        created_by=actor,
+    )
+    if ticket.product_id != product.pk:
+        ticket.product = product
+        ticket.save(update_fields=["product", "updated_at"])
+    record(
+        "support.adhoc_table",
+        actor=actor,
+        obj=ticket,
+        summary=f"Tabel ad hoc {product.title} dari permintaan {ticket.number}",
+        changes={"product": [None, product.slug], "release": [None, release.pk]},
+    )
+    url = settings.SITE_URL.rstrip("/") + reverse("products:detail", args=[product.slug])
+    body = _(
+        "The table made for your request will be published for everyone as an ad hoc table "
+        "(%(title)s) once it is approved, at %(url)s"
+    ) % {"title": product.title, "url": url}
+    if text:
+        body = f"{text}\n\n{body}"
+    if ticket.is_open:
+        services.answer(actor=actor, ticket=ticket, body=body)
+    elif ticket.state in {State.ANSWERED, State.CLOSED}:
+        services.inform(
+            actor=actor, ticket=ticket, subject=_("The table for your request"), body=body
+        )
+    return adhoc

@@ -763,3 +763,18 @@ def decide_objection(*, actor: Any, objection: Objection, decision: str, note: s
         f"{objection.get_decision_display()}\n\n{objection.decision_note}",
     )
     return objection
+
+
+@transaction.atomic
+def inform(*, actor: Any, ticket: Ticket, subject: str, body: str) -> TicketMessage:
+    """A further public message on an answered or closed ticket (news of what the answer led
+    to, such as its table published for everyone), told to the requester; the state and the
+    clocks stay as they are."""
+    ticket = _locked(ticket)
+    _require_handler(actor, ticket)
+    if ticket.state not in {State.ANSWERED, State.CLOSED} or ticket.merged_into_id is not None:
+        raise SupportError(_("This ticket is still open; answer it instead."))
+    message = _add_message(ticket, MessageKind.REPLY, _clean_text(body), author=actor)
+    _audit("ticket_informed", actor, ticket, f"Kabar pada {ticket.number}")
+    notify_requester(ticket, subject, message.body, message=message)
+    return message

@@ -31,6 +31,7 @@ urlpatterns = [
         name="follow_attachment",
     ),
     path("bantuan/tiket/<str:token>/keberatan/", views_public.objection, name="objection"),
+    path("bantuan/tabel-adhoc/", views_reports.adhoc_list, name="adhoc_list"),
     # Public: the IKM survey (part D).
     path("bantuan/survei/", views_ikm.survey, name="survey"),
     path("bantuan/tiket/<str:token>/survei/", views_ikm.survey_ticket, name="survey_ticket"),

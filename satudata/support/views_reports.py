@@ -12,16 +12,20 @@ import datetime as dt
 from typing import Any
 
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.core.paginator import Paginator
+from django.db.models import Max
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from satudata.accounts.permissions import capability_required
 from satudata.accounts.roles import Capability
+from satudata.products.models import Product
 from satudata.support import publishing, stats
-from satudata.support.forms_reports import ErratumForm
-from satudata.support.models import Category, Ticket
+from satudata.support.forms_reports import AdhocTableForm, ErratumForm
+from satudata.support.models import AdhocTable, Category, Ticket
 from satudata.support.services import SupportError
 
 
@@ -98,8 +102,40 @@ def report_json(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse
     return JsonResponse(figures, json_dumps_params={"ensure_ascii": False})
 
 
-def adhoc_table(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-    raise Http404
+@capability_required(Capability.COMPOSE_PRODUCTS)
+def adhoc_table(request: HttpRequest, pk: int) -> HttpResponse:
+    """An answered (or answerable) data request → its table published for everyone."""
+    ticket = get_object_or_404(Ticket, pk=pk, category=Category.DATA_REQUEST)
+    existing = AdhocTable.objects.filter(ticket=ticket).select_related("product", "release").first()
+    form = AdhocTableForm(request.POST if request.method == "POST" else None, ticket=ticket)
+    if request.method == "POST" and existing is None and form.is_valid():
+        try:
+            publishing.adhoc_table_from_ticket(
+                actor=request.user,
+                ticket=ticket,
+                product=form.cleaned_data["product"],
+                note=form.cleaned_data["note"],
+            )
+        except SupportError as error:
+            form.add_error(error.field if error.field in form.fields else None, error.message)
+        else:
+            messages.success(
+                request,
+                _(
+                    "The table was submitted for approval as an ad hoc table, and the "
+                    "requester was told where it will be published."
+                ),
+            )
+            return redirect("support:ticket", pk=ticket.pk)
+    builder = None
+    if ticket.dataset_id is not None:
+        builder = reverse("builder:table", args=[ticket.dataset.slug])
+    return render(
+        request,
+        "support/reports/adhoc.html",
+        {"ticket": ticket, "form": form, "existing": existing, "builder": builder},
+        status=400 if form.errors else 200,
+    )
 
 
 @capability_required(Capability.MANAGE_RELEASES)
@@ -122,3 +158,17 @@ def erratum(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("The erratum was published and the requester answered."))
             return redirect("support:ticket", pk=ticket.pk)
     return render(request, "support/reports/erratum.html", {"ticket": ticket, "form": form})
+
+
+def adhoc_list(request: HttpRequest) -> HttpResponse:
+    """The ad hoc tables the viewer may see (the products' one visibility gate), newest first:
+    what was made for one requester, open to all. Nothing of the requesters is shown."""
+    products = (
+        Product.objects.visible_to(request.user)
+        .filter(adhoc_tables__isnull=False)
+        .select_related("agency")
+        .annotate(requested_at=Max("adhoc_tables__created_at"))
+        .order_by("-requested_at", "title")
+    )
+    page = Paginator(products, 25).get_page(request.GET.get("halaman"))
+    return render(request, "support/public/adhoc_list.html", {"page": page})
