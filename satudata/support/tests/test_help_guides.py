@@ -162,6 +162,18 @@ class HelpPageTests(TestCase):
         response = self.client.get(reverse("support:guide", args=["walidata"]))
         self.assertContains(response, '<a href="#rilis-kegiatan-3">')
         self.assertContains(response, 'id="rilis-kegiatan-3"')
+        self.assertContains(response, "Guide for Walidata staff")
+        self.assertNotContains(response, "not yet available in English")
+        # A guide without an English file is shown in Indonesian, with a notice, same anchors.
+        import shutil
+        import tempfile
+
+        with tempfile.TemporaryDirectory() as folder:
+            shutil.copy(ROOT / "docs" / "panduan-walidata.md", Path(folder))
+            with override_settings(SUPPORT_DOCS_DIR=folder):
+                response = self.client.get(reverse("support:guide", args=["walidata"]))
+        self.assertContains(response, "Panduan staf Walidata")
+        self.assertContains(response, 'id="rilis-kegiatan-3"')
         self.assertContains(response, "not yet available in English")
         self.assertEqual(self.client.get("/bantuan/panduan/tidak-ada/").status_code, 404)
 
