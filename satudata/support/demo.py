@@ -1,7 +1,8 @@
 """The help desk's sample month for the Pringsewu demo: tickets in every category and channel
 (some late, a KIP request extended, an objection decided, a data request published as an ad
-hoc table), FAQ entries, guest-book visits and IKM survey answers. Every requester is invented, named "(contoh)" with an address on the
-reserved ``contoh.example`` domain, and the pages label the figures "data contoh".
+hoc table), FAQ entries, guest-book visits and IKM survey answers. Every requester is invented,
+named "(contoh)" with an address on the reserved ``contoh.example`` domain, and the pages label
+the figures "data contoh".
 
 Each ticket goes through the real services (numbers, audit rows, the activity-5 SOP task, the
 requester's e-mails); the moments of its steps are then written back into the month as sample

@@ -128,7 +128,7 @@ def adhoc_table(request: HttpRequest, pk: int) -> HttpResponse:
             )
             return redirect("support:ticket", pk=ticket.pk)
     builder = None
-    if ticket.dataset_id is not None:
+    if ticket.dataset is not None:
         builder = reverse("builder:table", args=[ticket.dataset.slug])
     return render(
         request,
