@@ -344,8 +344,9 @@ MATRIX: dict[str, tuple[dict[str, object], dict[str, int]]] = {
     "support:ikm_export": ({"fmt": "xlsx"}, only(STAFF)),
     "support:report": ({}, only(STAFF)),
     "support:report_json": ({}, only(STAFF)),
-    # Not built yet (issue 19 left): 404 for everyone, never a 500.
-    "support:adhoc_table": ({"pk": "TICKET"}, row(404)),
+    # The ticket is a KIP request, not a data request: 404 to those who may publish one.
+    "support:adhoc_table": ({"pk": "TICKET"}, only(RELEASERS, ok=404)),
+    "support:adhoc_list": ({}, row(200)),
     "support:erratum": (
         {"pk": "TICKET"},
         only(RELEASERS, ok=404),
