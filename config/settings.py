@@ -577,12 +577,16 @@ SUPPORT_TICKETS_PER_HOUR = env_int("SUPPORT_TICKETS_PER_HOUR", 5)
 SUPPORT_POW_BITS = env_int("SUPPORT_POW_BITS", 18)
 # Days after closing when a ticket's personal data (name, contact) is erased; 0 keeps it.
 SUPPORT_RETENTION_DAYS = env_int("SUPPORT_RETENTION_DAYS", 730)
+# Replies by e-mail: the Maildir into which the mail server delivers SUPPORT_REPLY_TO's mail;
+# read every 5 minutes (support-inbound). Empty: replies are made on the follow page only.
+SUPPORT_INBOUND_MAILDIR = env_str("SUPPORT_INBOUND_MAILDIR", "")
 # Reminders: this many hours before a deadline the handler is reminded.
 SUPPORT_REMINDER_HOURS = env_int("SUPPORT_REMINDER_HOURS", 24)
 PERIODIC_TASKS.update(
     {
         "support-deadlines": ("satudata.support.tasks.remind_and_escalate", 30),
         "support-retention": ("satudata.support.tasks.erase_expired_personal_data", 1440),
+        "support-inbound": ("satudata.support.tasks.read_inbound_mail", 5),
     }
 )
 

@@ -20,3 +20,16 @@ def erase_expired_personal_data() -> int:
     from satudata.support.retention import erase_expired
 
     return erase_expired()
+
+
+@task()
+def read_inbound_mail() -> int:
+    """Take requesters' e-mailed replies from ``SUPPORT_INBOUND_MAILDIR`` (nothing when unset)."""
+    from django.conf import settings
+
+    from satudata.support.inbound import read_maildir
+
+    folder = settings.SUPPORT_INBOUND_MAILDIR
+    if not folder:
+        return 0
+    return read_maildir(folder).taken
