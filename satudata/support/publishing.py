@@ -14,6 +14,7 @@ from typing import Any
 from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from satudata.accounts.permissions import require
@@ -50,10 +51,11 @@ def erratum_from_ticket(
         obj=ticket,
         summary=f"Ralat pada {release.title} dari laporan {ticket.number}",
     )
-    body = _(
-        "Thank you: the error you reported was confirmed, and an erratum is now shown with the "
-        "data (%(title)s): %(note)s"
-    ) % {"title": release.title, "note": erratum.note}
+    with translation.override(ticket.language or "id"):
+        body = _(
+            "Thank you: the error you reported was confirmed, and an erratum is now shown with "
+            "the data (%(title)s): %(note)s"
+        ) % {"title": release.title, "note": erratum.note}
     return services.answer(actor=actor, ticket=ticket, body=body)
 
 
@@ -134,16 +136,16 @@ def adhoc_table_from_ticket(
         changes={"product": [None, product.slug], "release": [None, release.pk]},
     )
     url = settings.SITE_URL.rstrip("/") + reverse("products:detail", args=[product.slug])
-    body = _(
-        "The table made for your request will be published for everyone as an ad hoc table "
-        "(%(title)s) once it is approved, at %(url)s"
-    ) % {"title": product.title, "url": url}
+    with translation.override(ticket.language or "id"):
+        body = _(
+            "The table made for your request will be published for everyone as an ad hoc "
+            "table (%(title)s) once it is approved, at %(url)s"
+        ) % {"title": product.title, "url": url}
+        subject = _("The table for your request")
     if text:
         body = f"{text}\n\n{body}"
     if ticket.is_open:
         services.answer(actor=actor, ticket=ticket, body=body)
     elif ticket.state in {State.ANSWERED, State.CLOSED}:
-        services.inform(
-            actor=actor, ticket=ticket, subject=_("The table for your request"), body=body
-        )
+        services.inform(actor=actor, ticket=ticket, subject=subject, body=body)
     return adhoc

@@ -26,6 +26,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from satudata.accounts.permissions import can, role_of
 from satudata.accounts.roles import Capability, Role
@@ -213,14 +214,15 @@ def _finish_task(ticket: Ticket, note: str) -> None:
 
 def notify_requester(
     ticket: Ticket,
-    subject: str,
+    subject: Any,
     body: str,
     *,
     token: str = "",
     message: TicketMessage | None = None,
 ) -> None:
     """One e-mail to the requester, threaded on the ticket's conversation. Without an address
-    (walk-in, phone) nothing is sent. ``token`` is given only when the link is sent first."""
+    (walk-in, phone) nothing is sent. ``token`` is given only when the link is sent first; a
+    lazy ``subject`` is put in the requester's language."""
     if not ticket.requester_email or ticket.personal_data_erased_at:
         return
     domain = settings.SUPPORT_MAIL_DOMAIN
@@ -250,7 +252,7 @@ def notify_requester(
         )
         send(
             [ticket.requester_email],
-            f"[{ticket.number}] {subject}",
+            f"[{ticket.number}] {subject}",  # a lazy subject is translated here
             text,
             kind=MailKind.SUPPORT,
             reply_to=[settings.SUPPORT_REPLY_TO] if settings.SUPPORT_REPLY_TO else [],
@@ -343,7 +345,7 @@ def create_ticket(
     )
     notify_requester(
         ticket,
-        _("Your request has been registered"),
+        gettext_lazy("Your request has been registered"),
         _(
             "Your request has been registered with number %(number)s. We will acknowledge it "
             "by %(first)s and answer it by %(due)s."
@@ -390,7 +392,9 @@ def acknowledge(*, actor: Any, ticket: Ticket) -> Ticket:
     event = _add_message(
         ticket, MessageKind.EVENT, _("Your request is being handled."), author=actor, at=at
     )
-    notify_requester(ticket, _("Your request is being handled"), event.body, message=event)
+    notify_requester(
+        ticket, gettext_lazy("Your request is being handled"), event.body, message=event
+    )
     return ticket
 
 
@@ -445,7 +449,7 @@ def reply(
         f"Balasan pada {ticket.number}",
         state=(before, ticket.state),
     )
-    notify_requester(ticket, _("A reply to your request"), text, message=message)
+    notify_requester(ticket, gettext_lazy("A reply to your request"), text, message=message)
     return message
 
 
@@ -570,7 +574,9 @@ def extend(*, actor: Any, ticket: Ticket, reason: str) -> Ticket:
         author=actor,
         at=at,
     )
-    notify_requester(ticket, _("The time to answer was extended"), event.body, message=event)
+    notify_requester(
+        ticket, gettext_lazy("The time to answer was extended"), event.body, message=event
+    )
     return ticket
 
 
@@ -626,7 +632,7 @@ def answer(
         state=(before, ticket.state),
         outcome=("", ticket.outcome),
     )
-    notify_requester(ticket, _("Your request has been answered"), text, message=message)
+    notify_requester(ticket, gettext_lazy("Your request has been answered"), text, message=message)
     return ticket
 
 
@@ -656,7 +662,7 @@ def close(*, actor: Any, ticket: Ticket, note: str = "") -> Ticket:
         at=at,
     )
     notify_requester(
-        ticket, _("Your request is closed: rate our service"), event.body, message=event
+        ticket, gettext_lazy("Your request is closed: rate our service"), event.body, message=event
     )
     return ticket
 
@@ -691,7 +697,7 @@ def merge(*, actor: Any, ticket: Ticket, into: Ticket) -> Ticket:
         author=actor,
         at=at,
     )
-    notify_requester(ticket, _("Your request was merged"), event.body, message=event)
+    notify_requester(ticket, gettext_lazy("Your request was merged"), event.body, message=event)
     return ticket
 
 
@@ -721,7 +727,7 @@ def file_objection(*, ticket: Ticket, reason: str, statement: str) -> Objection:
     )
     notify_requester(
         ticket,
-        _("Your objection has been registered"),
+        gettext_lazy("Your objection has been registered"),
         _("Your objection has been registered and will be decided by %(due)s.")
         % {"due": _when(objection.due_at)},
     )
@@ -759,7 +765,7 @@ def decide_objection(*, actor: Any, objection: Objection, decision: str, note: s
     )
     notify_requester(
         objection.ticket,
-        _("The decision on your objection"),
+        gettext_lazy("The decision on your objection"),
         f"{objection.get_decision_display()}\n\n{objection.decision_note}",
     )
     return objection
