@@ -104,7 +104,9 @@
 
   function startCheck() {
     if (!window.crypto || !crypto.subtle) { powStatus.textContent = powStatus.dataset.unsupported; return; }
-    fetch(form.dataset.challengeUrl, { credentials: "same-origin" })
+    // getAttribute, not form.dataset: the form has a field named "dataset", and a form's named
+    // fields shadow its properties (form.dataset is that <input>).
+    fetch(form.getAttribute("data-challenge-url"), { credentials: "same-origin" })
       .then(function (r) { return r.json(); })
       .then(function (data) {
         challengeField.value = data.challenge;
