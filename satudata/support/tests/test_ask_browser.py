@@ -194,6 +194,7 @@ def test_a_visitor_asks_follows_the_e_mailed_link_and_rates_the_answer(
     page.context.clear_cookies()
     page.goto(link)
     expect(page.locator("main")).to_contain_text("Tabel jumlah penduduk per desa 2024")
+    _check(page, folder, "bantuan-tiket-ditutup")
     page.get_by_role("link", name="Nilai layanan kami (1 menit)").click()
     expect(page.get_by_role("heading", level=1)).to_be_visible()
     questions = page.locator("fieldset.survey-question")
