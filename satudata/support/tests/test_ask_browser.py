@@ -137,6 +137,15 @@ def test_a_visitor_asks_follows_the_e_mailed_link_and_rates_the_answer(
     )
     page.get_by_label("Jenis permintaan apa?").select_option("konsultasi")
     page.get_by_label("Nama Anda").fill("Siti Aminah")
+    # A mistyped address is refused by the server; what was typed and the suggestions stay.
+    page.get_by_label("Alamat surel Anda").fill("siti.aminah@")
+    page.get_by_role("button", name="Kirim permintaan").click()
+    expect(page.get_by_role("alert").first).to_be_visible()
+    expect(page.locator(".field.has-error")).to_have_count(1)
+    expect(page.locator(".field.has-error")).to_contain_text("Alamat surel Anda")
+    expect(page.get_by_label("Nama Anda")).to_have_value("Siti Aminah")
+    expect(suggestions.get_by_role("link", name=faq.question)).to_be_visible()
+    _check(page, folder, "bantuan-tanya-galat")
     page.get_by_label("Alamat surel Anda").fill(VISITOR)
     expect(page.locator("[data-pow-status]")).to_have_text(
         "Pemeriksaan spam siap: Anda dapat mengirim.", timeout=30_000
@@ -200,6 +209,9 @@ def test_a_visitor_asks_follows_the_e_mailed_link_and_rates_the_answer(
     questions = page.locator("fieldset.survey-question")
     expect(questions).to_have_count(9)
     _check(page, folder, "bantuan-survei")
+    page.get_by_role("button", name="Kirim jawaban saya").click()  # nothing answered yet
+    expect(page.locator("fieldset.survey-question[aria-invalid=true]")).to_have_count(9)
+    _check(page, folder, "bantuan-survei-galat")
     for number in range(9):
         questions.nth(number).get_by_role("radio").nth(3 if number % 2 else 2).check()
     page.get_by_label("Umur (tahun)").fill("24")

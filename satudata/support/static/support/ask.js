@@ -76,6 +76,8 @@
   }
   input.addEventListener("input", later);
   message.addEventListener("input", later);
+  // A form sent back with an error keeps what was typed: its suggestions come back too.
+  if (input.value || message.value) { lookUp(); }
 
   // The spam check: solved in the background while the visitor writes.
   var powStatus = document.querySelector("[data-pow-status]");
