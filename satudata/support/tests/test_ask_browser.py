@@ -117,6 +117,9 @@ def test_a_visitor_asks_follows_the_e_mailed_link_and_rates_the_answer(
         ("/bantuan/", "bantuan"),
         ("/bantuan/panduan/publik/", "bantuan-panduan"),
         ("/bantuan/faq/", "bantuan-faq"),
+        (f"/bantuan/faq/{faq.pk}/", "bantuan-faq-jawaban"),
+        ("/bantuan/survei/", "bantuan-survei-umum"),
+        ("/bantuan/tiket/tautan-yang-salah/", "bantuan-tiket-salah"),
     ]:
         page.goto(f"{base}{path}")
         expect(page.get_by_role("heading", level=1)).to_be_visible()
