@@ -76,6 +76,8 @@
   }
   input.addEventListener("input", later);
   message.addEventListener("input", later);
+  // A form sent back with an error keeps what was typed: its suggestions come back too.
+  if (input.value || message.value) { lookUp(); }
 
   // The spam check: solved in the background while the visitor writes.
   var powStatus = document.querySelector("[data-pow-status]");
@@ -104,7 +106,9 @@
 
   function startCheck() {
     if (!window.crypto || !crypto.subtle) { powStatus.textContent = powStatus.dataset.unsupported; return; }
-    fetch(form.dataset.challengeUrl, { credentials: "same-origin" })
+    // getAttribute, not form.dataset: the form has a field named "dataset", and a form's named
+    // fields shadow its properties (form.dataset is that <input>).
+    fetch(form.getAttribute("data-challenge-url"), { credentials: "same-origin" })
       .then(function (r) { return r.json(); })
       .then(function (data) {
         challengeField.value = data.challenge;
