@@ -84,7 +84,17 @@ def survey(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def survey_ticket(request: HttpRequest, token: str) -> HttpResponse:
-    """The survey of one closed ticket, reached by its secret link; answered once."""
+    """The survey of one closed ticket, reached by its secret link; answered once. Its address
+    holds the secret, so it is kept out of referrers, caches and search engines like the
+    follow page."""
+    from satudata.support.views_public import _private
+
+    response = _survey_of_ticket(request, token)
+    _private(response)
+    return response
+
+
+def _survey_of_ticket(request: HttpRequest, token: str) -> HttpResponse:
     ticket = services.ticket_by_token(token)
     if ticket is None:
         return render(request, "support/ikm/refused.html", {"reason": "unknown"}, status=404)

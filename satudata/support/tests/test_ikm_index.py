@@ -113,6 +113,10 @@ class SurveyPageTests(PersonaTestCase):
         services.close(actor=self.p.walidata, ticket=ticket)
         page = self.client.get(url)
         self.assertContains(page, "U1")
+        # The address holds the ticket's secret: kept out of referrers, caches and indexes.
+        self.assertEqual(page["Referrer-Policy"], "no-referrer")
+        self.assertIn("no-store", page["Cache-Control"])
+        self.assertIn("noindex", page["X-Robots-Tag"])
         self.assertEqual(self.client.post(url, _post(4)).status_code, 200)
         answer = SurveyResponse.objects.get()
         self.assertEqual(
