@@ -29,8 +29,8 @@ HOLIDAYS = {
 }
 
 
-def wib(*args: int) -> dt.datetime:
-    return dt.datetime(*args, tzinfo=WIB)  # type: ignore[misc]
+def wib(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> dt.datetime:
+    return dt.datetime(year, month, day, hour, minute, tzinfo=WIB)
 
 
 def end_of(year: int, month: int, day: int) -> dt.datetime:
@@ -244,6 +244,7 @@ class PauseTests(ClockTestCase):
         ticket.refresh_from_db()
         self.assertEqual(ticket.state, State.ANSWERED)
         self.assertDue(ticket.answer_due, end_of(2026, 8, 20))
+        assert ticket.answered_at is not None
         self.assertLessEqual(ticket.answered_at, ticket.answer_due)
 
     def test_the_clock_helpers_count_working_days_late(self) -> None:
