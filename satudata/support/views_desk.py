@@ -233,7 +233,8 @@ def _summary(
     totals: dict[int | None, dict[str, Any]] = {}
     for counts, column in ((open_, "n"), (late, "late")):
         for pair, n in counts.items():
-            row = totals.setdefault(pair[side], {key: pair[side], "n": 0, "late": 0})
+            blank = {f"{key}__{label}": "" for label in labels}
+            row = totals.setdefault(pair[side], {key: pair[side], **blank, "n": 0, "late": 0})
             row[column] += n
     names = model._default_manager.filter(pk__in=[k for k in totals if k is not None])
     for found in names.values("pk", *labels):
@@ -419,10 +420,22 @@ def ticket_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         field = error.field if error.field in form.fields else None
         form.add_error(field, error.message)
         ticket.refresh_from_db()
-        status = 409 if isinstance(error, StaleTicket) else 400
-        return _render_ticket(request, ticket, {action: form}, status=status)
+        if isinstance(error, StaleTicket):
+            _keep_unsent_text(ticket, form)
+            return _render_ticket(request, ticket, {action: form}, status=409)
+        return _render_ticket(request, ticket, {action: form}, status=400)
     messages.success(request, str(DONE[action]))
     return redirect("support:ticket", pk=ticket.pk)
+
+
+def _keep_unsent_text(ticket: Ticket, form: forms.Form) -> None:
+    """When the other officer's step closed the ticket's forms (answered, closed, merged), the
+    refused form is no longer shown: its text goes into the error, so nothing typed is lost."""
+    text = (form.cleaned_data.get("body") or form.cleaned_data.get("reason") or "").strip()
+    if text and not ticket.is_open:
+        form.add_error(
+            None, _("Your text was not sent; here it is to copy: %(text)s") % {"text": text}
+        )
 
 
 def ticket_attachment(request: HttpRequest, pk: int, attachment: int) -> HttpResponseBase:
