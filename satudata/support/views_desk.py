@@ -121,7 +121,10 @@ def desk(request: HttpRequest) -> HttpResponse:
 
 def _desk_tickets(request: HttpRequest, scope: TicketQuerySet, now: dt.datetime) -> dict[str, Any]:
     form = forms_desk.DeskFilterForm(request.GET or None)
-    data = form.cleaned_data if form.is_valid() else {}
+    # A filter that does not check out (an officer since removed, a mangled link) is shown as
+    # the form's error; the others still apply, rather than all of them being dropped.
+    form.is_valid()
+    data: dict[str, Any] = getattr(form, "cleaned_data", {})
     view = data.get("tampil") or ""
     # A page of ids from the desk index, then those tickets: sorting the whole selection's
     # rows (joined to their handlers) to keep 25 read every open ticket from the table.

@@ -234,6 +234,11 @@ class DeskFilterTests(PersonaTestCase):
             with self.subTest(params=params):
                 response = self.desk(self.p.walidata, **params)
                 self.assertNotIn(b"<script>alert(1)</script>", response.content)
+        # A bad filter is an error on the form; the view asked for still applies.
+        response = self.desk(self.p.walidata, tampil="overdue", petugas="999999")
+        self.assertEqual(listed(response), self.numbers("overdue_first", "overdue_answer"))
+        self.assertIn("petugas", response.context["form"].errors)
+        self.assertContains(response, 'class="errorlist')
 
 
 class TicketPageTests(PersonaTestCase):
