@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("support", "0001_support_desk"),
+        ("support", "0002_adhoc_table"),
     ]
 
     operations = [
