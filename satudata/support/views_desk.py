@@ -44,6 +44,7 @@ from satudata.core.models import AuditEvent
 from satudata.sop.workdays import WIB, holiday_dates
 from satudata.support import deadlines, forms_desk, services, stats
 from satudata.support.models import (
+    OPEN_STATES,
     CannedReply,
     GuestVisit,
     MessageKind,
@@ -261,10 +262,31 @@ def _ticket_for(request: HttpRequest, pk: int) -> Ticket:
     raise PermissionDenied("support.ticket")
 
 
+def steps_for(ticket: Ticket) -> list[str]:
+    """The steps the ticket page offers in the ticket's state (the services refuse the rest)."""
+    if ticket.merged_into_id is not None:
+        return []
+    if ticket.state == State.ANSWERED:
+        return ["close", "note"]
+    if ticket.state not in OPEN_STATES:
+        return []
+    steps = ["acknowledge"] if ticket.state == State.RECEIVED else []
+    if ticket.state in {State.RECEIVED, State.ACKNOWLEDGED}:
+        steps.append("start")
+    steps += ["reply", "answer", "note", "assign"]
+    if ticket.extended_at is None:
+        steps.append("extend")
+    return [*steps, "merge"]
+
+
 def _step_forms(ticket: Ticket, bound: dict[str, forms.Form] | None = None) -> dict[str, Any]:
+    """The forms of the steps offered now, each with ids of its own (``reply-body``, not nine
+    ``id_version``), a refused one keeping what was typed."""
     initial = {"version": ticket.updated_at.isoformat()}
-    made = {slug: cls(initial=initial) for slug, (cls, _run) in ACTIONS.items()}
-    made.update(bound or {})
+    made: dict[str, forms.Form] = {
+        slug: ACTIONS[slug][0](initial=initial, auto_id=f"{slug}-%s") for slug in steps_for(ticket)
+    }
+    made.update({slug: form for slug, form in (bound or {}).items() if slug in made})
     for slug, form in made.items():
         if slug in ACTIONS and "version" in form.fields and form.is_bound:
             # A refused form keeps what was typed, but carries the current version.
@@ -301,6 +323,8 @@ def _render_ticket(
             ticket.answer_due, now, paused=ticket.state == State.WAITING
         ),
         "forms": _step_forms(ticket, bound) if handles else {},
+        # A refused step's errors show above the page even when the step is no longer offered.
+        "refused": bound or {},
         "decision_form": forms_desk.ObjectionDecisionForm(),
         "note_kind": MessageKind.NOTE,
         "states": State,
@@ -404,7 +428,7 @@ def ticket_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     if not services.may_handle(request.user, ticket):
         raise PermissionDenied("support.handle")
     form_class, run = ACTIONS[action]
-    form = form_class(request.POST, request.FILES)
+    form = form_class(request.POST, request.FILES, auto_id=f"{action}-%s")
     if not form.is_valid():
         return _render_ticket(request, ticket, {action: form}, status=400)
     try:

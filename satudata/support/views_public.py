@@ -236,7 +236,10 @@ def challenge(request: HttpRequest) -> JsonResponse:
 
 
 def _private(response: HttpResponseBase) -> HttpResponseBase:
-    response["Referrer-Policy"] = "no-referrer"
+    # "same-origin", not "no-referrer": the secret address never leaves for another site, and
+    # the page's own forms still carry their Origin (browsers send "Origin: null" from a
+    # no-referrer page, which the CSRF check refuses).
+    response["Referrer-Policy"] = "same-origin"
     response["Cache-Control"] = "private, no-store"
     response["X-Robots-Tag"] = "noindex, nofollow"
     return response

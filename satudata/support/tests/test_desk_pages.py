@@ -266,17 +266,34 @@ class TicketPageTests(PersonaTestCase):
         said = ["Mohon data posyandu per desa.", "Untuk tahun berapa?", "Tahun 2025 saja."]
         positions = [conversation.index(text) for text in said]
         self.assertEqual(positions, sorted(positions))
-        # The steps still open to the producer, each a form on the page.
-        for action in ("reply", "note", "extend", "answer", "close"):
+        # The steps open to the producer in this state, each a form with ids of its own; those
+        # the state refuses (acknowledged already, not answered yet) are not offered.
+        for action in ("reply", "note", "extend", "answer", "assign", "merge"):
             self.assertIn(f'action="{step(ticket, action)}"', page)
+        for action in ("acknowledge", "start", "close"):
+            self.assertNotIn(f'action="{step(ticket, action)}"', page)
+        ids = re.findall(r' id="([^"]+)"', page)
+        self.assertEqual(len(ids), len(set(ids)))
+        self.assertIn('<label for="answer-body">', page)
         self.assertIn("Tangani permintaan", page)
         self.assertIn("rina@example.org", page)
 
-    def test_a_closed_ticket_shows_no_step_forms(self) -> None:
+    def test_an_answered_ticket_is_closed_from_its_page_and_then_shows_no_step_forms(
+        self,
+    ) -> None:
         p = self.p
         ticket, _token = receive(wib(2026, 8, 3, 9))
         services.answer(actor=p.walidata, ticket=ticket, body="Terlampir.")
-        services.close(actor=p.walidata, ticket=ticket)
+        self.client.force_login(p.walidata)
+        page = self.client.get(reverse("support:ticket", args=[ticket.pk])).content.decode()
+        self.assertIn(f'action="{step(ticket, "close")}"', page)
+        self.assertNotIn(f'action="{step(ticket, "answer")}"', page)
+        version = re.search(r'name="version" value="([^"]+)" id="close-version"', page)
+        assert version is not None
+        closed = self.client.post(step(ticket, "close"), {"version": version.group(1), "note": ""})
+        self.assertEqual(closed.status_code, 302)
+        ticket.refresh_from_db()
+        self.assertEqual(ticket.state, State.CLOSED)
         self.client.force_login(p.walidata)
         page = self.client.get(reverse("support:ticket", args=[ticket.pk])).content.decode()
         self.assertNotIn(f'action="{step(ticket, "answer")}"', page)

@@ -114,7 +114,7 @@ class SurveyPageTests(PersonaTestCase):
         page = self.client.get(url)
         self.assertContains(page, "U1")
         # The address holds the ticket's secret: kept out of referrers, caches and indexes.
-        self.assertEqual(page["Referrer-Policy"], "no-referrer")
+        self.assertEqual(page["Referrer-Policy"], "same-origin")
         self.assertIn("no-store", page["Cache-Control"])
         self.assertIn("noindex", page["X-Robots-Tag"])
         self.assertEqual(self.client.post(url, _post(4)).status_code, 200)
