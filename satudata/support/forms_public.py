@@ -35,6 +35,37 @@ class MultipleFileField(forms.FileField):
         return [super().clean(data, initial)] if data else []
 
 
+class HiddenText(forms.CharField):
+    """A hidden field the page's script fills in (the proof of work, what the search box looked
+    for). The visitor cannot see or correct it, so it never raises a field error: an over-long
+    value is cut to ``max_chars`` and the check that uses it (``pow.verify``) says what to do."""
+
+    widget = forms.HiddenInput
+
+    def __init__(self, *, max_chars: int, **kwargs: Any) -> None:
+        kwargs.setdefault("required", False)
+        super().__init__(**kwargs)
+        self.max_chars = max_chars
+
+    def to_python(self, value: Any) -> str:
+        return str(super().to_python(value))[: self.max_chars]
+
+
+class HiddenCount(forms.Field):
+    """A hidden count (suggestions shown): anything that is not a number in range counts 0."""
+
+    widget = forms.HiddenInput
+
+    def __init__(self, *, most: int, **kwargs: Any) -> None:
+        kwargs.setdefault("required", False)
+        super().__init__(**kwargs)
+        self.most = most
+
+    def to_python(self, value: Any) -> int:
+        text = str(value or "").strip()[:6]
+        return min(int(text), self.most) if text.isdigit() else 0
+
+
 ATTACHMENT_HELP = _(
     "Optional. PDF, PNG, JPEG, CSV, TXT, XLSX or DOCX; up to %(n)s files of at most %(mb)s MB each."
 )
@@ -99,15 +130,13 @@ class AskForm(forms.Form):
     attachments = MultipleFileField(label=_("Attachments"))
     # Spam checks: a field people never see (bots fill it), and the proof of work.
     website = forms.CharField(label=_("Leave this field empty"), required=False, max_length=200)
-    pow_challenge = forms.CharField(required=False, max_length=300, widget=forms.HiddenInput)
-    pow_nonce = forms.CharField(required=False, max_length=40, widget=forms.HiddenInput)
+    pow_challenge = HiddenText(max_chars=301)
+    pow_nonce = HiddenText(max_chars=41)
     # What the search-first box last looked for, and how many suggestions it showed.
-    search_query = forms.CharField(required=False, max_length=300, widget=forms.HiddenInput)
-    search_results = forms.IntegerField(
-        required=False, min_value=0, max_value=100, widget=forms.HiddenInput
-    )
-    dataset = forms.CharField(required=False, max_length=64, widget=forms.HiddenInput)
-    product = forms.CharField(required=False, max_length=100, widget=forms.HiddenInput)
+    search_query = HiddenText(max_chars=300)
+    search_results = HiddenCount(most=100)
+    dataset = HiddenText(max_chars=64)
+    product = HiddenText(max_chars=100)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
