@@ -21,12 +21,14 @@ class MultipleFileInput(forms.ClearableFileInput):
 
 
 class MultipleFileField(forms.FileField):
-    """Several files from one input; each is checked by ``attachments.check_all`` later."""
+    """Several files from one input; each is checked by ``attachments.check_all`` later, which
+    also refuses an empty file (by its name: Django's own error would not say which file)."""
 
     widget = MultipleFileInput
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("required", False)
+        kwargs.setdefault("allow_empty_file", True)
         super().__init__(*args, **kwargs)
 
     def clean(self, data: Any, initial: Any = None) -> Any:
