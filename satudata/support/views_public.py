@@ -22,7 +22,6 @@ from typing import Any
 from django.conf import settings
 from django.contrib import messages
 from django.core import signing
-from django.core.exceptions import PermissionDenied
 from django.core.files.storage import default_storage
 from django.http import (
     FileResponse,
@@ -358,10 +357,11 @@ def objection(request: HttpRequest, token: str) -> HttpResponse:
         return _not_found(request)
     context = _follow_context(ticket, token)
     form = ObjectionForm(request.POST)
+    # The objection form is shown (folded) only while an objection may be filed, so a refusal
+    # is said in the page's messages too: its field errors alone could be out of sight.
     if not context["can_object"]:
-        form.is_valid()
-        form.add_error(
-            None,
+        messages.error(
+            request,
             _(
                 "An objection can be filed on a public information request once it has been "
                 "answered, and only one at a time."
@@ -376,14 +376,15 @@ def objection(request: HttpRequest, token: str) -> HttpResponse:
             )
         except services.SupportError as error:
             form.add_error(error.field if error.field in form.fields else None, error.message)
-        except PermissionDenied:
-            raise
+            messages.error(request, error.message)
         else:
             messages.success(
                 request,
                 _("Your objection has been registered; the decision is sent to your e-mail."),
             )
             return redirect("support:follow", token=token)
+    else:
+        messages.error(request, _("Nothing was saved: fix the answers marked below."))
     context.update(form=ReplyForm(), objection_form=form, closed_message=_closed_message(ticket))
     response = render(request, "support/public/follow.html", context, status=400)
     _private(response)
