@@ -23,6 +23,7 @@ from pypdf import PdfReader
 from satudata.api.packages import resource_id
 from satudata.catalog.models import Dataset
 from satudata.catalog.testing import published_table
+from satudata.core.models import OutgoingMail
 from satudata.core.testing import PersonaTestCase
 from satudata.releases.models import Release
 from satudata.support import publishing, retention, services
@@ -383,6 +384,27 @@ class SecretLinkTests(PersonaTestCase):
             self.assertNotIn(self.ticket.number, text)
         self.ticket.refresh_from_db()
         self.assertEqual(self.ticket.requester_name, retention.ERASED)
+
+    @override_settings(SUPPORT_RETENTION_DAYS=30)
+    def test_erasure_reaches_the_copies_of_the_e_mails_sent_to_the_requester(self) -> None:
+        services.answer(actor=self.p.walidata, ticket=self.ticket, body="Terlampir datanya.")
+        services.close(actor=self.p.walidata, ticket=self.ticket)
+        sent = OutgoingMail.objects.filter(subject__startswith=f"[{self.ticket.number}]")
+        self.assertEqual(sent.count(), 3)  # registered, answered, closed
+        self.assertEqual({tuple(m.to) for m in sent}, {(EMAIL,)})
+        self.assertTrue(all(NAME in m.body for m in sent))
+        unrelated = OutgoingMail.objects.exclude(pk__in=sent.values("pk")).count()
+        with time_machine.travel(timezone.now() + dt.timedelta(days=31)):
+            retention.erase_expired()
+            self.assertEqual(retention.erase_expired(), 0)
+        for message in OutgoingMail.objects.all():
+            for found in PERSONAL:
+                self.assertNotIn(found, f"{message.to} {message.subject} {message.body}")
+            self.assertNotIn(self.token, message.body)
+        self.assertEqual(
+            [(m.to, m.body) for m in sent.all()], [([], retention.ERASED)] * 3
+        )  # kept, with their subject and dates, for the register
+        self.assertEqual(OutgoingMail.objects.exclude(pk__in=sent.values("pk")).count(), unrelated)
 
 
 class FollowPageInputTests(PersonaTestCase):
