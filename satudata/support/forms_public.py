@@ -37,6 +37,14 @@ class MultipleFileField(forms.FileField):
         return [super().clean(data, initial)] if data else []
 
 
+class SpentHiddenInput(forms.HiddenInput):
+    """Never sends its value back: a proof of work is spent (or refused) once the form is
+    posted, and the page's script must fetch and solve a new one before the next send."""
+
+    def format_value(self, value: Any) -> None:
+        return None
+
+
 class HiddenText(forms.CharField):
     """A hidden field the page's script fills in (the proof of work, what the search box looked
     for). The visitor cannot see or correct it, so it never raises a field error: an over-long
@@ -132,8 +140,8 @@ class AskForm(forms.Form):
     attachments = MultipleFileField(label=_("Attachments"))
     # Spam checks: a field people never see (bots fill it), and the proof of work.
     website = forms.CharField(label=_("Leave this field empty"), required=False, max_length=200)
-    pow_challenge = HiddenText(max_chars=301)
-    pow_nonce = HiddenText(max_chars=41)
+    pow_challenge = HiddenText(max_chars=301, widget=SpentHiddenInput)
+    pow_nonce = HiddenText(max_chars=41, widget=SpentHiddenInput)
     # What the search-first box last looked for, and how many suggestions it showed.
     search_query = HiddenText(max_chars=300)
     search_results = HiddenCount(most=100)
