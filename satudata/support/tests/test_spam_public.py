@@ -127,6 +127,19 @@ class ProofOfWorkTests(PersonaTestCase):
         self.assertContains(replay, "Pemeriksaan spam ini sudah dipakai.", status_code=400)
         self.assertEqual(Ticket.objects.count(), 1)
 
+    def test_a_refused_form_does_not_send_the_spent_challenge_back(self) -> None:
+        # The page's script fetches a new challenge on load; an old nonce left in the form
+        # would be sent with it before the new one is solved.
+        solved = solved_pow(self.client)
+        response = self.client.post(ASK_URL, ask_data(self.client, message="", **solved))
+        self.assertEqual(response.status_code, 400)
+        content = response.content.decode()
+        self.assertNotIn(solved["pow_challenge"], content)
+        self.assertInHTML('<input type="hidden" name="pow_nonce" id="id_pow_nonce">', content)
+        self.assertInHTML(
+            '<input type="hidden" name="pow_challenge" id="id_pow_challenge">', content
+        )
+
     def test_the_honeypot_filled_in_refuses_the_form(self) -> None:
         response = self.client.post(
             ASK_URL, ask_data(self.client, website="http://murah.example/obat")
