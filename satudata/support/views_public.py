@@ -22,6 +22,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib import messages
 from django.core import signing
+from django.core.cache import caches
 from django.core.files.storage import default_storage
 from django.http import (
     FileResponse,
@@ -203,20 +204,27 @@ def suggest(request: HttpRequest) -> JsonResponse:
     return response
 
 
+def _answered_entry(kind: str, raw_id: str) -> tuple[bool, int | None]:
+    """Whether ``kind`` and ``id`` name a suggestion the box can show (an FAQ entry's number or
+    a dataset's UUID), and the FAQ entry's number."""
+    if kind == "faq" and raw_id.isdigit() and len(raw_id) < 12:
+        return True, int(raw_id)
+    return kind == "dataset" and is_uuid(raw_id), None
+
+
 @require_POST
 def suggest_answered(request: HttpRequest) -> HttpResponse:
-    """The visitor says a suggestion answered them: counted once per address, entry and hour."""
-    kind = request.POST.get("kind", "")
-    raw_id = request.POST.get("id", "")[:64]
-    faq_id = int(raw_id) if kind == "faq" and raw_id.isdigit() and len(raw_id) < 12 else None
+    """The visitor says a suggestion answered them: counted once per address, entry and hour.
+    Anything else posted here (a made-up kind or id) is thanked but not counted, so the figures
+    cannot be filled by a script and the cache key stays short."""
+    kind, raw_id = request.POST.get("kind", "")[:10], request.POST.get("id", "")[:64]
+    known, faq_id = _answered_entry(kind, raw_id)
     try:
         results = int(request.POST.get("results", "0")[:4])
     except ValueError:
         results = 0
-    from django.core.cache import caches
-
     key = f"support-answered:{client_key('', request)}:{kind}:{raw_id}"
-    if caches[settings.RATELIMIT_USE_CACHE].add(key, 1, timeout=3600):
+    if known and caches[settings.RATELIMIT_USE_CACHE].add(key, 1, timeout=3600):
         suggestions.record_answered(request.POST.get("q", "")[:300], results, faq_id)
     if request.headers.get("Accept", "").startswith("application/json"):
         return JsonResponse({"ok": True, "message": _("Thank you. We are glad it helped.")})
