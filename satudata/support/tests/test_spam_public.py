@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import html
 import re
+from typing import Any
 
 import time_machine
 from django.core import mail
@@ -16,7 +17,7 @@ from django.urls import reverse
 
 from satudata.core.testing import PersonaTestCase
 from satudata.support import pow, services
-from satudata.support.models import HelpSearch, Ticket
+from satudata.support.models import FaqEntry, HelpSearch, Ticket
 from satudata.support.tests.public_forms import (
     ASK_URL,
     ask_data,
@@ -332,3 +333,55 @@ class AskFormInputTests(PersonaTestCase):
         self.assertEqual(desk.status_code, 200)
         self.assertNotIn("<script>alert", desk.content.decode())
         self.assertContains(desk, html.escape(f"{SCRIPT} requester_name"))
+
+
+class AnsweredCountTests(PersonaTestCase):
+    """ "This answers my question" is counted once per address, entry and hour, and only for a
+    suggestion the box can show."""
+
+    def setUp(self) -> None:
+        caches["ratelimit"].clear()
+        self.addCleanup(caches["ratelimit"].clear)
+
+    def answered(self, **fields: str) -> Any:
+        return self.client.post(
+            reverse("support:suggest_answered"),
+            {"q": "jumlah posyandu", "results": "2", **fields},
+            HTTP_ACCEPT="application/json",
+        )
+
+    def test_an_faq_entry_is_counted_once_per_address_and_hour(self) -> None:
+        entry = FaqEntry.objects.create(question="Apa itu posyandu?", answer="Pos pelayanan.")
+        for _n in range(3):
+            response = self.answered(kind="faq", id=str(entry.pk))
+            self.assertEqual(response.json()["message"], "Terima kasih. Kami senang itu membantu.")
+        entry.refresh_from_db()
+        self.assertEqual(entry.helped_count, 1)
+        self.assertEqual(
+            list(HelpSearch.objects.values_list("query", "results", "outcome")),
+            [("jumlah posyandu", 2, "answered")],
+        )
+        self.answered(kind="dataset", id="3f2b8c1e-5d4a-4e6f-9a7b-0c1d2e3f4a5b")
+        self.assertEqual(HelpSearch.objects.count(), 2)
+
+    def test_made_up_kinds_and_ids_are_thanked_but_not_counted(self) -> None:
+        for fields in (
+            {"kind": "x" * 5000, "id": "1"},
+            {"kind": "dataset", "id": "bukan-uuid"},
+            {"kind": "faq", "id": "1" * 40},
+            {"kind": "faq", "id": "-1"},
+            {"kind": "", "id": ""},
+        ):
+            with self.subTest(fields={k: v[:20] for k, v in fields.items()}):
+                response = self.answered(**fields)
+                self.assertEqual(response.status_code, 200)
+                self.assertTrue(response.json()["ok"])
+        self.assertFalse(HelpSearch.objects.exists())
+
+    def test_without_javascript_the_visitor_is_thanked_on_the_help_page(self) -> None:
+        entry = FaqEntry.objects.create(question="Apa itu posyandu?", answer="Pos pelayanan.")
+        response = self.client.post(
+            reverse("support:suggest_answered"), {"kind": "faq", "id": str(entry.pk)}, follow=True
+        )
+        self.assertRedirects(response, reverse("support:help"))
+        self.assertContains(response, "Terima kasih. Kami senang itu membantu.")
