@@ -293,3 +293,32 @@ class ServedFilesTests(PersonaTestCase):
             with self.subTest(user=handler.username):
                 self.assert_download(self.client.get(url), "surat.pdf", self.pdf)
                 self.assert_download(self.client.get(note_url), "internal.csv", CSV)
+
+
+@override_settings(SUPPORT_POW_BITS=10)
+class FileNameTests(PersonaTestCase):
+    def test_a_name_with_markup_is_shown_escaped_in_the_refusal(self) -> None:
+        name = '<img src=x onerror="alert(1)">.pdf'
+        response = self.client.post(
+            ASK_URL, ask_data(self.client, attachments=[upload(name, windows_program())])
+        )
+        self.assertEqual(response.status_code, 400)
+        self.assertNotIn("<img src=x", response.content.decode())
+        self.assertIn(
+            f"{name} adalah program atau skrip; berkas seperti itu tidak diterima.",
+            text_of(response),
+        )
+
+    def test_a_name_is_kept_without_folders_or_hidden_direction_marks(self) -> None:
+        files = [
+            upload("../../etc/surat.pdf", real_pdf()),
+            upload("C:\\\\Users\\\\rina\\\\data.csv", CSV),
+            # U+202E (right-to-left override) shows the rest of a name reversed on screen.
+            upload("rekap\u202eslx.xlsx", real_xlsx()),
+        ]
+        response = self.client.post(ASK_URL, ask_data(self.client, attachments=files))
+        self.assertEqual(response.status_code, 302)
+        self.assertEqual(
+            sorted(TicketAttachment.objects.values_list("filename", flat=True)),
+            ["data.csv", "rekapslx.xlsx", "surat.pdf"],
+        )

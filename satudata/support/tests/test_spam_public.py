@@ -261,6 +261,7 @@ class AskFormInputTests(PersonaTestCase):
         huge = "x" * (11 * 2**20)
         response = self.client.post(ASK_URL, ask_data(self.client, message=huge))
         self.assertEqual(response.status_code, 400)
+        self.assertIn("Permintaan tidak dapat dipahami", text_of(response))
         self.assertFalse(Ticket.objects.exists())
 
     def test_a_wrong_e_mail_address_is_refused(self) -> None:
