@@ -145,3 +145,19 @@ class TestRequesterMail:
         # The staff who handle it are told instead (no agency: the Walidata staff).
         told = [m for m in received(mailing) if m["To"] == personas.walidata.email]
         assert [ticket.number in m["Subject"] for m in told] == [True]
+
+    def test_a_visitor_reading_in_english_is_written_to_in_english(
+        self,
+        mailing: MailServer,
+        settings: SettingsWrapper,
+        django_capture_on_commit_callbacks: Capture,
+    ) -> None:
+        client = Client()
+        client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+        ticket = ask(client, django_capture_on_commit_callbacks)
+        assert ticket.language == "en"
+        [first] = to_requester(mailing)
+        assert first["Subject"] == f"[{ticket.number}] Your request has been registered"
+        text = plain(first)
+        assert f"Your request has been registered with number {ticket.number}." in text
+        assert "Follow your request, reply or add a file through this private link" in text
