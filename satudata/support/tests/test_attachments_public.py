@@ -12,6 +12,7 @@ import zipfile
 from pathlib import Path
 from typing import Any
 
+import xlsxwriter  # type: ignore[import-untyped]
 from django.test import override_settings
 from django.urls import reverse
 
@@ -116,6 +117,14 @@ class RefusedFilesTests(PersonaTestCase):
             "Berkas rekap-2024.xlsx mengembang jauh melebihi ukurannya; berkas ditolak.",
         )
 
+    def test_a_small_zip_bomb_under_the_size_bound_is_refused_by_its_ratio(self) -> None:
+        bomb = zip_bomb(20)  # 20 MB of zeros: under the 100 MB bound, packed ~1000 times
+        self.assertLess(len(bomb), 100 * 1024)
+        self.assert_refused(
+            self.ask_with(upload("rekap-kecil.xlsx", bomb, XLSX)),
+            "Berkas rekap-kecil.xlsx mengembang jauh melebihi ukurannya; berkas ditolak.",
+        )
+
     def test_a_workbook_of_thousands_of_members_is_refused(self) -> None:
         self.assert_refused(
             self.ask_with(upload("rekap.xlsx", many_members(attachments.ZIP_MAX_MEMBERS), XLSX)),
@@ -179,6 +188,17 @@ class RefusedFilesTests(PersonaTestCase):
 
 @override_settings(SUPPORT_POW_BITS=10)
 class AcceptedFilesTests(PersonaTestCase):
+    def test_a_large_real_workbook_is_kept(self) -> None:
+        # 60 000 rows written by XlsxWriter: some 9 MB of sheet XML packed about 11 times.
+        out = io.BytesIO()
+        book = xlsxwriter.Workbook(out, {"in_memory": True})
+        sheet = book.add_worksheet("Data")
+        for row in range(60_000):
+            sheet.write_row(row, 0, ["Pringsewu", row, "Posyandu aktif", 0])
+        book.close()
+        item = attachments.check(upload("posyandu-per-desa.xlsx", out.getvalue()))
+        self.assertEqual(item.mimetype, XLSX)
+
     def test_a_real_pdf_csv_and_xlsx_are_kept_with_their_media_type(self) -> None:
         pdf, xlsx = real_pdf(), real_xlsx()
         response = self.client.post(
