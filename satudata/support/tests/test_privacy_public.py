@@ -494,3 +494,60 @@ class FollowPageInputTests(PersonaTestCase):
             ["Bidang ini tidak boleh kosong."],
         )
         self.assertFalse(kip.objections.exists())
+
+
+class FollowPageStepsTests(PersonaTestCase):
+    """What the link offers in each state: a reply while open, the survey once closed, an
+    objection on an answered KIP request, one at a time."""
+
+    def kip(self) -> tuple[Ticket, str]:
+        ticket, token = services.create_ticket(
+            actor=None,
+            category=Category.KIP,
+            subject="Salinan anggaran posyandu",
+            message="Mohon salinan anggaran posyandu 2024.",
+            requester_name=NAME,
+            requester_email=EMAIL,
+            purpose="Penelitian",
+        )
+        return ticket, token
+
+    def test_the_survey_link_appears_once_the_ticket_is_closed(self) -> None:
+        ticket, token = self.kip()
+        survey = reverse("support:survey_ticket", args=[token])
+        page = self.client.get(reverse("support:follow", args=[token]))
+        self.assertNotContains(page, survey)
+        self.assertContains(page, 'name="body"')
+        services.answer(actor=self.p.walidata, ticket=ticket, body="Diberikan.", outcome="granted")
+        services.close(actor=self.p.walidata, ticket=ticket)
+        page = self.client.get(reverse("support:follow", args=[token]))
+        self.assertContains(page, survey)
+        self.assertContains(page, "Nilai layanan kami (1 menit)")
+        self.assertNotContains(page, 'name="body"')
+        self.assertEqual(self.client.get(survey).status_code, 200)
+
+    def test_an_objection_is_filed_once_on_an_answered_kip_request(self) -> None:
+        ticket, token = self.kip()
+        url = reverse("support:objection", args=[token])
+        self.assertEqual(self.client.post(url, {"reason": "a", "statement": "x"}).status_code, 400)
+        services.answer(
+            actor=self.p.walidata,
+            ticket=ticket,
+            body="Ditolak.",
+            outcome="refused",
+            refusal_reason="17h",
+        )
+        self.assertContains(
+            self.client.get(reverse("support:follow", args=[token])), "Ajukan keberatan"
+        )
+        filed = self.client.post(
+            url, {"reason": "a", "statement": f"Saya keberatan. {SCRIPT}"}, follow=True
+        )
+        self.assertContains(
+            filed, "Keberatan Anda sudah terdaftar; keputusannya dikirim ke surel Anda."
+        )
+        self.assertEqual(ticket.objections.get().statement, f"Saya keberatan. {SCRIPT}")
+        again = self.client.post(url, {"reason": "g", "statement": "Sekali lagi."})
+        self.assertEqual(again.status_code, 400)
+        self.assertIn("hanya satu setiap kali", text_of(again))
+        self.assertEqual(ticket.objections.count(), 1)
