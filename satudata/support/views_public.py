@@ -80,15 +80,18 @@ def _about(request: HttpRequest, dataset_ref: str, product_ref: str) -> dict[str
     return {k: v for k, v in found.items() if v is not None}
 
 
-def _rate_limited(request: HttpRequest) -> bool:
-    """Count one ticket for the client's address; True when past the hour's allowance."""
+def _rate_limited(request: HttpRequest) -> int:
+    """Count one ticket for the client's address; past the hour's allowance, the seconds until
+    the next window (at least 1), else 0."""
     per_hour = int(settings.SUPPORT_TICKETS_PER_HOUR)
     if not settings.RATE_LIMIT_ENABLED or per_hour <= 0:
-        return False
+        return 0
     usage = get_usage(
         request, group=RATE_GROUP, key=client_key, rate=f"{per_hour}/h", increment=True
     )
-    return bool(usage is not None and usage["should_limit"])
+    if usage is None or not usage["should_limit"]:
+        return 0
+    return max(1, int(usage["time_left"]))
 
 
 def _first_page_error(form: AskForm, error: services.SupportError) -> None:
@@ -113,7 +116,7 @@ def _done_page(request: HttpRequest, signed: str) -> HttpResponse:
 def ask(request: HttpRequest) -> HttpResponse:
     if request.method == "GET" and request.GET.get("terkirim"):
         return _done_page(request, request.GET["terkirim"][:300])
-    status = 200
+    status, retry_after = 200, 0
     if request.method == "POST":
         form = AskForm(request.POST, request.FILES)
         about = _about(request, request.POST.get("dataset", ""), request.POST.get("product", ""))
@@ -128,7 +131,8 @@ def ask(request: HttpRequest) -> HttpResponse:
                     )
                 pow.verify(data["pow_challenge"], data["pow_nonce"])
                 files = attachments.check_all(data["attachments"])
-                if _rate_limited(request):
+                retry_after = _rate_limited(request)
+                if retry_after:
                     status = 429
                     raise services.SupportError(
                         _(
@@ -181,7 +185,7 @@ def ask(request: HttpRequest) -> HttpResponse:
         if category in Category.values:
             initial["category"] = category
         form = AskForm(initial=initial)
-    return render(
+    response = render(
         request,
         "support/public/ask.html",
         {
@@ -192,6 +196,9 @@ def ask(request: HttpRequest) -> HttpResponse:
         },
         status=status,
     )
+    if retry_after:
+        response["Retry-After"] = str(retry_after)
+    return response
 
 
 @require_GET
