@@ -12,7 +12,7 @@ from typing import Any
 import time_machine
 from django.core import mail
 from django.core.cache import caches
-from django.test import override_settings
+from django.test import SimpleTestCase, override_settings
 from django.urls import reverse
 
 from satudata.core.testing import PersonaTestCase
@@ -389,3 +389,23 @@ class AnsweredCountTests(PersonaTestCase):
         )
         self.assertRedirects(response, reverse("support:help"))
         self.assertContains(response, "Terima kasih. Kami senang itu membantu.")
+
+
+class ProofOfWorkRuleTests(SimpleTestCase):
+    def test_leading_zero_bits_counts_across_byte_boundaries(self) -> None:
+        cases = {
+            b"\x80" + b"\xff" * 31: 0,
+            b"\x01" + b"\xff" * 31: 7,
+            b"\x00\x40" + b"\xff" * 30: 9,
+            b"\x00\x00\x00\x0f" + b"\xff" * 28: 28,
+            b"\x00" * 32: 256,
+        }
+        for digest, expected in cases.items():
+            with self.subTest(digest=digest[:4].hex()):
+                self.assertEqual(pow.leading_zero_bits(digest), expected)
+
+    def test_the_server_accepts_exactly_what_the_browser_rule_finds(self) -> None:
+        challenge = "a1b2c3:12:1abcde:signature"
+        nonce = solve(challenge, 12)
+        self.assertTrue(pow.solves(challenge, nonce, 12))
+        self.assertFalse(pow.solves(challenge, unsolved_nonce(challenge, 12), 12))
