@@ -6,10 +6,11 @@ archive that expands past the limit; ``store`` writes an accepted file once unde
 
 Accepted, by content (the first bytes), never by the name or the browser's media type alone:
 PDF, PNG, JPEG, plain text (CSV, TXT), and the Office Open XML workbooks and documents (XLSX,
-DOCX) whose zip is bounded (members, declared and real uncompressed size; nothing is written
-to disk and reading stops at the bound). Refused: anything else, in particular executables (MZ,
-ELF, Mach-O, a script's ``#!``), HTML, SVG and XML (script in a page of our origin), plain ZIP
-archives and macro-enabled Office files. The name's extension must agree with the content.
+DOCX) whose zip is bounded (members, declared and real uncompressed size, each member's packing
+ratio; nothing is written to disk and reading stops at the bound). Refused: anything else, in
+particular executables (MZ, ELF, Mach-O, a script's ``#!``), HTML, SVG and XML (script in a page
+of our origin), plain ZIP archives and macro-enabled Office files. The name's extension must
+agree with the content.
 """
 
 from __future__ import annotations
@@ -39,6 +40,11 @@ FIELD = "attachments"
 # An Office file's zip: at most this many members and this many bytes once uncompressed.
 ZIP_MAX_MEMBERS = 2_000
 ZIP_MAX_UNCOMPRESSED = 100 * 2**20
+# And no member past ZIP_RATIO_GRACE bytes unpacking to more than ZIP_MAX_RATIO times its packed
+# size: Apache POI's rule for Office files (ZipSecureFile, 1/100). Real sheets and documents
+# pack about 5 to 20 times; a bomb packs a thousand times and more, even under the size bound.
+ZIP_MAX_RATIO = 100
+ZIP_RATIO_GRACE = 100 * 1024
 ZIP_CHUNK = 64 * 1024
 
 # What each accepted kind is called, its media type and the extensions its name may have.
@@ -113,6 +119,12 @@ def _zip_kind(content: bytes, name: str) -> str:
     if len(members) > ZIP_MAX_MEMBERS:
         raise _refuse(bomb)
     if sum(member.file_size for member in members) > ZIP_MAX_UNCOMPRESSED:
+        raise _refuse(bomb)
+    if any(
+        member.file_size > ZIP_RATIO_GRACE
+        and member.file_size > ZIP_MAX_RATIO * max(member.compress_size, 1)
+        for member in members
+    ):
         raise _refuse(bomb)
     names = {member.filename for member in members}
     if any(n.lower().endswith("vbaproject.bin") for n in names):

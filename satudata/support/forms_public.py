@@ -21,18 +21,59 @@ class MultipleFileInput(forms.ClearableFileInput):
 
 
 class MultipleFileField(forms.FileField):
-    """Several files from one input; each is checked by ``attachments.check_all`` later."""
+    """Several files from one input; each is checked by ``attachments.check_all`` later, which
+    also refuses an empty file (by its name: Django's own error would not say which file)."""
 
     widget = MultipleFileInput
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("required", False)
+        kwargs.setdefault("allow_empty_file", True)
         super().__init__(*args, **kwargs)
 
     def clean(self, data: Any, initial: Any = None) -> Any:
         if isinstance(data, list | tuple):
             return [super(MultipleFileField, self).clean(item, initial) for item in data if item]
         return [super().clean(data, initial)] if data else []
+
+
+class SpentHiddenInput(forms.HiddenInput):
+    """Never sends its value back: a proof of work is spent (or refused) once the form is
+    posted, and the page's script must fetch and solve a new one before the next send."""
+
+    def format_value(self, value: Any) -> None:
+        return None
+
+
+class HiddenText(forms.CharField):
+    """A hidden field the page's script fills in (the proof of work, what the search box looked
+    for). The visitor cannot see or correct it, so it never raises a field error: an over-long
+    value is cut to ``max_chars`` and the check that uses it (``pow.verify``) says what to do."""
+
+    widget = forms.HiddenInput
+
+    def __init__(self, *, max_chars: int, **kwargs: Any) -> None:
+        kwargs.setdefault("required", False)
+        super().__init__(**kwargs)
+        self.max_chars = max_chars
+
+    def to_python(self, value: Any) -> str:
+        return str(super().to_python(value))[: self.max_chars]
+
+
+class HiddenCount(forms.Field):
+    """A hidden count (suggestions shown): anything that is not a number in range counts 0."""
+
+    widget = forms.HiddenInput
+
+    def __init__(self, *, most: int, **kwargs: Any) -> None:
+        kwargs.setdefault("required", False)
+        super().__init__(**kwargs)
+        self.most = most
+
+    def to_python(self, value: Any) -> int:
+        text = str(value or "").strip()[:6]
+        return min(int(text), self.most) if text.isdigit() else 0
 
 
 ATTACHMENT_HELP = _(
@@ -99,15 +140,13 @@ class AskForm(forms.Form):
     attachments = MultipleFileField(label=_("Attachments"))
     # Spam checks: a field people never see (bots fill it), and the proof of work.
     website = forms.CharField(label=_("Leave this field empty"), required=False, max_length=200)
-    pow_challenge = forms.CharField(required=False, max_length=300, widget=forms.HiddenInput)
-    pow_nonce = forms.CharField(required=False, max_length=40, widget=forms.HiddenInput)
+    pow_challenge = HiddenText(max_chars=301, widget=SpentHiddenInput)
+    pow_nonce = HiddenText(max_chars=41, widget=SpentHiddenInput)
     # What the search-first box last looked for, and how many suggestions it showed.
-    search_query = forms.CharField(required=False, max_length=300, widget=forms.HiddenInput)
-    search_results = forms.IntegerField(
-        required=False, min_value=0, max_value=100, widget=forms.HiddenInput
-    )
-    dataset = forms.CharField(required=False, max_length=64, widget=forms.HiddenInput)
-    product = forms.CharField(required=False, max_length=100, widget=forms.HiddenInput)
+    search_query = HiddenText(max_chars=300)
+    search_results = HiddenCount(most=100)
+    dataset = HiddenText(max_chars=64)
+    product = HiddenText(max_chars=100)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

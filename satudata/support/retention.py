@@ -3,7 +3,9 @@
 A ticket closed longer ago than the retention period keeps everything the public body must
 account for — its number, category, channel, dates, state, outcome and the conversation's text
 (UU 14/2008 asks for a register of requests and their handling) — but loses the requester's
-name, e-mail, telephone, address and institution name; its secret link stops working. Staff
+name, e-mail, telephone, address and institution name; its secret link stops working, and the
+copies of the e-mails sent to the requester (the outbox keeps every message: "Dear <name>", the
+address, the secret link) lose their recipient and text, keeping subject, dates and status. Staff
 should not write personal data into replies; the requester's own messages are kept as written,
 since they are the request on record. Guest-book entries older than the period lose the
 visitor's name and contact. Each run is audited and a second run changes nothing.
@@ -19,6 +21,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from satudata.core.audit import record
+from satudata.core.models import MailKind, OutgoingMail
 from satudata.support.models import GuestVisit, Ticket
 
 ERASED = "(dihapus)"
@@ -46,6 +49,19 @@ def expired(now: dt.datetime | None = None) -> tuple[int, int]:
     return tickets.count(), guests.count()
 
 
+def _erase_mail(numbers: list[str]) -> int:
+    """The outbox's copies of what was sent to these tickets' requesters: ``notify_requester``
+    writes each as "[number] …" (staff notices about a ticket are worded otherwise)."""
+    changed = 0
+    for number in numbers:
+        changed += (
+            OutgoingMail.objects.filter(kind=MailKind.SUPPORT, subject__startswith=f"[{number}]")
+            .exclude(body=ERASED)
+            .update(to=[], body=ERASED)
+        )
+    return changed
+
+
 @transaction.atomic
 def erase_expired(now: dt.datetime | None = None) -> int:
     """Erase what is past the retention period; the number of records changed."""
@@ -54,6 +70,7 @@ def erase_expired(now: dt.datetime | None = None) -> int:
     if cutoff is None:
         return 0
     tickets, visits = _due(cutoff)
+    _erase_mail(list(tickets.values_list("number", flat=True)))
     erased = tickets.update(
         requester_name=ERASED,
         requester_email="",

@@ -22,7 +22,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib import messages
 from django.core import signing
-from django.core.exceptions import PermissionDenied
+from django.core.cache import caches
 from django.core.files.storage import default_storage
 from django.http import (
     FileResponse,
@@ -80,15 +80,18 @@ def _about(request: HttpRequest, dataset_ref: str, product_ref: str) -> dict[str
     return {k: v for k, v in found.items() if v is not None}
 
 
-def _rate_limited(request: HttpRequest) -> bool:
-    """Count one ticket for the client's address; True when past the hour's allowance."""
+def _rate_limited(request: HttpRequest) -> int:
+    """Count one ticket for the client's address; past the hour's allowance, the seconds until
+    the next window (at least 1), else 0."""
     per_hour = int(settings.SUPPORT_TICKETS_PER_HOUR)
     if not settings.RATE_LIMIT_ENABLED or per_hour <= 0:
-        return False
+        return 0
     usage = get_usage(
         request, group=RATE_GROUP, key=client_key, rate=f"{per_hour}/h", increment=True
     )
-    return bool(usage is not None and usage["should_limit"])
+    if usage is None or not usage["should_limit"]:
+        return 0
+    return max(1, int(usage["time_left"]))
 
 
 def _first_page_error(form: AskForm, error: services.SupportError) -> None:
@@ -113,7 +116,7 @@ def _done_page(request: HttpRequest, signed: str) -> HttpResponse:
 def ask(request: HttpRequest) -> HttpResponse:
     if request.method == "GET" and request.GET.get("terkirim"):
         return _done_page(request, request.GET["terkirim"][:300])
-    status = 200
+    status, retry_after = 200, 0
     if request.method == "POST":
         form = AskForm(request.POST, request.FILES)
         about = _about(request, request.POST.get("dataset", ""), request.POST.get("product", ""))
@@ -128,7 +131,8 @@ def ask(request: HttpRequest) -> HttpResponse:
                     )
                 pow.verify(data["pow_challenge"], data["pow_nonce"])
                 files = attachments.check_all(data["attachments"])
-                if _rate_limited(request):
+                retry_after = _rate_limited(request)
+                if retry_after:
                     status = 429
                     raise services.SupportError(
                         _(
@@ -181,7 +185,7 @@ def ask(request: HttpRequest) -> HttpResponse:
         if category in Category.values:
             initial["category"] = category
         form = AskForm(initial=initial)
-    return render(
+    response = render(
         request,
         "support/public/ask.html",
         {
@@ -192,6 +196,9 @@ def ask(request: HttpRequest) -> HttpResponse:
         },
         status=status,
     )
+    if retry_after:
+        response["Retry-After"] = str(retry_after)
+    return response
 
 
 @require_GET
@@ -204,20 +211,27 @@ def suggest(request: HttpRequest) -> JsonResponse:
     return response
 
 
+def _answered_entry(kind: str, raw_id: str) -> tuple[bool, int | None]:
+    """Whether ``kind`` and ``id`` name a suggestion the box can show (an FAQ entry's number or
+    a dataset's UUID), and the FAQ entry's number."""
+    if kind == "faq" and raw_id.isdigit() and len(raw_id) < 12:
+        return True, int(raw_id)
+    return kind == "dataset" and is_uuid(raw_id), None
+
+
 @require_POST
 def suggest_answered(request: HttpRequest) -> HttpResponse:
-    """The visitor says a suggestion answered them: counted once per address, entry and hour."""
-    kind = request.POST.get("kind", "")
-    raw_id = request.POST.get("id", "")[:64]
-    faq_id = int(raw_id) if kind == "faq" and raw_id.isdigit() and len(raw_id) < 12 else None
+    """The visitor says a suggestion answered them: counted once per address, entry and hour.
+    Anything else posted here (a made-up kind or id) is thanked but not counted, so the figures
+    cannot be filled by a script and the cache key stays short."""
+    kind, raw_id = request.POST.get("kind", "")[:10], request.POST.get("id", "")[:64]
+    known, faq_id = _answered_entry(kind, raw_id)
     try:
         results = int(request.POST.get("results", "0")[:4])
     except ValueError:
         results = 0
-    from django.core.cache import caches
-
     key = f"support-answered:{client_key('', request)}:{kind}:{raw_id}"
-    if caches[settings.RATELIMIT_USE_CACHE].add(key, 1, timeout=3600):
+    if known and caches[settings.RATELIMIT_USE_CACHE].add(key, 1, timeout=3600):
         suggestions.record_answered(request.POST.get("q", "")[:300], results, faq_id)
     if request.headers.get("Accept", "").startswith("application/json"):
         return JsonResponse({"ok": True, "message": _("Thank you. We are glad it helped.")})
@@ -361,10 +375,11 @@ def objection(request: HttpRequest, token: str) -> HttpResponse:
         return _not_found(request)
     context = _follow_context(ticket, token)
     form = ObjectionForm(request.POST)
+    # The objection form is shown (folded) only while an objection may be filed, so a refusal
+    # is said in the page's messages too: its field errors alone could be out of sight.
     if not context["can_object"]:
-        form.is_valid()
-        form.add_error(
-            None,
+        messages.error(
+            request,
             _(
                 "An objection can be filed on a public information request once it has been "
                 "answered, and only one at a time."
@@ -379,14 +394,15 @@ def objection(request: HttpRequest, token: str) -> HttpResponse:
             )
         except services.SupportError as error:
             form.add_error(error.field if error.field in form.fields else None, error.message)
-        except PermissionDenied:
-            raise
+            messages.error(request, error.message)
         else:
             messages.success(
                 request,
                 _("Your objection has been registered; the decision is sent to your e-mail."),
             )
             return redirect("support:follow", token=token)
+    else:
+        messages.error(request, _("Nothing was saved: fix the answers marked below."))
     context.update(form=ReplyForm(), objection_form=form, closed_message=_closed_message(ticket))
     response = render(request, "support/public/follow.html", context, status=400)
     _private(response)
