@@ -281,7 +281,7 @@ class ServedFilesTests(PersonaTestCase):
         response = self.client.get(url)
         self.assert_download(response, "surat.pdf", self.pdf)
         self.assertEqual(response["Cache-Control"], "private, no-store")
-        self.assertEqual(response["Referrer-Policy"], "no-referrer")
+        self.assertEqual(response["Referrer-Policy"], "same-origin")
         page = self.client.get(reverse("support:follow", args=[self.token]))
         self.assertContains(page, url)
         self.assertNotContains(page, "internal.csv")

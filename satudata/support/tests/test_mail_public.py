@@ -81,7 +81,7 @@ class TestRequesterMail:
         assert page.status_code == 200
         assert ticket.number in page.content.decode()
         assert "Mohon data jumlah posyandu per desa tahun 2024." in page.content.decode()
-        assert page["Referrer-Policy"] == "no-referrer"
+        assert page["Referrer-Policy"] == "same-origin"
 
     def test_a_public_reply_is_threaded_on_the_first_message_and_a_note_sends_nothing(
         self,

@@ -333,7 +333,7 @@ class SecretLinkTests(PersonaTestCase):
         self.url = reverse("support:follow", args=[self.token])
 
     def assert_private(self, response: HttpResponseBase) -> None:
-        self.assertEqual(response["Referrer-Policy"], "no-referrer")
+        self.assertEqual(response["Referrer-Policy"], "same-origin")
         self.assertIn("no-store", response["Cache-Control"])
         self.assertIn("private", response["Cache-Control"])
         self.assertIn("noindex", response["X-Robots-Tag"])
