@@ -81,6 +81,9 @@ bench: setup bench-tools
 	$(BIN)/python bench/bench_table_builder.py
 	$(BIN)/python bench/bench_charts.py
 	$(BIN)/python bench/bench_publication.py
+	$(BIN)/python bench/bench_support_desk.py
+	$(BIN)/python bench/bench_support_suggest.py
+	$(BIN)/python bench/bench_support_ikm.py
 
 # Refresh the Indonesian catalogue after changing user-facing text.
 messages: setup

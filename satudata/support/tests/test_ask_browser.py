@@ -193,9 +193,7 @@ def test_a_visitor_asks_follows_the_e_mailed_link_and_rates_the_answer(
     ticket.refresh_from_db()
     assert ticket.state == State.ANSWERED
     # The answered ticket offers "Tutup" (close); the producer closes it on the page.
-    close = page.locator("details.action").filter(
-        has=page.locator("form[action$='/aksi/close/']")
-    )
+    close = page.locator("details.action").filter(has=page.locator("form[action$='/aksi/close/']"))
     close.locator("summary").click()
     close.get_by_role("button", name="Simpan").click()
     expect(page.locator("main")).to_contain_text("Ditutup")
