@@ -286,7 +286,7 @@ class Ticket(models.Model):
     # The requester's secret link: sha256 of the token (the token itself is only e-mailed).
     secret_hash = models.CharField(max_length=64, unique=True)
     # The e-mail thread's root Message-ID, so every notice stays in one conversation.
-    thread_id = models.CharField(max_length=200, blank=True)
+    thread_id = models.CharField(max_length=200, blank=True, db_index=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -355,6 +355,14 @@ class TicketMessage(models.Model):
         ordering = ["created_at", "id"]
         verbose_name = _("ticket message")
         verbose_name_plural = _("ticket messages")
+        constraints = [
+            # One message per e-mail: a reply by e-mail is never taken twice.
+            models.UniqueConstraint(
+                fields=["message_id"],
+                condition=~Q(message_id=""),
+                name="support_message_id_unique",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.ticket.number} · {self.get_kind_display()}"

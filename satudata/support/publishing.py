@@ -59,6 +59,36 @@ def erratum_from_ticket(
     return services.answer(actor=actor, ticket=ticket, body=body)
 
 
+TABLE_MEDIA = {
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "csv": "text/csv",
+}
+
+
+def table_files(version: ProductVersion) -> list[services.NewFile]:
+    """The version's XLSX and CSV, attached to the answer so the requester has the table at
+    once (it is made from released data; the public waits for its own release)."""
+    from django.core.files.storage import default_storage
+
+    limit = int(settings.SUPPORT_ATTACHMENT_MAX_BYTES)
+    files = []
+    for item in version.files.filter(format__in=TABLE_MEDIA).order_by("format"):
+        if item.size > limit:
+            continue
+        try:
+            with default_storage.open(item.path, "rb") as handle:
+                content = handle.read(limit + 1)
+        except OSError:
+            continue  # the product's page reports a missing file; the answer goes without it
+        if content and len(content) <= limit:
+            files.append(
+                services.NewFile(
+                    filename=item.name, content=content, mimetype=TABLE_MEDIA[item.format]
+                )
+            )
+    return files
+
+
 def adhoc_version(product: Product) -> ProductVersion | None:
     """The table's newest version whose files are made and that was not withdrawn."""
     return (
@@ -80,7 +110,9 @@ def adhoc_table_from_ticket(
     so it carries the data's metadata and nothing of the requester. Its newest generated
     version is submitted for the Kepala Bidang's approval (or keeps the release it has); the
     public sees it when that release is out, like every product. An open ticket is answered
-    with the table's address; an answered or closed one gets it as a further reply."""
+    with the table's files attached and its future address; an answered or closed one gets the
+    address as a further reply. A release returned or withdrawn is settled on its own page
+    first."""
     require(actor, Capability.COMPOSE_PRODUCTS)
     require(actor, Capability.MANAGE_RELEASES)
     ticket = Ticket.objects.select_for_update().get(pk=ticket.pk)
@@ -105,10 +137,18 @@ def adhoc_table_from_ticket(
             "product",
         )
     release = Release.objects.for_content(version).first()
+    if release is not None and release.state in {ReleaseState.RETURNED, ReleaseState.WITHDRAWN}:
+        raise services.SupportError(
+            _(
+                "The release of this table's version was returned or withdrawn: settle it on "
+                "its release page (or make a new version) first."
+            ),
+            "product",
+        )
     try:
         if release is None:
             release = prepare_release(actor=actor, content=version)
-        if release.state in {ReleaseState.DRAFT, ReleaseState.RETURNED}:
+        if release.state == ReleaseState.DRAFT:
             release = submit_release(
                 actor=actor,
                 release=release,
@@ -136,16 +176,17 @@ def adhoc_table_from_ticket(
         changes={"product": [None, product.slug], "release": [None, release.pk]},
     )
     url = settings.SITE_URL.rstrip("/") + reverse("products:detail", args=[product.slug])
+    files = table_files(version)
     with translation.override(ticket.language or "id"):
         body = _(
-            "The table made for your request will be published for everyone as an ad hoc "
-            "table (%(title)s) once it is approved, at %(url)s"
+            "The table made for your request is attached. It will also be published for "
+            "everyone as an ad hoc table (%(title)s) once it is approved, at %(url)s"
         ) % {"title": product.title, "url": url}
         subject = _("The table for your request")
     if text:
         body = f"{text}\n\n{body}"
     if ticket.is_open:
-        services.answer(actor=actor, ticket=ticket, body=body)
+        services.answer(actor=actor, ticket=ticket, body=body, files=files)
     elif ticket.state in {State.ANSWERED, State.CLOSED}:
         services.inform(actor=actor, ticket=ticket, subject=subject, body=body)
     return adhoc

@@ -466,18 +466,23 @@ def add_note(
 
 
 @transaction.atomic
-def requester_reply(*, ticket: Ticket, body: str, files: Iterable[NewFile] = ()) -> TicketMessage:
+def requester_reply(
+    *, ticket: Ticket, body: str, files: Iterable[NewFile] = (), reopen: bool = True
+) -> TicketMessage:
     """The requester writes through the secret link. A closed ticket takes no reply (they may
-    open a new one); a ticket waiting for them starts its clocks again."""
+    open a new one); a ticket waiting for them starts its clocks again. A reply to an answer
+    reopens the work (the answer did not settle it) unless ``reopen`` is false: a reply by
+    e-mail to the answer is often only thanks, so it is added and the handlers told, and the
+    answer and its time stand until a handler acts."""
     ticket = _locked(ticket)
+    before, at = ticket.state, timezone.now()
     if ticket.state == State.ANSWERED:
-        # A reply to an answer reopens the work: the answer did not settle it.
-        ticket.state = State.IN_PROGRESS
-        ticket.answered_at = None
+        if reopen:
+            ticket.state = State.IN_PROGRESS
+            ticket.answered_at = None
     else:
         _require_open(ticket)
     text = _clean_text(body)
-    before, at = ticket.state, timezone.now()
     if ticket.state == State.WAITING:
         _resume(ticket, at)
         ticket.state = State.IN_PROGRESS

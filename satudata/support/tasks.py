@@ -24,12 +24,19 @@ def erase_expired_personal_data() -> int:
 
 @task()
 def read_inbound_mail() -> int:
-    """Take requesters' e-mailed replies from ``SUPPORT_INBOUND_MAILDIR`` (nothing when unset)."""
+    """Take requesters' e-mailed replies from ``SUPPORT_INBOUND_MAILDIR`` (nothing when unset),
+    and delete the messages read longer ago than the retention period."""
     from django.conf import settings
 
-    from satudata.support.inbound import read_maildir
+    from satudata.support.inbound import prune_maildir, read_maildir
 
     folder = settings.SUPPORT_INBOUND_MAILDIR
     if not folder:
         return 0
-    return read_maildir(folder).taken
+    summary = read_maildir(folder)
+    prune_maildir(folder, int(settings.SUPPORT_RETENTION_DAYS))
+    if summary.failed:
+        raise RuntimeError(
+            f"{summary.failed} message(s) in {folder} could not be read; see the log (flag F)"
+        )
+    return summary.taken

@@ -262,8 +262,10 @@ def _ticket_for(request: HttpRequest, pk: int) -> Ticket:
     raise PermissionDenied("support.ticket")
 
 
-def steps_for(ticket: Ticket) -> list[str]:
-    """The steps the ticket page offers in the ticket's state (the services refuse the rest)."""
+def steps_for(ticket: Ticket, user: Any) -> list[str]:
+    """The steps the ticket page offers ``user`` in the ticket's state (the services refuse
+    the rest): assigning and merging are for the help desk's staff, not for producers."""
+    staff = can(user, Capability.HANDLE_TICKETS)
     if ticket.merged_into_id is not None:
         return []
     if ticket.state == State.ANSWERED:
@@ -273,18 +275,21 @@ def steps_for(ticket: Ticket) -> list[str]:
     steps = ["acknowledge"] if ticket.state == State.RECEIVED else []
     if ticket.state in {State.RECEIVED, State.ACKNOWLEDGED}:
         steps.append("start")
-    steps += ["reply", "answer", "note", "assign"]
+    steps += ["reply", "answer", "note", *(["assign"] if staff else [])]
     if ticket.extended_at is None:
         steps.append("extend")
-    return [*steps, "merge"]
+    return [*steps, *(["merge"] if staff else [])]
 
 
-def _step_forms(ticket: Ticket, bound: dict[str, forms.Form] | None = None) -> dict[str, Any]:
+def _step_forms(
+    ticket: Ticket, user: Any, bound: dict[str, forms.Form] | None = None
+) -> dict[str, Any]:
     """The forms of the steps offered now, each with ids of its own (``reply-body``, not nine
     ``id_version``), a refused one keeping what was typed."""
     initial = {"version": ticket.updated_at.isoformat()}
     made: dict[str, forms.Form] = {
-        slug: ACTIONS[slug][0](initial=initial, auto_id=f"{slug}-%s") for slug in steps_for(ticket)
+        slug: ACTIONS[slug][0](initial=initial, auto_id=f"{slug}-%s")
+        for slug in steps_for(ticket, user)
     }
     made.update({slug: form for slug, form in (bound or {}).items() if slug in made})
     for slug, form in made.items():
@@ -322,7 +327,7 @@ def _render_ticket(
         "answer_status": deadlines.status(
             ticket.answer_due, now, paused=ticket.state == State.WAITING
         ),
-        "forms": _step_forms(ticket, bound) if handles else {},
+        "forms": _step_forms(ticket, request.user, bound) if handles else {},
         # A refused step's errors show above the page even when the step is no longer offered.
         "refused": bound or {},
         "decision_form": forms_desk.ObjectionDecisionForm(),

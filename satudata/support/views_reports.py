@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from satudata.accounts.permissions import capability_required
 from satudata.accounts.roles import Capability
 from satudata.products.models import Product
+from satudata.releases.models import Release
 from satudata.support import publishing, stats
 from satudata.support.forms_reports import AdhocTableForm, ErratumForm
 from satudata.support.models import AdhocTable, Category, Ticket
@@ -161,11 +162,13 @@ def erratum(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def adhoc_list(request: HttpRequest) -> HttpResponse:
-    """The ad hoc tables the viewer may see (the products' one visibility gate), newest first:
-    what was made for one requester, open to all. Nothing of the requesters is shown."""
+    """The ad hoc tables the viewer may see (the products' one visibility gate) whose ad hoc
+    release is out, newest first: what was made for one requester, open to all. Nothing of the
+    requesters is shown."""
+    released = AdhocTable.objects.filter(release__in=Release.objects.published())
     products = (
         Product.objects.visible_to(request.user)
-        .filter(adhoc_tables__isnull=False)
+        .filter(adhoc_tables__in=released)
         .select_related("agency")
         .annotate(requested_at=Max("adhoc_tables__created_at"))
         .order_by("-requested_at", "title")

@@ -57,12 +57,16 @@ class AdhocTableTests(PersonaTestCase):
         address = reverse("products:detail", args=[table.slug])
         self.assertIn(address, answer.body)
         self.assertIn("Semoga membantu.", answer.body)
+        [attached] = answer.attachments.all()  # the table itself, at once
+        self.assertEqual((attached.filename, attached.mimetype), (f"{table.slug}.csv", "text/csv"))
         mail = OutgoingMail.objects.filter(to=[EMAIL]).order_by("-pk").first()
         assert mail is not None
         self.assertIn(address, mail.body)
         # The staff page shows where it went; a second submission is refused.
         self.assertContains(self.client.get(url), table.title)
-        self.client.post(url, {"product": table.pk})
+        self.assertEqual(self.client.post(url, {"product": table.pk}).status_code, 200)
+        with self.assertRaises(services.SupportError):
+            publishing.adhoc_table_from_ticket(actor=self.p.walidata, ticket=ticket, product=table)
         self.assertEqual(AdhocTable.objects.filter(ticket=ticket).count(), 1)
 
         self.client.logout()
@@ -114,6 +118,14 @@ class AdhocTableTests(PersonaTestCase):
                 actor=self.p.walidata, ticket=ticket, product=ungenerated
             )
         self.assertEqual(error.exception.field, "product")
+        # A version whose release the Kepala Bidang returned is settled on its release page.
+        returned, returned_version = self._table("Dikembalikan")
+        release = Release.objects.for_content(returned_version).get()
+        Release.objects.filter(pk=release.pk).update(state=ReleaseState.RETURNED)
+        with self.assertRaises(services.SupportError):
+            publishing.adhoc_table_from_ticket(
+                actor=self.p.walidata, ticket=ticket, product=returned
+            )
         self.assertEqual(self.client.post(url, {"product": "x<script>"}).status_code, 400)
         self.assertEqual(self.client.post(url, {}).status_code, 400)
         self.assertFalse(AdhocTable.objects.exists())

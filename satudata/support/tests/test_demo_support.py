@@ -5,8 +5,10 @@ from __future__ import annotations
 from django.test import TestCase
 
 from satudata.core.demo import load_demo
+from satudata.releases.models import Release
 from satudata.support.demo import SAMPLE_DOMAIN, load_sample_support
 from satudata.support.models import (
+    AdhocTable,
     Category,
     FaqEntry,
     GuestVisit,
@@ -32,5 +34,14 @@ class SupportDemoTests(TestCase):
         self.assertGreaterEqual(FaqEntry.objects.exclude(question_en="").count(), 8)
         self.assertGreaterEqual(GuestVisit.objects.count(), 15)
         self.assertEqual(SurveyResponse.objects.count(), 60)
+        # One data request answered with its table, released for everyone as an ad hoc table.
+        adhoc = AdhocTable.objects.select_related("ticket", "release").get()
+        self.assertEqual(
+            (adhoc.ticket.category, adhoc.ticket.state), (Category.DATA_REQUEST, State.ANSWERED)
+        )
+        self.assertTrue(adhoc.ticket.messages.filter(attachments__isnull=False).exists())
+        assert adhoc.release is not None
+        self.assertTrue(Release.objects.published().filter(pk=adhoc.release.pk).exists())
+        self.assertIn("data contoh", adhoc.product.title)
         self.assertEqual(load_sample_support(), 0)  # a second run adds nothing
         self.assertEqual(Ticket.objects.count(), tickets.count())

@@ -268,10 +268,16 @@ class TicketPageTests(PersonaTestCase):
         self.assertEqual(positions, sorted(positions))
         # The steps open to the producer in this state, each a form with ids of its own; those
         # the state refuses (acknowledged already, not answered yet) are not offered.
-        for action in ("reply", "note", "extend", "answer", "assign", "merge"):
+        for action in ("reply", "note", "extend", "answer"):
             self.assertIn(f'action="{step(ticket, action)}"', page)
-        for action in ("acknowledge", "start", "close"):
+        # Assigning and merging are the help desk staff's (the service refuses a producer).
+        for action in ("acknowledge", "start", "close", "assign", "merge"):
             self.assertNotIn(f'action="{step(ticket, action)}"', page)
+        self.client.force_login(p.walidata)
+        staff_page = self.client.get(reverse("support:ticket", args=[ticket.pk])).content.decode()
+        for action in ("assign", "merge"):
+            self.assertIn(f'action="{step(ticket, action)}"', staff_page)
+        self.client.force_login(p.producer)
         ids = re.findall(r' id="([^"]+)"', page)
         self.assertEqual(len(ids), len(set(ids)))
         self.assertIn('<label for="answer-body">', page)

@@ -7,7 +7,9 @@ from __future__ import annotations
 import email
 import email.policy
 import mailbox
+import os
 import smtplib
+import time
 from email.message import EmailMessage
 from pathlib import Path
 from typing import Any
@@ -36,7 +38,10 @@ def _ticket(personas: Personas, capture: Capture) -> Ticket:
             requester_email=REQUESTER,
         )
         services.reply(
-            actor=personas.walidata, ticket=ticket, body="Tahun berapa yang Anda perlukan?"
+            actor=personas.walidata,
+            ticket=ticket,
+            body="Tahun berapa yang Anda perlukan?",
+            wait=True,
         )
     ticket.refresh_from_db()
     return ticket
@@ -129,30 +134,81 @@ def test_another_sender_an_unknown_ticket_and_a_closed_one_are_refused(
         "refused",
         "the sender is not the ticket's requester",
     )
-    unknown = _reply_to(staff_reply, REQUESTER, "Halo.")
-    del unknown["In-Reply-To"], unknown["References"]
-    unknown.replace_header("Subject", "Pertanyaan baru")
-    assert inbound.ingest(unknown.as_bytes()).status == "refused"
-    assert inbound.ingest(b"\x00\xff bukan surat \r\n\r\n").status == "refused"
-    assert not ticket.messages.filter(kind=MessageKind.REQUESTER).exists()
-
-    # By the number in the subject alone (the headers lost by a mail program) it is found.
+    # The requester's address beside another in From: not the requester alone.
+    two = _reply_to(staff_reply, REQUESTER, "Kami berdua.")
+    two.replace_header("From", f"{REQUESTER}, penyusup@example.net")
+    assert inbound.ingest(two.as_bytes()).reason == "the sender is not the ticket's requester"
+    # The registration number in the subject is guessable: without the threading headers
+    # (random Message-IDs) nothing is taken, even from the requester's address.
     by_number = _reply_to(staff_reply, REQUESTER, "Tahun 2023.")
     del by_number["In-Reply-To"], by_number["References"]
-    assert inbound.ingest(by_number.as_bytes()).status == "taken"
+    assert ticket.number in str(by_number["Subject"])
+    assert inbound.ingest(by_number.as_bytes()).reason == "no ticket matches its threading headers"
+    assert inbound.ingest(b"\x00\xff bukan surat \r\n\r\n").status == "refused"
+    # An out-of-office reply on an open ticket changes nothing.
+    for header, value in (("Auto_Submitted", "auto-replied"), ("X_Autoreply", "yes")):
+        away = _reply_to(staff_reply, REQUESTER, "Saya sedang cuti.", **{header: value})
+        assert inbound.ingest(away.as_bytes()).reason == "an automatic reply"
+    assert not ticket.messages.filter(kind=MessageKind.REQUESTER).exists()
+    ticket.refresh_from_db()
+    assert ticket.state == State.WAITING
 
+    # Thanks by e-mail after the answer: added, the answer and its time stand.
     services.answer(actor=personas.walidata, ticket=ticket, body="Terlampir.")
+    ticket.refresh_from_db()
+    answered_at = ticket.answered_at
+    thanks = _reply_to(staff_reply, REQUESTER, "Terima kasih banyak.")
+    assert inbound.ingest(thanks.as_bytes()).status == "taken"
+    ticket.refresh_from_db()
+    assert (ticket.state, ticket.answered_at) == (State.ANSWERED, answered_at)
+
     services.close(actor=personas.walidata, ticket=ticket)
     told = OutgoingMail.objects.count()
     late = _reply_to(staff_reply, REQUESTER, "Satu lagi.")
     assert inbound.ingest(late.as_bytes()).reason == "the ticket is closed"
     assert OutgoingMail.objects.count() == told + 1  # told how to open a new request
-    automatic = _reply_to(
-        staff_reply, REQUESTER, "Saya sedang cuti.", Auto_Submitted="auto-replied"
-    )
-    assert inbound.ingest(automatic.as_bytes()).status == "refused"
-    assert OutgoingMail.objects.count() == told + 1  # no answer to an automatic reply
+    notice = OutgoingMail.objects.order_by("-pk").first()
+    assert notice is not None and notice.headers == {"Auto-Submitted": "auto-replied"}
+    again = _reply_to(staff_reply, REQUESTER, "Dan satu lagi.")
+    assert inbound.ingest(again.as_bytes()).reason == "the ticket is closed"
+    assert OutgoingMail.objects.count() == told + 1  # once a day at most
     assert ticket.messages.filter(kind=MessageKind.REQUESTER).count() == 1
+
+
+@pytest.mark.django_db
+def test_the_quote_is_left_out_and_a_claimed_message_left_midway_is_read_again(
+    settings: Any,
+    smtp_server: MailServer,
+    personas: Personas,
+    django_capture_on_commit_callbacks: Capture,
+    tmp_path: Path,
+) -> None:
+    use_smtp(settings, smtp_server.host, smtp_server.port)
+    assert (
+        inbound.strip_quote(
+            "Jawaban saya:\n> kutipan satu\n> kutipan dua\nDan ini juga.\n"
+            "Tautan: https://satudata.example/bantuan/tiket/RAHASIA-123/\n"
+            "-----Original Message-----\nFrom: Satu Data <x@y>\nisi lama"
+        )
+        == "Jawaban saya:\nDan ini juga.\nTautan: [tautan pribadi]"
+    )
+    ticket = _ticket(personas, django_capture_on_commit_callbacks)
+    _first, staff_reply = received(smtp_server)
+    box = tmp_path / "masuk"
+    mailbox.Maildir(box)
+    # A worker claimed this message (moved to cur/, not yet marked) and died.
+    left = box / "cur" / "1700000000.M1P1.host:2,"
+    left.write_bytes(_reply_to(staff_reply, REQUESTER, "Masih ada.").as_bytes())
+    os.utime(left, (time.time() - 3600, time.time() - 3600))
+    summary = inbound.read_maildir(box)
+    assert (summary.taken, summary.failed) == (1, 0)
+    assert ticket.messages.get(kind=MessageKind.REQUESTER).body == "Masih ada."
+    [done] = list((box / "cur").iterdir())
+    assert done.name.endswith(":2,S")
+    # Read messages are deleted once older than the retention period.
+    os.utime(done, (time.time() - 3 * 86400, time.time() - 3 * 86400))
+    assert inbound.prune_maildir(box, 2) == 1
+    assert not list((box / "cur").iterdir())
 
 
 @pytest.mark.django_db
