@@ -309,8 +309,9 @@ CONTENT_SECURITY_POLICY = {
 
 # The default cache stays in each process (kept pages); rate-limit counts go where configured.
 if RATELIMIT_CACHE_URL.startswith(("redis://", "rediss://")):
+    # Fails open: with Redis unreachable, limits let requests through (logged), never a 500.
     _ratelimit_cache: dict[str, str] = {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "BACKEND": "satudata.core.failopen_cache.FailOpenRedisCache",
         "LOCATION": RATELIMIT_CACHE_URL,
     }
 elif RATELIMIT_CACHE_URL.startswith("db://"):

@@ -230,3 +230,30 @@ class RateLimitInTheDatabaseCacheTests(PersonaTestCase):
         with connection.cursor() as cursor:
             cursor.execute("SELECT COUNT(*) FROM satudata_ratelimit")
             self.assertGreaterEqual(cursor.fetchone()[0], 1)
+
+
+REDIS_DOWN = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "ratelimit": {
+        # Nothing listens on port 1: every call is refused at once.
+        "BACKEND": "satudata.core.failopen_cache.FailOpenRedisCache",
+        "LOCATION": "redis://127.0.0.1:1/0",
+    },
+}
+
+
+@override_settings(RATE_LIMIT_ENABLED=True, RATE_LIMITS=LIMITS, CACHES=REDIS_DOWN)
+class RateLimitWithRedisDownTests(PersonaTestCase):
+    """With the rate-limit Redis unreachable the limits fail open (logged), never a 500."""
+
+    def test_the_api_and_the_public_ask_form_still_answer(self) -> None:
+        from satudata.support.models import Ticket
+        from satudata.support.tests.public_forms import ask_data
+
+        with self.assertLogs("satudata.core.failopen_cache", "WARNING") as logged:
+            for _ in range(4):  # past the 3/d limit: not counted while Redis is down
+                self.assertEqual(self.client.get("/api/v1/datasets").status_code, 200)
+            sent = self.client.post(reverse("support:ask"), ask_data(self.client))
+        self.assertEqual(sent.status_code, 302)
+        self.assertEqual(Ticket.objects.count(), 1)
+        self.assertIn("letting the request through", logged.output[0])
