@@ -9,6 +9,9 @@ requester):
   still received, and the answer) the handler(s) are reminded;
 * once a deadline has passed the Kepala Bidang is told (escalation).
 
+An objection not yet decided is reminded to those who decide it (the Kepala Dinas) before its
+30 working days run out, and escalated to them and the Kepala Bidang once they have.
+
 Each alert is sent once per (ticket, kind, deadline): a ``TicketAlert`` row is created inside
 a savepoint before the notice, and the unique constraint refuses a second one, whichever worker
 comes second. A deadline that moves (extension, pause) is a new deadline, so its alerts are due
@@ -28,12 +31,14 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from satudata.accounts.roles import Role
+from satudata.accounts.roles import GRANTS, Capability, Role
 from satudata.sop.workdays import WIB, holiday_dates, working_days_between
-from satudata.support.models import State, Ticket, TicketAlert
+from satudata.support.models import Objection, State, Ticket, TicketAlert
 
 REMINDER = "reminder"
 ESCALATION = "escalation"
+OBJECTION_REMINDER = "objection-reminder"
+OBJECTION_ESCALATION = "objection-late"
 # (deadline field, states in which it runs); the answer deadline runs in every open state.
 _DEADLINES = (("first_response_due", (State.RECEIVED,)), ("answer_due", None))
 
@@ -111,6 +116,53 @@ def send_once(ticket: Ticket, kind: str, deadline: dt.datetime) -> bool:
     return True
 
 
+def send_objection_once(objection: Objection, kind: str) -> bool:
+    """The objection's reminder or escalation, once per (ticket, kind, due time)."""
+    from satudata.accounts.models import User
+    from satudata.accounts.services import notify
+    from satudata.support.services import _when
+
+    deciders = set(GRANTS[Capability.DECIDE_OBJECTIONS])
+    if kind == OBJECTION_ESCALATION:
+        deciders.add(Role.KEPALA_BIDANG)
+    ticket = objection.ticket
+    try:
+        with transaction.atomic():
+            TicketAlert.objects.create(ticket=ticket, kind=kind, deadline=objection.due_at)
+            values = {"number": ticket.number, "due": _when(objection.due_at)}
+            if kind == OBJECTION_REMINDER:
+                title = _("The objection on %(number)s is to be decided by %(due)s") % values
+            else:
+                title = _("The objection on %(number)s was due %(due)s and is undecided") % values
+            notify(
+                User.objects.filter(role__in=deciders, is_active=True),
+                title=title,
+                body=_(
+                    "UU 14/2008 gives the superior 30 working days to decide an objection; "
+                    "after that the requester may take it to the Komisi Informasi."
+                ),
+                url=reverse("support:objection_decide", args=[objection.pk]),
+            )
+    except IntegrityError:
+        return False
+    return True
+
+
+def _remind_objections(at: dt.datetime, soon: dt.datetime) -> int:
+    undecided = Objection.objects.filter(decision="").select_related("ticket")
+    sent = 0
+    for kind, window in (
+        (OBJECTION_REMINDER, {"due_at__gte": at, "due_at__lt": soon}),
+        (OBJECTION_ESCALATION, {"due_at__lt": at}),
+    ):
+        already = TicketAlert.objects.filter(
+            ticket=OuterRef("ticket"), kind=kind, deadline=OuterRef("due_at")
+        )
+        for objection in undecided.filter(**window).exclude(Exists(already)).order_by("due_at"):
+            sent += send_objection_once(objection, kind)
+    return sent
+
+
 def remind_and_escalate(at: dt.datetime | None = None) -> int:
     """Send the reminders and escalations now due; returns how many were sent."""
     at = at or timezone.now()
@@ -128,4 +180,4 @@ def remind_and_escalate(at: dt.datetime | None = None) -> int:
             )
             for ticket in scoped.filter(**window).exclude(Exists(already)).order_by(field):
                 sent += send_once(ticket, kind, getattr(ticket, field))
-    return sent
+    return sent + _remind_objections(at, soon)

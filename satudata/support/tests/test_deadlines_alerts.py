@@ -40,10 +40,10 @@ def wib(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> dt.d
 
 
 def receive(at: dt.datetime, **fields: Any) -> Ticket:
+    fields.setdefault("category", Category.CONSULTATION)
     with time_machine.travel(at, tick=False):
         ticket, _token = services.create_ticket(
             actor=None,
-            category=Category.CONSULTATION,
             subject="Data posyandu",
             message="Mohon data posyandu per desa.",
             requester_name="Rina Pemohon",
@@ -214,6 +214,46 @@ class ReminderTests(RealMailMixin, PersonaTestCase):
             services.close(actor=p.walidata, ticket=ticket)
         self.assertEqual(self.run_job(wib(2026, 8, 20, 8, 0)), 0)
         self.assertFalse(TicketAlert.objects.exists())
+
+    def test_an_objection_is_reminded_to_the_kepala_dinas_then_escalated_once(self) -> None:
+        p = self.p
+        ticket = receive(wib(2026, 8, 3, 9, 0), category=Category.KIP, purpose="Penelitian.")
+        with time_machine.travel(wib(2026, 8, 3, 11, 0), tick=False):
+            services.answer(
+                actor=p.walidata,
+                ticket=ticket,
+                body="Ditolak.",
+                outcome="refused",
+                refusal_reason="17h",
+            )
+            objection = services.file_objection(
+                ticket=ticket, reason="a", statement="Saya keberatan."
+            )
+        due = objection.due_at.astimezone(WIB)
+        # 30 working days after Mon 3 Aug (no holidays here): 20 in August, 10 to Mon 14 Sep.
+        self.assertEqual(due, wib(2026, 9, 14, 23, 59))
+        self.assertEqual(self.run_job(wib(2026, 9, 13, 23, 0)), 0)  # 24 h 59 min before
+        self.assertEqual(self.run_job(wib(2026, 9, 14, 8, 0)), 1)
+        self.assertEqual(self.run_job(wib(2026, 9, 14, 9, 0)), 0)
+        reminded = Notification.objects.filter(title__contains="diputuskan").values_list(
+            "user__username", flat=True
+        )
+        self.assertEqual(list(reminded), ["sri.kadis"])
+        self.assertEqual(self.run_job(wib(2026, 9, 15, 0, 30)), 1)  # missed: escalated
+        self.assertEqual(self.run_job(wib(2026, 9, 16, 0, 30)), 0)
+        late = Notification.objects.filter(title__contains="belum diputuskan")
+        self.assertEqual(
+            sorted(late.values_list("user__username", flat=True)), ["hendra.kabid", "sri.kadis"]
+        )
+        self.assertEqual(
+            set(late.values_list("url", flat=True)), {f"/layanan/keberatan/{objection.pk}/"}
+        )
+        # A decided objection is left alone.
+        with time_machine.travel(wib(2026, 9, 16, 9, 0), tick=False):
+            services.decide_objection(
+                actor=p.kepala_dinas, objection=objection, decision="dismissed", note="Tetap."
+            )
+        self.assertEqual(self.run_job(wib(2026, 12, 1, 9, 0)), 0)
 
 
 class TwoWorkersTests(RealMailMixin, TransactionTestCase):
