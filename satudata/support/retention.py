@@ -1,6 +1,7 @@
 """Erasing personal data of old requests (``SUPPORT_RETENTION_DAYS``; 0 keeps it).
 
-A ticket closed longer ago than the retention period keeps everything the public body must
+A ticket closed longer ago than the retention period (or never closed and untouched for that
+long: an abandoned request) keeps everything the public body must
 account for — its number, category, channel, dates, state, outcome and the conversation's text
 (UU 14/2008 asks for a register of requests and their handling) — but loses the requester's
 name, e-mail, telephone, address and institution name; its secret link stops working, and the
@@ -17,7 +18,7 @@ import datetime as dt
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from satudata.core.audit import record
@@ -34,8 +35,9 @@ def _cutoff(now: dt.datetime) -> dt.datetime | None:
 
 def _due(cutoff: dt.datetime) -> tuple[QuerySet[Ticket], QuerySet[GuestVisit]]:
     """The tickets and guest-book entries older than ``cutoff`` not erased yet."""
+    old = Q(closed_at__lt=cutoff) | Q(closed_at__isnull=True, updated_at__lt=cutoff)
     return (
-        Ticket.objects.filter(closed_at__lt=cutoff, personal_data_erased_at__isnull=True),
+        Ticket.objects.filter(old, personal_data_erased_at__isnull=True),
         GuestVisit.objects.filter(visited_at__lt=cutoff).exclude(name=ERASED),
     )
 

@@ -66,3 +66,36 @@ class RetentionTests(PersonaTestCase):
         with time_machine.travel(START + dt.timedelta(days=4000), tick=False):
             self.assertEqual(retention.erase_expired(), 0)
         self.assertEqual(Ticket.objects.get().requester_name, "Dewi Anggraini")
+
+
+@override_settings(SUPPORT_RETENTION_DAYS=365)
+class AbandonedTicketTests(PersonaTestCase):
+    def test_a_ticket_never_closed_and_untouched_for_the_period_is_erased_too(self) -> None:
+        with time_machine.travel(START, tick=False):
+            abandoned, _token = services.create_ticket(
+                actor=None,
+                category=Category.CONSULTATION,
+                subject="Data pasar",
+                message="Mohon data pasar.",
+                requester_name="Joko Lama",
+                requester_email="joko@example.org",
+            )
+            services.reply(actor=self.p.walidata, ticket=abandoned, body="Tahun berapa?", wait=True)
+            active, _token = services.create_ticket(
+                actor=None,
+                category=Category.CONSULTATION,
+                subject="Data jalan",
+                message="Mohon data jalan.",
+                requester_name="Sari Aktif",
+                requester_email="sari@example.org",
+            )
+        with time_machine.travel(START + dt.timedelta(days=300), tick=False):
+            services.add_note(actor=self.p.walidata, ticket=active, body="Masih dikerjakan.")
+            services.start_work(actor=self.p.walidata, ticket=active)
+        with time_machine.travel(START + dt.timedelta(days=400), tick=False):
+            self.assertEqual(retention.erase_expired(), 1)
+        abandoned.refresh_from_db()
+        active.refresh_from_db()
+        self.assertEqual(abandoned.requester_name, retention.ERASED)
+        self.assertEqual(abandoned.state, "waiting")  # the record stays as it was
+        self.assertEqual(active.requester_name, "Sari Aktif")  # touched 100 days ago
