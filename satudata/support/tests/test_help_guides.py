@@ -196,3 +196,24 @@ class HelpPageTests(TestCase):
     def test_help_is_linked_from_the_header_and_footer(self) -> None:
         response = self.client.get(reverse("portal:home"))
         self.assertContains(response, f'href="{reverse("support:help")}"', count=2)
+
+
+class HelpLinksTests(SimpleTestCase):
+    def test_every_help_link_in_the_templates_reaches_a_section_of_its_guide(self) -> None:
+        """The pages link the guide sections that explain them; a renamed heading must not
+        leave a link to nowhere, in either language."""
+        pattern = re.compile(r'\{% help_link "([a-z-]+)"(?: "([a-z0-9-]*)")? %\}')
+        found: list[tuple[str, str, str]] = []
+        for path in Path(settings.BASE_DIR).glob("**/templates/**/*.html"):
+            if ".venv" in path.parts or "node_modules" in path.parts:
+                continue
+            for slug, anchor in pattern.findall(path.read_text(encoding="utf-8")):
+                found.append((path.name, slug, anchor))
+        self.assertGreater(len({name for name, _s, _a in found}), 15)  # the pages that link
+        for name, slug, anchor in found:
+            for language in ("id", "en"):
+                guide = guides.load(slug, language)
+                with self.subTest(template=name, guide=slug, anchor=anchor, language=language):
+                    assert guide is not None
+                    if anchor:
+                        self.assertIn(anchor, guide.anchors)
