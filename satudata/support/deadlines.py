@@ -21,8 +21,9 @@ again.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -80,72 +81,76 @@ def status(
     return DeadlineStatus(deadline, 0, late, paused)
 
 
-def send_once(ticket: Ticket, kind: str, deadline: dt.datetime) -> bool:
-    """Record the alert and send it, unless one for this (ticket, kind, deadline) exists; True
-    when this call sent it. The row and the notices commit together."""
-    from satudata.accounts.models import User
-    from satudata.accounts.services import notify
-    from satudata.support.services import _when, handlers
-
+def _alert_once(
+    ticket: Ticket, kind: str, deadline: dt.datetime, send: Callable[[], object]
+) -> bool:
+    """Record the alert and ``send`` it, unless one for this (ticket, kind, deadline) exists;
+    True when this call sent it. The row and the notices commit together."""
     try:
         with transaction.atomic():
             TicketAlert.objects.create(ticket=ticket, kind=kind, deadline=deadline)
-            url = reverse("support:ticket", args=[ticket.pk])
-            values = {"number": ticket.number, "subject": ticket.subject, "due": _when(deadline)}
-            if kind == REMINDER:
-                notify(
-                    handlers(ticket),
-                    title=_("Ticket %(number)s is due %(due)s") % values,
-                    body=_("%(number)s · %(subject)s: the deadline is %(due)s, 23:59 WIB.")
-                    % values,
-                    url=url,
-                )
-            else:
-                notify(
-                    User.objects.filter(role=Role.KEPALA_BIDANG, is_active=True),
-                    title=_("Ticket %(number)s missed its deadline") % values,
-                    body=_(
-                        "%(number)s · %(subject)s was due %(due)s and is not yet done. "
-                        "Please follow it up with the handler."
-                    )
-                    % values,
-                    url=url,
-                )
+            send()
     except IntegrityError:
         return False  # another worker (or an earlier run) sent it
     return True
 
 
-def send_objection_once(objection: Objection, kind: str) -> bool:
-    """The objection's reminder or escalation, once per (ticket, kind, due time)."""
+def send_once(ticket: Ticket, kind: str, deadline: dt.datetime) -> bool:
+    """The ticket's reminder (to its handlers) or escalation (to the Kepala Bidang), once."""
+    from satudata.accounts.services import notify
+    from satudata.support.services import _when, handlers
+
+    values = {"number": ticket.number, "subject": ticket.subject, "due": _when(deadline)}
+    if kind == REMINDER:
+        people: Any = handlers(ticket)
+        title = _("Ticket %(number)s is due %(due)s") % values
+        body = _("%(number)s · %(subject)s: the deadline is %(due)s, 23:59 WIB.") % values
+    else:
+        people = _people({Role.KEPALA_BIDANG})
+        title = _("Ticket %(number)s missed its deadline") % values
+        body = (
+            _(
+                "%(number)s · %(subject)s was due %(due)s and is not yet done. "
+                "Please follow it up with the handler."
+            )
+            % values
+        )
+    url = reverse("support:ticket", args=[ticket.pk])
+    return _alert_once(
+        ticket, kind, deadline, lambda: notify(people, title=title, body=body, url=url)
+    )
+
+
+def _people(roles: Collection[str]) -> Any:
     from satudata.accounts.models import User
+
+    return User.objects.filter(role__in=roles, is_active=True)
+
+
+def send_objection_once(objection: Objection, kind: str) -> bool:
+    """The objection's reminder (to those who decide it) or escalation (to them and the
+    Kepala Bidang), once per (ticket, kind, due time)."""
     from satudata.accounts.services import notify
     from satudata.support.services import _when
 
     deciders = set(GRANTS[Capability.DECIDE_OBJECTIONS])
-    if kind == OBJECTION_ESCALATION:
+    values = {"number": objection.ticket.number, "due": _when(objection.due_at)}
+    if kind == OBJECTION_REMINDER:
+        title = _("The objection on %(number)s is to be decided by %(due)s") % values
+    else:
         deciders.add(Role.KEPALA_BIDANG)
-    ticket = objection.ticket
-    try:
-        with transaction.atomic():
-            TicketAlert.objects.create(ticket=ticket, kind=kind, deadline=objection.due_at)
-            values = {"number": ticket.number, "due": _when(objection.due_at)}
-            if kind == OBJECTION_REMINDER:
-                title = _("The objection on %(number)s is to be decided by %(due)s") % values
-            else:
-                title = _("The objection on %(number)s was due %(due)s and is undecided") % values
-            notify(
-                User.objects.filter(role__in=deciders, is_active=True),
-                title=title,
-                body=_(
-                    "UU 14/2008 gives the superior 30 working days to decide an objection; "
-                    "after that the requester may take it to the Komisi Informasi."
-                ),
-                url=reverse("support:objection_decide", args=[objection.pk]),
-            )
-    except IntegrityError:
-        return False
-    return True
+        title = _("The objection on %(number)s was due %(due)s and is undecided") % values
+    body = _(
+        "UU 14/2008 gives the superior 30 working days to decide an objection; "
+        "after that the requester may take it to the Komisi Informasi."
+    )
+    url = reverse("support:objection_decide", args=[objection.pk])
+    return _alert_once(
+        objection.ticket,
+        kind,
+        objection.due_at,
+        lambda: notify(_people(deciders), title=title, body=body, url=url),
+    )
 
 
 def _remind_objections(at: dt.datetime, soon: dt.datetime) -> int:

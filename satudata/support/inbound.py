@@ -204,7 +204,7 @@ def _tell_closed(ticket: Ticket, address: str) -> None:
     that their own auto-responder does not answer it."""
     with translation.override(ticket.language or "id"):
         subject = _("[%(number)s] This request is closed") % {"number": ticket.number}
-        link = settings.SITE_URL.rstrip("/") + reverse("support:ask")
+        link = services.site_url(reverse("support:ask"))
         body = _(
             "Your e-mail about request %(number)s arrived after the request was closed, so it "
             "was not added to it. To ask again, open a new request at %(link)s and mention "

@@ -118,11 +118,7 @@ def adhoc_table_from_ticket(
     ticket = Ticket.objects.select_for_update().get(pk=ticket.pk)
     if ticket.category != Category.DATA_REQUEST:
         raise services.SupportError(_("Only a data request can be published as an ad hoc table."))
-    if ticket.merged_into_id is not None:
-        raise services.SupportError(
-            _("This ticket was merged into %(number)s; continue there.")
-            % {"number": ticket.merged_into.number if ticket.merged_into else ""}
-        )
+    services.require_not_merged(ticket)
     if AdhocTable.objects.filter(ticket=ticket).exists():
         raise services.SupportError(_("This request already has its ad hoc table."))
     if product.kind != ProductKind.TABLE:
@@ -175,7 +171,7 @@ def adhoc_table_from_ticket(
         summary=f"Tabel ad hoc {product.title} dari permintaan {ticket.number}",
         changes={"product": [None, product.slug], "release": [None, release.pk]},
     )
-    url = settings.SITE_URL.rstrip("/") + reverse("products:detail", args=[product.slug])
+    url = services.site_url(reverse("products:detail", args=[product.slug]))
     files = table_files(version)
     with translation.override(ticket.language or "id"):
         body = _(

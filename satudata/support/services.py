@@ -92,8 +92,13 @@ def ticket_by_token(token: str) -> Ticket | None:
     )
 
 
+def site_url(path: str) -> str:
+    """A path of the site as the address a requester's e-mail carries."""
+    return settings.SITE_URL.rstrip("/") + path
+
+
 def ticket_url(token: str) -> str:
-    return settings.SITE_URL.rstrip("/") + reverse("support:follow", args=[token])
+    return site_url(reverse("support:follow", args=[token]))
 
 
 def may_handle(user: Any, ticket: Ticket) -> bool:
@@ -117,12 +122,17 @@ def _require_handler(actor: Any, ticket: Ticket) -> None:
         raise PermissionDenied("support.handle")
 
 
-def _require_open(ticket: Ticket) -> None:
+def require_not_merged(ticket: Ticket) -> None:
+    """A merged ticket takes no further step: its work continues on the one it joined."""
     if ticket.merged_into_id is not None:
         raise SupportError(
             _("This ticket was merged into %(number)s; continue there.")
             % {"number": ticket.merged_into.number if ticket.merged_into else ""}
         )
+
+
+def _require_open(ticket: Ticket) -> None:
+    require_not_merged(ticket)
     if ticket.state not in OPEN_STATES:
         raise SupportError(
             _("Ticket %(number)s is already %(state)s; nothing more can be done on it.")

@@ -87,10 +87,10 @@ def survey_ticket(request: HttpRequest, token: str) -> HttpResponse:
     """The survey of one closed ticket, reached by its secret link; answered once. Its address
     holds the secret, so it is kept out of referrers, caches and search engines like the
     follow page."""
-    from satudata.support.views_public import _private
+    from satudata.support.views_public import private_headers
 
     response = _survey_of_ticket(request, token)
-    _private(response)
+    private_headers(response)
     return response
 
 

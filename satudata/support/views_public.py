@@ -108,7 +108,7 @@ def _done_page(request: HttpRequest, signed: str) -> HttpResponse:
     except (signing.BadSignature, Ticket.DoesNotExist, TypeError, ValueError):
         return redirect("support:ask")
     response = render(request, "support/public/done.html", {"ticket": ticket})
-    _private(response)
+    private_headers(response)
     return response
 
 
@@ -249,7 +249,7 @@ def challenge(request: HttpRequest) -> JsonResponse:
 # --- Following a ticket ----------------------------------------------------------------------
 
 
-def _private(response: HttpResponseBase) -> HttpResponseBase:
+def private_headers(response: HttpResponseBase) -> HttpResponseBase:
     # "same-origin", not "no-referrer": the secret address never leaves for another site, and
     # the page's own forms still carry their Origin (browsers send "Origin: null" from a
     # no-referrer page, which the CSRF check refuses).
@@ -261,7 +261,7 @@ def _private(response: HttpResponseBase) -> HttpResponseBase:
 
 def _not_found(request: HttpRequest) -> HttpResponse:
     response = render(request, "support/public/not_found.html", status=404)
-    _private(response)
+    private_headers(response)
     return response
 
 
@@ -329,7 +329,7 @@ def follow(request: HttpRequest, token: str) -> HttpResponse:
         form=form, objection_form=ObjectionForm(), closed_message=_closed_message(ticket)
     )
     response = render(request, "support/public/follow.html", context, status=status)
-    _private(response)
+    private_headers(response)
     return response
 
 
@@ -365,7 +365,7 @@ def follow_attachment(request: HttpRequest, token: str, pk: int) -> HttpResponse
     )
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    return _private(response)
+    return private_headers(response)
 
 
 @require_POST
@@ -405,5 +405,5 @@ def objection(request: HttpRequest, token: str) -> HttpResponse:
         messages.error(request, _("Nothing was saved: fix the answers marked below."))
     context.update(form=ReplyForm(), objection_form=form, closed_message=_closed_message(ticket))
     response = render(request, "support/public/follow.html", context, status=400)
-    _private(response)
+    private_headers(response)
     return response
