@@ -118,6 +118,7 @@ INSTALLED_APPS = [
     "satudata.reports",
     "satudata.products",
     "satudata.support",
+    "satudata.promotion",
     "ninja",  # its Swagger UI files, so /api/v1/docs needs no CDN
 ]
 
@@ -588,6 +589,31 @@ PERIODIC_TASKS.update(
         "support-deadlines": ("satudata.support.tasks.remind_and_escalate", 30),
         "support-retention": ("satudata.support.tasks.erase_expired_personal_data", 1440),
         "support-inbound": ("satudata.support.tasks.read_inbound_mail", 5),
+    }
+)
+
+# --- Promotion (SOP activity 4, issue 20) -----------------------------------------------------
+# Days a subscription's confirmation link stays valid (double opt-in).
+PROMOTION_CONFIRM_DAYS = env_int("PROMOTION_CONFIRM_DAYS", 7)
+# Release e-mails: messages handed to the mail server per batch (one SMTP connection each) and
+# at most this many per second over all workers (0: as fast as the server takes them).
+PROMOTION_BATCH = env_int("PROMOTION_BATCH", 200)
+PROMOTION_SEND_RATE = env_float("PROMOTION_SEND_RATE", 100.0)
+# A subscriber whose deliveries failed this many times in a row is suspended.
+PROMOTION_MAX_FAILURES = env_int("PROMOTION_MAX_FAILURES", 3)
+# The weekly digest goes out on this weekday (0 Monday) from this time (WIB).
+PROMOTION_DIGEST_WEEKDAY = env_int("PROMOTION_DIGEST_WEEKDAY", 0)
+PROMOTION_DIGEST_TIME = env_str("PROMOTION_DIGEST_TIME", "08:00")
+# Subscription requests per address (hashed) per hour on the public form.
+PROMOTION_SUBSCRIBE_PER_HOUR = env_int("PROMOTION_SUBSCRIBE_PER_HOUR", 5)
+# The query parameter of campaign links (?k=<tag>): counted with the usage events, no cookie.
+PROMOTION_CAMPAIGN_PARAMETER = "k"
+# Where social cards and press releases are kept (under their sha256), like product files.
+PROMOTION_SHARE_DIR = "promotion/share"
+PERIODIC_TASKS.update(
+    {
+        "promotion-dispatch": ("satudata.promotion.dispatch.dispatch_due", 1),
+        "promotion-digest": ("satudata.promotion.dispatch.send_digests", 60),
     }
 )
 

@@ -74,14 +74,17 @@ def test_the_walidata_composes_a_publication(
     expect(page.locator(".notice")).to_contain_text("https://contoh.invalid/peta.png")
     page.select_option("#id_bound", label="Tabel: Jumlah Puskesmas menurut Kecamatan")
     page.locator("#id_caption").fill("Puskesmas per kecamatan")
-    page.locator("form[action$='/produk/'] button").click()
+    with page.expect_navigation():
+        page.locator("form[action$='/produk/'] button").click()
     expect(page.locator(".publication-chapters li")).to_contain_text("Puskesmas per kecamatan")
     page.fill(
         "#id_text",
         "# Penduduk\n\nJumlah penduduk **naik**.\n\n<script>alert('x')</script>\n\n"
         "![peta](https://contoh.invalid/peta.png)",
     )
-    page.locator("button[name=preview]").click()
+    with page.expect_navigation():
+        page.locator("button[name=preview]").click()
+    expect(page.locator(".prose strong")).to_have_text("naik")
     _check(page, folder, "publikasi-bab")
     assert scripts == []
     assert remote == []

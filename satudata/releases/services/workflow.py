@@ -25,6 +25,7 @@ from satudata.releases.models import (
 )
 from satudata.releases.services.calendar import entry_wording, locked_entry
 from satudata.releases.services.common import STEP, ReleaseRefused, people_in, tell, when_text
+from satudata.releases.signals import release_scheduled
 from satudata.sop.services import finish_task_of, note_on_task, open_task
 
 # --- The content workflow -----------------------------------------------------------------------
@@ -279,6 +280,7 @@ def schedule_release(
         summary=f"Rilis dijadwalkan: {release.title}, terbit {entry_wording(entry)}",
     )
     finish_task_of(subject=release, step=STEP, note=f"Dijadwalkan terbit {entry_wording(entry)}.")
+    release_scheduled.send(sender=Release, release=release, actor=actor)
     tell(
         [release.submitted_by, release.decided_by],
         release,
@@ -414,6 +416,7 @@ def publish_now(*, actor: User, release: Release, reason: str) -> Release:
     finish_task_of(
         subject=release, step=STEP, note=f"Diterbitkan langsung oleh Kepala Bidang: {reason}"
     )
+    release_scheduled.send(sender=Release, release=release, actor=actor)
     return release
 
 

@@ -23,6 +23,7 @@ def _check(page: Any, folder: Path, name: str) -> None:
     each width."""
     from axe_playwright_python.sync_playwright import Axe
 
+    page.wait_for_load_state("load")
     for width in WIDTHS:
         page.set_viewport_size({"width": width, "height": 900})
         overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
