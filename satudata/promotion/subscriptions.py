@@ -221,7 +221,7 @@ def _check_preferences(preferences: Preferences) -> Preferences:
     )
 
 
-# --- Reading a subscriber's choices ------------------------------------------------------------
+# --- Reading a subscriber's choices --------------------------------------------------------------
 
 
 def preferences_of(subscriber: Subscriber) -> Preferences:
@@ -256,7 +256,7 @@ def _summary(preferences: Preferences) -> dict[str, object]:
     }
 
 
-# --- Mail ------------------------------------------------------------------------------------------
+# --- Mail ----------------------------------------------------------------------------------------
 
 
 def _may_mail(address: str) -> bool:

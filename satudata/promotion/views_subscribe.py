@@ -115,8 +115,9 @@ def _chosen_summary(subscriber: Subscriber) -> list[str]:
     sectors = {c.key: str(c.label) for c in SECTORS}
     topics = list(subscriber.topics.values_list("kind", "value"))
     agencies = dict(
-        Agency.objects.filter(slug__in=[v for k, v in topics if k == TopicKind.AGENCY])
-        .values_list("slug", "name")
+        Agency.objects.filter(slug__in=[v for k, v in topics if k == TopicKind.AGENCY]).values_list(
+            "slug", "name"
+        )
     )
     items = {value: title for _kind, value, title in _followed(subscriber)}
     lines = []
@@ -154,7 +155,7 @@ def _source(request: HttpRequest) -> str:
     return tag if tag.replace("-", "").isalnum() else ""
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def subscribe(request: HttpRequest) -> HttpResponse:
     offered = _offered(request)
     status, retry_after = 200, 0
@@ -207,7 +208,7 @@ def subscribe(request: HttpRequest) -> HttpResponse:
 # --- Confirming ----------------------------------------------------------------------------------
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def confirm(request: HttpRequest, token: str) -> HttpResponse:
     subscriber = tokens.read(token, "confirm")
     if subscriber is None or subscriber.state not in {
@@ -221,7 +222,10 @@ def confirm(request: HttpRequest, token: str) -> HttpResponse:
         return _page(
             request,
             "confirmed.html",
-            {"manage_token": tokens.make(subscriber, "manage"), "chosen": _chosen_summary(subscriber)},
+            {
+                "manage_token": tokens.make(subscriber, "manage"),
+                "chosen": _chosen_summary(subscriber),
+            },
         )
     if subscriber.state == SubscriberState.ACTIVE:
         return _page(
@@ -243,7 +247,7 @@ def confirm(request: HttpRequest, token: str) -> HttpResponse:
 # --- Preferences ---------------------------------------------------------------------------------
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def manage(request: HttpRequest, token: str) -> HttpResponse:
     subscriber = tokens.read(token, "manage")
     if subscriber is None:
@@ -288,7 +292,7 @@ def manage(request: HttpRequest, token: str) -> HttpResponse:
 
 
 @csrf_exempt
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
     subscriber = tokens.read(token, "unsubscribe")
     one_click = request.method == "POST" and request.POST.get("List-Unsubscribe") == ONE_CLICK
@@ -301,9 +305,13 @@ def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
         return _plain(_("You are unsubscribed."), 200)
     if request.method == "POST":
         subscriptions.unsubscribe(subscriber=subscriber, how="halaman")
-        return _page(request, "unsubscribed.html", {"manage_token": tokens.make(subscriber, "manage")})
+        return _page(
+            request, "unsubscribed.html", {"manage_token": tokens.make(subscriber, "manage")}
+        )
     if subscriber.state == SubscriberState.UNSUBSCRIBED:
-        return _page(request, "unsubscribed.html", {"manage_token": tokens.make(subscriber, "manage")})
+        return _page(
+            request, "unsubscribed.html", {"manage_token": tokens.make(subscriber, "manage")}
+        )
     return _page(request, "unsubscribe.html", {"token": token})
 
 

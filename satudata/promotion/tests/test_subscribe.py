@@ -20,7 +20,6 @@ from satudata.catalog.testing import COUNTS, table_dataset
 from satudata.core.models import AuditEvent
 from satudata.core.testing import PersonaTestCase
 from satudata.promotion import subscriptions, tokens
-from satudata.promotion.views_subscribe import TOO_MANY
 from satudata.promotion.models import (
     Delivery,
     DeliveryState,
@@ -30,6 +29,7 @@ from satudata.promotion.models import (
     SubscriberState,
     Topic,
 )
+from satudata.promotion.views_subscribe import TOO_MANY
 
 SUBSCRIBE = "/langganan/"
 ADDRESS = "rina.wulandari@pos.co.id"
@@ -112,7 +112,9 @@ class DoubleOptInTests(SubscribeTestCase):
         subscriber = Subscriber.objects.get()
         self.assertEqual(subscriber.state, SubscriberState.ACTIVE)
         self.assertIsNotNone(subscriber.confirmed_at)
-        self.assertContains(done, reverse("promotion:manage", args=[tokens.make(subscriber, "manage")]))
+        self.assertContains(
+            done, reverse("promotion:manage", args=[tokens.make(subscriber, "manage")])
+        )
         self.assertTrue(AuditEvent.objects.filter(action="promotion.subscribed").exists())
 
     def test_a_get_of_any_link_changes_nothing(self) -> None:
@@ -149,14 +151,16 @@ class DoubleOptInTests(SubscribeTestCase):
 
     def test_a_made_up_dataset_is_not_followed(self) -> None:
         response = self.post_form(
-            sectors=[], calendar_changes=None, items=["dataset:6b0d5e3c-1111-4c1e-9c1e-000000000000"]
+            sectors=[],
+            calendar_changes=None,
+            items=["dataset:6b0d5e3c-1111-4c1e-9c1e-000000000000"],
         )
         self.assertEqual(response.status_code, 400)
         self.assertFalse(Subscriber.objects.exists())
 
     def test_nothing_chosen_is_refused_with_a_clear_message(self) -> None:
         response = self.post_form(sectors=[], calendar_changes=None)
-        self.assertContains(response, "role=\"alert\"", status_code=400)
+        self.assertContains(response, 'role="alert"', status_code=400)
         self.assertFalse(Subscriber.objects.exists())
 
 
@@ -174,7 +178,9 @@ class RepeatedSubscriptionTests(SubscribeTestCase):
     def test_an_active_address_is_unchanged_and_its_owner_gets_the_manage_link(self) -> None:
         subscriber = self.subscribe_and_confirm()
         django_mail.outbox.clear()
-        again = self.post_form(email=ADDRESS.upper().replace("POS.CO.ID", "Pos.Co.Id"), sectors=["PEMBANGUNAN"])
+        again = self.post_form(
+            email=ADDRESS.upper().replace("POS.CO.ID", "Pos.Co.Id"), sectors=["PEMBANGUNAN"]
+        )
         self.assertEqual(again["Location"], f"{SUBSCRIBE}?terkirim=1")
         self.assertEqual(Subscriber.objects.count(), 1)
         subscriber.refresh_from_db()
@@ -191,7 +197,9 @@ class RepeatedSubscriptionTests(SubscribeTestCase):
         for address in ("aktif@pos.co.id", "baru@pos.co.id"):
             response = self.post_form(email=address)
             page = self.client.get(response["Location"])
-            bodies.add(re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", page.content.decode()))
+            bodies.add(
+                re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", page.content.decode())
+            )
         self.assertEqual(len(bodies), 1)
 
     def test_unsubscribed_then_subscribed_again_needs_a_new_confirmation(self) -> None:
@@ -234,7 +242,9 @@ class BadLinkTests(SubscribeTestCase):
         self.assertEqual(response.status_code, 404)
         manage = tokens.make(subscriber, "manage")
         tokens.void_links(subscriber)
-        self.assertEqual(self.client.get(reverse("promotion:manage", args=[manage])).status_code, 404)
+        self.assertEqual(
+            self.client.get(reverse("promotion:manage", args=[manage])).status_code, 404
+        )
         subscriber.refresh_from_db()
         self.assertEqual(subscriber.state, SubscriberState.PENDING)
 
@@ -296,7 +306,9 @@ class UnsubscribeTests(SubscribeTestCase):
         )
         subscriptions.unsubscribe(subscriber=subscriber, how="halaman")
         states = dict(
-            Delivery.objects.filter(pk__in=[waiting.pk, held.pk, sent.pk]).values_list("pk", "state")
+            Delivery.objects.filter(pk__in=[waiting.pk, held.pk, sent.pk]).values_list(
+                "pk", "state"
+            )
         )
         self.assertEqual(states[waiting.pk], DeliveryState.SKIPPED)
         self.assertEqual(states[held.pk], DeliveryState.SKIPPED)
@@ -374,7 +386,9 @@ class PreferenceTests(SubscribeTestCase):
     def test_everything_clears_the_topics(self) -> None:
         subscriber = self.subscribe_and_confirm()
         url = reverse("promotion:manage", args=[tokens.make(subscriber, "manage")])
-        self.client.post(url, {"scope": "semua", "sectors": [SECTOR], "frequency": "segera", "language": "id"})
+        self.client.post(
+            url, {"scope": "semua", "sectors": [SECTOR], "frequency": "segera", "language": "id"}
+        )
         subscriber.refresh_from_db()
         self.assertTrue(subscriber.everything)
         self.assertFalse(subscriber.topics.exists())
@@ -382,7 +396,9 @@ class PreferenceTests(SubscribeTestCase):
     def test_a_bad_choice_is_a_400_with_the_choices_kept(self) -> None:
         subscriber = self.subscribe_and_confirm()
         url = reverse("promotion:manage", args=[tokens.make(subscriber, "manage")])
-        response = self.client.post(url, {"scope": "pilihan", "frequency": "tiap-jam", "language": "id"})
+        response = self.client.post(
+            url, {"scope": "pilihan", "frequency": "tiap-jam", "language": "id"}
+        )
         self.assertContains(response, 'id="id_frequency_error"', status_code=400)
         subscriber.refresh_from_db()
         self.assertEqual(subscriber.frequency, "segera")
@@ -399,3 +415,19 @@ class PreferenceTests(SubscribeTestCase):
         self.assertEqual(subscriber.state, SubscriberState.PENDING)
         self.assertIn("konfirmasi", self.links_in(django_mail.outbox[0]))
         self.assertEqual(list(subscriber.topics.values_list("value", flat=True)), [SECTOR])
+
+
+class SubscribeLinkTests(SubscribeTestCase):
+    def test_the_include_links_to_the_form_with_the_dataset_or_product(self) -> None:
+        from django.template.loader import render_to_string
+
+        uuid = "6b0d5e3c-1111-4c1e-9c1e-000000000000"
+        self.assertIn(
+            f'href="/langganan/?dataset={uuid}"',
+            render_to_string("promotion/_subscribe_link.html", {"dataset": uuid}),
+        )
+        self.assertIn(
+            f'href="/langganan/?produk={uuid}"',
+            render_to_string("promotion/_subscribe_link.html", {"product": uuid}),
+        )
+        self.assertIn('href="/langganan/"', render_to_string("promotion/_subscribe_link.html"))
