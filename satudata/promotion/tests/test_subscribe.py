@@ -123,7 +123,7 @@ class DoubleOptInTests(SubscribeTestCase):
         for purpose in ("confirm", "manage", "unsubscribe"):
             url = reverse(f"promotion:{purpose}", args=[tokens.make(subscriber, purpose)])
             self.assertEqual(self.client.get(url).status_code, 200)
-            self.client.head(url)
+            self.assertEqual(self.client.head(url).status_code, 200)
         subscriber.refresh_from_db()
         self.assertEqual(subscriber.state, SubscriberState.PENDING)
         self.assertIsNone(subscriber.confirmed_at)
@@ -431,3 +431,14 @@ class SubscribeLinkTests(SubscribeTestCase):
             render_to_string("promotion/_subscribe_link.html", {"product": uuid}),
         )
         self.assertIn('href="/langganan/"', render_to_string("promotion/_subscribe_link.html"))
+
+
+class OddInputTests(SubscribeTestCase):
+    def test_made_up_query_values_and_posts_never_fail(self) -> None:
+        for query in ("?dataset=bukan-uuid", "?produk=%20x", "?dataset=" + "9" * 500, "?k=<x>"):
+            self.assertEqual(self.client.get(SUBSCRIBE + query).status_code, 200, query)
+        response = self.post_form(frequency="tiap-jam", language="jv", scope="apa")
+        self.assertEqual(response.status_code, 400)
+        response = self.post_form(email="a" * 300 + "@pos.co.id")
+        self.assertEqual(response.status_code, 400)
+        self.assertFalse(Subscriber.objects.exists())
