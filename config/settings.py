@@ -604,8 +604,14 @@ PROMOTION_MAX_FAILURES = env_int("PROMOTION_MAX_FAILURES", 3)
 # The weekly digest goes out on this weekday (0 Monday) from this time (WIB).
 PROMOTION_DIGEST_WEEKDAY = env_int("PROMOTION_DIGEST_WEEKDAY", 0)
 PROMOTION_DIGEST_TIME = env_str("PROMOTION_DIGEST_TIME", "08:00")
-# Subscription requests per address (hashed) per hour on the public form.
+# Subscription requests per client address per hour on the public form.
 PROMOTION_SUBSCRIBE_PER_HOUR = env_int("PROMOTION_SUBSCRIBE_PER_HOUR", 5)
+# At most one subscription mail (confirmation, or "already subscribed") per address in this many
+# seconds, whatever the number of clients asking: nobody's mailbox is filled through the form.
+PROMOTION_SUBSCRIBE_MAIL_INTERVAL = env_int("PROMOTION_SUBSCRIBE_MAIL_INTERVAL", 300)
+# Reserved domains (example.com/.net/.org, *.test, *.example, *.invalid, *.localhost) can never
+# receive mail: the public form refuses them unless this is on (a developer trying the form).
+PROMOTION_ALLOW_RESERVED_DOMAINS = env_bool("PROMOTION_ALLOW_RESERVED_DOMAINS", DEBUG)
 # The query parameter of campaign links (?k=<tag>): counted with the usage events, no cookie.
 PROMOTION_CAMPAIGN_PARAMETER = "k"
 # Where social cards and press releases are kept (under their sha256), like product files.

@@ -308,6 +308,10 @@ MATRIX: dict[str, tuple[dict[str, object], dict[str, int]]] = {
     # Issue 19: the help desk. Public pages for everyone; a secret link that is not a ticket's
     # is 404 for all; staff pages by capability (the producer sees its agency's ticket, the
     # Kepala Dinas a ticket carrying an objection and the objections to decide).
+    "promotion:subscribe": ({}, row(200)),
+    "promotion:confirm": ({"token": "bukan-token"}, row(404)),
+    "promotion:manage": ({"token": "bukan-token"}, row(404)),
+    "promotion:unsubscribe": ({"token": "bukan-token"}, row(404)),
     "support:help": ({}, row(200)),
     "support:faq": ({}, row(200)),
     "support:faq_entry": ({"pk": "FAQ"}, row(200)),

@@ -31,6 +31,9 @@ logger = logging.getLogger(__name__)
 SEARCH_PATHS = re.compile(r"^/dataset(/|\.(json|csv))$")
 CKAN_PATHS = re.compile(r"^/api(/3)?/action/(?P<name>[^/]+)$")
 UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
+# RFC 8058 one-click unsubscriptions come from a few mail providers' servers, thousands after a
+# release e-mail: they are token-authenticated and change one row, so no per-client form limit.
+UNSUBSCRIBE_PATHS = re.compile(r"^/langganan/berhenti/[^/]+/$")
 
 
 def client_key(group: str, request: HttpRequest) -> str:
@@ -56,6 +59,8 @@ class RateLimitMiddleware:
         if SEARCH_PATHS.match(path):
             return "search"
         if request.method in UNSAFE and not request.user.is_authenticated:
+            if UNSUBSCRIBE_PATHS.match(path):
+                return None
             return "forms"
         return None
 

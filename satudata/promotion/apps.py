@@ -21,7 +21,9 @@ class PromotionConfig(AppConfig):
 
         register_labels(
             {
+                "promotion.subscription_requested": _("Subscription requested"),
                 "promotion.subscribed": _("Subscription confirmed"),
+                "promotion.preferences_changed": _("Subscription preferences changed"),
                 "promotion.unsubscribed": _("Unsubscribed"),
                 "promotion.suspended": _("Subscriber suspended after failed deliveries"),
                 "promotion.dispatched": _("Subscribers told of a release"),

@@ -277,7 +277,8 @@ def _dataset_figures(version: Any) -> list[Headline]:
     found = []
     for name in chosen:
         info = measures[name].get("info", {})
-        label = str(info.get("label") or name.replace("_", " ").capitalize())
+        label = str(info.get("label") or name.replace("_", " "))
+        label = label[:1].upper() + label[1:]
         unit = str(info.get("unit") or "")
         rate = bool(RATE.search(f"{name} {label} {unit}"))
         spec = {
