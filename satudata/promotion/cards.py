@@ -69,7 +69,10 @@ WORDS: dict[str, dict[str, str]] = {
         "id": "%(agency)s merilis %(kind)s “%(title)s” pada %(date)s.",
         "en": "%(agency)s released the %(kind)s “%(title)s” on %(date)s.",
     },
-    "press_figures": {"id": "Data tersebut menunjukkan: %(figures)s.", "en": "The data show: %(figures)s."},
+    "press_figures": {
+        "id": "Data tersebut menunjukkan: %(figures)s.",
+        "en": "The data show: %(figures)s.",
+    },
     "press_link": {
         "id": "Data selengkapnya dapat dibaca dan diunduh tanpa biaya di %(link)s.",
         "en": "The complete data can be read and downloaded free of charge at %(link)s.",
@@ -87,7 +90,10 @@ WORDS: dict[str, dict[str, str]] = {
     "email": {"id": "Surel: %(email)s", "en": "E-mail: %(email)s"},
     "phone": {"id": "Telepon: %(phone)s", "en": "Telephone: %(phone)s"},
     "post_new": {"id": "Data baru: %(title)s.", "en": "New data: %(title)s."},
-    "post_intro": {"id": "%(agency)s merilis %(title)s.", "en": "%(agency)s has released %(title)s."},
+    "post_intro": {
+        "id": "%(agency)s merilis %(title)s.",
+        "en": "%(agency)s has released %(title)s.",
+    },
     "post_intro_date": {
         "id": "%(agency)s merilis %(title)s pada %(date)s.",
         "en": "%(agency)s released %(title)s on %(date)s.",
@@ -144,7 +150,8 @@ def _figure(figure: Any, language: str) -> dict[str, str]:
     unit = figure.unit or ""
     return {
         "label": f"{figure.label} {figure.period}".strip(),
-        "value": number_text(figure.value, figure.decimals, language) + ("%" if unit == "%" else ""),
+        "value": number_text(figure.value, figure.decimals, language)
+        + ("%" if unit == "%" else ""),
         "unit": "" if unit == "%" else unit,
         "change": change_text(figure, language),
         "text": figure_text(figure, language),
@@ -193,9 +200,7 @@ def release_page(
         else ""
     )
     period = (
-        words("period", language, period=facts.reference_period)
-        if facts.reference_period
-        else ""
+        words("period", language, period=facts.reference_period) if facts.reference_period else ""
     )
     files = {"qr.svg": qr_svg(link)}
     chart_file = ""
@@ -300,7 +305,9 @@ def release_card(release: Release, fmt: str, language: str = "id") -> bytes:
     """The card ``fmt`` (a ``ShareFormat`` card) of ``release`` as PNG."""
     with translation.override(language):
         facts = facts_of(release)
-    chart = _chart_svg(release) if facts.product_type == "grafik" and not facts.figures else ("", "")
+    chart = (
+        _chart_svg(release) if facts.product_type == "grafik" and not facts.figures else ("", "")
+    )
     page, files = release_page(facts, SHAPES[fmt], language, chart)
     return typeset(page, files)
 

@@ -43,7 +43,7 @@ def x_length(text: str) -> int:
 
 
 def _tag(words: str) -> str:
-    """A hashtag of ``words``: "Kependudukan dan Ketenagakerjaan" → "#KependudukanDanKetenagakerjaan"."""
+    """A hashtag of ``words``: "Sosial dan Kependudukan" → "#SosialDanKependudukan"."""
     parts = re.findall(r"[^\W_]+", words)
     return "#" + "".join(p[:1].upper() + p[1:] for p in parts) if parts else ""
 

@@ -177,7 +177,11 @@ def docx(release: Release, language: str = "id") -> bytes:
             cell.paragraphs[0].runs[0].bold = True
         for figure in text.figures:
             row = table.add_row().cells
-            row[0].text, row[1].text, row[2].text = figure["label"], figure["value"], figure["change"]
+            row[0].text, row[1].text, row[2].text = (
+                figure["label"],
+                figure["value"],
+                figure["change"],
+            )
     document.add_heading(text.about_heading, level=2)
     for line in text.about:
         document.add_paragraph(line, style="List Bullet")

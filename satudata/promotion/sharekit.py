@@ -109,9 +109,7 @@ def make_share_kit(
     release: Release, languages: Iterable[str] = KIT_LANGUAGES, actor: Any = None
 ) -> list[ShareFile]:
     """Every file of ``release``'s kit in ``languages``, made where missing (once)."""
-    made = [
-        share_file(release, fmt, language) for language in languages for fmt in RELEASE_FORMATS
-    ]
+    made = [share_file(release, fmt, language) for language in languages for fmt in RELEASE_FORMATS]
     record(
         "promotion.share_kit_made",
         actor=actor,

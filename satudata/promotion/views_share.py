@@ -135,12 +135,16 @@ def share_kit(request: HttpRequest, release: Any) -> HttpResponse:
         "figures": [figure_text(f, language) for f in facts.figures],
         "cards": _card_list("share_file", item.uuid, language, cards.CARD_FORMATS),
         "press": [
-            {"language": code, "label": label, "files": _card_list(
-                "share_file",
-                item.uuid,
-                code,
-                (ShareFormat.PRESS_DOCX, ShareFormat.PRESS_PDF),
-            )}
+            {
+                "language": code,
+                "label": label,
+                "files": _card_list(
+                    "share_file",
+                    item.uuid,
+                    code,
+                    (ShareFormat.PRESS_DOCX, ShareFormat.PRESS_PDF),
+                ),
+            }
             for code, label in Language.choices
         ],
         "suggested": suggested,

@@ -72,7 +72,7 @@ def share_meta(obj: Any) -> SafeString:
     """The Open Graph / Twitter card tags of ``obj``'s latest published release, or nothing."""
     release = latest_release(obj) if obj is not None else None
     if release is None:
-        return mark_safe("")  # noqa: S308 (empty)
+        return mark_safe("")
     language = translation.get_language() or "id"
     meta = meta_of(release, "en" if language == "en" else "id")
     return format_html(

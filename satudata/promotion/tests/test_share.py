@@ -18,7 +18,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from satudata.catalog.models import Dataset
+from satudata.catalog.models import Dataset, DatasetVersion
 from satudata.catalog.testing import table_dataset
 from satudata.core.models import SiteProfile
 from satudata.core.testing import PersonaTestCase
@@ -156,14 +156,14 @@ class ShareKitTests(PersonaTestCase):
         facts = facts_of(self.item)
         facts.title = "Jumlah Penduduk " * 20
         facts.figures = facts.figures * 3
-        for fmt, shape in cards.SHAPES.items():
+        for shape in cards.SHAPES.values():
             page, files = cards.release_page(facts, shape, "id")
             self.assertEqual(png_size(cards.typeset(page, files)), (shape.width, shape.height))
 
     def test_the_calendar_entry_card_has_no_figure(self) -> None:
         entry = self.item.entry
         assert entry is not None
-        page, files = cards.entry_page(entry, cards.SHAPES[ShareFormat.CARD_WIDE], "id")
+        page, _files = cards.entry_page(entry, cards.SHAPES[ShareFormat.CARD_WIDE], "id")
         self.assertEqual(page["kicker"], "Segera rilis")
         self.assertEqual(page["figures"], [])
         self.assertIn(cards.long_date(self.at, "id"), page["note"])
@@ -284,7 +284,7 @@ class ShareKitTests(PersonaTestCase):
             Release.objects.filter(pk=self.item.pk).update(
                 state="ditarik", withdrawn_at=timezone.now()
             )
-            type(self.item.releasable).objects.filter(pk=self.item.object_id).update(
+            DatasetVersion.objects.filter(pk=self.item.object_id).update(
                 withdrawn_at=timezone.now()
             )
             self.assertEqual(Client().get(url).status_code, 404)
@@ -322,9 +322,7 @@ class ShareKitTests(PersonaTestCase):
                 + "?bahasa=en"
             )
             self.assertIn(FIGURE_EN, docx_text(english.content))
-            self.assertEqual(
-                client.get(self.kit_urls()[1] + "?bahasa=fr").status_code, 404
-            )
+            self.assertEqual(client.get(self.kit_urls()[1] + "?bahasa=fr").status_code, 404)
             self.assertEqual(
                 client.get(
                     reverse("promotion:share_file", args=[self.item.uuid, "rahasia.txt"])
