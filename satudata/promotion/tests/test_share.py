@@ -24,8 +24,8 @@ from satudata.core.models import SiteProfile
 from satudata.core.testing import PersonaTestCase
 from satudata.promotion import cards, posts, press, sharekit
 from satudata.promotion.facts import facts_of, figure_text
-from satudata.promotion.models import ShareFile, ShareFormat
-from satudata.releases.models import Release
+from satudata.promotion.models import PromotionAction, ShareFile, ShareFormat
+from satudata.releases.models import Release, ReleaseEntry
 from satudata.releases.testing import release
 
 COLUMNS = [("Tahun", "year"), ("Kecamatan", "text"), ("Jumlah", "int")]
@@ -389,3 +389,76 @@ class ShareKitTests(PersonaTestCase):
         self.assertIn('name="twitter:card" content="summary_large_image"', html)
         self.assertIn(FIGURE_ID, html)
         self.assertIn("og:title", html)
+
+    # --- a promotion action's campaign tag, a cancelled entry ----------------------------------
+
+    def test_posts_for_an_action_carry_its_campaign_tag(self) -> None:
+        action = PromotionAction.objects.create(
+            release=self.item,
+            channel="instagram",
+            title="Unggahan Instagram",
+            planned_on=self.at.date(),
+            campaign="ig-penduduk-2024",
+        )
+        url = reverse("promotion:share", args=[self.item.uuid]) + f"?aksi={action.pk}"
+        with self.after():
+            client = Client()
+            self.assertNotContains(client.get(url), "?k=ig-penduduk-2024")  # the public: no
+            client.force_login(self.p.walidata)
+            page = client.get(url)
+        self.assertContains(page, "?k=ig-penduduk-2024")
+        self.assertNotContains(page, f"?k=bagikan-{self.item.pk}")
+
+    def test_a_cancelled_entry_has_no_cards(self) -> None:
+        entry = self.item.entry
+        assert entry is not None
+        ReleaseEntry.objects.filter(pk=entry.pk).update(
+            state="batal", cancellation_reason="uji", cancelled_at=timezone.now()
+        )
+        with self.before():
+            for name in ("promotion:share_entry", "promotion:share_entry_file"):
+                args: list[Any] = [entry.uuid]
+                if name.endswith("file"):
+                    args.append(ShareFormat.CARD_WIDE)
+                self.assertEqual(Client().get(reverse(name, args=args)).status_code, 404)
+
+
+class AccessRows(PersonaTestCase):
+    """The rows given to tests/test_access_matrix.py, checked here on the same set-up: a draft
+    release of the producer's agency, and a planned calendar entry without content."""
+
+    def test_the_matrix_rows(self) -> None:
+        from satudata.releases.services import plan_entry
+
+        p = self.p
+        dataset = table_dataset(
+            actor=p.producer,
+            agency=p.agency,
+            name="Jumlah Bidan",
+            columns=[("Kecamatan", "text"), ("Jumlah", "int")],
+            rows=[["Pringsewu", 4]],
+        )
+        draft = Release.objects.for_content(dataset.versions.get()).get()
+        entry = plan_entry(
+            actor=p.walidata,
+            title="Jumlah Bidan 2025",
+            agency=p.agency,
+            planned_at=timezone.now() + timedelta(days=40),
+        )
+        unpublished = {"anonymous": 404, "other_producer": 404, "pembina": 404}
+        urls = {
+            reverse("promotion:share", args=[draft.uuid]): unpublished,
+            reverse("promotion:share_file", args=[draft.uuid, "kartu-1200x630"]): unpublished,
+            reverse("promotion:share_entry", args=[entry.uuid]): {},
+            reverse("promotion:share_entry_file", args=[entry.uuid, "kartu-1200x630"]): {},
+        }
+        failures = []
+        for persona, user in p.by_role().items():
+            client = Client()
+            if user is not None:
+                client.force_login(user)
+            for url, refused in urls.items():
+                got = client.get(url).status_code
+                if got != refused.get(persona, 200):
+                    failures.append(f"{url} as {persona}: {got}")
+        self.assertEqual(failures, [])
