@@ -67,14 +67,20 @@ def meta_of(release: Release, language: str) -> dict[str, str]:
     return dict(found)
 
 
+def _language() -> str:
+    return "en" if translation.get_language() == "en" else "id"
+
+
 @register.simple_tag
-def share_meta(obj: Any) -> SafeString:
-    """The Open Graph / Twitter card tags of ``obj``'s latest published release, or nothing."""
+def share_meta(obj: Any, url: str = "") -> SafeString:
+    """The Open Graph / Twitter card tags of ``obj``'s latest published release, or nothing;
+    ``url`` is the page's own address for og:url (default: the released version's page)."""
     release = latest_release(obj) if obj is not None else None
     if release is None:
         return mark_safe("")
-    language = translation.get_language() or "id"
-    meta = meta_of(release, "en" if language == "en" else "id")
+    meta = meta_of(release, _language())
+    if url:
+        meta["url"] = url
     return format_html(
         '<meta property="og:type" content="article">\n'
         '<meta property="og:title" content="{}">\n'
@@ -96,4 +102,30 @@ def share_meta(obj: Any) -> SafeString:
         meta["title"],
         meta["description"],
         meta["image"],
+    )
+
+
+@register.simple_tag
+def share_entry_meta(entry: Any) -> SafeString:
+    """The card tags of a calendar entry page: its "coming soon" card (no figure) while it is
+    not out, nothing once it is (its content's page carries the release's card) or cancelled."""
+    from satudata.releases.models import EntryState
+
+    if entry is None or entry.state == EntryState.CANCELLED:
+        return mark_safe("")
+    out = Release.objects.filter(entry=entry).first()
+    if out is not None and out.is_published():
+        return mark_safe("")
+    path = reverse("promotion:share_entry_file", args=[entry.uuid, ShareFormat.CARD_WIDE])
+    language = _language()
+    if language != "id":
+        path += f"?bahasa={language}"
+    return format_html(
+        '<meta property="og:image" content="{}">\n'
+        '<meta property="og:image:width" content="1200">\n'
+        '<meta property="og:image:height" content="630">\n'
+        '<meta name="twitter:card" content="summary_large_image">\n'
+        '<meta name="twitter:image" content="{}">',
+        absolute(path),
+        absolute(path),
     )

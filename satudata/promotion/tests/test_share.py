@@ -389,6 +389,28 @@ class ShareKitTests(PersonaTestCase):
         self.assertIn('name="twitter:card" content="summary_large_image"', html)
         self.assertIn(FIGURE_ID, html)
         self.assertIn("og:title", html)
+        # As the dataset page uses it: kept in a variable, its own address as og:url.
+        page = Template(
+            "{% load promotion_share %}{% share_meta obj url='https://x.invalid/d/' as tags %}"
+            "{% if tags %}{{ tags }}{% else %}none{% endif %}"
+        )
+        with self.after():
+            html = page.render(Context({"obj": self.dataset}))
+        self.assertIn('<meta property="og:url" content="https://x.invalid/d/">', html)
+        with self.before():
+            self.assertEqual(page.render(Context({"obj": self.dataset})), "none")
+
+    def test_the_calendar_entry_page_tags(self) -> None:
+        template = Template("{% load promotion_share %}{% share_entry_meta entry %}")
+        entry = self.item.entry
+        with self.before():
+            html = template.render(Context({"entry": entry}))
+        self.assertIn(
+            reverse("promotion:share_entry_file", args=[entry.uuid, ShareFormat.CARD_WIDE]),  # type: ignore[union-attr]
+            html,
+        )
+        with self.after():
+            self.assertEqual(template.render(Context({"entry": entry})).strip(), "")
 
     # --- a promotion action's campaign tag, a cancelled entry ----------------------------------
 
