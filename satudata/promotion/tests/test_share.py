@@ -18,6 +18,8 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from satudata.accounts.models import User
+from satudata.accounts.roles import Role
 from satudata.catalog.models import Dataset, DatasetVersion
 from satudata.catalog.testing import table_dataset
 from satudata.core.models import SiteProfile
@@ -25,7 +27,8 @@ from satudata.core.testing import PersonaTestCase
 from satudata.promotion import cards, posts, press, sharekit
 from satudata.promotion.facts import facts_of, figure_text
 from satudata.promotion.models import PromotionAction, ShareFile, ShareFormat
-from satudata.releases.models import Release, ReleaseEntry
+from satudata.releases import services
+from satudata.releases.models import PreReleaseView, Release, ReleaseEntry
 from satudata.releases.testing import release
 
 COLUMNS = [("Tahun", "year"), ("Kecamatan", "text"), ("Jumlah", "int")]
@@ -277,6 +280,32 @@ class ShareKitTests(PersonaTestCase):
             self.assertEqual(client.get(self.kit_urls()[0]).status_code, 200)
         self.assertFalse(ShareFile.objects.exists(), "nothing is made for a refused request")
 
+    def test_a_pre_release_reader_gets_the_kit_and_the_read_is_logged(self) -> None:
+        official = User.objects.create_user(
+            "agus.setda", password="x" * 12, role=Role.PEJABAT, full_name="Agus Setda"
+        )
+        services.grant_access(
+            actor=self.p.walidata,
+            release=self.item,
+            person=official,
+            organisation="Sekretariat Daerah",
+            position="Kepala Bagian Perekonomian",
+            justification="Bahan rapat pimpinan",
+            access_from=self.at - timedelta(hours=20),
+        )
+        with time_machine.travel(self.at - timedelta(days=2), tick=False):
+            client = Client()
+            client.force_login(official)
+            self.assertEqual(client.get(self.kit_urls()[1]).status_code, 404)  # not yet
+        with self.before():
+            client = Client()
+            client.force_login(official)
+            self.assertEqual(client.get(self.kit_urls()[1]).status_code, 200)
+        self.assertEqual(
+            PreReleaseView.objects.filter(user=official, object_id=self.item.object_id).count(),
+            1,
+        )
+
     def test_a_withdrawn_release_s_kit_is_gone(self) -> None:
         with self.after():
             url = self.kit_urls()[1]
@@ -346,6 +375,7 @@ class ShareKitTests(PersonaTestCase):
         self.assertNotIn("<script>", html)  # no inline script (CSP)
         self.assertIn(ShareFormat.PRESS_DOCX.value, html)
         self.assertIn("DATA CONTOH", html)
+        self.assertIn('property="og:image"', html)  # the page's own card tags, once public
 
     def test_the_calendar_entry_cards_are_public_and_figureless(self) -> None:
         entry = self.item.entry
