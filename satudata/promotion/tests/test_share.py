@@ -514,3 +514,36 @@ class AccessRows(PersonaTestCase):
                 if got != refused.get(persona, 200):
                     failures.append(f"{url} as {persona}: {got}")
         self.assertEqual(failures, [])
+
+
+class ProductKit(PersonaTestCase):
+    """A released product whose figure cannot be computed: a title card, the press release
+    without a figure table, and the product page's card tags."""
+
+    def test_a_product_without_figures(self) -> None:
+        from satudata.products.testing import released_product
+
+        item, version = released_product(
+            actor=self.p.walidata,
+            kepala_bidang=self.p.kepala_bidang,
+            agency=self.p.agency,
+            title="Tabel Jumlah Sekolah",
+        )
+        found = Release.objects.for_content(version).get()
+        facts = facts_of(found)
+        self.assertEqual(facts.figures, [])
+        for fmt, shape in cards.SHAPES.items():
+            self.assertEqual(
+                png_size(cards.release_card(found, fmt, "id")), (shape.width, shape.height)
+            )
+        page, _files = cards.release_page(facts, cards.SHAPES[ShareFormat.CARD_WIDE], "id")
+        self.assertEqual(page["figures"], [])
+        self.assertIn("Tabel Jumlah Sekolah", pdf_text(press.pdf(found, "id")))
+        x_post = posts.posts_of(found, "id")[0]
+        self.assertIn("Tabel Jumlah Sekolah", x_post.text)
+        self.assertLessEqual(x_post.length, posts.X_LIMIT)
+        html = Template("{% load promotion_share %}{% share_meta obj %}").render(
+            Context({"obj": item})
+        )
+        self.assertIn(str(found.uuid), html)
+        self.assertIn("Tabel Jumlah Sekolah", html)
