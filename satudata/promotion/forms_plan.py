@@ -27,7 +27,9 @@ class ActionForm(forms.Form):
     person = forms.ModelChoiceField(
         label=_("Person in charge"), queryset=User.objects.none(), required=False
     )
-    note = forms.CharField(label=_("Note"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    note = forms.CharField(
+        label=_("Note"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -53,7 +55,9 @@ class DoneForm(forms.Form):
         label=_("Reach counted as"), choices=[("", "—"), *ReachKind.choices], required=False
     )
     done_on = forms.DateField(label=_("Done on"), widget=DATE, required=False)
-    note = forms.CharField(label=_("Note"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    note = forms.CharField(
+        label=_("Note"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -104,9 +108,7 @@ class PeriodForm(forms.Form):
     """``?dari=YYYY-MM-DD&sampai=YYYY-MM-DD``: both days included."""
 
     dari = forms.DateField(label=_("From"), widget=DATE, required=False, input_formats=["%Y-%m-%d"])
-    sampai = forms.DateField(
-        label=_("To"), widget=DATE, required=False, input_formats=["%Y-%m-%d"]
-    )
+    sampai = forms.DateField(label=_("To"), widget=DATE, required=False, input_formats=["%Y-%m-%d"])
     MAX_DAYS = 3 * 366
 
     def clean(self) -> dict[str, Any]:

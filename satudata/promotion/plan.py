@@ -186,12 +186,8 @@ class Progress:
 
 
 def progress_of(release: Release) -> Progress:
-    actions = PromotionAction.objects.filter(release=release).exclude(
-        status=ActionStatus.CANCELLED
-    )
-    return Progress(
-        planned=actions.count(), done=actions.filter(status=ActionStatus.DONE).count()
-    )
+    actions = PromotionAction.objects.filter(release=release).exclude(status=ActionStatus.CANCELLED)
+    return Progress(planned=actions.count(), done=actions.filter(status=ActionStatus.DONE).count())
 
 
 def task_of(release: Release) -> SopTask | None:
@@ -307,10 +303,17 @@ def mark_done(
     require(actor, Capability.MANAGE_RELEASES)
     action = PromotionAction.objects.select_for_update().get(pk=action.pk)
     _check_open(action)
-    if not evidence_url and evidence is None and not action.evidence_url and not action.evidence_file:
+    if (
+        not evidence_url
+        and evidence is None
+        and not action.evidence_url
+        and not action.evidence_file
+    ):
         raise PlanError(_("Give the evidence: a link to the post or an uploaded file."))
     if reach is not None and reach_kind not in ReachKind.values:
-        raise PlanError(_("Say what the reach counts (followers, views, attendees…)."), "reach_kind")
+        raise PlanError(
+            _("Say what the reach counts (followers, views, attendees…)."), "reach_kind"
+        )
     before = snapshot(action, _DONE_FIELDS)
     action.status = ActionStatus.DONE
     action.done_at = done_at or action.done_at or timezone.now()

@@ -32,9 +32,9 @@ from django.utils import timezone
 from satudata.promotion.models import (
     ActionChannel,
     ActionStatus,
+    Delivery,
     DeliveryState,
     Digest,
-    Delivery,
     PromotionAction,
     ReachKind,
     Subscriber,
@@ -280,9 +280,7 @@ def _campaign_rows(clicks: dict[str, CampaignCount]) -> list[dict[str, Any]]:
     """Each tag with clicks, with the release and channel of the action it belongs to."""
     owners = {
         a.campaign: a
-        for a in PromotionAction.objects.filter(campaign__in=list(clicks)).select_related(
-            "release"
-        )
+        for a in PromotionAction.objects.filter(campaign__in=list(clicks)).select_related("release")
     }
     rows = []
     for tag in sorted(clicks, key=lambda t: (-clicks[t].clicks, t)):

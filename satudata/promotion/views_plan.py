@@ -21,6 +21,7 @@ from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
 from django.db.models import Count, F, Q, QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
@@ -201,7 +202,8 @@ def _detail(request: HttpRequest, release: Release, **forms: Any) -> HttpRespons
         "share_kit_url": share_kit_url(release),
         "reach": reach.reach_for_release(release, now),
         "email_link": absolute(path, plan.email_tag(release)),
-        "add_form": forms.get("add_form") or forms_plan.ActionForm(
+        "add_form": forms.get("add_form")
+        or forms_plan.ActionForm(
             initial={
                 "planned_on": timezone.localdate(release.release_at)
                 if release.release_at
@@ -350,9 +352,12 @@ def action_cancel(request: HttpRequest, tag: str) -> HttpResponse:
 
 
 @require_GET
-@capability_required(READ_ALL)
-def action_evidence(request: HttpRequest, tag: str) -> HttpResponse:
+def action_evidence(request: HttpRequest, tag: str) -> HttpResponseBase:
     """The evidence file, to staff only: images shown, a PDF downloaded; never a public URL."""
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    if not may_read_all(request.user):
+        raise PermissionDenied("promotion.evidence")
     action = _action(request, tag)
     if not action.evidence_file:
         raise Http404

@@ -409,13 +409,13 @@ def _attribute_followers(
         .values_list("visitor", "at", "kind", "dataset")
     )
     for visitor, at, kind, dataset in followers.iterator():
-        tag = _landing_before(by_visitor[visitor], at)
-        if tag is None:
+        owner = _landing_before(by_visitor[visitor], at)
+        if owner is None:
             continue
         if kind == EventKind.DOWNLOAD:
-            found[tag].add_download(dataset)
+            found[owner].add_download(dataset)
         else:
-            found[tag].views += 1
+            found[owner].views += 1
 
 
 def _landing_before(landings: list[tuple[datetime, str]], at: datetime) -> str | None:

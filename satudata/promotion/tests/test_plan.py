@@ -35,10 +35,7 @@ def png_bytes() -> bytes:
     header = struct.pack(">IIBBBBB", 1, 1, 8, 2, 0, 0, 0)
     pixels = zlib.compress(b"\x00\xff\x00\x00")
     return (
-        b"\x89PNG\r\n\x1a\n"
-        + chunk(b"IHDR", header)
-        + chunk(b"IDAT", pixels)
-        + chunk(b"IEND", b"")
+        b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", pixels) + chunk(b"IEND", b"")
     )
 
 
@@ -80,9 +77,7 @@ class PlanCrudTests(PlanTestCase):
         self.add()
         tags = list(PromotionAction.objects.order_by("pk").values_list("campaign", flat=True))
         self.assertEqual(tags, [f"ig-r{self.release.pk}-a1", f"ig-r{self.release.pk}-a2"])
-        self.assertEqual(
-            AuditEvent.objects.filter(action="promotion.action_planned").count(), 2
-        )
+        self.assertEqual(AuditEvent.objects.filter(action="promotion.action_planned").count(), 2)
         page = self.client.get(self.plan_url())
         # The tagged link to copy: the release's page carrying ?k=<tag>.
         self.assertContains(page, f"?k={tags[0]}")
@@ -174,7 +169,9 @@ class EvidenceTests(PlanTestCase):
         self.assertEqual(self.client.get(evidence).status_code, 403)
         self.client.logout()
         self.assertEqual(self.client.get(evidence).status_code, 302)
-        self.assertEqual(self.client.get("/media/" + self.action.evidence_file.name).status_code, 404)
+        self.assertEqual(
+            self.client.get("/media/" + self.action.evidence_file.name).status_code, 404
+        )
 
     def test_a_pdf_is_accepted_and_downloaded(self) -> None:
         response = self.done(SimpleUploadedFile("bukti.pdf", PDF, "application/pdf"))

@@ -4,23 +4,22 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('reports', '0002_dataset_usage_totals'),
+        ("reports", "0002_dataset_usage_totals"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='usageevent',
-            name='campaign',
-            field=models.CharField(blank=True, max_length=40, verbose_name='campaign tag'),
+            model_name="usageevent",
+            name="campaign",
+            field=models.CharField(blank=True, max_length=40, verbose_name="campaign tag"),
         ),
         migrations.AddIndex(
-            model_name='usageevent',
-            index=models.Index(fields=['campaign', 'at'], name='usage_campaign_at'),
+            model_name="usageevent",
+            index=models.Index(fields=["campaign", "at"], name="usage_campaign_at"),
         ),
         migrations.AddIndex(
-            model_name='usageevent',
-            index=models.Index(fields=['visitor', 'at'], name='usage_visitor_at'),
+            model_name="usageevent",
+            index=models.Index(fields=["visitor", "at"], name="usage_visitor_at"),
         ),
     ]
