@@ -96,7 +96,7 @@ class ListFilterForm(forms.Form):
         ("lengkap", _("Complete")),
     ]
     waktu = forms.ChoiceField(label=_("Release"), choices=WHEN, required=False)
-    rencana = forms.ChoiceField(label=_("Plan"), choices=PLAN, required=False)
+    rencana = forms.ChoiceField(label=_("Promotion plan"), choices=PLAN, required=False)
     instansi = forms.ModelChoiceField(
         label=_("Agency"), queryset=Agency.objects.order_by("name"), required=False
     )

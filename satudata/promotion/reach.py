@@ -28,6 +28,7 @@ from typing import Any
 from django.db.models import Count, Q, Sum
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from satudata.promotion.models import (
     ActionChannel,
@@ -45,15 +46,26 @@ from satudata.releases.models import Release
 from satudata.reports.usage import CampaignCount, campaign_visits
 
 DIGEST_TAG = "surel-mingguan"
+# Said with every answer, in the reader's language (the report quotes them).
 NOTES = {
-    "sent": "Sent = accepted by our SMTP server; delivery to the recipient's mailbox is not "
-    "confirmed (a bounce that comes back is recorded as a failure).",
-    "opens": "E-mail opens are not tracked: no tracking pixel, by design.",
-    "clicks": "Clicks are visits that arrived with a campaign tag (?k=); views and downloads "
-    "that followed are the same visitor (a daily hash, no cookie) within 30 minutes after it.",
-    "reach": "Reach per action is what the staff read from each channel (followers, views, "
-    "attendees), not measured by this site.",
+    "sent": _(
+        "Sent = accepted by our SMTP server; delivery to the recipient's mailbox is not "
+        "confirmed (a bounce that comes back is recorded as a failure)."
+    ),
+    "opens": _("E-mail opens are not tracked: no tracking pixel, by design."),
+    "clicks": _(
+        "Clicks are visits that arrived with a campaign tag (?k=); views and downloads that "
+        "followed are the same visitor (a daily hash, no cookie) within 30 minutes after it."
+    ),
+    "reach": _(
+        "Reach per action is what the staff read from each channel (followers, views, "
+        "attendees), not measured by this site."
+    ),
 }
+
+
+def notes() -> dict[str, str]:
+    return {key: str(text) for key, text in NOTES.items()}
 
 
 def bounds(start: dt.date, end: dt.date) -> tuple[dt.datetime, dt.datetime]:
@@ -250,7 +262,7 @@ def reach_for_release(release: Release, at: dt.datetime | None = None) -> dict[s
         "campaign_clicks": _sum_clicks(
             count for tag, count in clicks.items() if tag in action_tags | set(tags.values())
         ),
-        "notes": NOTES,
+        "notes": notes(),
     }
 
 
@@ -272,7 +284,7 @@ def reach_for_period(start: dt.date, end: dt.date) -> dict[str, Any]:
         "actions": _action_counts(actions),
         "reach_by_channel": _reach_by_channel(actions),
         "releases": _release_rows(first, after, clicks),
-        "notes": NOTES,
+        "notes": notes(),
     }
 
 

@@ -307,3 +307,28 @@ class TagTests(PlanTestCase):
             self.assertRegex(tag, r"^[a-z0-9-]{1,40}$")
             self.assertNotIn("rina", tag)
         self.assertTrue(re.match(r"^wa-r\d+-a1$", plan.new_tag(self.release, "whatsapp")))
+
+
+class PlanListQueryTests(PlanTestCase):
+    def test_the_list_reads_a_fixed_number_of_queries_whatever_the_releases(self) -> None:
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        self.client.force_login(self.p.walidata)
+        url = reverse("promotion:plan-list")
+        self.client.get(url)  # warm the per-process caches (site profile, SOP steps)
+        with CaptureQueriesContext(connection) as one:
+            self.client.get(url)
+        for n in range(2):
+            table_dataset(
+                actor=self.p.producer,
+                agency=self.p.agency,
+                name=f"Jumlah Kader {n}",
+                columns=[("Kecamatan", "text"), ("Jumlah", "int")],
+                rows=[["Pringsewu", n]],
+                publisher=self.p.kepala_bidang,
+            )
+        with CaptureQueriesContext(connection) as three:
+            page = self.client.get(url)
+        self.assertContains(page, "Jumlah Kader 1")
+        self.assertEqual(len(three.captured_queries), len(one.captured_queries))

@@ -8,7 +8,7 @@ import datetime as dt
 
 import time_machine
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from satudata.catalog.testing import table_dataset
 from satudata.core.testing import PersonaTestCase
@@ -184,7 +184,10 @@ class PeriodReachTests(ReachTestCase):
         self.assertEqual(response.status_code, 200)
         data = response.json()
         self.assertEqual(data["period"], {"from": today, "to": today})
-        self.assertIn("not tracked", data["notes"]["opens"])
+        with translation.override("en"):
+            self.assertIn("not tracked", str(reach.NOTES["opens"]))
+        with translation.override("id"):  # the client's language: Indonesian
+            self.assertEqual(data["notes"], reach.notes())
         self.assertIn("SMTP", data["notes"]["sent"])
         subs = data["subscribers"]
         self.assertEqual(subs["active_now"], 2)
