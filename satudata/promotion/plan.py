@@ -34,6 +34,7 @@ from django.utils.translation import gettext as _
 from satudata.accounts.permissions import require
 from satudata.accounts.roles import Capability
 from satudata.core.audit import diff, record, snapshot
+from satudata.promotion.facts import absolute
 from satudata.promotion.models import ActionChannel, ActionStatus, PromotionAction, ReachKind
 from satudata.releases.models import Release
 from satudata.sop.models import SopTask
@@ -105,8 +106,6 @@ def new_tag(release: Release, channel: str) -> str:
 
 def tagged_url(action: PromotionAction) -> str:
     """The release's address carrying the action's tag: the link to spread."""
-    from satudata.promotion.facts import absolute
-
     return absolute(action.release.releasable.release_url(), action.campaign)
 
 
@@ -221,6 +220,8 @@ def plan_action(
 ) -> PromotionAction:
     """Plan one promotion of ``release``; it gets its own campaign tag."""
     require(actor, Capability.MANAGE_RELEASES)
+    # Two staff planning at once would both pick the same next tag: one waits for the other.
+    Release.objects.select_for_update().filter(pk=release.pk).first()
     action = PromotionAction.objects.create(
         release=release,
         channel=channel,

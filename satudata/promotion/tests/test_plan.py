@@ -332,3 +332,15 @@ class PlanListQueryTests(PlanTestCase):
             page = self.client.get(url)
         self.assertContains(page, "Jumlah Kader 1")
         self.assertEqual(len(three.captured_queries), len(one.captured_queries))
+
+    def test_the_tagged_link_is_the_release_page_with_the_tag(self) -> None:
+        action = plan.plan_action(
+            actor=self.p.walidata,
+            release=self.release,
+            channel="x",
+            title="Cuitan",
+            planned_on=timezone.localdate(),
+        )
+        link = plan.tagged_url(action)
+        self.assertTrue(link.endswith(f"/dataset/{self.dataset.slug}/v1/?k={action.campaign}"))
+        self.assertTrue(link.startswith("http"))
