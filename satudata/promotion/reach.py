@@ -101,7 +101,7 @@ def _sum_clicks(counts: Iterable[CampaignCount]) -> dict[str, int]:
 
 def subscribers(start: dt.datetime, end: dt.datetime) -> dict[str, Any]:
     """States now, changes in the period, growth per month and the active ones per topic."""
-    now = dict(Subscriber.objects.values_list("state").annotate(n=Count("pk")))
+    now = dict(Subscriber.objects.values_list("state").annotate(n=Count("pk")).order_by())
     in_period = {
         "confirmed": Subscriber.objects.filter(confirmed_at__gte=start, confirmed_at__lt=end),
         "unsubscribed": Subscriber.objects.filter(

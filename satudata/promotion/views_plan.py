@@ -28,6 +28,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from satudata.accounts.models import Agency
 from satudata.accounts.permissions import can, capability_required, role_of
 from satudata.accounts.roles import Capability, Role
 from satudata.promotion import forms_plan, plan, reach
@@ -148,6 +149,10 @@ def _filtered(request: HttpRequest, form: forms_plan.ListFilterForm) -> QuerySet
 @reader_required
 def plan_list(request: HttpRequest) -> HttpResponse:
     form = forms_plan.ListFilterForm(request.GET or None)
+    if not may_read_all(request.user):  # a producer chooses among its own agencies
+        form.fields["instansi"].queryset = Agency.objects.filter(  # type: ignore[attr-defined]
+            pk__in=request.user.agency_ids()  # type: ignore[union-attr]
+        ).order_by("name")
     page = Paginator(_filtered(request, form), PAGE_SIZE).get_page(request.GET.get("halaman"))
     tasks = _tasks(list(page))
     now = timezone.now()

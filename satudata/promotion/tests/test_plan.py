@@ -274,7 +274,9 @@ class PlanAccessTests(PlanTestCase):
         )
         self.assertEqual(response.status_code, 403)
         self.assertEqual(PromotionAction.objects.count(), 1)
-        self.assertContains(self.client.get(reverse("promotion:plan-list")), self.release.title)
+        listing = self.client.get(reverse("promotion:plan-list"))
+        self.assertContains(listing, self.release.title)
+        self.assertNotContains(listing, self.p.other_agency.name)  # not among its filters
 
     def test_another_agency_and_outsiders_see_nothing(self) -> None:
         self.client.force_login(self.p.other_producer)
