@@ -36,10 +36,18 @@ class UsageEvent(models.Model):
     status = models.PositiveSmallIntegerField(_("HTTP status"))
     visitor = models.CharField(_("visitor (daily hash)"), max_length=16)
     signed_in = models.BooleanField(_("signed in"), default=False)
+    # The campaign tag the request's address carried (``?k=<tag>``: a promotion action's link,
+    # a release e-mail's, a widget's); "" for every other request. Only the tagged landing
+    # carries it: what the visitor did next is attributed when read (``usage.campaign_visits``).
+    campaign = models.CharField(_("campaign tag"), max_length=40, blank=True)
 
     class Meta:
         ordering = ["-at"]
-        indexes = [models.Index(fields=["kind", "at"], name="usage_kind_at")]
+        indexes = [
+            models.Index(fields=["kind", "at"], name="usage_kind_at"),
+            models.Index(fields=["campaign", "at"], name="usage_campaign_at"),
+            models.Index(fields=["visitor", "at"], name="usage_visitor_at"),
+        ]
         verbose_name = _("usage event")
         verbose_name_plural = _("usage events")
 

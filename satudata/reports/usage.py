@@ -7,6 +7,15 @@ ends. A crash can lose at most one unwritten batch of counts, never data. One ho
 loses nothing else: each event is cleaned (NUL bytes, lengths, number ranges) before the insert,
 and a row the database still refuses is skipped alone, with a count in the log.
 Views add what only they know (a search's words and result count) to ``request.usage``.
+
+**Campaign tags, without a cookie.** A link spread by a promotion action, a release e-mail or a
+widget carries ``?k=<tag>`` (``PROMOTION_CAMPAIGN_PARAMETER``); the page view or download it
+lands on keeps the tag (letters, digits, ``-`` and ``_``, at most 40; anything else is ignored).
+What the visitor does next carries no tag, so ``campaign_visits`` attributes it when read: an
+untagged page view or download by the **same daily visitor hash** within ``CAMPAIGN_WINDOW``
+(30 minutes) **after** a tagged landing, on the same day, counts for that landing's campaign
+(the latest landing before it, when there are several). Nothing is stored on the visitor's
+device and nothing links a visitor across days: the hash's salt changes every day.
 """
 
 from __future__ import annotations
@@ -14,11 +23,13 @@ from __future__ import annotations
 import atexit
 import hashlib
 import logging
+import re
 import secrets
 import threading
 import time
 from collections.abc import Callable
-from datetime import date, datetime
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -55,6 +66,12 @@ ROUTES: dict[str, tuple[str, str]] = {
     # The table builder (issue 18): its page, and each table downloaded from it, for the dataset.
     "builder:table": (EventKind.PAGE_VIEW, Channel.PORTAL),
     "builder:download": (EventKind.DOWNLOAD, Channel.PORTAL),
+    # Dissemination products (activity 2) and the release calendar's entries (activity 3): the
+    # pages promotion links point at. Their slug or key is not a dataset's (NOT_DATASET).
+    "products:detail": (EventKind.PAGE_VIEW, Channel.PORTAL),
+    "products:version": (EventKind.PAGE_VIEW, Channel.PORTAL),
+    "products:file": (EventKind.DOWNLOAD, Channel.PORTAL),
+    "releases:entry": (EventKind.PAGE_VIEW, Channel.PORTAL),
     "api:ckan-action": (EventKind.API_CALL, Channel.CKAN),
     "api:ckan-action-unversioned": (EventKind.API_CALL, Channel.CKAN),
     "api:dcat-catalog": (EventKind.API_CALL, Channel.DCAT),
@@ -62,6 +79,21 @@ ROUTES: dict[str, tuple[str, str]] = {
     "api:data-json": (EventKind.API_CALL, Channel.DATA_JSON),
     "api:datapackage": (EventKind.API_CALL, Channel.DATAPACKAGE),
 }
+
+# Routes whose ``slug`` or ``key`` names something other than a dataset: not a dataset's usage.
+NOT_DATASET = frozenset({"products:detail", "products:version", "products:file", "releases:entry"})
+
+CAMPAIGN = re.compile(r"^[A-Za-z0-9_-]{1,40}$")
+# How long after a tagged landing the same visitor's page views and downloads count for it.
+CAMPAIGN_WINDOW = timedelta(minutes=30)
+
+
+def campaign_of(request: HttpRequest, kind: str) -> str:
+    """The request's valid campaign tag (lower case) for a page view or download, else ""."""
+    if kind == EventKind.API_CALL:
+        return ""
+    tag = request.GET.get(settings.PROMOTION_CAMPAIGN_PARAMETER, "")
+    return tag.lower() if CAMPAIGN.match(tag) else ""
 
 
 def classify(request: HttpRequest) -> tuple[str, str, str] | None:
@@ -224,15 +256,14 @@ class UsageMiddleware:
         if kind == EventKind.SEARCH and "query" not in extra:
             kind = EventKind.PAGE_VIEW
         now = timezone.now()
+        dataset = "" if name in NOT_DATASET else kwargs.get("slug") or kwargs.get("key")
         buffer.add(
             UsageEvent(
                 at=now,
                 kind=extra.get("kind", kind),
                 channel=channel,
                 name=name,
-                dataset=str(extra.get("dataset") or kwargs.get("slug") or kwargs.get("key") or "")[
-                    :120
-                ],
+                dataset=str(extra.get("dataset") or dataset or "")[:120],
                 format=str(
                     extra.get("format") or kwargs.get("fmt") or request.GET.get("format", "")
                 )[:10],
@@ -241,6 +272,7 @@ class UsageMiddleware:
                 status=response.status_code,
                 visitor=buffer.visitor(request, timezone.localdate(now)),
                 signed_in=bool(getattr(request, "user", None) and request.user.is_authenticated),
+                campaign=campaign_of(request, kind),
             )
         )
 
@@ -308,3 +340,90 @@ def _visitors_per_day(events: Any) -> float:
     )
     counts = list(days)
     return round(sum(counts) / len(counts), 1) if counts else 0.0
+
+
+@dataclass
+class CampaignCount:
+    """What one campaign tag brought between two moments."""
+
+    clicks: int = 0  # requests that arrived carrying the tag
+    visitors: int = 0  # distinct (day, visitor hash) pairs among them
+    views: int = 0  # untagged page views that followed within the window
+    downloads: int = 0  # downloads that followed, plus downloads the tagged link led to directly
+    datasets: dict[str, int] = field(default_factory=dict)  # downloads per dataset
+
+    def add_download(self, dataset: str) -> None:
+        self.downloads += 1
+        if dataset:
+            self.datasets[dataset] = self.datasets.get(dataset, 0) + 1
+
+
+def campaign_visits(
+    start: datetime, end: datetime, campaigns: list[str] | None = None
+) -> dict[str, CampaignCount]:
+    """Per campaign tag: its landings between ``start`` and ``end`` and what the same visitors
+    did in the ``CAMPAIGN_WINDOW`` after each (see the module's note). Signed-in staff and
+    failed requests are not counted. ``campaigns`` limits the tags read (None: all)."""
+    landings = UsageEvent.objects.filter(
+        at__gte=start, at__lt=end, status__lt=400, signed_in=False
+    ).exclude(campaign="")
+    if campaigns is not None:
+        landings = landings.filter(campaign__in=campaigns)
+    rows = landings.order_by("at").values_list("visitor", "at", "campaign", "kind", "dataset")
+    tagged = [(visitor, at, tag) for visitor, at, tag, _kind, _dataset in rows]
+    found: dict[str, CampaignCount] = {}
+    seen: set[tuple[str, date, str]] = set()
+    for visitor, at, tag, kind, dataset in rows:
+        count = found.setdefault(tag, CampaignCount())
+        count.clicks += 1
+        if kind == EventKind.DOWNLOAD:
+            count.add_download(dataset)
+        day = timezone.localdate(at)
+        if (tag, day, visitor) not in seen:
+            seen.add((tag, day, visitor))
+            count.visitors += 1
+    _attribute_followers(tagged, found, end)
+    return found
+
+
+def _attribute_followers(
+    tagged: list[tuple[str, datetime, str]], found: dict[str, CampaignCount], end: datetime
+) -> None:
+    """Count each visitor's untagged events in the window after its latest tagged landing."""
+    if not tagged:
+        return
+    by_visitor: dict[str, list[tuple[datetime, str]]] = {}
+    for visitor, at, tag in tagged:
+        by_visitor.setdefault(visitor, []).append((at, tag))
+    followers = (
+        UsageEvent.objects.filter(
+            visitor__in=list(by_visitor),
+            at__gte=tagged[0][1],
+            at__lt=end + CAMPAIGN_WINDOW,
+            status__lt=400,
+            signed_in=False,
+            campaign="",
+            kind__in=[EventKind.PAGE_VIEW, EventKind.DOWNLOAD],
+        )
+        .order_by("at")
+        .values_list("visitor", "at", "kind", "dataset")
+    )
+    for visitor, at, kind, dataset in followers.iterator():
+        owner = _landing_before(by_visitor[visitor], at)
+        if owner is None:
+            continue
+        if kind == EventKind.DOWNLOAD:
+            found[owner].add_download(dataset)
+        else:
+            found[owner].views += 1
+
+
+def _landing_before(landings: list[tuple[datetime, str]], at: datetime) -> str | None:
+    """The tag of the latest landing at or before ``at`` within the window and on its day."""
+    best = None
+    for landed, tag in landings:
+        if landed > at:
+            break
+        if at - landed <= CAMPAIGN_WINDOW and timezone.localdate(landed) == timezone.localdate(at):
+            best = tag
+    return best
