@@ -616,6 +616,12 @@ PROMOTION_ALLOW_RESERVED_DOMAINS = env_bool("PROMOTION_ALLOW_RESERVED_DOMAINS", 
 PROMOTION_CAMPAIGN_PARAMETER = "k"
 # Where social cards and press releases are kept (under their sha256), like product files.
 PROMOTION_SHARE_DIR = "promotion/share"
+# The largest evidence file (screenshot, photo, PDF) of a done promotion action, in bytes.
+PROMOTION_EVIDENCE_MAX_BYTES = env_int("PROMOTION_EVIDENCE_MAX_BYTES", 10 * 2**20)
+# The languages the worker makes each release's share kit in when it is scheduled (others are
+# made on request); tests make kits themselves rather than at every scheduling.
+PROMOTION_SHARE_LANGUAGES = ("id", "en")
+PROMOTION_SHARE_ON_SCHEDULE = env_bool("PROMOTION_SHARE_ON_SCHEDULE", not TESTING)
 PERIODIC_TASKS.update(
     {
         "promotion-dispatch": ("satudata.promotion.dispatch.dispatch_due", 1),

@@ -18,6 +18,10 @@ def site(request: HttpRequest) -> dict[str, object]:
             "audit": can(user, Capability.VIEW_AUDIT),
             "admin": can(user, Capability.ADMINISTER),
             "releases": can(user, Capability.MANAGE_RELEASES),
+            # Promotion (activity 4): release plans and the measured reach; producers read
+            # their agencies' plans.
+            "promotion": can(user, Capability.VIEW_TASK_DASHBOARD)
+            or role_of(user) == Role.PRODUSEN,
             # The help desk (activity 5): its staff, and producers for their agencies' tickets.
             "support": can(user, Capability.HANDLE_TICKETS) or role_of(user) == Role.PRODUSEN,
             # A producer's own page (portal:workspace), with its letters and tasks.

@@ -6,6 +6,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
+from django.db import transaction
+
 from satudata.releases.models import Release
 
 STEP = "promosi"
@@ -35,4 +38,12 @@ def open_promotion_task(release: Release, actor: Any) -> None:
 
 
 def on_release_scheduled(sender: Any, release: Release, actor: Any, **kwargs: Any) -> None:
+    """Open the promotion task, and have the worker make the share kit (cards and press
+    release) once the scheduling commits, so the staff can prepare their posts before the
+    release time (the kit stays under the release's embargo)."""
     open_promotion_task(release, actor)
+    if settings.PROMOTION_SHARE_ON_SCHEDULE:
+        from satudata.promotion.sharekit import make_share_kit_task
+
+        release_id = release.pk
+        transaction.on_commit(lambda: make_share_kit_task.enqueue(release_id))

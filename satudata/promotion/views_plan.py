@@ -23,7 +23,7 @@ from django.db.models import Count, F, Q, QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -81,11 +81,8 @@ def _action(request: HttpRequest, tag: str) -> PromotionAction:
 
 
 def share_kit_url(release: Release) -> str:
-    """The share kit's page, when that part of promotion is installed."""
-    try:
-        return reverse("promotion:share-kit", args=[release.uuid])
-    except NoReverseMatch:
-        return ""
+    """The share kit's page (cards, suggested posts, press release)."""
+    return reverse("promotion:share", args=[release.uuid])
 
 
 def _tasks(releases: list[Release]) -> dict[str, SopTask]:
