@@ -25,7 +25,7 @@ def news_page(request: HttpRequest) -> HttpResponse:
     sectors = {s.key for s in SECTORS}
     sector = chosen.sector if chosen.sector in sectors else ""
     start, end = news.window(period)
-    found = news.releases(start, end, sector=sector, agency=chosen.agency)
+    found = news.releases(start, end, sector=sector, agency=chosen.agency, limit=news.MAX_ITEMS)
     language = translation.get_language() or "id"
 
     def draw() -> HttpResponse:
