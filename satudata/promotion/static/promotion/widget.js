@@ -10,7 +10,7 @@
     if (window.parent === window) return;
     var last = 0;
     var tell = function () {
-      var height = Math.ceil(document.documentElement.scrollHeight);
+      var height = Math.ceil(document.body.getBoundingClientRect().height);
       if (height !== last) {
         last = height;
         window.parent.postMessage({ type: TYPE, height: height }, "*");
