@@ -46,8 +46,13 @@ def frameable(view: View) -> View:
 
 
 def _page(
-    request: HttpRequest, parts: tuple[Any, ...], template: str, context: dict[str, Any]
+    request: HttpRequest,
+    parts: tuple[Any, ...],
+    template: str,
+    context: Callable[[], dict[str, Any]],
 ) -> HttpResponse:
+    """The widget page, or the one kept under ``parts`` (what the gate let through); the
+    ``context`` is built only when the page is rendered."""
     language = language_of(request)
 
     def draw() -> HttpResponse:
@@ -56,7 +61,7 @@ def _page(
             body = render_to_string(
                 template,
                 {
-                    **context,
+                    **context(),
                     "language": language,
                     "site_name": site.site_name,
                     "portal_url": facts.absolute("/", widgets.CAMPAIGN),
@@ -77,15 +82,14 @@ def upcoming(request: HttpRequest) -> HttpResponse:
     count = widgets.count_from(request.GET.get("n"))
     with translation.override(language_of(request)):
         rows = widgets.upcoming(agency, sector, count)
-    named = Agency.objects.filter(slug=agency).first() if agency else None
     parts = tuple((r.pk, r.planned_at, r.state) for r in rows)
     return _page(
         request,
         ("upcoming", timezone.localdate(), *parts),
         "promotion/widgets/upcoming.html",
-        {
+        lambda: {
             "rows": rows,
-            "agency": named,
+            "agency": Agency.objects.filter(slug=agency).first() if agency else None,
             "calendar_url": facts.absolute(reverse("releases:calendar"), widgets.CAMPAIGN),
         },
     )
@@ -94,14 +98,13 @@ def upcoming(request: HttpRequest) -> HttpResponse:
 @frameable
 def figure(request: HttpRequest, slug: str) -> HttpResponse:
     language = language_of(request)
-    with translation.override(language):
-        found = widgets.dataset_figures(slug)
-        lines = widgets.figure_lines(found.figures, language)
+    found = widgets.dataset_figures(slug)
+
+    def context() -> dict[str, Any]:
+        return {"found": found, "lines": widgets.figure_lines(widgets.figures_for(found), language)}
+
     return _page(
-        request,
-        ("figure", found.version_pk, found.release_pk),
-        "promotion/widgets/figure.html",
-        {"found": found, "lines": lines},
+        request, ("figure", found.version_pk, found.release_pk), "promotion/widgets/figure.html", context
     )
 
 
@@ -112,7 +115,7 @@ def chart(request: HttpRequest, slug: str) -> HttpResponse:
         request,
         ("chart", found.version_pk),
         "promotion/widgets/chart.html",
-        {"found": found},
+        lambda: {"found": found},
     )
 
 

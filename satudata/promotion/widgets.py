@@ -18,7 +18,7 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import logging
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
@@ -108,7 +108,8 @@ class Figures:
     release_pk: int | None
     released_at: dt.datetime | None
     url: str
-    figures: list[Headline] = field(default_factory=list)
+    version: Any = None
+    release: Release | None = None
 
 
 def dataset_figures(slug: str, at: dt.datetime | None = None) -> Figures:
@@ -126,21 +127,24 @@ def dataset_figures(slug: str, at: dt.datetime | None = None) -> Figures:
     if version is None:
         raise Http404
     release = Release.objects.for_content(version).published(moment).first()
-    if release is not None:
-        told = facts.facts_of(release)
-        figures, released_at, path = told.figures, told.released_at, told.path
-    else:  # a version put out before the release workflow existed
-        figures = facts.figures_of(version, "dataset")
-        released_at, path = version.published_at, version.release_url()
     return Figures(
         title=dataset.title,
         agency=dataset.agency.short_name or dataset.agency.name,
         version_pk=version.pk,
         release_pk=release.pk if release else None,
-        released_at=released_at,
-        url=facts.absolute(path, CAMPAIGN),
-        figures=figures,
+        released_at=release.release_at if release else version.published_at,
+        url=facts.absolute(version.release_url(), CAMPAIGN),
+        version=version,
+        release=release,
     )
+
+
+def figures_for(found: Figures) -> list[Headline]:
+    """The key figures of ``found`` (read from the released data: the costly part, done only
+    when the widget is rendered, not when a kept page is served)."""
+    if found.release is not None:
+        return facts.facts_of(found.release).figures
+    return facts.figures_of(found.version, "dataset")  # put out before the release workflow
 
 
 @dataclass

@@ -45,6 +45,13 @@
     var script = scriptBox.value.match(/<script[^>]*><\/script>/);
     scriptBox.value = "<div " + attributes.join(" ") + "></div>\n" + (script ? script[0] : "");
   }
+  window.addEventListener("message", function (event) {
+    var data = event.data;
+    if (event.origin !== location.origin || event.source !== preview.contentWindow) return;
+    if (data && data.type === "satudata-widget-height" && data.height > 0 && data.height < 5000) {
+      preview.height = String(Math.ceil(data.height) + 2);
+    }
+  });
   form.addEventListener("change", update);
   form.addEventListener("input", update);
   update();
