@@ -56,7 +56,11 @@ def _data(entries: int) -> str:
         agency=p.agency,
         name="Jumlah Bidan Desa (data contoh)",
         columns=[("Tahun", "year"), ("Kecamatan", "text"), ("Jumlah", "int")],
-        rows=[[year, f"Kecamatan {k}", 10 + k + year % 7] for year in range(2015, 2025) for k in range(30)],
+        rows=[
+            [year, f"Kecamatan {k}", 10 + k + year % 7]
+            for year in range(2015, 2025)
+            for k in range(30)
+        ],
         publisher=p.kepala_bidang,
         sector="KESEHATAN",
     )

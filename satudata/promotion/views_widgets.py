@@ -14,7 +14,7 @@ from typing import Any
 
 from csp.decorators import csp_replace
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -32,7 +32,7 @@ from satudata.promotion import facts, widgets
 FRAMEABLE = {"frame-ancestors": ["*"]}
 LANGUAGES = ("id", "en")
 
-View = Callable[..., HttpResponse]
+View = Callable[..., HttpResponseBase]
 
 
 def language_of(request: HttpRequest) -> str:
@@ -42,7 +42,7 @@ def language_of(request: HttpRequest) -> str:
 
 def frameable(view: View) -> View:
     """A widget page: framed by anyone, answered only to GET and HEAD."""
-    return xframe_options_exempt(csp_replace(FRAMEABLE)(require_safe(view)))  # type: ignore[no-any-return]
+    return xframe_options_exempt(csp_replace(FRAMEABLE)(require_safe(view)))
 
 
 def _page(
@@ -104,7 +104,10 @@ def figure(request: HttpRequest, slug: str) -> HttpResponse:
         return {"found": found, "lines": widgets.figure_lines(widgets.figures_for(found), language)}
 
     return _page(
-        request, ("figure", found.version_pk, found.release_pk), "promotion/widgets/figure.html", context
+        request,
+        ("figure", found.version_pk, found.release_pk),
+        "promotion/widgets/figure.html",
+        context,
     )
 
 
@@ -189,7 +192,9 @@ def _widget_address(chosen: dict[str, str]) -> str:
         query.append(f"bahasa={chosen['bahasa']}")
     from urllib.parse import quote
 
-    return facts.absolute(path) + ("?" + "&".join(quote(q, safe="=") for q in query) if query else "")
+    return facts.absolute(path) + (
+        "?" + "&".join(quote(q, safe="=") for q in query) if query else ""
+    )
 
 
 HEIGHTS = {"rilis-mendatang": 360, "angka": 220, "grafik": 420}
@@ -215,12 +220,14 @@ def _script_snippet(script_url: str, chosen: dict[str, str]) -> str:
     elif kind == "grafik":
         attributes.append(f'data-grafik="{escape(chosen["grafik"])}"')
     else:
-        attributes += [f'data-{k}="{escape(chosen[k])}"' for k in ("instansi", "sektor") if chosen[k]]
+        attributes += [
+            f'data-{k}="{escape(chosen[k])}"' for k in ("instansi", "sektor") if chosen[k]
+        ]
         if chosen["n"] != str(widgets.DEFAULT_COUNT):
             attributes.append(f'data-n="{escape(chosen["n"])}"')
     if chosen["bahasa"] != settings.LANGUAGE_CODE:
         attributes.append(f'data-bahasa="{escape(chosen["bahasa"])}"')
-    return f"<div {' '.join(attributes)}></div>\n<script src=\"{escape(script_url)}\" async></script>"
+    return f'<div {" ".join(attributes)}></div>\n<script src="{escape(script_url)}" async></script>'
 
 
 def _title(chosen: dict[str, str]) -> str:

@@ -119,10 +119,7 @@ def dataset_figures(slug: str, at: dt.datetime | None = None) -> Figures:
     if dataset is None:
         raise Http404
     version = (
-        DatasetVersion.objects.published(moment)
-        .filter(dataset=dataset)
-        .order_by("-number")
-        .first()
+        DatasetVersion.objects.published(moment).filter(dataset=dataset).order_by("-number").first()
     )
     if version is None:
         raise Http404
@@ -170,10 +167,7 @@ def chart(slug: str, at: dt.datetime | None = None) -> Chart:
     if product is None:
         raise Http404
     version = (
-        ProductVersion.objects.published(moment)
-        .filter(product=product)
-        .order_by("-number")
-        .first()
+        ProductVersion.objects.published(moment).filter(product=product).order_by("-number").first()
     )
     if version is None:
         raise Http404

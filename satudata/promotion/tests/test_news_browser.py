@@ -21,7 +21,7 @@ def _host_server(body: bytes) -> ThreadingHTTPServer:
     """A website of another origin, answering ``body`` to every GET, in a thread."""
 
     class Host(BaseHTTPRequestHandler):
-        def do_GET(self) -> None:  # noqa: N802 (the standard library's name)
+        def do_GET(self) -> None:
             self.send_response(200)
             self.send_header("Content-Type", "text/html; charset=utf-8")
             self.send_header("Content-Length", str(len(body)))
@@ -35,8 +35,8 @@ def _host_server(body: bytes) -> ThreadingHTTPServer:
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return server
 
-__all__ = ["live_personas", "page", "pytestmark"]
 
+__all__ = ["live_personas", "page", "pytestmark"]
 
 
 def test_whats_new_and_the_widgets_in_a_browser(
@@ -71,9 +71,7 @@ def test_whats_new_and_the_widgets_in_a_browser(
     expect(page.locator("#wb-preview")).to_have_attribute(
         "src", f"{base}/widget/angka/{dataset.slug}/"
     )
-    expect(page.locator("#wb-script")).to_have_value(
-        re.compile(f'data-dataset="{dataset.slug}"')
-    )
+    expect(page.locator("#wb-script")).to_have_value(re.compile(f'data-dataset="{dataset.slug}"'))
     expect(page.frame_locator("#wb-preview").locator(".sdw-number")).to_have_text("21")
     _check(page, folder, "widget-pembuat")
     page.get_by_role("button", name="Copy the script code").or_(
@@ -114,7 +112,9 @@ def _embedded(page: Any) -> None:
         "() => { const f = document.querySelector('iframe'); return f && f.height !== '220'; }"
     )
     told = int(page.locator("iframe").get_attribute("height") or 0)
-    inner = page.frame_locator("iframe").locator("body").evaluate(
-        "e => Math.ceil(e.getBoundingClientRect().height)"
+    inner = (
+        page.frame_locator("iframe")
+        .locator("body")
+        .evaluate("e => Math.ceil(e.getBoundingClientRect().height)")
     )
     assert abs(told - inner) <= 2, (told, inner)

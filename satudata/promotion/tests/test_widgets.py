@@ -8,6 +8,7 @@ import datetime as dt
 import gzip
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import time_machine
 from django.core.cache import cache
@@ -29,7 +30,10 @@ from satudata.releases.testing import release
 SCRIPT = Path(widgets.__file__).with_name("static") / "promotion" / "widget.js"
 YEARLY = [("Tahun", "year"), ("Kecamatan", "text"), ("Jumlah", "int")]
 ROWS = [[2023, "Pringsewu", 10], [2024, "Pringsewu", 12], [2024, "Pagelaran", 9]]
-SVG = b'<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><rect width="10" height="10"/></svg>'
+SVG = (
+    b'<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10">'
+    b'<rect width="10" height="10"/></svg>'
+)
 
 
 def svg_files_for(version: ProductVersion, progress: Callable[[int, str], None]) -> list:
@@ -58,13 +62,13 @@ class WidgetTests(PersonaTestCase):
             sector="KESEHATAN",
         )
 
-    def _framing(self, response: object) -> None:
-        self.assertNotIn("X-Frame-Options", response)  # type: ignore[operator]
-        policy = response["Content-Security-Policy"]  # type: ignore[index]
+    def _framing(self, response: Any) -> None:
+        self.assertNotIn("X-Frame-Options", response)
+        policy = response["Content-Security-Policy"]
         self.assertIn("frame-ancestors *", policy)
         self.assertNotIn("'none'", policy.split("frame-ancestors")[1].split(";")[0])
-        self.assertEqual(response.cookies, {})  # type: ignore[attr-defined]
-        self.assertNotIn("Set-Cookie", str(response.serialize_headers()))  # type: ignore[attr-defined]
+        self.assertEqual(response.cookies, {})
+        self.assertNotIn("Set-Cookie", str(response.serialize_headers()))
 
     def test_figure_is_404_a_second_before_the_release_time_and_shown_at_it(self) -> None:
         address = f"/widget/angka/{self.dataset.slug}/"
@@ -130,7 +134,9 @@ class WidgetTests(PersonaTestCase):
         self._framing(response)
         # A dataset's slug is no chart.
         with time_machine.travel(self.at, tick=False):
-            self.assertEqual(self.client.get(f"/widget/grafik/{self.dataset.slug}/").status_code, 404)
+            self.assertEqual(
+                self.client.get(f"/widget/grafik/{self.dataset.slug}/").status_code, 404
+            )
 
     def test_every_other_page_still_refuses_to_be_framed(self) -> None:
         for address in ("/", "/jadwal-rilis/", "/widget/", "/rilis-terbaru/"):
@@ -141,7 +147,9 @@ class WidgetTests(PersonaTestCase):
 
     def test_builder_offers_both_snippets_and_a_preview(self) -> None:
         with time_machine.travel(self.at, tick=False):
-            response = self.client.get(f"/widget/?widget=angka&dataset={self.dataset.slug}&bahasa=en")
+            response = self.client.get(
+                f"/widget/?widget=angka&dataset={self.dataset.slug}&bahasa=en"
+            )
         text = response.content.decode()
         self.assertIn(f"/widget/angka/{self.dataset.slug}/?bahasa=en", text)
         self.assertIn("data-satudata-widget=&quot;angka&quot;", text)
