@@ -231,4 +231,4 @@ def _script_snippet(script_url: str, chosen: dict[str, str]) -> str:
 
 
 def _title(chosen: dict[str, str]) -> str:
-    return dict(_kind_labels())[chosen["widget"]] + " · " + SiteProfile.current().site_name
+    return dict(_kind_labels())[chosen["widget"]]

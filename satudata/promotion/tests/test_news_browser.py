@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 import re
 import threading
+from datetime import timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
@@ -42,9 +43,12 @@ __all__ = ["live_personas", "page", "pytestmark"]
 def test_whats_new_and_the_widgets_in_a_browser(
     live_server: Any, live_personas: Personas, page: Any, settings: Any, tmp_path: Path
 ) -> None:
+    from django.utils import timezone
     from playwright.sync_api import expect
 
     from satudata.catalog.testing import table_dataset
+    from satudata.releases import services
+    from satudata.releases.dates import at_release_time
 
     settings.SITE_URL = live_server.url
     folder = Path(os.environ.get("SATUDATA_SHOTS") or tmp_path)
@@ -60,11 +64,29 @@ def test_whats_new_and_the_widgets_in_a_browser(
         sector="KESEHATAN",
     )
 
+    services.plan_entry(
+        actor=p.walidata,
+        title="Indeks Pembangunan Manusia Kabupaten 2025",
+        agency=p.agency,
+        planned_at=at_release_time(timezone.localdate() + timedelta(days=20)),
+    )
+
     page.goto(f"{base}/rilis-terbaru/")
     expect(page.locator("main")).to_contain_text("Jumlah Bidan Desa")
     _check(page, folder, "rilis-terbaru")
     page.goto(f"{base}/rilis-terbaru/?periode=minggu&sektor=PERTANIAN_DAN_PERIKANAN")
     _check(page, folder, "rilis-terbaru-kosong")
+
+    # The widget pages themselves, light and dark, at a phone's width and a narrow column's.
+    for scheme in ("light", "dark"):
+        page.emulate_media(color_scheme=scheme)
+        page.goto(f"{base}/widget/angka/{dataset.slug}/")
+        expect(page.locator(".sdw-number")).to_have_text("21")
+        _check(page, folder, f"widget-angka-{scheme}")
+        page.goto(f"{base}/widget/rilis-mendatang/?bahasa=en")
+        expect(page.locator("main")).to_contain_text("Indeks Pembangunan Manusia Kabupaten 2025")
+        _check(page, folder, f"widget-rilis-mendatang-{scheme}")
+    page.emulate_media(color_scheme="light")
 
     page.goto(f"{base}/widget/")
     page.locator("#w-widget").select_option("angka")
