@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
 
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.feedgenerator import Atom1Feed
@@ -58,7 +58,17 @@ class NewsFeed(ReleasesFeed):
     asked for, each with its key figures in its description."""
 
     def get_object(self, request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
-        return chosen_of(request)
+        """The sector and agency asked for; a feed of an unknown one is 404 (a mistyped
+        address would otherwise follow everything, or nothing, silently)."""
+        from satudata.catalog.metadata.standard import SECTORS
+
+        chosen = chosen_of(request)
+        sector = request.GET.get("sektor", "")
+        if (sector and sector not in {s.key for s in SECTORS}) or (
+            request.GET.get("instansi") and not chosen.agency
+        ):
+            raise Http404
+        return chosen
 
     def title(self, obj: Chosen) -> str:  # type: ignore[override]
         site = SiteProfile.current().site_name

@@ -177,6 +177,10 @@ class NewsTests(PersonaTestCase):
         self.assertEqual([e.findtext(f"{ATOM}title") for e in entries], ["Jumlah Guru SD 2025"])
         summary = entries[0].findtext(f"{ATOM}summary") or ""
         self.assertIn("21", summary)
+        for mistyped in ("?instansi=tidak-ada", "?sektor=KESEHATAN_X"):
+            self.assertEqual(
+                self.client.get(f"/rilis-terbaru/feed.atom{mistyped}").status_code, 404
+            )
 
     def test_yearly_calendar_pdf_lists_the_year_entries(self) -> None:
         from pypdf import PdfReader
