@@ -88,6 +88,10 @@ class NewsTests(PersonaTestCase):
         self.assertNotIn("Jumlah Puskesmas", text)  # last Friday
         self.assertNotIn("Jumlah Posyandu", text)
         self.assertLess(text.index("Jumlah Bidan Desa"), text.index("Jumlah Guru SD"))
+        # Grouped by day, newest first, as the days are written in the regency's time.
+        self.assertEqual(text.count('class="news-day"'), 2)
+        wednesday = text.index('class="news-day">Rabu, 11 Maret 2026<')
+        self.assertLess(wednesday, text.index('class="news-day">Senin, 9 Maret 2026<'))
 
     def test_filters_by_sector_and_agency(self) -> None:
         week = "/rilis-terbaru/?periode=minggu"
