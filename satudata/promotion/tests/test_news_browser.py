@@ -74,6 +74,9 @@ def test_whats_new_and_the_widgets_in_a_browser(
     page.goto(f"{base}/rilis-terbaru/")
     expect(page.locator("main")).to_contain_text("Jumlah Bidan Desa")
     _check(page, folder, "rilis-terbaru")
+    page.goto(f"{base}/rilis-terbaru/?periode=minggu")
+    expect(page.locator("h3")).to_contain_text("Jumlah Bidan Desa")
+    _check(page, folder, "rilis-terbaru-minggu")
     page.goto(f"{base}/rilis-terbaru/?periode=minggu&sektor=PERTANIAN_DAN_PERIKANAN")
     _check(page, folder, "rilis-terbaru-kosong")
 
