@@ -1,7 +1,17 @@
-"""Addresses of this part of promotion (see ``satudata.promotion.urls``)."""
+"""Addresses of this part of promotion (see ``satudata.promotion.urls``): the widget pages other
+websites frame, and the snippet builder."""
 
 from __future__ import annotations
 
 from typing import Any
 
-urlpatterns: list[Any] = []
+from django.urls import path
+
+from satudata.promotion import views_widgets
+
+urlpatterns: list[Any] = [
+    path("widget/", views_widgets.builder, name="widget-builder"),
+    path("widget/rilis-mendatang/", views_widgets.upcoming, name="widget-upcoming"),
+    path("widget/angka/<slug:slug>/", views_widgets.figure, name="widget-figure"),
+    path("widget/grafik/<slug:slug>/", views_widgets.chart, name="widget-chart"),
+]
