@@ -614,6 +614,11 @@ PROMOTION_SUBSCRIBE_MAIL_INTERVAL = env_int("PROMOTION_SUBSCRIBE_MAIL_INTERVAL",
 PROMOTION_ALLOW_RESERVED_DOMAINS = env_bool("PROMOTION_ALLOW_RESERVED_DOMAINS", DEBUG)
 # The query parameter of campaign links (?k=<tag>): counted with the usage events, no cookie.
 PROMOTION_CAMPAIGN_PARAMETER = "k"
+# Most upcoming releases a widget lists (?n= is capped), most releases on "what's new", and how
+# long a release's computed facts (key figures) are kept for those pages and feeds.
+PROMOTION_WIDGET_MAX_ITEMS = env_int("PROMOTION_WIDGET_MAX_ITEMS", 10)
+PROMOTION_NEWS_MAX_ITEMS = env_int("PROMOTION_NEWS_MAX_ITEMS", 30)
+PROMOTION_FACTS_CACHE_SECONDS = env_int("PROMOTION_FACTS_CACHE_SECONDS", 600)
 # Where social cards and press releases are kept (under their sha256), like product files.
 PROMOTION_SHARE_DIR = "promotion/share"
 # The largest evidence file (screenshot, photo, PDF) of a done promotion action, in bytes.

@@ -317,6 +317,16 @@ MATRIX: dict[str, tuple[dict[str, object], dict[str, int]]] = {
     # (read-only; another agency's release is 404), the Pembina nothing; writing is
     # MANAGE_RELEASES; evidence files and the reach are for staff only.
     "promotion:plan-list": ({}, signed_in(200, pembina=403)),
+    "promotion:widget-builder": ({}, row(200)),
+    "promotion:widget-upcoming": ({}, row(200)),
+    # Widgets read through the public gate for everyone (staff included): an unreleased
+    # dataset or product is 404 on a widget even to those who may see it on the portal.
+    "promotion:widget-figure": ({"slug": "DATASET"}, row(404)),
+    "promotion:widget-chart": ({"slug": "PRODUCT"}, row(404)),
+    "promotion:news": ({}, row(200)),
+    "promotion:news-rss": ({}, row(200)),
+    "promotion:news-atom": ({}, row(200)),
+    "promotion:calendar-pdf": ({"year": 2026}, row(200)),
     "promotion:reach": ({}, only(STAFF)),
     "promotion:reach-json": ({}, only(STAFF)),
     "promotion:plan": ({"key": "RELEASE"}, signed_in(200, other_producer=404, pembina=403)),
