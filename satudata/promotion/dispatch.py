@@ -41,6 +41,7 @@ batch goes back to pending untouched and the run stops.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import logging
 import secrets
@@ -63,8 +64,8 @@ from satudata.core.mail import is_permanent
 from satudata.promotion import messages
 from satudata.promotion.facts import ReleaseFacts, facts_of
 from satudata.promotion.models import (
-    DeliveryState,
     Delivery,
+    DeliveryState,
     Digest,
     Dispatch,
     DispatchKind,
@@ -237,9 +238,12 @@ def _first_state(dispatch: Dispatch, frequency: str) -> str:
 
 @dataclass
 class FactsCache:
-    """The facts of each release read once per run (they read the released data)."""
+    """What one run reads or renders once: the facts of each release (they read the released
+    data), each message rendered per dispatch and language, the site's name."""
 
     known: dict[int, ReleaseFacts] = field(default_factory=dict)
+    renderings: messages.Renderings = field(default_factory=dict)
+    name: str = field(default_factory=messages.site_name)
 
     def get(self, dispatch: Dispatch) -> ReleaseFacts:
         assert dispatch.release is not None
@@ -266,7 +270,7 @@ def still_due(dispatch: Dispatch, at: dt.datetime) -> bool:
     if dispatch.kind == DispatchKind.RELEASE:
         assert dispatch.release is not None
         return release_is_out(dispatch.release, at)
-    return public_entries().filter(pk=dispatch.entry_id).exists()
+    return dispatch.entry_id is not None and public_entries().filter(pk=dispatch.entry_id).exists()
 
 
 def claim(token: str, at: dt.datetime, started: dt.datetime, size: int) -> int:
@@ -333,10 +337,9 @@ class Sender:
 
     def close(self) -> None:
         if self.connection is not None:
-            try:
+            # A connection already gone closes with an error: no matter.
+            with contextlib.suppress(Exception):
                 self.connection.close()
-            except Exception:  # a connection already gone closes with an error: no matter
-                pass
             self.connection = None
 
     def open(self) -> Any:
@@ -399,11 +402,12 @@ class Sender:
 def build(row: Delivery, facts: FactsCache) -> EmailMultiAlternatives:
     """The message of one delivery."""
     dispatch = row.dispatch
+    name, cache = facts.name, facts.renderings
     if dispatch.kind == DispatchKind.RELEASE:
-        return messages.release_message(dispatch, facts.get(dispatch), row.subscriber)
+        return messages.release_message(dispatch, facts.get(dispatch), row.subscriber, name, cache)
     if dispatch.kind == DispatchKind.POSTPONED:
-        return messages.postponed_message(dispatch, row.subscriber)
-    return messages.cancelled_message(dispatch, row.subscriber)
+        return messages.postponed_message(dispatch, row.subscriber, name, cache)
+    return messages.cancelled_message(dispatch, row.subscriber, name, cache)
 
 
 def _claimable(started: dt.datetime) -> bool:
@@ -447,16 +451,12 @@ def failed(row: Delivery, error: BaseException) -> None:
 def count_failure(subscriber: Subscriber, text: str) -> bool:
     """One more failure in a row for ``subscriber``; suspends it (audited) at
     ``PROMOTION_MAX_FAILURES``. Returns whether it is now suspended."""
-    Subscriber.objects.filter(pk=subscriber.pk).update(
-        failures=F("failures") + 1, last_error=text
-    )
+    Subscriber.objects.filter(pk=subscriber.pk).update(failures=F("failures") + 1, last_error=text)
     fresh = Subscriber.objects.select_for_update().get(pk=subscriber.pk)
     if fresh.state != SubscriberState.ACTIVE or fresh.failures < settings.PROMOTION_MAX_FAILURES:
         return fresh.state == SubscriberState.SUSPENDED
     now = timezone.now()
-    Subscriber.objects.filter(pk=fresh.pk).update(
-        state=SubscriberState.SUSPENDED, suspended_at=now
-    )
+    Subscriber.objects.filter(pk=fresh.pk).update(state=SubscriberState.SUSPENDED, suspended_at=now)
     subscriber.state = SubscriberState.SUSPENDED
     record(
         "promotion.suspended",
@@ -536,9 +536,9 @@ def send_due_digests(at: dt.datetime | None = None) -> int:
     week = digest_week(moment)
     if week is None:
         return 0
-    Digest.objects.filter(state=DeliveryState.SENDING, claimed_at__lt=moment - stale_after()).update(
-        state=DeliveryState.PENDING, claim=""
-    )
+    Digest.objects.filter(
+        state=DeliveryState.SENDING, claimed_at__lt=moment - stale_after()
+    ).update(state=DeliveryState.PENDING, claim="")
     held = Delivery.objects.filter(subscriber=OuterRef("pk"), state=DeliveryState.HELD)
     readers = Subscriber.objects.active().filter(frequency=Frequency.WEEKLY).filter(Exists(held))
     for subscriber_id in readers.values_list("pk", flat=True):
@@ -577,7 +577,7 @@ def _send_digest(sender: Sender, digest: Digest) -> None:
         _close_digest(digest, DeliveryState.SKIPPED)
         return
     message = messages.digest_message(
-        digest, [sender.facts.get(r.dispatch) for r in told], subscriber
+        digest, [sender.facts.get(r.dispatch) for r in told], subscriber, sender.facts.name
     )
     try:
         _hand_over(sender, message, lambda: _give_back_digest(digest))

@@ -70,22 +70,42 @@ def headers(subscriber: Subscriber, unsubscribe_url: str, name: str) -> dict[str
     }
 
 
-def compose(
-    subscriber: Subscriber,
-    *,
-    template: str,
-    subject: str,
-    context: dict[str, Any],
-    message_key: str,
-    name: str,
-) -> EmailMultiAlternatives:
-    """One message from ``promotion/email/<template>.txt`` and ``.html``, in the subscriber's
-    language (the caller has switched to it)."""
-    own = links(subscriber)
-    full = {**context, **own, "site_name": name, "language": subscriber.language}
+# Stand-ins for a subscriber's own links while a message is rendered once per dispatch and
+# language: rendering is most of the cost of a message, and only these two links differ.
+MANAGE_MARK = "https://penanda.invalid/atur-langganan"
+LEAVE_MARK = "https://penanda.invalid/berhenti-langganan"
+
+# (kind, key, language) -> (subject, text, html), kept by the caller for one run.
+Renderings = dict[tuple[str, int, str], tuple[str, str, str]]
+
+
+def render(template: str, context: dict[str, Any], language: str, name: str) -> tuple[str, str]:
+    """``promotion/email/<template>.txt`` and ``.html`` with the link stand-ins."""
+    full = {
+        **context,
+        "manage_url": MANAGE_MARK,
+        "unsubscribe_url": LEAVE_MARK,
+        "site_name": name,
+        "language": language,
+    }
     # Each rendering gets its own copy: a template's ``{% translate … as x %}`` writes into it.
     text = render_to_string(f"promotion/email/{template}.txt", dict(full))
     html = render_to_string(f"promotion/email/{template}.html", dict(full))
+    return text, html
+
+
+def assemble(
+    subscriber: Subscriber,
+    rendered: tuple[str, str, str],
+    *,
+    message_key: str,
+    name: str,
+) -> EmailMultiAlternatives:
+    """The message to ``subscriber``: the rendered subject and bodies with its own links."""
+    subject, text, html = rendered
+    own = links(subscriber)
+    for mark, url in ((MANAGE_MARK, own["manage_url"]), (LEAVE_MARK, own["unsubscribe_url"])):
+        text, html = text.replace(mark, url), html.replace(mark, url)
     message = EmailMultiAlternatives(
         subject=" ".join(subject.split())[:250],
         body=text,
@@ -94,6 +114,18 @@ def compose(
     )
     message.attach_alternative(html, "text/html")
     return message
+
+
+def _rendered(
+    cache: Renderings | None,
+    key: tuple[str, int, str],
+    make: Any,
+) -> tuple[str, str, str]:
+    if cache is None:
+        return make()  # type: ignore[no-any-return]
+    if key not in cache:
+        cache[key] = make()
+    return cache[key]
 
 
 def release_context(facts: ReleaseFacts, language: str, campaign: str) -> dict[str, Any]:
@@ -109,23 +141,31 @@ def release_context(facts: ReleaseFacts, language: str, campaign: str) -> dict[s
 
 
 def release_message(
-    dispatch: Dispatch, facts: ReleaseFacts, subscriber: Subscriber, name: str | None = None
+    dispatch: Dispatch,
+    facts: ReleaseFacts,
+    subscriber: Subscriber,
+    name: str | None = None,
+    cache: Renderings | None = None,
 ) -> EmailMultiAlternatives:
     """The e-mail telling ``subscriber`` that a release is out."""
-    with translation.override(subscriber.language):
-        context = release_context(facts, subscriber.language, campaign_of(facts))
-        context["self_item"] = dict(context)  # the part shared with the digest reads ``item``
-        subject = _("New release: %(title)s") % {"title": facts.title}
-        if facts.sample:
-            subject = f"[{_('sample data')}] {subject}"
-        return compose(
-            subscriber,
-            template="release",
-            subject=subject,
-            context=context,
-            message_key=message_id("rilis", dispatch.pk, subscriber.pk),
-            name=name or site_name(),
-        )
+    name = name or site_name()
+    language = subscriber.language
+
+    def make() -> tuple[str, str, str]:
+        with translation.override(language):
+            context = release_context(facts, language, campaign_of(facts))
+            context["self_item"] = dict(context)  # the part shared with the digest: ``item``
+            subject = _("New release: %(title)s") % {"title": facts.title}
+            if facts.sample:
+                subject = f"[{_('sample data')}] {subject}"
+            return (subject, *render("release", context, language, name))
+
+    return assemble(
+        subscriber,
+        _rendered(cache, ("rilis", dispatch.pk, language), make),
+        message_key=message_id("rilis", dispatch.pk, subscriber.pk),
+        name=name,
+    )
 
 
 def entry_context(entry: ReleaseEntry) -> dict[str, Any]:
@@ -139,63 +179,76 @@ def entry_context(entry: ReleaseEntry) -> dict[str, Any]:
 
 
 def postponed_message(
-    dispatch: Dispatch, subscriber: Subscriber, name: str | None = None
+    dispatch: Dispatch,
+    subscriber: Subscriber,
+    name: str | None = None,
+    cache: Renderings | None = None,
 ) -> EmailMultiAlternatives:
     """The e-mail telling that a followed release was moved to a later date."""
     change, entry = dispatch.date_change, dispatch.entry
     assert change is not None and entry is not None
-    with translation.override(subscriber.language):
-        context = {
-            **entry_context(entry),
-            "previous_text": wording(change.previous_at, change.previous_precision),
-            "new_text": wording(change.new_at, change.new_precision),
-            "reason": change.reason,
-        }
-        return compose(
-            subscriber,
-            template="postponed",
-            subject=_("Release postponed: %(title)s") % {"title": entry.title},
-            context=context,
-            message_key=message_id("ditunda", dispatch.pk, subscriber.pk),
-            name=name or site_name(),
-        )
+    name = name or site_name()
+    language = subscriber.language
+
+    def make() -> tuple[str, str, str]:
+        with translation.override(language):
+            context = {
+                **entry_context(entry),
+                "previous_text": wording(change.previous_at, change.previous_precision),
+                "new_text": wording(change.new_at, change.new_precision),
+                "reason": change.reason,
+            }
+            subject = _("Release postponed: %(title)s") % {"title": entry.title}
+            return (subject, *render("postponed", context, language, name))
+
+    return assemble(
+        subscriber,
+        _rendered(cache, ("ditunda", dispatch.pk, language), make),
+        message_key=message_id("ditunda", dispatch.pk, subscriber.pk),
+        name=name,
+    )
 
 
 def cancelled_message(
-    dispatch: Dispatch, subscriber: Subscriber, name: str | None = None
+    dispatch: Dispatch,
+    subscriber: Subscriber,
+    name: str | None = None,
+    cache: Renderings | None = None,
 ) -> EmailMultiAlternatives:
     """The e-mail telling that a followed release was cancelled, with the published reason."""
     entry = dispatch.entry
     assert entry is not None
-    with translation.override(subscriber.language):
-        context = {
-            **entry_context(entry),
-            "planned_text": wording(entry.planned_at, entry.precision),
-            "reason": entry.cancellation_reason,
-        }
-        return compose(
-            subscriber,
-            template="cancelled",
-            subject=_("Release cancelled: %(title)s") % {"title": entry.title},
-            context=context,
-            message_key=message_id("batal", dispatch.pk, subscriber.pk),
-            name=name or site_name(),
-        )
+    name = name or site_name()
+    language = subscriber.language
+
+    def make() -> tuple[str, str, str]:
+        with translation.override(language):
+            context = {
+                **entry_context(entry),
+                "planned_text": wording(entry.planned_at, entry.precision),
+                "reason": entry.cancellation_reason,
+            }
+            subject = _("Release cancelled: %(title)s") % {"title": entry.title}
+            return (subject, *render("cancelled", context, language, name))
+
+    return assemble(
+        subscriber,
+        _rendered(cache, ("batal", dispatch.pk, language), make),
+        message_key=message_id("batal", dispatch.pk, subscriber.pk),
+        name=name,
+    )
 
 
 def digest_message(
     digest: Digest, releases: list[ReleaseFacts], subscriber: Subscriber, name: str | None = None
 ) -> EmailMultiAlternatives:
     """The weekly digest: every release held for ``subscriber``, in release order."""
-    with translation.override(subscriber.language):
-        items = [release_context(f, subscriber.language, DIGEST_CAMPAIGN) for f in releases]
+    name = name or site_name()
+    language = subscriber.language
+    with translation.override(language):
+        items = [release_context(f, language, DIGEST_CAMPAIGN) for f in releases]
         count = len(items)
         subject = _("Releases of the week: %(count)s new") % {"count": count}
-        return compose(
-            subscriber,
-            template="digest",
-            subject=subject,
-            context={"items": items, "week": digest.week, "count": count},
-            message_key=message_id("mingguan", digest.pk),
-            name=name or site_name(),
-        )
+        context = {"items": items, "week": digest.week, "count": count}
+        rendered = (subject, *render("digest", context, language, name))
+    return assemble(subscriber, rendered, message_key=message_id("mingguan", digest.pk), name=name)

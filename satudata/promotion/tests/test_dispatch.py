@@ -91,7 +91,12 @@ def scheduled(
         agency=p.agency,
         name=name,
         columns=COLUMNS,
-        rows=[[2023, "Pringsewu", 1200], [2023, "Gadingrejo", 800], [2024, "Pringsewu", 1234], [2024, "Gadingrejo", 900]],
+        rows=[
+            [2023, "Pringsewu", 1200],
+            [2023, "Gadingrejo", 800],
+            [2024, "Pringsewu", 1234],
+            [2024, "Gadingrejo", 900],
+        ],
         sector=sector,
         title=title or name,
         description="Jumlah murid sekolah dasar per kecamatan.",
@@ -280,10 +285,11 @@ def test_a_postponement_is_told_to_those_who_follow_calendar_changes(
     subscriber("jadwal@contoh.test", ("sektor", SECTOR))
     subscriber("tanpa-jadwal@contoh.test", ("sektor", SECTOR), calendar_changes=False)
     subscriber("lain@contoh.test", ("sektor", OTHER_SECTOR))
-    item = Release.objects.get()
+    entry = Release.objects.get().entry
+    assert entry is not None
     later = at + dt.timedelta(days=7)
     services.reschedule_entry(
-        actor=personas.kepala_bidang, entry=item.entry, planned_at=later, reason="Data terlambat."
+        actor=personas.kepala_bidang, entry=entry, planned_at=later, reason="Data terlambat."
     )
     assert dispatch.run() == 1
     [notice] = inbox(mail_server)
@@ -306,9 +312,10 @@ def test_a_cancellation_is_told_with_its_reason(
     at = release_time()
     scheduled(personas, "Jumlah Murid SD", at)
     subscriber("dinas@contoh.test", ("instansi", personas.agency.slug), language="en")
-    item = Release.objects.get()
+    entry = Release.objects.get().entry
+    assert entry is not None
     services.cancel_entry(
-        actor=personas.kepala_bidang, entry=item.entry, reason="Survei tidak dilaksanakan."
+        actor=personas.kepala_bidang, entry=entry, reason="Survei tidak dilaksanakan."
     )
     assert dispatch.run() == 1
     [notice] = inbox(mail_server)
