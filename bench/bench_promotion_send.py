@@ -223,6 +223,8 @@ def main() -> None:
         try:
             home = f"http://127.0.0.1:{web_port}/"
             _wait_for(home)
+            for _ in range(20):  # both workers warm (imports, templates, the kept page)
+                _wait_for(home)
             stop, handle = _measure(home, args.idle_seconds)
             idle = _collect(stop, handle)
             print(_describe("home page, idle      ", idle))

@@ -19,10 +19,10 @@ workers at once; every step is safe to run twice or side by side:
    ``UPDATE … WHERE id IN (…) AND state = pending`` under a random token: the database gives
    each row to one worker only (PostgreSQL re-checks the ``state`` condition on the row it
    locks; SQLite writes one at a time). Right before sending, the release is checked again —
-   still out, not withdrawn, its content still public — and the subscriber still active;
-   otherwise the delivery is skipped. A batch goes over one SMTP connection, throttled to
-   ``PROMOTION_SEND_RATE`` messages a second (per worker), and each message is marked sent as
-   soon as the server took it.
+   still out, not withdrawn, its content still public (asked again every second during a
+   batch) — and the subscriber still active; otherwise the delivery is skipped. A batch goes
+   over one SMTP connection, throttled to ``PROMOTION_SEND_RATE`` messages a second (per
+   worker), and each message is marked sent as soon as the server took it.
 
 **The one window.** A worker killed between the server's "250" and its own ``UPDATE`` leaves
 that one delivery "sending"; after ``PROMOTION_STALE_MINUTES`` it is pending again and sent a
@@ -85,6 +85,7 @@ from satudata.releases.models import (
 logger = logging.getLogger(__name__)
 
 PLAN_CHUNK = 2000
+RECHECK_SECONDS = 1.0
 ERROR_LENGTH = 500
 
 
@@ -359,12 +360,14 @@ class Sender:
             .select_related("dispatch__entry__agency")
             .order_by("pk")
         )
-        now = timezone.now()
-        due: dict[int, bool] = {}
+        due: dict[int, tuple[bool, float]] = {}
         for index, row in enumerate(rows):
-            if row.dispatch_id not in due:
-                due[row.dispatch_id] = still_due(row.dispatch, now)
-            if not due[row.dispatch_id] or row.subscriber.state != SubscriberState.ACTIVE:
+            # Asked again at least every RECHECK_SECONDS: a withdrawal stops the batch at once.
+            known = due.get(row.dispatch_id)
+            if known is None or time.perf_counter() - known[1] > RECHECK_SECONDS:
+                known = (still_due(row.dispatch, timezone.now()), time.perf_counter())
+                due[row.dispatch_id] = known
+            if not known[0] or row.subscriber.state != SubscriberState.ACTIVE:
                 _finish(row, DeliveryState.SKIPPED)
                 continue
             try:
