@@ -19,7 +19,7 @@ import time_machine
 from django.db import connection
 from django.utils import timezone
 
-from satudata.catalog.models import Dataset
+from satudata.catalog.models import Access, DataItem, Dataset
 from satudata.catalog.testing import table_dataset
 from satudata.core.models import AuditEvent
 from satudata.core.testing import Personas
@@ -468,3 +468,37 @@ def test_a_mail_server_that_is_down_fails_no_one(
     assert Delivery.objects.get().state == DeliveryState.PENDING
     settings.EMAIL_PORT = mail_server.port
     assert run_at(at + dt.timedelta(minutes=1)) == 1
+
+
+@pytest.mark.django_db
+def test_a_release_of_data_that_is_not_open_is_told_to_no_one(
+    mail_server: MailServer, personas: Personas
+) -> None:
+    at = release_time()
+    dataset = scheduled(personas, "Jumlah Murid SD", at)
+    DataItem.objects.filter(pk=dataset.item_id).update(access=Access.RESTRICTED)
+    subscriber("pembaca@contoh.test", everything=True)
+    assert run_at(at) == 0
+    assert inbox(mail_server) == []
+    assert Delivery.objects.get().state == DeliveryState.SKIPPED
+
+
+@pytest.mark.django_db
+def test_a_refused_digest_counts_on_the_subscriber_and_keeps_its_releases_held(
+    mail_server: MailServer, personas: Personas, settings: Any
+) -> None:
+    settings.PROMOTION_DIGEST_WEEKDAY, settings.PROMOTION_DIGEST_TIME = 0, "08:00"
+    assert mail_server.inbox is not None
+    mail_server.inbox.refuse.add("mingguan@contoh.test")
+    at = release_time()
+    scheduled(personas, "Jumlah Murid SD", at)
+    weekly = subscriber("mingguan@contoh.test", everything=True, frequency=Frequency.WEEKLY)
+    run_at(at)
+    day = at.astimezone(WIB).date()
+    monday = day + dt.timedelta(days=7 - day.weekday())
+    with time_machine.travel(dt.datetime.combine(monday, dt.time(9), tzinfo=WIB), tick=False):
+        assert dispatch.send_due_digests() == 0
+    weekly.refresh_from_db()
+    assert weekly.failures == 1 and "550" in weekly.last_error
+    assert Digest.objects.get().state == DeliveryState.FAILED
+    assert Delivery.objects.get().state == DeliveryState.HELD
