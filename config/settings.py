@@ -596,11 +596,18 @@ PERIODIC_TASKS.update(
 # Days a subscription's confirmation link stays valid (double opt-in).
 PROMOTION_CONFIRM_DAYS = env_int("PROMOTION_CONFIRM_DAYS", 7)
 # Release e-mails: messages handed to the mail server per batch (one SMTP connection each) and
-# at most this many per second over all workers (0: as fast as the server takes them).
+# at most this many per second by each worker (0: as fast as the server takes them).
 PROMOTION_BATCH = env_int("PROMOTION_BATCH", 200)
 PROMOTION_SEND_RATE = env_float("PROMOTION_SEND_RATE", 100.0)
 # A subscriber whose deliveries failed this many times in a row is suspended.
 PROMOTION_MAX_FAILURES = env_int("PROMOTION_MAX_FAILURES", 3)
+# Release e-mails tell only what came out (or changed on the calendar) in the last this many
+# days: the first deployment does not mail the whole back catalogue, and a worker stopped for
+# a day catches up on its return.
+PROMOTION_RECENT_DAYS = env_int("PROMOTION_RECENT_DAYS", 2)
+# A delivery "being sent" for longer than this belongs to a worker that died: it is sent again
+# (the one window for a double send; the copy has the same Message-ID).
+PROMOTION_STALE_MINUTES = env_int("PROMOTION_STALE_MINUTES", 10)
 # The weekly digest goes out on this weekday (0 Monday) from this time (WIB).
 PROMOTION_DIGEST_WEEKDAY = env_int("PROMOTION_DIGEST_WEEKDAY", 0)
 PROMOTION_DIGEST_TIME = env_str("PROMOTION_DIGEST_TIME", "08:00")
