@@ -318,6 +318,7 @@ MATRIX: dict[str, tuple[dict[str, object], dict[str, int]]] = {
     # MANAGE_RELEASES; evidence files and the reach are for staff only.
     "promotion:plan-list": ({}, signed_in(200, pembina=403)),
     "promotion:widget-builder": ({}, row(200)),
+    "promotion:widget-sample": ({}, row(200)),
     "promotion:widget-upcoming": ({}, row(200)),
     # Widgets read through the public gate for everyone (staff included): an unreleased
     # dataset or product is 404 on a widget even to those who may see it on the portal.

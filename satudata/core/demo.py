@@ -205,6 +205,9 @@ def load_demo() -> dict[str, object]:
     from satudata.support.demo import load_sample_support
 
     tickets = load_sample_support()
+    from satudata.promotion.demo import load_sample_promotion
+
+    promotion = load_sample_promotion()
     return {
         "regions": regions.created,
         "agencies": agencies,
@@ -213,4 +216,5 @@ def load_demo() -> dict[str, object]:
         "tasks": tasks,
         "products": products,
         "tickets": tickets,
+        "subscribers": promotion["subscribers"],
     }

@@ -17,14 +17,18 @@ import random
 from django.db import transaction
 from django.utils import timezone
 
-from satudata.accounts.models import Agency
+from satudata.accounts.models import Agency, User
+from satudata.promotion import plan, sharekit
 from satudata.promotion.facts import facts_of
 from satudata.promotion.models import (
+    ActionChannel,
     Delivery,
     DeliveryState,
     Dispatch,
     DispatchKind,
     Frequency,
+    ShareFile,
+    ShareFormat,
     Subscriber,
     SubscriberState,
     Topic,
@@ -134,11 +138,138 @@ def _history(subscribers: list[Subscriber], topics: list[Topic]) -> int:
     return told
 
 
+def _promoted() -> Release | None:
+    """The release the sample plan is for: the rice production table, else any table out."""
+    out = [r for r in Release.objects.filter(state=ReleaseState.SCHEDULED) if r.is_published()]
+    tables = [r for r in out if r.content_type.model == "productversion"]
+    return next((r for r in tables if "padi" in r.title.lower()), tables[0] if tables else None)
+
+
+def _plan(release: Release, staff: User, kit: list[ShareFile]) -> int:
+    """A promotion plan with done actions (evidence, reach) and pending ones, as the staff
+    would have recorded it on the release day and after."""
+    day = timezone.localdate(release.release_at)
+    actions = {a.channel: a for a in plan.add_default_plan(actor=staff, release=release)}
+    extra = [
+        (ActionChannel.PRESS, f"Siaran pers: {release.title}", 0),
+        (ActionChannel.RADIO, "Dialog interaktif di radio daerah (contoh)", 3),
+        (ActionChannel.EVENT, "Sosialisasi data pertanian bagi penyuluh (contoh)", 12),
+    ]
+    for channel, title, days in extra:
+        actions[channel] = plan.plan_action(
+            actor=staff,
+            release=release,
+            channel=channel,
+            title=title,
+            planned_on=day + dt.timedelta(days=days),
+            person=staff,
+        )
+    card = next((f for f in kit if f.format == ShareFormat.CARD_SQUARE), None)
+    evidence = (
+        plan.Evidence(content=sharekit.read(card), extension=".png", mimetype="image/png")
+        if card is not None
+        else None
+    )
+    done = [
+        (
+            ActionChannel.WEBSITE,
+            "https://contoh.example/berita/produksi-padi",
+            None,
+            640,
+            "tayangan",
+        ),
+        (ActionChannel.INSTAGRAM, "", evidence, 1240, "pengikut"),
+        (
+            ActionChannel.WHATSAPP,
+            "https://contoh.example/wa/saluran-pringsewu",
+            None,
+            85,
+            "penerima",
+        ),
+        (ActionChannel.PRESS, "https://contoh.example/media/padi-naik", None, 4, "eksemplar"),
+    ]
+    for channel, link, proof, reach, kind in done:
+        action = actions.get(channel)
+        if action is None or (not link and proof is None):
+            continue
+        plan.mark_done(
+            actor=staff,
+            action=action,
+            evidence_url=link,
+            evidence=proof,
+            reach=reach,
+            reach_kind=kind,
+            note=f"Angka jangkauan {SAMPLE}.",
+            done_at=release.release_at,
+        )
+    return len(actions)
+
+
+def _visits(release: Release, rng: random.Random) -> int:
+    """Sample visits that came through the plan's tagged links, each landing followed by some
+    downloads by the same (daily-hashed) visitor, as the usage events record them."""
+    from satudata.reports.models import Channel, EventKind, UsageEvent
+
+    events = []
+    start = release.release_at or timezone.now()
+    for action in release.promotion_actions.all():
+        for n in range(rng.randint(8, 40)):
+            visitor = f"{rng.getrandbits(64):016x}"
+            at = start + dt.timedelta(hours=rng.randint(1, 60), minutes=rng.randint(0, 59))
+            common = {"channel": Channel.PORTAL, "status": 200, "visitor": visitor}
+            events.append(
+                UsageEvent(
+                    at=at,
+                    kind=EventKind.PAGE_VIEW,
+                    name="products:version",
+                    campaign=action.campaign,
+                    **common,
+                )
+            )
+            if n % 3 == 0:
+                events.append(
+                    UsageEvent(
+                        at=at + dt.timedelta(minutes=4),
+                        kind=EventKind.DOWNLOAD,
+                        name="products:file",
+                        format="xlsx",
+                        **common,
+                    )
+                )
+    UsageEvent.objects.bulk_create(events)
+    return len(events)
+
+
+def _past_tasks(now: dt.datetime) -> int:
+    """The promotion of releases out more than a week ago was done then (sample history)."""
+    from satudata.sop import services as sop
+    from satudata.sop.models import SopTask
+
+    old = [
+        r.pk
+        for r in Release.objects.filter(state=ReleaseState.SCHEDULED)
+        if r.release_at is not None and r.release_at < now - dt.timedelta(days=7)
+    ]
+    tasks = SopTask.objects.open().filter(
+        step__code="promosi", subject_type="releases.release", subject_id__in=[str(i) for i in old]
+    )
+    finished = 0
+    for task in tasks:
+        sop.complete_task(actor=None, task=task, note=f"Promosi terlaksana ({SAMPLE}).")
+        # Written back into the sample history: done the working day after the release.
+        SopTask.objects.filter(pk=task.pk).update(
+            completed_at=task.created_at + dt.timedelta(days=1)
+        )
+        finished += 1
+    return finished
+
+
 @transaction.atomic
 def load_sample_promotion() -> dict[str, int]:
-    """The sample subscribers and what they were told; a second run adds nothing."""
+    """The sample subscribers and what they were told, a promotion plan with its evidence and
+    reach, share kits and the visits of the plan's links; a second run adds nothing."""
     if Subscriber.objects.filter(email__endswith=f"@{SAMPLE_DOMAIN}").exists():
-        return {"subscribers": 0, "deliveries": 0}
+        return {"subscribers": 0, "deliveries": 0, "actions": 0}
     rng = random.Random(20)  # noqa: S311 (sample data, not secrets)
     now = timezone.now()
     agencies = list(Agency.objects.order_by("pk").values_list("slug", flat=True)[:6])
@@ -148,4 +279,12 @@ def load_sample_promotion() -> dict[str, int]:
     topics = _topics(subscribers, agencies)
     Topic.objects.bulk_create(topics)
     told = _history(subscribers, topics)
-    return {"subscribers": len(subscribers), "deliveries": told}
+    staff = User.objects.filter(username="walidata").first()
+    release = _promoted()
+    actions = 0
+    if staff is not None and release is not None:
+        kit = sharekit.make_share_kit(release, languages=("id",), actor=staff)
+        actions = _plan(release, staff, kit)
+        _visits(release, rng)
+    _past_tasks(now)
+    return {"subscribers": len(subscribers), "deliveries": told, "actions": actions}

@@ -11,6 +11,7 @@ from satudata.promotion import views_widgets
 
 urlpatterns: list[Any] = [
     path("widget/", views_widgets.builder, name="widget-builder"),
+    path("widget/contoh/", views_widgets.sample_site, name="widget-sample"),
     path("widget/rilis-mendatang/", views_widgets.upcoming, name="widget-upcoming"),
     path("widget/angka/<slug:slug>/", views_widgets.figure, name="widget-figure"),
     path("widget/grafik/<slug:slug>/", views_widgets.chart, name="widget-chart"),

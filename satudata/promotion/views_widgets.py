@@ -159,6 +159,19 @@ def builder(request: HttpRequest) -> HttpResponse:
     )
 
 
+@require_safe
+def sample_site(request: HttpRequest) -> HttpResponse:
+    """A sample village website showing the widgets as another site embeds them (the demo's
+    "widgets on a sample page"), labelled as sample."""
+    datasets = widgets.released_datasets()
+    charts = widgets.released_charts()
+    return render(
+        request,
+        "promotion/widgets/sample_site.html",
+        {"dataset": datasets[0] if datasets else None, "chart": charts[0] if charts else None},
+    )
+
+
 def _static(name: str) -> str:
     from django.templatetags.static import static
 
