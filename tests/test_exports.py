@@ -39,6 +39,9 @@ NOT_SPREADSHEETS = {
     "releases:punctuality-file",
     "products:file",
     "support:ikm_export",
+    # Share kits: PNG cards, a DOCX and a PDF press release, no tabular data.
+    "promotion:share_file",
+    "promotion:share_entry_file",
 }
 # A URL name with one of these words is taken for a download; the synchronisation report's
 # ``?format=xlsx`` has no such name and is listed in ``exports`` by hand.

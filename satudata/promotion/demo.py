@@ -22,6 +22,7 @@ from satudata.promotion import plan, sharekit
 from satudata.promotion.facts import facts_of
 from satudata.promotion.models import (
     ActionChannel,
+    ActionStatus,
     Delivery,
     DeliveryState,
     Dispatch,
@@ -139,21 +140,29 @@ def _history(subscribers: list[Subscriber], topics: list[Topic]) -> int:
 
 
 def _promoted() -> Release | None:
-    """The release the sample plan is for: the rice production table, else any table out."""
-    out = [r for r in Release.objects.filter(state=ReleaseState.SCHEDULED) if r.is_published()]
-    tables = [r for r in out if r.content_type.model == "productversion"]
-    return next((r for r in tables if "padi" in r.title.lower()), tables[0] if tables else None)
+    """The release the sample plan is for: the rice production data out some weeks ago (so
+    that its promotion and the visits it brought are history), else the oldest one out."""
+    now = timezone.now()
+    out = [
+        r
+        for r in Release.objects.filter(state=ReleaseState.SCHEDULED).order_by("release_at")
+        if r.is_published() and r.release_at is not None and r.release_at < now
+    ]
+    older = [r for r in out if r.release_at < now - dt.timedelta(days=3)] or out  # type: ignore[operator]
+    return next((r for r in older if "padi" in r.title.lower()), older[0] if older else None)
 
 
 def _plan(release: Release, staff: User, kit: list[ShareFile]) -> int:
     """A promotion plan with done actions (evidence, reach) and pending ones, as the staff
     would have recorded it on the release day and after."""
     day = timezone.localdate(release.release_at)
+    sent = (
+        Delivery.objects.filter(dispatch__release=release, state=DeliveryState.SENT).count() or None
+    )
     actions = {a.channel: a for a in plan.add_default_plan(actor=staff, release=release)}
     extra = [
         (ActionChannel.PRESS, f"Siaran pers: {release.title}", 0),
         (ActionChannel.RADIO, "Dialog interaktif di radio daerah (contoh)", 3),
-        (ActionChannel.EVENT, "Sosialisasi data pertanian bagi penyuluh (contoh)", 12),
     ]
     for channel, title, days in extra:
         actions[channel] = plan.plan_action(
@@ -164,6 +173,16 @@ def _plan(release: Release, staff: User, kit: list[ShareFile]) -> int:
             planned_on=day + dt.timedelta(days=days),
             person=staff,
         )
+    # A dissemination event weeks after the release, still to come.
+    soon = timezone.localdate() + dt.timedelta(days=5)
+    actions[ActionChannel.EVENT] = plan.plan_action(
+        actor=staff,
+        release=release,
+        channel=ActionChannel.EVENT,
+        title="Sosialisasi data pertanian bagi penyuluh (contoh)",
+        planned_on=soon,
+        person=staff,
+    )
     card = next((f for f in kit if f.format == ShareFormat.CARD_SQUARE), None)
     evidence = (
         plan.Evidence(content=sharekit.read(card), extension=".png", mimetype="image/png")
@@ -187,8 +206,12 @@ def _plan(release: Release, staff: User, kit: list[ShareFile]) -> int:
             "penerima",
         ),
         (ActionChannel.PRESS, "https://contoh.example/media/padi-naik", None, 4, "eksemplar"),
+        (ActionChannel.RADIO, "https://contoh.example/radio/dialog-padi", None, 1500, "pendengar"),
+        (ActionChannel.EMAIL, "https://contoh.example/surel/rilis-padi", None, sent, "penerima"),
     ]
     for channel, link, proof, reach, kind in done:
+        if reach is None:
+            continue
         action = actions.get(channel)
         if action is None or (not link and proof is None):
             continue
@@ -202,6 +225,17 @@ def _plan(release: Release, staff: User, kit: list[ShareFile]) -> int:
             note=f"Angka jangkauan {SAMPLE}.",
             done_at=release.release_at,
         )
+    task = plan.complete_plan(
+        actor=staff,
+        release=release,
+        note=f"Promosi hari rilis selesai; sosialisasi menyusul ({SAMPLE}).",
+    )
+    if task is not None:  # written back into the sample history: the day after the release
+        from satudata.sop.models import SopTask
+
+        SopTask.objects.filter(pk=task.pk).update(
+            completed_at=release.release_at + dt.timedelta(days=1)  # type: ignore[operator]
+        )
     return len(actions)
 
 
@@ -212,10 +246,12 @@ def _visits(release: Release, rng: random.Random) -> int:
 
     events = []
     start = release.release_at or timezone.now()
-    for action in release.promotion_actions.all():
+    for action in release.promotion_actions.filter(status=ActionStatus.DONE):
         for n in range(rng.randint(8, 40)):
             visitor = f"{rng.getrandbits(64):016x}"
             at = start + dt.timedelta(hours=rng.randint(1, 60), minutes=rng.randint(0, 59))
+            if at > timezone.now():
+                continue
             common = {"channel": Channel.PORTAL, "status": 200, "visitor": visitor}
             events.append(
                 UsageEvent(

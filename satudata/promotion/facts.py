@@ -107,6 +107,22 @@ class ReleaseFacts:
         return absolute(self.calendar_path, campaign) if self.calendar_path else ""
 
 
+def is_sample(release: Release) -> bool:
+    """Whether ``release`` is of the demo's invented data ("data contoh" in its content's
+    title), without computing its figures."""
+    content: Any = release.releasable
+    owner = getattr(content, "dataset", None) or getattr(content, "product", None)
+    return SAMPLE_MARK in str(getattr(owner, "title", release.title)).lower()
+
+
+def has_sample_subscribers() -> bool:
+    """Whether the demo's sample subscribers (reserved domain ``contoh.example``) are here, so
+    that pages of counts say they hold sample data."""
+    from satudata.promotion.models import Subscriber
+
+    return Subscriber.objects.filter(email__endswith="@contoh.example").exists()
+
+
 def absolute(path: str, campaign: str = "") -> str:
     """A site path as a full address, carrying ``?k=<campaign>`` when given."""
     url = settings.SITE_URL.rstrip("/") + path

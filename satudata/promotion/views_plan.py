@@ -32,7 +32,7 @@ from satudata.accounts.models import Agency
 from satudata.accounts.permissions import can, capability_required, role_of
 from satudata.accounts.roles import Capability, Role
 from satudata.promotion import forms_plan, plan, reach
-from satudata.promotion.facts import absolute
+from satudata.promotion.facts import absolute, has_sample_subscribers, is_sample
 from satudata.promotion.models import ActionStatus, PromotionAction
 from satudata.releases.models import Release, ReleaseState
 from satudata.sop.models import OPEN_STATUSES, SopTask
@@ -203,6 +203,8 @@ def _detail(request: HttpRequest, release: Release, **forms: Any) -> HttpRespons
         "may_read_all": may_read_all(request.user),
         "share_kit_url": share_kit_url(release),
         "reach": reach.reach_for_release(release, now),
+        "counted_until": now,
+        "sample": is_sample(release),
         "email_link": absolute(path, plan.email_tag(release)),
         "add_form": forms.get("add_form")
         or forms_plan.ActionForm(
@@ -397,7 +399,7 @@ def reach_page(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "promotion/plan/reach.html",
-        {"form": form, "reach": found},
+        {"form": form, "reach": found, "sample": has_sample_subscribers()},
         status=200 if found is not None else 400,
     )
 
