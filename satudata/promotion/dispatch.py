@@ -56,7 +56,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import IntegrityError, models, transaction
 from django.db.models import Exists, F, OuterRef, Q
-from django.utils import timezone
+from django.utils import timezone, translation
 from django_tasks import task
 
 from satudata.core.audit import record
@@ -242,15 +242,19 @@ class FactsCache:
     """What one run reads or renders once: the facts of each release (they read the released
     data), each message rendered per dispatch and language, the site's name."""
 
-    known: dict[int, ReleaseFacts] = field(default_factory=dict)
+    known: dict[tuple[int, str], ReleaseFacts] = field(default_factory=dict)
     renderings: messages.Renderings = field(default_factory=dict)
     name: str = field(default_factory=messages.site_name)
 
-    def get(self, dispatch: Dispatch) -> ReleaseFacts:
-        assert dispatch.release is not None
-        if dispatch.release_id not in self.known:
-            self.known[dispatch.release_id] = facts_of(dispatch.release)  # type: ignore[index]
-        return self.known[dispatch.release_id]  # type: ignore[index]
+    def get(self, dispatch: Dispatch, language: str = "id") -> ReleaseFacts:
+        """The facts in ``language``: labels such as "Rata-rata" and the product type are
+        words of the reader's language, not of the worker's."""
+        assert dispatch.release is not None and dispatch.release_id is not None
+        key = (dispatch.release_id, language)
+        if key not in self.known:
+            with translation.override(language):
+                self.known[key] = facts_of(dispatch.release)
+        return self.known[key]
 
 
 def release_is_out(release: Release, at: dt.datetime) -> bool:
@@ -284,6 +288,19 @@ def claim(token: str, at: dt.datetime, started: dt.datetime, size: int) -> int:
     return Delivery.objects.filter(pk__in=ids, state=DeliveryState.PENDING).update(
         state=DeliveryState.SENDING, claim=token, claimed_at=at, attempts=F("attempts") + 1
     )
+
+
+def still_mine(row: Delivery, token: str) -> bool:
+    """Right before its message goes: the row is still this worker's (a batch slower than the
+    stale limit may have been given back and taken by another worker) and its subscriber still
+    active (an unsubscription during the batch). Renews the claim's time, so that a live worker's
+    rows are never taken for a dead one's. A row no longer active is skipped here."""
+    now = timezone.now()
+    mine = Delivery.objects.filter(pk=row.pk, claim=token, state=DeliveryState.SENDING)
+    if mine.filter(subscriber__state=SubscriberState.ACTIVE).update(claimed_at=now):
+        return True
+    mine.update(state=DeliveryState.SKIPPED, claim="", claimed_at=None, error="unsubscribed")
+    return False
 
 
 def release_stale(at: dt.datetime) -> int:
@@ -370,6 +387,8 @@ class Sender:
             if not known[0] or row.subscriber.state != SubscriberState.ACTIVE:
                 _finish(row, DeliveryState.SKIPPED)
                 continue
+            if not still_mine(row, token):
+                continue
             try:
                 self.deliver(row)
             except ServerUnavailable:
@@ -407,7 +426,8 @@ def build(row: Delivery, facts: FactsCache) -> EmailMultiAlternatives:
     dispatch = row.dispatch
     name, cache = facts.name, facts.renderings
     if dispatch.kind == DispatchKind.RELEASE:
-        return messages.release_message(dispatch, facts.get(dispatch), row.subscriber, name, cache)
+        told = facts.get(dispatch, row.subscriber.language)
+        return messages.release_message(dispatch, told, row.subscriber, name, cache)
     if dispatch.kind == DispatchKind.POSTPONED:
         return messages.postponed_message(dispatch, row.subscriber, name, cache)
     return messages.cancelled_message(dispatch, row.subscriber, name, cache)
@@ -580,7 +600,10 @@ def _send_digest(sender: Sender, digest: Digest) -> None:
         _close_digest(digest, DeliveryState.SKIPPED)
         return
     message = messages.digest_message(
-        digest, [sender.facts.get(r.dispatch) for r in told], subscriber, sender.facts.name
+        digest,
+        [sender.facts.get(r.dispatch, subscriber.language) for r in told],
+        subscriber,
+        sender.facts.name,
     )
     try:
         _hand_over(sender, message, lambda: _give_back_digest(digest))

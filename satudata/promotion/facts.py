@@ -35,7 +35,14 @@ from satudata.releases.models import Release
 logger = logging.getLogger(__name__)
 
 MAX_FIGURES = 3
-RATE = re.compile(r"(persen|rasio|ratio|rata|indeks|index|angka|tingkat|rate|%)", re.IGNORECASE)
+# A measure that is a rate (averaged over regions, never added up), by whole words of its name,
+# label or unit: "Angka Partisipasi Sekolah", "Persentase ...", "Rasio ...", a "%" unit — but not
+# "Jumlah Angkatan Kerja" or "Pangkalan".
+RATE = re.compile(
+    r"(\b(persen|persentase|rasio|ratio|rata-rata|rerata|indeks|index|tingkat|rate|angka "
+    r"(partisipasi|kematian|kelahiran|harapan|melek|buta|kesakitan|putus))\b|%)",
+    re.IGNORECASE,
+)
 SAMPLE_MARK = "data contoh"
 
 
@@ -204,8 +211,10 @@ def figures_of(content: Any, kind: str) -> list[Headline]:
             source = content.product.source
             if source is None:
                 return []
-            version = source.versions.filter(published_at__isnull=False).order_by("-number")
-            table = version.first()
+            # The table version the chart drew: the newest released when the chart version was
+            # made (never one merely scheduled, nor one released later).
+            drawn = content.generated_at or content.created_at
+            table = source.versions.released(drawn).order_by("-number").first()
             return _cube_figures(charts.table_cube(table), content.product.title) if table else []
         if kind == "infografis":
             return _infographic_figures(content)

@@ -111,8 +111,17 @@ class PeriodForm(forms.Form):
     sampai = forms.DateField(label=_("To"), widget=DATE, required=False, input_formats=["%Y-%m-%d"])
     MAX_DAYS = 3 * 366
 
+    FIRST_YEAR, LAST_YEAR = 2000, 2100
+
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
+        for name in ("dari", "sampai"):
+            day = data.get(name)
+            if day is not None and not self.FIRST_YEAR <= day.year <= self.LAST_YEAR:
+                raise forms.ValidationError(
+                    _("Choose days between the years %(first)s and %(last)s.")
+                    % {"first": self.FIRST_YEAR, "last": self.LAST_YEAR}
+                )
         today = timezone.localdate()
         end = data.get("sampai") or today
         start = data.get("dari") or end - dt.timedelta(days=29)

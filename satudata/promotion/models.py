@@ -361,6 +361,9 @@ class ShareFile(models.Model):
     )
     format = models.CharField(_("format"), max_length=20, choices=ShareFormat.choices)
     language = models.CharField(max_length=2, choices=Language.choices, default=Language.INDONESIAN)
+    # The release time the file was made for (it prints the date): a file of an earlier time
+    # is made again after the release was moved.
+    release_at = models.DateTimeField(null=True, blank=True)
     sha256 = models.CharField(max_length=64)
     path = models.CharField(max_length=300)
     size = models.PositiveIntegerField(default=0)

@@ -100,9 +100,17 @@ def share_file(release: Release, fmt: str, language: str = Language.INDONESIAN) 
     caller has checked that the viewer may see the release."""
     lookup: dict[str, Any] = {"release": release, "format": fmt, "language": language}
     found = ShareFile.objects.filter(**lookup).first()
-    if found is not None and default_storage.exists(found.path):
+    if (
+        found is not None
+        and found.release_at == release.release_at
+        and default_storage.exists(found.path)
+    ):
         return found
-    return _keep(lookup, render(release, fmt, language), replace=found)
+    made = _keep(lookup, render(release, fmt, language), replace=found)
+    if made.release_at != release.release_at:
+        ShareFile.objects.filter(pk=made.pk).update(release_at=release.release_at)
+        made.release_at = release.release_at
+    return made
 
 
 def make_share_kit(

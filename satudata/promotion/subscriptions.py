@@ -60,6 +60,7 @@ from satudata.promotion.models import (
     SubscriberState,
     Topic,
     TopicKind,
+    new_nonce,
 )
 
 # Throw-away mailbox services: a subscription there is read once, then bounces or is never read.
@@ -371,6 +372,9 @@ def confirm(*, subscriber: Subscriber) -> bool:
     if subscriber.state != SubscriberState.PENDING:
         return False
     before = subscriber.state
+    if subscriber.unsubscribed_at is not None or subscriber.suspended_at is not None:
+        # Coming back: the links of the earlier subscription (perhaps forwarded) stop working.
+        subscriber.nonce = new_nonce()
     subscriber.state = SubscriberState.ACTIVE
     subscriber.confirmed_at = timezone.now()
     subscriber.unsubscribed_at = subscriber.suspended_at = None
@@ -409,6 +413,11 @@ def update_preferences(
     )
     before = _summary(preferences_of(subscriber))
     _save_preferences(subscriber, preferences)
+    if preferences.frequency == Frequency.IMMEDIATE:
+        # Releases held for a weekly digest that will no longer come go out now instead.
+        Delivery.objects.filter(subscriber=subscriber, state=DeliveryState.HELD).update(
+            state=DeliveryState.PENDING
+        )
     changes = audit.diff(before, _summary(preferences))
     if changes:
         audit.record(

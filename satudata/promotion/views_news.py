@@ -40,7 +40,9 @@ def news_page(request: HttpRequest) -> HttpResponse:
                 "items": news.items(found, language),
                 "coming": coming,
                 "chosen": {"sektor": sector, "instansi": chosen.agency},
-                "scope": " · ".join(filter(None, [chosen.sector_label, chosen.agency_name])),
+                "scope": " · ".join(
+                    filter(None, [chosen.sector_label if sector else "", chosen.agency_name])
+                ),
                 "agencies": Agency.objects.order_by("name"),
                 "sectors": SECTORS,
                 "feed_query": ("?" + urlencode(query)) if query else "",

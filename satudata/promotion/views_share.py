@@ -31,7 +31,9 @@ from satudata.releases import access
 from satudata.releases.models import EntryState, Release, ReleaseEntry
 
 LANGUAGES = {Language.INDONESIAN.value, Language.ENGLISH.value}
-PUBLIC_MAX_AGE = 3600
+# Shared caches (a CDN, social networks' crawlers) keep a public card briefly and ask again
+# (ETag): a withdrawn release's files must stop being served within a minute, like its page.
+PUBLIC_MAX_AGE = 60
 
 
 def may_see(user: Any, release: Release) -> bool:
@@ -61,7 +63,7 @@ def _language(request: HttpRequest) -> str:
 
 def _cache(response: HttpResponse, public: bool) -> HttpResponse:
     if public:
-        response["Cache-Control"] = f"public, max-age={PUBLIC_MAX_AGE}"
+        response["Cache-Control"] = f"public, max-age={PUBLIC_MAX_AGE}, must-revalidate"
     else:
         response["Cache-Control"] = "private, no-store"
     return response
@@ -225,5 +227,5 @@ def entry_file(request: HttpRequest, entry: Any, format: str) -> HttpResponse:
     inline = not request.GET.get("unduh")
     response = _serve(share, f"jadwal-{item.pk}", public, inline)
     if public:  # the date may change: a short cache
-        response["Cache-Control"] = "public, max-age=300"
+        response["Cache-Control"] = f"public, max-age={PUBLIC_MAX_AGE}, must-revalidate"
     return response

@@ -129,10 +129,15 @@ def builder(request: HttpRequest) -> HttpResponse:
     kind = kind if kind in widgets.KINDS else "rilis-mendatang"
     datasets = widgets.released_datasets()
     charts = widgets.released_charts()
+    # Only a released dataset or chart can be chosen (anything else: the first one).
+    dataset_slugs, chart_slugs = {d.slug for d in datasets}, {c.slug for c in charts}
+    asked_dataset, asked_chart = request.GET.get("dataset", ""), request.GET.get("grafik", "")
     chosen = {
         "widget": kind,
-        "dataset": request.GET.get("dataset", "") or (datasets[0].slug if datasets else ""),
-        "grafik": request.GET.get("grafik", "") or (charts[0].slug if charts else ""),
+        "dataset": asked_dataset
+        if asked_dataset in dataset_slugs
+        else (datasets[0].slug if datasets else ""),
+        "grafik": asked_chart if asked_chart in chart_slugs else (charts[0].slug if charts else ""),
         "instansi": request.GET.get("instansi", ""),
         "sektor": request.GET.get("sektor", ""),
         "n": str(widgets.count_from(request.GET.get("n"))),

@@ -26,6 +26,7 @@ from satudata.releases.models import (
     ReleaseState,
 )
 from satudata.releases.services.common import STEP, ReleaseRefused, people_in, tell
+from satudata.releases.signals import release_scheduled
 from satudata.sop.services import note_on_task
 
 # --- The release calendar -----------------------------------------------------------------------
@@ -278,6 +279,9 @@ def reschedule_entry(
         note_on_task(
             actor=actor, subject=release, step=STEP, note=f"Tanggal rilis diubah: {reason}"
         )
+        # Later activities follow the new time (promotion's task and share kit).
+        release.release_at = planned_at
+        release_scheduled.send(sender=Release, release=release, actor=actor)
         tell(
             [release.created_by, release.submitted_by, *people_in(Role.WALIDATA)],
             release,
