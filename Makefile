@@ -84,6 +84,9 @@ bench: setup bench-tools
 	$(BIN)/python bench/bench_support_desk.py
 	$(BIN)/python bench/bench_support_suggest.py
 	$(BIN)/python bench/bench_support_ikm.py
+	$(BIN)/python bench/bench_promotion_send.py
+	$(BIN)/python bench/bench_promotion_card.py
+	$(BIN)/python bench/bench_promotion_widget.py
 
 # Refresh the Indonesian catalogue after changing user-facing text.
 messages: setup
