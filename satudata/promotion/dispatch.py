@@ -293,8 +293,10 @@ def claim(token: str, at: dt.datetime, started: dt.datetime, size: int) -> int:
 def still_mine(row: Delivery, token: str) -> bool:
     """Right before its message goes: the row is still this worker's (a batch slower than the
     stale limit may have been given back and taken by another worker) and its subscriber still
-    active (an unsubscription during the batch). Renews the claim's time, so that a live worker's
-    rows are never taken for a dead one's. A row no longer active is skipped here."""
+    active (an unsubscription during the batch). Renews this row's claim time; the rest of a batch
+    slower than the stale limit may still be given back and taken by another worker, and this
+    check makes the first worker skip those rows rather than send them twice. A row whose
+    subscriber is no longer active is skipped here."""
     now = timezone.now()
     mine = Delivery.objects.filter(pk=row.pk, claim=token, state=DeliveryState.SENDING)
     if mine.filter(subscriber__state=SubscriberState.ACTIVE).update(claimed_at=now):

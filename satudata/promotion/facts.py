@@ -36,13 +36,23 @@ logger = logging.getLogger(__name__)
 
 MAX_FIGURES = 3
 # A measure that is a rate (averaged over regions, never added up), by whole words of its name,
-# label or unit: "Angka Partisipasi Sekolah", "Persentase ...", "Rasio ...", a "%" unit — but not
-# "Jumlah Angkatan Kerja" or "Pangkalan".
+# label or unit: "Angka Partisipasi Sekolah", "Persentase ...", "Rasio ...", "Rata-rata ...", a
+# "%" unit — but not "Angkatan Kerja" or "Pangkalan" — unless it says it is a count ("Jumlah
+# Desa menurut Tingkat Perkembangan", "Banyaknya ...").
 RATE = re.compile(
-    r"(\b(persen|persentase|rasio|ratio|rata-rata|rerata|indeks|index|tingkat|rate|angka "
-    r"(partisipasi|kematian|kelahiran|harapan|melek|buta|kesakitan|putus))\b|%)",
+    r"(\b(persen|persentase|rasio|ratio|rata[- ]rata|rerata|indeks|index|tingkat|rate|angka)\b|%)",
     re.IGNORECASE,
 )
+COUNT = re.compile(r"^\s*(jumlah|banyaknya|total|number of)\b", re.IGNORECASE)
+
+
+def is_rate(label: str, unit: str = "") -> bool:
+    """Whether a measure named ``label`` (with ``unit``) is a rate rather than a count."""
+    if COUNT.match(label) and not re.search(r"%|\bpersen", unit, re.IGNORECASE):
+        return False
+    return bool(RATE.search(f"{label} {unit}"))
+
+
 SAMPLE_MARK = "data contoh"
 
 
@@ -239,7 +249,7 @@ def _cube_figures(cube: Any, label: str) -> list[Headline]:
     for category in wanted[:MAX_FIGURES]:
         name = category.label if category is not None else base
         unit = (category.note if category is not None else "") or cube.unit
-        rate = bool(RATE.search(f"{name} {unit}"))
+        rate = is_rate(name, unit)
         cells: dict[str, list[float]] = {}
         for record in cube.records():
             if category is not None and record[measure.id] != category.code:  # type: ignore[union-attr]
@@ -305,7 +315,7 @@ def _dataset_figures(version: Any) -> list[Headline]:
         label = str(info.get("label") or name.replace("_", " "))
         label = label[:1].upper() + label[1:]
         unit = str(info.get("unit") or "")
-        rate = bool(RATE.search(f"{name} {label} {unit}"))
+        rate = is_rate(label, unit) or (label != name and is_rate(name.replace("_", " "), unit))
         spec = {
             "select": {time: "TOP(2)"},
             "measures": [{"column": name, "label": label, "unit": unit}],

@@ -30,7 +30,7 @@ from satudata.products.models import Product
 from satudata.products.testing import generated_version, product
 from satudata.products.tests.tables_data import population_table
 from satudata.promotion import cards, dispatch, sharekit, subscriptions, tokens
-from satudata.promotion.facts import RATE, facts_of, figure_text
+from satudata.promotion.facts import facts_of, figure_text, is_rate
 from satudata.promotion.models import (
     Delivery,
     DeliveryState,
@@ -52,7 +52,7 @@ COUNT_ROWS = [[2023, "Pringsewu", 1200], [2023, "Gadingrejo", 800], [2024, "Prin
 
 
 def days_ahead(days: int) -> dt.datetime:
-    """10.00 WIB ``days`` days from now."""
+    """The standard release time (WIB) ``days`` days from today."""
     return at_release_time(timezone.localdate() + dt.timedelta(days=days))
 
 
@@ -418,8 +418,10 @@ class RateTests(PersonaTestCase):
             "Jumlah sekolah terpisah (separate)",
             "Pembangunan merata",
             "Jumlah Angka Kredit",
+            "Jumlah Desa menurut Tingkat Perkembangan",
+            "Banyaknya Murid Tingkat SMP",
         ):
-            self.assertIsNone(RATE.search(count), count)
+            self.assertFalse(is_rate(count), count)
         for rate in (
             "Angka Partisipasi Sekolah",
             "Angka Partisipasi Murni SD",
@@ -429,8 +431,12 @@ class RateTests(PersonaTestCase):
             "Tingkat Pengangguran Terbuka",
             "Rata-rata Lama Sekolah",
             "Capaian %",
+            "Angka Melanjutkan ke SMP",
+            "Angka Beban Ketergantungan",
+            "Rata rata lama sekolah",
         ):
-            self.assertIsNotNone(RATE.search(rate), rate)
+            self.assertTrue(is_rate(rate), rate)
+        self.assertTrue(is_rate("Jumlah", "%"))
 
     def _figure(self, name: str, column: str, rows: list[list[object]], unit: str = "") -> Any:
         p = self.p
