@@ -41,6 +41,7 @@ from satudata.promotion.models import (
     Subscriber,
     SubscriberState,
     Topic,
+    TopicKind,
 )
 from satudata.releases.models import Release
 from satudata.reports.usage import CampaignCount, campaign_visits
@@ -135,9 +136,62 @@ def subscribers(start: dt.datetime, end: dt.datetime) -> dict[str, Any]:
             active.values_list("frequency").annotate(n=Count("pk")).order_by()
         ),
         "in_period": {what: rows.count() for what, rows in in_period.items()},
-        "by_month": [{"month": key, **value} for key, value in sorted(months.items())],
-        "by_topic": list(topics[:200]),
+        "by_month": [
+            {"month": key, "month_label": _month_label(key), **value}
+            for key, value in sorted(months.items())
+        ],
+        "by_topic": _named_topics(list(topics[:200])),
     }
+
+
+def _month_label(key: str) -> str:
+    """ "2026-11" as the reader's language writes the month: "November 2026"."""
+    from django.utils.formats import date_format
+
+    year, month = (int(part) for part in key.split("-"))
+    return date_format(dt.date(year, month, 1), "F Y")
+
+
+def _named_topics(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Each followed topic with its kind's and its own name beside its code (a sector's label,
+    an agency's name, a dataset's or product's title)."""
+    from satudata.accounts.models import Agency
+    from satudata.catalog.metadata.standard import SECTORS
+    from satudata.catalog.models import Dataset
+    from satudata.products.models import Product
+
+    wanted: dict[str, set[str]] = {}
+    for row in rows:
+        wanted.setdefault(row["kind"], set()).add(row["value"])
+    names: dict[tuple[str, str], str] = {(TopicKind.SECTOR, c.key): str(c.label) for c in SECTORS}
+    for slug, name in Agency.objects.filter(slug__in=wanted.get(TopicKind.AGENCY, ())).values_list(
+        "slug", "name"
+    ):
+        names[(TopicKind.AGENCY, slug)] = name
+    for model, kind in ((Dataset, TopicKind.DATASET), (Product, TopicKind.PRODUCT)):
+        keys = [v for v in wanted.get(kind, ()) if _is_uuid(v)]
+        for key, title in model.objects.filter(uuid__in=keys).values_list("uuid", "title"):
+            names[(kind, str(key))] = title
+    return [
+        {
+            **row,
+            "kind_label": str(TopicKind(row["kind"]).label)
+            if row["kind"] in TopicKind.values
+            else row["kind"],
+            "label": names.get((row["kind"], row["value"]), row["value"]),
+        }
+        for row in rows
+    ]
+
+
+def _is_uuid(value: str) -> bool:
+    import uuid
+
+    try:
+        uuid.UUID(value)
+    except ValueError:
+        return False
+    return True
 
 
 # --- E-mails ---------------------------------------------------------------------------------

@@ -396,6 +396,10 @@ def _period(request: HttpRequest) -> tuple[forms_plan.PeriodForm, Any]:
 @capability_required(READ_ALL)
 def reach_page(request: HttpRequest) -> HttpResponse:
     form, found = _period(request)
+    if found is not None:  # show the period counted, the default one included
+        form = forms_plan.PeriodForm(
+            initial={"dari": form.cleaned_data["dari"], "sampai": form.cleaned_data["sampai"]}
+        )
     return render(
         request,
         "promotion/plan/reach.html",

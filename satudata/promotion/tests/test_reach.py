@@ -10,6 +10,7 @@ import time_machine
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from satudata.accounts.models import Agency
 from satudata.catalog.testing import table_dataset
 from satudata.core.testing import PersonaTestCase
 from satudata.promotion import plan, reach
@@ -194,7 +195,11 @@ class PeriodReachTests(ReachTestCase):
         self.assertEqual(subs["active_everything"], 1)
         self.assertEqual(subs["in_period"], {"confirmed": 3, "unsubscribed": 1, "suspended": 0})
         self.assertEqual(subs["by_month"][0]["confirmed"], 3)
-        self.assertEqual(subs["by_topic"], [{"kind": "instansi", "value": "dinkes", "active": 1}])
+        [topic] = subs["by_topic"]
+        self.assertEqual(
+            (topic["kind"], topic["value"], topic["active"]), ("instansi", "dinkes", 1)
+        )
+        self.assertEqual(topic["label"], Agency.objects.get(slug="dinkes").name)
         self.assertEqual(data["emails"]["release_emails"], {"sent": 1, "failed": 1})
         self.assertEqual(data["emails"]["digests"], {"sent": 1, "failed": 0})
         self.assertEqual(data["reach_by_channel"][0]["reach"], 300)
@@ -223,7 +228,15 @@ class PeriodReachTests(ReachTestCase):
         self.assertEqual(march["campaigns"][0]["clicks"], 1)
         self.assertEqual(
             march["subscribers"]["by_month"],
-            [{"month": "2025-03", "confirmed": 1, "unsubscribed": 0, "suspended": 0}],
+            [
+                {
+                    "month": "2025-03",
+                    "month_label": "Maret 2025",
+                    "confirmed": 1,
+                    "unsubscribed": 0,
+                    "suspended": 0,
+                }
+            ],
         )
         april = reach.reach_for_period(dt.date(2025, 4, 1), dt.date(2025, 4, 30))
         self.assertEqual(april["subscribers"]["in_period"]["confirmed"], 0)
