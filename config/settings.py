@@ -634,8 +634,14 @@ PROMOTION_EVIDENCE_MAX_BYTES = env_int("PROMOTION_EVIDENCE_MAX_BYTES", 10 * 2**2
 # made on request); tests make kits themselves rather than at every scheduling.
 PROMOTION_SHARE_LANGUAGES = ("id", "en")
 PROMOTION_SHARE_ON_SCHEDULE = env_bool("PROMOTION_SHARE_ON_SCHEDULE", not TESTING)
+# Bounces that come back after the mail server accepted a release e-mail: the envelope sender
+# of release e-mails, and the Maildir the mail server delivers that address into (read every 10
+# minutes). Empty: only refusals at sending time are counted.
+PROMOTION_BOUNCE_ADDRESS = env_str("PROMOTION_BOUNCE_ADDRESS", "")
+PROMOTION_BOUNCE_MAILDIR = env_str("PROMOTION_BOUNCE_MAILDIR", "")
 PERIODIC_TASKS.update(
     {
+        "promotion-bounces": ("satudata.promotion.bounces.read_bounces", 10),
         "promotion-dispatch": ("satudata.promotion.dispatch.dispatch_due", 1),
         "promotion-digest": ("satudata.promotion.dispatch.send_digests", 60),
     }

@@ -113,6 +113,10 @@ def assemble(
         headers={**headers(subscriber, own["unsubscribe_url"], name), "Message-ID": message_key},
     )
     message.attach_alternative(html, "text/html")
+    if settings.PROMOTION_BOUNCE_ADDRESS:
+        # Bounces go to the address read by ``bounces``; readers still see the site's sender.
+        message.from_email = settings.PROMOTION_BOUNCE_ADDRESS
+        message.extra_headers["From"] = settings.DEFAULT_FROM_EMAIL
     return message
 
 
