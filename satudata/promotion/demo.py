@@ -276,6 +276,21 @@ def _visits(release: Release, rng: random.Random) -> int:
     return len(events)
 
 
+def _align_tasks(now: dt.datetime) -> None:
+    """The releases demo writes its releases' times back into the past after scheduling them
+    (sample history); their promotion tasks are put at those times too."""
+    from satudata.sop.models import SopTask
+    from satudata.sop.services import current_step
+    from satudata.sop.workdays import due_at
+
+    days = current_step("promosi").effective_working_days
+    for release in Release.objects.filter(state=ReleaseState.SCHEDULED, release_at__lt=now):
+        assert release.release_at is not None
+        SopTask.objects.filter(
+            step__code="promosi", subject_type="releases.release", subject_id=str(release.pk)
+        ).update(created_at=release.release_at, due_at=due_at(release.release_at, days))
+
+
 def _past_tasks(now: dt.datetime) -> int:
     """The promotion of releases out more than a week ago was done then (sample history)."""
     from satudata.sop import services as sop
@@ -316,6 +331,7 @@ def load_sample_promotion() -> dict[str, int]:
     Topic.objects.bulk_create(topics)
     told = _history(subscribers, topics)
     staff = User.objects.filter(username="walidata").first()
+    _align_tasks(now)
     release = _promoted()
     actions = 0
     if staff is not None and release is not None:
