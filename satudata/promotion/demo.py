@@ -125,7 +125,7 @@ def _history(subscribers: list[Subscriber], topics: list[Topic]) -> int:
                 state=DeliveryState.SENT
                 if s.frequency == Frequency.IMMEDIATE
                 else (DeliveryState.HELD),
-                sent_at=at + dt.timedelta(seconds=5)
+                sent_at=min(at + dt.timedelta(seconds=5), timezone.now())
                 if s.frequency == Frequency.IMMEDIATE
                 else None,
                 attempts=1 if s.frequency == Frequency.IMMEDIATE else 0,
@@ -133,7 +133,7 @@ def _history(subscribers: list[Subscriber], topics: list[Topic]) -> int:
             for s in people
         )
         Dispatch.objects.filter(pk=dispatch.pk).update(
-            recipients=len(people), finished_at=at + dt.timedelta(minutes=1)
+            recipients=len(people), finished_at=min(at + dt.timedelta(minutes=1), timezone.now())
         )
         told += len(people)
     return told
