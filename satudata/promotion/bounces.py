@@ -129,20 +129,20 @@ class Summary:
 
 def read_maildir(path: str | os.PathLike[str]) -> Summary:
     """Read every new message of the bounce Maildir; each is marked seen once handled."""
-    from satudata.support.inbound import _claimed, _mark
+    from satudata.support.inbound import claimed_messages, mark_message
 
     summary = Summary()
-    for item in _claimed(Path(path)):
+    for item in claimed_messages(Path(path)):
         summary.read += 1
         try:
             bounces = parse(item.read_bytes())
             counted = sum(take(b) for b in bounces)
         except Exception:
             log.exception("promotion bounces: %s could not be read", item.name)
-            _mark(item, "F")
+            mark_message(item, "F")
             summary.failed += 1
             continue
-        _mark(item, "S")
+        mark_message(item, "S")
         summary.counted += counted
         summary.ignored += 0 if counted else 1
     return summary

@@ -22,7 +22,7 @@ from django.utils import timezone, translation
 from satudata.catalog.models import DatasetVersion
 from satudata.products.models import ProductVersion
 from satudata.promotion import facts
-from satudata.releases.daftar_produk import _visible_content
+from satudata.releases.daftar_produk import visible_content
 from satudata.releases.dates import wording
 from satudata.releases.models import Release, ReleaseEntry, ReleaseState
 
@@ -79,7 +79,7 @@ def releases(
         batch = list(chosen[offset : offset + limit * 2])
         if not batch:
             break
-        visible = _visible_content(None, batch)
+        visible = visible_content(None, batch)
         found += [r for r in batch if (r.content_type_id, r.object_id) in visible]
         offset += len(batch)
     return found[:limit]

@@ -39,7 +39,7 @@ class ProductRow:
         return timezone.localtime(self.released_at).strftime("%d-%m-%Y %H.%M")
 
 
-def _visible_content(user: Any, releases: list[Release]) -> set[tuple[int, int]]:
+def visible_content(user: Any, releases: list[Release]) -> set[tuple[int, int]]:
     """(content type, id) of the releases' content the viewer may see, asked of each content
     model's own gate."""
     by_type: dict[int, list[int]] = defaultdict(list)
@@ -64,7 +64,7 @@ def product_rows(user: Any, start: dt.datetime, end: dt.datetime) -> list[Produc
         .prefetch_related("content")
         .order_by("release_at", "id")
     )
-    visible = _visible_content(user, releases)
+    visible = visible_content(user, releases)
     rows = []
     for release in releases:
         withdrawn = release.state == ReleaseState.WITHDRAWN

@@ -261,7 +261,7 @@ def ingest(raw: bytes) -> Outcome:
     return Outcome("taken", "", ticket, refused_files)
 
 
-def _claimed(folder: Path) -> Iterator[Path]:
+def claimed_messages(folder: Path) -> Iterator[Path]:
     """Messages in ``new/``, each moved to ``cur/`` first (one worker wins the rename), then
     those in ``cur/`` that a worker claimed and never finished (no ``S`` nor ``F``, older than
     ten minutes)."""
@@ -287,7 +287,7 @@ def _claimed(folder: Path) -> Iterator[Path]:
         yield again
 
 
-def _mark(item: Path, flag: str) -> None:
+def mark_message(item: Path, flag: str) -> None:
     name = item.name.split(":2,")[0]
     os.rename(item, item.with_name(f"{name}:2,{flag}"))
 
@@ -296,15 +296,15 @@ def read_maildir(path: str | os.PathLike[str]) -> Summary:
     """Take every new message of a Maildir (see the module's notes)."""
     folder = Path(path)
     summary = Summary()
-    for item in _claimed(folder):
+    for item in claimed_messages(folder):
         try:
             outcome = ingest(item.read_bytes())
         except Exception:
             log.exception("support inbound: %s could not be read", item.name)
-            _mark(item, "F")
+            mark_message(item, "F")
             summary.failed += 1
             continue
-        _mark(item, "S")
+        mark_message(item, "S")
         _log(item.name, outcome)
         summary.add(outcome)
     return summary
