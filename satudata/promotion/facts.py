@@ -29,7 +29,7 @@ from django.conf import settings
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from satudata.products.infographics import Headline
+from satudata.products.infographics import Headline, id_number
 from satudata.releases.models import Release
 
 logger = logging.getLogger(__name__)
@@ -59,12 +59,9 @@ SAMPLE_MARK = "data contoh"
 def number_text(value: float | None, decimals: int = 0, language: str = "id") -> str:
     """A number as ``language`` writes it: 444.834 and 12,5 in Indonesian, 444,834 and 12.5 in
     English."""
-    if value is None:
-        return "–"
-    text = f"{value:,.{decimals}f}"
-    if language == "en":
-        return text
-    return text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
+    if language != "en":
+        return id_number(value, decimals)
+    return "–" if value is None else f"{value:,.{decimals}f}"
 
 
 def change_text(figure: Headline, language: str = "id") -> str:
@@ -157,7 +154,8 @@ def _type_label(kind: str) -> str:
         return kind
 
 
-def _sector_label(key: str) -> str:
+def sector_label(key: str) -> str:
+    """A BPS sector's name, or its key when it has none."""
     from satudata.catalog.metadata.standard import SECTORS
 
     return next((str(c.label) for c in SECTORS if c.key == key), key)
@@ -191,7 +189,7 @@ def facts_of(release: Release) -> ReleaseFacts:
         agency=release.agency.name,
         agency_slug=release.agency.slug,
         sector=sector or "",
-        sector_label=_sector_label(sector) if sector else "",
+        sector_label=sector_label(sector) if sector else "",
         product_type=kind,
         product_type_label=_type_label(kind),
         reference_period=entry.reference_period if entry else "",

@@ -40,14 +40,14 @@ class Chosen:
 
 
 def chosen_of(request: HttpRequest) -> Chosen:
-    from satudata.promotion.facts import _sector_label
+    from satudata.promotion.facts import sector_label
 
     sector = request.GET.get("sektor", "")[:60]
     agency = request.GET.get("instansi", "")[:60]
     named = Agency.objects.filter(slug=agency).first() if agency else None
     return Chosen(
         sector=sector,
-        sector_label=_sector_label(sector) if sector else "",
+        sector_label=sector_label(sector) if sector else "",
         agency=agency if named else "",
         agency_name=named.name if named else "",
     )

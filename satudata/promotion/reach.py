@@ -156,14 +156,16 @@ def _named_topics(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Each followed topic with its kind's and its own name beside its code (a sector's label,
     an agency's name, a dataset's or product's title)."""
     from satudata.accounts.models import Agency
-    from satudata.catalog.metadata.standard import SECTORS
     from satudata.catalog.models import Dataset
     from satudata.products.models import Product
+    from satudata.promotion.facts import sector_label
 
     wanted: dict[str, set[str]] = {}
     for row in rows:
         wanted.setdefault(row["kind"], set()).add(row["value"])
-    names: dict[tuple[str, str], str] = {(TopicKind.SECTOR, c.key): str(c.label) for c in SECTORS}
+    names: dict[tuple[str, str], str] = {
+        (TopicKind.SECTOR, key): sector_label(key) for key in wanted.get(TopicKind.SECTOR, ())
+    }
     for slug, name in Agency.objects.filter(slug__in=wanted.get(TopicKind.AGENCY, ())).values_list(
         "slug", "name"
     ):
