@@ -70,6 +70,17 @@ class Capability(models.TextChoices):
         _("Decide objections (keberatan) to public-information requests"),
     )
     VIEW_SUPPORT_REPORTS = "support.reports", _("See user-support figures and the IKM recap")
+    VIEW_REPORTS = (
+        "reports.view",
+        _("See usage analytics, the KPIs, SOP compliance and the dissemination reports"),
+    )
+    COMPOSE_REPORTS = (
+        "reports.compose",
+        _("Generate dissemination reports and write their narrative sections"),
+    )
+    REVIEW_REPORTS = "reports.review", _("Review dissemination reports")
+    SIGN_REPORTS = "reports.sign", _("Sign dissemination reports")
+    SET_KPI_TARGETS = "reports.targets", _("Set the KPI targets")
 
 
 # Capability -> roles that hold it. Later features add their rows here, never a check by hand.
@@ -106,6 +117,13 @@ GRANTS: dict[Capability, frozenset[Role]] = {
     # UU 14/2008 Pasal 36: the PPID's superior decides an objection; here the Kepala Dinas.
     Capability.DECIDE_OBJECTIONS: frozenset({Role.KEPALA_DINAS}),
     Capability.VIEW_SUPPORT_REPORTS: STAFF_ROLES,
+    # SOP activity 6: the Walidata compiles the report, the Kepala Bidang reviews it, the Kepala
+    # Dinas signs it; the administrator keeps the KPI targets.
+    Capability.VIEW_REPORTS: STAFF_ROLES,
+    Capability.COMPOSE_REPORTS: frozenset({Role.WALIDATA, Role.KEPALA_BIDANG, Role.ADMINISTRATOR}),
+    Capability.REVIEW_REPORTS: frozenset({Role.KEPALA_BIDANG}),
+    Capability.SIGN_REPORTS: frozenset({Role.KEPALA_DINAS}),
+    Capability.SET_KPI_TARGETS: frozenset({Role.ADMINISTRATOR}),
 }
 
 
