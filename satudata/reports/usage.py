@@ -40,7 +40,7 @@ from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 
 from satudata.core.middleware import client_ip
-from satudata.reports import counts
+from satudata.reports import bots, counts, referrers
 from satudata.reports.models import Channel, DailySalt, EventKind, UsageEvent
 
 logger = logging.getLogger(__name__)
@@ -65,7 +65,7 @@ ROUTES: dict[str, tuple[str, str]] = {
     "catalog:metadata-detail": (EventKind.PAGE_VIEW, Channel.PORTAL),
     # The table builder (issue 18): its page, and each table downloaded from it, for the dataset.
     "builder:table": (EventKind.PAGE_VIEW, Channel.PORTAL),
-    "builder:download": (EventKind.DOWNLOAD, Channel.PORTAL),
+    "builder:download": (EventKind.DOWNLOAD, Channel.BUILDER),
     # Dissemination products (activity 2) and the release calendar's entries (activity 3): the
     # pages promotion links point at. Their slug or key is not a dataset's (NOT_DATASET).
     "products:detail": (EventKind.PAGE_VIEW, Channel.PORTAL),
@@ -80,7 +80,8 @@ ROUTES: dict[str, tuple[str, str]] = {
     "api:datapackage": (EventKind.API_CALL, Channel.DATAPACKAGE),
 }
 
-# Routes whose ``slug`` or ``key`` names something other than a dataset: not a dataset's usage.
+# Routes whose ``slug`` or ``key`` names a dissemination product or a release-calendar entry, not
+# a dataset: it is kept as the event's ``product``.
 NOT_DATASET = frozenset({"products:detail", "products:version", "products:file", "releases:entry"})
 
 CAMPAIGN = re.compile(r"^[A-Za-z0-9_-]{1,40}$")
@@ -256,7 +257,12 @@ class UsageMiddleware:
         if kind == EventKind.SEARCH and "query" not in extra:
             kind = EventKind.PAGE_VIEW
         now = timezone.now()
-        dataset = "" if name in NOT_DATASET else kwargs.get("slug") or kwargs.get("key")
+        key = kwargs.get("slug") or kwargs.get("key") or ""
+        product, dataset = (key, "") if name in NOT_DATASET else ("", key)
+        agent = request.META.get("HTTP_USER_AGENT", "")
+        referrer, referrer_host = referrers.classify(
+            request.META.get("HTTP_REFERER"), request.META.get("HTTP_HOST", "")
+        )
         buffer.add(
             UsageEvent(
                 at=now,
@@ -273,6 +279,10 @@ class UsageMiddleware:
                 visitor=buffer.visitor(request, timezone.localdate(now)),
                 signed_in=bool(getattr(request, "user", None) and request.user.is_authenticated),
                 campaign=campaign_of(request, kind),
+                product=str(extra.get("product") or product)[:120],
+                referrer=referrer,
+                referrer_host=referrer_host[:100],
+                bot=bots.is_bot(agent[:500]),
             )
         )
 

@@ -1,0 +1,369 @@
+"""Daily rollups of the raw usage events: what the dashboard, the KPIs and the report read.
+
+``roll_day(day)`` rebuilds every rollup row of one WIB day (``DailyUsage``, ``DailySite``,
+``DailyReferrer``, ``DailySearch``, ``DailyCampaign``) from that day's raw events, in one
+transaction, deleting the day's rows and inserting them again: run twice, it gives the same
+rows. Every count is a GROUP BY in the database (portable SQLite/PostgreSQL ORM queries); only
+the grouped rows come to Python.
+
+**What each table counts**
+
+- ``DailyUsage``: every request, per kind × channel × page × format × dataset × product ×
+  robot × signed in. ``events`` are answered requests (status < 400), ``failed`` the others,
+  ``visitors`` the distinct daily hashes among the answered ones. A REST address may name a
+  dataset by its identifier: it is counted under the dataset's name. Each dataset's agency and
+  sector (catalog ``Dataset``) and each product's agency and sector (``Product`` by slug, or the
+  release-calendar entry by key) are looked up once per day, as they are then.
+- ``DailySite``: the whole site's day, one row for the public's people (signed-in staff left
+  out) and one for robots (``bot=True``).
+- ``DailyReferrer`` (page views, downloads and searches: API calls have no referring page),
+  ``DailySearch`` and ``DailyCampaign``: the public's people only, answered requests only.
+
+**Robots** (see ``satudata.reports.bots``): an event whose user agent declared a robot, and
+every event of a daily visitor hash that made more than ``USAGE_BOT_DAILY_REQUESTS`` requests
+that day or more than ``USAGE_BOT_BURST`` in one minute, rolls up with ``bot=True``.
+
+``roll_pending()`` (the scheduler, every 15 minutes) rolls what is not yet rolled as complete:
+from the day after the last complete day (the first raw event's day at the start) to today.
+Today, and yesterday until ``USAGE_ROLLUP_MARGIN_MINUTES`` after midnight (the usage buffer
+may still hold some of its events), are rolled as incomplete and rolled again at the next run.
+Complete days of the last ``USAGE_ROLLUP_RECHECK_DAYS`` whose raw events grew since (late
+events) are rolled again too.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import uuid
+from collections.abc import Iterable
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import BooleanField, Case, CharField, Count, F, Q, QuerySet, Value, When
+from django.db.models.functions import TruncMinute
+from django.utils import timezone
+
+from satudata.reports import bots
+from satudata.reports.models import (
+    DailyCampaign,
+    DailyReferrer,
+    DailySearch,
+    DailySite,
+    DailyUsage,
+    EventKind,
+    RolledDay,
+    UsageEvent,
+)
+
+logger = logging.getLogger(__name__)
+
+OK = Q(status__lt=400)
+PUBLIC_HUMAN = Q(is_robot=False, signed_in=False)
+
+
+def bounds(day: dt.date) -> tuple[dt.datetime, dt.datetime]:
+    """The first moment of the WIB day and the first of the next."""
+    zone = timezone.get_default_timezone()
+    start = dt.datetime.combine(day, dt.time(0), tzinfo=zone)
+    return start, dt.datetime.combine(day + dt.timedelta(days=1), dt.time(0), tzinfo=zone)
+
+
+def margin() -> dt.timedelta:
+    """How long after midnight a day counts as over: the usage buffer's last flush included."""
+    return dt.timedelta(minutes=float(getattr(settings, "USAGE_ROLLUP_MARGIN_MINUTES", 10)))
+
+
+def behaviour_robots(events: QuerySet[UsageEvent]) -> set[str]:
+    """The day's visitor hashes that behaved as robots: more requests in the day than the daily
+    limit, or more in one minute than the burst limit."""
+    daily, burst = bots.daily_limit(), bots.burst_limit()
+    per_visitor = events.values("visitor").annotate(n=Count("pk"))
+    found = {row["visitor"] for row in per_visitor.filter(n__gt=daily)}
+    # Only a hash with more requests in the day than the burst limit can burst: look at those.
+    candidates = [
+        row["visitor"] for row in per_visitor.filter(n__gt=burst) if row["visitor"] not in found
+    ]
+    for start in range(0, len(candidates), 500):
+        chunk = candidates[start : start + 500]
+        bursts = (
+            events.filter(visitor__in=chunk)
+            # Minutes are the same in UTC and WIB (a whole-hour offset): no time zone to convert.
+            .annotate(minute=TruncMinute("at", tzinfo=dt.UTC))
+            .values("visitor", "minute")
+            .annotate(n=Count("pk"))
+            .filter(n__gt=burst)
+            .values_list("visitor", flat=True)
+        )
+        found.update(bursts)
+    return found
+
+
+def _uuid_keys(keys: Iterable[str]) -> dict[str, uuid.UUID]:
+    found = {}
+    for key in keys:
+        try:
+            found[key] = uuid.UUID(key)
+        except ValueError:
+            continue
+    return found
+
+
+def _dataset_names(events: QuerySet[UsageEvent]) -> dict[str, str]:
+    """The day's dataset keys that are identifiers, each with its dataset's name."""
+    from satudata.catalog.models import Dataset
+
+    keys = events.exclude(dataset="").values_list("dataset", flat=True).distinct()
+    ids = _uuid_keys(keys)
+    if not ids:
+        return {}
+    slugs = dict(Dataset.objects.filter(uuid__in=ids.values()).values_list("uuid", "slug"))
+    return {key: slugs[value] for key, value in ids.items() if value in slugs}
+
+
+def _dataset_facts(slugs: set[str]) -> dict[str, tuple[int | None, str]]:
+    from satudata.catalog.models import Dataset
+
+    rows = Dataset.objects.filter(slug__in=slugs).values_list("slug", "agency_id", "sector")
+    return {slug: (agency, sector or "") for slug, agency, sector in rows}
+
+
+def _product_facts(keys: set[str]) -> dict[str, tuple[int | None, str]]:
+    from satudata.products.models import Product
+    from satudata.releases.models import ReleaseEntry
+
+    rows = Product.objects.filter(slug__in=keys).values_list("slug", "agency_id", "sector")
+    found = {slug: (agency, sector or "") for slug, agency, sector in rows}
+    ids = _uuid_keys(keys)
+    if ids:
+        entries = ReleaseEntry.objects.filter(uuid__in=ids.values()).values_list(
+            "uuid", "agency_id", "sector"
+        )
+        by_id = {value: (agency, sector or "") for value, agency, sector in entries}
+        found.update({key: by_id[value] for key, value in ids.items() if value in by_id})
+    return found
+
+
+def _annotated(events: QuerySet[UsageEvent]) -> QuerySet[UsageEvent]:
+    """The day's events with ``is_robot`` (user agent or behaviour) and ``dataset_name``."""
+    robots = behaviour_robots(events)
+    robot = Q(bot=True)
+    if robots:
+        robot |= Q(visitor__in=sorted(robots))
+    names = _dataset_names(events)
+    dataset: Any = F("dataset")
+    if names:
+        dataset = Case(
+            *(When(dataset=key, then=Value(name)) for key, name in names.items()),
+            default="dataset",
+            output_field=CharField(),
+        )
+    return events.annotate(
+        is_robot=Case(
+            When(robot, then=Value(True)), default=Value(False), output_field=BooleanField()
+        ),
+        dataset_name=dataset,
+    )
+
+
+def _usage_rows(day: dt.date, events: QuerySet[UsageEvent]) -> list[DailyUsage]:
+    grouped = list(
+        events.values(
+            "kind", "channel", "name", "format", "dataset_name", "product", "is_robot", "signed_in"
+        )
+        .annotate(
+            n_events=Count("pk", filter=OK),
+            n_failed=Count("pk", filter=~OK),
+            n_visitors=Count("visitor", filter=OK, distinct=True),
+        )
+        .order_by()
+    )
+    datasets = _dataset_facts({row["dataset_name"] for row in grouped if row["dataset_name"]})
+    products = _product_facts({row["product"] for row in grouped if row["product"]})
+    rows = []
+    for row in grouped:
+        agency, sector = None, ""
+        if row["dataset_name"] in datasets:
+            agency, sector = datasets[row["dataset_name"]]
+        elif row["product"] in products:
+            agency, sector = products[row["product"]]
+        rows.append(
+            DailyUsage(
+                day=day,
+                kind=row["kind"],
+                channel=row["channel"],
+                name=row["name"],
+                format=row["format"],
+                dataset=row["dataset_name"][:120],
+                product=row["product"],
+                agency_id=agency,
+                sector=sector,
+                bot=bool(row["is_robot"]),
+                signed_in=row["signed_in"],
+                events=row["n_events"],
+                visitors=row["n_visitors"],
+                failed=row["n_failed"],
+            )
+        )
+    return rows
+
+
+def _site_rows(day: dt.date, events: QuerySet[UsageEvent]) -> list[DailySite]:
+    def of(kind: str) -> Q:
+        return OK & Q(kind=kind)
+
+    figures = {
+        "visitors": Count("visitor", filter=OK, distinct=True),
+        "page_views": Count("pk", filter=of(EventKind.PAGE_VIEW)),
+        "downloads": Count("pk", filter=of(EventKind.DOWNLOAD)),
+        "api_calls": Count("pk", filter=of(EventKind.API_CALL)),
+        "searches": Count("pk", filter=of(EventKind.SEARCH)),
+        "zero_result_searches": Count("pk", filter=of(EventKind.SEARCH) & Q(results=0)),
+        "events": Count("pk", filter=OK),
+        "samples": Count("pk", filter=Q(sample=True)),
+    }
+    rows = []
+    for robot, chosen in (
+        (False, events.filter(PUBLIC_HUMAN)),
+        (True, events.filter(is_robot=True)),
+    ):
+        found = chosen.aggregate(**figures)
+        samples = found.pop("samples")
+        rows.append(DailySite(day=day, bot=robot, sample=bool(samples), **found))
+    return rows
+
+
+def _referrer_rows(day: dt.date, public: QuerySet[UsageEvent]) -> list[DailyReferrer]:
+    grouped = (
+        public.exclude(kind=EventKind.API_CALL)
+        .values("referrer", "referrer_host")
+        .annotate(n=Count("pk"), v=Count("visitor", distinct=True))
+        .order_by()
+    )
+    return [
+        DailyReferrer(
+            day=day,
+            kind=row["referrer"],
+            host=row["referrer_host"],
+            events=row["n"],
+            visitors=row["v"],
+        )
+        for row in grouped
+    ]
+
+
+def _search_rows(day: dt.date, public: QuerySet[UsageEvent]) -> list[DailySearch]:
+    grouped = (
+        public.filter(kind=EventKind.SEARCH)
+        .exclude(query="")
+        .values("query")
+        .annotate(n=Count("pk"), zero=Count("pk", filter=Q(results=0)))
+        .order_by()
+    )
+    return [
+        DailySearch(day=day, query=row["query"], searches=row["n"], zero_results=row["zero"])
+        for row in grouped
+    ]
+
+
+def _campaign_rows(day: dt.date, public: QuerySet[UsageEvent]) -> list[DailyCampaign]:
+    grouped = (
+        public.exclude(campaign="")
+        .values("campaign")
+        .annotate(n=Count("pk"), v=Count("visitor", distinct=True))
+        .order_by()
+    )
+    return [
+        DailyCampaign(day=day, campaign=row["campaign"], landings=row["n"], visitors=row["v"])
+        for row in grouped
+    ]
+
+
+ROLLUP_MODELS = (DailyUsage, DailySite, DailyReferrer, DailySearch, DailyCampaign)
+
+
+def roll_day(day: dt.date, *, now: dt.datetime | None = None) -> RolledDay:
+    """Rebuild every rollup row of one WIB day from its raw events (see the module's note)."""
+    now = now or timezone.now()
+    start, end = bounds(day)
+    raw = UsageEvent.objects.filter(at__gte=start, at__lt=end)
+    with transaction.atomic():
+        raw_events = raw.count()
+        events = _annotated(raw)
+        public = events.filter(PUBLIC_HUMAN & OK)
+        built: list[tuple[Any, list[Any]]] = [
+            (DailyUsage, _usage_rows(day, events)),
+            (DailySite, _site_rows(day, events)),
+            (DailyReferrer, _referrer_rows(day, public)),
+            (DailySearch, _search_rows(day, public)),
+            (DailyCampaign, _campaign_rows(day, public)),
+        ]
+        for model, rows in built:
+            model.objects.filter(day=day).delete()
+            model.objects.bulk_create(rows, batch_size=1000)
+        rolled, _ = RolledDay.objects.update_or_create(
+            day=day,
+            defaults={
+                "rolled_at": now,
+                "raw_events": raw_events,
+                "complete": now >= end + margin(),
+            },
+        )
+    return rolled
+
+
+def first_raw_day() -> dt.date | None:
+    first = UsageEvent.objects.order_by("at").values_list("at", flat=True).first()
+    return timezone.localdate(first) if first else None
+
+
+def _late(day: dt.date, rolled: int) -> bool:
+    """Whether a complete day's raw events grew after it was rolled (a late flush, an import)."""
+    start, end = bounds(day)
+    return UsageEvent.objects.filter(at__gte=start, at__lt=end).count() > rolled
+
+
+def roll_pending(now: dt.datetime | None = None) -> list[dt.date]:
+    """Roll every day not yet rolled as complete, up to today; the days rolled (see the
+    module's note). Run twice at the same moment, the second run only re-rolls today."""
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    last_complete = (
+        RolledDay.objects.filter(complete=True)
+        .order_by("-day")
+        .values_list("day", flat=True)
+        .first()
+    )
+    if last_complete is not None:
+        first: dt.date | None = last_complete + dt.timedelta(days=1)
+    else:
+        first = first_raw_day()
+    days: set[dt.date] = set()
+    if first is not None:
+        days.update(first + dt.timedelta(days=n) for n in range((today - first).days + 1))
+    # Days rolled while they were running, before the last complete one (a manual rebuild).
+    days.update(
+        RolledDay.objects.filter(complete=False, day__lte=today).values_list("day", flat=True)
+    )
+    recheck = int(getattr(settings, "USAGE_ROLLUP_RECHECK_DAYS", 7))
+    for day, rolled in RolledDay.objects.filter(
+        complete=True, day__gte=today - dt.timedelta(days=recheck)
+    ).values_list("day", "raw_events"):
+        if _late(day, rolled):
+            days.add(day)
+    done = []
+    for day in sorted(days):
+        roll_day(day, now=now)
+        done.append(day)
+    if done:
+        logger.info("usage rolled up for %s day(s), %s to %s", len(done), done[0], done[-1])
+    return done
+
+
+def roll_range(first: dt.date, last: dt.date, *, now: dt.datetime | None = None) -> list[dt.date]:
+    """Rebuild the rollups of every day from ``first`` to ``last`` (inclusive)."""
+    days = [first + dt.timedelta(days=n) for n in range((last - first).days + 1)]
+    for day in days:
+        roll_day(day, now=now)
+    return days
