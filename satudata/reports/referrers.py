@@ -92,9 +92,9 @@ def _strip(host: str) -> str:
     return host
 
 
-def _own_hosts() -> frozenset[str]:
-    site = urlsplit(getattr(settings, "SITE_URL", "") or "").hostname or ""
-    return frozenset({_strip(site.lower())} - {""})
+@lru_cache(maxsize=16)
+def _site_host(site_url: str) -> str:
+    return _strip((urlsplit(site_url).hostname or "").lower())
 
 
 def _is_search(host: str) -> bool:
@@ -109,10 +109,10 @@ def _is_search(host: str) -> bool:
 
 
 def kind_of(host: str, own: frozenset[str] = frozenset()) -> str:
-    """The referrer kind of a (cleaned, lower-case) host name."""
+    """The referrer kind of a (cleaned, lower-case) host name; ``own``: this portal's hosts."""
     if not host:
         return ReferrerKind.NONE
-    if host in own or host in _own_hosts():
+    if host in own:
         return ReferrerKind.INTERNAL
     if host in APPS:
         return APPS[host]
@@ -126,7 +126,7 @@ def kind_of(host: str, own: frozenset[str] = frozenset()) -> str:
 
 
 @lru_cache(maxsize=4096)
-def _parse(referer: str, request_host: str) -> tuple[str, str]:
+def _parse(referer: str, request_host: str, site_host: str) -> tuple[str, str]:
     try:
         parts = urlsplit(referer.strip()[:2000])
         host = (parts.hostname or "").rstrip(".")
@@ -135,7 +135,7 @@ def _parse(referer: str, request_host: str) -> tuple[str, str]:
     if parts.scheme not in ("http", "https", "android-app") or not _HOST.match(host):
         return ReferrerKind.NONE, ""
     host = _strip(host)
-    own = frozenset({_strip(request_host)} - {""})
+    own = frozenset({_strip(request_host), site_host} - {""})
     return kind_of(host, own), host
 
 
@@ -144,4 +144,5 @@ def classify(referer: str | None, request_host: str = "") -> tuple[str, str]:
     ``request_host`` is the host the request was made to (this portal), without its port."""
     if not referer:
         return ReferrerKind.NONE, ""
-    return _parse(referer, request_host.lower().split(":")[0] if request_host else "")
+    site = _site_host(getattr(settings, "SITE_URL", "") or "")
+    return _parse(referer, request_host.lower().split(":")[0] if request_host else "", site)

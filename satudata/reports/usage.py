@@ -261,7 +261,8 @@ class UsageMiddleware:
         product, dataset = (key, "") if name in NOT_DATASET else ("", key)
         agent = request.META.get("HTTP_USER_AGENT", "")
         referrer, referrer_host = referrers.classify(
-            request.META.get("HTTP_REFERER"), request.META.get("HTTP_HOST", "")
+            request.META.get("HTTP_REFERER"),
+            request.META.get("HTTP_HOST") or request.META.get("SERVER_NAME", ""),
         )
         buffer.add(
             UsageEvent(
