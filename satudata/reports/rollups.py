@@ -114,7 +114,7 @@ def _dataset_names(events: QuerySet[UsageEvent]) -> dict[str, str]:
     """The day's dataset keys that are identifiers, each with its dataset's name."""
     from satudata.catalog.models import Dataset
 
-    keys = events.exclude(dataset="").values_list("dataset", flat=True).distinct()
+    keys = events.exclude(dataset="").order_by().values_list("dataset", flat=True).distinct()
     ids = _uuid_keys(keys)
     if not ids:
         return {}
