@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
-import pyarrow as pa
-import pyarrow.parquet as pq
+import pyarrow as pa  # type: ignore[import-untyped]
+import pyarrow.parquet as pq  # type: ignore[import-untyped]
 from django.db.models import Model, Q
 
 from satudata.reports.models import (
@@ -192,7 +192,7 @@ def _batches(
     table: Table, first: dt.date | None, last: dt.date | None, chunk: int
 ) -> Iterator[pa.RecordBatch]:
     lookups = [lookup for _column, lookup, _kind in table.columns]
-    rows = table.model.objects.filter(_period(table, first, last)).order_by("pk")
+    rows = table.model._default_manager.filter(_period(table, first, last)).order_by("pk")
     after: Any = None
     while True:
         page = rows if after is None else rows.filter(pk__gt=after)

@@ -134,7 +134,9 @@ def _product_facts(keys: set[str]) -> dict[str, tuple[int | None, str]]:
     from satudata.releases.models import ReleaseEntry
 
     rows = Product.objects.filter(slug__in=keys).values_list("slug", "agency_id", "sector")
-    found = {slug: (agency, sector or "") for slug, agency, sector in rows}
+    found: dict[str, tuple[int | None, str]] = {
+        slug: (agency, sector or "") for slug, agency, sector in rows
+    }
     ids = _uuid_keys(keys)
     if ids:
         entries = ReleaseEntry.objects.filter(uuid__in=ids.values()).values_list(
@@ -145,7 +147,7 @@ def _product_facts(keys: set[str]) -> dict[str, tuple[int | None, str]]:
     return found
 
 
-def _annotated(events: QuerySet[UsageEvent]) -> QuerySet[UsageEvent]:
+def _annotated(events: QuerySet[UsageEvent]) -> Any:
     """The day's events with ``is_robot`` (user agent or behaviour) and ``dataset_name``."""
     robots = behaviour_robots(events)
     robot = Q(bot=True)
@@ -167,7 +169,7 @@ def _annotated(events: QuerySet[UsageEvent]) -> QuerySet[UsageEvent]:
     )
 
 
-def _usage_rows(day: dt.date, events: QuerySet[UsageEvent]) -> list[DailyUsage]:
+def _usage_rows(day: dt.date, events: Any) -> list[DailyUsage]:
     grouped = list(
         events.values(
             "kind", "channel", "name", "format", "dataset_name", "product", "is_robot", "signed_in"
@@ -209,7 +211,7 @@ def _usage_rows(day: dt.date, events: QuerySet[UsageEvent]) -> list[DailyUsage]:
     return rows
 
 
-def _site_rows(day: dt.date, events: QuerySet[UsageEvent]) -> list[DailySite]:
+def _site_rows(day: dt.date, events: Any) -> list[DailySite]:
     def of(kind: str) -> Q:
         return OK & Q(kind=kind)
 
@@ -234,7 +236,7 @@ def _site_rows(day: dt.date, events: QuerySet[UsageEvent]) -> list[DailySite]:
     return rows
 
 
-def _referrer_rows(day: dt.date, public: QuerySet[UsageEvent]) -> list[DailyReferrer]:
+def _referrer_rows(day: dt.date, public: Any) -> list[DailyReferrer]:
     grouped = (
         public.exclude(kind=EventKind.API_CALL)
         .values("referrer", "referrer_host")
@@ -253,7 +255,7 @@ def _referrer_rows(day: dt.date, public: QuerySet[UsageEvent]) -> list[DailyRefe
     ]
 
 
-def _search_rows(day: dt.date, public: QuerySet[UsageEvent]) -> list[DailySearch]:
+def _search_rows(day: dt.date, public: Any) -> list[DailySearch]:
     grouped = (
         public.filter(kind=EventKind.SEARCH)
         .exclude(query="")
@@ -267,7 +269,7 @@ def _search_rows(day: dt.date, public: QuerySet[UsageEvent]) -> list[DailySearch
     ]
 
 
-def _campaign_rows(day: dt.date, public: QuerySet[UsageEvent]) -> list[DailyCampaign]:
+def _campaign_rows(day: dt.date, public: Any) -> list[DailyCampaign]:
     grouped = (
         public.exclude(campaign="")
         .values("campaign")
