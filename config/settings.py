@@ -479,8 +479,29 @@ PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 60)
 # Usage events (page views, downloads, API calls, searches): counted after the answer and written
 # in batches of USAGE_BATCH or every USAGE_FLUSH_SECONDS, whichever comes first (0: at once).
 USAGE_EVENTS = env_bool("USAGE_EVENTS", True)
-USAGE_BATCH = env_int("USAGE_BATCH", 200)
+# 1000 a batch: a flush's running totals (reports.counts) share one statement per dataset, so
+# the buffer keeps above issue 21's 2,000 events/s (bench/bench_usage_record.py).
+USAGE_BATCH = env_int("USAGE_BATCH", 1000)
 USAGE_FLUSH_SECONDS = env_float("USAGE_FLUSH_SECONDS", 0.0 if TESTING else 5.0)
+# --- Usage rollups (issue 21, SOP activity 6) -----------------------------------------------
+# Robots by behaviour (reports/bots.py): a daily visitor hash with more requests than this in a
+# day, or more than USAGE_BOT_BURST in one minute, is a robot for that day (rollups bot=True).
+USAGE_BOT_DAILY_REQUESTS = env_int("USAGE_BOT_DAILY_REQUESTS", 1000)
+USAGE_BOT_BURST = env_int("USAGE_BOT_BURST", 120)
+# A day counts as over (its rollup "complete") this long after midnight WIB, once the usage
+# buffer's last flush is in. Complete days of the last USAGE_ROLLUP_RECHECK_DAYS whose raw
+# events grew since (late events) are rolled again.
+USAGE_ROLLUP_MARGIN_MINUTES = env_int("USAGE_ROLLUP_MARGIN_MINUTES", 10)
+USAGE_ROLLUP_RECHECK_DAYS = env_int("USAGE_ROLLUP_RECHECK_DAYS", 7)
+# Raw usage events older than this many days are deleted, only for complete rolled-up days
+# (0: kept for ever). The rollups stay.
+USAGE_RAW_RETENTION_DAYS = env_int("USAGE_RAW_RETENTION_DAYS", 730)
+PERIODIC_TASKS.update(
+    {
+        "usage-rollup": ("satudata.reports.tasks.rollup_usage", 15),
+        "usage-retention": ("satudata.reports.tasks.delete_expired_usage", 1440),
+    }
+)
 
 # --- Uploads ---------------------------------------------------------------------------------
 UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_MB", 200) * 2**20

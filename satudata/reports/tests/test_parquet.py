@@ -10,7 +10,6 @@ from pathlib import Path
 
 import pyarrow.parquet as pq
 from django.core.management import CommandError, call_command
-from django.test import override_settings
 from django.utils import timezone
 
 from satudata.core.testing import PersonaTestCase
@@ -102,7 +101,6 @@ class ParquetExportTests(PersonaTestCase):
                 call_command("export_usage_parquet", "--out", folder, "--to", "31-12-2026")
 
 
-@override_settings(ROOT_URLCONF="satudata.reports.tests.urls_roll")
 class ParquetDownloadTests(PersonaTestCase):
     url = "/laporan/pemanfaatan/parquet/daily_usage.parquet"
 
