@@ -25,6 +25,8 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
+from decimal import ROUND_HALF_UP, Decimal
+from functools import cached_property
 from typing import Any
 
 from django.db.models import Q, QuerySet, Sum
@@ -172,6 +174,15 @@ class Filters:
     def days(self) -> int:
         return (self.end - self.start).days + 1
 
+    @cached_property
+    def rolled(self) -> frozenset[dt.date]:
+        """The period's rolled-up days (read once per Filters)."""
+        return frozenset(rolled_days(self.start, self.end))
+
+    @property
+    def available(self) -> bool:
+        return bool(self.rolled)
+
     @property
     def narrowed(self) -> bool:
         """Whether the figures are for part of the site (then read from ``DailyUsage``)."""
@@ -314,7 +325,7 @@ def _filled(sums: Mapping[str, int | None], narrowed: bool) -> dict[str, int | N
 
 def totals(filters: Filters) -> dict[str, int | None]:
     """The period's six totals, each None when no day of it is rolled up."""
-    if not is_available(filters.start, filters.end):
+    if not filters.available:
         return dict.fromkeys(MEASURES)
     if filters.narrowed:
         return _filled(_usage(filters).aggregate(**_usage_sums()), True)
@@ -325,7 +336,8 @@ def change(value: int | None, before: int | None) -> float | None:
     """The change in % from ``before``; None when either is unknown or ``before`` is 0."""
     if value is None or not before:
         return None
-    return round((value - before) / before * 100, 1)
+    percent = Decimal(value - before) * 100 / Decimal(before)
+    return float(percent.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
 
 
 def totals_with_trends(filters: Filters) -> list[dict[str, Any]]:
@@ -347,7 +359,7 @@ def totals_with_trends(filters: Filters) -> list[dict[str, Any]]:
 
 def robots(filters: Filters) -> int | None:
     """The robots' requests in the period (None when nothing is rolled up)."""
-    if not is_available(filters.start, filters.end):
+    if not filters.available:
         return None
     if filters.narrowed:
         found = _usage(filters, bots=True).aggregate(n=Sum("events"))["n"]
@@ -401,8 +413,8 @@ def _daily(filters: Filters) -> dict[dt.date, dict[str, int]]:
 
 
 def _points(filters: Filters, unit: str) -> list[dict[str, Any]]:
-    rolled = rolled_days(filters.start, filters.end)
-    daily = _daily(filters)
+    rolled = filters.rolled
+    daily = _daily(filters) if rolled else {}
     points: dict[dt.date, dict[str, int | None]] = {
         key: dict.fromkeys(SERIES_MEASURES) for key in _buckets(filters.start, filters.end, unit)
     }
@@ -457,7 +469,7 @@ class Breakdown:
 
 
 def breakdown(filters: Filters) -> Breakdown | None:
-    if not is_available(filters.start, filters.end):
+    if not filters.available:
         return None
     rows = (
         _usage(filters)
@@ -602,7 +614,7 @@ def _period(filters: Filters) -> Q:
 
 
 def referrers(filters: Filters) -> list[dict[str, Any]]:
-    if not is_available(filters.start, filters.end):
+    if not filters.available:
         return []
     rows = (
         DailyReferrer.objects.filter(_period(filters))
@@ -618,7 +630,7 @@ def referrers(filters: Filters) -> list[dict[str, Any]]:
 
 
 def referrer_hosts(filters: Filters, limit: int = TOP) -> list[dict[str, Any]]:
-    if not is_available(filters.start, filters.end):
+    if not filters.available:
         return []
     rows = (
         DailyReferrer.objects.filter(_period(filters))
@@ -641,7 +653,7 @@ def referrer_hosts(filters: Filters, limit: int = TOP) -> list[dict[str, Any]]:
 
 
 def campaigns(filters: Filters, limit: int = 50) -> list[dict[str, Any]]:
-    if not is_available(filters.start, filters.end):
+    if not filters.available:
         return []
     rows = (
         DailyCampaign.objects.filter(_period(filters))
@@ -656,7 +668,7 @@ def campaigns(filters: Filters, limit: int = 50) -> list[dict[str, Any]]:
 
 
 def top_queries(filters: Filters, limit: int = TOP) -> list[dict[str, Any]]:
-    if not is_available(filters.start, filters.end):
+    if not filters.available:
         return []
     rows = (
         DailySearch.objects.filter(_period(filters))
@@ -669,7 +681,7 @@ def top_queries(filters: Filters, limit: int = TOP) -> list[dict[str, Any]]:
 
 def zero_result_queries(filters: Filters, limit: int = TOP) -> list[dict[str, Any]]:
     """The words searched for that found nothing, most asked first: unmet demand."""
-    if not is_available(filters.start, filters.end):
+    if not filters.available:
         return []
     rows = (
         DailySearch.objects.filter(_period(filters), zero_results__gt=0)
@@ -686,13 +698,12 @@ def zero_result_queries(filters: Filters, limit: int = TOP) -> list[dict[str, An
 def figures(filters: Filters) -> dict[str, Any]:
     """Every figure of the dashboard for the filters (see the module's notes)."""
     found = breakdown(filters)
-    rolled = rolled_days(filters.start, filters.end)
     return {
-        "available": bool(rolled),
-        "rolled_days": len(rolled),
+        "available": filters.available,
+        "rolled_days": len(filters.rolled),
         "days": filters.days,
         "narrowed": filters.narrowed,
-        "sample": has_sample(filters.start, filters.end),
+        "sample": filters.available and has_sample(filters.start, filters.end),
         "previous": {"start": filters.previous().start, "end": filters.previous().end},
         "last_year": {"start": filters.last_year().start, "end": filters.last_year().end},
         "totals": totals_with_trends(filters),
@@ -724,10 +735,9 @@ def report_section(start: dt.date, end: dt.date) -> dict[str, Any]:
     """The report's use section (JSON-serialisable, kept in the report's frozen snapshot):
     the humans' figures of the whole site, with the previous period and last year."""
     filters = Filters(start=start, end=end)
-    available = is_available(start, end)
-    found = breakdown(filters) if available else None
+    found = breakdown(filters)
     return {
-        "available": available,
+        "available": filters.available,
         "totals": totals(filters),
         "previous": totals(filters.previous()),
         "last_year": totals(filters.last_year()),

@@ -101,7 +101,7 @@ FIGURES: dict[str, Figure] = {
             L("Use over time"),
             (
                 Column("period", L("Period from")),
-                VIEWS,
+                Column("page_views", L("Page views"), number=True),
                 VISITORS,
                 DOWNLOADS,
                 API,
@@ -339,10 +339,10 @@ def _error_json(error: FilterError) -> JsonResponse:
 @require_GET
 @capability_required(Capability.VIEW_REPORTS)
 def dashboard(request: HttpRequest) -> HttpResponse:
-    form = UsageFilterForm(request.GET or None)
     try:
         filters = _filters(request)
     except FilterError as error:
+        form = UsageFilterForm(request.GET)
         for name, message in error.errors.items():
             form.add_error(name if name in form.fields else None, message)
         return render(request, "reports/usage/dashboard.html", {"form": form, "errors": error})
@@ -425,7 +425,7 @@ def figure_json(request: HttpRequest, figure: str) -> HttpResponse:
         "start": filters.start.isoformat(),
         "end": filters.end.isoformat(),
         "filters": filters.query(),
-        "available": analytics.is_available(filters.start, filters.end),
+        "available": filters.available,
         "columns": [{"key": c.key, "label": str(c.label)} for c in chosen.columns],
         "rows": [{c.key: json_value(row.get(c.key)) for c in chosen.columns} for row in rows],
     }

@@ -348,7 +348,7 @@ class FilterTests(PersonaTestCase):
         self.assertTrue(found.include_bots and found.narrowed)
         self.assertEqual(Filters.from_query(found.query(), today=self.TODAY), found)
 
-    def assertRefused(self, field: str, **query: str) -> None:  # noqa: N802
+    def assertRefused(self, field: str, **query: str) -> None:
         with self.assertRaises(FilterError) as caught:
             self.read(**query)
         self.assertIn(field, caught.exception.errors)
