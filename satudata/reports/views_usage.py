@@ -71,37 +71,44 @@ def _robots(filters: Filters) -> list[dict[str, Any]]:
     return [] if events is None else [{"label": _("Robot requests"), "events": events}]
 
 
-L = gettext_lazy
-VIEWS = Column("views", L("Page views"), number=True)
-DOWNLOADS = Column("downloads", L("Downloads"), number=True)
-API = Column("api_calls", L("API calls"), number=True)
-N = Column("n", L("Count"), number=True)
-VISITORS = Column("visitors", L("Visitor-days"), number=True)
+VIEWS = Column("views", gettext_lazy("Page views"), number=True)
+DOWNLOADS = Column("downloads", gettext_lazy("Downloads"), number=True)
+API = Column("api_calls", gettext_lazy("API calls"), number=True)
+N = Column("n", gettext_lazy("Count"), number=True)
+VISITORS = Column("visitors", gettext_lazy("Visitor-days"), number=True)
 
 FIGURES: dict[str, Figure] = {
     figure.slug: figure
     for figure in (
         Figure(
             "ringkasan",
-            L("Totals and trends"),
+            gettext_lazy("Totals and trends"),
             (
-                Column("label", L("Figure")),
-                Column("value", L("This period"), number=True),
-                Column("previous", L("Previous period"), number=True),
+                Column("label", gettext_lazy("Figure")),
+                Column("value", gettext_lazy("This period"), number=True),
+                Column("previous", gettext_lazy("Previous period"), number=True),
                 Column(
-                    "change_previous", L("Change vs previous period (%)"), number=True, percent=True
+                    "change_previous",
+                    gettext_lazy("Change vs previous period (%)"),
+                    number=True,
+                    percent=True,
                 ),
-                Column("last_year", L("Same period last year"), number=True),
-                Column("change_last_year", L("Change vs last year (%)"), number=True, percent=True),
+                Column("last_year", gettext_lazy("Same period last year"), number=True),
+                Column(
+                    "change_last_year",
+                    gettext_lazy("Change vs last year (%)"),
+                    number=True,
+                    percent=True,
+                ),
             ),
             _summary,
         ),
         Figure(
             "tren",
-            L("Use over time"),
+            gettext_lazy("Use over time"),
             (
-                Column("period", L("Period from")),
-                Column("page_views", L("Page views"), number=True),
+                Column("period", gettext_lazy("Period from")),
+                Column("page_views", gettext_lazy("Page views"), number=True),
                 VISITORS,
                 DOWNLOADS,
                 API,
@@ -112,8 +119,11 @@ FIGURES: dict[str, Figure] = {
         ),
         Figure(
             "format",
-            L("Downloads by format"),
-            (Column("format", L("Format")), Column("n", L("Downloads"), number=True)),
+            gettext_lazy("Downloads by format"),
+            (
+                Column("format", gettext_lazy("Format")),
+                Column("n", gettext_lazy("Downloads"), number=True),
+            ),
             _from_breakdown(analytics.downloads_by_format),
             chart="bar",
             label_key="format",
@@ -121,8 +131,12 @@ FIGURES: dict[str, Figure] = {
         ),
         Figure(
             "kanal",
-            L("API calls by channel"),
-            (Column("label", L("Channel")), Column("channel", L("Code"), code=True), N),
+            gettext_lazy("API calls by channel"),
+            (
+                Column("label", gettext_lazy("Channel")),
+                Column("channel", gettext_lazy("Code"), code=True),
+                N,
+            ),
             _from_breakdown(analytics.api_by_channel),
             chart="bar",
             label_key="label",
@@ -130,11 +144,11 @@ FIGURES: dict[str, Figure] = {
         ),
         Figure(
             "dataset",
-            L("Most used datasets"),
+            gettext_lazy("Most used datasets"),
             (
-                Column("title", L("Dataset")),
-                Column("dataset", L("Address"), code=True),
-                Column("agency", L("Agency")),
+                Column("title", gettext_lazy("Dataset")),
+                Column("dataset", gettext_lazy("Address"), code=True),
+                Column("agency", gettext_lazy("Agency")),
                 VIEWS,
                 DOWNLOADS,
                 API,
@@ -146,10 +160,10 @@ FIGURES: dict[str, Figure] = {
         ),
         Figure(
             "produk",
-            L("Most used products"),
+            gettext_lazy("Most used products"),
             (
-                Column("title", L("Product")),
-                Column("product", L("Address"), code=True),
+                Column("title", gettext_lazy("Product")),
+                Column("product", gettext_lazy("Address"), code=True),
                 VIEWS,
                 DOWNLOADS,
             ),
@@ -157,8 +171,8 @@ FIGURES: dict[str, Figure] = {
         ),
         Figure(
             "instansi",
-            L("Use by agency"),
-            (Column("agency", L("Agency")), VIEWS, DOWNLOADS, API),
+            gettext_lazy("Use by agency"),
+            (Column("agency", gettext_lazy("Agency")), VIEWS, DOWNLOADS, API),
             _from_breakdown(analytics.by_agency),
             chart="bar",
             label_key="agency",
@@ -166,10 +180,10 @@ FIGURES: dict[str, Figure] = {
         ),
         Figure(
             "sektor",
-            L("Use by sector"),
+            gettext_lazy("Use by sector"),
             (
-                Column("label", L("Sector")),
-                Column("sector", L("Code"), code=True),
+                Column("label", gettext_lazy("Sector")),
+                Column("sector", gettext_lazy("Code"), code=True),
                 VIEWS,
                 DOWNLOADS,
                 API,
@@ -181,8 +195,12 @@ FIGURES: dict[str, Figure] = {
         ),
         Figure(
             "perujuk",
-            L("Arrivals by kind of referrer"),
-            (Column("label", L("Came from")), Column("n", L("Requests"), number=True), VISITORS),
+            gettext_lazy("Arrivals by kind of referrer"),
+            (
+                Column("label", gettext_lazy("Came from")),
+                Column("n", gettext_lazy("Requests"), number=True),
+                VISITORS,
+            ),
             analytics.referrers,
             chart="bar",
             label_key="label",
@@ -190,45 +208,51 @@ FIGURES: dict[str, Figure] = {
         ),
         Figure(
             "situs-perujuk",
-            L("Top referring sites"),
+            gettext_lazy("Top referring sites"),
             (
-                Column("host", L("Site")),
-                Column("label", L("Kind")),
-                Column("n", L("Requests"), number=True),
+                Column("host", gettext_lazy("Site")),
+                Column("label", gettext_lazy("Kind")),
+                Column("n", gettext_lazy("Requests"), number=True),
                 VISITORS,
             ),
             analytics.referrer_hosts,
         ),
         Figure(
             "kampanye",
-            L("Campaign links"),
+            gettext_lazy("Campaign links"),
             (
-                Column("campaign", L("Campaign tag")),
-                Column("landings", L("Landings"), number=True),
+                Column("campaign", gettext_lazy("Campaign tag")),
+                Column("landings", gettext_lazy("Landings"), number=True),
                 VISITORS,
             ),
             analytics.campaigns,
         ),
         Figure(
             "pencarian",
-            L("Top searches"),
+            gettext_lazy("Top searches"),
             (
-                Column("query", L("Search words")),
-                Column("n", L("Searches"), number=True),
-                Column("zero_results", L("Without results"), number=True),
+                Column("query", gettext_lazy("Search words")),
+                Column("n", gettext_lazy("Searches"), number=True),
+                Column("zero_results", gettext_lazy("Without results"), number=True),
             ),
             analytics.top_queries,
         ),
         Figure(
             "pencarian-nihil",
-            L("Searches without results (unmet demand)"),
-            (Column("query", L("Search words")), Column("n", L("Searches"), number=True)),
+            gettext_lazy("Searches without results (unmet demand)"),
+            (
+                Column("query", gettext_lazy("Search words")),
+                Column("n", gettext_lazy("Searches"), number=True),
+            ),
             analytics.zero_result_queries,
         ),
         Figure(
             "robot",
-            L("Robots"),
-            (Column("label", L("Figure")), Column("events", L("Requests"), number=True)),
+            gettext_lazy("Robots"),
+            (
+                Column("label", gettext_lazy("Figure")),
+                Column("events", gettext_lazy("Requests"), number=True),
+            ),
             _robots,
         ),
     )
