@@ -404,6 +404,7 @@ def _buckets(start: dt.date, end: dt.date, unit: str) -> list[dt.date]:
 
 
 def _daily(filters: Filters) -> dict[dt.date, dict[str, int]]:
+    rows: Iterable[dict[str, Any]]
     if filters.narrowed:
         rows = _usage(filters).values("day").annotate(**_usage_sums())
     else:
@@ -526,7 +527,7 @@ def top_datasets(found: Breakdown | None, limit: int = TOP) -> list[dict[str, An
     if found is None:
         return []
     ranked = _ranked(found.datasets, limit)
-    names = {
+    names: dict[str, dict[str, Any]] = {
         row["slug"]: row
         for row in Dataset.objects.filter(slug__in=[slug for slug, _t in ranked]).values(
             "slug", "title", "agency__name"

@@ -37,19 +37,19 @@ class UsageFilterForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         every = [("", _("All"))]
-        self.fields["periode"].choices = [
+        self.fields["periode"].choices  # type: ignore[attr-defined] = [
             (key, analytics.preset_label(key)) for key in analytics.PRESETS
         ]
-        self.fields["instansi"].choices = every + list(
+        self.fields["instansi"].choices  # type: ignore[attr-defined] = every + list(
             Agency.objects.order_by("name").values_list("slug", "name")
         )
-        self.fields["sektor"].choices = every + sorted(
+        self.fields["sektor"].choices  # type: ignore[attr-defined] = every + sorted(
             analytics.sector_labels().items(), key=lambda item: item[1]
         )
-        self.fields["dataset"].choices = every + list(
+        self.fields["dataset"].choices  # type: ignore[attr-defined] = every + list(
             Dataset.objects.order_by("title").values_list("slug", "title")
         )
-        self.fields["produk"].choices = every + list(
+        self.fields["produk"].choices  # type: ignore[attr-defined] = every + list(
             Product.objects.order_by("title").values_list("slug", "title")
         )
-        self.fields["kanal"].choices = every + [(c.value, c.label) for c in Channel]
+        self.fields["kanal"].choices  # type: ignore[attr-defined] = every + [(c.value, c.label) for c in Channel]
