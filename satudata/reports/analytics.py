@@ -528,7 +528,7 @@ def top_datasets(found: Breakdown | None, limit: int = TOP) -> list[dict[str, An
         return []
     ranked = _ranked(found.datasets, limit)
     names: dict[str, dict[str, Any]] = {
-        row["slug"]: row
+        row["slug"]: dict(row)
         for row in Dataset.objects.filter(slug__in=[slug for slug, _t in ranked]).values(
             "slug", "title", "agency__name"
         )

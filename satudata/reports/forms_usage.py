@@ -34,22 +34,27 @@ class UsageFilterForm(forms.Form):
     kanal = forms.ChoiceField(label=_("Channel"), required=False)
     robot = forms.BooleanField(label=_("Include robots"), required=False)
 
+    def _choice(self, name: str) -> forms.ChoiceField:
+        field = self.fields[name]
+        assert isinstance(field, forms.ChoiceField)
+        return field
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        every = [("", _("All"))]
-        self.fields["periode"].choices  # type: ignore[attr-defined] = [
+        every: list[tuple[str, Any]] = [("", _("All"))]
+        self._choice("periode").choices = [
             (key, analytics.preset_label(key)) for key in analytics.PRESETS
         ]
-        self.fields["instansi"].choices  # type: ignore[attr-defined] = every + list(
+        self._choice("instansi").choices = every + list(
             Agency.objects.order_by("name").values_list("slug", "name")
         )
-        self.fields["sektor"].choices  # type: ignore[attr-defined] = every + sorted(
+        self._choice("sektor").choices = every + sorted(
             analytics.sector_labels().items(), key=lambda item: item[1]
         )
-        self.fields["dataset"].choices  # type: ignore[attr-defined] = every + list(
+        self._choice("dataset").choices = every + list(
             Dataset.objects.order_by("title").values_list("slug", "title")
         )
-        self.fields["produk"].choices  # type: ignore[attr-defined] = every + list(
+        self._choice("produk").choices = every + list(
             Product.objects.order_by("title").values_list("slug", "title")
         )
-        self.fields["kanal"].choices  # type: ignore[attr-defined] = every + [(c.value, c.label) for c in Channel]
+        self._choice("kanal").choices = every + [(c.value, c.label) for c in Channel]
