@@ -22,6 +22,7 @@ import math
 import random
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import Any
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -210,7 +211,7 @@ class Day:
     rng: random.Random
     catalogue: Catalogue
     until: dt.datetime
-    events: list[tuple[object, ...]] = field(default_factory=list)
+    events: list[tuple[Any, ...]] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         # WIB keeps no summer time: a day's moments are its midnight plus seconds.
@@ -398,7 +399,7 @@ def _scraper(day: Day, requests: int) -> None:
         )
 
 
-def _one_day(day: Day, factor: float, scraper: int) -> list[tuple[object, ...]]:
+def _one_day(day: Day, factor: float, scraper: int) -> list[tuple[Any, ...]]:
     rng = day.rng
     for _n in range(round(rng.gauss(150, 12) * factor)):
         _person(day)
@@ -439,13 +440,14 @@ def load_sample_usage(today: dt.date | None = None, days: int = 365, *, seed: in
     return written + _insert(batch)
 
 
-def _insert(rows: list[tuple[object, ...]]) -> int:
+def _insert(rows: list[tuple[Any, ...]]) -> int:
     """Many rows in one statement executed many times: the ORM's ``bulk_create`` spends most of
     its time preparing each value of each instance, ten times the cost of writing them."""
     if not rows:
         return 0
     meta, ops = UsageEvent._meta, connection.ops
-    columns = ", ".join(ops.quote_name(meta.get_field(name).column) for name in COLUMNS)
+    column = {f.name: f.column for f in meta.concrete_fields}
+    columns = ", ".join(ops.quote_name(column[name]) for name in COLUMNS)
     places = ", ".join(["%s"] * len(COLUMNS))
     sql = f"INSERT INTO {ops.quote_name(meta.db_table)} ({columns}) VALUES ({places})"  # noqa: S608
     adapted = [(ops.adapt_datetimefield_value(row[0]), *row[1:]) for row in rows]

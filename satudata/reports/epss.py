@@ -35,6 +35,7 @@ from satudata.products.formats import FORMATS as PRODUCT_FORMATS
 from satudata.products.models import ProductFile
 from satudata.releases import punctuality
 from satudata.releases.models import EntryState, Release, ReleaseEntry
+from satudata.releases.punctuality import Punctuality
 from satudata.reports.models import DailySite, DailyUsage, EventKind
 from satudata.sop.models import SopDocument, SopTask
 
@@ -108,8 +109,8 @@ class Facts:
     """Everything the indicators read for one year, gathered once."""
 
     year: int
-    punctuality: punctuality.Punctuality
-    last_punctuality: punctuality.Punctuality
+    punctuality: Punctuality
+    last_punctuality: Punctuality
     releases: int
     agencies: int
     calendar_entries: int
@@ -167,15 +168,15 @@ def reference_end(text: str) -> dt.date | None:
         month = int(match[2])
         return _month_end(int(match[1]), month) if 1 <= month <= 12 else None
     if match := re.fullmatch(r"([a-z]+)\s+(\d{4})", words):
-        month = _MONTHS.get(match[1])
-        return _month_end(int(match[2]), month) if month else None
+        named = _MONTHS.get(match[1])
+        return _month_end(int(match[2]), named) if named else None
     if match := re.fullmatch(r"(\d{4})-?q([1-4])", words):
         return _month_end(int(match[1]), 3 * int(match[2]))
     if match := re.fullmatch(r"(?:triwulan|tw|kuartal)\s+(i{1,3}|iv|[1-4])\s+(\d{4})", words):
-        quarter = _ROMAN.get(match[1]) or int(match[1])
+        quarter = _ROMAN[match[1]] if match[1] in _ROMAN else int(match[1])
         return _month_end(int(match[2]), 3 * quarter)
     if match := re.fullmatch(r"semester\s+(i{1,2}|[12])\s+(\d{4})", words):
-        half = _ROMAN.get(match[1]) or int(match[1])
+        half = _ROMAN[match[1]] if match[1] in _ROMAN else int(match[1])
         return _month_end(int(match[2]), 6 * half)
     return None
 
@@ -559,15 +560,16 @@ def _ind_20403(facts: Facts) -> Indicator:
 
 
 def _sop_figures(facts: Facts) -> list[Figure]:
-    figures = []
-    for code, row in sorted(facts.sop_tasks.items()):
-        figures.append(
-            Figure(
-                _("SOP tasks “%(step)s”: opened / finished / on time") % {"step": code},
-                f"{row['opened']} / {row['finished']} / {row['on_time']}",
-            )
+    """Per SOP step, its tasks of the year: opened / finished / finished within the standard."""
+    names = {step.code: step.activity for step in facts.sop.steps.all()} if facts.sop else {}
+    return [
+        Figure(
+            _("SOP tasks “%(step)s”: opened / finished / on time")
+            % {"step": names.get(code, code)},
+            f"{row['opened']} / {row['finished']} / {row['on_time']}",
         )
-    return figures
+        for code, row in sorted(facts.sop_tasks.items())
+    ]
 
 
 def _ind_30401(facts: Facts) -> Indicator:
