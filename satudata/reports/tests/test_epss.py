@@ -17,11 +17,11 @@ from pypdf import PdfReader
 from python_calamine import CalamineWorkbook
 
 from satudata.accounts.models import Agency
-from satudata.core.testing import PersonaTestCase
+from satudata.core.testing import PersonaTestCase, xlsx_cells
 from satudata.releases.models import EntryState, Precision, Release, ReleaseEntry, ReleaseState
 from satudata.reports import epss, epss_export
 from satudata.reports.models import Channel, DailySite, DailyUsage, EventKind
-from satudata.sop.models import SopStep, SopTask, TaskStatus
+from satudata.sop.models import SopDocument, SopStep, SopTask, TaskStatus
 
 NOW = dt.datetime(2026, 12, 20, 3, 0, tzinfo=UTC)
 URLS = "satudata.reports.tests.urls_epss_test"
@@ -277,6 +277,16 @@ class EvidencePageTests(PersonaTestCase):
         self.assertEqual(downloads[0][2], 20)
         links = book.get_sheet_by_index(2).to_python()
         self.assertIn("http://testserver/data.json", [r[2] for r in links])
+
+    def test_text_that_looks_like_a_formula_stays_text_in_the_xlsx(self) -> None:
+        SopDocument.objects.filter(is_current=True).update(number='=HYPERLINK("http://x")')
+        self.client.force_login(self.p.walidata)
+        response = self.client.get("/laporan/epss.xlsx", {"tahun": 2026})
+        cells = [c for c in xlsx_cells(response.content) if c.value.startswith("=HYPERLINK")]
+        self.assertTrue(cells)
+        for cell in cells:
+            self.assertFalse(cell.is_formula)
+            self.assertTrue(cell.is_text and cell.is_quoted)
 
     def test_the_pdf_prints_every_indicator_and_its_level(self) -> None:
         History(self.p.agency)
