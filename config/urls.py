@@ -31,6 +31,8 @@ urlpatterns = [
     path("", include("satudata.promotion.urls")),  # issue 20: SOP activity 4
     # Issue 21, SOP activity 6: usage analytics, KPIs, SOP compliance, EPSS, the reports.
     path("laporan/pemanfaatan/parquet/", include("satudata.reports.urls_parquet")),
+    path("", include("satudata.reports.urls_usage")),
+    path("", include("satudata.reports.urls_epss")),
     # The language switch only sets the visitor's language cookie: a forged switch is harmless,
     # while a CSRF token in every page's header would give each public visitor a cookie and
     # make every page unique to its visitor (uncacheable).

@@ -11,7 +11,7 @@ from typing import Any
 
 import time_machine
 from django.contrib.contenttypes.models import ContentType
-from django.test import SimpleTestCase, override_settings
+from django.test import SimpleTestCase
 from django.utils.translation import gettext as _
 from pypdf import PdfReader
 from python_calamine import CalamineWorkbook
@@ -24,7 +24,6 @@ from satudata.reports.models import Channel, DailySite, DailyUsage, EventKind
 from satudata.sop.models import SopDocument, SopStep, SopTask, TaskStatus
 
 NOW = dt.datetime(2026, 12, 20, 3, 0, tzinfo=UTC)
-URLS = "satudata.reports.tests.urls_epss_test"
 
 
 def at(year: int, month: int, day: int) -> dt.datetime:
@@ -217,7 +216,6 @@ class EvidenceTests(PersonaTestCase):
 
 
 @time_machine.travel(NOW, tick=False)
-@override_settings(ROOT_URLCONF=URLS)
 class EvidencePageTests(PersonaTestCase):
     def test_staff_see_the_page_others_do_not(self) -> None:
         expected = {

@@ -10,8 +10,6 @@ import os
 from pathlib import Path
 from typing import Any
 
-from django.test import override_settings
-
 from satudata.core.testing import Personas
 from satudata.releases.tests.test_release_date_browser import _check
 from tests.test_browser import _log_in, live_personas, page, pytestmark
@@ -58,7 +56,6 @@ def _rollups(agency_id: int) -> None:
     )
 
 
-@override_settings(ROOT_URLCONF="satudata.reports.tests.urls_usage_test")
 def test_the_walidata_changes_the_dashboards_filters(
     live_server: Any, live_personas: Personas, page: Any, tmp_path: Path
 ) -> None:

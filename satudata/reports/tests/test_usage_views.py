@@ -7,7 +7,6 @@ import csv
 import datetime as dt
 import io
 
-from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -25,7 +24,6 @@ def site(day: dt.date, **counts: object) -> None:
     DailySite.objects.create(day=day, **counts)
 
 
-@override_settings(ROOT_URLCONF="satudata.reports.tests.urls_usage_test")
 class UsageViewTests(PersonaTestCase):
     def setUp(self) -> None:
         site(D(2026, 3, 2), page_views=12345, visitors=400, downloads=20, sample=True)
