@@ -208,6 +208,13 @@ def load_demo() -> dict[str, object]:
     from satudata.promotion.demo import load_sample_promotion
 
     promotion = load_sample_promotion()
+    # Activity 6 (issue 21): a year of sample usage ("data contoh"), rolled up as the scheduler
+    # would, after the parts whose datasets, products and campaign tags it uses.
+    from satudata.reports.demo_usage import load_sample_usage
+    from satudata.reports.rollups import roll_pending
+
+    usage = load_sample_usage()
+    roll_pending()
     return {
         "regions": regions.created,
         "agencies": agencies,
@@ -217,4 +224,5 @@ def load_demo() -> dict[str, object]:
         "products": products,
         "tickets": tickets,
         "subscribers": promotion["subscribers"],
+        "usage_events": usage,
     }
