@@ -159,7 +159,9 @@ def moments(start: dt.date, end: dt.date) -> tuple[dt.datetime, dt.datetime]:
     )
 
 
-def shifted(start: dt.date, end: dt.date) -> tuple[tuple[dt.date, dt.date], tuple[dt.date, dt.date]]:
+def shifted(
+    start: dt.date, end: dt.date
+) -> tuple[tuple[dt.date, dt.date], tuple[dt.date, dt.date]]:
     """(previous, same period last year) of any span of days: a whole month, quarter or year
     steps by its own kind; any other span steps back by its own length."""
     period = as_period(start, end)

@@ -6,26 +6,43 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('reports', '0004_usage_rollups'),
+        ("reports", "0004_usage_rollups"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='KpiTarget',
+            name="KpiTarget",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=40, unique=True, verbose_name='KPI')),
-                ('target', models.DecimalField(decimal_places=2, max_digits=12, verbose_name='target')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='set at')),
-                ('updated_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='set by')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.CharField(max_length=40, unique=True, verbose_name="KPI")),
+                (
+                    "target",
+                    models.DecimalField(decimal_places=2, max_digits=12, verbose_name="target"),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="set at")),
+                (
+                    "updated_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="set by",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'KPI target',
-                'verbose_name_plural': 'KPI targets',
-                'ordering': ['code'],
+                "verbose_name": "KPI target",
+                "verbose_name_plural": "KPI targets",
+                "ordering": ["code"],
             },
         ),
     ]
