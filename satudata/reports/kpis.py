@@ -36,7 +36,7 @@ from django.db import transaction
 from django.db.models import Count, F, Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from satudata.catalog.models import Access, DataItem, DatasetVersion
 from satudata.core import audit
@@ -1045,8 +1045,8 @@ def kpi_table(
 
 audit.register_labels(
     {
-        "reports.kpi_target_set": _lazy("KPI target set"),
-        "reports.kpi_target_cleared": _lazy("KPI target back to its default"),
+        "reports.kpi_target_set": gettext_lazy("KPI target set"),
+        "reports.kpi_target_cleared": gettext_lazy("KPI target back to its default"),
     }
 )
 
