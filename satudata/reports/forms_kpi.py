@@ -3,6 +3,7 @@ address) and the administrator's targets."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
@@ -60,7 +61,7 @@ class KpiFilterForm(PeriodForm):
 class TargetForm(forms.Form):
     """One field per KPI; empty means the default target of ``KPI_DEFINITIONS``."""
 
-    def __init__(self, *args: Any, current: dict[str, Decimal | None], **kwargs: Any) -> None:
+    def __init__(self, *args: Any, current: Mapping[str, Decimal | None], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         for definition in KPI_DEFINITIONS:
             default = definition.default_target

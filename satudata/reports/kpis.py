@@ -50,6 +50,7 @@ from satudata.releases.models import (
     Release,
     ReleaseEntry,
     ReleaseKind,
+    ReleaseQuerySet,
 )
 from satudata.reports import periods
 from satudata.reports.models import (
@@ -150,7 +151,7 @@ class Scope:
             .count()
         )
 
-    def releases(self) -> QuerySet[Release]:
+    def releases(self) -> ReleaseQuerySet:
         releases = Release.objects.all()
         if self.agency_id is not None:
             releases = releases.filter(agency_id=self.agency_id)
@@ -621,10 +622,9 @@ def kpi_downloads(scope: Scope) -> Figure:
         if row["kind"] == EventKind.DOWNLOAD and not row["bot"]:
             key = row["format"] or "?"
             counts[key] = counts.get(key, 0) + row["n"]
-    by_format = [
-        {"format": key, "n": n} for key, n in sorted(counts.items(), key=lambda i: (-i[1], i[0]))
-    ]
-    total = sum(row["n"] for row in by_format)
+    ordered = sorted(counts.items(), key=lambda i: (-i[1], i[0]))
+    by_format = [{"format": key, "n": n} for key, n in ordered]
+    total = sum(counts.values())
     return Figure(
         total, _("Downloads by people; robots are counted apart."), {"by_format": by_format}
     )
