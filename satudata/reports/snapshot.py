@@ -162,7 +162,7 @@ def calendar_section(start: dt.date, end: dt.date) -> dict[str, Any]:
         [e.title, e.cancellation_reason] for e in entries if e.state == EntryState.CANCELLED
     ]
     share = measured.on_time_share
-    facts = [
+    facts: list[list[Any]] = [
         [str(_("Releases measured against the calendar")), measured.released or None],
         [str(_("On time (%)")), None if share is None else round(100 * share, 1)],
         [

@@ -9,6 +9,7 @@ from typing import Any
 from django.contrib import messages
 from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -55,8 +56,9 @@ def report_list(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             report = services.generate_report(
-                actor=request.user, period=form.cleaned_data["period"]
-            )  # type: ignore[arg-type]
+                actor=request.user,  # type: ignore[arg-type]
+                period=form.cleaned_data["period"],
+            )
         except services.ReportRefused as error:
             form.add_error(None, str(error))
         else:
@@ -144,8 +146,8 @@ def report_status(request: HttpRequest, uuid: Any) -> JsonResponse:
     )
 
 
-@capability_required(Capability.VIEW_REPORTS)
-def report_file(request: HttpRequest, uuid: Any, fmt: str) -> FileResponse:
+@capability_required(Capability.VIEW_REPORTS)  # type: ignore[type-var]
+def report_file(request: HttpRequest, uuid: Any, fmt: str) -> HttpResponseBase:
     """A file of a version, for the staff (the public reads the published one through the
     product's page, under the one gate)."""
     report = _report(uuid)
@@ -189,11 +191,16 @@ def narrative(request: HttpRequest, uuid: Any, key: str) -> HttpResponse:
     report = _report(uuid)
     form = NarrativeForm(request.POST, prefix=key)
     if not form.is_valid():
-        return _refused(request, report, ValueError(" ".join(form.errors.get("text", []))))
+        return _refused(
+            request, report, ValueError(" ".join(str(e) for e in form.errors.get("text", [])))
+        )
     try:
         services.edit_narrative(
-            actor=request.user, report=report, key=key, text=form.cleaned_data["text"]
-        )  # type: ignore[arg-type]
+            actor=request.user,  # type: ignore[arg-type]
+            report=report,
+            key=key,
+            text=form.cleaned_data["text"],
+        )
     except services.ReportRefused as error:
         return _refused(request, report, error)
     return _done(request, report, _("The text was saved; the files are being made again."))
@@ -221,8 +228,11 @@ def review(request: HttpRequest, uuid: Any) -> HttpResponse:
     approve = form.cleaned_data["decision"] == "setuju"
     try:
         services.review_report(
-            actor=request.user, report=report, approve=approve, note=form.cleaned_data["note"]
-        )  # type: ignore[arg-type]
+            actor=request.user,  # type: ignore[arg-type]
+            report=report,
+            approve=approve,
+            note=form.cleaned_data["note"],
+        )
     except services.ReportRefused as error:
         return _refused(request, report, error)
     return _done(
