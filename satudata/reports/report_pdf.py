@@ -1,0 +1,184 @@
+"""The report as PDF, typeset by Typst (``typst/report.typ``): cover, contents, the sections with
+their tables (Indonesian numbers) and charts (SVG drawn on the server), the staff's narrative,
+and the signature block (filled once the Kepala Dinas has signed). "DATA CONTOH" marks a report
+whose figures are the demo's.
+
+``document_data`` is what the PDF and the DOCX print besides the snapshot's tables: titles,
+the signature block, the narrative read from its Markdown.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import shutil
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import typst
+from django.conf import settings
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from satudata.accounts.models import Agency
+from satudata.core.models import SiteProfile
+from satudata.products.publication_text import Block, read_markdown, typst_markup
+from satudata.promotion.cards import long_date
+from satudata.promotion.press import place_of
+from satudata.reports import report_charts
+from satudata.reports.models import NarrativeKey, Report
+from satudata.reports.report_periods import parse
+from satudata.reports.snapshot import cell_text
+
+TEMPLATE = Path(__file__).with_name("typst") / "report.typ"
+
+Progress = Callable[[int, str], None]
+
+
+class RenderError(Exception):
+    """The file could not be made; the message says why, for the report's page."""
+
+
+def narrative_blocks(report: Report) -> dict[str, list[Block]]:
+    """Each section's narrative, read from its Markdown subset (raw HTML dropped)."""
+    texts = dict(report.narrative.values_list("key", "text"))
+    return {
+        key: read_markdown(texts.get(key, ""), str(label)).blocks
+        for key, label in NarrativeKey.choices
+    }
+
+
+def _signature(report: Report, site: SiteProfile) -> dict[str, Any]:
+    signed = report.signed_on is not None and bool(report.signer_name)
+    place = place_of(site.regency_name) or site.regency_name
+    when = long_date(report.signed_on) if signed else "…"
+    return {
+        "signed": signed,
+        "place_date": f"{place}, {when}",
+        "title": report.signer_title or _default_title(),
+        "name": report.signer_name,
+        "nip": report.signer_nip,
+        "unsigned": str(_("(not signed yet)")),
+    }
+
+
+def _default_title() -> str:
+    walidata = Agency.objects.filter(is_walidata=True).first()
+    return (walidata.head_title if walidata else "") or str(_("Head of the Walidata agency"))
+
+
+def _table(data: dict[str, Any]) -> dict[str, Any]:
+    width = len(data["columns"])
+    numeric = [
+        any(
+            isinstance(row[i], int | float) and not isinstance(row[i], bool) for row in data["rows"]
+        )
+        for i in range(width)
+    ]
+    rows = [[cell_text(value) for value in row] for row in data["rows"]]
+    return {**data, "rows": rows, "numeric": numeric}
+
+
+def document_data(report: Report) -> dict[str, Any]:
+    """What the documents print around the snapshot's tables, in the report's language."""
+    site = SiteProfile.current()
+    snapshot = report.snapshot or {}
+    with translation.override(snapshot.get("language", "id")):
+        period = parse(report.period_label)
+        built = snapshot.get("built_at")
+        return {
+            "title": str(_("Dissemination Report")),
+            "publisher": site.walidata_name,
+            "regency": site.regency_name,
+            "period_title": period.title,
+            "version_label": str(_("Version %(n)s") % {"n": report.version}),
+            "generated_label": str(
+                _("Figures as of %(date)s")
+                % {
+                    "date": long_date(dt.datetime.fromisoformat(built)) if built else "",
+                }
+            ),
+            "contents_label": str(_("Contents")),
+            "empty_label": str(_("Nothing in this period.")),
+            "narrative_label": str(_("Notes from the Walidata")),
+            "sample": bool(snapshot.get("sample")),
+            "sample_label": "DATA CONTOH",
+            "signature": _signature(report, site),
+            "sections": [
+                {
+                    **s,
+                    "facts": [[label, cell_text(v)] for label, v in s["facts"]],
+                    "tables": [_table(t) for t in s["tables"]],
+                }
+                for s in snapshot.get("sections", [])
+            ],
+        }
+
+
+def _main_markup(
+    data: dict[str, Any], blocks: dict[str, list[Block]], charts: dict[str, str]
+) -> str:
+    lines = [
+        '#import "report.typ": *',
+        '#let data = json("data.json")',
+        "#show: report.with(data)",
+        "#cover(data)",
+        "#contents(data)",
+    ]
+    for i, section in enumerate(data["sections"]):
+        at = f"data.sections.at({i})"
+        lines.append(f"#heading(level: 1, {at}.title)")
+        lines.append(f"#note({at}.note)")
+        lines.append(f"#facts({at}.facts)")
+        for key in (c["key"] for c in section["charts"]):
+            if key in charts:
+                lines.append(f'#figure(image("{charts[key]}", width: 100%))')
+        for j in range(len(section["tables"])):
+            lines.append(f"#report-table({at}.tables.at({j}), data.empty_label)")
+        markup = typst_markup(blocks.get(section["key"], []), heading_offset=1)
+        if markup.strip():
+            lines.append(
+                "#heading(level: 2, numbering: none, outlined: false, data.narrative_label)"
+            )
+            lines.append(markup)
+    lines.append("#signature(data)")
+    return "\n".join(lines) + "\n"
+
+
+def _charts(data: dict[str, Any], folder: Path) -> dict[str, str]:
+    files = {}
+    for section in data["sections"]:
+        for chart in section["charts"]:
+            if report_charts.drawable(chart):
+                name = f"chart-{section['key']}-{chart['key']}.svg"
+                (folder / name).write_text(report_charts.svg(chart), encoding="utf-8")
+                files[chart["key"]] = name
+    return files
+
+
+def render(report: Report, progress: Progress | None = None) -> bytes:
+    """The report's PDF, from its frozen snapshot and its narrative."""
+    data = document_data(report)
+    blocks = narrative_blocks(report)
+    with tempfile.TemporaryDirectory(prefix="laporan-") as name:
+        folder = Path(name)
+        shutil.copyfile(TEMPLATE, folder / "report.typ")
+        charts = _charts(data, folder)
+        if progress:
+            progress(55, str(_("Charts drawn")))
+        (folder / "data.json").write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+        (folder / "main.typ").write_text(_main_markup(data, blocks, charts), encoding="utf-8")
+        try:
+            return bytes(
+                typst.compile(
+                    str(folder / "main.typ"),
+                    root=str(folder),
+                    font_paths=list(getattr(settings, "PUBLICATION_FONT_PATHS", [])),
+                )
+            )
+        except typst.TypstError as error:
+            raise RenderError(
+                _("The PDF could not be typeset: %(error)s") % {"error": str(error)[:300]}
+            ) from error
