@@ -496,6 +496,12 @@ USAGE_ROLLUP_RECHECK_DAYS = env_int("USAGE_ROLLUP_RECHECK_DAYS", 7)
 # Raw usage events older than this many days are deleted, only for complete rolled-up days
 # (0: kept for ever). The rollups stay.
 USAGE_RAW_RETENTION_DAYS = env_int("USAGE_RAW_RETENTION_DAYS", 730)
+# KPI 7 (error-free releases): a significant erratum within this many days after a release
+# makes it not error-free (ABS "free of significant errors").
+REPORTS_ERRATUM_WINDOW_DAYS = env_int("REPORTS_ERRATUM_WINDOW_DAYS", 30)
+# KPI 13 (channel index): the base year = 100. Unset: the first calendar year whose every day is
+# rolled up; without one the index is "not available".
+REPORTS_CHANNEL_BASE_YEAR = env_int("REPORTS_CHANNEL_BASE_YEAR", 0) or None
 PERIODIC_TASKS.update(
     {
         "usage-rollup": ("satudata.reports.tasks.rollup_usage", 15),

@@ -33,6 +33,8 @@ urlpatterns = [
     path("laporan/pemanfaatan/parquet/", include("satudata.reports.urls_parquet")),
     path("", include("satudata.reports.urls_usage")),
     path("", include("satudata.reports.urls_epss")),
+    path("", include("satudata.reports.urls_kpi")),
+    path("laporan/", include("satudata.reports.urls_report")),
     # The language switch only sets the visitor's language cookie: a forged switch is harmless,
     # while a CSRF token in every page's header would give each public visitor a cookie and
     # make every page unique to its visitor (uncacheable).

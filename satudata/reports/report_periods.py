@@ -16,9 +16,20 @@ from django.utils.translation import gettext as _
 
 MONTH, QUARTER, YEAR = "bulan", "triwulan", "tahun"
 ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV"}
-MONTHS_ID = (
-    "Januari Februari Maret April Mei Juni Juli Agustus September Oktober November Desember"
-).split()
+MONTHS_ID = [
+    "Januari",
+    "Februari",
+    "Maret",
+    "April",
+    "Mei",
+    "Juni",
+    "Juli",
+    "Agustus",
+    "September",
+    "Oktober",
+    "November",
+    "Desember",
+]
 _LABEL = re.compile(r"^(?P<year>\d{4})(?:-(?:(?P<month>\d{2})|Q(?P<quarter>[1-4])))?$")
 
 

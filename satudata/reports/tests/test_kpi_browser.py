@@ -19,7 +19,6 @@ def test_the_kpi_page_in_a_browser(
 ) -> None:
     from playwright.sync_api import expect
 
-    settings.ROOT_URLCONF = "satudata.reports.tests.kpi_urls"
     folder = Path(os.environ.get("SATUDATA_SHOTS") or tmp_path)
     folder.mkdir(parents=True, exist_ok=True)
     base = live_server.url

@@ -4,17 +4,13 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from django.test import override_settings
 from django.utils import translation
 from django.utils.translation import gettext as _
 
 from satudata.core.testing import PersonaTestCase
 from satudata.reports.models import KpiTarget
 
-URLS = "satudata.reports.tests.kpi_urls"
 
-
-@override_settings(ROOT_URLCONF=URLS)
 class KpiPageTests(PersonaTestCase):
     def test_who_may_see_the_pages(self) -> None:
         expected = {

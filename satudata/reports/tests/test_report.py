@@ -10,7 +10,6 @@ from typing import Any
 import docx
 import python_calamine
 from django.core.files.storage import default_storage
-from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
 from pypdf import PdfReader
@@ -25,7 +24,6 @@ from satudata.reports.tests.reportdata import known_figures
 from satudata.sop.models import SopTask
 
 NIP = "197001011995031001"
-URLS = "satudata.reports.tests.urls_report"
 
 
 def _read(report: Report, fmt: str) -> bytes:
@@ -49,7 +47,6 @@ def xlsx_rows(report: Report, sheet: str) -> list[list[Any]]:
     return book.get_sheet_by_name(sheet).to_python()
 
 
-@override_settings(ROOT_URLCONF=URLS)
 class ReportTests(PersonaTestCase):
     period = month(2026, 1)
 

@@ -33,7 +33,6 @@ def test_a_report_from_generation_to_publication(
 
     from satudata.reports.models import Report
 
-    settings.ROOT_URLCONF = "satudata.reports.tests.urls_report"
     folder = Path(os.environ.get("SATUDATA_SHOTS") or tmp_path)
     folder.mkdir(parents=True, exist_ok=True)
     p, base = live_personas, live_server.url
