@@ -26,6 +26,9 @@ def site(request: HttpRequest) -> dict[str, object]:
             "support": can(user, Capability.HANDLE_TICKETS) or role_of(user) == Role.PRODUSEN,
             # A producer's own page (portal:workspace), with its letters and tasks.
             "workspace": role_of(user) == Role.PRODUSEN,
+            # The dissemination report (activity 6): usage, KPIs, compliance, EPSS, reports.
+            "reports": can(user, Capability.VIEW_REPORTS),
+            "kpi_targets": can(user, Capability.SET_KPI_TARGETS),
             "unread": _unread(user),
         },
     }
