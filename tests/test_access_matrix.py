@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any
 
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
@@ -341,6 +341,33 @@ MATRIX: dict[str, tuple[dict[str, object], dict[str, int]]] = {
     "promotion:share_file": ({"release": "RELEASE", "format": "kartu-1200x630"}, UNPUBLISHED),
     "promotion:share_entry": ({"entry": "ENTRY"}, row(200)),
     "promotion:share_entry_file": ({"entry": "ENTRY", "format": "kartu-1200x630"}, row(200)),
+    # Issue 21, SOP activity 6: staff pages; the KPI targets are the administrator's.
+    "usage:dashboard": ({}, only(STAFF)),
+    "usage:chart": ({"figure": "tren"}, only(STAFF)),
+    "usage:figure-csv": ({"figure": "format"}, only(STAFF)),
+    "usage:figure-json": ({"figure": "format"}, only(STAFF)),
+    "usage_export:index": ({}, only(STAFF)),
+    "usage_export:table": ({"name": "daily_usage"}, only(STAFF)),
+    "epss:evidence": ({}, only(STAFF)),
+    "epss:evidence-xlsx": ({}, only(STAFF)),
+    "epss:evidence-pdf": ({}, only(STAFF)),
+    "kpi:table": ({}, only(STAFF)),
+    "kpi:table-csv": ({}, only(STAFF)),
+    "kpi:table-json": ({}, only(STAFF)),
+    "kpi:compliance": ({}, only(STAFF)),
+    "kpi:compliance-csv": ({}, only(STAFF)),
+    "kpi:compliance-json": ({}, only(STAFF)),
+    "kpi:targets": ({}, only(("admin",))),
+    "laporan:list": ({}, only(STAFF)),
+    "laporan:detail": ({"uuid": "REPORT"}, only(STAFF)),
+    "laporan:status": ({"uuid": "REPORT"}, only(STAFF)),
+    "laporan:file": ({"uuid": "REPORT", "fmt": "pdf"}, only(STAFF, ok=404)),
+    "laporan:regenerate": ({"uuid": "REPORT"}, row(405)),
+    "laporan:narrative": ({"uuid": "REPORT", "key": "ringkasan"}, row(405)),
+    "laporan:submit": ({"uuid": "REPORT"}, row(405)),
+    "laporan:review": ({"uuid": "REPORT"}, row(405)),
+    "laporan:sign": ({"uuid": "REPORT"}, row(405)),
+    "laporan:publish": ({"uuid": "REPORT"}, row(405)),
     "support:help": ({}, row(200)),
     "support:faq": ({}, row(200)),
     "support:faq_entry": ({"pk": "FAQ"}, row(200)),
@@ -509,6 +536,17 @@ class AccessMatrixTests(PersonaTestCase):
             ticket=cls.ticket, reason="a", statement="Saya keberatan."
         )
         cls.faq = FaqEntry.objects.create(question="Pertanyaan uji?", answer="Jawaban uji.")
+        # A dissemination report's draft (issue 21), its files not made yet.
+        from satudata.reports.models import Report
+
+        cls.report = Report.objects.create(
+            period_kind="bulan",
+            period_label="2026-01",
+            start_on=date(2026, 1, 1),
+            end_on=date(2026, 1, 31),
+            version=1,
+            created_by=cls.p.walidata,
+        )
 
     def test_every_url_is_in_the_matrix(self) -> None:
         missing = sorted(set(_names(get_resolver())) - set(MATRIX))
@@ -534,6 +572,7 @@ class AccessMatrixTests(PersonaTestCase):
                 "TICKET": self.ticket.pk,
                 "OBJECTION": self.objection.pk,
                 "FAQ": self.faq.pk,
+                "REPORT": str(self.report.uuid),
             }
             args = {k: objects.get(v, v) if isinstance(v, str) else v for k, v in kwargs.items()}
             url = reverse(name, kwargs=args)

@@ -9,6 +9,7 @@ test."""
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import json
 import re
@@ -18,6 +19,7 @@ from typing import Any
 
 from django.http import HttpResponseBase
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
 from satudata.api.packages import resource_id
 from satudata.catalog.models import Dataset, Upload, Variable
@@ -42,6 +44,12 @@ NOT_SPREADSHEETS = {
     # Share kits: PNG cards, a DOCX and a PDF press release, no tabular data.
     "promotion:share_file",
     "promotion:share_entry_file",
+    # The KPI table (issue 21): numbers, the fixed KPI names and each KPI's details as JSON text
+    # (a cell that starts with "{"), written by the same formula-safe csv_bytes.
+    "kpi:table-csv",
+    # The usage rollups as Parquet (typed columns, no spreadsheet) and their JSON index.
+    "usage_export:index",
+    "usage_export:table",
 }
 # A URL name with one of these words is taken for a download; the synchronisation report's
 # ``?format=xlsx`` has no such name and is listed in ``exports`` by hand.
@@ -114,6 +122,35 @@ class ExportsTests(PersonaTestCase):
                 served_by=cls.p.walidata,
             )
             for payload in PAYLOADS
+        )
+
+        # Issue 21: visitors' search words in the usage rollups, the current SOP's number in
+        # the EPSS evidence, a calendar entry's title in this month's dissemination report.
+        from django.utils import timezone
+
+        from satudata.releases.services import plan_entry
+        from satudata.reports.models import DailySearch, DailySite, RolledDay
+        from satudata.sop.models import SopDocument
+
+        today = timezone.localdate()
+        RolledDay.objects.create(day=today, rolled_at=timezone.now(), complete=False)
+        DailySite.objects.create(day=today, searches=len(PAYLOADS), zero_result_searches=5)
+        DailySearch.objects.bulk_create(
+            DailySearch(day=today, query=payload, searches=1, zero_results=1)
+            for payload in PAYLOADS
+        )
+        SopDocument.objects.filter(is_current=True).update(number=PAYLOADS[0])
+        # SOP compliance names each executor: one whose name a spreadsheet could run.
+        from satudata.accounts.models import User
+        from satudata.sop import services as sop
+
+        runner = User.objects.create_user(username="pelaksana", full_name=PAYLOADS[1])
+        sop.open_task(actor=None, step="layanan", title="Tugas uji", executor=runner)
+        plan_entry(
+            actor=cls.p.walidata,
+            title=PAYLOADS[0],
+            agency=cls.p.agency,
+            planned_at=timezone.now() + dt.timedelta(hours=1),
         )
 
     def setUp(self) -> None:
@@ -200,10 +237,26 @@ class ExportsTests(PersonaTestCase):
                 (fmt, partial(get, reverse("support:guestbook_export", args=[fmt])))
                 for fmt in ("csv", "xlsx")
             ],
+            "usage:figure-csv": [
+                ("csv", lambda: get(reverse("usage:figure-csv", args=["pencarian-nihil"])))
+            ],
+            "epss:evidence-xlsx": [("xlsx", lambda: get(reverse("epss:evidence-xlsx")))],
+            "kpi:compliance-csv": [("csv", lambda: get(reverse("kpi:compliance-csv")))],
+            "laporan:file": [("xlsx", self.report_xlsx)],
             "releases:daftar-produk-file": [
                 ("xlsx", lambda: get(reverse("releases:daftar-produk-file", args=["xlsx"])))
             ],
         }
+
+    def report_xlsx(self) -> HttpResponseBase:
+        """This month's dissemination report, made by the worker path, as XLSX."""
+        from satudata.reports import report_services
+        from satudata.reports.report_periods import parse
+
+        month = timezone.localdate().strftime("%Y-%m")
+        with self.captureOnCommitCallbacks(execute=True):
+            report = report_services.generate_report(actor=self.p.walidata, period=parse(month))
+        return self.client.get(reverse("laporan:file", args=[report.uuid, "xlsx"]))
 
     def test_every_spreadsheet_url_is_walked_by_this_test(self) -> None:
         named = {
