@@ -215,6 +215,9 @@ def load_demo() -> dict[str, object]:
 
     usage = load_sample_usage()
     roll_pending()
+    from satudata.reports.demo_reports import load_sample_reports
+
+    reports = load_sample_reports()
     return {
         "regions": regions.created,
         "agencies": agencies,
@@ -225,4 +228,5 @@ def load_demo() -> dict[str, object]:
         "tickets": tickets,
         "subscribers": promotion["subscribers"],
         "usage_events": usage,
+        "reports": len(reports),
     }
