@@ -87,6 +87,12 @@ bench: setup bench-tools
 	$(BIN)/python bench/bench_promotion_send.py
 	$(BIN)/python bench/bench_promotion_card.py
 	$(BIN)/python bench/bench_promotion_widget.py
+	$(BIN)/python bench/bench_usage_record.py
+	$(BIN)/python bench/bench_usage_rollup.py
+	$(BIN)/python bench/bench_usage_yearly.py  # BENCH_EVENTS=1000000 for a shorter run
+	$(BIN)/python bench/bench_usage_dashboard.py
+	$(BIN)/python bench/bench_kpi_yearly.py
+	$(BIN)/python bench/bench_report_yearly.py
 
 # Refresh the Indonesian catalogue after changing user-facing text.
 messages: setup
