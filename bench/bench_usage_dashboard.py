@@ -107,6 +107,11 @@ def fill_rollups(days: int, rows_per_day: int, agencies: list[int], seed: int = 
             DailyUsage.objects.bulk_create(batch, batch_size=5_000)
             written, batch = written + len(batch), []
     DailyUsage.objects.bulk_create(batch, batch_size=5_000)
+    # What roll_day keeps in step: each month's DailyUsage summed into MonthlyUsage.
+    from satudata.reports.rollups import month_of, roll_month
+
+    for month in sorted({month_of(today - dt.timedelta(days=back)) for back in range(days, 0, -1)}):
+        roll_month(month)
     return written + len(batch)
 
 
@@ -120,7 +125,7 @@ def main() -> None:
         from django.test import Client
 
         from satudata.core.testing import load_reference_data, make_personas
-        from satudata.reports.models import DailyUsage
+        from satudata.reports.models import DailyUsage, MonthlyUsage
 
         call_command("migrate", verbosity=0)
         load_reference_data()
@@ -138,6 +143,7 @@ def main() -> None:
             source = "usage_fixture.fill"
         print(
             f"data: {source}, {DailyUsage.objects.count():,} DailyUsage rows, "
+            f"{MonthlyUsage.objects.count():,} MonthlyUsage rows, "
             f"{time.perf_counter() - began:.1f} s"
         )
         dataset = DailyUsage.objects.exclude(dataset="").values_list("dataset", flat=True).first()

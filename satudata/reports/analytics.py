@@ -12,6 +12,10 @@ What a figure means:
   robots' request count is always given on its own.
 * Signed-in staff are left out of every figure: the dashboard measures the public's use.
 * A period with no rolled-up day has figures "not available" (``None``), never 0.
+* Whole months are read from ``MonthlyUsage`` (``DailyUsage`` summed per month, kept in step
+  by the rollup) and only the period's ragged edges from ``DailyUsage``, so a year reads a few
+  thousand rows instead of a million; a month without monthly rows (never rolled as such) is
+  read from its days.
 * Without a narrowing filter the totals come from ``DailySite`` (the site's own distinct
   visitors per day); narrowed to an agency, sector, dataset, product or channel they come from
   ``DailyUsage``, where a visitor who read two datasets the same day counts once per dataset,
@@ -45,6 +49,7 @@ from satudata.reports.models import (
     DailySite,
     DailyUsage,
     EventKind,
+    MonthlyUsage,
     ReferrerKind,
     RolledDay,
 )
@@ -183,6 +188,12 @@ class Filters:
     def available(self) -> bool:
         return bool(self.rolled)
 
+    @cached_property
+    def spans(self) -> Spans:
+        """Which parts of the period are read from ``MonthlyUsage`` and which from
+        ``DailyUsage`` (read once per Filters)."""
+        return spans(self.start, self.end)
+
     @property
     def narrowed(self) -> bool:
         """Whether the figures are for part of the site (then read from ``DailyUsage``)."""
@@ -280,10 +291,56 @@ def _site(filters: Filters) -> QuerySet[DailySite]:
     return rows if filters.include_bots else rows.filter(bot=False)
 
 
-def _usage(filters: Filters, *, bots: bool | None = None) -> QuerySet[DailyUsage]:
-    """The public's ``DailyUsage`` rows of the period under the filters; ``bots`` True for
-    robots only, False for humans only, None for what ``include_bots`` says."""
-    rows = DailyUsage.objects.filter(day__range=(filters.start, filters.end), signed_in=False)
+@dataclass(frozen=True)
+class Spans:
+    """A period cut into the whole months read from ``MonthlyUsage`` (first days, inclusive
+    ranges) and the days read from ``DailyUsage`` (inclusive ranges)."""
+
+    months: tuple[tuple[dt.date, dt.date], ...] = ()
+    days: tuple[tuple[dt.date, dt.date], ...] = ()
+
+
+def _next_month(month: dt.date) -> dt.date:
+    return (month + dt.timedelta(days=32)).replace(day=1)
+
+
+def spans(start: dt.date, end: dt.date) -> Spans:
+    """The whole months of ``start``–``end`` that have ``MonthlyUsage`` rows, and every other
+    day of it (the ragged edges, and any month never rolled up as a month)."""
+    segments: list[tuple[bool, dt.date, dt.date]] = []  # (monthly?, first day, last day)
+    month = start.replace(day=1)
+    while month <= end:
+        last = _next_month(month) - dt.timedelta(days=1)
+        segments.append((month >= start and last <= end, max(month, start), min(last, end)))
+        month = _next_month(month)
+    whole = [first for is_whole, first, _last in segments if is_whole]
+    covered = set()
+    if whole:
+        rows = MonthlyUsage.objects.filter(month__range=(whole[0], whole[-1]))
+        covered = set(rows.order_by().values_list("month", flat=True).distinct())
+    months: list[list[dt.date]] = []
+    days: list[list[dt.date]] = []
+    for is_whole, first, last in segments:
+        chosen = months if is_whole and first in covered else days
+        if chosen and chosen[-1][1] + dt.timedelta(days=1) >= first:
+            chosen[-1][1] = last
+        else:
+            chosen.append([first, last])
+    return Spans(
+        months=tuple((a, b.replace(day=1)) for a, b in months),
+        days=tuple((a, b) for a, b in days),
+    )
+
+
+def _ranges(field_name: str, ranges: Iterable[tuple[dt.date, dt.date]]) -> Q:
+    found = Q()
+    for first, last in ranges:
+        found |= Q(**{f"{field_name}__range": (first, last)})
+    return found
+
+
+def _narrow(rows: QuerySet[Any], filters: Filters, bots: bool | None) -> QuerySet[Any]:
+    rows = rows.filter(signed_in=False)
     if bots is None:
         bots = None if filters.include_bots else False
     if bots is not None:
@@ -299,6 +356,30 @@ def _usage(filters: Filters, *, bots: bool | None = None) -> QuerySet[DailyUsage
     if filters.channel:
         rows = rows.filter(channel=filters.channel)
     return rows
+
+
+def _usage(filters: Filters, *, bots: bool | None = None) -> list[QuerySet[Any]]:
+    """The public's usage rows of the period under the filters: ``MonthlyUsage`` for the whole
+    months, ``DailyUsage`` for the other days (one queryset each, those needed); ``bots`` True
+    for robots only, False for humans only, None for what ``include_bots`` says."""
+    found: list[QuerySet[Any]] = []
+    if filters.spans.months:
+        monthly = MonthlyUsage.objects.filter(_ranges("month", filters.spans.months))
+        found.append(_narrow(monthly, filters, bots))
+    if filters.spans.days:
+        daily = DailyUsage.objects.filter(_ranges("day", filters.spans.days))
+        found.append(_narrow(daily, filters, bots))
+    return found
+
+
+def _aggregate(sets: Iterable[QuerySet[Any]], **sums: Any) -> dict[str, int | None]:
+    """The sums over every queryset (None where no row had a value)."""
+    found: dict[str, int | None] = dict.fromkeys(sums)
+    for rows in sets:
+        for key, value in rows.aggregate(**sums).items():
+            if value is not None:
+                found[key] = (found[key] or 0) + value
+    return found
 
 
 def _usage_sums() -> dict[str, Any]:
@@ -328,7 +409,7 @@ def totals(filters: Filters) -> dict[str, int | None]:
     if not filters.available:
         return dict.fromkeys(MEASURES)
     if filters.narrowed:
-        return _filled(_usage(filters).aggregate(**_usage_sums()), True)
+        return _filled(_aggregate(_usage(filters), **_usage_sums()), True)
     return _filled(_site(filters).aggregate(**_site_sums()), False)
 
 
@@ -362,7 +443,7 @@ def robots(filters: Filters) -> int | None:
     if not filters.available:
         return None
     if filters.narrowed:
-        found = _usage(filters, bots=True).aggregate(n=Sum("events"))["n"]
+        found = _aggregate(_usage(filters, bots=True), n=Sum("events"))["n"]
     else:
         rows = DailySite.objects.filter(day__range=(filters.start, filters.end), bot=True)
         found = rows.aggregate(n=Sum("events"))["n"]
@@ -403,26 +484,44 @@ def _buckets(start: dt.date, end: dt.date, unit: str) -> list[dt.date]:
     return found
 
 
-def _daily(filters: Filters) -> dict[dt.date, dict[str, int]]:
-    rows: Iterable[dict[str, Any]]
-    if filters.narrowed:
-        rows = _usage(filters).values("day").annotate(**_usage_sums())
-    else:
+def _sums_by(filters: Filters, unit: str) -> dict[dt.date, dict[str, int]]:
+    """The series' measures summed per bucket of ``unit``. Monthly buckets of a narrowed
+    period read ``MonthlyUsage`` for its whole months; days and weeks read ``DailyUsage``, and
+    the whole site reads ``DailySite``."""
+    found: dict[dt.date, dict[str, int]] = defaultdict(lambda: dict.fromkeys(SERIES_MEASURES, 0))
+    sources: list[tuple[str, Iterable[dict[str, Any]]]]
+    if not filters.narrowed:
         site = {key: Sum(key) for key in SERIES_MEASURES}
-        rows = _site(filters).values("day").annotate(**site)
-    return {row["day"]: {key: int(row.get(key) or 0) for key in SERIES_MEASURES} for row in rows}
+        sources = [("day", _site(filters).values("day").annotate(**site).order_by())]
+    elif unit == "month":
+        sources = [
+            ("month" if rows.model is MonthlyUsage else "day", rows) for rows in _usage(filters)
+        ]
+        sources = [
+            (name, rows.values(name).annotate(**_usage_sums()).order_by()) for name, rows in sources
+        ]
+    else:
+        rows = _narrow(
+            DailyUsage.objects.filter(day__range=(filters.start, filters.end)), filters, None
+        )
+        sources = [("day", rows.values("day").annotate(**_usage_sums()).order_by())]
+    for name, grouped in sources:
+        for row in grouped:
+            point = found[_bucket(row[name], unit)]
+            for key in SERIES_MEASURES:
+                point[key] += int(row.get(key) or 0)
+    return found
 
 
 def _points(filters: Filters, unit: str) -> list[dict[str, Any]]:
+    """Every bucket of the period; a bucket none of whose days is rolled up is None."""
     rolled = filters.rolled
-    daily = _daily(filters) if rolled else {}
+    sums = _sums_by(filters, unit) if rolled else {}
     points: dict[dt.date, dict[str, int | None]] = {
         key: dict.fromkeys(SERIES_MEASURES) for key in _buckets(filters.start, filters.end, unit)
     }
-    for day in sorted(rolled):
-        point = points[_bucket(day, unit)]
-        for key in SERIES_MEASURES:
-            point[key] = (point[key] or 0) + daily.get(day, {}).get(key, 0)
+    for key in {_bucket(day, unit) for day in rolled}:
+        points[key] = dict(sums.get(key) or dict.fromkeys(SERIES_MEASURES, 0))
     return [{"period": key, **values} for key, values in points.items()]
 
 
@@ -472,11 +571,11 @@ class Breakdown:
 def breakdown(filters: Filters) -> Breakdown | None:
     if not filters.available:
         return None
+    dimensions = ("kind", "channel", "format", "dataset", "product", "agency_id", "sector")
     rows = (
-        _usage(filters)
-        .values_list("kind", "channel", "format", "dataset", "product", "agency_id", "sector")
-        .annotate(n=Sum("events"))
-        .order_by()
+        row
+        for part in _usage(filters)
+        for row in part.values_list(*dimensions).annotate(n=Sum("events")).order_by()
     )
     found = Breakdown()
     for kind, channel, fmt, dataset, product, agency_id, sector, n in rows:
