@@ -33,7 +33,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from functools import cached_property
 from typing import Any
 
-from django.db.models import Q, QuerySet, Sum
+from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -293,43 +293,58 @@ def _site(filters: Filters) -> QuerySet[DailySite]:
 
 @dataclass(frozen=True)
 class Spans:
-    """A period cut into the whole months read from ``MonthlyUsage`` (first days, inclusive
-    ranges) and the days read from ``DailyUsage`` (inclusive ranges)."""
+    """A period as ``MonthlyUsage`` months (first days, inclusive ranges) plus ``DailyUsage``
+    days, less other ``DailyUsage`` days: a month that is mostly in the period is read as the
+    month less its days outside the period (sums subtract), fewer rows than its days in it."""
 
     months: tuple[tuple[dt.date, dt.date], ...] = ()
     days: tuple[tuple[dt.date, dt.date], ...] = ()
+    minus: tuple[tuple[dt.date, dt.date], ...] = ()
 
 
 def _next_month(month: dt.date) -> dt.date:
     return (month + dt.timedelta(days=32)).replace(day=1)
 
 
+def _merged(
+    ranges: Iterable[tuple[dt.date, dt.date]], *, months: bool = False
+) -> tuple[tuple[dt.date, dt.date], ...]:
+    """Inclusive ranges of days (or of months' first days) in order, the adjacent joined."""
+    found: list[list[dt.date]] = []
+    for first, last in sorted(ranges):
+        after = _next_month(found[-1][1]) if months and found else None
+        if found and (after or found[-1][1] + dt.timedelta(days=1)) >= first:
+            found[-1][1] = max(found[-1][1], last)
+        else:
+            found.append([first, last])
+    return tuple((first, last) for first, last in found)
+
+
 def spans(start: dt.date, end: dt.date) -> Spans:
-    """The whole months of ``start``–``end`` that have ``MonthlyUsage`` rows, and every other
-    day of it (the ragged edges, and any month never rolled up as a month)."""
-    segments: list[tuple[bool, dt.date, dt.date]] = []  # (monthly?, first day, last day)
+    """How to read ``start``–``end``: each month with ``MonthlyUsage`` rows as its month, less
+    the days outside the period when those are fewer than the days inside; the other days
+    (a month never rolled up as such, or a small part of one) from ``DailyUsage``."""
+    covered = set(
+        MonthlyUsage.objects.filter(month__range=(start.replace(day=1), end))
+        .order_by()
+        .values_list("month", flat=True)
+        .distinct()
+    )
+    months, days, minus = [], [], []
     month = start.replace(day=1)
     while month <= end:
-        last = _next_month(month) - dt.timedelta(days=1)
-        segments.append((month >= start and last <= end, max(month, start), min(last, end)))
-        month = _next_month(month)
-    whole = [first for is_whole, first, _last in segments if is_whole]
-    covered = set()
-    if whole:
-        rows = MonthlyUsage.objects.filter(month__range=(whole[0], whole[-1]))
-        covered = set(rows.order_by().values_list("month", flat=True).distinct())
-    months: list[list[dt.date]] = []
-    days: list[list[dt.date]] = []
-    for is_whole, first, last in segments:
-        chosen = months if is_whole and first in covered else days
-        if chosen and chosen[-1][1] + dt.timedelta(days=1) >= first:
-            chosen[-1][1] = last
+        last_day = _next_month(month) - dt.timedelta(days=1)
+        first, last = max(month, start), min(last_day, end)
+        outside = [(month, first - dt.timedelta(days=1)), (last + dt.timedelta(days=1), last_day)]
+        outside = [(a, b) for a, b in outside if a <= b]
+        outside_days = sum((b - a).days + 1 for a, b in outside)
+        if month in covered and outside_days < (last - first).days + 1:
+            months.append((month, month))
+            minus += outside
         else:
-            chosen.append([first, last])
-    return Spans(
-        months=tuple((a, b.replace(day=1)) for a, b in months),
-        days=tuple((a, b) for a, b in days),
-    )
+            days.append((first, last))
+        month = _next_month(month)
+    return Spans(months=_merged(months, months=True), days=_merged(days), minus=_merged(minus))
 
 
 def _ranges(field_name: str, ranges: Iterable[tuple[dt.date, dt.date]]) -> Q:
@@ -358,27 +373,31 @@ def _narrow(rows: QuerySet[Any], filters: Filters, bots: bool | None) -> QuerySe
     return rows
 
 
-def _usage(filters: Filters, *, bots: bool | None = None) -> list[QuerySet[Any]]:
-    """The public's usage rows of the period under the filters: ``MonthlyUsage`` for the whole
-    months, ``DailyUsage`` for the other days (one queryset each, those needed); ``bots`` True
-    for robots only, False for humans only, None for what ``include_bots`` says."""
-    found: list[QuerySet[Any]] = []
-    if filters.spans.months:
-        monthly = MonthlyUsage.objects.filter(_ranges("month", filters.spans.months))
-        found.append(_narrow(monthly, filters, bots))
-    if filters.spans.days:
-        daily = DailyUsage.objects.filter(_ranges("day", filters.spans.days))
-        found.append(_narrow(daily, filters, bots))
+def _usage(filters: Filters, *, bots: bool | None = None) -> list[tuple[int, QuerySet[Any]]]:
+    """The public's usage rows of the period under the filters, each queryset with the sign
+    its sums take (see ``Spans``): ``MonthlyUsage`` months and ``DailyUsage`` days to add,
+    ``DailyUsage`` days to take away. ``bots`` True for robots only, False for humans only,
+    None for what ``include_bots`` says."""
+    found: list[tuple[int, QuerySet[Any]]] = []
+    spans = filters.spans
+    for sign, model, field_name, ranges in (
+        (1, MonthlyUsage, "month", spans.months),
+        (1, DailyUsage, "day", spans.days),
+        (-1, DailyUsage, "day", spans.minus),
+    ):
+        if ranges:
+            rows = model.objects.filter(_ranges(field_name, ranges))
+            found.append((sign, _narrow(rows, filters, bots)))
     return found
 
 
-def _aggregate(sets: Iterable[QuerySet[Any]], **sums: Any) -> dict[str, int | None]:
-    """The sums over every queryset (None where no row had a value)."""
+def _aggregate(parts: Iterable[tuple[int, QuerySet[Any]]], **sums: Any) -> dict[str, int | None]:
+    """The signed sums over every part (None where no row had a value)."""
     found: dict[str, int | None] = dict.fromkeys(sums)
-    for rows in sets:
+    for sign, rows in parts:
         for key, value in rows.aggregate(**sums).items():
             if value is not None:
-                found[key] = (found[key] or 0) + value
+                found[key] = (found[key] or 0) + sign * value
     return found
 
 
@@ -486,30 +505,28 @@ def _buckets(start: dt.date, end: dt.date, unit: str) -> list[dt.date]:
 
 def _sums_by(filters: Filters, unit: str) -> dict[dt.date, dict[str, int]]:
     """The series' measures summed per bucket of ``unit``. Monthly buckets of a narrowed
-    period read ``MonthlyUsage`` for its whole months; days and weeks read ``DailyUsage``, and
-    the whole site reads ``DailySite``."""
+    period read the rollups as ``_usage`` does; days and weeks read ``DailyUsage``, and the
+    whole site reads ``DailySite``."""
     found: dict[dt.date, dict[str, int]] = defaultdict(lambda: dict.fromkeys(SERIES_MEASURES, 0))
-    sources: list[tuple[str, Iterable[dict[str, Any]]]]
+    sources: list[tuple[int, str, Iterable[dict[str, Any]]]]
     if not filters.narrowed:
         site = {key: Sum(key) for key in SERIES_MEASURES}
-        sources = [("day", _site(filters).values("day").annotate(**site).order_by())]
+        sources = [(1, "day", _site(filters).values("day").annotate(**site).order_by())]
     elif unit == "month":
-        sources = [
-            ("month" if rows.model is MonthlyUsage else "day", rows) for rows in _usage(filters)
-        ]
-        sources = [
-            (name, rows.values(name).annotate(**_usage_sums()).order_by()) for name, rows in sources
-        ]
+        sources = []
+        for sign, rows in _usage(filters):
+            name = "month" if rows.model is MonthlyUsage else "day"
+            sources.append((sign, name, rows.values(name).annotate(**_usage_sums()).order_by()))
     else:
         rows = _narrow(
             DailyUsage.objects.filter(day__range=(filters.start, filters.end)), filters, None
         )
-        sources = [("day", rows.values("day").annotate(**_usage_sums()).order_by())]
-    for name, grouped in sources:
+        sources = [(1, "day", rows.values("day").annotate(**_usage_sums()).order_by())]
+    for sign, name, grouped in sources:
         for row in grouped:
             point = found[_bucket(row[name], unit)]
             for key in SERIES_MEASURES:
-                point[key] += int(row.get(key) or 0)
+                point[key] += sign * int(row.get(key) or 0)
     return found
 
 
@@ -571,14 +588,8 @@ class Breakdown:
 def breakdown(filters: Filters) -> Breakdown | None:
     if not filters.available:
         return None
-    dimensions = ("kind", "channel", "format", "dataset", "product", "agency_id", "sector")
-    rows = (
-        row
-        for part in _usage(filters)
-        for row in part.values_list(*dimensions).annotate(n=Sum("events")).order_by()
-    )
     found = Breakdown()
-    for kind, channel, fmt, dataset, product, agency_id, sector, n in rows:
+    for (kind, channel, fmt, dataset, product, agency_id, sector), n in _grouped(filters).items():
         _count(found, kind, channel, fmt, n)
         for key, table in ((dataset, found.datasets), (product, found.products)):
             if key:
@@ -588,6 +599,23 @@ def breakdown(filters: Filters) -> Breakdown | None:
         if sector:
             found.sectors[sector].add(kind, n)
     return found
+
+
+_BREAKDOWN = ("kind", "channel", "format", "dataset", "product", "agency_id", "sector")
+
+
+def _grouped(filters: Filters) -> dict[tuple[Any, ...], int]:
+    """The period's requests per combination of ``_BREAKDOWN``, the signed parts of ``_usage``
+    netted; a combination is kept when some of its daily rows are in the period."""
+    net: dict[tuple[Any, ...], list[int]] = defaultdict(lambda: [0, 0])  # requests, rows
+    for sign, rows in _usage(filters):
+        rows_of = Sum("days") if rows.model is MonthlyUsage else Count("pk")
+        grouped = rows.values_list(*_BREAKDOWN).annotate(n=Sum("events"), rows=rows_of)
+        for *key, n, count in grouped.order_by():
+            total = net[tuple(key)]
+            total[0] += sign * n
+            total[1] += sign * count
+    return {key: n for key, (n, count) in net.items() if count > 0}
 
 
 def _count(found: Breakdown, kind: str, channel: str, fmt: str, n: int) -> None:

@@ -323,8 +323,8 @@ ROLLUP_MODELS = (DailyUsage, DailySite, DailyReferrer, DailySearch, DailyCampaig
 
 _DIMENSIONS = ", ".join(DailyUsage.DIMENSIONS)
 _MONTH_SQL = f"""
-    INSERT INTO reports_monthlyusage (month, {_DIMENSIONS}, events, visitors, failed)
-    SELECT %s, {_DIMENSIONS}, SUM(events), SUM(visitors), SUM(failed)
+    INSERT INTO reports_monthlyusage (month, {_DIMENSIONS}, events, visitors, failed, days)
+    SELECT %s, {_DIMENSIONS}, SUM(events), SUM(visitors), SUM(failed), COUNT(*)
     FROM reports_dailyusage WHERE day >= %s AND day < %s
     GROUP BY {_DIMENSIONS}
 """

@@ -155,6 +155,9 @@ class DailyUsage(UsageCounts):
             models.Index(fields=["dataset", "day"], name="daily_usage_dataset_day"),
             models.Index(fields=["product", "day"], name="daily_usage_product_day"),
             models.Index(fields=["agency", "day"], name="daily_usage_agency_day"),
+            # The dashboard's daily and weekly series narrowed to a channel or a sector.
+            models.Index(fields=["channel", "day"], name="daily_usage_channel_day"),
+            models.Index(fields=["sector", "day"], name="daily_usage_sector_day"),
         ]
         verbose_name = _("daily usage")
         verbose_name_plural = _("daily usage")
@@ -172,6 +175,9 @@ class MonthlyUsage(UsageCounts):
     equals grouping ``DailyUsage`` by month. ``visitors`` stay visitor-days (a sum of days')."""
 
     month = models.DateField(_("month"))
+    # How many DailyUsage rows were summed: a part of a month is read as the month less its
+    # other days, and a combination none of whose rows is left is then known to be absent.
+    days = models.PositiveIntegerField(_("days with use"), default=0)
 
     class Meta:
         indexes = [

@@ -156,7 +156,9 @@ class MonthlyAndDailyPathsAgreeTests(PersonaTestCase):
     def filters(self) -> list[Filters]:
         periods = [
             (D(2025, 1, 1), D(2026, 3, 31)),  # monthly series, whole months only
-            (D(2025, 3, 17), D(2026, 2, 9)),  # weekly series, ragged edges
+            (D(2025, 3, 17), D(2026, 2, 9)),  # weekly series, ragged edges read as days
+            (D(2025, 3, 5), D(2026, 2, 25)),  # edges read as their months less other days
+            (D(2025, 6, 3), D(2025, 7, 29)),  # two partial months less other days
             (D(2025, 2, 1), D(2025, 2, 28)),  # one whole month, daily series
             (D(2025, 5, 5), D(2025, 5, 25)),  # inside one month: days only
         ]
@@ -184,7 +186,7 @@ class MonthlyAndDailyPathsAgreeTests(PersonaTestCase):
         daily = self.read()
         self.assertFalse(MonthlyUsage.objects.exists())
         for n in range(15):
-            rollups.roll_month(D(2025 + n // 12, n % 12 + 1, 1))
+            self.assertGreater(rollups.roll_month(D(2025 + n // 12, n % 12 + 1, 1)), 0)
         self.assertTrue(Filters(start=D(2025, 1, 1), end=D(2025, 12, 31)).spans.months)
         monthly = self.read()
         for filters, before, after in zip(self.filters(), daily, monthly, strict=True):
@@ -194,10 +196,19 @@ class MonthlyAndDailyPathsAgreeTests(PersonaTestCase):
         self.assertGreater(daily[0]["totals"][0]["value"], 0)
         self.assertTrue(any(row["downloads_by_format"] for row in daily))
 
-    def test_only_whole_months_with_monthly_rows_are_read_as_months(self) -> None:
+    def test_only_months_with_monthly_rows_are_read_as_months(self) -> None:
         rollups.roll_month(D(2025, 4, 1))
         found = analytics.spans(D(2025, 3, 17), D(2025, 6, 9))
         self.assertEqual(found.months, ((D(2025, 4, 1), D(2025, 4, 1)),))
         self.assertEqual(
             found.days, ((D(2025, 3, 17), D(2025, 3, 31)), (D(2025, 5, 1), D(2025, 6, 9)))
         )
+        self.assertEqual(found.minus, ())
+
+    def test_a_month_mostly_in_the_period_is_read_less_its_other_days(self) -> None:
+        for month in (D(2025, 3, 1), D(2025, 4, 1), D(2025, 5, 1)):
+            rollups.roll_month(month)
+        found = analytics.spans(D(2025, 3, 10), D(2025, 5, 12))
+        self.assertEqual(found.months, ((D(2025, 3, 1), D(2025, 4, 1)),))
+        self.assertEqual(found.minus, ((D(2025, 3, 1), D(2025, 3, 9)),))
+        self.assertEqual(found.days, ((D(2025, 5, 1), D(2025, 5, 12)),))
