@@ -157,6 +157,9 @@ def main() -> None:
         }
         client = Client()
         client.force_login(p.walidata)
+        # One untimed request: a server process compiles its templates and loads its
+        # translations once, not per request.
+        client.get("/laporan/pemanfaatan/")
         every: list[float] = []
         for name, query in filters.items():
             samples = []
