@@ -15,6 +15,24 @@ directly instead (no raw events: quicker, and runnable before the fixture exists
     BENCH_ROLLUPS_ONLY=1 .venv/bin/python bench/bench_usage_dashboard.py --runs 20
 
 SQLite in a temporary folder, or the database of ``DATABASE_URL`` when it is set.
+
+Figures (``BENCH_ROLLUPS_ONLY=1 … --runs 10``, SQLite, this 2-core machine shared with other
+jobs; 1,003,750 DailyUsage rows, 42,900 MonthlyUsage rows; p50 / p95 in ms):
+
+=================  ===============  ===============  =================================
+filter             before (DailyUsage only)          after (MonthlyUsage + edges)
+=================  ===============  ===============  =================================
+whole year         3704 / 5961 (a)  8269 (p95) (b)   162 / 268
+one month          551 / 600 (a)    508 (b)          52 / 74
+one agency, year   2056 / 2590 (a)  2897 (b)         185 / 301
+one dataset, year  132 / 157 (a)    187 (b)          49 / 56
+one channel, year  2640 / 3257 (a)  3955 (b)         153 / 171
+with robots, year  5240 / 6373 (a)  4481 (b)         155 / 164
+all filters, p95   5797 (a)         8269 (b)         213 (floor 300)
+=================  ===============  ===============  =================================
+
+(a) this session's run of the code before the change, ``--runs 5``; (b) the earlier helper's
+p95 (``--runs 10``). The after run includes one untimed warm-up request.
 """
 
 from __future__ import annotations
@@ -107,6 +125,11 @@ def fill_rollups(days: int, rows_per_day: int, agencies: list[int], seed: int = 
             DailyUsage.objects.bulk_create(batch, batch_size=5_000)
             written, batch = written + len(batch), []
     DailyUsage.objects.bulk_create(batch, batch_size=5_000)
+    # What roll_day keeps in step: each month's DailyUsage summed into MonthlyUsage.
+    from satudata.reports.rollups import month_of, roll_month
+
+    for month in sorted({month_of(today - dt.timedelta(days=back)) for back in range(days, 0, -1)}):
+        roll_month(month)
     return written + len(batch)
 
 
@@ -120,7 +143,7 @@ def main() -> None:
         from django.test import Client
 
         from satudata.core.testing import load_reference_data, make_personas
-        from satudata.reports.models import DailyUsage
+        from satudata.reports.models import DailyUsage, MonthlyUsage
 
         call_command("migrate", verbosity=0)
         load_reference_data()
@@ -138,6 +161,7 @@ def main() -> None:
             source = "usage_fixture.fill"
         print(
             f"data: {source}, {DailyUsage.objects.count():,} DailyUsage rows, "
+            f"{MonthlyUsage.objects.count():,} MonthlyUsage rows, "
             f"{time.perf_counter() - began:.1f} s"
         )
         dataset = DailyUsage.objects.exclude(dataset="").values_list("dataset", flat=True).first()
@@ -151,6 +175,9 @@ def main() -> None:
         }
         client = Client()
         client.force_login(p.walidata)
+        # One untimed request: a server process compiles its templates and loads its
+        # translations once, not per request.
+        client.get("/laporan/pemanfaatan/")
         every: list[float] = []
         for name, query in filters.items():
             samples = []

@@ -4,6 +4,15 @@ Runs alone: ``DATA_DIR=/tmp/b .venv/bin/python bench/bench_usage_rollup.py [--ev
 (throw-away SQLite in a temporary folder, or the database of DATABASE_URL when set). The
 fixture (bench/usage_fixture.py) writes one day of events; ``roll_day`` is timed on it several
 times (each run deletes and rebuilds the day's rows, as the scheduler's re-roll of today does).
+
+Figures (SQLite, this 2-core machine shared with other jobs; 30,000 events, 4,103 DailyUsage
+rows): before (ORM GROUP BY, rows built and bulk-inserted from Python) median 0.590 s, max
+0.635 s, 87 queries (0.26 s in the database); the earlier helper measured 1.86–1.98 s on a
+busier machine. After (one INSERT … SELECT … GROUP BY with temporary lookup tables, and the
+month's MonthlyUsage rebuilt in the same transaction) median 0.399 s, max 0.486 s, 47 queries;
+on PostgreSQL 15 (same machine) median 0.304 s, max 0.377 s. Rebuilding a full month's
+MonthlyUsage (85,250 DailyUsage rows → 3,300) alone takes 0.29–0.41 s on SQLite: the last day
+of a busy month rolls in about 1 s.
 """
 
 from __future__ import annotations

@@ -7,6 +7,11 @@ by default (``BENCH_EVENTS=1000000`` for a quicker run); throw-away SQLite or DA
 The aggregate: page views, visitor-days, downloads by format, API calls by channel and the top
 20 datasets, people only (robots by user agent and by behaviour left out, as in the rollups;
 signed-in staff left out).
+
+Figures (``BENCH_EVENTS=1000000``, SQLite, this 2-core machine, after the monthly rollup):
+1,000,000 events inserted in 23.6 s and rolled up (365 days with their months, ``roll_range``)
+in 41.9 s; Parquet export 10.2 s; yearly aggregate from the rollups 327 ms against 4,652 ms by
+DuckDB over the Parquet export (ratio 0.07); the same figures.
 """
 
 from __future__ import annotations

@@ -1,5 +1,6 @@
 """A year of raw usage events for the usage benchmarks, inserted by the database itself, then
-rolled up day by day.
+rolled up day by day
+(``roll_range``: each month's ``MonthlyUsage`` once after its days).
 
 ``fill(n_events, days, seed=1)`` writes ``n_events`` raw events spread over ``days`` days ending
 yesterday (WIB) with one INSERT … SELECT per million rows: PostgreSQL numbers the rows with
@@ -207,8 +208,8 @@ def fill(
     rolled = 0.0
     if roll:
         began = time.perf_counter()
-        for n in range(days):
-            rollups.roll_day(first + dt.timedelta(days=n))
+        # Day by day, each month's MonthlyUsage rebuilt once after its days.
+        rollups.roll_range(first, yesterday)
         rolled = time.perf_counter() - began
     print(
         f"fixture: {n_events:,} raw events over {days} days ({first} to {yesterday}) on {vendor}: "

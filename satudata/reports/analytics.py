@@ -12,6 +12,10 @@ What a figure means:
   robots' request count is always given on its own.
 * Signed-in staff are left out of every figure: the dashboard measures the public's use.
 * A period with no rolled-up day has figures "not available" (``None``), never 0.
+* Whole months are read from ``MonthlyUsage`` (``DailyUsage`` summed per month, kept in step
+  by the rollup) and only the period's ragged edges from ``DailyUsage``, so a year reads a few
+  thousand rows instead of a million; a month without monthly rows (never rolled as such) is
+  read from its days.
 * Without a narrowing filter the totals come from ``DailySite`` (the site's own distinct
   visitors per day); narrowed to an agency, sector, dataset, product or channel they come from
   ``DailyUsage``, where a visitor who read two datasets the same day counts once per dataset,
@@ -29,7 +33,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from functools import cached_property
 from typing import Any
 
-from django.db.models import Q, QuerySet, Sum
+from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -45,6 +49,7 @@ from satudata.reports.models import (
     DailySite,
     DailyUsage,
     EventKind,
+    MonthlyUsage,
     ReferrerKind,
     RolledDay,
 )
@@ -183,6 +188,12 @@ class Filters:
     def available(self) -> bool:
         return bool(self.rolled)
 
+    @cached_property
+    def spans(self) -> Spans:
+        """Which parts of the period are read from ``MonthlyUsage`` and which from
+        ``DailyUsage`` (read once per Filters)."""
+        return spans(self.start, self.end)
+
     @property
     def narrowed(self) -> bool:
         """Whether the figures are for part of the site (then read from ``DailyUsage``)."""
@@ -280,10 +291,71 @@ def _site(filters: Filters) -> QuerySet[DailySite]:
     return rows if filters.include_bots else rows.filter(bot=False)
 
 
-def _usage(filters: Filters, *, bots: bool | None = None) -> QuerySet[DailyUsage]:
-    """The public's ``DailyUsage`` rows of the period under the filters; ``bots`` True for
-    robots only, False for humans only, None for what ``include_bots`` says."""
-    rows = DailyUsage.objects.filter(day__range=(filters.start, filters.end), signed_in=False)
+@dataclass(frozen=True)
+class Spans:
+    """A period as ``MonthlyUsage`` months (first days, inclusive ranges) plus ``DailyUsage``
+    days, less other ``DailyUsage`` days: a month that is mostly in the period is read as the
+    month less its days outside the period (sums subtract), fewer rows than its days in it."""
+
+    months: tuple[tuple[dt.date, dt.date], ...] = ()
+    days: tuple[tuple[dt.date, dt.date], ...] = ()
+    minus: tuple[tuple[dt.date, dt.date], ...] = ()
+
+
+def _next_month(month: dt.date) -> dt.date:
+    return (month + dt.timedelta(days=32)).replace(day=1)
+
+
+def _merged(
+    ranges: Iterable[tuple[dt.date, dt.date]], *, months: bool = False
+) -> tuple[tuple[dt.date, dt.date], ...]:
+    """Inclusive ranges of days (or of months' first days) in order, the adjacent joined."""
+    found: list[list[dt.date]] = []
+    for first, last in sorted(ranges):
+        after = _next_month(found[-1][1]) if months and found else None
+        if found and (after or found[-1][1] + dt.timedelta(days=1)) >= first:
+            found[-1][1] = max(found[-1][1], last)
+        else:
+            found.append([first, last])
+    return tuple((first, last) for first, last in found)
+
+
+def spans(start: dt.date, end: dt.date) -> Spans:
+    """How to read ``start``–``end``: each month with ``MonthlyUsage`` rows as its month, less
+    the days outside the period when those are fewer than the days inside; the other days
+    (a month never rolled up as such, or a small part of one) from ``DailyUsage``."""
+    covered = set(
+        MonthlyUsage.objects.filter(month__range=(start.replace(day=1), end))
+        .order_by()
+        .values_list("month", flat=True)
+        .distinct()
+    )
+    months, days, minus = [], [], []
+    month = start.replace(day=1)
+    while month <= end:
+        last_day = _next_month(month) - dt.timedelta(days=1)
+        first, last = max(month, start), min(last_day, end)
+        outside = [(month, first - dt.timedelta(days=1)), (last + dt.timedelta(days=1), last_day)]
+        outside = [(a, b) for a, b in outside if a <= b]
+        outside_days = sum((b - a).days + 1 for a, b in outside)
+        if month in covered and outside_days < (last - first).days + 1:
+            months.append((month, month))
+            minus += outside
+        else:
+            days.append((first, last))
+        month = _next_month(month)
+    return Spans(months=_merged(months, months=True), days=_merged(days), minus=_merged(minus))
+
+
+def _ranges(field_name: str, ranges: Iterable[tuple[dt.date, dt.date]]) -> Q:
+    found = Q()
+    for first, last in ranges:
+        found |= Q(**{f"{field_name}__range": (first, last)})
+    return found
+
+
+def _narrow(rows: QuerySet[Any], filters: Filters, bots: bool | None) -> QuerySet[Any]:
+    rows = rows.filter(signed_in=False)
     if bots is None:
         bots = None if filters.include_bots else False
     if bots is not None:
@@ -299,6 +371,34 @@ def _usage(filters: Filters, *, bots: bool | None = None) -> QuerySet[DailyUsage
     if filters.channel:
         rows = rows.filter(channel=filters.channel)
     return rows
+
+
+def _usage(filters: Filters, *, bots: bool | None = None) -> list[tuple[int, QuerySet[Any]]]:
+    """The public's usage rows of the period under the filters, each queryset with the sign
+    its sums take (see ``Spans``): ``MonthlyUsage`` months and ``DailyUsage`` days to add,
+    ``DailyUsage`` days to take away. ``bots`` True for robots only, False for humans only,
+    None for what ``include_bots`` says."""
+    found: list[tuple[int, QuerySet[Any]]] = []
+    spans = filters.spans
+    for sign, model, field_name, ranges in (
+        (1, MonthlyUsage, "month", spans.months),
+        (1, DailyUsage, "day", spans.days),
+        (-1, DailyUsage, "day", spans.minus),
+    ):
+        if ranges:
+            rows = model.objects.filter(_ranges(field_name, ranges))
+            found.append((sign, _narrow(rows, filters, bots)))
+    return found
+
+
+def _aggregate(parts: Iterable[tuple[int, QuerySet[Any]]], **sums: Any) -> dict[str, int | None]:
+    """The signed sums over every part (None where no row had a value)."""
+    found: dict[str, int | None] = dict.fromkeys(sums)
+    for sign, rows in parts:
+        for key, value in rows.aggregate(**sums).items():
+            if value is not None:
+                found[key] = (found[key] or 0) + sign * value
+    return found
 
 
 def _usage_sums() -> dict[str, Any]:
@@ -328,7 +428,7 @@ def totals(filters: Filters) -> dict[str, int | None]:
     if not filters.available:
         return dict.fromkeys(MEASURES)
     if filters.narrowed:
-        return _filled(_usage(filters).aggregate(**_usage_sums()), True)
+        return _filled(_aggregate(_usage(filters), **_usage_sums()), True)
     return _filled(_site(filters).aggregate(**_site_sums()), False)
 
 
@@ -362,7 +462,7 @@ def robots(filters: Filters) -> int | None:
     if not filters.available:
         return None
     if filters.narrowed:
-        found = _usage(filters, bots=True).aggregate(n=Sum("events"))["n"]
+        found = _aggregate(_usage(filters, bots=True), n=Sum("events"))["n"]
     else:
         rows = DailySite.objects.filter(day__range=(filters.start, filters.end), bot=True)
         found = rows.aggregate(n=Sum("events"))["n"]
@@ -403,26 +503,42 @@ def _buckets(start: dt.date, end: dt.date, unit: str) -> list[dt.date]:
     return found
 
 
-def _daily(filters: Filters) -> dict[dt.date, dict[str, int]]:
-    rows: Iterable[dict[str, Any]]
-    if filters.narrowed:
-        rows = _usage(filters).values("day").annotate(**_usage_sums())
-    else:
+def _sums_by(filters: Filters, unit: str) -> dict[dt.date, dict[str, int]]:
+    """The series' measures summed per bucket of ``unit``. Monthly buckets of a narrowed
+    period read the rollups as ``_usage`` does; days and weeks read ``DailyUsage``, and the
+    whole site reads ``DailySite``."""
+    found: dict[dt.date, dict[str, int]] = defaultdict(lambda: dict.fromkeys(SERIES_MEASURES, 0))
+    sources: list[tuple[int, str, Iterable[dict[str, Any]]]]
+    if not filters.narrowed:
         site = {key: Sum(key) for key in SERIES_MEASURES}
-        rows = _site(filters).values("day").annotate(**site)
-    return {row["day"]: {key: int(row.get(key) or 0) for key in SERIES_MEASURES} for row in rows}
+        sources = [(1, "day", _site(filters).values("day").annotate(**site).order_by())]
+    elif unit == "month":
+        sources = []
+        for sign, rows in _usage(filters):
+            name = "month" if rows.model is MonthlyUsage else "day"
+            sources.append((sign, name, rows.values(name).annotate(**_usage_sums()).order_by()))
+    else:
+        rows = _narrow(
+            DailyUsage.objects.filter(day__range=(filters.start, filters.end)), filters, None
+        )
+        sources = [(1, "day", rows.values("day").annotate(**_usage_sums()).order_by())]
+    for sign, name, grouped in sources:
+        for row in grouped:
+            point = found[_bucket(row[name], unit)]
+            for key in SERIES_MEASURES:
+                point[key] += sign * int(row.get(key) or 0)
+    return found
 
 
 def _points(filters: Filters, unit: str) -> list[dict[str, Any]]:
+    """Every bucket of the period; a bucket none of whose days is rolled up is None."""
     rolled = filters.rolled
-    daily = _daily(filters) if rolled else {}
+    sums = _sums_by(filters, unit) if rolled else {}
     points: dict[dt.date, dict[str, int | None]] = {
         key: dict.fromkeys(SERIES_MEASURES) for key in _buckets(filters.start, filters.end, unit)
     }
-    for day in sorted(rolled):
-        point = points[_bucket(day, unit)]
-        for key in SERIES_MEASURES:
-            point[key] = (point[key] or 0) + daily.get(day, {}).get(key, 0)
+    for key in {_bucket(day, unit) for day in rolled}:
+        points[key] = dict(sums.get(key) or dict.fromkeys(SERIES_MEASURES, 0))
     return [{"period": key, **values} for key, values in points.items()]
 
 
@@ -472,14 +588,8 @@ class Breakdown:
 def breakdown(filters: Filters) -> Breakdown | None:
     if not filters.available:
         return None
-    rows = (
-        _usage(filters)
-        .values_list("kind", "channel", "format", "dataset", "product", "agency_id", "sector")
-        .annotate(n=Sum("events"))
-        .order_by()
-    )
     found = Breakdown()
-    for kind, channel, fmt, dataset, product, agency_id, sector, n in rows:
+    for (kind, channel, fmt, dataset, product, agency_id, sector), n in _grouped(filters).items():
         _count(found, kind, channel, fmt, n)
         for key, table in ((dataset, found.datasets), (product, found.products)):
             if key:
@@ -489,6 +599,23 @@ def breakdown(filters: Filters) -> Breakdown | None:
         if sector:
             found.sectors[sector].add(kind, n)
     return found
+
+
+_BREAKDOWN = ("kind", "channel", "format", "dataset", "product", "agency_id", "sector")
+
+
+def _grouped(filters: Filters) -> dict[tuple[Any, ...], int]:
+    """The period's requests per combination of ``_BREAKDOWN``, the signed parts of ``_usage``
+    netted; a combination is kept when some of its daily rows are in the period."""
+    net: dict[tuple[Any, ...], list[int]] = defaultdict(lambda: [0, 0])  # requests, rows
+    for sign, rows in _usage(filters):
+        rows_of = Sum("days") if rows.model is MonthlyUsage else Count("pk")
+        grouped = rows.values_list(*_BREAKDOWN).annotate(n=Sum("events"), rows=rows_of)
+        for *key, n, count in grouped.order_by():
+            total = net[tuple(key)]
+            total[0] += sign * n
+            total[1] += sign * count
+    return {key: n for key, (n, count) in net.items() if count > 0}
 
 
 def _count(found: Breakdown, kind: str, channel: str, fmt: str, n: int) -> None:

@@ -1,9 +1,11 @@
-"""Usage events and their daily rollups as Parquet files, for analysts (DuckDB, pandas, R).
+"""Usage events and their daily and monthly rollups as Parquet files, for analysts (DuckDB,
+pandas, R).
 
 Rows are read in chunks of ``CHUNK`` by primary key (keyset pages, never all rows in memory)
 and written as row groups with pyarrow. The raw events hold no personal data beyond the daily
 visitor hash (its salt is deleted the next day), which is included; referrers are host names
-only. Times are UTC instants (``timestamp[us, tz=UTC]``); ``day`` columns are WIB days.
+only. Times are UTC instants (``timestamp[us, tz=UTC]``); ``day`` columns are WIB days,
+``month`` columns the first day of a month (a period gives the months it touches).
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from satudata.reports.models import (
     DailySearch,
     DailySite,
     DailyUsage,
+    MonthlyUsage,
     RolledDay,
     UsageEvent,
 )
@@ -104,6 +107,30 @@ ROLLUPS = {
             ),
         ),
         Table(
+            "monthly_usage",
+            MonthlyUsage,
+            (
+                ("id", "pk", pa.int64()),
+                ("month", "month", pa.date32()),
+                _text("kind"),
+                _text("channel"),
+                _text("name"),
+                _text("format"),
+                _text("dataset"),
+                _text("product"),
+                ("agency_id", "agency_id", pa.int64()),
+                ("agency", "agency__name", pa.string()),
+                _text("sector"),
+                ("bot", "bot", pa.bool_()),
+                ("signed_in", "signed_in", pa.bool_()),
+                ("events", "events", pa.int64()),
+                ("visitors", "visitors", pa.int64()),
+                ("failed", "failed", pa.int64()),
+                ("days", "days", pa.int64()),
+            ),
+            day_field="month",
+        ),
+        Table(
             "daily_site",
             DailySite,
             (
@@ -180,6 +207,11 @@ def _period(table: Table, first: dt.date | None, last: dt.date | None) -> Q:
             query &= Q(at__gte=bounds(first)[0])
         if last:
             query &= Q(at__lt=bounds(last)[1])
+    elif table.day_field == "month":  # the months the period touches
+        if first:
+            query &= Q(month__gte=first.replace(day=1))
+        if last:
+            query &= Q(month__lte=last)
     else:
         if first:
             query &= Q(day__gte=first)

@@ -31,6 +31,9 @@ Complete days of the last ``USAGE_ROLLUP_RECHECK_DAYS`` whose raw events grew si
 events) are rolled again too.
 """
 
+# The SQL here names only our own tables and columns; every value goes as a parameter.
+# ruff: noqa: S608
+
 from __future__ import annotations
 
 import datetime as dt
@@ -40,8 +43,8 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
-from django.db.models import BooleanField, Case, CharField, Count, F, Q, QuerySet, Value, When
+from django.db import connection, transaction
+from django.db.models import BooleanField, Case, Count, Q, QuerySet, Value, When
 from django.db.models.functions import TruncMinute
 from django.utils import timezone
 
@@ -53,6 +56,7 @@ from satudata.reports.models import (
     DailySite,
     DailyUsage,
     EventKind,
+    MonthlyUsage,
     RolledDay,
     UsageEvent,
 )
@@ -147,68 +151,101 @@ def _product_facts(keys: set[str]) -> dict[str, tuple[int | None, str]]:
     return found
 
 
-def _annotated(events: QuerySet[UsageEvent]) -> Any:
-    """The day's events with ``is_robot`` (user agent or behaviour) and ``dataset_name``."""
-    robots = behaviour_robots(events)
+def _annotated(events: QuerySet[UsageEvent], robots: set[str]) -> Any:
+    """The day's events with ``is_robot`` (user agent, or behaviour: ``robots``)."""
     robot = Q(bot=True)
     if robots:
         robot |= Q(visitor__in=sorted(robots))
-    names = _dataset_names(events)
-    dataset: Any = F("dataset")
-    if names:
-        dataset = Case(
-            *(When(dataset=key, then=Value(name)) for key, name in names.items()),
-            default="dataset",
-            output_field=CharField(),
-        )
     return events.annotate(
         is_robot=Case(
             When(robot, then=Value(True)), default=Value(False), output_field=BooleanField()
-        ),
-        dataset_name=dataset,
+        )
     )
 
 
-def _usage_rows(day: dt.date, events: Any) -> list[DailyUsage]:
-    grouped = list(
-        events.values(
-            "kind", "channel", "name", "format", "dataset_name", "product", "is_robot", "signed_in"
-        )
-        .annotate(
-            n_events=Count("pk", filter=OK),
-            n_failed=Count("pk", filter=~OK),
-            n_visitors=Count("visitor", filter=OK, distinct=True),
-        )
-        .order_by()
+# The temporary tables of one roll (per connection; emptied at each roll, dropped after it).
+_KEYS = "reports_roll_keys"  # a day's dataset key (name or identifier) -> the dataset's name
+_FACTS = "reports_roll_facts"  # ("d", dataset name) or ("p", product key) -> agency, sector
+_ROBOTS = "reports_roll_robots"  # the day's visitor hashes that behaved as robots
+_TEMPORARY = (
+    f"CREATE TEMPORARY TABLE {_KEYS} (k varchar(120) PRIMARY KEY, name varchar(120) NOT NULL)",
+    f"CREATE TEMPORARY TABLE {_FACTS} (what char(1) NOT NULL, k varchar(120) NOT NULL, "
+    "agency_id integer NULL, sector varchar(60) NOT NULL, PRIMARY KEY (what, k))",
+    f"CREATE TEMPORARY TABLE {_ROBOTS} (visitor varchar(16) PRIMARY KEY)",
+)
+
+# One pass over the day's events grouped in the database, the object's agency and sector joined
+# to the grouped rows: no row is built in Python. GROUP BY by position, since the output names
+# are those of the event's own columns. Portable SQLite/PostgreSQL (TRUE/FALSE: SQLite >= 3.23).
+_USAGE_SQL = f"""
+    INSERT INTO reports_dailyusage (day, kind, channel, name, format, dataset, product,
+        agency_id, sector, bot, signed_in, events, visitors, failed)
+    SELECT %s, g.kind, g.channel, g.name, g.format, g.dataset, g.product,
+        CASE WHEN d.k IS NOT NULL THEN d.agency_id ELSE p.agency_id END,
+        CASE WHEN d.k IS NOT NULL THEN d.sector ELSE COALESCE(p.sector, '') END,
+        g.bot, g.signed_in, g.events, g.visitors, g.failed
+    FROM (
+        SELECT e.kind, e.channel, e.name, e.format, COALESCE(n.name, e.dataset) AS dataset,
+            e.product,
+            CASE WHEN e.bot OR r.visitor IS NOT NULL THEN TRUE ELSE FALSE END AS bot,
+            e.signed_in,
+            SUM(CASE WHEN e.status < 400 THEN 1 ELSE 0 END) AS events,
+            COUNT(DISTINCT CASE WHEN e.status < 400 THEN e.visitor END) AS visitors,
+            SUM(CASE WHEN e.status < 400 THEN 0 ELSE 1 END) AS failed
+        FROM reports_usageevent e
+        LEFT JOIN {_KEYS} n ON n.k = e.dataset
+        LEFT JOIN {_ROBOTS} r ON r.visitor = e.visitor
+        WHERE e.at >= %s AND e.at < %s
+        GROUP BY 1, 2, 3, 4, 5, 6, 7, 8
+    ) g
+    LEFT JOIN {_FACTS} d ON d.what = 'd' AND d.k = g.dataset
+    LEFT JOIN {_FACTS} p ON p.what = 'p' AND p.k = g.product
+"""
+
+
+def _temporary_tables(cursor: Any) -> None:
+    for table, create in zip((_KEYS, _FACTS, _ROBOTS), _TEMPORARY, strict=True):
+        cursor.execute(f"DROP TABLE IF EXISTS {table}")
+        cursor.execute(create)
+
+
+def _drop_temporary_tables(cursor: Any) -> None:
+    for table in (_KEYS, _FACTS, _ROBOTS):
+        cursor.execute(f"DROP TABLE IF EXISTS {table}")
+
+
+def _insert_usage(day: dt.date, raw: QuerySet[UsageEvent], robots: set[str]) -> None:
+    """The day's ``DailyUsage`` rows, grouped and inserted by the database (``_USAGE_SQL``)
+    after the day's lookups are written to temporary tables: dataset identifiers to names,
+    each dataset's and product's agency and sector, the robots found by behaviour."""
+    names = _dataset_names(raw)
+    keys = raw.exclude(dataset="").order_by().values_list("dataset", flat=True).distinct()
+    datasets = _dataset_facts({names.get(key, key) for key in keys})
+    products = _product_facts(
+        set(raw.exclude(product="").order_by().values_list("product", flat=True).distinct())
     )
-    datasets = _dataset_facts({row["dataset_name"] for row in grouped if row["dataset_name"]})
-    products = _product_facts({row["product"] for row in grouped if row["product"]})
-    rows = []
-    for row in grouped:
-        agency, sector = None, ""
-        if row["dataset_name"] in datasets:
-            agency, sector = datasets[row["dataset_name"]]
-        elif row["product"] in products:
-            agency, sector = products[row["product"]]
-        rows.append(
-            DailyUsage(
-                day=day,
-                kind=row["kind"],
-                channel=row["channel"],
-                name=row["name"],
-                format=row["format"],
-                dataset=row["dataset_name"][:120],
-                product=row["product"],
-                agency_id=agency,
-                sector=sector,
-                bot=bool(row["is_robot"]),
-                signed_in=row["signed_in"],
-                events=row["n_events"],
-                visitors=row["n_visitors"],
-                failed=row["n_failed"],
-            )
+    facts = [("d", key, agency, sector) for key, (agency, sector) in datasets.items()]
+    facts += [("p", key, agency, sector) for key, (agency, sector) in products.items()]
+    start, end = bounds(day)
+    ops = connection.ops
+    with connection.cursor() as cursor:
+        _temporary_tables(cursor)
+        cursor.executemany(f"INSERT INTO {_KEYS} (k, name) VALUES (%s, %s)", list(names.items()))
+        cursor.executemany(
+            f"INSERT INTO {_FACTS} (what, k, agency_id, sector) VALUES (%s, %s, %s, %s)", facts
         )
-    return rows
+        cursor.executemany(
+            f"INSERT INTO {_ROBOTS} (visitor) VALUES (%s)", [(v,) for v in sorted(robots)]
+        )
+        cursor.execute(
+            _USAGE_SQL,
+            [
+                ops.adapt_datefield_value(day),
+                ops.adapt_datetimefield_value(start),
+                ops.adapt_datetimefield_value(end),
+            ],
+        )
+        _drop_temporary_tables(cursor)
 
 
 def _site_rows(day: dt.date, events: Any) -> list[DailySite]:
@@ -284,35 +321,83 @@ def _campaign_rows(day: dt.date, public: Any) -> list[DailyCampaign]:
 
 ROLLUP_MODELS = (DailyUsage, DailySite, DailyReferrer, DailySearch, DailyCampaign)
 
+_DIMENSIONS = ", ".join(DailyUsage.DIMENSIONS)
+_MONTH_SQL = f"""
+    INSERT INTO reports_monthlyusage (month, {_DIMENSIONS}, events, visitors, failed, days)
+    SELECT %s, {_DIMENSIONS}, SUM(events), SUM(visitors), SUM(failed), COUNT(*)
+    FROM reports_dailyusage WHERE day >= %s AND day < %s
+    GROUP BY {_DIMENSIONS}
+"""
 
-def roll_day(day: dt.date, *, now: dt.datetime | None = None) -> RolledDay:
-    """Rebuild every rollup row of one WIB day from its raw events (see the module's note)."""
-    now = now or timezone.now()
+
+def month_of(day: dt.date) -> dt.date:
+    return day.replace(day=1)
+
+
+def _next_month(month: dt.date) -> dt.date:
+    return (month + dt.timedelta(days=32)).replace(day=1)
+
+
+def roll_month(month: dt.date) -> int:
+    """Rebuild one month's ``MonthlyUsage`` rows from its ``DailyUsage`` rows with one
+    INSERT … SELECT … GROUP BY in the database; how many rows. Run in the same transaction as
+    the days that changed, so the two tables never disagree."""
+    month = month_of(month)
+    ops = connection.ops
+    with transaction.atomic():
+        MonthlyUsage.objects.filter(month=month).delete()
+        with connection.cursor() as cursor:
+            cursor.execute(
+                _MONTH_SQL,
+                [ops.adapt_datefield_value(d) for d in (month, month, _next_month(month))],
+            )
+            return int(cursor.rowcount)
+
+
+def _roll_one_day(day: dt.date, now: dt.datetime) -> RolledDay:
     start, end = bounds(day)
     raw = UsageEvent.objects.filter(at__gte=start, at__lt=end)
-    with transaction.atomic():
-        raw_events = raw.count()
-        events = _annotated(raw)
-        public = events.filter(PUBLIC_HUMAN & OK)
-        built: list[tuple[Any, list[Any]]] = [
-            (DailyUsage, _usage_rows(day, events)),
-            (DailySite, _site_rows(day, events)),
-            (DailyReferrer, _referrer_rows(day, public)),
-            (DailySearch, _search_rows(day, public)),
-            (DailyCampaign, _campaign_rows(day, public)),
-        ]
-        for model, rows in built:
-            model.objects.filter(day=day).delete()
-            model.objects.bulk_create(rows, batch_size=1000)
-        rolled, _ = RolledDay.objects.update_or_create(
-            day=day,
-            defaults={
-                "rolled_at": now,
-                "raw_events": raw_events,
-                "complete": now >= end + margin(),
-            },
-        )
+    raw_events = raw.count()
+    robots = behaviour_robots(raw)
+    for model in ROLLUP_MODELS:
+        model.objects.filter(day=day).delete()
+    _insert_usage(day, raw, robots)
+    events = _annotated(raw, robots)
+    public = events.filter(PUBLIC_HUMAN & OK)
+    built: list[tuple[Any, list[Any]]] = [
+        (DailySite, _site_rows(day, events)),
+        (DailyReferrer, _referrer_rows(day, public)),
+        (DailySearch, _search_rows(day, public)),
+        (DailyCampaign, _campaign_rows(day, public)),
+    ]
+    for model, rows in built:
+        model.objects.bulk_create(rows, batch_size=1000)
+    rolled, _ = RolledDay.objects.update_or_create(
+        day=day,
+        defaults={"rolled_at": now, "raw_events": raw_events, "complete": now >= end + margin()},
+    )
     return rolled
+
+
+def roll_days(days: Iterable[dt.date], *, now: dt.datetime | None = None) -> list[RolledDay]:
+    """Rebuild every rollup row of the days from their raw events, and the months they fall in
+    (one transaction per month: its days, then its ``MonthlyUsage`` rows once)."""
+    now = now or timezone.now()
+    by_month: dict[dt.date, list[dt.date]] = {}
+    for day in sorted(set(days)):
+        by_month.setdefault(month_of(day), []).append(day)
+    rolled = []
+    for month, chosen in by_month.items():
+        with transaction.atomic():
+            rolled += [_roll_one_day(day, now) for day in chosen]
+            roll_month(month)
+    return rolled
+
+
+def roll_day(day: dt.date, *, now: dt.datetime | None = None) -> RolledDay:
+    """Rebuild every rollup row of one WIB day from its raw events, and its month's
+    ``MonthlyUsage`` rows (see the module's note)."""
+    return roll_days([day], now=now)[0]
 
 
 def first_raw_day() -> dt.date | None:
@@ -354,10 +439,8 @@ def roll_pending(now: dt.datetime | None = None) -> list[dt.date]:
     ).values_list("day", "raw_events"):
         if _late(day, rolled):
             days.add(day)
-    done = []
-    for day in sorted(days):
-        roll_day(day, now=now)
-        done.append(day)
+    done = sorted(days)
+    roll_days(done, now=now)
     if done:
         logger.info("usage rolled up for %s day(s), %s to %s", len(done), done[0], done[-1])
     return done
@@ -366,6 +449,5 @@ def roll_pending(now: dt.datetime | None = None) -> list[dt.date]:
 def roll_range(first: dt.date, last: dt.date, *, now: dt.datetime | None = None) -> list[dt.date]:
     """Rebuild the rollups of every day from ``first`` to ``last`` (inclusive)."""
     days = [first + dt.timedelta(days=n) for n in range((last - first).days + 1)]
-    for day in days:
-        roll_day(day, now=now)
+    roll_days(days, now=now)
     return days

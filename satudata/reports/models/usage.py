@@ -17,8 +17,10 @@ __all__ = [
     "DailyUsage",
     "DatasetUsage",
     "EventKind",
+    "MonthlyUsage",
     "ReferrerKind",
     "RolledDay",
+    "UsageCounts",
     "UsageEvent",
 ]
 
@@ -94,15 +96,9 @@ class UsageEvent(models.Model):
         return f"{self.at:%Y-%m-%d %H:%M} {self.kind} {self.name}"
 
 
-class DailyUsage(models.Model):
-    """One day's counted requests (WIB day) for one combination of kind, channel, format and
-    object, with the object's agency and sector as they were when the day was rolled up. What
-    the dashboard, the KPIs and the report read, so that years of raw events stay fast.
+class UsageCounts(models.Model):
+    """The dimensions and counts shared by the daily and the monthly usage rollups."""
 
-    ``visitors`` is the number of distinct daily visitor hashes in the row; hashes cannot be
-    compared across days, so a period's visitors are the sum of its days' (visitor-days)."""
-
-    day = models.DateField(_("day"))
     kind = models.CharField(_("kind"), max_length=10, choices=EventKind.choices)
     channel = models.CharField(_("channel"), max_length=12, choices=Channel.choices)
     name = models.CharField(_("page or action"), max_length=60, blank=True)
@@ -124,12 +120,44 @@ class DailyUsage(models.Model):
     visitors = models.PositiveIntegerField(_("visitors"), default=0)
     failed = models.PositiveBigIntegerField(_("failed requests"), default=0)  # status >= 400
 
+    # The dimensions, in the order the rollups group and insert them.
+    DIMENSIONS = (
+        "kind",
+        "channel",
+        "name",
+        "format",
+        "dataset",
+        "product",
+        "agency_id",
+        "sector",
+        "bot",
+        "signed_in",
+    )
+    COUNTS = ("events", "visitors", "failed")
+
+    class Meta:
+        abstract = True
+
+
+class DailyUsage(UsageCounts):
+    """One day's counted requests (WIB day) for one combination of kind, channel, format and
+    object, with the object's agency and sector as they were when the day was rolled up. What
+    the dashboard, the KPIs and the report read, so that years of raw events stay fast.
+
+    ``visitors`` is the number of distinct daily visitor hashes in the row; hashes cannot be
+    compared across days, so a period's visitors are the sum of its days' (visitor-days)."""
+
+    day = models.DateField(_("day"))
+
     class Meta:
         indexes = [
             models.Index(fields=["day", "kind"], name="daily_usage_day_kind"),
             models.Index(fields=["dataset", "day"], name="daily_usage_dataset_day"),
             models.Index(fields=["product", "day"], name="daily_usage_product_day"),
             models.Index(fields=["agency", "day"], name="daily_usage_agency_day"),
+            # The dashboard's daily and weekly series narrowed to a channel or a sector.
+            models.Index(fields=["channel", "day"], name="daily_usage_channel_day"),
+            models.Index(fields=["sector", "day"], name="daily_usage_sector_day"),
         ]
         verbose_name = _("daily usage")
         verbose_name_plural = _("daily usage")
@@ -138,6 +166,31 @@ class DailyUsage(models.Model):
         return (
             f"{self.day} {self.kind} {self.channel} {self.dataset or self.product}: {self.events}"
         )
+
+
+class MonthlyUsage(UsageCounts):
+    """``DailyUsage`` summed per calendar month (``month`` is its first day), the same
+    dimensions: what the dashboard reads for the whole months of a long period. Rebuilt from
+    ``DailyUsage`` whenever one of its days is rolled (``rollups.roll_month``), so it always
+    equals grouping ``DailyUsage`` by month. ``visitors`` stay visitor-days (a sum of days')."""
+
+    month = models.DateField(_("month"))
+    # How many DailyUsage rows were summed: a part of a month is read as the month less its
+    # other days, and a combination none of whose rows is left is then known to be absent.
+    days = models.PositiveIntegerField(_("days with use"), default=0)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["month", "kind"], name="monthly_usage_month_kind"),
+            models.Index(fields=["dataset", "month"], name="monthly_usage_dataset_month"),
+            models.Index(fields=["product", "month"], name="monthly_usage_product_month"),
+            models.Index(fields=["agency", "month"], name="monthly_usage_agency_month"),
+        ]
+        verbose_name = _("monthly usage")
+        verbose_name_plural = _("monthly usage")
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m} {self.kind} {self.channel}: {self.events}"
 
 
 class DailySite(models.Model):

@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from satudata.core.testing import PersonaTestCase
 from satudata.reports import parquet, rollups
-from satudata.reports.models import DailySite, DailyUsage, UsageEvent
+from satudata.reports.models import DailySite, DailyUsage, MonthlyUsage, UsageEvent
 from satudata.reports.tests.test_rollups import DAY, add, at, event
 
 
@@ -90,6 +90,9 @@ class ParquetExportTests(PersonaTestCase):
             self.assertEqual(counts["daily_site"], 2)
             days = pq.read_table(Path(folder) / "daily_usage.parquet").column("day").to_pylist()
             self.assertEqual(set(days), {DAY})
+            monthly = pq.read_table(Path(folder) / "monthly_usage.parquet")
+            self.assertEqual(set(monthly.column("month").to_pylist()), {DAY.replace(day=1)})
+            self.assertEqual(monthly.num_rows, MonthlyUsage.objects.count())
 
     def test_the_command(self) -> None:
         _events()
