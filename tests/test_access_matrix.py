@@ -347,7 +347,7 @@ MATRIX: dict[str, tuple[dict[str, object], dict[str, int]]] = {
     "usage:figure-csv": ({"figure": "format"}, only(STAFF)),
     "usage:figure-json": ({"figure": "format"}, only(STAFF)),
     "usage_export:index": ({}, only(STAFF)),
-    "usage_export:table": ({"name": "daily_usage"}, only(STAFF)),
+    "usage_export:table": ({"name": "monthly_usage"}, only(STAFF)),
     "epss:evidence": ({}, only(STAFF)),
     "epss:evidence-xlsx": ({}, only(STAFF)),
     "epss:evidence-pdf": ({}, only(STAFF)),

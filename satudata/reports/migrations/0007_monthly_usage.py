@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
     dependencies = [
         ("accounts", "0002_notifications_and_officials"),
-        ("reports", "0004_usage_rollups"),
+        ("reports", "0006_laporan"),
     ]
 
     operations = [
