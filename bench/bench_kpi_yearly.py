@@ -181,7 +181,7 @@ def fill_history(year: int, rng: random.Random) -> None:
                 note="koreksi",
                 significant=i % 3 == 0,
                 created_by=user,
-                created_at=r.release_at + dt.timedelta(days=5),
+                created_at=(r.release_at or dt.datetime.now(dt.UTC)) + dt.timedelta(days=5),
             )
             for i, r in enumerate(saved[::10])
         ]
@@ -193,7 +193,7 @@ def fill_history(year: int, rng: random.Random) -> None:
                 user=user,
                 organisation="BPS",
                 justification="uji",
-                access_from=r.release_at - dt.timedelta(hours=20),
+                access_from=(r.release_at or dt.datetime.now(dt.UTC)) - dt.timedelta(hours=20),
                 granted_by=user,
             )
             for r in saved[::20]

@@ -76,10 +76,12 @@ def from_parquet(path: Path, daily: int, burst: int) -> dict[str, Any]:
     con = duckdb.connect()
     con.execute("SET TimeZone = 'UTC'")
     con.execute(DUCK.format(path=path, daily=daily, burst=burst))
-    page_views, visitors = con.execute(
+    found = con.execute(
         "SELECT count(*) FILTER (WHERE kind = 'page'), "
         "(SELECT count(*) FROM (SELECT DISTINCT day, visitor FROM people)) FROM people"
     ).fetchone()
+    assert found is not None
+    page_views, visitors = found
     return {
         "page_views": page_views,
         "visitors": visitors,

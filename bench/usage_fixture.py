@@ -27,6 +27,7 @@ import os
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -149,7 +150,7 @@ def _select(
 
 def fill(
     n_events: int = 10_000_000, days: int = 365, *, seed: int = 1, roll: bool = True
-) -> dict[str, float]:
+) -> dict[str, Any]:
     """Insert ``n_events`` raw events over ``days`` days ending yesterday WIB; roll them up."""
     from django.db import connection, transaction
     from django.utils import timezone
@@ -221,7 +222,7 @@ def fill(
         "rollup_s": rolled,
         "first": first,
         "last": yesterday,
-    }  # type: ignore[dict-item]
+    }
 
 
 if __name__ == "__main__":

@@ -451,6 +451,7 @@ class AccessMatrixTests(PersonaTestCase):
     ticket: Any
     objection: Any
     faq: Any
+    report: Any
 
     @classmethod
     def setUpTestData(cls) -> None:

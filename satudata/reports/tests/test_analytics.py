@@ -10,6 +10,7 @@ from typing import Any
 
 from django.utils import timezone
 
+from satudata.catalog.models import Dataset
 from satudata.catalog.testing import table_dataset
 from satudata.core.testing import PersonaTestCase
 from satudata.reports import analytics
@@ -166,6 +167,8 @@ class SeriesTests(PersonaTestCase):
 
 
 class NarrowingTests(PersonaTestCase):
+    dataset: Dataset
+
     @classmethod
     def setUpTestData(cls) -> None:
         super().setUpTestData()

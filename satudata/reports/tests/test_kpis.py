@@ -8,15 +8,17 @@ from __future__ import annotations
 import datetime as dt
 import json
 from decimal import Decimal
+from typing import Any
 
 import time_machine
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.test import TestCase
 
+from satudata.accounts.models import Agency
 from satudata.catalog.models import DataItem, DataList, DatasetVersion
 from satudata.core.models import AuditEvent
-from satudata.core.testing import PersonaTestCase
+from satudata.core.testing import Personas, PersonaTestCase
 from satudata.products.models import Product, ProductFile, ProductVersion
 from satudata.promotion.models import PromotionAction
 from satudata.releases.models import (
@@ -31,7 +33,7 @@ from satudata.reports import kpis, periods
 from satudata.reports.models import DailySearch, DailySite, DailyUsage, KpiTarget, RolledDay
 from satudata.sop.workdays import WIB
 from satudata.support import services as support
-from satudata.support.models import Category, SurveyResponse
+from satudata.support.models import Category, SurveyResponse, Ticket
 
 Q1 = (dt.date(2026, 1, 1), dt.date(2026, 3, 31))
 
@@ -48,7 +50,7 @@ class History:
     """The hand-built quarter (see the module's note); figures expected are in the tests."""
 
     @staticmethod
-    def build(p: object) -> None:
+    def build(p: Personas) -> None:
         History.calendar(p)
         History.releases(p)
         History.daftar_data(p)
@@ -56,13 +58,13 @@ class History:
         History.users(p)
 
     @staticmethod
-    def entry(agency: object, title: str, **fields: object) -> ReleaseEntry:
+    def entry(agency: Agency, title: str, **fields: object) -> ReleaseEntry:
         return ReleaseEntry.objects.create(
             title=title, agency=agency, precision="tanggal", state="pasti", **fields
         )
 
     @staticmethod
-    def calendar(p: object) -> None:
+    def calendar(p: Personas) -> None:
         item = DataItem.objects.get(name="Jumlah Puskesmas")
         # A: on its day, announced 4 months and confirmed 6 weeks ahead; reference 2025.
         History.entry(
@@ -120,7 +122,7 @@ class History:
         )
 
     @staticmethod
-    def releases(p: object) -> None:
+    def releases(p: Personas) -> None:
         dataset_type = ContentType.objects.get_for_model(DatasetVersion)
         table = Product.objects.create(
             slug="tabel-guru", kind="tabel", title="Guru", agency=p.other_agency
@@ -200,7 +202,7 @@ class History:
         )
 
     @staticmethod
-    def daftar_data(p: object) -> None:
+    def daftar_data(p: Personas) -> None:
         pass  # built before the calendar (see ``setUpTestData``)
 
     @staticmethod
@@ -233,8 +235,8 @@ class History:
         )
 
     @staticmethod
-    def users(p: object) -> None:
-        def ticket(when: dt.datetime) -> object:
+    def users(p: Personas) -> None:
+        def ticket(when: dt.datetime) -> Ticket:
             with time_machine.travel(when, tick=False):
                 made, _token = support.create_ticket(
                     actor=None,
@@ -256,6 +258,8 @@ class History:
 
 
 class KpiTableTests(PersonaTestCase):
+    rows: dict[str, dict[str, Any]]
+
     @classmethod
     def setUpTestData(cls) -> None:
         super().setUpTestData()

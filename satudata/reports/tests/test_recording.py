@@ -5,6 +5,7 @@ channel."""
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 from django.test import override_settings
 
@@ -31,13 +32,13 @@ class RecordingTests(PersonaTestCase):
         UsageEvent.objects.all().delete()
 
     def get(self, url: str, agent: str = BROWSER, referer: str | None = None) -> UsageEvent:
-        extra = {"HTTP_USER_AGENT": agent, "REMOTE_ADDR": "203.0.113.9"}
+        extra: dict[str, Any] = {"HTTP_USER_AGENT": agent, "REMOTE_ADDR": "203.0.113.9"}
         if referer is not None:
             extra["HTTP_REFERER"] = referer
         response = self.client.get(url, **extra)
         self.assertLess(response.status_code, 500)
         usage.buffer.flush()
-        return UsageEvent.objects.order_by("-pk").first()
+        return UsageEvent.objects.order_by("-pk")[0]
 
     def test_products_and_calendar_entries_are_recorded_as_products(self) -> None:
         found = self.get("/produk/buku-saku-kesehatan/")

@@ -52,7 +52,7 @@ def add(*events: UsageEvent) -> None:
 
 
 def site(day: dt.date, bot: bool = False) -> dict[str, Any]:
-    return (
+    return dict(
         DailySite.objects.filter(day=day, bot=bot)
         .values(
             "visitors",
