@@ -121,6 +121,15 @@ def _kpi_table(data: dict[str, Any]) -> dict[str, Any]:
     return {**data, "columns": columns, "rows": rows, "numeric": numeric}
 
 
+def _fact_label(label: str) -> str:
+    """A frozen fact's label as printed. Reports frozen before the calendar's mean delay took
+    KPI 2's definition (late releases only) carry the mean over every release measured under
+    a bare "Mean delay (days)": say which mean it is, so that it is not read as the KPI's."""
+    if label == str(_("Mean delay (days)")):
+        return str(_("Mean delay over every release measured (days)"))
+    return label
+
+
 def document_data(report: Report) -> dict[str, Any]:
     """What the documents print around the snapshot's tables, in the report's language."""
     site = SiteProfile.current()
@@ -149,7 +158,7 @@ def document_data(report: Report) -> dict[str, Any]:
             "sections": [
                 {
                     **s,
-                    "facts": [[label, cell_text(v)] for label, v in s["facts"]],
+                    "facts": [[_fact_label(label), cell_text(v)] for label, v in s["facts"]],
                     "tables": [_table(t) for t in s["tables"]],
                 }
                 for s in snapshot.get("sections", [])
