@@ -15,6 +15,7 @@ from typing import Any
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -321,7 +322,10 @@ def _long(figure: Figure, rows: list[dict[str, Any]], x: str) -> list[dict[str, 
 
 def chart_spec(figure: Figure, filters: Filters, rows: list[dict[str, Any]]) -> dict[str, Any]:
     """The figure's Vega-Lite specification, data inlined, Indonesian number format."""
-    period = _("%(start)s to %(end)s") % {"start": filters.start, "end": filters.end}
+    period = _("%(start)s to %(end)s") % {
+        "start": date_format(filters.start, "j M Y"),
+        "end": date_format(filters.end, "j M Y"),
+    }
     colour = {
         "field": "measure",
         "type": "nominal",

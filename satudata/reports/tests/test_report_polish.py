@@ -11,6 +11,7 @@ from typing import Any
 
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
@@ -73,6 +74,8 @@ class UsageDashboardReadingTests(PersonaTestCase):
         drawn = {value["x"] for value in spec["data"]["values"]}
         self.assertIn("2026-03-09", drawn)
         self.assertNotIn("2026-03-16", drawn)  # Monday to Wednesday only: looks like a collapse
+        self.assertNotIn("2026-01-05", spec["title"]["subtitle"])  # dates as people write them
+        self.assertIn(date_format(D(2026, 1, 5), "j M Y"), spec["title"]["subtitle"])
         page = self.client.get(reverse("usage:dashboard"), query).content.decode()
         self.assertEqual(page.count('class="usage-partial"'), 1)
         self.assertIn(_("incomplete"), page)
