@@ -426,7 +426,11 @@ def _ind_20302(facts: Facts) -> Indicator:
             ),
             Figure(_("Releases measured against a confirmed date"), p.released or None),
             Figure(_("Released on time"), _share(p.on_time, p.released), "%"),
-            Figure(_("Mean delay"), round(p.mean_delay_days, 2) if p.released else None, _("days")),
+            Figure(
+                _("Mean delay over every release measured"),
+                round(p.mean_delay_days, 2) if p.released else None,
+                _("days"),
+            ),
             Figure(_("Longest delay"), p.max_delay_days if p.released else None, _("days")),
             Figure(
                 _("Date final at least three months ahead"),

@@ -9,6 +9,7 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
 from satudata.accounts.models import Agency
@@ -16,6 +17,7 @@ from satudata.releases.models import ProductType
 from satudata.reports import periods
 from satudata.reports.models import KPI_DEFINITIONS
 from satudata.reports.models.kpi import check_target
+from satudata.reports.snapshot import unit_label
 
 
 class PeriodForm(forms.Form):
@@ -75,8 +77,8 @@ class TargetForm(forms.Form):
                 help_text=(
                     _("Unit: %(unit)s. Default: %(default)s. Empty: the default.")
                     % {
-                        "unit": definition.unit,
-                        "default": default if default is not None else _("none"),
+                        "unit": unit_label(definition.unit),
+                        "default": number_format(default) if default is not None else _("none"),
                     }
                 ),
                 error_messages={

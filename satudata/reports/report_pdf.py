@@ -28,9 +28,9 @@ from satudata.products.publication_text import Block, read_markdown, typst_marku
 from satudata.promotion.cards import long_date
 from satudata.promotion.press import place_of
 from satudata.reports import report_charts
-from satudata.reports.models import NarrativeKey, Report
+from satudata.reports.models import NarrativeKey, Report, definition_of
 from satudata.reports.report_periods import parse
-from satudata.reports.snapshot import cell_text
+from satudata.reports.snapshot import cell_text, unit_label, with_unit
 
 TEMPLATE = Path(__file__).with_name("typst") / "report.typ"
 
@@ -70,6 +70,8 @@ def _default_title() -> str:
 
 
 def _table(data: dict[str, Any]) -> dict[str, Any]:
+    if data.get("key") == "kpi" and len(data["columns"]) == len(KPI_COLUMNS):
+        return _kpi_table(data)
     width = len(data["columns"])
     numeric = [
         any(
@@ -79,6 +81,53 @@ def _table(data: dict[str, Any]) -> dict[str, Any]:
     ]
     rows = [[cell_text(value) for value in row] for row in data["rows"]]
     return {**data, "rows": rows, "numeric": numeric}
+
+
+# The frozen KPI table's columns (snapshot.kpi_section): number, code, name, unit, value,
+# target, last period, last year, met.
+KPI_COLUMNS = ("number", "code", "name", "unit", "value", "target", "last", "year", "met")
+
+
+def _target_text(code: str, target: Any, unit: str) -> str:
+    if target is None:
+        return "–"
+    try:
+        lower = definition_of(code).direction == "lower"
+    except KeyError:
+        return with_unit(target, unit, 2)
+    return f"{'≤' if lower else '≥'} {with_unit(target, unit, 2)}"
+
+
+def _kpi_table(data: dict[str, Any]) -> dict[str, Any]:
+    """The KPI table as readers see it (page, PDF, DOCX): no code column, the unit in words
+    (%, hari, jumlah, indeks, skor) and every figure with its unit, the target with its
+    direction (≥ 100 %, ≤ 0 hari). The XLSX keeps the frozen table with its codes."""
+    columns = [c for i, c in enumerate(data["columns"]) if i != 1]
+    rows = []
+    for number, code, name, unit, value, target, last, year, met in data["rows"]:
+        rows.append(
+            [
+                cell_text(number),
+                name,
+                unit_label(unit),
+                with_unit(value, unit),
+                _target_text(code, target, unit),
+                with_unit(last, unit),
+                with_unit(year, unit),
+                cell_text(met) if met is not None else "–",
+            ]
+        )
+    numeric = [False, False, False, True, True, True, True, False]
+    return {**data, "columns": columns, "rows": rows, "numeric": numeric}
+
+
+def _fact_label(label: str) -> str:
+    """A frozen fact's label as printed. Reports frozen before the calendar's mean delay took
+    KPI 2's definition (late releases only) carry the mean over every release measured under
+    a bare "Mean delay (days)": say which mean it is, so that it is not read as the KPI's."""
+    if label == str(_("Mean delay (days)")):
+        return str(_("Mean delay over every release measured (days)"))
+    return label
 
 
 def document_data(report: Report) -> dict[str, Any]:
@@ -109,7 +158,7 @@ def document_data(report: Report) -> dict[str, Any]:
             "sections": [
                 {
                     **s,
-                    "facts": [[label, cell_text(v)] for label, v in s["facts"]],
+                    "facts": [[_fact_label(label), cell_text(v)] for label, v in s["facts"]],
                     "tables": [_table(t) for t in s["tables"]],
                 }
                 for s in snapshot.get("sections", [])

@@ -12,6 +12,9 @@ from django.utils.translation import gettext as _
 from satudata.core.spreadsheets import Workbook
 from satudata.reports.models import Report
 from satudata.reports.report_periods import parse
+from satudata.reports.snapshot import unit_label
+
+UNIT_AT = 3  # the unit's column in the frozen KPI table (snapshot.kpi_section)
 
 
 def _value(value: Any) -> Any:
@@ -42,8 +45,12 @@ def render(report: Report) -> bytes:
                 sheet = book.add_sheet(f"{section['number']}-{table['key']}")
                 sheet.write(0, 0, table["title"], bold)
                 sheet.write_row(1, 0, table["columns"], bold)
+                kpi = table["key"] == "kpi" and len(table["columns"]) == UNIT_AT + 6
                 for i, values in enumerate(table["rows"], start=2):
-                    sheet.write_row(i, 0, [_value(v) for v in values])
+                    cells = [_value(v) for v in values]
+                    if kpi:  # the code stays for analysts; the unit is written in words
+                        cells[UNIT_AT] = unit_label(values[UNIT_AT])
+                    sheet.write_row(i, 0, cells)
                 sheet.freeze_panes(2, 0)
                 sheet.set_column(0, len(table["columns"]) - 1, 18)
     return book.to_bytes()

@@ -19,6 +19,7 @@ from typing import Any
 from django.core.serializers.json import DjangoJSONEncoder
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from satudata.catalog.models import DatasetVersion
 from satudata.products.infographics import id_number
@@ -72,6 +73,46 @@ def section(
         "tables": tables or [],
         "charts": charts or [],
     }
+
+
+def unit_label(unit: str | None) -> str:
+    """A KPI unit as readers know it (%, hari, jumlah, indeks, skor), never its code."""
+    labels = {
+        "%": "%",
+        "days": _("days"),
+        "count": _("count"),
+        "index": _("index"),
+        "score": pgettext("KPI unit", "score"),
+    }
+    return str(labels.get(unit or "", unit or ""))
+
+
+def kpi_number(value: Any, decimals: int = 1) -> str:
+    """A KPI figure in Indonesian numbers with at most ``decimals`` decimals and no trailing
+    zero: 75, 36,4, 88,31, 90.462."""
+    if value is None or isinstance(value, bool) or not isinstance(value, int | float | str):
+        return cell_text(value)
+    try:
+        number = float(value)
+    except ValueError:
+        return str(value)
+    text = id_number(number, decimals)
+    if "," in text:
+        text = text.rstrip("0").rstrip(",")
+    return text
+
+
+def with_unit(value: Any, unit: str | None, decimals: int = 1) -> str:
+    """A KPI figure as printed: 75 %, 5 hari, 79,1; "not available" when there is none.
+    Counts, indices and scores are bare numbers (their name says what they count)."""
+    if value is None or isinstance(value, bool):
+        return cell_text(value)
+    text = kpi_number(value, decimals)
+    if unit == "%":
+        return f"{text} %"
+    if unit == "days":
+        return f"{text} {unit_label(unit)}"
+    return text
 
 
 def cell_text(value: Any) -> str:
@@ -162,13 +203,14 @@ def calendar_section(start: dt.date, end: dt.date) -> dict[str, Any]:
         [e.title, e.cancellation_reason] for e in entries if e.state == EntryState.CANCELLED
     ]
     share = measured.on_time_share
+    # The KPI's definition (KPI 2): the mean over the late releases only, 0 when none was late.
+    late = [item.days for item in measured.late if item.days > 0]
+    mean_late = (round(sum(late) / len(late), 1) if late else 0.0) if measured.released else None
     facts: list[list[Any]] = [
         [str(_("Releases measured against the calendar")), measured.released or None],
         [str(_("On time (%)")), None if share is None else round(100 * share, 1)],
-        [
-            str(_("Mean delay (days)")),
-            round(measured.mean_delay_days, 1) if measured.released else None,
-        ],
+        [str(_("Late releases")), len(late) if measured.released else None],
+        [str(_("Mean delay of the late releases (days)")), mean_late],
         [str(_("Longest delay (days)")), measured.max_delay_days if measured.released else None],
         [str(_("Released outside the calendar")), measured.unannounced],
     ]

@@ -14,6 +14,8 @@ from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -60,6 +62,37 @@ def _summary(filters: Filters) -> list[dict[str, Any]]:
 
 def _series(filters: Filters) -> list[dict[str, Any]]:
     return analytics.series(filters)["points"]
+
+
+def _bucket_days(start: dt.date, grain: str) -> int:
+    """How many days a series point of this grain spans when it is complete."""
+    if grain == "week":
+        return 7
+    if grain == "month":
+        following = (start.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+        return (following - start).days
+    return 1
+
+
+def partial_periods(filters: Filters, grain: str, points: list[dict[str, Any]]) -> set[dt.date]:
+    """The series points that do not count all their days: a week or month cut by the
+    period's bounds or not yet over, days not rolled up yet, and today (still growing).
+    Drawn as they are they look like a collapse of use; the chart leaves them out."""
+    rolled = getattr(filters, "rolled", None)
+    today = timezone.localdate()
+    partial = set()
+    for point in points:
+        start = point["period"]
+        days = [start + dt.timedelta(days=i) for i in range(_bucket_days(start, grain))]
+        if any(
+            day < filters.start
+            or day > filters.end
+            or day >= today
+            or (rolled is not None and day not in rolled)
+            for day in days
+        ):
+            partial.add(start)
+    return partial
 
 
 def _from_breakdown(read: Callable[[Any], list[dict[str, Any]]]) -> Callable[[Filters], Any]:
@@ -289,7 +322,10 @@ def _long(figure: Figure, rows: list[dict[str, Any]], x: str) -> list[dict[str, 
 
 def chart_spec(figure: Figure, filters: Filters, rows: list[dict[str, Any]]) -> dict[str, Any]:
     """The figure's Vega-Lite specification, data inlined, Indonesian number format."""
-    period = _("%(start)s to %(end)s") % {"start": filters.start, "end": filters.end}
+    period = _("%(start)s to %(end)s") % {
+        "start": date_format(filters.start, "j M Y"),
+        "end": date_format(filters.end, "j M Y"),
+    }
     colour = {
         "field": "measure",
         "type": "nominal",
@@ -298,6 +334,13 @@ def chart_spec(figure: Figure, filters: Filters, rows: list[dict[str, Any]]) -> 
         "legend": {"orient": "top"},
     }
     if figure.chart == "line":
+        partial = partial_periods(filters, analytics.grain(filters.days), rows)
+        complete = [row for row in rows if row["period"] not in partial]
+        if len(complete) >= 2:
+            rows = complete
+            period = _("%(period)s; the incomplete first or last stretch is left out") % {
+                "period": period
+            }
         view: dict[str, Any] = {
             "mark": {"type": "line", "point": True},
             "encoding": {
@@ -381,7 +424,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "filters": filters,
             "figures": found,
             "query": query,
-            "tables": _tables(found, query),
+            "tables": _tables(found, query, filters),
             "site_wide": SITE_WIDE,
         },
     )
@@ -417,21 +460,47 @@ FROM_FIGURES = {
 }
 
 
-def _tables(found: dict[str, Any], query: str) -> list[dict[str, Any]]:
-    """The page's tables, in order, each with its rows already read by ``figures``."""
-    return [
-        {
-            "figure": FIGURES[slug],
-            "rows": [
-                [{"value": row.get(c.key), "column": c} for c in FIGURES[slug].columns]
-                for row in read(found)
-            ],
-            "query": query,
-            "site_wide": slug in SITE_WIDE,
-            "grain": found["series"]["grain"],
-        }
-        for slug, read in FROM_FIGURES.items()
-    ]
+TABLE_TOP = 10  # rows of a ranking shown on the page; the CSV has them all
+
+
+def _tables(
+    found: dict[str, Any], query: str, filters: Filters | None = None
+) -> list[dict[str, Any]]:
+    """The page's tables, in order, each with its rows already read by ``figures``.
+
+    A figure drawn as a chart keeps its table for screen readers and readers without
+    JavaScript, folded under the chart (``folded``); a ranking that is only a table shows its
+    first ``TABLE_TOP`` rows (``more``: how many the CSV adds). Series points that do not count
+    all their days are marked ``partial``."""
+    grain = found["series"]["grain"]
+    tables = []
+    for slug, read in FROM_FIGURES.items():
+        figure = FIGURES[slug]
+        rows = read(found)
+        partial: set[dt.date] = set()
+        if slug == "tren" and filters is not None:
+            partial = partial_periods(filters, grain, rows)
+        folded = bool(figure.chart)
+        shown = rows if folded else rows[:TABLE_TOP]
+        tables.append(
+            {
+                "figure": figure,
+                "rows": [
+                    {
+                        "cells": [{"value": row.get(c.key), "column": c} for c in figure.columns],
+                        "partial": row.get("period") in partial,
+                    }
+                    for row in shown
+                ],
+                "more": len(rows) - len(shown),
+                "folded": folded,
+                "partial": bool(partial),
+                "query": query,
+                "site_wide": slug in SITE_WIDE,
+                "grain": grain,
+            }
+        )
+    return tables
 
 
 @require_GET

@@ -149,7 +149,13 @@ class EvidenceTests(PersonaTestCase):
         self.assertEqual(figure(ind, _("Median days from reference period to release")), 67)
         self.assertEqual(figure(ind, _("Longest days from reference period to release")), 69)
         self.assertEqual(ind.level, 3)
-        self.assertIn(_("Every release of the year states a reference period"), ind.reasons[1])
+        self.assertEqual(
+            _(
+                "Every release of the year states a reference period, so timeliness is "
+                "measured for all producers."
+            ),
+            ind.reasons[1],
+        )
 
     def test_an_unreadable_reference_period_keeps_timeliness_at_level_2(self) -> None:
         History(self.p.agency)

@@ -14,6 +14,7 @@ import time_machine
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.test import TestCase
+from django.utils.translation import gettext as _
 
 from satudata.accounts.models import Agency
 from satudata.catalog.models import DataItem, DataList, DatasetVersion
@@ -387,7 +388,10 @@ class KpiTableTests(PersonaTestCase):
         dinkes = by_code(kpis.kpi_table(*Q1, agency_id=self.p.agency.pk))
         self.assertEqual(dinkes["punctuality"]["value"], 50.0)  # A on time, C due
         self.assertIsNone(dinkes["satisfaction"]["value"])
-        self.assertIn("per agency", dinkes["satisfaction"]["note"])
+        self.assertIn(
+            _("this figure is not recorded per agency or product type"),
+            dinkes["satisfaction"]["note"],
+        )
         tables = by_code(kpis.kpi_table(*Q1, product_type="tabel"))
         self.assertEqual(tables["punctuality"]["value"], 0.0)
         self.assertEqual(tables["output"]["value"], 1)

@@ -73,6 +73,7 @@ def test_the_walidata_changes_the_dashboards_filters(
     expect(page.locator('[data-product-chart][data-drawn="yes"]').first).to_be_visible()
     _check(page, folder, "pemanfaatan")
 
+    box = page.locator("[data-filter-box]")
     page.locator("#id_instansi").select_option(p.agency.slug)
     page.get_by_role("button", name="Show").or_(
         page.get_by_role("button", name="Tampilkan")
@@ -82,9 +83,13 @@ def test_the_walidata_changes_the_dashboards_filters(
     downloads = page.locator('[data-total="downloads"] .usage-tile-value')
     expect(downloads).to_have_text("930")
 
+    # At the phone width _check left the page at, chosen filters start folded.
+    expect(box).not_to_have_attribute("open", "")
+    box.locator("summary").click()
     page.locator("#id_sampai").fill("2026-02-01")
     page.get_by_role("button", name="Show").or_(
         page.get_by_role("button", name="Tampilkan")
     ).click()
     expect(page.get_by_role("alert")).to_be_visible()
+    expect(box).to_have_attribute("open", "")  # filters that cannot be read stay in view
     _check(page, folder, "pemanfaatan-salah")
