@@ -35,6 +35,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.db.models import Count, F, Q, QuerySet, Sum
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -843,7 +844,11 @@ def kpi_satisfaction(scope: Scope) -> Figure:
     return Figure(
         float(ikm["ikm_converted"]),
         _("IKM %(value)s, band %(mutu)s, %(n)s respondents.")
-        % {"value": ikm["ikm_converted"], "mutu": ikm["mutu"], "n": ikm["respondents"]},
+        % {
+            "value": number_format(float(ikm["ikm_converted"]), 2),
+            "mutu": ikm["mutu"],
+            "n": ikm["respondents"],
+        },
         {
             "respondents": ikm["respondents"],
             "mutu": ikm["mutu"],

@@ -34,7 +34,9 @@ class KpiPageTests(PersonaTestCase):
     def test_only_the_administrator_sets_targets(self) -> None:
         for role, status in (("walidata", 403), ("kepala_dinas", 403), ("admin", 200)):
             with self.subTest(role=role):
-                self.client.force_login(self.p.by_role()[role])
+                user = self.p.by_role()[role]
+                assert user is not None
+                self.client.force_login(user)
                 self.assertEqual(self.client.get("/laporan/kpi/target/").status_code, status)
 
     def test_the_page_shows_not_available_with_the_reason(self) -> None:

@@ -171,6 +171,7 @@ class ReportTests(PersonaTestCase):
         report.refresh_from_db()
         self.assertEqual(report.state, ReportState.PUBLISHED)
         self.assertEqual(release.state, ReleaseState.SUBMITTED)
+        assert report.product_version is not None
         product = report.product_version.product
         self.assertEqual(
             self.client.get(reverse("products:detail", args=[product.slug])).status_code, 404
@@ -182,7 +183,7 @@ class ReportTests(PersonaTestCase):
         name = f"laporan-diseminasi-{report.period_label}-v1.pdf"
         answer = self.client.get(reverse("products:file", args=[product.slug, 1, name]))
         self.assertEqual(answer.status_code, 200)
-        self.assertEqual(b"".join(answer.streaming_content)[:4], b"%PDF")
+        self.assertEqual(b"".join(answer.streaming_content)[:4], b"%PDF")  # type: ignore[attr-defined]
 
     def test_a_frozen_report_does_not_change_when_new_data_arrive(self) -> None:
         report = self.generate()
@@ -256,6 +257,7 @@ class ReportTests(PersonaTestCase):
     def test_a_period_with_no_activity_says_not_available_never_zero(self) -> None:
         with known_figures(kpis=[]):
             report = self.generate()
+        assert report.snapshot is not None
         sections = {s["key"]: s for s in report.snapshot["sections"]}
         self.assertFalse(sections["kalender"]["available"])
         self.assertFalse(sections["produk"]["available"])

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Any
+from typing import Any, cast
 
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -131,8 +131,9 @@ class KpiPageReadingTests(PersonaTestCase):
 
 class ReportKpiTableTests(PersonaTestCase):
     period = base.ReportTests.period
-    generate = base.ReportTests.generate
-    signed = base.ReportTests.signed
+    # The report tests' helpers, borrowed (they only need ``self.p`` and ``self.period``).
+    generate = cast(Any, base.ReportTests).generate
+    signed = cast(Any, base.ReportTests).signed
 
     def test_the_printed_kpi_table_has_units_in_words_and_no_code_column(self) -> None:
         with translation.override("en"):
@@ -157,6 +158,7 @@ class ReportKpiTableTests(PersonaTestCase):
 
     def test_the_xlsx_keeps_the_code_and_writes_the_unit_in_words(self) -> None:
         report = self.generate()
+        assert report.snapshot is not None
         frozen = report.snapshot["sections"][0]["tables"][0]
         rows = base.xlsx_rows(report, "1-kpi")
         self.assertEqual(rows[1], frozen["columns"])
@@ -179,6 +181,7 @@ class ReportKpiTableTests(PersonaTestCase):
 
     def test_the_calendar_mean_delay_is_the_kpis_over_late_releases(self) -> None:
         report = self.generate()
+        assert report.snapshot is not None
         labels = [label for label, _value in report.snapshot["sections"][1]["facts"]]
         self.assertIn(_("Mean delay of the late releases (days)"), labels)
         self.assertNotIn(_("Mean delay (days)"), labels)
