@@ -362,14 +362,16 @@ def sign_report(
 # --- Publish ------------------------------------------------------------------------------------
 
 
-def _product(actor: User, agency: Agency) -> Product:
+def _product(actor: User, agency: Agency, sample: bool) -> Product:
+    """The one publication the reports are versions of; made with the first one published (its
+    title says "data contoh" when that report holds sample data, as every demo product's)."""
     slug = "laporan-diseminasi"
     product = Product.objects.filter(slug=slug).first()
     if product is None:
         product = Product.objects.create(
             slug=slug,
             kind=ProductKind.PUBLICATION,
-            title="Laporan Diseminasi",
+            title="Laporan Diseminasi" + (" (data contoh)" if sample else ""),
             title_en="Dissemination Report",
             description="Laporan berkala penyebarluasan data (kegiatan 6 SOP).",
             agency=agency,
@@ -439,7 +441,7 @@ def publish_report(*, actor: User, report: Report) -> Release:
     agency = Agency.objects.filter(is_walidata=True).first()
     if agency is None:
         raise ReportRefused(_("No agency is marked as the Walidata; tell the administrator."))
-    version = _version(actor, _product(actor, agency), report)
+    version = _version(actor, _product(actor, agency, report.is_sample), report)
     try:
         release = prepare_release(actor=actor, content=version, kind=kind_for(version))
         release = submit_release(actor=actor, release=release, note=str(report))

@@ -27,7 +27,8 @@ class DemoProductTests(TestCase):
         self.assertGreaterEqual(kinds["tabel"], 5)
         self.assertGreaterEqual(kinds["grafik"], 3)
         self.assertEqual(kinds["infografis"], 2)
-        self.assertEqual(kinds["publikasi"], 1)
+        # The publication, and the Laporan Diseminasi the demo's monthly report was published as.
+        self.assertEqual(kinds["publikasi"], 2)
         for product in Product.objects.all():
             self.assertIn("data contoh", product.title.lower())
         failed = ProductVersion.objects.exclude(generation="selesai")
@@ -38,7 +39,10 @@ class DemoProductTests(TestCase):
         now = timezone.now()
         waiting = ProductVersion.objects.filter(published_at__gt=now)
         self.assertEqual([v.product.kind for v in waiting], ["infografis"])
-        self.assertEqual(ProductVersion.objects.released(now).count(), Product.objects.count() - 1)
+        # The Laporan Diseminasi waits on the release desk (submitted, not yet scheduled).
+        report = ProductVersion.objects.get(product__slug="laporan-diseminasi")
+        self.assertIsNone(report.published_at)
+        self.assertEqual(ProductVersion.objects.released(now).count(), Product.objects.count() - 2)
         from satudata.catalog.models import DatasetVersion
 
         for version in ProductVersion.objects.released(now):  # no released product shows data

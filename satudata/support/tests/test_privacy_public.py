@@ -72,6 +72,7 @@ UNRELATED = {
     "PUBLICATION",
     "CHAPTER",
     "BINDING",
+    "REPORT",  # the dissemination report's staff pages hold counts, no requester
 }
 # Who must never see the requester: a visitor, a producer of another agency, the BPS adviser,
 # and the Kepala Dinas (who sees a ticket only when it carries an objection; this one does not).
