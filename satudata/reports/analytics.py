@@ -147,16 +147,28 @@ def preset_dates(preset: str, today: dt.date) -> tuple[dt.date, dt.date]:
     return _year_back(today) + dt.timedelta(days=1), today  # 12-bulan
 
 
+# Dates a filter may name: a period, its previous period and last year stay far from the
+# calendar's ends (year 1 and 9999 would overflow when stepped back or forward).
+FIRST_YEAR, LAST_YEAR = 2000, 2100
+
+
 def _date(query: Mapping[str, Any], name: str, errors: dict[str, str]) -> dt.date | None:
     raw = (query.get(name) or "").strip()
     if not raw:
         errors[name] = _("Give the date as YYYY-MM-DD.")
         return None
     try:
-        return dt.date.fromisoformat(raw)
+        day = dt.date.fromisoformat(raw)
     except ValueError:
         errors[name] = _("“%(value)s” is not a date; write it as YYYY-MM-DD.") % {"value": raw[:20]}
         return None
+    if not FIRST_YEAR <= day.year <= LAST_YEAR:
+        errors[name] = _("Choose a date between %(first)s and %(last)s.") % {
+            "first": FIRST_YEAR,
+            "last": LAST_YEAR,
+        }
+        return None
+    return day
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -420,6 +432,10 @@ def _filled(sums: Mapping[str, int | None], narrowed: bool) -> dict[str, int | N
     values: dict[str, int | None] = {key: int(sums.get(key) or 0) for key in MEASURES}
     if narrowed:
         values["zero_result_searches"] = None
+        # A visitor's daily hash counts once per object, kind and format it used that day: the
+        # sum over a narrowed filter's rows would count one person several times, so the
+        # distinct visitors of a part of the site are not known (the site's own are).
+        values["visitors"] = None
     return values
 
 
@@ -862,13 +878,17 @@ def monthly(start: dt.date, end: dt.date) -> list[dict[str, Any]]:
 def report_section(start: dt.date, end: dt.date) -> dict[str, Any]:
     """The report's use section (JSON-serialisable, kept in the report's frozen snapshot):
     the humans' figures of the whole site, with the previous period and last year."""
+    from satudata.reports.periods import shifted
+
     filters = Filters(start=start, end=end)
     found = breakdown(filters)
+    # A whole month, quarter or year steps by its own kind, as the KPI table of the same report.
+    (before_start, before_end), (year_start, year_end) = shifted(start, end)
     return {
         "available": filters.available,
         "totals": totals(filters),
-        "previous": totals(filters.previous()),
-        "last_year": totals(filters.last_year()),
+        "previous": totals(replace(filters, start=before_start, end=before_end)),
+        "last_year": totals(replace(filters, start=year_start, end=year_end)),
         "downloads_by_format": downloads_by_format(found),
         "api_by_channel": api_by_channel(found),
         "top_datasets": [

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from satudata.reports import periods
@@ -125,6 +126,8 @@ def compliance_table(start: dt.date, end: dt.date) -> dict[str, Any]:
     """SOP compliance of the days ``start``–``end`` (both included, WIB), JSON-ready:
     ``{"activities": [...], "people": [...], "agencies": [...], "available", "warning"}``."""
     low, high = periods.moments(start, end)
+    # A period still running is read up to now: a task due later this month is not overdue yet.
+    high = max(low, min(high, timezone.now()))
     tasks = _tasks(low, high)
     holidays = holiday_dates(start - dt.timedelta(days=400), end + dt.timedelta(days=31))
     by_step = _count(tasks, lambda t: t.step.code, low, high, holidays)

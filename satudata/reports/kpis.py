@@ -634,8 +634,9 @@ def kpi_downloads(scope: Scope) -> Figure:
 def kpi_api_use(scope: Scope) -> Figure:
     """KPI 12. API use = calls to the machine channels (REST, CKAN, DCAT, data.json, Data
     Package, table builder), robots included (an API's clients are mostly scripts), by channel;
-    distinct clients as client-days (daily hashes summed); failed calls (status ≥ 400, which
-    include the 429s of the rate limit: the rollups do not keep the status itself)."""
+    clients as client-object-days (a client's daily hash counts once per table, channel and
+    format it called that day, so it is not a count of distinct clients); failed calls (status
+    ≥ 400, which include the 429s of the rate limit: the rollups do not keep the status)."""
     missing = _no_usage(scope)
     if missing:
         return missing
@@ -645,10 +646,10 @@ def kpi_api_use(scope: Scope) -> Figure:
             continue
         total = channels.setdefault(
             row["channel"],
-            {"channel": row["channel"], "calls": 0, "client_days": 0, "failed": 0},
+            {"channel": row["channel"], "calls": 0, "client_object_days": 0, "failed": 0},
         )
         total["calls"] += row["n"]
-        total["client_days"] += row["visitors"]
+        total["client_object_days"] += row["visitors"]
         total["failed"] += row["failed"]
     by_channel = sorted(channels.values(), key=lambda r: (-r["calls"], r["channel"]))
     return Figure(
@@ -656,7 +657,7 @@ def kpi_api_use(scope: Scope) -> Figure:
         _("API calls, scripts included; failed calls include those refused by the rate limit."),
         {
             "by_channel": by_channel,
-            "client_days": sum(row["client_days"] for row in by_channel),
+            "client_object_days": sum(row["client_object_days"] for row in by_channel),
             "failed": sum(row["failed"] for row in by_channel),
         },
     )

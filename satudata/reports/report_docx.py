@@ -13,7 +13,7 @@ from docx.shared import Cm
 from satudata.products.publication_text import add_to_docx
 from satudata.reports import report_charts
 from satudata.reports.models import Report
-from satudata.reports.report_pdf import document_data, narrative_blocks
+from satudata.reports.report_pdf import document_data, narrative_blocks, xml_safe
 
 
 def _cover(document: Any, data: dict[str, Any]) -> None:
@@ -75,7 +75,7 @@ def _signature(document: Any, data: dict[str, Any]) -> None:
 
 def render(report: Report) -> bytes:
     """The report's DOCX, from its frozen snapshot and its narrative."""
-    data = document_data(report)
+    data = xml_safe(document_data(report))
     blocks = narrative_blocks(report)
     document = docx.Document()
     document.core_properties.title = f"{data['title']} {data['period_title']}"

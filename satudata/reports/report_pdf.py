@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 import shutil
 import tempfile
 from collections.abc import Callable
@@ -41,11 +42,27 @@ class RenderError(Exception):
     """The file could not be made; the message says why, for the report's page."""
 
 
+# Characters XML 1.0 cannot hold (a visitor's search words may carry them): python-docx refuses
+# them, so they are left out of the document, whatever the snapshot keeps.
+NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def xml_safe(value: Any) -> Any:
+    """``value`` with every string in it (in lists, tuples and dicts too) made storable in XML."""
+    if isinstance(value, str):
+        return NOT_XML.sub("", value)
+    if isinstance(value, dict):
+        return {key: xml_safe(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return type(value)(xml_safe(item) for item in value)
+    return value
+
+
 def narrative_blocks(report: Report) -> dict[str, list[Block]]:
     """Each section's narrative, read from its Markdown subset (raw HTML dropped)."""
     texts = dict(report.narrative.values_list("key", "text"))
     return {
-        key: read_markdown(texts.get(key, ""), str(label)).blocks
+        key: read_markdown(xml_safe(texts.get(key, "")), str(label)).blocks
         for key, label in NarrativeKey.choices
     }
 

@@ -385,19 +385,52 @@ def roll_days(days: Iterable[dt.date], *, now: dt.datetime | None = None) -> lis
     now = now or timezone.now()
     by_month: dict[dt.date, list[dt.date]] = {}
     for day in sorted(set(days)):
+        if _raw_events_deleted(day, now):
+            logger.info("usage of %s kept: its raw events were deleted after the retention", day)
+            continue
         by_month.setdefault(month_of(day), []).append(day)
     rolled = []
     for month, chosen in by_month.items():
         with transaction.atomic():
+            _lock_month(month)
             rolled += [_roll_one_day(day, now) for day in chosen]
             roll_month(month)
     return rolled
 
 
+# Two rollups of one month at once (a slow run and the next slot's, two workers) would each
+# delete and insert its rows; under PostgreSQL's read-committed isolation both inserts could stay
+# and double the month. One transaction-scoped advisory lock per month makes the second wait
+# for the first and then rebuild from what the first wrote. SQLite has one writer at a time.
+ROLLUP_LOCK = 0x5D_2106
+
+
+def _lock_month(month: dt.date) -> None:
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT pg_advisory_xact_lock(%s, %s)",
+                [ROLLUP_LOCK, month.year * 100 + month.month],
+            )
+
+
+def _raw_events_deleted(day: dt.date, now: dt.datetime) -> bool:
+    """A complete day older than the retention whose raw events are gone: rebuilding it would
+    replace its rollups with nothing (``retention.delete_expired`` keeps only the rollups)."""
+    keep = int(getattr(settings, "USAGE_RAW_RETENTION_DAYS", 730))
+    if keep <= 0 or day >= timezone.localdate(now) - dt.timedelta(days=keep):
+        return False
+    rolled = RolledDay.objects.filter(day=day, complete=True, raw_events__gt=0).exists()
+    start, end = bounds(day)
+    return rolled and not UsageEvent.objects.filter(at__gte=start, at__lt=end).exists()
+
+
 def roll_day(day: dt.date, *, now: dt.datetime | None = None) -> RolledDay:
     """Rebuild every rollup row of one WIB day from its raw events, and its month's
-    ``MonthlyUsage`` rows (see the module's note)."""
-    return roll_days([day], now=now)[0]
+    ``MonthlyUsage`` rows (see the module's note); a day whose raw events the retention deleted
+    keeps its rollups."""
+    rolled = roll_days([day], now=now)
+    return rolled[0] if rolled else RolledDay.objects.get(day=day)
 
 
 def first_raw_day() -> dt.date | None:

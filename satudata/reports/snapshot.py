@@ -50,6 +50,12 @@ def _bounds(start: dt.date, end: dt.date) -> tuple[dt.datetime, dt.datetime]:
     return stats.bounds(start, end)
 
 
+# The report is published: a visitor's search words are printed only when searched at least
+# this often (one person's words may name a person), and the compliance of each named member
+# of staff stays on the staff's own page (/laporan/kepatuhan-sop/), out of the report.
+PUBLIC_QUERY_MINIMUM = 3
+
+
 def table(key: str, title: str, columns: list[str], rows: list[list[Any]]) -> dict[str, Any]:
     return {"key": key, "title": title, "columns": columns, "rows": rows}
 
@@ -413,9 +419,13 @@ def use_section(start: dt.date, end: dt.date) -> dict[str, Any]:
             ),
             table(
                 "pencarian_nihil",
-                str(_("Searches with no result (unmet demand)")),
+                str(_("Searches with no result (unmet demand), made at least 3 times")),
                 [_("Search words"), _("Searches")],
-                [[r["query"], r["n"]] for r in data.get("zero_result_queries", [])],
+                [
+                    [r["query"], r["n"]]
+                    for r in data.get("zero_result_queries", [])
+                    if r["n"] >= PUBLIC_QUERY_MINIMUM
+                ],
             ),
             table(
                 "rujukan",
@@ -678,19 +688,13 @@ def compliance_section(start: dt.date, end: dt.date) -> dict[str, Any]:
                 [[r["number"], r["name"], r["standard"], *counts(r)] for r in data["activities"]],
             ),
             table(
-                "sop_orang",
-                str(_("By person")),
-                [_("Person"), *columns],
-                [[r["name"], *counts(r)] for r in data.get("people", [])],
-            ),
-            table(
                 "sop_opd",
                 str(_("By agency")),
                 [_("Agency"), *columns],
                 [[r["name"], *counts(r)] for r in data.get("agencies", [])],
             ),
         ],
-    ) | {"raw": data}
+    ) | {"raw": {key: value for key, value in data.items() if key != "people"}}
 
 
 # --- The whole report ---------------------------------------------------------------------------

@@ -204,6 +204,9 @@ def _write_each(events: list[UsageEvent]) -> int:
 
 
 _INT_RANGES = BaseDatabaseOperations.integer_field_ranges
+# Control characters (NUL included: PostgreSQL refuses it) are not kept in any text of an event:
+# search words typed with them would otherwise travel into reports and documents.
+CONTROL = re.compile("[\x00-\x1f\x7f]")
 
 
 def clean_event(event: UsageEvent) -> UsageEvent | None:
@@ -216,7 +219,7 @@ def clean_event(event: UsageEvent) -> UsageEvent | None:
                 continue
             value = getattr(event, field.attname)
             if isinstance(field, models.CharField):
-                text = str(value or "").replace("\x00", "")
+                text = CONTROL.sub("", str(value or ""))
                 setattr(event, field.attname, text[: field.max_length])
             elif isinstance(field, models.IntegerField) and value is not None:
                 low, high = _INT_RANGES[field.get_internal_type()]
