@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from satudata.accounts.permissions import can, capability_required
 from satudata.accounts.roles import Capability
 from satudata.core.spreadsheets import CSV_MEDIA_TYPE, csv_bytes
-from satudata.reports import compliance, kpis
+from satudata.reports import compliance, kpis, periods
 from satudata.reports.forms_kpi import KpiFilterForm, PeriodForm, TargetForm
 from satudata.reports.models import KPI_DEFINITIONS
 
@@ -47,11 +47,20 @@ def _json(data: Any, status: int = 200) -> JsonResponse:
 # --- KPIs --------------------------------------------------------------------------------------
 
 
+def _with_period(request: HttpRequest) -> Any:
+    """The query, its period filled with the current quarter when none is asked for, so that
+    the form shows the period the page reads."""
+    data = request.GET.copy()
+    if not (data.get("periode") or "").strip():
+        data["periode"] = periods.current(periods.QUARTER).code
+    return data
+
+
 @capability_required(Capability.VIEW_REPORTS)
 def kpi_page(request: HttpRequest, fmt: str = "html") -> HttpResponse:
     """The KPI table of a period, optionally of one agency and product type."""
     fmt = _format(request, fmt)
-    form = KpiFilterForm(request.GET)
+    form = KpiFilterForm(_with_period(request))
     if not form.is_valid():
         if fmt != "html":
             return _json({"error": _errors(form)}, status=400)
@@ -136,7 +145,7 @@ def _kpi_csv(rows: list[dict[str, Any]]) -> tuple[list[str], list[list[Any]]]:
 def compliance_page(request: HttpRequest, fmt: str = "html") -> HttpResponse:
     """Compliance with the SOP's six activities in a period, per activity, person and agency."""
     fmt = _format(request, fmt)
-    form = PeriodForm(request.GET)
+    form = PeriodForm(_with_period(request))
     if not form.is_valid():
         if fmt != "html":
             return _json({"error": _errors(form)}, status=400)
