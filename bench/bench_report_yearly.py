@@ -38,6 +38,13 @@ def main() -> None:
     parser.add_argument("--year", type=int, default=0, help="the report's year (default: last)")
     parser.add_argument("--no-demo", action="store_true", help="skip load_demo")
     parser.add_argument("--keep", action="store_true", help="keep the work folder")
+    parser.add_argument(
+        "--usage",
+        type=int,
+        default=0,
+        help="also insert this many raw usage events over the last 365 days and roll them up "
+        "(bench/usage_fixture.py): a year of full-size daily rollups for the use section",
+    )
     args = parser.parse_args()
     os.environ.setdefault("SATUDATA_ENV", "development")
     with catalog_scale.work_folder("bench-report-", args.keep) as work:
@@ -50,6 +57,10 @@ def main() -> None:
         if not args.no_demo:
             with contextlib.redirect_stdout(io.StringIO()):
                 call_command("load_demo")
+        if args.usage:
+            from bench.usage_fixture import fill
+
+            fill(args.usage, 365)
         setup_s = time.perf_counter() - started
 
         from satudata.accounts.models import User
@@ -58,7 +69,9 @@ def main() -> None:
         from satudata.reports.models import Report
         from satudata.reports.report_periods import year
 
-        period = year(args.year or timezone.localdate().year - 1)
+        # The year with most of the demo's history, as the demo's own report (demo_reports).
+        today = timezone.localdate()
+        period = year(args.year or (today.year if today.month >= 6 else today.year - 1))
         actor = User.objects.filter(role=Role.WALIDATA).first()
         report = Report.objects.create(
             period_kind=period.kind,

@@ -189,7 +189,7 @@ def fill(
             count = min(CHUNK, n_events - done)
             select, _params = _select(vendor, start_utc, days, done, count, seed)
             if vendor == "postgresql":
-                series = f"WITH series AS (SELECT generate_series(1, {count}) AS g)"
+                series = f"WITH series AS (SELECT generate_series(1::bigint, {count}) AS g)"
             else:
                 series = (
                     "WITH RECURSIVE series(g) AS (SELECT 1 UNION ALL SELECT g + 1 FROM series "
