@@ -4,35 +4,43 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0002_notifications_and_officials'),
-        ('reports', '0007_monthly_usage'),
+        ("accounts", "0002_notifications_and_officials"),
+        ("reports", "0007_monthly_usage"),
     ]
 
     operations = [
         migrations.RemoveIndex(
-            model_name='dailyusage',
-            name='daily_usage_agency_day',
+            model_name="dailyusage",
+            name="daily_usage_agency_day",
         ),
         migrations.RemoveIndex(
-            model_name='dailyusage',
-            name='daily_usage_channel_day',
+            model_name="dailyusage",
+            name="daily_usage_channel_day",
         ),
         migrations.RemoveIndex(
-            model_name='dailyusage',
-            name='daily_usage_sector_day',
+            model_name="dailyusage",
+            name="daily_usage_sector_day",
         ),
         migrations.AddIndex(
-            model_name='dailyusage',
-            index=models.Index(fields=['agency', 'day', 'signed_in', 'bot', 'kind', 'events', 'visitors'], name='daily_usage_agency_cover'),
+            model_name="dailyusage",
+            index=models.Index(
+                fields=["agency", "day", "signed_in", "bot", "kind", "events", "visitors"],
+                name="daily_usage_agency_cover",
+            ),
         ),
         migrations.AddIndex(
-            model_name='dailyusage',
-            index=models.Index(fields=['channel', 'day', 'signed_in', 'bot', 'kind', 'events', 'visitors'], name='daily_usage_channel_cover'),
+            model_name="dailyusage",
+            index=models.Index(
+                fields=["channel", "day", "signed_in", "bot", "kind", "events", "visitors"],
+                name="daily_usage_channel_cover",
+            ),
         ),
         migrations.AddIndex(
-            model_name='dailyusage',
-            index=models.Index(fields=['sector', 'day', 'signed_in', 'bot', 'kind', 'events', 'visitors'], name='daily_usage_sector_cover'),
+            model_name="dailyusage",
+            index=models.Index(
+                fields=["sector", "day", "signed_in", "bot", "kind", "events", "visitors"],
+                name="daily_usage_sector_cover",
+            ),
         ),
     ]
