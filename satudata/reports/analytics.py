@@ -41,6 +41,7 @@ from satudata.accounts.models import Agency
 from satudata.catalog.metadata.standard import SECTORS
 from satudata.catalog.models import Dataset
 from satudata.products.models import Product
+from satudata.reports import periods
 from satudata.reports.models import (
     Channel,
     DailyCampaign,
@@ -53,6 +54,7 @@ from satudata.reports.models import (
     ReferrerKind,
     RolledDay,
 )
+from satudata.reports.periods import year_back
 
 MAX_DAYS = 5 * 365 + 1  # "at most five years", leap days included
 DAILY_UP_TO = 62  # days: a daily series up to two months
@@ -119,14 +121,6 @@ class FilterError(ValueError):
         self.errors = dict(errors)
 
 
-def _year_back(day: dt.date, years: int = 1) -> dt.date:
-    """The same date ``years`` earlier; 29 February becomes the 28th."""
-    try:
-        return day.replace(year=day.year - years)
-    except ValueError:
-        return day.replace(year=day.year - years, day=28)
-
-
 def _month_start(day: dt.date, back: int = 0) -> dt.date:
     index = day.year * 12 + day.month - 1 - back
     return dt.date(index // 12, index % 12 + 1, 1)
@@ -144,7 +138,7 @@ def preset_dates(preset: str, today: dt.date) -> tuple[dt.date, dt.date]:
         return dt.date(today.year, 1, 1), today
     if preset == "tahun-lalu":
         return dt.date(today.year - 1, 1, 1), dt.date(today.year - 1, 12, 31)
-    return _year_back(today) + dt.timedelta(days=1), today  # 12-bulan
+    return year_back(today) + dt.timedelta(days=1), today  # 12-bulan
 
 
 # Dates a filter may name: a period, its previous period and last year stay far from the
@@ -217,7 +211,7 @@ class Filters:
         return replace(self, start=end - dt.timedelta(days=self.days - 1), end=end)
 
     def last_year(self) -> Filters:
-        return replace(self, start=_year_back(self.start), end=_year_back(self.end))
+        return replace(self, start=year_back(self.start), end=year_back(self.end))
 
     def query(self) -> dict[str, str]:
         """The GET parameters that ask for these filters (a shareable address)."""
@@ -878,12 +872,10 @@ def monthly(start: dt.date, end: dt.date) -> list[dict[str, Any]]:
 def report_section(start: dt.date, end: dt.date) -> dict[str, Any]:
     """The report's use section (JSON-serialisable, kept in the report's frozen snapshot):
     the humans' figures of the whole site, with the previous period and last year."""
-    from satudata.reports.periods import shifted
-
     filters = Filters(start=start, end=end)
     found = breakdown(filters)
     # A whole month, quarter or year steps by its own kind, as the KPI table of the same report.
-    (before_start, before_end), (year_start, year_end) = shifted(start, end)
+    (before_start, before_end), (year_start, year_end) = periods.shifted(start, end)
     return {
         "available": filters.available,
         "totals": totals(filters),

@@ -153,10 +153,9 @@ def current(kind: str = QUARTER, today: dt.date | None = None) -> Period:
 
 def moments(start: dt.date, end: dt.date) -> tuple[dt.datetime, dt.datetime]:
     """[start 00:00 WIB, the day after end 00:00 WIB): the period as aware datetimes."""
-    return (
-        dt.datetime.combine(start, dt.time(), WIB),
-        dt.datetime.combine(end + dt.timedelta(days=1), dt.time(), WIB),
-    )
+    from satudata.support.stats import bounds
+
+    return bounds(start, end)
 
 
 def shifted(
@@ -169,10 +168,11 @@ def shifted(
         before, last = period.previous(), period.last_year()
         return (before.start, before.end), (last.start, last.end)
     length = end - start + dt.timedelta(days=1)
-    return (start - length, end - length), (_year_back(start), _year_back(end))
+    return (start - length, end - length), (year_back(start), year_back(end))
 
 
-def _year_back(day: dt.date) -> dt.date:
+def year_back(day: dt.date) -> dt.date:
+    """The same date a year earlier; 29 February becomes the 28th."""
     try:
         return day.replace(year=day.year - 1)
     except ValueError:  # 29 February

@@ -60,6 +60,7 @@ from satudata.reports.models import (
     RolledDay,
     UsageEvent,
 )
+from satudata.reports.periods import moments
 
 logger = logging.getLogger(__name__)
 
@@ -69,9 +70,7 @@ PUBLIC_HUMAN = Q(is_robot=False, signed_in=False)
 
 def bounds(day: dt.date) -> tuple[dt.datetime, dt.datetime]:
     """The first moment of the WIB day and the first of the next."""
-    zone = timezone.get_default_timezone()
-    start = dt.datetime.combine(day, dt.time(0), tzinfo=zone)
-    return start, dt.datetime.combine(day + dt.timedelta(days=1), dt.time(0), tzinfo=zone)
+    return moments(day, day)
 
 
 def margin() -> dt.timedelta:

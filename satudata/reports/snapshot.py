@@ -46,10 +46,6 @@ def _plain(value: Any) -> Any:
     return json.loads(json.dumps(value, cls=DjangoJSONEncoder))
 
 
-def _bounds(start: dt.date, end: dt.date) -> tuple[dt.datetime, dt.datetime]:
-    return stats.bounds(start, end)
-
-
 # The report is published: a visitor's search words are printed only when searched at least
 # this often (one person's words may name a person), and the compliance of each named member
 # of staff stays on the staff's own page (/laporan/kepatuhan-sop/), out of the report.
@@ -193,7 +189,7 @@ def _entry_row(entry: ReleaseEntry, now: dt.datetime) -> list[Any]:
 
 
 def calendar_section(start: dt.date, end: dt.date) -> dict[str, Any]:
-    low, high = _bounds(start, end)
+    low, high = stats.bounds(start, end)
     now = timezone.now()
     entries = list(
         ReleaseEntry.objects.filter(
@@ -280,7 +276,7 @@ def _release_types(releases: list[Release]) -> dict[int, str]:
 def products_section(start: dt.date, end: dt.date) -> dict[str, Any]:
     from satudata.releases.models import ProductType
 
-    low, high = _bounds(start, end)
+    low, high = stats.bounds(start, end)
     releases = list(
         Release.objects.published(min(high, timezone.now()))
         .filter(release_at__gte=low, release_at__lt=high)
@@ -605,7 +601,7 @@ def support_section(start: dt.date, end: dt.date, kind: str) -> dict[str, Any]:
 
 
 def transparency_section(start: dt.date, end: dt.date) -> dict[str, Any]:
-    low, high = _bounds(start, end)
+    low, high = stats.bounds(start, end)
     grants = (
         PreReleaseAccess.objects.filter(
             release__release_at__gte=low,
