@@ -215,7 +215,7 @@ def child(work: Path, source: Path, rules: bool = False) -> None:
             check=False,
         )
     received = time.perf_counter() - started
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     if os.environ.get("BENCH_PROFILE"):
         import cProfile
 
@@ -227,13 +227,14 @@ def child(work: Path, source: Path, rules: bool = False) -> None:
         )
     else:
         synchronise_upload(actor=user, upload=upload)
-    synchronised = time.perf_counter() - started
+    synchronised, cpu = time.perf_counter() - started, time.process_time() - cpu
     version = getattr(upload, "version", None)
     print(
         json.dumps(
             {
                 "receive_s": received,
                 "synchronise_s": synchronised,
+                "cpu_s": cpu,
                 "check_s": sum(checking),
                 "status": upload.status,
                 "rows": upload.row_count,

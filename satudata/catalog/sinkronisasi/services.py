@@ -538,7 +538,9 @@ def _store_version(
         row_count=result.rows,
         columns=described,
     )
-    cover_regions(version)
+    # The codes as the check read them: reading them back from the stored file cost a new
+    # engine and a scan.
+    cover_regions(version, result.region_codes)
     Dataset.objects.filter(pk=dataset.pk).update(
         mapping=upload.mapping,
         unpivot=upload.unpivot,
@@ -560,18 +562,25 @@ def _store_version(
     return upload
 
 
-def cover_regions(version: DatasetVersion) -> int:
+def cover_regions(version: DatasetVersion, written: Iterable[str] | None = None) -> int:
     """Record which regions a version has rows for: the codes in its region columns and every
-    region above them, or the regency itself for a table without region codes."""
+    region above them, or the regency itself for a table without region codes. ``written``
+    gives the codes of the region columns when the caller has them; otherwise they are read
+    from the stored version."""
     from satudata.datastore import query as datastore  # it imports this module's models
     from satudata.regions.models import Region
 
+    if written is None:
+        written = [
+            str(code)
+            for column in version.columns
+            if column.get("data_type") == DataType.REGION
+            for code in datastore.distinct(version, column["name"])
+        ]
     codes: set[str] = set()
-    for column in version.columns:
-        if column.get("data_type") == DataType.REGION:
-            for code in datastore.distinct(version, column["name"]):
-                parts = str(code).split(".")
-                codes.update(".".join(parts[:n]) for n in range(1, len(parts) + 1))
+    for code in written:
+        parts = code.split(".")
+        codes.update(".".join(parts[:n]) for n in range(1, len(parts) + 1))
     if not codes:
         home = SiteProfile.current().region_code
         codes = {home} if home else set()

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import io
+import json
 
 import pyarrow.parquet as pq  # type: ignore[import-untyped]
 from django.core.exceptions import PermissionDenied
@@ -174,7 +175,9 @@ class SynchronisationTests(SynchronisationSetup):
         self.assertEqual(str(table.schema.field("jumlah").type), "int64")
         self.assertEqual(str(table.schema.field("tahun").type), "int16")
         self.assertEqual(table.column("jumlah").to_pylist(), [2, 3, None])
-        self.assertEqual(table.schema.field("jumlah").metadata[b"unit"], b"Unit")
+        described = json.loads(table.schema.metadata[b"columns"])
+        self.assertEqual(described, version.columns)
+        self.assertEqual([c["unit"] for c in described if c["name"] == "jumlah"], ["Unit"])
         self.assertEqual(table.schema.metadata[b"upload_sha256"].decode(), upload.sha256)
         self.assertEqual(version.row_count, 3)
 

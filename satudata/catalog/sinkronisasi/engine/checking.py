@@ -6,7 +6,7 @@ from collections.abc import Iterable
 
 from django.utils.translation import gettext as _
 
-from satudata.catalog.models import Variable
+from satudata.catalog.models import DataType, Variable
 from satudata.catalog.sinkronisasi.engine.columns import (
     NUMERIC_KINDS,
     Column,
@@ -91,6 +91,7 @@ def check(
     regions = RegionReference(within=region_within)
     judges = {c.index: ValueJudge(c.variable, c.rules, regions) for c in columns}
     prepare_columns(ws, columns, judges)
+    problems: dict[int, int] = {}  # cells with a problem, per column index
     if columns:
         counts = ws.con.execute(
             "SELECT "
@@ -103,11 +104,14 @@ def check(
             + " FROM typed"
         ).fetchone()
         assert counts is not None
-        for n, _col in enumerate(columns):
+        for n, col in enumerate(columns):
             errors += counts[2 * n]
             warnings += counts[2 * n + 1]
+            problems[col.index] = counts[2 * n] + counts[2 * n + 1]
     for done, col in enumerate(columns, start=1):
         progress("check", done, len(columns))
+        if not problems[col.index]:
+            continue  # every problem code is counted above: nothing to show
         read = f"r{col.index}" if col.variable.data_type in NUMERIC_KINDS else "NULL"
         rows = ws.con.execute(
             f"SELECT _row, p{col.index}, {read} FROM typed "
@@ -149,4 +153,10 @@ def check(
         ws.rows,
         missing_values(ws, columns),
         decimal_notices(ws, columns),
+        {
+            str(value)
+            for c in columns
+            if c.judged and c.variable.data_type == DataType.REGION
+            for value in c.values
+        },
     )

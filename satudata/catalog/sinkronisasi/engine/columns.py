@@ -189,6 +189,8 @@ class Column:
     # The messages and suggestions of the distinct-value verdicts, by position.
     messages: list[str] = field(default_factory=list)
     suggestions: list[str] = field(default_factory=list)
+    # The distinct values a judged column was read as (its region codes, its labels).
+    values: set[Any] = field(default_factory=set)
 
 
 def _number_problems(col: Column, number: str) -> str:
@@ -268,57 +270,56 @@ def _sample_marked(ws: Workspace, index: int) -> list[str]:
     return [v for (v,) in values if not is_missing(v)]
 
 
+# A number column with at most this many distinct texts is read once per text and joined back
+# by the text; one with more is read cell by cell (a join of that size costs more than it saves).
+DISTINCT_NUMBERS = 100_000
+
+
 def prepare_columns(ws: Workspace, columns: list[Column], judges: dict[int, ValueJudge]) -> None:
     """Build the ``typed`` table: a value ``v<i>`` and a problem ``p<i>`` per mapped column.
 
     In layers, so that each cell is trimmed, tested for a missing marker and read as a number
     once: ``t`` the trimmed text, ``m`` whether it is missing, ``b`` the number's characters,
     ``n`` the number; the last layer joins the distinct-value verdicts and says the problem.
-    A number written plainly (``g``) skips the layers: a bare cast reads it. A column judged
-    value by value is joined by its raw text to verdicts that also say whether the value is
-    missing or an error display, so its cells are not trimmed or tested one by one.
+    A number written plainly (``g``) skips the layers: a bare cast reads it. A number column
+    with few distinct texts (years, counts) goes through the layers once per distinct text, in
+    a table joined back by the text, like a column judged value by value (dates, regions,
+    codes), whose verdicts also say whether the text is missing or an error display.
     """
     trims, flags, numbers, selects, joins = ["_row"], ["*"], ["*"], ["_row"], []
     spaces = sql_text(WHITESPACE)
+    numeric = [c.index for c in columns if c.variable.data_type in NUMERIC_KINDS]
+    distinct_counts = (
+        ws.con.execute(
+            "SELECT " + ", ".join(f"approx_count_distinct(c{i})" for i in numeric) + " FROM src"
+        ).fetchone()
+        if numeric
+        else ()
+    )
+    few_texts = {
+        i for i, n in zip(numeric, distinct_counts or (), strict=True) if n <= DISTINCT_NUMBERS
+    }
     for col in columns:
         i = col.index
         kind = col.variable.data_type
         missing, error = f"m{i}", f"x{i}"
         if kind in NUMERIC_KINDS:
-            sample = _sample_marked(ws, i)
-            mark = infer_decimal_mark(sample)
-            col.decimal_mark = mark if sample else ""
-            thousands = "." if mark == "," else ","
-            col.mark = mark
-            trims += [f"c{i}", f"{_plain_number(col)} AS g{i}"]
-            trims.append(f"CASE WHEN g{i} THEN c{i} ELSE trim(c{i}, {spaces}) END AS t{i}")
-            flags.append(
-                f"CASE WHEN g{i} THEN false ELSE {_is_no_data_trimmed(f't{i}')} END AS m{i}"
-            )
-            flags.append(f"CASE WHEN g{i} THEN false ELSE {_is_cell_error(f't{i}')} END AS x{i}")
-            # The number's characters: no percent sign, spaces or apostrophes (1'234).
-            flags.append(
-                f"CASE WHEN g{i} THEN NULL ELSE replace(replace(replace(rtrim(rtrim(t{i}, "
-                f"'%'), {spaces}), ' ', ''), chr(160), ''), chr(39), '') END AS b{i}"
-            )
-            flags.append(f"CASE WHEN g{i} THEN false ELSE suffix(t{i}, '%') END AS pct{i}")
-            numbers.append(
-                f"CASE WHEN g{i} THEN TRY_CAST(c{i} AS DOUBLE) ELSE "
-                f"(CASE {_whole_number_cases(f'b{i}') if kind == DataType.INTEGER else ''}"
-                f"WHEN regexp_full_match(b{i}, '[+-]?[0-9.,]*[0-9][0-9.,]*') THEN "
-                f"TRY_CAST(replace(replace(b{i}, {sql_text(thousands)}, ''), {sql_text(mark)}, "
-                f"'.') AS DOUBLE) END) / CASE WHEN pct{i} THEN 100.0 ELSE 1.0 END END AS n{i}"
-            )
-            cast = "BIGINT" if kind == DataType.INTEGER else SQL_TYPES[DataType(kind)]
-            col.value_sql = (
-                f"CASE WHEN m{i} THEN NULL ELSE TRY_CAST(n{i} AS {cast}) END"
-                if kind != DataType.DECIMAL
-                else f"CASE WHEN m{i} THEN NULL ELSE n{i} END"
-            )
-            required = f"WHEN m{i} THEN 'required'" if col.rules.required else ""
-            col.problem_sql = (
-                f"CASE {required} WHEN m{i} THEN NULL ELSE {_number_problems(col, f'n{i}')} END"
-            )
+            layers = _number_layers(ws, col, spaces)
+            if i in few_texts:
+                _read_distinct_numbers(ws, col, layers)
+                joins.append(f"LEFT JOIN numbers_{i} u{i} ON u{i}.raw = x.c{i}")
+                trims.append(f"c{i}")
+                required = "'required'" if col.rules.required else "NULL"
+                selects += [
+                    f"u{i}.v AS v{i}",
+                    f"CASE WHEN x.c{i} IS NULL THEN {required} ELSE u{i}.p END AS p{i}",
+                    f"coalesce(u{i}.nd, true) AS nd{i}",
+                    f"u{i}.r AS r{i}",
+                ]
+                continue
+            trims += layers.trims
+            flags += layers.flags
+            numbers += layers.numbers
         elif kind == DataType.TEXT and col.rules.pattern is None and col.rules.max_length is None:
             trims += [f"c{i}", f"trim(c{i}, {spaces}) AS t{i}"]
             flags.append(f"{_is_no_data_trimmed(f't{i}')} AS m{i}")
@@ -336,7 +337,8 @@ def prepare_columns(ws: Workspace, columns: list[Column], judges: dict[int, Valu
             required = f"WHEN {missing} THEN 'required'" if col.rules.required else ""
             col.value_sql = f"CASE WHEN {missing} THEN NULL ELSE j{i}.val END"
             col.problem_sql = f"CASE {required} WHEN {missing} THEN NULL ELSE j{i}.problem END"
-        selects += _with_cell_errors(col, error)
+        value, problem = _with_cell_errors(col, error)
+        selects += [f"{value} AS v{i}", f"{problem} AS p{i}"]
         selects.append(f"{missing} AS nd{i}")  # "no data" written: counted by missing_values
         if kind in NUMERIC_KINDS:
             selects.append(f"n{i} AS r{i}")  # the number as read, for the messages
@@ -345,6 +347,73 @@ def prepare_columns(ws: Workspace, columns: list[Column], judges: dict[int, Valu
         f"CREATE OR REPLACE TEMP TABLE typed AS SELECT {', '.join(selects)} FROM ("
         f"SELECT {', '.join(numbers)} FROM (SELECT {', '.join(flags)} FROM ("
         f"SELECT {', '.join(trims)} FROM src))) x {' '.join(joins)}"
+    )
+
+
+@dataclass
+class _Layers:
+    """The expressions that read a number column, layer by layer (see prepare_columns)."""
+
+    trims: list[str]
+    flags: list[str]
+    numbers: list[str]
+
+
+def _number_layers(ws: Workspace, col: Column, spaces: str) -> _Layers:
+    """The layers that read number column ``col``; its value and problem expressions are set on
+    the column. The column's decimal mark is inferred from a sample of its written numbers."""
+    i = col.index
+    kind = col.variable.data_type
+    sample = _sample_marked(ws, i)
+    mark = infer_decimal_mark(sample)
+    col.decimal_mark = mark if sample else ""
+    thousands = "." if mark == "," else ","
+    col.mark = mark
+    cast = "BIGINT" if kind == DataType.INTEGER else SQL_TYPES[DataType(kind)]
+    col.value_sql = (
+        f"CASE WHEN m{i} THEN NULL ELSE TRY_CAST(n{i} AS {cast}) END"
+        if kind != DataType.DECIMAL
+        else f"CASE WHEN m{i} THEN NULL ELSE n{i} END"
+    )
+    required = f"WHEN m{i} THEN 'required'" if col.rules.required else ""
+    col.problem_sql = (
+        f"CASE {required} WHEN m{i} THEN NULL ELSE {_number_problems(col, f'n{i}')} END"
+    )
+    return _Layers(
+        trims=[
+            f"c{i}",
+            f"{_plain_number(col)} AS g{i}",
+            f"CASE WHEN g{i} THEN c{i} ELSE trim(c{i}, {spaces}) END AS t{i}",
+        ],
+        flags=[
+            f"CASE WHEN g{i} THEN false ELSE {_is_no_data_trimmed(f't{i}')} END AS m{i}",
+            f"CASE WHEN g{i} THEN false ELSE {_is_cell_error(f't{i}')} END AS x{i}",
+            # The number's characters: no percent sign, spaces or apostrophes (1'234).
+            f"CASE WHEN g{i} THEN NULL ELSE replace(replace(replace(rtrim(rtrim(t{i}, "
+            f"'%'), {spaces}), ' ', ''), chr(160), ''), chr(39), '') END AS b{i}",
+            f"CASE WHEN g{i} THEN false ELSE suffix(t{i}, '%') END AS pct{i}",
+        ],
+        numbers=[
+            f"CASE WHEN g{i} THEN TRY_CAST(c{i} AS DOUBLE) ELSE "
+            f"(CASE {_whole_number_cases(f'b{i}') if kind == DataType.INTEGER else ''}"
+            f"WHEN regexp_full_match(b{i}, '[+-]?[0-9.,]*[0-9][0-9.,]*') THEN "
+            f"TRY_CAST(replace(replace(b{i}, {sql_text(thousands)}, ''), {sql_text(mark)}, "
+            f"'.') AS DOUBLE) END) / CASE WHEN pct{i} THEN 100.0 ELSE 1.0 END END AS n{i}"
+        ],
+    )
+
+
+def _read_distinct_numbers(ws: Workspace, col: Column, layers: _Layers) -> None:
+    """The table ``numbers_<i>``: each distinct written text of number column ``col`` read
+    once through ``layers``, with its value, problem, whether it is missing and the number."""
+    i = col.index
+    value, problem = _with_cell_errors(col, f"x{i}")
+    ws.con.execute(
+        f"CREATE OR REPLACE TEMP TABLE numbers_{i} AS SELECT c{i} AS raw, "
+        f"{value} AS v, {problem} AS p, "
+        f"m{i} AS nd, n{i} AS r FROM (SELECT *, {', '.join(layers.numbers)} FROM ("
+        f"SELECT *, {', '.join(layers.flags)} FROM (SELECT {', '.join(layers.trims)} FROM ("
+        f"SELECT DISTINCT c{i} FROM src WHERE c{i} IS NOT NULL))))"
     )
 
 
@@ -364,15 +433,14 @@ def _whole_number_cases(text: str) -> str:
     )
 
 
-def _with_cell_errors(col: Column, error: str) -> list[str]:
-    """The value and problem of ``col``, an error cell (``error`` true) first: no value, and
-    its own finding."""
-    i = col.index
+def _with_cell_errors(col: Column, error: str) -> tuple[str, str]:
+    """The value and problem expressions of ``col``, an error cell (``error`` true) first: no
+    value, and its own finding."""
     code = CELL_ERROR if col.rules.required else CELL_WARNING
-    return [
-        f"CASE WHEN {error} THEN NULL ELSE {col.value_sql} END AS v{i}",
-        f"CASE WHEN {error} THEN '{code}' ELSE {col.problem_sql} END AS p{i}",
-    ]
+    return (
+        f"CASE WHEN {error} THEN NULL ELSE {col.value_sql} END",
+        f"CASE WHEN {error} THEN '{code}' ELSE {col.problem_sql} END",
+    )
 
 
 def _judge_distinct(ws: Workspace, col: Column, judge: ValueJudge) -> None:
@@ -407,6 +475,8 @@ def _judge_distinct(ws: Workspace, col: Column, judge: ValueJudge) -> None:
                 col.suggestions.append(verdict.suggestion)
             verdicts[text] = (verdict.value, problem)
         value, problem = verdicts[text]
+        if value is not None:
+            col.values.add(value)
         values.append(value)
         problems.append(problem)
     kind = SQL_TYPES[DataType(col.variable.data_type)]

@@ -2,31 +2,20 @@
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
-import pyarrow as pa  # type: ignore[import-untyped]
-import pyarrow.parquet as pq  # type: ignore[import-untyped]
-
 from satudata.catalog.models import DataType, Variable
+from satudata.catalog.sinkronisasi.engine.columns import SQL_TYPES
 from satudata.catalog.sinkronisasi.engine.workspace import (
-    BATCH_ROWS,
     Progress,
     Workspace,
     no_progress,
+    sql_text,
 )
 
 # --- Writing what passed ---------------------------------------------------------------------
-
-_ARROW = {
-    DataType.INTEGER: pa.int64(),
-    DataType.YEAR: pa.int16(),
-    DataType.DECIMAL: pa.float64(),
-    DataType.DATE: pa.date32(),
-    DataType.TEXT: pa.string(),
-    DataType.REGION: pa.string(),
-    DataType.CATEGORY: pa.string(),
-}
 
 
 _NOT_IDENTIFIER = re.compile(r"[^a-z0-9_]+")
@@ -54,32 +43,34 @@ def write_parquet(
 ) -> list[dict[str, str]]:
     """The mapped columns, typed, as Parquet at ``target``; a description of each column.
 
-    Written batch by batch from the ``typed`` view, so memory stays flat whatever the size.
+    Written by DuckDB itself from the ``typed`` table (in parallel, spilling to the workspace
+    when it is larger than memory), in the file's row order. The file describes itself: its
+    key-value metadata holds ``meta`` and, under ``columns``, each column's variable, unit,
+    source column and type as JSON.
     """
-    fields, selects, described, used = [], [], [], set()
+    selects, described, used = [], [], set()
     for index, variable in sorted(mapping.items()):
         name = column_name(variable)
         while name in used:
             name += "_"
         used.add(name)
-        field_meta = {
-            "variable": variable.name,
-            "unit": variable.unit,
-            "source_column": ws.columns[index],
-            "data_type": variable.data_type,
-        }
-        fields.append(pa.field(name, _ARROW[DataType(variable.data_type)], metadata=field_meta))
-        selects.append(f"v{index}")
-        described.append({"name": name, **field_meta})
-    schema = pa.schema(fields, metadata=meta)
-    reader = ws.con.sql(f"SELECT {', '.join(selects)} FROM typed ORDER BY _row").to_arrow_reader(
-        BATCH_ROWS
+        kind = DataType(variable.data_type)
+        selects.append(f'CAST(v{index} AS {SQL_TYPES[kind]}) AS "{name}"')
+        described.append(
+            {
+                "name": name,
+                "variable": variable.name,
+                "unit": variable.unit,
+                "source_column": ws.columns[index],
+                "data_type": variable.data_type,
+            }
+        )
+    pairs = {**meta, "columns": json.dumps(described, ensure_ascii=False)}
+    kv = ", ".join(f"{sql_text(k)}: {sql_text(v)}" for k, v in pairs.items())
+    progress("store", 0, ws.rows)
+    ws.con.execute(
+        f"COPY (SELECT {', '.join(selects)} FROM typed ORDER BY _row) "
+        f"TO {sql_text(str(target))} (FORMAT parquet, COMPRESSION zstd, KV_METADATA {{{kv}}})"
     )
-    written = 0
-    with pq.ParquetWriter(str(target), schema, compression="zstd") as writer:
-        for batch in reader:
-            arrays = [batch.column(i).cast(schema.field(i).type) for i in range(batch.num_columns)]
-            writer.write_batch(pa.RecordBatch.from_arrays(arrays, schema=schema))
-            written += batch.num_rows
-            progress("store", written, ws.rows)
+    progress("store", ws.rows, ws.rows)
     return described

@@ -28,7 +28,6 @@ from satudata.core.recovery import TEMP_PREFIX
 
 ERROR, WARNING = "error", "warning"
 MAX_FINDINGS_PER_KIND = 200
-BATCH_ROWS = 128_000
 WHITESPACE = " \t\r\n\u00a0"
 
 Progress = Callable[[str, int, int], None]
@@ -63,6 +62,8 @@ class CheckResult:
     missing: dict[str, dict[str, Any]] = field(default_factory=dict)
     # What the check decided and the user should know (the decimal mark of each number column).
     notices: list[Notice] = field(default_factory=list)
+    # The region codes the region columns were read as (every region the table covers).
+    region_codes: set[str] = field(default_factory=set)
 
     @property
     def passed(self) -> bool:

@@ -32,7 +32,12 @@ from satudata.catalog.sinkronisasi.reading.delimited import (
 )
 from satudata.catalog.sinkronisasi.reading.delimiter import detect_delimiter
 from satudata.catalog.sinkronisasi.reading.filetype import foreign_problem
-from satudata.catalog.sinkronisasi.reading.layout import FOOTNOTE, TOTAL, detect_layout
+from satudata.catalog.sinkronisasi.reading.layout import (
+    FOOTNOTE,
+    TOTAL,
+    TOTAL_START,
+    detect_layout,
+)
 from satudata.catalog.sinkronisasi.reading.notices import (
     Notice,
     blank_rows,
@@ -47,7 +52,9 @@ from satudata.catalog.sinkronisasi.reading.text import FALLBACK, decode
 HEAD_BYTES = 256 * 1024
 CHUNK_BYTES = 8 * 2**20
 MAX_REPORTED = 200
+LAYOUT_RECORDS = 1000
 _BLANK_LINE = re.compile(rb"\n(?=[ \t]*\r?\n)")
+_BLANK_GATE = re.compile(rb"\n[ \t\r\n]")
 
 Progress = Callable[[str, int, int], None]
 
@@ -100,7 +107,9 @@ def plan_text(path: Path) -> TextPlan:
             )
         )
     delimiter = detect_delimiter(decoded.text)
-    records = parse_records(decoded.text, delimiter)
+    # The layout (titles, header rows, the usual width) shows in the first rows; totals and
+    # footnotes are looked for over the whole file afterwards.
+    records = parse_records(decoded.text, delimiter)[:LAYOUT_RECORDS]
     layout = detect_layout(records)
     if not layout.columns:
         raise UnreadableFile(layout.notices[0].message)
@@ -144,27 +153,38 @@ def _scan(path: Path, progress: Progress) -> _Scan:
     done, previous_end = 0, b"\n"
     with path.open("rb") as handle:
         while chunk := handle.read(CHUNK_BYTES):
-            long_line = meter.feed(chunk)
+            lines_before = meter.lines
+            long_line = meter.feed(chunk)  # it also counts the chunk's line breaks
             if long_line:
                 raise UnreadableFile(limits.long_line(long_line))
-            if scan.utf8:
+            # ASCII is UTF-8: only a chunk with other bytes is decoded.
+            if scan.utf8 and (not chunk.isascii() or decoder.getstate()[0]):
                 try:
                     decoder.decode(chunk)
                 except UnicodeDecodeError:
                     scan.utf8 = False
             # A line break followed by an empty line; the byte before the chunk is included so
-            # that a blank line across two chunks is seen.
-            text = previous_end + chunk
-            line = scan.lines - (1 if text[:1] == b"\n" else 0)
-            position = 0
-            for match in _BLANK_LINE.finditer(text):
-                line += text.count(b"\n", position, match.start() + 1)
-                position = match.start() + 1
-                scan.blank.append(line + 1)
-            scan.lines += chunk.count(b"\n")
+            # that a blank line across two chunks is seen. Most files have none: the pattern
+            # runs only where a line break is followed by a blank, a tab or another break.
+            if _BLANK_GATE.search(chunk) or (
+                previous_end == b"\n" and chunk[:1] in (b"\n", b"\r", b" ", b"\t")
+            ):
+                text = previous_end + chunk
+                line = lines_before - (1 if text[:1] == b"\n" else 0)
+                position = 0
+                for match in _BLANK_LINE.finditer(text):
+                    line += text.count(b"\n", position, match.start() + 1)
+                    position = match.start() + 1
+                    scan.blank.append(line + 1)
+            scan.lines = meter.lines
             previous_end = chunk[-1:]
             done += len(chunk)
             progress("read", done, size)
+    if scan.utf8:
+        try:
+            decoder.decode(b"", final=True)  # a character cut off at the end
+        except UnicodeDecodeError:
+            scan.utf8 = False
     if previous_end != b"\n":
         scan.lines += 1  # the last line has no line break
     scan.blank = sorted(set(scan.blank))
@@ -275,28 +295,41 @@ def _refuse_runaway(rejected: list[tuple[int, str, str]]) -> None:
 
 
 def _filled_sql(width: int) -> str:
-    return " + ".join(f"(coalesce(trim(c{i}), '') <> '')::INT" for i in range(width))
+    return " + ".join(f"(c{i} IS NOT NULL AND length(trim(c{i})) > 0)::INT" for i in range(width))
 
 
 def _set_aside(ws: Workspace, plan: TextPlan, rejected: list[tuple[int, str, str]]) -> list[Notice]:
     """Leave out totals, empty rows and trailing footnotes; report rows of the wrong width."""
     notices: list[Notice] = []
     filled = _filled_sql(plan.width)
+    total = TOTAL.pattern.lstrip("^").rstrip("$")
+
+    def is_total(cell: str) -> str:
+        # The full pattern only where a cell starts with a total's first word.
+        return (
+            f"(regexp_matches({cell}, {sql_text(TOTAL_START.pattern)}) "
+            f"AND regexp_full_match(lower(trim({cell})), {sql_text(total)}))"
+        )
+
+    first = range(min(2, plan.width))
+    first_cells = " OR ".join(is_total(f"c{i}") for i in first)
+    # Whether any total row is there, judged on the first two columns' distinct texts (a
+    # column of region codes has a few thousand; patterns on a million cells cost more).
+    any_total = ws.scalar(
+        "SELECT count(*) FROM ("
+        + " UNION ALL ".join(f"SELECT DISTINCT c{i} AS c FROM raw" for i in first)
+        + f") WHERE {is_total('c')}"
+    )
     ((last_full, last, any_empty),) = ws.con.execute(
         f"SELECT coalesce(max(_row) FILTER (WHERE {filled} >= 2), 0), max(_row), "
         f"bool_or({filled} = 0) FROM src"
     ).fetchall()
-    total = TOTAL.pattern.lstrip("^").rstrip("$")
-    first_cells = " OR ".join(
-        f"regexp_full_match(lower(trim(c{i})), {sql_text(total)})"
-        for i in range(min(2, plan.width))
-    )
-    totals = ws.con.execute(
-        f"SELECT _row, c0 FROM src WHERE {first_cells} ORDER BY _row LIMIT 20"
-    ).fetchall()
-    for row, text in totals:
-        notices.append(total_row(row, text or ""))
-    if totals:
+    if any_total:
+        totals = ws.con.execute(
+            f"SELECT _row, c0 FROM src WHERE {first_cells} ORDER BY _row LIMIT 20"
+        ).fetchall()
+        for row, text in totals:
+            notices.append(total_row(row, text or ""))
         ws.con.execute(f"DELETE FROM raw WHERE {first_cells}")
     if last is not None and last > last_full:  # rows after the last full one: footnotes
         for row, text in ws.con.execute(
