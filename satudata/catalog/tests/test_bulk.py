@@ -129,6 +129,81 @@ class BulkReaderTests(PersonaTestCase):
             with self.assertRaisesMessage(Exception, "paling banyak 1.000"):
                 plan_text(path)
 
+    def test_the_file_scan_agrees_with_a_plain_reading_across_chunk_edges(self) -> None:
+        """Lines, blank lines and UTF-8 found chunk by chunk, with chunks so small that blank
+        lines, CRLF ends and multibyte characters fall across their edges."""
+        import tempfile
+
+        from satudata.catalog.sinkronisasi.reading import bulk
+
+        cases = [
+            b"a;b\n1;2\n\n3;4\n \n\t\n5;6\n",
+            b"a;b\r\n1;2\r\n\r\n3;4\r\n",
+            b"a;b\n" + "Pringsewu;é€\n".encode() * 3 + b"x;y",
+            b"\n\na;b\n1;2\n\n",
+            b"a;b\n" + "caf\u00e9".encode("cp1252") + b";1\n" + b"x;y\n" * 4,
+            b"a;b\n1;2\n" + "é".encode()[:1],  # a character cut off at the end
+        ]
+        for data in cases:
+            lines = data.split(b"\n")
+            expected_blank = [n for n, line in enumerate(lines[:-1], 1) if not line.strip()]
+            try:
+                data.decode("utf-8")
+                utf8 = True
+            except UnicodeDecodeError:
+                utf8 = False
+            for chunk in (1, 2, 3, 5, 7, 64):
+                with self.subTest(data=data, chunk=chunk), tempfile.TemporaryDirectory() as d:
+                    path = Path(d) / "f.csv"
+                    path.write_bytes(data)
+                    with mock.patch.object(bulk, "CHUNK_BYTES", chunk):
+                        scan = bulk._scan(path, _no_progress)
+                    self.assertEqual(scan.lines, len(lines) - (0 if lines[-1] else 1))
+                    self.assertEqual(scan.utf8, utf8)
+                    self.assertEqual(scan.blank, expected_blank)
+
+    def test_numbers_read_once_per_distinct_text_match_numbers_read_cell_by_cell(self) -> None:
+        """The two ways of reading a number column give the same table and the same findings,
+        whatever is written: Indonesian and English marks, percentages, spaces, markers, error
+        displays, text, empty cells."""
+        import tempfile
+
+        from satudata.catalog.sinkronisasi.engine import columns
+
+        cells = [
+            "1.250", "1,250", " 2 954 ", "4,5", "45%", "-", "n/a", "#REF!", "dua", "", "0",
+            "12.5", "-3", "1.234.567", "3,876", "007", "1e3", "Err:502", "…", "100,25",
+        ]  # fmt: skip
+        rows = [
+            f"18.10.01.2001;{2000 + n % 30};Laki-laki;{cell};{cells[-1 - n % len(cells)]}"
+            for n, cell in enumerate(cells * 3)
+        ]
+        data = ("kode wilayah;tahun;jenis kelamin;jumlah;persen\n" + "\n".join(rows)).encode()
+        seen = []
+        for limit in (columns.DISTINCT_NUMBERS, 0):
+            with (
+                mock.patch.object(columns, "DISTINCT_NUMBERS", limit),
+                tempfile.TemporaryDirectory() as folder,
+            ):
+                path = Path(folder) / "big.csv"
+                path.write_bytes(data)
+                with Workspace() as ws:
+                    load_text(ws, path, plan_text(path), _no_progress)
+                    result = check(ws, self._mapping(ws.columns), region_within="18.10")
+                    typed = ws.con.execute("SELECT * EXCLUDE (_row) FROM typed ORDER BY _row")
+                    seen.append(
+                        (
+                            typed.fetchall(),
+                            sorted(
+                                (f.row or 0, f.column, f.severity, f.message, f.value)
+                                for f in result.findings
+                            ),
+                            result.missing,
+                        )
+                    )
+        self.assertEqual(seen[0], seen[1])
+        self.assertTrue(seen[0][1], "the messy cells give findings")
+
 
 @override_settings(SYNC_STREAM_BYTES=10)
 class LargeUploadTests(SynchronisationSetup):

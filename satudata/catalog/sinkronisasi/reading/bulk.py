@@ -150,7 +150,7 @@ def _scan(path: Path, progress: Progress) -> _Scan:
     size = path.stat().st_size
     decoder = codecs.getincrementaldecoder("utf-8")()
     meter = limits.LineMeter()
-    done, previous_end = 0, b"\n"
+    done, carry, last = 0, b"\n", b"\n"
     with path.open("rb") as handle:
         while chunk := handle.read(CHUNK_BYTES):
             lines_before = meter.lines
@@ -163,21 +163,21 @@ def _scan(path: Path, progress: Progress) -> _Scan:
                     decoder.decode(chunk)
                 except UnicodeDecodeError:
                     scan.utf8 = False
-            # A line break followed by an empty line; the byte before the chunk is included so
-            # that a blank line across two chunks is seen. Most files have none: the pattern
-            # runs only where a line break is followed by a blank, a tab or another break.
-            if _BLANK_GATE.search(chunk) or (
-                previous_end == b"\n" and chunk[:1] in (b"\n", b"\r", b" ", b"\t")
-            ):
-                text = previous_end + chunk
-                line = lines_before - (1 if text[:1] == b"\n" else 0)
+            # A line break followed by an empty line. The line break and blank start of a line
+            # left open by the chunk before are put in front, so that a blank line across two
+            # chunks is seen. Most files have none: the pattern runs only where a line break is
+            # followed by a blank, a tab or another break.
+            if carry or _BLANK_GATE.search(chunk):
+                text = carry + chunk
+                line = lines_before - (1 if carry else 0)  # the carry's break is counted
                 position = 0
                 for match in _BLANK_LINE.finditer(text):
                     line += text.count(b"\n", position, match.start() + 1)
                     position = match.start() + 1
                     scan.blank.append(line + 1)
+            carry = _open_blank(carry, chunk)
             scan.lines = meter.lines
-            previous_end = chunk[-1:]
+            last = chunk[-1:]
             done += len(chunk)
             progress("read", done, size)
     if scan.utf8:
@@ -185,10 +185,20 @@ def _scan(path: Path, progress: Progress) -> _Scan:
             decoder.decode(b"", final=True)  # a character cut off at the end
         except UnicodeDecodeError:
             scan.utf8 = False
-    if previous_end != b"\n":
+    if last != b"\n":
         scan.lines += 1  # the last line has no line break
     scan.blank = sorted(set(scan.blank))
     return scan
+
+
+def _open_blank(carry: bytes, chunk: bytes) -> bytes:
+    """The last line break and what follows it at the end of ``chunk`` (after ``carry``, the
+    same from the chunks before) while that line is blank so far; else nothing."""
+    last = chunk.rfind(b"\n")
+    if last < 0 and not carry:
+        return b""
+    tail = carry + chunk if last < 0 else chunk[last:]
+    return tail if not tail[1:].strip(b" \t\r") else b""
 
 
 def _to_utf8(path: Path, target: Path, encoding: str) -> list[int]:
