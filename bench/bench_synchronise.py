@@ -267,6 +267,8 @@ def bare(source: Path, regions: Path, work: Path) -> None:
     threads); prints its time and what it found as JSON."""
     import duckdb
 
+    for leftover in (work / "bare.duckdb", work / "bare.duckdb.wal"):
+        leftover.unlink(missing_ok=True)  # a fresh database for each run
     started = time.perf_counter()
     con = duckdb.connect(str(work / "bare.duckdb"))
     con.execute("SET memory_limit = '512MB'")
