@@ -390,6 +390,33 @@ class ErrorCellTests(SimpleTestCase):
         (table,) = read_workbook(data)
         self.assertEqual([r[3] for r in table.rows], ["#DIV/0!", "Err:502"])
 
+    def test_xls_error_cells_are_read_with_their_marker(self) -> None:
+        """An XLS (BIFF) keeps an error as a code; calamine reads it as empty, xlrd gives it."""
+        import xlwt  # type: ignore[import-untyped]
+
+        workbook = xlwt.Workbook()
+        for name, error in (("2023", "#DIV/0!"), ("2024", "#REF!")):
+            sheet = workbook.add_sheet(name)
+            for column, title in enumerate(["Kecamatan", "Jumlah", "Rasio"]):
+                sheet.write(0, column, title)
+            sheet.write(1, 0, "Pringsewu")
+            sheet.write(1, 1, 12)
+            sheet.row(1).set_cell_error(2, error)
+            sheet.write(2, 0, "Ambarawa")
+            sheet.write(2, 1, 7)
+            sheet.write(2, 2, 1.5)
+        buffer = io.BytesIO()
+        workbook.save(buffer)
+        data = buffer.getvalue()
+        book = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
+        self.assertEqual(book.get_sheet_by_name("2023").to_python()[1][2], "")
+        self.assertEqual(
+            error_cells(data), {"2023": {(1, 2): "#DIV/0!"}, "2024": {(1, 2): "#REF!"}}
+        )
+        first, second = read_workbook(data)
+        self.assertEqual([r[2] for r in first.rows], ["#DIV/0!", 1.5])
+        self.assertEqual(second.rows[0][2], "#REF!")
+
     def test_error_displays_are_told_apart_from_no_data_markers(self) -> None:
         for marker in ("#REF!", "#div/0!", " #N/A ", "#VALUE!", "#NAME?", "Err:502", "#SPILL!"):
             self.assertTrue(is_error_marker(marker), marker)

@@ -6,19 +6,26 @@ with ``t="e"`` and keeps the error's text as its value (ECMA-376 §18.3.1.4, §1
 module reads those marks straight from the sheet's XML, streamed in chunks, and only when the
 sheet holds any. LibreOffice marks one with ``calcext:value-type="error"`` and shows the error's
 text in the cell's paragraph; the cells of ``content.xml`` are counted (with their repeats) to
-place them. An XLS (BIFF) stores error codes calamine does not expose: its error cells still
-read as empty.
+place them. An XLS (BIFF) stores an error as a code in a BOOLERR record, or as the cached result
+of a FORMULA record; xlrd reads both, so its error cells are taken from xlrd.
 """
 
 from __future__ import annotations
 
 import io
+import logging
 import posixpath
 import re
+import struct
 import zipfile
 from html import unescape
 
+import xlrd  # type: ignore[import-untyped]
+
+logger = logging.getLogger(__name__)
+
 ZIP = b"PK\x03\x04"
+OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 CHUNK = 4 * 2**20
 _ERROR_MARK = re.compile(rb"""\st\s*=\s*["']e["']""")
 _CELL = re.compile(
@@ -99,7 +106,11 @@ def _errors_of(book: zipfile.ZipFile, path: str) -> ErrorCells:
 
 
 def error_cells(data: bytes) -> dict[str, ErrorCells]:
-    """The error cells of each sheet of an XLSX workbook; nothing for other kinds of files."""
+    """The error cells of each sheet of an XLSX, ODS or XLS workbook; nothing for other kinds
+    of files. An XLS is read whole by xlrd: call this only once its sheets are known to be
+    within the reading limits."""
+    if data.startswith(OLE):
+        return _xls_errors(data)
     if not data.startswith(ZIP):
         return {}
     try:
@@ -115,6 +126,36 @@ def error_cells(data: bytes) -> dict[str, ErrorCells]:
         # A package calamine could open but this reading cannot: the errors stay unseen, as
         # calamine alone would leave them; the workbook is still read.
         return {}
+
+
+# --- XLS (BIFF) ---------------------------------------------------------------------------------
+
+
+def _xls_errors(data: bytes) -> dict[str, ErrorCells]:
+    """The error cells of each sheet of an XLS, one sheet in memory at a time."""
+    found: dict[str, ErrorCells] = {}
+    try:
+        book = xlrd.open_workbook(file_contents=data, on_demand=True, ragged_rows=True)
+        try:
+            for name in book.sheet_names():
+                sheet = book.sheet_by_name(name)
+                cells: ErrorCells = {}
+                for row in range(sheet.nrows):
+                    for column, kind in enumerate(sheet.row_types(row)):
+                        if kind == xlrd.XL_CELL_ERROR:
+                            code = sheet.cell_value(row, column)
+                            cells[(row, column)] = xlrd.error_text_from_code.get(code, "#N/A")
+                if cells:
+                    found[name] = cells
+                book.unload_sheet(name)
+        finally:
+            book.release_resources()
+    except (xlrd.XLRDError, ValueError, IndexError, KeyError, EOFError, struct.error) as error:
+        # A file calamine could open but xlrd cannot: its errors stay unseen, as calamine alone
+        # would leave them; the workbook is still read.
+        logger.warning("XLS error cells not read: %s", error)
+        return {}
+    return found
 
 
 # --- OpenDocument -------------------------------------------------------------------------------

@@ -129,6 +129,13 @@ def read_workbook(data: bytes) -> list[SheetTable]:
         raise UnreadableWorkbook(_("The file is empty. Export the table again and upload it."))
     book = open_workbook(data)
     try:
+        if data.startswith(_OLE):
+            # An XLS's error cells come from a second reader that holds a whole sheet: each
+            # sheet is first held to the limits by calamine.
+            for name in book.sheet_names:
+                sheet = book.get_sheet_by_name(name)
+                _refuse(limits.columns_problem(sheet.width, name))
+                _refuse(limits.cells_problem(name, sheet.height * sheet.width))
         errors = error_cells(data)
         return [_read_sheet(book, name, errors.get(name)) for name in book.sheet_names]
     finally:
