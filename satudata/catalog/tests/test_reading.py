@@ -311,6 +311,30 @@ class SheetChoiceTests(SimpleTestCase):
         messages = " ".join(n.message for n in choice.notices + table.notices)
         self.assertIn("Lembar “Catatan” tidak dibaca: bukan tabel data", messages)
 
+    def test_a_hidden_sheet_is_read_only_when_chosen_and_the_report_says_so(self) -> None:
+        data = _workbook(PER_YEAR)
+        # Hide sheet 2022 as Excel does: state="hidden" on its entry in the workbook.
+        buffer = io.BytesIO()
+        with (
+            zipfile.ZipFile(io.BytesIO(data)) as source,
+            zipfile.ZipFile(buffer, "w") as target,
+        ):
+            for item in source.infolist():
+                part = source.read(item.filename)
+                if item.filename == "xl/workbook.xml":
+                    part = part.replace(b'<sheet name="2022"', b'<sheet state="hidden" name="2022"')
+                target.writestr(item, part)
+        tables = read_workbook(buffer.getvalue())
+        self.assertEqual([t.sheet for t in tables if t.hidden], ["2022"])
+        choice = choose_sheets(tables)
+        self.assertEqual(choice.read, ["2023", "2024"])
+        self.assertIn(
+            ("2022", "tersembunyi di buku kerja; pilih lembar ini untuk membacanya"),
+            choice.left_out,
+        )
+        chosen = choose_sheets(tables, ["2022", "2023", "2024"])
+        self.assertEqual(chosen.read, ["2022", "2023", "2024"])
+
     def test_a_table_with_its_own_period_column_gets_none_added(self) -> None:
         sheets = {
             name: [["Tahun", "Kecamatan", "Luas"], [name, "Pringsewu", "53,3"]]

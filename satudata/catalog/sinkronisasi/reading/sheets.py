@@ -130,6 +130,8 @@ def choose_sheets(tables: list[SheetTable], wanted: Sequence[str] = ()) -> Sheet
     first group of alike data sheets that has rows. Every other sheet is named with its reason."""
     data = [t for t in tables if is_data_sheet(t)]
     chosen = [t for t in data if t.sheet in wanted] if wanted else []
+    # A hidden sheet is read only when the producer chooses it, or when no sheet is visible.
+    data = [t for t in data if not t.hidden] or data
     if chosen:
         group = _groups(chosen)[0]
     else:
@@ -145,6 +147,8 @@ def choose_sheets(tables: list[SheetTable], wanted: Sequence[str] = ()) -> Sheet
             continue
         if not is_data_sheet(table):
             reason = _("not a data table")
+        elif table.hidden and table not in chosen:
+            reason = _("it is hidden in the workbook; choose it to read it")
         elif chosen and table not in chosen:
             reason = _("not chosen")
         else:

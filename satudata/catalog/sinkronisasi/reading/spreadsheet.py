@@ -35,6 +35,8 @@ class SheetTable:
     notices: list[Notice] = field(default_factory=list)
     # The sheets stacked into this table, when several alike ones were (see reading.sheets).
     sheets: list[str] = field(default_factory=list)
+    # Hidden in the workbook (a lookup or an old copy, often): read only when chosen.
+    hidden: bool = False
 
 
 # An encrypted XLSX is an OLE container holding an "EncryptionInfo" stream (MS-OFFCRYPTO);
@@ -137,6 +139,14 @@ def read_workbook(data: bytes) -> list[SheetTable]:
                 _refuse(limits.columns_problem(sheet.width, name))
                 _refuse(limits.cells_problem(name, sheet.height * sheet.width))
         errors = error_cells(data)
-        return [_read_sheet(book, name, errors.get(name)) for name in book.sheet_names]
+        tables = [_read_sheet(book, name, errors.get(name)) for name in book.sheet_names]
+        hidden = {
+            sheet.name
+            for sheet in book.sheets_metadata
+            if sheet.visible != python_calamine.SheetVisibleEnum.Visible
+        }
+        for table in tables:
+            table.hidden = table.sheet in hidden
+        return tables
     finally:
         book.close()
