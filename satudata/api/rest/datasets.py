@@ -22,9 +22,11 @@ from satudata.api.rest.shapes import (
     version_out,
 )
 from satudata.catalog import search
+from satudata.catalog.forms import limits_text
 from satudata.catalog.models import (
     Dataset,
     DatasetVersion,
+    Variable,
 )
 from satudata.catalog.search import SORTS
 from satudata.core.input_limits import INTEGER_MAX
@@ -123,6 +125,10 @@ def get_dataset(request: HttpRequest, key: str) -> dict:
             }
             for r in packages.resource_dicts(request, dataset, latest)
         ],
+        "key_variables": sorted(dataset.key_variables.values_list("name", flat=True)),
+        "limits": limits_text(
+            dataset.rule_overrides, list(Variable.objects.filter(agency_id=dataset.agency_id))
+        ),
     }
 
 

@@ -158,3 +158,7 @@ def version_out(request: HttpRequest, dataset: Dataset, version: DatasetVersion)
 class DatasetDetail(DatasetOut):
     versions: list[VersionOut]
     resources: list[ResourceOut]
+    # What the next check of an upload uses: the variables that identify a row, and this
+    # table's own limits, one line per variable in the words of the MS-Var form.
+    key_variables: list[str]
+    limits: str

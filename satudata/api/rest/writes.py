@@ -21,6 +21,8 @@ from satudata.api.rest.datasets import Number, dataset_of, get_dataset, version_
 from satudata.api.rest.datasets import router as datasets_router
 from satudata.api.rest.shapes import DatasetDetail, VersionOut, version_out
 from satudata.catalog import services
+from satudata.catalog.forms import read_limits
+from satudata.catalog.metadata.spec import Invalid
 from satudata.catalog.models import (
     DataItem,
     Dataset,
@@ -29,6 +31,7 @@ from satudata.catalog.models import (
     Topic,
     Upload,
     UploadStatus,
+    Variable,
 )
 from satudata.catalog.sinkronisasi import services as sinkronisasi
 
@@ -46,6 +49,19 @@ class DatasetChange(Schema):
         None, max_length=30
     )
     topics: list[str] | None = Field(None, max_length=20, description="Topic names.")
+    key_variables: list[Annotated[str, Field(min_length=1, max_length=200)]] | None = Field(
+        None,
+        max_length=50,
+        description="The variables (MS-Var names or aliases of the dataset's agency) that "
+        "identify a row; the next upload is checked for rows sharing them. [] declares none.",
+    )
+    limits: str | None = Field(
+        None,
+        max_length=20_000,
+        description="This table's own limits, one line per variable: `Variable: rule; rule` "
+        "in the words of the MS-Var form (e.g. `Jumlah: Nilai antara 0 dan 500`, "
+        "`Keterangan: Tidak wajib`). An empty text removes them.",
+    )
 
 
 # On the datasets router: ninja joins the methods of one path only within a router, so a PATCH
@@ -81,6 +97,32 @@ def change_dataset(request: HttpRequest, key: str, change: DatasetChange) -> dic
                 _("Unknown topics: %(names)s.") % {"names": ", ".join(sorted(unknown))},
                 [{"field": "topics", "message": ", ".join(sorted(unknown))}],
             )
+    variables = list(Variable.objects.filter(agency_id=dataset.agency_id))
+    keys = None
+    if change.key_variables is not None:
+        by_name = {
+            " ".join(label.split()).casefold(): v
+            for v in variables
+            for label in (v.name, v.alias)
+            if label.strip()
+        }
+        absent = [n for n in change.key_variables if " ".join(n.split()).casefold() not in by_name]
+        if absent:
+            raise ApiError(
+                400,
+                "invalid",
+                _("Not variables of this agency: %(names)s.") % {"names": ", ".join(absent)},
+                [{"field": "key_variables", "message": ", ".join(absent)}],
+            )
+        keys = [by_name[" ".join(n.split()).casefold()] for n in change.key_variables]
+    overrides = None
+    if change.limits is not None:
+        try:
+            overrides = read_limits(change.limits, variables)
+        except Invalid as error:
+            raise ApiError(
+                400, "invalid", str(error), [{"field": "limits", "message": str(error)}]
+            ) from None
     services.describe_dataset(
         actor=token.user,
         dataset=dataset,
@@ -90,6 +132,8 @@ def change_dataset(request: HttpRequest, key: str, change: DatasetChange) -> dic
         license_id=change.license_id or dataset.license_id,
         tags=change.tags if change.tags is not None else [t.name for t in dataset.tags.all()],
         topics=topics,
+        key_variables=keys,
+        rule_overrides=overrides,
     )
     return get_dataset(request, str(dataset.uuid))
 

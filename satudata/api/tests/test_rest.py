@@ -222,6 +222,36 @@ class RestWriteTests(PersonaTestCase):
         self.assertEqual(body["title"], self.published.title)  # untouched
         self.assertTrue(AuditEvent.objects.filter(action="catalog.dataset_described").exists())
 
+    def test_keys_and_the_tables_own_limits_are_declared_and_read_back(self) -> None:
+        token = create_api_token(actor=self.p.producer, name="w", scopes=["write"]).raw
+        done = self.patch(
+            {"key_variables": ["kecamatan", " Jenis "], "limits": "jumlah: Nilai antara 0 dan 50"},
+            token,
+        )
+        self.assertEqual(done.status_code, 200, done.content)
+        self.assertEqual(done.json()["key_variables"], ["Jenis", "Kecamatan"])
+        self.assertIn("Jumlah: ", done.json()["limits"])
+        self.assertIn("50", done.json()["limits"])
+        self.assertEqual(
+            sorted(self.published.key_variables.values_list("name", flat=True)),
+            ["Jenis", "Kecamatan"],
+        )
+        read = self.client.get(self.url).json()
+        self.assertEqual(
+            (read["key_variables"], read["limits"]), (["Jenis", "Kecamatan"], done.json()["limits"])
+        )
+        # Unknown variables and limits the check cannot read are refused, naming the field;
+        # nothing is changed.
+        bad = self.patch({"key_variables": ["Desa"]}, token)
+        self.assertEqual(bad.status_code, 400)
+        self.assertEqual(bad.json()["error"]["fields"][0]["field"], "key_variables")
+        worse = self.patch({"limits": "jumlah: harus masuk akal"}, token)
+        self.assertEqual(worse.status_code, 400)
+        self.assertEqual(worse.json()["error"]["fields"][0]["field"], "limits")
+        self.assertEqual(self.client.get(self.url).json()["key_variables"], ["Jenis", "Kecamatan"])
+        cleared = self.patch({"key_variables": [], "limits": ""}, token).json()
+        self.assertEqual((cleared["key_variables"], cleared["limits"]), ([], ""))
+
     def test_writes_are_refused_without_token_scope_or_role(self) -> None:
         self.assertEqual(self.patch({"title": "Baru"}).status_code, 401)
         read = create_api_token(actor=self.p.producer, name="r", scopes=["read"]).raw
