@@ -100,21 +100,7 @@ def change_dataset(request: HttpRequest, key: str, change: DatasetChange) -> dic
     variables = list(Variable.objects.filter(agency_id=dataset.agency_id))
     keys = None
     if change.key_variables is not None:
-        by_name = {
-            " ".join(label.split()).casefold(): v
-            for v in variables
-            for label in (v.name, v.alias)
-            if label.strip()
-        }
-        absent = [n for n in change.key_variables if " ".join(n.split()).casefold() not in by_name]
-        if absent:
-            raise ApiError(
-                400,
-                "invalid",
-                _("Not variables of this agency: %(names)s.") % {"names": ", ".join(absent)},
-                [{"field": "key_variables", "message": ", ".join(absent)}],
-            )
-        keys = [by_name[" ".join(n.split()).casefold()] for n in change.key_variables]
+        keys = [_variable_named(variables, name) for name in change.key_variables]
     overrides = None
     if change.limits is not None:
         try:
@@ -136,6 +122,29 @@ def change_dataset(request: HttpRequest, key: str, change: DatasetChange) -> dic
         rule_overrides=overrides,
     )
     return get_dataset(request, str(dataset.uuid))
+
+
+def _label(text: str) -> str:
+    return " ".join(text.split()).casefold()
+
+
+def _variable_named(variables: list[Variable], name: str) -> Variable:
+    """The variable of this name, or else of this alias; a 400 naming the field when there is
+    none or when the alias is shared."""
+    for kind in ("name", "alias"):
+        found = [v for v in variables if _label(getattr(v, kind)) == _label(name)]
+        if len(found) == 1 or (found and kind == "name"):
+            return found[0]
+        if found:
+            message = _("“%(name)s” is the alias of several variables: %(names)s.") % {
+                "name": name,
+                "names": ", ".join(v.name for v in found),
+            }
+            raise ApiError(
+                400, "invalid", message, [{"field": "key_variables", "message": message}]
+            )
+    message = _("Not variables of this agency: %(names)s.") % {"names": name}
+    raise ApiError(400, "invalid", message, [{"field": "key_variables", "message": message}])
 
 
 class PublishIn(Schema):

@@ -249,6 +249,20 @@ class RestWriteTests(PersonaTestCase):
         self.assertEqual(worse.status_code, 400)
         self.assertEqual(worse.json()["error"]["fields"][0]["field"], "limits")
         self.assertEqual(self.client.get(self.url).json()["key_variables"], ["Jenis", "Kecamatan"])
+        # A name wins over another variable's alias; an alias shared by two is refused.
+        from satudata.catalog.models import DataType, Variable
+
+        agency = self.published.agency
+        Variable.objects.create(agency=agency, name="Puskesmas", alias="Jenis", data_type="text")
+        named = self.patch({"key_variables": ["jenis"]}, token)
+        self.assertEqual(named.json()["key_variables"], ["Jenis"])
+        for name in ("Kode", "Kode Wilayah"):
+            Variable.objects.create(
+                agency=agency, name=name, alias="kode_wil", data_type=DataType.REGION
+            )
+        shared = self.patch({"key_variables": ["KODE_WIL"]}, token)
+        self.assertEqual(shared.status_code, 400)
+        self.assertIn("Kode, Kode Wilayah", shared.json()["error"]["message"])
         cleared = self.patch({"key_variables": [], "limits": ""}, token).json()
         self.assertEqual((cleared["key_variables"], cleared["limits"]), ([], ""))
 

@@ -119,6 +119,17 @@ class BulkReaderTests(PersonaTestCase):
         # Line 6 holds the unknown code and the text that is not a number.
         self.assertEqual(rows, {6})
 
+    def test_a_total_after_a_unicode_space_is_set_aside_as_in_a_small_file(self) -> None:
+        import tempfile
+
+        text = "kecamatan;jumlah\nPringsewu;3\nAmbarawa;4\n\u00a0Jumlah;7\n\u3000Total :;7\n"
+        with tempfile.TemporaryDirectory() as folder, Workspace() as ws:
+            path = Path(folder) / "big.csv"
+            path.write_text(text, encoding="utf-8")
+            notices = load_text(ws, path, plan_text(path), _no_progress)
+            self.assertEqual(ws.rows, 2)
+            self.assertEqual([n.row for n in notices if n.code == "total_row"], [4, 5])
+
     def test_thousands_of_columns_are_refused(self) -> None:
         import tempfile
 

@@ -416,7 +416,7 @@ class ErrorCellTests(SimpleTestCase):
 
     def test_xls_error_cells_are_read_with_their_marker(self) -> None:
         """An XLS (BIFF) keeps an error as a code; calamine reads it as empty, xlrd gives it."""
-        import xlwt  # type: ignore[import-untyped]
+        import xlwt
 
         workbook = xlwt.Workbook()
         for name, error in (("2023", "#DIV/0!"), ("2024", "#REF!")):
@@ -440,6 +440,25 @@ class ErrorCellTests(SimpleTestCase):
         first, second = read_workbook(data)
         self.assertEqual([r[2] for r in first.rows], ["#DIV/0!", 1.5])
         self.assertEqual(second.rows[0][2], "#REF!")
+
+    def test_an_xls_that_only_calamine_reads_is_read_without_its_error_cells(self) -> None:
+        """A damaged container xlrd refuses (here its byte-order mark zeroed) is still read."""
+        import xlwt
+
+        workbook = xlwt.Workbook()
+        sheet = workbook.add_sheet("Data")
+        rows: list[list[Any]] = [["Kecamatan", "Jumlah"], ["Pringsewu", 3]]
+        for row, values in enumerate(rows):
+            for column, value in enumerate(values):
+                sheet.write(row, column, value)
+        buffer = io.BytesIO()
+        workbook.save(buffer)
+        data = bytearray(buffer.getvalue())
+        data[28:30] = b"\x00\x00"
+        with self.assertLogs("satudata.catalog.sinkronisasi.reading.errorcells", "WARNING"):
+            self.assertEqual(error_cells(bytes(data)), {})
+        (table,) = read_workbook(bytes(data))
+        self.assertEqual(table.rows, [["Pringsewu", 3.0]])
 
     def test_error_displays_are_told_apart_from_no_data_markers(self) -> None:
         for marker in ("#REF!", "#div/0!", " #N/A ", "#VALUE!", "#NAME?", "Err:502", "#SPILL!"):

@@ -32,12 +32,7 @@ from satudata.catalog.sinkronisasi.reading.delimited import (
 )
 from satudata.catalog.sinkronisasi.reading.delimiter import detect_delimiter
 from satudata.catalog.sinkronisasi.reading.filetype import foreign_problem
-from satudata.catalog.sinkronisasi.reading.layout import (
-    FOOTNOTE,
-    TOTAL,
-    TOTAL_START,
-    detect_layout,
-)
+from satudata.catalog.sinkronisasi.reading.layout import FOOTNOTE, TOTAL, detect_layout
 from satudata.catalog.sinkronisasi.reading.notices import (
     Notice,
     blank_rows,
@@ -315,11 +310,7 @@ def _set_aside(ws: Workspace, plan: TextPlan, rejected: list[tuple[int, str, str
     total = TOTAL.pattern.lstrip("^").rstrip("$")
 
     def is_total(cell: str) -> str:
-        # The full pattern only where a cell starts with a total's first word.
-        return (
-            f"(regexp_matches({cell}, {sql_text(TOTAL_START.pattern)}) "
-            f"AND regexp_full_match(lower(trim({cell})), {sql_text(total)}))"
-        )
+        return f"regexp_full_match(lower(trim({cell})), {sql_text(total)})"
 
     first = range(min(2, plan.width))
     first_cells = " OR ".join(is_total(f"c{i}") for i in first)

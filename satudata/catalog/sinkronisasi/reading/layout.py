@@ -26,8 +26,6 @@ TOTAL = re.compile(
     r"(\s+(seluruhnya|keseluruhan|kabupaten|kab\.?|kota|provinsi)\b.*)?\s*:?$",
     re.IGNORECASE,
 )
-# The words a total cell starts with, a cheap first test before TOTAL over a whole file.
-TOTAL_START = re.compile(r"(?i)^\s*(jumlah|total|grand|rata)")
 FOOTNOTE = re.compile(
     r"^(sumber|catatan|keterangan|ket\.|ket :|ket:|note|notes|source|\*|\d\))",
     re.IGNORECASE,
