@@ -128,7 +128,9 @@ def get_dataset(request: HttpRequest, key: str) -> dict:
         "key_variables": sorted(dataset.key_variables.values_list("name", flat=True)),
         "limits": limits_text(
             dataset.rule_overrides, list(Variable.objects.filter(agency_id=dataset.agency_id))
-        ),
+        )
+        if dataset.rule_overrides
+        else "",
     }
 
 
