@@ -10,7 +10,6 @@ import datetime as dt
 from typing import Any
 
 from django import forms
-from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -95,29 +94,9 @@ class MultipleFileField(forms.FileField):
 
 
 def checked_files(uploads: list[UploadedFile]) -> list[NewFile]:
-    """The one place the desk turns uploads into attachments: count and size limits here, then
-    ``attachments.check`` (type, archives) when part B's checker exists; otherwise stored."""
-    limit = settings.SUPPORT_ATTACHMENTS_PER_MESSAGE
-    if len(uploads) > limit:
-        raise SupportError(gettext("Attach at most %(n)s files to one message.") % {"n": limit})
-    items = []
-    for upload in uploads:
-        if (upload.size or 0) > settings.SUPPORT_ATTACHMENT_MAX_BYTES:
-            raise SupportError(
-                gettext("The file %(name)s is too large; at most %(mb)s MB.")
-                % {"name": upload.name, "mb": settings.SUPPORT_ATTACHMENT_MAX_BYTES // 2**20}
-            )
-        item = NewFile(
-            filename=(upload.name or "lampiran")[:200],
-            content=upload.read(),
-            mimetype=(upload.content_type or "application/octet-stream")[:100],
-        )
-        check = getattr(attachments, "check", None)
-        if check is not None:
-            checked = check(item)
-            item = checked if isinstance(checked, NewFile) else item
-        items.append(item)
-    return items
+    """The desk's uploads as attachments, checked exactly as the requester's are
+    (``attachments.check_all``: how many, how large, and what the content really is)."""
+    return attachments.check_all(uploads)
 
 
 # --- Steps of a ticket ----------------------------------------------------------------------
