@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from satudata.accounts.models import Agency, User
 from satudata.accounts.roles import Role
 from satudata.support import attachments
+from satudata.support.forms_dates import DayField, MomentField
 from satudata.support.models import (
     CannedReply,
     Category,
@@ -201,7 +202,7 @@ class TicketNewForm(forms.Form):
     channel = forms.ChoiceField(
         label=_("Channel"), choices=[c for c in Channel.choices if c[0] != Channel.WEB]
     )
-    received_at = forms.DateTimeField(
+    received_at = MomentField(
         label=_("Received at (WIB)"),
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
     )
@@ -263,10 +264,8 @@ class ObjectionDecisionForm(forms.Form):
 
 
 class GuestRangeForm(forms.Form):
-    dari = forms.DateField(
-        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-    sampai = forms.DateField(
+    dari = DayField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    sampai = DayField(
         label=_("Until"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
 
@@ -301,10 +300,17 @@ class GuestVisitForm(forms.ModelForm):
             "data_requested": forms.Textarea(attrs={"rows": 3}),
             "outcome": forms.Textarea(attrs={"rows": 3}),
         }
+        field_classes = {"visited_at": MomentField}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.initial.setdefault("visited_at", timezone.localtime().replace(second=0, microsecond=0))
+
+    def clean_visited_at(self) -> Any:
+        value = self.cleaned_data["visited_at"]
+        if value > timezone.now() + dt.timedelta(minutes=5):
+            raise forms.ValidationError(gettext("The time of the visit cannot be in the future."))
+        return value
 
     def clean_ticket_number(self) -> Any:
         from satudata.support.models import Ticket

@@ -11,6 +11,7 @@ from django.utils.dates import MONTHS as MONTH_NAMES
 from django.utils.translation import gettext_lazy as _
 
 from satudata.support import ikm
+from satudata.support.forms_dates import DayField
 from satudata.support.models import Category, Education, Occupation, Sex
 
 MAX_SUGGESTION = 2000
@@ -99,12 +100,10 @@ class RecapForm(forms.Form):
         required=False,
     )
     month = forms.TypedChoiceField(label=_("Month"), choices=MONTHS, coerce=int, required=False)
-    start = forms.DateField(
+    start = DayField(
         label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
-    end = forms.DateField(
-        label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    end = DayField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     service = forms.ChoiceField(
         label=_("Service"),
         choices=[("*", _("All services")), ("", _("Not stated")), *Category.choices],

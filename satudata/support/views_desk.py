@@ -30,6 +30,7 @@ from django.db.models import Count, Func, Q, QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -520,7 +521,12 @@ def ticket_new(request: HttpRequest) -> HttpResponse:
                 _("Request %(number)s has been registered.") % {"number": created.number},
             )
             return redirect("support:ticket", pk=created.pk)
-    return render(request, "support/desk/ticket_new.html", {"form": form})
+    return render(
+        request,
+        "support/desk/ticket_new.html",
+        {"form": form},
+        status=400 if form.errors else 200,
+    )
 
 
 # --- Canned replies -------------------------------------------------------------------------
@@ -633,7 +639,7 @@ def guestbook(request: HttpRequest) -> HttpResponse:
             "page": page,
             "query": params.urlencode(),
         },
-        status=400 if form.errors else 200,
+        status=400 if form.errors or range_form.errors else 200,
     )
 
 
@@ -673,7 +679,10 @@ def _guest_rows(visits: QuerySet[GuestVisit]) -> list[list[object]]:
 def guestbook_export(request: HttpRequest, fmt: str) -> HttpResponse:
     if fmt not in {"csv", "xlsx"}:
         raise Http404
-    _form, visits = _visits(request)
+    form, visits = _visits(request)
+    if form.errors:
+        messages.error(request, _("Choose a valid period before downloading the guest book."))
+        return redirect(reverse("support:guestbook") + "?" + request.GET.urlencode())
     header = [str(h) for h in GUEST_HEADER]
     rows = _guest_rows(visits)
     stamp = timezone.localdate().isoformat()
