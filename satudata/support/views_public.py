@@ -40,11 +40,18 @@ from django_ratelimit.core import get_usage  # type: ignore[import-untyped]
 
 from satudata.catalog.models import Dataset
 from satudata.catalog.search import is_uuid
+from satudata.core.middleware import cleans_its_form
 from satudata.core.ratelimit import client_key
 from satudata.products.models import Product
 from satudata.support import attachments, pow, services
 from satudata.support import suggest as suggestions
-from satudata.support.forms_public import AskForm, ObjectionForm, ReplyForm
+from satudata.support.forms_public import (
+    CONTROL_ERROR,
+    AskForm,
+    ObjectionForm,
+    ReplyForm,
+    without_control_characters,
+)
 from satudata.support.models import (
     Category,
     MessageKind,
@@ -101,6 +108,15 @@ def _first_page_error(form: AskForm, error: services.SupportError) -> None:
     form.add_error(field, error.message)
 
 
+def _refuse_control_characters(form: AskForm, dirty: list[str]) -> None:
+    """Send the form back, its text kept without the control characters, said beside each
+    field that had some (or above the form, for a field the visitor does not see)."""
+    form.is_valid()
+    shown = {name for name, field in form.fields.items() if not field.widget.is_hidden}
+    for name in dict.fromkeys(name if name in shown else None for name in dirty):
+        form.add_error(name, CONTROL_ERROR)
+
+
 def _done_page(request: HttpRequest, signed: str) -> HttpResponse:
     try:
         pk = signing.loads(signed, salt=DONE_SALT, max_age=DONE_MAX_AGE)
@@ -112,15 +128,19 @@ def _done_page(request: HttpRequest, signed: str) -> HttpResponse:
     return response
 
 
+@cleans_its_form
 @require_http_methods(["GET", "POST"])
 def ask(request: HttpRequest) -> HttpResponse:
     if request.method == "GET" and request.GET.get("terkirim"):
         return _done_page(request, request.GET["terkirim"][:300])
     status, retry_after = 200, 0
     if request.method == "POST":
-        form = AskForm(request.POST, request.FILES)
-        about = _about(request, request.POST.get("dataset", ""), request.POST.get("product", ""))
-        if form.is_valid():
+        posted, dirty = without_control_characters(request.POST)
+        form = AskForm(posted, request.FILES)
+        about = _about(request, posted.get("dataset", ""), posted.get("product", ""))
+        if dirty:
+            _refuse_control_characters(form, dirty)
+        elif form.is_valid():
             data = form.cleaned_data
             try:
                 if data["website"]:
