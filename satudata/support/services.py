@@ -399,13 +399,19 @@ def acknowledge(*, actor: Any, ticket: Ticket) -> Ticket:
         f"{ticket.number} diterima petugas",
         state=(State.RECEIVED, ticket.state),
     )
+    _tell_being_handled(ticket, actor, at)
+    return ticket
+
+
+def _tell_being_handled(ticket: Ticket, actor: Any, at: dt.datetime) -> None:
+    """The requester is told, once, that a person took up the request (acknowledging it, or
+    starting work on it straight away)."""
     event = _add_message(
         ticket, MessageKind.EVENT, _("Your request is being handled."), author=actor, at=at
     )
     notify_requester(
         ticket, gettext_lazy("Your request is being handled"), event.body, message=event
     )
-    return ticket
 
 
 @transaction.atomic
@@ -423,6 +429,8 @@ def start_work(*, actor: Any, ticket: Ticket) -> Ticket:
     _audit(
         "ticket_started", actor, ticket, f"{ticket.number} dikerjakan", state=(before, ticket.state)
     )
+    if before == State.RECEIVED:
+        _tell_being_handled(ticket, actor, at)
     return ticket
 
 

@@ -161,3 +161,28 @@ class TestRequesterMail:
         text = plain(first)
         assert f"Your request has been registered with number {ticket.number}." in text
         assert "Follow your request, reply or add a file through this private link" in text
+
+    def test_starting_work_on_a_new_ticket_tells_the_requester_once(
+        self,
+        mailing: MailServer,
+        personas: Personas,
+        django_capture_on_commit_callbacks: Capture,
+    ) -> None:
+        client = Client()
+        ticket = ask(client, django_capture_on_commit_callbacks)
+        with django_capture_on_commit_callbacks(execute=True):
+            services.start_work(actor=personas.walidata, ticket=ticket)
+        first, started = to_requester(mailing)
+        assert started["Subject"] == f"[{ticket.number}] Permintaan Anda sedang ditangani"
+        assert started["In-Reply-To"] == first["Message-ID"]
+        assert "Permintaan Anda sedang ditangani." in plain(started)
+        events = list(ticket.messages.filter(kind="event").values_list("body", flat=True))
+        assert events == ["Permintaan Anda sedang ditangani."]
+        # Acknowledged first, then started: the requester hears it once, at the acknowledgement.
+        other = ask(client, django_capture_on_commit_callbacks)
+        with django_capture_on_commit_callbacks(execute=True):
+            services.acknowledge(actor=personas.walidata, ticket=other)
+            services.start_work(actor=personas.walidata, ticket=other)
+        about_other = [m for m in to_requester(mailing) if other.number in m["Subject"]]
+        assert len(about_other) == 2  # registered, being handled
+        assert other.messages.filter(kind="event").count() == 1
