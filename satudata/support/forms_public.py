@@ -223,3 +223,10 @@ class ObjectionForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 5}),
         help_text=_("What was wrong with the answer, and what you ask for."),
     )
+
+    def __init__(self, *args: Any, grounds: tuple[str, ...] = (), **kwargs: Any) -> None:
+        """``grounds``: the grounds open to this request (``services.objection_grounds``)."""
+        super().__init__(*args, **kwargs)
+        if grounds:
+            field = self.fields["reason"]
+            field.choices = [c for c in ObjectionReason.choices if c[0] in grounds]  # type: ignore[attr-defined]

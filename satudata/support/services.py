@@ -42,6 +42,7 @@ from satudata.support.models import (
     MessageKind,
     Objection,
     ObjectionDecision,
+    ObjectionReason,
     State,
     Ticket,
     TicketMessage,
@@ -724,21 +725,75 @@ def merge(*, actor: Any, ticket: Ticket, into: Ticket) -> Ticket:
     return ticket
 
 
+# The grounds of Pasal 35 ayat 1 open to a request still without an answer: (c) not answered
+# and (g) the time limit passed. The others judge an answer.
+UNANSWERED_GROUNDS = (ObjectionReason.NOT_ANSWERED, ObjectionReason.LATE)
+
+
+def objection_reason_arose(ticket: Ticket, at: dt.datetime) -> dt.datetime | None:
+    """When the requester's reason to object arose (UU 14/2008 Pasal 36 ayat 1): the answer was
+    given, or the answer's deadline passed without one (a ticket waiting for the requester has
+    its clock stopped, so its deadline has not passed). None while neither has happened."""
+    if ticket.answered_at is not None and ticket.state in {State.ANSWERED, State.CLOSED}:
+        return ticket.answered_at
+    if ticket.is_open and ticket.state != State.WAITING and ticket.answer_due < at:
+        return ticket.answer_due
+    return None
+
+
+def objection_refusal(ticket: Ticket, at: dt.datetime) -> str:
+    """Why an objection cannot be filed on ``ticket`` at ``at``, in the user's language; empty
+    when it can: a KIP request, not merged, no objection being decided, its reason arisen and
+    the 30 working days to file it not yet over (Pasal 35–36)."""
+    if not ticket.is_kip:
+        return _("Only a public-information request can be objected to.")
+    if ticket.merged_into_id is not None:
+        return _("This request was merged into another one; object on that request.")
+    if ticket.objections.filter(decision="").exists():
+        return _("An objection to this request is already being decided.")
+    arose = objection_reason_arose(ticket, at)
+    if arose is None:
+        return _(
+            "An objection can be filed once the request has been answered, or once its time "
+            "limit (%(due)s) has passed without an answer."
+        ) % {"due": _when(ticket.answer_due)}
+    last = clocks.objection_filing_ends(arose)
+    if at > last:
+        return _(
+            "The time to object ended on %(last)s: an objection is filed within 30 working days "
+            "after the answer, or after the time limit passed without one (UU 14/2008 Pasal 36)."
+        ) % {"last": _when(last)}
+    return ""
+
+
+def objection_grounds(ticket: Ticket) -> tuple[str, ...]:
+    """The grounds the requester may choose: all of them after an answer; (c) and (g) while
+    the request has none."""
+    if ticket.answered_at is None:
+        return tuple(UNANSWERED_GROUNDS)
+    return tuple(ObjectionReason.values)
+
+
 @transaction.atomic
 def file_objection(*, ticket: Ticket, reason: str, statement: str) -> Objection:
-    """The requester objects (keberatan) to a KIP request's handling, through the secret link,
-    within 30 working days of the answer (UU 14/2008 Pasal 35–36)."""
-    from satudata.support.models import ObjectionReason
-
+    """The requester objects (keberatan) to a KIP request's handling, through the secret link:
+    after the answer, or once the time limit passed without one, and within 30 working days
+    of either (UU 14/2008 Pasal 35–36)."""
     ticket = _locked(ticket)
-    if not ticket.is_kip:
-        raise SupportError(_("Only a public-information request can be objected to."))
+    at = timezone.now()
+    if refusal := objection_refusal(ticket, at):
+        raise SupportError(refusal)
     if reason not in ObjectionReason.values:
         raise SupportError(_("Choose the ground of the objection."), "reason")
-    if ticket.objections.filter(decision="").exists():
-        raise SupportError(_("An objection to this request is already being decided."))
+    if reason not in objection_grounds(ticket):
+        raise SupportError(
+            _(
+                "Your request has not been answered yet: choose ground (c), not answered, or "
+                "(g), the time limit passed."
+            ),
+            "reason",
+        )
     text = _clean_text(statement, "statement")
-    at = timezone.now()
     objection = Objection.objects.create(
         ticket=ticket, reason=reason, statement=text, filed_at=at, due_at=clocks.objection_due(at)
     )
