@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
+from django.core import signing
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.urls import reverse
@@ -88,6 +89,34 @@ def ticket_by_token(token: str) -> Ticket | None:
         return None
     return (
         Ticket.objects.filter(secret_hash=token_hash(token), personal_data_erased_at__isnull=True)
+        .select_related("merged_into")
+        .first()
+    )
+
+
+# The link to a closed ticket's survey sent with the closing e-mail. The ticket keeps only its
+# secret's hash, so the secret cannot be sent again: the survey gets a link of its own, the
+# ticket's number signed with the site's key. It opens that ticket's survey and nothing else
+# (no conversation, no contact data), and the survey takes one answer per ticket.
+SURVEY_SALT = "satudata.support.survey"
+
+
+def survey_token(ticket: Ticket) -> str:
+    return signing.Signer(salt=SURVEY_SALT, sep=".").sign(str(ticket.pk))
+
+
+def ticket_by_survey_token(token: str) -> Ticket | None:
+    """The ticket a survey link names; None for a forged, altered or erased one."""
+    if not token or len(token) > 100:
+        return None
+    try:
+        pk = signing.Signer(salt=SURVEY_SALT, sep=".").unsign(token)
+    except signing.BadSignature:
+        return None
+    if not pk.isdigit():
+        return None
+    return (
+        Ticket.objects.filter(pk=int(pk), personal_data_erased_at__isnull=True)
         .select_related("merged_into")
         .first()
     )
@@ -230,10 +259,12 @@ def notify_requester(
     *,
     token: str = "",
     message: TicketMessage | None = None,
+    survey: bool = False,
 ) -> None:
     """One e-mail to the requester, threaded on the ticket's conversation. Without an address
-    (walk-in, phone) nothing is sent. ``token`` is given only when the link is sent first; a
-    lazy ``subject`` is put in the requester's language."""
+    (walk-in, phone) nothing is sent. ``token`` is given only when the link is sent first;
+    ``survey`` adds the link to the ticket's survey (on closing); a lazy ``subject`` is put in
+    the requester's language."""
     if not ticket.requester_email or ticket.personal_data_erased_at:
         return
     domain = settings.SUPPORT_MAIL_DOMAIN
@@ -258,6 +289,11 @@ def notify_requester(
                 "ticket": ticket,
                 "body": body,
                 "link": link,
+                "survey_link": site_url(
+                    reverse("support:survey_ticket", args=[survey_token(ticket)])
+                )
+                if survey
+                else "",
                 "site_name": SiteProfile.current().site_name,
             },
         )
@@ -686,7 +722,11 @@ def close(*, actor: Any, ticket: Ticket, note: str = "") -> Ticket:
         at=at,
     )
     notify_requester(
-        ticket, gettext_lazy("Your request is closed: rate our service"), event.body, message=event
+        ticket,
+        gettext_lazy("Your request is closed: rate our service"),
+        event.body,
+        message=event,
+        survey=True,
     )
     return ticket
 

@@ -95,10 +95,14 @@ def survey_ticket(request: HttpRequest, token: str) -> HttpResponse:
 
 
 def _survey_of_ticket(request: HttpRequest, token: str) -> HttpResponse:
+    # The follow link's secret, or the survey link of the closing e-mail (which opens only
+    # the survey: the refusal page then offers no link to the conversation).
     ticket = services.ticket_by_token(token)
+    follow_token = token if ticket is not None else ""
+    ticket = ticket or services.ticket_by_survey_token(token)
     if ticket is None:
         return render(request, "support/ikm/refused.html", {"reason": "unknown"}, status=404)
-    context: dict[str, Any] = {"ticket": ticket, "token": token}
+    context: dict[str, Any] = {"ticket": ticket, "token": follow_token}
     if ticket.merged_into_id is not None:
         return render(request, "support/ikm/refused.html", {**context, "reason": "merged"})
     if ticket.state != State.CLOSED:
