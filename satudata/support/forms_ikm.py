@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from satudata.support import ikm
 from satudata.support.forms_dates import DayField
+from satudata.support.forms_public import HiddenText, SpentHiddenInput
 from satudata.support.models import Category, Education, Occupation, Sex
 
 MAX_SUGGESTION = 2000
@@ -20,7 +21,8 @@ MAX_SUGGESTION = 2000
 class SurveyForm(forms.Form):
     """The nine questions in the official order (radio answers showing their labels), the
     respondent profile (optional) and a suggestion. ``with_service`` asks which service was
-    rated (the open survey); a ticket's survey takes it from the ticket."""
+    rated (the open survey); a ticket's survey takes it from the ticket. ``with_challenge``
+    adds the proof of work's hidden fields (the open survey)."""
 
     service = forms.ChoiceField(
         label=_("Which service are you rating?"),
@@ -51,10 +53,16 @@ class SurveyForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
     )
 
-    def __init__(self, *args: Any, with_service: bool = True, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, with_service: bool = True, with_challenge: bool = False, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         if not with_service:
             del self.fields["service"]
+        if with_challenge:
+            # The open survey's spam check, the ask form's (``satudata.support.pow``).
+            self.fields["pow_challenge"] = HiddenText(max_chars=301, widget=SpentHiddenInput)
+            self.fields["pow_nonce"] = HiddenText(max_chars=41, widget=SpentHiddenInput)
         for unsur in ikm.UNSUR:
             self.fields[unsur.field] = forms.TypedChoiceField(
                 label=str(unsur.question),
