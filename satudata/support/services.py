@@ -15,7 +15,9 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import secrets
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -33,7 +35,7 @@ from satudata.accounts.permissions import can, role_of
 from satudata.accounts.roles import Capability, Role
 from satudata.core.audit import record
 from satudata.core.mail import send
-from satudata.core.models import MailKind, SiteProfile
+from satudata.core.models import AuditEvent, MailKind, SiteProfile
 from satudata.support import clocks
 from satudata.support.models import (
     OPEN_STATES,
@@ -77,6 +79,26 @@ class NewFile:
 
 
 # --- Helpers --------------------------------------------------------------------------------
+
+# A history recorded after the fact (the demo's sample month) takes its steps "as of" their
+# own moments: see ``as_of``. Every person's step is taken now.
+_AS_OF: ContextVar[dt.datetime | None] = ContextVar("support_as_of", default=None)
+
+
+@contextmanager
+def as_of(moment: dt.datetime) -> Iterator[None]:
+    """Take the steps inside the block as if at ``moment``: their messages, state times,
+    deadlines and audit rows. For writing a past history (the demo), never for a person's
+    step. The audit log is append-only, so its rows cannot be moved to their moment later."""
+    token = _AS_OF.set(moment)
+    try:
+        yield
+    finally:
+        _AS_OF.reset(token)
+
+
+def _now() -> dt.datetime:
+    return _AS_OF.get() or timezone.now()
 
 
 def token_hash(token: str) -> str:
@@ -221,7 +243,7 @@ def _add_message(
         kind=kind,
         body=body,
         author=author if author is not None and author.is_authenticated else None,
-        created_at=at or timezone.now(),
+        created_at=at or _now(),
     )
     for item in files:
         store(message, item)
@@ -233,14 +255,39 @@ def _save(ticket: Ticket, *fields: str) -> None:
 
 
 def _audit(action: str, actor: Any, ticket: Ticket, summary: str, **changes: Any) -> None:
-    record(
-        f"support.{action}",
-        actor=actor,
-        obj=ticket,
-        actor_label="" if actor is not None and actor.is_authenticated else "pemohon",
-        summary=summary,
-        changes={k: list(v) for k, v in changes.items()},
+    moment = _AS_OF.get()
+    if moment is None:
+        record(
+            f"support.{action}",
+            actor=actor,
+            obj=ticket,
+            actor_label="" if actor is not None and actor.is_authenticated else "pemohon",
+            summary=summary,
+            changes={k: list(v) for k, v in changes.items()},
+        )
+        return
+    # ``record`` stamps the present and the log never changes afterwards: a step taken
+    # ``as_of`` an earlier moment writes its row with that moment here.
+    user = actor if actor is not None and actor.is_authenticated else None
+    AuditEvent.objects.create(
+        at=moment,
+        actor=user,
+        actor_label=user.get_username()[:150] if user is not None else "pemohon",
+        action=f"support.{action}",
+        object_type=ticket._meta.label_lower,
+        object_id=str(ticket.pk),
+        object_repr=str(ticket)[:255],
+        summary=summary[:500],
+        changes={k: [_plain(value) for value in v] for k, v in changes.items()},
     )
+
+
+def _plain(value: Any) -> Any:
+    if value is None or isinstance(value, bool | int | float):
+        return value
+    if isinstance(value, dt.datetime):
+        return value.isoformat()
+    return str(value)[:200]
 
 
 def _finish_task(ticket: Ticket, note: str) -> None:
@@ -350,7 +397,7 @@ def create_ticket(
             "requester_email",
         )
     text = _clean_text(message, "message")
-    at = received_at or timezone.now()
+    at = received_at or _now()
     first_due, answer_due = clocks.initial_deadlines(category, at)
     token = secrets.token_urlsafe(24)
     ticket = Ticket.objects.create(
@@ -426,7 +473,7 @@ def acknowledge(*, actor: Any, ticket: Ticket) -> Ticket:
     _require_handler(actor, ticket)
     if ticket.state != State.RECEIVED:
         raise SupportError(_("This ticket has already been acknowledged."))
-    at = timezone.now()
+    at = _now()
     _acknowledge_if_new(ticket, at)
     _save(ticket, "state", "acknowledged_at")
     _audit(
@@ -458,7 +505,7 @@ def start_work(*, actor: Any, ticket: Ticket) -> Ticket:
     _require_open(ticket)
     if ticket.state == State.IN_PROGRESS:
         raise SupportError(_("This ticket is already in progress."))
-    before, at = ticket.state, timezone.now()
+    before, at = ticket.state, _now()
     _acknowledge_if_new(ticket, at)
     _resume(ticket, at)
     ticket.state = State.IN_PROGRESS
@@ -486,7 +533,7 @@ def reply(
     _require_handler(actor, ticket)
     _require_open(ticket)
     text = _clean_text(body)
-    before, at = ticket.state, timezone.now()
+    before, at = ticket.state, _now()
     _acknowledge_if_new(ticket, at)
     if wait:
         ticket.state = State.WAITING
@@ -530,7 +577,7 @@ def requester_reply(
     e-mail to the answer is often only thanks, so it is added and the handlers told, and the
     answer and its time stand until a handler acts."""
     ticket = _locked(ticket)
-    before, at = ticket.state, timezone.now()
+    before, at = ticket.state, _now()
     if ticket.state == State.ANSWERED:
         if reopen:
             ticket.state = State.IN_PROGRESS
@@ -615,7 +662,7 @@ def extend(*, actor: Any, ticket: Ticket, reason: str) -> Ticket:
         raise SupportError(
             _("Write the reason for the extension (it is sent to the requester)."), "reason"
         )
-    before, at = ticket.answer_due, timezone.now()
+    before, at = ticket.answer_due, _now()
     ticket.answer_due = clocks.shift(ticket.answer_due, clocks.extension_days(ticket.category))
     ticket.extended_at, ticket.extension_reason = at, reason
     _save(ticket, "answer_due", "extended_at", "extension_reason")
@@ -664,7 +711,7 @@ def answer(
             raise SupportError(
                 _("A refusal must state its legal reason (UU 14/2008 Pasal 17)."), "refusal_reason"
             )
-    before, at = ticket.state, timezone.now()
+    before, at = ticket.state, _now()
     _acknowledge_if_new(ticket, at)
     _resume(ticket, at)
     ticket.state, ticket.answered_at = State.ANSWERED, at
@@ -703,7 +750,7 @@ def close(*, actor: Any, ticket: Ticket, note: str = "") -> Ticket:
     _require_handler(actor, ticket)
     if ticket.state != State.ANSWERED:
         raise SupportError(_("Only an answered ticket can be closed; answer it first."))
-    at = timezone.now()
+    at = _now()
     ticket.state, ticket.closed_at = State.CLOSED, at
     _save(ticket, "state", "closed_at")
     _audit(
@@ -743,7 +790,7 @@ def merge(*, actor: Any, ticket: Ticket, into: Ticket) -> Ticket:
         raise PermissionDenied("support.handle")
     _require_open(ticket)
     _require_open(into)
-    at = timezone.now()
+    at = _now()
     ticket.merged_into, ticket.state, ticket.closed_at = into, State.CLOSED, at
     _save(ticket, "merged_into", "state", "closed_at")
     _audit(
@@ -820,7 +867,7 @@ def file_objection(*, ticket: Ticket, reason: str, statement: str) -> Objection:
     after the answer, or once the time limit passed without one, and within 30 working days
     of either (UU 14/2008 Pasal 35–36)."""
     ticket = _locked(ticket)
-    at = timezone.now()
+    at = _now()
     if refusal := objection_refusal(ticket, at):
         raise SupportError(refusal)
     if reason not in ObjectionReason.values:
@@ -873,7 +920,7 @@ def decide_objection(*, actor: Any, objection: Objection, decision: str, note: s
         raise SupportError(_("Choose the decision."), "decision")
     objection.decision = decision
     objection.decision_note = _clean_text(note, "note")
-    objection.decided_by, objection.decided_at = actor, timezone.now()
+    objection.decided_by, objection.decided_at = actor, _now()
     objection.save()
     _audit(
         "objection_decided",

@@ -46,6 +46,7 @@ from satudata.sop.workdays import WIB, holiday_dates
 from satudata.support import deadlines, forms_desk, services, stats
 from satudata.support.models import (
     OPEN_STATES,
+    SAMPLE_DOMAIN,
     CannedReply,
     GuestVisit,
     MessageKind,
@@ -111,7 +112,11 @@ def desk(request: HttpRequest) -> HttpResponse:
     if scope is None and not decides:
         raise PermissionDenied("support.desk")
     now = timezone.now()
-    context: dict[str, Any] = {"now": now, "decides": decides}
+    context: dict[str, Any] = {
+        "now": now,
+        "decides": decides,
+        "sample": Ticket.objects.samples().exists(),
+    }
     if decides:
         context["objections"] = list(
             Objection.objects.filter(decision="").select_related("ticket").order_by("due_at")[:100]
@@ -638,6 +643,7 @@ def guestbook(request: HttpRequest) -> HttpResponse:
             "range_form": range_form,
             "page": page,
             "query": params.urlencode(),
+            "sample": GuestVisit.objects.filter(contact__endswith=f"@{SAMPLE_DOMAIN}").exists(),
         },
         status=400 if form.errors or range_form.errors else 200,
     )
