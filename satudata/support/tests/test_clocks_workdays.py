@@ -356,3 +356,32 @@ class ObjectionWindowTests(ClockTestCase):
             )
             self.assertEqual(filed.status_code, 302)
         self.assertEqual(self.kip.objections.get().reason, "c")
+
+
+class PauseAndExtensionTests(ClockTestCase):
+    def test_an_extension_and_a_pause_both_move_the_answer(self) -> None:
+        # KIP received Mon 3 Aug 09:00: 10 WD from Tue 4: 4–7 (4), 10–14 (9), Tue 18 (10; Mon 17
+        # is a holiday) → Tue 18 Aug.
+        kip = receive(wib(2026, 8, 3, 9, 0), Category.KIP, purpose="Penelitian")
+        self.assertDue(kip.answer_due, end_of(2026, 8, 18))
+        with time_machine.travel(wib(2026, 8, 5, 10, 0), tick=False):
+            services.reply(
+                actor=self.p.walidata, ticket=kip, body="Dokumen tahun berapa?", wait=True
+            )
+        # Extended while waiting, Thu 6 Aug: +7 WD from Tue 18: 19–21 (3), 24–27 (7) → Thu 27.
+        with time_machine.travel(wib(2026, 8, 6, 9, 0), tick=False):
+            services.extend(
+                actor=self.p.walidata, ticket=kip, reason="Dokumen ada di arsip OPD lain."
+            )
+        kip.refresh_from_db()
+        self.assertDue(kip.answer_due, end_of(2026, 8, 27))
+        self.assertEqual(kip.state, State.WAITING)
+        # Resumed Mon 10 Aug 09:00: waited after Wed 5 up to Mon 10 = 6, 7, 10 = 3 WD.
+        # Thu 27 Aug + 3 WD: 28, 31 Aug, 1 Sep → Tue 1 Sep.
+        with time_machine.travel(wib(2026, 8, 10, 9, 0), tick=False):
+            services.requester_reply(ticket=kip, body="Tahun 2025.")
+        kip.refresh_from_db()
+        self.assertDue(kip.answer_due, end_of(2026, 9, 1))
+        # Extended once only, paused or not.
+        with self.assertRaises(services.SupportError):
+            services.extend(actor=self.p.walidata, ticket=kip, reason="Sekali lagi, tidak boleh.")
