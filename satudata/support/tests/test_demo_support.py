@@ -4,6 +4,8 @@ staff pages saying "data contoh" only when sample data is there."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.test import TestCase
 from django.urls import reverse
 from django.utils import timezone
@@ -34,6 +36,8 @@ SAMPLE_SENTENCES = (
 
 
 class SupportDemoTests(TestCase):
+    loaded_at: dt.datetime
+
     @classmethod
     def setUpTestData(cls) -> None:
         cls.loaded_at = timezone.now()

@@ -70,7 +70,7 @@ class DeskAttachmentTests(PersonaTestCase):
             self.assertIn(name, download["Content-Disposition"])
             self.assertEqual(download["Content-Type"], "application/octet-stream")
             self.assertEqual(download["X-Content-Type-Options"], "nosniff")
-            self.assertEqual(b"".join(download.streaming_content), item_bytes(item))
+            self.assertEqual(b"".join(download.streaming_content), item_bytes(item))  # type: ignore[attr-defined]
 
         # Nobody else does: a visitor is sent to log in, another agency's producer is refused.
         note_file = reverse(
