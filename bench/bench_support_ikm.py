@@ -1,7 +1,9 @@
 """The IKM recap of a year: 20,000 survey answers summed per PermenPAN-RB 14/2017.
 
 Issue figure (floor): the IKM recap of a year in at most 500 ms with 20,000 survey answers
-(and 100,000 tickets in the database, which the recap does not read; ``--tickets`` adds them).
+(and 100,000 tickets in the database). The tickets are not written here: the recap reads the
+survey answers only (``SurveyResponse``, by its own ``submitted_at`` index), never the ticket
+table, so they would not change the figure; ``bench_support_desk.py`` times the 100,000.
 
 Runs alone, from a clean checkout:
     .venv/bin/python bench/bench_support_ikm.py

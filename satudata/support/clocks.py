@@ -7,7 +7,9 @@ Every deadline is the end (23:59 WIB) of a working day, counted as the SOP's tas
 * answer: per category (``SUPPORT_ANSWER_DAYS``: consultation 3 as at BPS's PST, KIP requests
   10 as UU 14/2008 Pasal 22 ayat 7, …);
 * one extension with a written reason (``SUPPORT_EXTENSION_DAYS``: KIP +7, Pasal 22 ayat 8);
-* an objection is decided within 30 working days (Pasal 36 ayat 1);
+* an objection may be filed within 30 working days after its reason arose — the answer
+  received, or the answer's deadline passed without one (Pasal 36 ayat 1) — and is decided
+  within 30 working days (Pasal 36 ayat 2);
 * while the ticket waits for the requester the clock stops: on resuming, the running
   deadlines move by the working days spent waiting.
 """
@@ -26,7 +28,8 @@ from satudata.sop.workdays import (
     working_days_between,
 )
 
-OBJECTION_DAYS = 30
+OBJECTION_DAYS = 30  # to decide an objection (UU 14/2008 Pasal 36 ayat 2)
+OBJECTION_FILING_DAYS = 30  # to file one after its reason arose (Pasal 36 ayat 1)
 _MARGIN = 90  # calendar days of holidays fetched beyond a shift
 
 
@@ -55,6 +58,11 @@ def initial_deadlines(category: str, received_at: dt.datetime) -> tuple[dt.datet
 
 def objection_due(filed_at: dt.datetime) -> dt.datetime:
     return due_at(filed_at, OBJECTION_DAYS)
+
+
+def objection_filing_ends(reason_arose_at: dt.datetime) -> dt.datetime:
+    """The last moment to file an objection whose reason arose at ``reason_arose_at``."""
+    return due_at(reason_arose_at, OBJECTION_FILING_DAYS)
 
 
 def paused_working_days(paused_at: dt.datetime, resumed_at: dt.datetime) -> int:

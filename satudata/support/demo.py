@@ -5,8 +5,9 @@ named "(contoh)" with an address on the reserved ``contoh.example`` domain, and 
 the figures "data contoh".
 
 Each ticket goes through the real services (numbers, audit rows, the activity-5 SOP task, the
-requester's e-mails); the moments of its steps are then written back into the month as sample
-history, as the releases demo does (the services stamp "now", as they should).
+requester's e-mails), each step taken ``services.as_of`` its moment in the month, so that its
+messages, times, deadlines and audit history agree (the audit log is append-only: its rows
+cannot be moved back afterwards). Only the SOP task's finishing time is set afterwards.
 """
 
 from __future__ import annotations
@@ -23,8 +24,9 @@ from satudata.accounts.models import Agency, User
 from satudata.releases.services.common import ReleaseRefused
 from satudata.sop.models import SopTask
 from satudata.sop.workdays import WIB
-from satudata.support import services
+from satudata.support import clocks, services
 from satudata.support.models import (
+    SAMPLE_DOMAIN,
     Category,
     Channel,
     Delivery,
@@ -38,12 +40,10 @@ from satudata.support.models import (
     State,
     SurveyResponse,
     Ticket,
-    TicketMessage,
 )
 
 log = logging.getLogger(__name__)
 
-SAMPLE_DOMAIN = "contoh.example"
 SAMPLE = "data contoh"
 
 
@@ -644,120 +644,129 @@ def _moment(days_ago: int, hour: int, now: dt.datetime) -> dt.datetime:
     return day.replace(hour=hour, minute=(days_ago * 7) % 60, second=0, microsecond=0)
 
 
-def _backdate(ticket: Ticket, start: dt.datetime, end: dt.datetime, **fields: object) -> None:
-    """Write the ticket's steps back into the month: its messages spread from ``start`` to
-    ``end`` in their order, the given fields, and its SOP task's finishing time."""
-    messages = list(TicketMessage.objects.filter(ticket=ticket).order_by("id"))
-    step = (end - start) / max(len(messages) - 1, 1)
-    for index, message in enumerate(messages):
-        TicketMessage.objects.filter(pk=message.pk).update(created_at=start + step * index)
-    if fields:
-        Ticket.objects.filter(pk=ticket.pk).update(**fields)
-    if "closed_at" in fields:
-        SopTask.objects.filter(subject_type="support.ticket", subject_id=str(ticket.pk)).update(
-            completed_at=fields["closed_at"]
-        )
+def _finished_at(ticket: Ticket, moment: dt.datetime) -> None:
+    """The ticket's SOP task finished when the ticket was closed (the SOP's services stamp now;
+    a task is not audited, so it is moved here)."""
+    SopTask.objects.filter(subject_type="support.ticket", subject_id=str(ticket.pk)).update(
+        completed_at=moment
+    )
 
 
 def _walk(
     spec: SampleTicket, index: int, now: dt.datetime, staff: User, kadis: User | None
 ) -> Ticket:
-    received = _moment(spec.days_ago, 8 + index % 7, now)
+    """One sample ticket through the real services, each step taken ``as_of`` its moment in
+    the month: its messages, times, deadlines and audit rows agree."""
+    received = _before(now, _moment(spec.days_ago, 8 + index % 7, now))
     agency = Agency.objects.filter(slug=spec.agency).first() if spec.agency else None
-    ticket, _token = services.create_ticket(
-        actor=None if spec.channel == Channel.WEB else staff,
-        category=spec.category,
-        channel=spec.channel,
-        subject=spec.subject,
-        message=spec.message,
-        requester_name=f"Pemohon {index + 1:02d} ({SAMPLE})",
-        requester_email=f"pemohon{index + 1:02d}@{SAMPLE_DOMAIN}",
-        requester_phone="" if index % 3 else f"0812-0000-{index + 1:04d}",
-        institution_type=spec.institution,
-        received_at=received,
-        agency=agency,
-        delivery=Delivery.EMAIL,
-        purpose="Penelitian dan penulisan (contoh)" if spec.category == Category.KIP else "",
-    )
-    plan = spec.plan
-    if plan == "received":
-        return ticket
-    if plan == "overdue":
-        return ticket
-    ack = received + dt.timedelta(hours=3 if index % 2 else 20)
-    services.acknowledge(actor=staff, ticket=ticket)
-    if plan == "progress":
-        services.start_work(actor=staff, ticket=ticket)
-        services.add_note(
-            actor=staff, ticket=ticket, body="Menunggu tabel dari OPD (catatan contoh)."
+    with services.as_of(received):
+        ticket, _token = services.create_ticket(
+            actor=None if spec.channel == Channel.WEB else staff,
+            category=spec.category,
+            channel=spec.channel,
+            subject=spec.subject,
+            message=spec.message,
+            requester_name=f"Pemohon {index + 1:02d} ({SAMPLE})",
+            requester_email=f"pemohon{index + 1:02d}@{SAMPLE_DOMAIN}",
+            requester_phone="" if index % 3 else f"0812-0000-{index + 1:04d}",
+            institution_type=spec.institution,
+            received_at=received,
+            agency=agency,
+            delivery=Delivery.EMAIL,
+            purpose="Penelitian dan penulisan (contoh)" if spec.category == Category.KIP else "",
         )
-        _backdate(ticket, received, ack + dt.timedelta(hours=2), acknowledged_at=ack)
+    plan = spec.plan
+    if plan in {"received", "overdue"}:
+        return ticket
+    ack = _before(now, received + dt.timedelta(hours=3 if index % 2 else 20))
+    with services.as_of(ack):
+        services.acknowledge(actor=staff, ticket=ticket)
+    if plan == "progress":
+        with services.as_of(ack + dt.timedelta(hours=1)):
+            services.start_work(actor=staff, ticket=ticket)
+        with services.as_of(ack + dt.timedelta(hours=2)):
+            services.add_note(
+                actor=staff, ticket=ticket, body="Menunggu tabel dari OPD (catatan contoh)."
+            )
         return ticket
     if plan == "waiting":
-        services.reply(
-            actor=staff,
-            ticket=ticket,
-            body="Mohon jelaskan tahun dan tingkat wilayah yang Anda butuhkan.",
-            wait=True,
-        )
-        _backdate(
-            ticket,
-            received,
-            ack + dt.timedelta(hours=1),
-            acknowledged_at=ack,
-            paused_at=ack + dt.timedelta(hours=1),
-        )
+        with services.as_of(ack + dt.timedelta(hours=1)):
+            services.reply(
+                actor=staff,
+                ticket=ticket,
+                body="Mohon jelaskan tahun dan tingkat wilayah yang Anda butuhkan.",
+                wait=True,
+            )
         return ticket
     if plan == "extended":
-        services.start_work(actor=staff, ticket=ticket)
-        ticket = services.extend(
+        with services.as_of(ack + dt.timedelta(hours=1)):
+            services.start_work(actor=staff, ticket=ticket)
+        with services.as_of(_before(now, ack + dt.timedelta(days=6))):
+            return services.extend(
+                actor=staff,
+                ticket=ticket,
+                reason="Data harus dihimpun dari beberapa OPD dan diperiksa lebih dulu (contoh).",
+            )
+    return _answer_and_close(spec, ticket, index, now, staff, kadis)
+
+
+def _before(now: dt.datetime, moment: dt.datetime) -> dt.datetime:
+    """A sample moment, never later than an hour before the demo is loaded."""
+    return min(moment, now - dt.timedelta(hours=1))
+
+
+def _answered_at(spec: SampleTicket, ticket: Ticket, index: int, now: dt.datetime) -> dt.datetime:
+    """On time: a day to three after receipt. Late: 10:00 WIB two working days after the
+    deadline (counted on the platform's calendar), so the answer really is late."""
+    ticket.refresh_from_db()
+    if spec.plan == "late":
+        day = clocks.shift(ticket.answer_due, 2).astimezone(WIB)
+        return _before(now, day.replace(hour=10, minute=0))
+    on_time = ticket.received_at + dt.timedelta(days=1 + index % 3, hours=2)
+    return _before(now, min(on_time, ticket.answer_due))
+
+
+def _answer_and_close(
+    spec: SampleTicket,
+    ticket: Ticket,
+    index: int,
+    now: dt.datetime,
+    staff: User,
+    kadis: User | None,
+) -> Ticket:
+    answered = _answered_at(spec, ticket, index, now)
+    kip = spec.category == Category.KIP
+    refused = spec.plan == "objection"
+    with services.as_of(answered):
+        ticket = services.answer(
             actor=staff,
             ticket=ticket,
-            reason="Data harus dihimpun dari beberapa OPD dan diperiksa lebih dulu (contoh).",
+            body=spec.answer,
+            outcome=(KipOutcome.PARTLY if refused else KipOutcome.GRANTED) if kip else "",
+            refusal_reason=RefusalReason.PRIVACY if refused else "",
         )
-        _backdate(
-            ticket,
-            received,
-            ack + dt.timedelta(days=6),
-            acknowledged_at=ack,
-            extended_at=ack + dt.timedelta(days=6),
-        )
+    if spec.plan not in {"closed", "late", "objection"}:
         return ticket
-    late = plan == "late"
-    answered = received + dt.timedelta(days=(8 if late else 1 + index % 3), hours=2)
-    kip = spec.category == Category.KIP
-    refused = plan == "objection"
-    ticket = services.answer(
-        actor=staff,
-        ticket=ticket,
-        body=spec.answer,
-        outcome=(KipOutcome.PARTLY if refused else KipOutcome.GRANTED) if kip else "",
-        refusal_reason=RefusalReason.PRIVACY if refused else "",
-    )
-    fields: dict[str, object] = {"acknowledged_at": ack, "answered_at": answered}
-    end = answered
-    if plan in {"closed", "late", "objection"}:
-        services.close(actor=staff, ticket=ticket)
-        end = answered + dt.timedelta(days=1)
-        fields["closed_at"] = end
-    _backdate(ticket, received, end, **fields)
+    closed = _before(now, answered + dt.timedelta(days=1))
+    with services.as_of(closed):
+        ticket = services.close(actor=staff, ticket=ticket)
+    _finished_at(ticket, closed)
     if refused and kadis is not None:
-        objection = services.file_objection(
-            ticket=ticket,
-            reason=ObjectionReason.REFUSED,
-            statement="Kami hanya membutuhkan jumlah penerima per desa, bukan nama (contoh).",
-        )
-        services.decide_objection(
-            actor=kadis,
-            objection=objection,
-            decision=ObjectionDecision.PARTLY,
-            note="Rekap jumlah penerima per desa diberikan; daftar nama tetap dikecualikan "
-            "(contoh).",
-        )
-        filed = end + dt.timedelta(days=2)
-        type(objection).objects.filter(pk=objection.pk).update(
-            filed_at=filed, decided_at=filed + dt.timedelta(days=9)
-        )
+        filed = _before(now, closed + dt.timedelta(days=2))
+        with services.as_of(filed):
+            objection = services.file_objection(
+                ticket=ticket,
+                reason=ObjectionReason.REFUSED,
+                statement="Kami hanya membutuhkan jumlah penerima per desa, bukan nama (contoh).",
+            )
+        with services.as_of(_before(now, filed + dt.timedelta(days=9))):
+            services.decide_objection(
+                actor=kadis,
+                objection=objection,
+                decision=ObjectionDecision.PARTLY,
+                note="Rekap jumlah penerima per desa diberikan; daftar nama tetap dikecualikan "
+                "(contoh).",
+            )
     return ticket
 
 
@@ -792,10 +801,11 @@ def load_sample_support() -> int:
         source = next(
             (t for t in tickets if t.category == category and t.state == State.CLOSED), None
         )
+        # Labelled where a visitor reads it: the FAQ list, its page and the suggestions.
         FaqEntry.objects.create(
-            question=question,
+            question=f"{question} ({SAMPLE})",
             answer=answer,
-            question_en=question_en,
+            question_en=f"{question_en} (sample data)",
             answer_en=answer_en,
             category=category,
             source_ticket=source if category == Category.CONSULTATION else None,
@@ -819,7 +829,9 @@ def load_sample_support() -> int:
     rng = random.Random(19)  # noqa: S311 (sample data, not secrets)
     tickets = list(Ticket.objects.filter(pk__in=[t.pk for t in tickets]))
     closed = [t for t in tickets if t.state == State.CLOSED and t.merged_into_id is None]
-    answers = [_survey(rng, t, (t.closed_at or now) + dt.timedelta(hours=5)) for t in closed]
+    answers = [
+        _survey(rng, t, min(now, (t.closed_at or now) + dt.timedelta(hours=5))) for t in closed
+    ]
     answers += [
         _survey(rng, None, _moment(rng.randint(0, 29), 10, now)) for _ in range(60 - len(answers))
     ]

@@ -10,7 +10,6 @@ import datetime as dt
 from typing import Any
 
 from django import forms
-from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -19,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from satudata.accounts.models import Agency, User
 from satudata.accounts.roles import Role
 from satudata.support import attachments
+from satudata.support.forms_dates import DayField, MomentField
 from satudata.support.models import (
     CannedReply,
     Category,
@@ -95,29 +95,9 @@ class MultipleFileField(forms.FileField):
 
 
 def checked_files(uploads: list[UploadedFile]) -> list[NewFile]:
-    """The one place the desk turns uploads into attachments: count and size limits here, then
-    ``attachments.check`` (type, archives) when part B's checker exists; otherwise stored."""
-    limit = settings.SUPPORT_ATTACHMENTS_PER_MESSAGE
-    if len(uploads) > limit:
-        raise SupportError(gettext("Attach at most %(n)s files to one message.") % {"n": limit})
-    items = []
-    for upload in uploads:
-        if (upload.size or 0) > settings.SUPPORT_ATTACHMENT_MAX_BYTES:
-            raise SupportError(
-                gettext("The file %(name)s is too large; at most %(mb)s MB.")
-                % {"name": upload.name, "mb": settings.SUPPORT_ATTACHMENT_MAX_BYTES // 2**20}
-            )
-        item = NewFile(
-            filename=(upload.name or "lampiran")[:200],
-            content=upload.read(),
-            mimetype=(upload.content_type or "application/octet-stream")[:100],
-        )
-        check = getattr(attachments, "check", None)
-        if check is not None:
-            checked = check(item)
-            item = checked if isinstance(checked, NewFile) else item
-        items.append(item)
-    return items
+    """The desk's uploads as attachments, checked exactly as the requester's are
+    (``attachments.check_all``: how many, how large, and what the content really is)."""
+    return attachments.check_all(uploads)
 
 
 # --- Steps of a ticket ----------------------------------------------------------------------
@@ -222,7 +202,7 @@ class TicketNewForm(forms.Form):
     channel = forms.ChoiceField(
         label=_("Channel"), choices=[c for c in Channel.choices if c[0] != Channel.WEB]
     )
-    received_at = forms.DateTimeField(
+    received_at = MomentField(
         label=_("Received at (WIB)"),
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
     )
@@ -284,10 +264,8 @@ class ObjectionDecisionForm(forms.Form):
 
 
 class GuestRangeForm(forms.Form):
-    dari = forms.DateField(
-        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-    sampai = forms.DateField(
+    dari = DayField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    sampai = DayField(
         label=_("Until"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
 
@@ -322,10 +300,17 @@ class GuestVisitForm(forms.ModelForm):
             "data_requested": forms.Textarea(attrs={"rows": 3}),
             "outcome": forms.Textarea(attrs={"rows": 3}),
         }
+        field_classes = {"visited_at": MomentField}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.initial.setdefault("visited_at", timezone.localtime().replace(second=0, microsecond=0))
+
+    def clean_visited_at(self) -> Any:
+        value = self.cleaned_data["visited_at"]
+        if value > timezone.now() + dt.timedelta(minutes=5):
+            raise forms.ValidationError(gettext("The time of the visit cannot be in the future."))
+        return value
 
     def clean_ticket_number(self) -> Any:
         from satudata.support.models import Ticket

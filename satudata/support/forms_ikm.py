@@ -11,6 +11,8 @@ from django.utils.dates import MONTHS as MONTH_NAMES
 from django.utils.translation import gettext_lazy as _
 
 from satudata.support import ikm
+from satudata.support.forms_dates import DayField
+from satudata.support.forms_public import HiddenText, SpentHiddenInput
 from satudata.support.models import Category, Education, Occupation, Sex
 
 MAX_SUGGESTION = 2000
@@ -19,7 +21,8 @@ MAX_SUGGESTION = 2000
 class SurveyForm(forms.Form):
     """The nine questions in the official order (radio answers showing their labels), the
     respondent profile (optional) and a suggestion. ``with_service`` asks which service was
-    rated (the open survey); a ticket's survey takes it from the ticket."""
+    rated (the open survey); a ticket's survey takes it from the ticket. ``with_challenge``
+    adds the proof of work's hidden fields (the open survey)."""
 
     service = forms.ChoiceField(
         label=_("Which service are you rating?"),
@@ -50,10 +53,16 @@ class SurveyForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
     )
 
-    def __init__(self, *args: Any, with_service: bool = True, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, with_service: bool = True, with_challenge: bool = False, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         if not with_service:
             del self.fields["service"]
+        if with_challenge:
+            # The open survey's spam check, the ask form's (``satudata.support.pow``).
+            self.fields["pow_challenge"] = HiddenText(max_chars=301, widget=SpentHiddenInput)
+            self.fields["pow_nonce"] = HiddenText(max_chars=41, widget=SpentHiddenInput)
         for unsur in ikm.UNSUR:
             self.fields[unsur.field] = forms.TypedChoiceField(
                 label=str(unsur.question),
@@ -99,12 +108,10 @@ class RecapForm(forms.Form):
         required=False,
     )
     month = forms.TypedChoiceField(label=_("Month"), choices=MONTHS, coerce=int, required=False)
-    start = forms.DateField(
+    start = DayField(
         label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
-    end = forms.DateField(
-        label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    end = DayField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     service = forms.ChoiceField(
         label=_("Service"),
         choices=[("*", _("All services")), ("", _("Not stated")), *Category.choices],

@@ -8,12 +8,33 @@ import re
 from typing import Any
 
 from django import forms
+from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
 from satudata.support.models import Category, Delivery, InstitutionType, ObjectionReason
 from satudata.support.services import MAX_MESSAGE
 
 PHONE = re.compile(r"^\+?[0-9 ()./-]{6,25}$")
+# Control characters no one means to type (NUL, escape, bell…); tab, line feed and carriage
+# return are text. PostgreSQL refuses NUL outright; the others garble the staff's pages.
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+CONTROL_ERROR = _(
+    "This field contained invisible control characters (such as NUL); they have been removed. "
+    "Check the text, then send again."
+)
+
+
+def without_control_characters(data: QueryDict) -> tuple[QueryDict, list[str]]:
+    """The posted form without control characters, and the names of the fields that had some
+    (the form is then sent back with the cleaned text and an error beside each of them)."""
+    cleaned, dirty = QueryDict(mutable=True), []
+    for key, values in data.lists():
+        name = CONTROL.sub("", key)
+        kept = [CONTROL.sub("", value) for value in values]
+        if name != key or kept != values:
+            dirty.append(name)
+        cleaned.setlist(name, kept)
+    return cleaned, dirty
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -202,3 +223,10 @@ class ObjectionForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 5}),
         help_text=_("What was wrong with the answer, and what you ask for."),
     )
+
+    def __init__(self, *args: Any, grounds: tuple[str, ...] = (), **kwargs: Any) -> None:
+        """``grounds``: the grounds open to this request (``services.objection_grounds``)."""
+        super().__init__(*args, **kwargs)
+        if grounds:
+            field = self.fields["reason"]
+            field.choices = [c for c in ObjectionReason.choices if c[0] in grounds]  # type: ignore[attr-defined]

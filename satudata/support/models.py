@@ -23,6 +23,10 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+# The demo's invented requesters and guests write from this reserved domain (``demo.py``): the
+# staff pages say "data contoh" only while such sample records are here.
+SAMPLE_DOMAIN = "contoh.example"
+
 # --- Choices --------------------------------------------------------------------------------
 
 
@@ -166,6 +170,10 @@ class TicketQuerySet(models.QuerySet["Ticket"]):
                 | Q(answer_due__gte=start, answer_due__lt=end)
             )
         )
+
+    def samples(self) -> TicketQuerySet:
+        """The demo's sample tickets (their requesters write from ``SAMPLE_DOMAIN``)."""
+        return self.filter(requester_email__endswith=f"@{SAMPLE_DOMAIN}")
 
     def handled_by(self, user: Any) -> TicketQuerySet:
         """Tickets this producer may work on: its agency's, or assigned to it by name."""

@@ -15,11 +15,14 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import secrets
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
+from django.core import signing
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.urls import reverse
@@ -32,7 +35,7 @@ from satudata.accounts.permissions import can, role_of
 from satudata.accounts.roles import Capability, Role
 from satudata.core.audit import record
 from satudata.core.mail import send
-from satudata.core.models import MailKind, SiteProfile
+from satudata.core.models import AuditEvent, MailKind, SiteProfile
 from satudata.support import clocks
 from satudata.support.models import (
     OPEN_STATES,
@@ -42,6 +45,7 @@ from satudata.support.models import (
     MessageKind,
     Objection,
     ObjectionDecision,
+    ObjectionReason,
     State,
     Ticket,
     TicketMessage,
@@ -76,6 +80,26 @@ class NewFile:
 
 # --- Helpers --------------------------------------------------------------------------------
 
+# A history recorded after the fact (the demo's sample month) takes its steps "as of" their
+# own moments: see ``as_of``. Every person's step is taken now.
+_AS_OF: ContextVar[dt.datetime | None] = ContextVar("support_as_of", default=None)
+
+
+@contextmanager
+def as_of(moment: dt.datetime) -> Iterator[None]:
+    """Take the steps inside the block as if at ``moment``: their messages, state times,
+    deadlines and audit rows. For writing a past history (the demo), never for a person's
+    step. The audit log is append-only, so its rows cannot be moved to their moment later."""
+    token = _AS_OF.set(moment)
+    try:
+        yield
+    finally:
+        _AS_OF.reset(token)
+
+
+def _now() -> dt.datetime:
+    return _AS_OF.get() or timezone.now()
+
 
 def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
@@ -87,6 +111,34 @@ def ticket_by_token(token: str) -> Ticket | None:
         return None
     return (
         Ticket.objects.filter(secret_hash=token_hash(token), personal_data_erased_at__isnull=True)
+        .select_related("merged_into")
+        .first()
+    )
+
+
+# The link to a closed ticket's survey sent with the closing e-mail. The ticket keeps only its
+# secret's hash, so the secret cannot be sent again: the survey gets a link of its own, the
+# ticket's number signed with the site's key. It opens that ticket's survey and nothing else
+# (no conversation, no contact data), and the survey takes one answer per ticket.
+SURVEY_SALT = "satudata.support.survey"
+
+
+def survey_token(ticket: Ticket) -> str:
+    return signing.Signer(salt=SURVEY_SALT, sep=".").sign(str(ticket.pk))
+
+
+def ticket_by_survey_token(token: str) -> Ticket | None:
+    """The ticket a survey link names; None for a forged, altered or erased one."""
+    if not token or len(token) > 100:
+        return None
+    try:
+        pk = signing.Signer(salt=SURVEY_SALT, sep=".").unsign(token)
+    except signing.BadSignature:
+        return None
+    if not pk.isdigit():
+        return None
+    return (
+        Ticket.objects.filter(pk=int(pk), personal_data_erased_at__isnull=True)
         .select_related("merged_into")
         .first()
     )
@@ -191,7 +243,7 @@ def _add_message(
         kind=kind,
         body=body,
         author=author if author is not None and author.is_authenticated else None,
-        created_at=at or timezone.now(),
+        created_at=at or _now(),
     )
     for item in files:
         store(message, item)
@@ -203,14 +255,39 @@ def _save(ticket: Ticket, *fields: str) -> None:
 
 
 def _audit(action: str, actor: Any, ticket: Ticket, summary: str, **changes: Any) -> None:
-    record(
-        f"support.{action}",
-        actor=actor,
-        obj=ticket,
-        actor_label="" if actor is not None and actor.is_authenticated else "pemohon",
-        summary=summary,
-        changes={k: list(v) for k, v in changes.items()},
+    moment = _AS_OF.get()
+    if moment is None:
+        record(
+            f"support.{action}",
+            actor=actor,
+            obj=ticket,
+            actor_label="" if actor is not None and actor.is_authenticated else "pemohon",
+            summary=summary,
+            changes={k: list(v) for k, v in changes.items()},
+        )
+        return
+    # ``record`` stamps the present and the log never changes afterwards: a step taken
+    # ``as_of`` an earlier moment writes its row with that moment here.
+    user = actor if actor is not None and actor.is_authenticated else None
+    AuditEvent.objects.create(
+        at=moment,
+        actor=user,
+        actor_label=user.get_username()[:150] if user is not None else "pemohon",
+        action=f"support.{action}",
+        object_type=ticket._meta.label_lower,
+        object_id=str(ticket.pk),
+        object_repr=str(ticket)[:255],
+        summary=summary[:500],
+        changes={k: [_plain(value) for value in v] for k, v in changes.items()},
     )
+
+
+def _plain(value: Any) -> Any:
+    if value is None or isinstance(value, bool | int | float):
+        return value
+    if isinstance(value, dt.datetime):
+        return value.isoformat()
+    return str(value)[:200]
 
 
 def _finish_task(ticket: Ticket, note: str) -> None:
@@ -229,10 +306,12 @@ def notify_requester(
     *,
     token: str = "",
     message: TicketMessage | None = None,
+    survey: bool = False,
 ) -> None:
     """One e-mail to the requester, threaded on the ticket's conversation. Without an address
-    (walk-in, phone) nothing is sent. ``token`` is given only when the link is sent first; a
-    lazy ``subject`` is put in the requester's language."""
+    (walk-in, phone) nothing is sent. ``token`` is given only when the link is sent first;
+    ``survey`` adds the link to the ticket's survey (on closing); a lazy ``subject`` is put in
+    the requester's language."""
     if not ticket.requester_email or ticket.personal_data_erased_at:
         return
     domain = settings.SUPPORT_MAIL_DOMAIN
@@ -257,6 +336,11 @@ def notify_requester(
                 "ticket": ticket,
                 "body": body,
                 "link": link,
+                "survey_link": site_url(
+                    reverse("support:survey_ticket", args=[survey_token(ticket)])
+                )
+                if survey
+                else "",
                 "site_name": SiteProfile.current().site_name,
             },
         )
@@ -313,7 +397,7 @@ def create_ticket(
             "requester_email",
         )
     text = _clean_text(message, "message")
-    at = received_at or timezone.now()
+    at = received_at or _now()
     first_due, answer_due = clocks.initial_deadlines(category, at)
     token = secrets.token_urlsafe(24)
     ticket = Ticket.objects.create(
@@ -389,7 +473,7 @@ def acknowledge(*, actor: Any, ticket: Ticket) -> Ticket:
     _require_handler(actor, ticket)
     if ticket.state != State.RECEIVED:
         raise SupportError(_("This ticket has already been acknowledged."))
-    at = timezone.now()
+    at = _now()
     _acknowledge_if_new(ticket, at)
     _save(ticket, "state", "acknowledged_at")
     _audit(
@@ -399,13 +483,19 @@ def acknowledge(*, actor: Any, ticket: Ticket) -> Ticket:
         f"{ticket.number} diterima petugas",
         state=(State.RECEIVED, ticket.state),
     )
+    _tell_being_handled(ticket, actor, at)
+    return ticket
+
+
+def _tell_being_handled(ticket: Ticket, actor: Any, at: dt.datetime) -> None:
+    """The requester is told, once, that a person took up the request (acknowledging it, or
+    starting work on it straight away)."""
     event = _add_message(
         ticket, MessageKind.EVENT, _("Your request is being handled."), author=actor, at=at
     )
     notify_requester(
         ticket, gettext_lazy("Your request is being handled"), event.body, message=event
     )
-    return ticket
 
 
 @transaction.atomic
@@ -415,7 +505,7 @@ def start_work(*, actor: Any, ticket: Ticket) -> Ticket:
     _require_open(ticket)
     if ticket.state == State.IN_PROGRESS:
         raise SupportError(_("This ticket is already in progress."))
-    before, at = ticket.state, timezone.now()
+    before, at = ticket.state, _now()
     _acknowledge_if_new(ticket, at)
     _resume(ticket, at)
     ticket.state = State.IN_PROGRESS
@@ -423,6 +513,8 @@ def start_work(*, actor: Any, ticket: Ticket) -> Ticket:
     _audit(
         "ticket_started", actor, ticket, f"{ticket.number} dikerjakan", state=(before, ticket.state)
     )
+    if before == State.RECEIVED:
+        _tell_being_handled(ticket, actor, at)
     return ticket
 
 
@@ -441,7 +533,7 @@ def reply(
     _require_handler(actor, ticket)
     _require_open(ticket)
     text = _clean_text(body)
-    before, at = ticket.state, timezone.now()
+    before, at = ticket.state, _now()
     _acknowledge_if_new(ticket, at)
     if wait:
         ticket.state = State.WAITING
@@ -485,7 +577,7 @@ def requester_reply(
     e-mail to the answer is often only thanks, so it is added and the handlers told, and the
     answer and its time stand until a handler acts."""
     ticket = _locked(ticket)
-    before, at = ticket.state, timezone.now()
+    before, at = ticket.state, _now()
     if ticket.state == State.ANSWERED:
         if reopen:
             ticket.state = State.IN_PROGRESS
@@ -570,7 +662,7 @@ def extend(*, actor: Any, ticket: Ticket, reason: str) -> Ticket:
         raise SupportError(
             _("Write the reason for the extension (it is sent to the requester)."), "reason"
         )
-    before, at = ticket.answer_due, timezone.now()
+    before, at = ticket.answer_due, _now()
     ticket.answer_due = clocks.shift(ticket.answer_due, clocks.extension_days(ticket.category))
     ticket.extended_at, ticket.extension_reason = at, reason
     _save(ticket, "answer_due", "extended_at", "extension_reason")
@@ -619,7 +711,7 @@ def answer(
             raise SupportError(
                 _("A refusal must state its legal reason (UU 14/2008 Pasal 17)."), "refusal_reason"
             )
-    before, at = ticket.state, timezone.now()
+    before, at = ticket.state, _now()
     _acknowledge_if_new(ticket, at)
     _resume(ticket, at)
     ticket.state, ticket.answered_at = State.ANSWERED, at
@@ -658,7 +750,7 @@ def close(*, actor: Any, ticket: Ticket, note: str = "") -> Ticket:
     _require_handler(actor, ticket)
     if ticket.state != State.ANSWERED:
         raise SupportError(_("Only an answered ticket can be closed; answer it first."))
-    at = timezone.now()
+    at = _now()
     ticket.state, ticket.closed_at = State.CLOSED, at
     _save(ticket, "state", "closed_at")
     _audit(
@@ -677,7 +769,11 @@ def close(*, actor: Any, ticket: Ticket, note: str = "") -> Ticket:
         at=at,
     )
     notify_requester(
-        ticket, gettext_lazy("Your request is closed: rate our service"), event.body, message=event
+        ticket,
+        gettext_lazy("Your request is closed: rate our service"),
+        event.body,
+        message=event,
+        survey=True,
     )
     return ticket
 
@@ -694,7 +790,7 @@ def merge(*, actor: Any, ticket: Ticket, into: Ticket) -> Ticket:
         raise PermissionDenied("support.handle")
     _require_open(ticket)
     _require_open(into)
-    at = timezone.now()
+    at = _now()
     ticket.merged_into, ticket.state, ticket.closed_at = into, State.CLOSED, at
     _save(ticket, "merged_into", "state", "closed_at")
     _audit(
@@ -716,21 +812,75 @@ def merge(*, actor: Any, ticket: Ticket, into: Ticket) -> Ticket:
     return ticket
 
 
+# The grounds of Pasal 35 ayat 1 open to a request still without an answer: (c) not answered
+# and (g) the time limit passed. The others judge an answer.
+UNANSWERED_GROUNDS = (ObjectionReason.NOT_ANSWERED, ObjectionReason.LATE)
+
+
+def objection_reason_arose(ticket: Ticket, at: dt.datetime) -> dt.datetime | None:
+    """When the requester's reason to object arose (UU 14/2008 Pasal 36 ayat 1): the answer was
+    given, or the answer's deadline passed without one (a ticket waiting for the requester has
+    its clock stopped, so its deadline has not passed). None while neither has happened."""
+    if ticket.answered_at is not None and ticket.state in {State.ANSWERED, State.CLOSED}:
+        return ticket.answered_at
+    if ticket.is_open and ticket.state != State.WAITING and ticket.answer_due < at:
+        return ticket.answer_due
+    return None
+
+
+def objection_refusal(ticket: Ticket, at: dt.datetime) -> str:
+    """Why an objection cannot be filed on ``ticket`` at ``at``, in the user's language; empty
+    when it can: a KIP request, not merged, no objection being decided, its reason arisen and
+    the 30 working days to file it not yet over (Pasal 35–36)."""
+    if not ticket.is_kip:
+        return _("Only a public-information request can be objected to.")
+    if ticket.merged_into_id is not None:
+        return _("This request was merged into another one; object on that request.")
+    if ticket.objections.filter(decision="").exists():
+        return _("An objection to this request is already being decided.")
+    arose = objection_reason_arose(ticket, at)
+    if arose is None:
+        return _(
+            "An objection can be filed once the request has been answered, or once its time "
+            "limit (%(due)s) has passed without an answer."
+        ) % {"due": _when(ticket.answer_due)}
+    last = clocks.objection_filing_ends(arose)
+    if at > last:
+        return _(
+            "The time to object ended on %(last)s: an objection is filed within 30 working days "
+            "after the answer, or after the time limit passed without one (UU 14/2008 Pasal 36)."
+        ) % {"last": _when(last)}
+    return ""
+
+
+def objection_grounds(ticket: Ticket) -> tuple[str, ...]:
+    """The grounds the requester may choose: all of them after an answer; (c) and (g) while
+    the request has none."""
+    if ticket.answered_at is None:
+        return tuple(UNANSWERED_GROUNDS)
+    return tuple(ObjectionReason.values)
+
+
 @transaction.atomic
 def file_objection(*, ticket: Ticket, reason: str, statement: str) -> Objection:
-    """The requester objects (keberatan) to a KIP request's handling, through the secret link,
-    within 30 working days of the answer (UU 14/2008 Pasal 35–36)."""
-    from satudata.support.models import ObjectionReason
-
+    """The requester objects (keberatan) to a KIP request's handling, through the secret link:
+    after the answer, or once the time limit passed without one, and within 30 working days
+    of either (UU 14/2008 Pasal 35–36)."""
     ticket = _locked(ticket)
-    if not ticket.is_kip:
-        raise SupportError(_("Only a public-information request can be objected to."))
+    at = _now()
+    if refusal := objection_refusal(ticket, at):
+        raise SupportError(refusal)
     if reason not in ObjectionReason.values:
         raise SupportError(_("Choose the ground of the objection."), "reason")
-    if ticket.objections.filter(decision="").exists():
-        raise SupportError(_("An objection to this request is already being decided."))
+    if reason not in objection_grounds(ticket):
+        raise SupportError(
+            _(
+                "Your request has not been answered yet: choose ground (c), not answered, or "
+                "(g), the time limit passed."
+            ),
+            "reason",
+        )
     text = _clean_text(statement, "statement")
-    at = timezone.now()
     objection = Objection.objects.create(
         ticket=ticket, reason=reason, statement=text, filed_at=at, due_at=clocks.objection_due(at)
     )
@@ -770,7 +920,7 @@ def decide_objection(*, actor: Any, objection: Objection, decision: str, note: s
         raise SupportError(_("Choose the decision."), "decision")
     objection.decision = decision
     objection.decision_note = _clean_text(note, "note")
-    objection.decided_by, objection.decided_at = actor, timezone.now()
+    objection.decided_by, objection.decided_at = actor, _now()
     objection.save()
     _audit(
         "objection_decided",

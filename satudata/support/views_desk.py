@@ -30,6 +30,7 @@ from django.db.models import Count, Func, Q, QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -45,6 +46,7 @@ from satudata.sop.workdays import WIB, holiday_dates
 from satudata.support import deadlines, forms_desk, services, stats
 from satudata.support.models import (
     OPEN_STATES,
+    SAMPLE_DOMAIN,
     CannedReply,
     GuestVisit,
     MessageKind,
@@ -110,7 +112,11 @@ def desk(request: HttpRequest) -> HttpResponse:
     if scope is None and not decides:
         raise PermissionDenied("support.desk")
     now = timezone.now()
-    context: dict[str, Any] = {"now": now, "decides": decides}
+    context: dict[str, Any] = {
+        "now": now,
+        "decides": decides,
+        "sample": Ticket.objects.samples().exists(),
+    }
     if decides:
         context["objections"] = list(
             Objection.objects.filter(decision="").select_related("ticket").order_by("due_at")[:100]
@@ -520,7 +526,12 @@ def ticket_new(request: HttpRequest) -> HttpResponse:
                 _("Request %(number)s has been registered.") % {"number": created.number},
             )
             return redirect("support:ticket", pk=created.pk)
-    return render(request, "support/desk/ticket_new.html", {"form": form})
+    return render(
+        request,
+        "support/desk/ticket_new.html",
+        {"form": form},
+        status=400 if form.errors else 200,
+    )
 
 
 # --- Canned replies -------------------------------------------------------------------------
@@ -632,8 +643,9 @@ def guestbook(request: HttpRequest) -> HttpResponse:
             "range_form": range_form,
             "page": page,
             "query": params.urlencode(),
+            "sample": GuestVisit.objects.filter(contact__endswith=f"@{SAMPLE_DOMAIN}").exists(),
         },
-        status=400 if form.errors else 200,
+        status=400 if form.errors or range_form.errors else 200,
     )
 
 
@@ -673,7 +685,10 @@ def _guest_rows(visits: QuerySet[GuestVisit]) -> list[list[object]]:
 def guestbook_export(request: HttpRequest, fmt: str) -> HttpResponse:
     if fmt not in {"csv", "xlsx"}:
         raise Http404
-    _form, visits = _visits(request)
+    form, visits = _visits(request)
+    if form.errors:
+        messages.error(request, _("Choose a valid period before downloading the guest book."))
+        return redirect(reverse("support:guestbook") + "?" + request.GET.urlencode())
     header = [str(h) for h in GUEST_HEADER]
     rows = _guest_rows(visits)
     stamp = timezone.localdate().isoformat()

@@ -1,9 +1,13 @@
 """The IKM survey and its recap (part D).
 
-The survey is open to any visitor (``survey``) and offered to a requester once their ticket
-is closed (``survey_ticket``, through the ticket's secret link; one answer per ticket, the
-OneToOne column being the guard). Answers keep the respondent profile and nothing else about
-the person. The recap (``recap``, ``recap_export``) is for holders of VIEW_SUPPORT_REPORTS.
+The survey is open to any visitor (``survey``: the address's hourly limit and the ask form's
+proof of work, ``satudata.support.pow``, guard it) and offered to a requester once their ticket
+is closed (``survey_ticket``, through the ticket's secret link or the closing e-mail's survey
+link; one answer per ticket, the OneToOne column being the guard). The ticket's survey asks no
+proof of work: its link is the proof (only the requester has it, a ticket takes one answer,
+and every ticket was itself sent through the proof of work or recorded by staff). Answers keep
+the respondent profile and nothing else about the person. The recap (``recap``,
+``recap_export``) is for holders of VIEW_SUPPORT_REPORTS.
 """
 
 from __future__ import annotations
@@ -24,7 +28,7 @@ from django_ratelimit.core import get_usage  # type: ignore[import-untyped]
 from satudata.accounts.permissions import capability_required
 from satudata.accounts.roles import Capability
 from satudata.core.ratelimit import client_key, throttled
-from satudata.support import ikm, ikm_export, services
+from satudata.support import ikm, ikm_export, pow, services
 from satudata.support.forms_ikm import RecapForm, SurveyForm
 from satudata.support.models import Category, State, SurveyResponse, Ticket
 
@@ -71,15 +75,27 @@ def survey(request: HttpRequest) -> HttpResponse:
     """The survey any visitor may answer."""
     if request.GET.get("terkirim") == "1":
         return render(request, "support/ikm/thanks.html", {})
-    form = SurveyForm(request.POST or None)
+    form = SurveyForm(request.POST or None, with_challenge=True)
+    status = 200
     if request.method == "POST":
         limited = _over_limit(request)
         if limited is not None:
             return limited
         if form.is_valid():
-            _save(form, ticket=None, service=form.cleaned_data.get("service") or "")
-            return redirect(reverse("support:survey") + "?terkirim=1")
-    return render(request, "support/ikm/survey.html", {"form": form, "ticket": None})
+            try:
+                pow.verify(form.cleaned_data["pow_challenge"], form.cleaned_data["pow_nonce"])
+            except services.SupportError as error:
+                form.add_error(None, error.message)
+            else:
+                _save(form, ticket=None, service=form.cleaned_data.get("service") or "")
+                return redirect(reverse("support:survey") + "?terkirim=1")
+        status = 400
+    return render(
+        request,
+        "support/ikm/survey.html",
+        {"form": form, "ticket": None, "pow_bits": pow.bits()},
+        status=status,
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -95,10 +111,14 @@ def survey_ticket(request: HttpRequest, token: str) -> HttpResponse:
 
 
 def _survey_of_ticket(request: HttpRequest, token: str) -> HttpResponse:
+    # The follow link's secret, or the survey link of the closing e-mail (which opens only
+    # the survey: the refusal page then offers no link to the conversation).
     ticket = services.ticket_by_token(token)
+    follow_token = token if ticket is not None else ""
+    ticket = ticket or services.ticket_by_survey_token(token)
     if ticket is None:
         return render(request, "support/ikm/refused.html", {"reason": "unknown"}, status=404)
-    context: dict[str, Any] = {"ticket": ticket, "token": token}
+    context: dict[str, Any] = {"ticket": ticket, "token": follow_token}
     if ticket.merged_into_id is not None:
         return render(request, "support/ikm/refused.html", {**context, "reason": "merged"})
     if ticket.state != State.CLOSED:
@@ -148,6 +168,8 @@ def recap(request: HttpRequest) -> HttpResponse:
         "figures": figures,
         "query": query,
         "bands": ikm.BANDS,
+        # The demo's answers carry no mark of their own; they come with its sample tickets.
+        "sample": Ticket.objects.samples().exists(),
     }
     if figures is not None:
         context["page"] = ikm_export.page_figures(figures, form)

@@ -33,18 +33,25 @@ from django.http import (
 )
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_ratelimit.core import get_usage  # type: ignore[import-untyped]
 
 from satudata.catalog.models import Dataset
 from satudata.catalog.search import is_uuid
+from satudata.core.middleware import cleans_its_form
 from satudata.core.ratelimit import client_key
 from satudata.products.models import Product
-from satudata.support import attachments, pow, services
+from satudata.support import attachments, clocks, pow, services
 from satudata.support import suggest as suggestions
-from satudata.support.forms_public import AskForm, ObjectionForm, ReplyForm
+from satudata.support.forms_public import (
+    CONTROL_ERROR,
+    AskForm,
+    ObjectionForm,
+    ReplyForm,
+    without_control_characters,
+)
 from satudata.support.models import (
     Category,
     MessageKind,
@@ -101,6 +108,15 @@ def _first_page_error(form: AskForm, error: services.SupportError) -> None:
     form.add_error(field, error.message)
 
 
+def _refuse_control_characters(form: AskForm, dirty: list[str]) -> None:
+    """Send the form back, its text kept without the control characters, said beside each
+    field that had some (or above the form, for a field the visitor does not see)."""
+    form.is_valid()
+    shown = {name for name, field in form.fields.items() if not field.widget.is_hidden}
+    for name in dict.fromkeys(name if name in shown else None for name in dirty):
+        form.add_error(name, CONTROL_ERROR)
+
+
 def _done_page(request: HttpRequest, signed: str) -> HttpResponse:
     try:
         pk = signing.loads(signed, salt=DONE_SALT, max_age=DONE_MAX_AGE)
@@ -112,15 +128,19 @@ def _done_page(request: HttpRequest, signed: str) -> HttpResponse:
     return response
 
 
+@cleans_its_form
 @require_http_methods(["GET", "POST"])
 def ask(request: HttpRequest) -> HttpResponse:
     if request.method == "GET" and request.GET.get("terkirim"):
         return _done_page(request, request.GET["terkirim"][:300])
     status, retry_after = 200, 0
     if request.method == "POST":
-        form = AskForm(request.POST, request.FILES)
-        about = _about(request, request.POST.get("dataset", ""), request.POST.get("product", ""))
-        if form.is_valid():
+        posted, dirty = without_control_characters(request.POST)
+        form = AskForm(posted, request.FILES)
+        about = _about(request, posted.get("dataset", ""), posted.get("product", ""))
+        if dirty:
+            _refuse_control_characters(form, dirty)
+        elif form.is_valid():
             data = form.cleaned_data
             try:
                 if data["website"]:
@@ -275,17 +295,18 @@ def _follow_context(ticket: Ticket, token: str) -> dict[str, Any]:
         .select_related("author")
         .prefetch_related("attachments")
     )
-    answered_or_closed = ticket.state in {State.ANSWERED, State.CLOSED}
+    now = timezone.now()
+    objection_refusal = services.objection_refusal(ticket, now)
+    arose = services.objection_reason_arose(ticket, now)
     return {
         "ticket": ticket,
         "token": token,
         "public_messages": public,
         "can_reply": ticket.merged_into_id is None
         and (ticket.state in {State.ANSWERED} or ticket.is_open),
-        "can_object": ticket.is_kip
-        and answered_or_closed
-        and ticket.merged_into_id is None
-        and not ticket.objections.filter(decision="").exists(),
+        "can_object": not objection_refusal,
+        "objection_refusal": objection_refusal,
+        "objection_ends": clocks.objection_filing_ends(arose) if arose else None,
         "objections": ticket.objections.all(),
         "survey_url": reverse("support:survey_ticket", args=[token])
         if ticket.state == State.CLOSED and ticket.merged_into_id is None
@@ -326,7 +347,9 @@ def follow(request: HttpRequest, token: str) -> HttpResponse:
         ticket.refresh_from_db()
         context = _follow_context(ticket, token)
     context.update(
-        form=form, objection_form=ObjectionForm(), closed_message=_closed_message(ticket)
+        form=form,
+        objection_form=ObjectionForm(grounds=services.objection_grounds(ticket)),
+        closed_message=_closed_message(ticket),
     )
     response = render(request, "support/public/follow.html", context, status=status)
     private_headers(response)
@@ -374,17 +397,11 @@ def objection(request: HttpRequest, token: str) -> HttpResponse:
     if ticket is None:
         return _not_found(request)
     context = _follow_context(ticket, token)
-    form = ObjectionForm(request.POST)
+    form = ObjectionForm(request.POST, grounds=services.objection_grounds(ticket))
     # The objection form is shown (folded) only while an objection may be filed, so a refusal
     # is said in the page's messages too: its field errors alone could be out of sight.
     if not context["can_object"]:
-        messages.error(
-            request,
-            _(
-                "An objection can be filed on a public information request once it has been "
-                "answered, and only one at a time."
-            ),
-        )
+        messages.error(request, context["objection_refusal"])
     elif form.is_valid():
         try:
             services.file_objection(

@@ -88,6 +88,7 @@ def report(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
             "query": request.GET.urlencode(),
             "months": range(1, 13),
             "quarters": range(1, 5),
+            "sample": Ticket.objects.samples().exists(),
         },
     )
 

@@ -228,3 +228,17 @@ def test_a_visitor_asks_follows_the_e_mailed_link_and_rates_the_answer(
     assert answer_row.scores == [3, 4, 3, 4, 3, 4, 3, 4, 3]
     assert (answer_row.service, answer_row.age) == ("konsultasi", 24)
     assert answer_row.suggestion == "Jawabannya cepat dan jelas."
+
+    # The open survey runs the same spam check in the browser before it is sent.
+    page.goto(f"{base}/bantuan/survei/")
+    expect(page.locator("[data-pow-status]")).to_have_text(
+        "Pemeriksaan spam siap: Anda dapat mengirim.", timeout=30_000
+    )
+    _check(page, folder, "bantuan-survei-umum-siap")
+    questions = page.locator("fieldset.survey-question")
+    for number in range(9):
+        questions.nth(number).get_by_role("radio").nth(2).check()
+    page.get_by_role("button", name="Kirim jawaban saya").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Terima kasih")
+    general = SurveyResponse.objects.get(ticket=None)
+    assert general.scores == [3] * 9

@@ -12,6 +12,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import time_machine
+from django.urls import reverse
 
 from satudata.core.testing import PersonaTestCase
 from satudata.sop.models import Holiday, HolidayKind
@@ -255,3 +256,132 @@ class PauseTests(ClockTestCase):
         self.assertEqual(clocks.working_days_late(due, wib(2026, 8, 14, 0, 30)), 1)
         self.assertEqual(clocks.working_days_late(due, wib(2026, 8, 18, 9, 0)), 2)
         self.assertEqual(clocks.working_days_late(due, wib(2026, 8, 16, 9, 0)), 1)  # Sunday
+
+
+class ObjectionWindowTests(ClockTestCase):
+    """Pasal 35–36: an objection after the answer, or once the time limit passed without one,
+    filed within 30 working days of either.
+
+    KIP request received Mon 16 Nov 2026 09:00: 10 WD from Tue 17 Nov: 17–20 (4), 23–27 (9),
+    Mon 30 Nov (10) → answer due Mon 30 Nov 23:59."""
+
+    def setUp(self) -> None:
+        self.kip = receive(wib(2026, 11, 16, 9, 0), Category.KIP)
+
+    def refusal(self, at: dt.datetime) -> str:
+        self.kip.refresh_from_db()
+        return services.objection_refusal(self.kip, at)
+
+    def test_an_unanswered_request_may_be_objected_to_once_its_time_limit_passed(self) -> None:
+        self.assertDue(self.kip.answer_due, end_of(2026, 11, 30))
+        with (
+            time_machine.travel(wib(2026, 11, 30, 10, 0), tick=False),
+            self.assertRaises(services.SupportError) as early,
+        ):
+            services.file_objection(ticket=self.kip, reason="c", statement="Belum dijawab.")
+        self.assertIn("30 November 2026", early.exception.message)
+        with time_machine.travel(wib(2026, 12, 1, 9, 0), tick=False):
+            # Grounds that judge an answer do not fit a request without one.
+            with self.assertRaises(services.SupportError) as refused:
+                services.file_objection(ticket=self.kip, reason="a", statement="Ditolak.")
+            self.assertEqual(refused.exception.field, "reason")
+            objection = services.file_objection(
+                ticket=self.kip, reason="c", statement="Permohonan saya tidak dijawab."
+            )
+        # Decided within 30 WD from Wed 2 Dec: 2–4 (3), 7–11 (8), 14–18 (13), 21–23 (16;
+        # 24 and 25 Dec are holidays), 28–31 (20; 1 Jan is one), Jan 4–8 (25), 11–15 (30).
+        self.assertDue(objection.due_at, end_of(2027, 1, 15))
+
+    def test_the_thirty_working_days_to_object_run_from_the_missed_time_limit(self) -> None:
+        # From Mon 30 Nov 23:59, 30 WD from Tue 1 Dec: Dec 1–4 (4), 7–11 (9), 14–18 (14),
+        # 21–23 (17), 28–31 (21), Jan 4–8 (26), 11–14 (30) → Thu 14 Jan 2027.
+        self.assertEqual(self.refusal(wib(2027, 1, 14, 20, 0)), "")
+        late = self.refusal(wib(2027, 1, 15, 8, 0))
+        self.assertIn("14 Januari 2027", late)
+        self.assertIn("Pasal 36", late)
+        with (
+            time_machine.travel(wib(2027, 1, 15, 8, 0), tick=False),
+            self.assertRaises(services.SupportError),
+        ):
+            services.file_objection(ticket=self.kip, reason="g", statement="Terlambat.")
+
+    def test_the_thirty_working_days_run_from_the_answer_when_there_is_one(self) -> None:
+        with time_machine.travel(wib(2026, 11, 25, 9, 0), tick=False):
+            services.answer(
+                actor=self.p.walidata,
+                ticket=self.kip,
+                body="Sebagian informasi dikecualikan.",
+                outcome=KipOutcome.PARTLY,
+                refusal_reason="17h",
+            )
+        # From Wed 25 Nov, 30 WD from Thu 26 Nov: 26–27 (2), 30 Nov–4 Dec (7), 7–11 (12),
+        # 14–18 (17), 21–23 (20), 28–31 (24), Jan 4–8 (29), Mon 11 Jan (30).
+        self.assertEqual(self.refusal(wib(2027, 1, 11, 15, 0)), "")
+        self.assertIn("11 Januari 2027", self.refusal(wib(2027, 1, 12, 9, 0)))
+        with time_machine.travel(wib(2027, 1, 11, 15, 0), tick=False):
+            services.file_objection(ticket=self.kip, reason="a", statement="Sebagian ditolak.")
+
+    def test_a_request_waiting_for_the_requester_has_no_missed_time_limit(self) -> None:
+        with time_machine.travel(wib(2026, 11, 17, 9, 0), tick=False):
+            services.reply(
+                actor=self.p.walidata, ticket=self.kip, body="Dokumen yang mana?", wait=True
+            )
+        self.assertNotEqual(self.refusal(wib(2026, 12, 10, 9, 0)), "")
+
+    def test_the_requester_objects_to_an_unanswered_request_through_the_link(self) -> None:
+        self.kip.refresh_from_db()
+        # The token is only e-mailed; the test sets a known one.
+        Ticket.objects.filter(pk=self.kip.pk).update(secret_hash=services.token_hash("rahasia"))
+        url = reverse("support:follow", args=["rahasia"])
+        with time_machine.travel(wib(2026, 11, 27, 9, 0), tick=False):
+            page = self.client.get(url)
+            self.assertFalse(page.context["can_object"])
+            self.assertContains(page, "Senin, 30 November 2026")
+            refused = self.client.post(
+                reverse("support:objection", args=["rahasia"]),
+                {"reason": "c", "statement": "Belum dijawab."},
+            )
+            self.assertEqual(refused.status_code, 400)
+        with time_machine.travel(wib(2026, 12, 1, 9, 0), tick=False):
+            page = self.client.get(url)
+            self.assertTrue(page.context["can_object"])
+            grounds = [
+                value for value, _label in page.context["objection_form"].fields["reason"].choices
+            ]
+            self.assertEqual(grounds, ["c", "g"])
+            self.assertContains(page, "Kamis, 14 Januari 2027")
+            filed = self.client.post(
+                reverse("support:objection", args=["rahasia"]),
+                {"reason": "c", "statement": "Permohonan saya tidak dijawab."},
+            )
+            self.assertEqual(filed.status_code, 302)
+        self.assertEqual(self.kip.objections.get().reason, "c")
+
+
+class PauseAndExtensionTests(ClockTestCase):
+    def test_an_extension_and_a_pause_both_move_the_answer(self) -> None:
+        # KIP received Mon 3 Aug 09:00: 10 WD from Tue 4: 4–7 (4), 10–14 (9), Tue 18 (10; Mon 17
+        # is a holiday) → Tue 18 Aug.
+        kip = receive(wib(2026, 8, 3, 9, 0), Category.KIP, purpose="Penelitian")
+        self.assertDue(kip.answer_due, end_of(2026, 8, 18))
+        with time_machine.travel(wib(2026, 8, 5, 10, 0), tick=False):
+            services.reply(
+                actor=self.p.walidata, ticket=kip, body="Dokumen tahun berapa?", wait=True
+            )
+        # Extended while waiting, Thu 6 Aug: +7 WD from Tue 18: 19–21 (3), 24–27 (7) → Thu 27.
+        with time_machine.travel(wib(2026, 8, 6, 9, 0), tick=False):
+            services.extend(
+                actor=self.p.walidata, ticket=kip, reason="Dokumen ada di arsip OPD lain."
+            )
+        kip.refresh_from_db()
+        self.assertDue(kip.answer_due, end_of(2026, 8, 27))
+        self.assertEqual(kip.state, State.WAITING)
+        # Resumed Mon 10 Aug 09:00: waited after Wed 5 up to Mon 10 = 6, 7, 10 = 3 WD.
+        # Thu 27 Aug + 3 WD: 28, 31 Aug, 1 Sep → Tue 1 Sep.
+        with time_machine.travel(wib(2026, 8, 10, 9, 0), tick=False):
+            services.requester_reply(ticket=kip, body="Tahun 2025.")
+        kip.refresh_from_db()
+        self.assertDue(kip.answer_due, end_of(2026, 9, 1))
+        # Extended once only, paused or not.
+        with self.assertRaises(services.SupportError):
+            services.extend(actor=self.p.walidata, ticket=kip, reason="Sekali lagi, tidak boleh.")

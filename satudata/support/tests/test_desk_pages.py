@@ -539,3 +539,61 @@ class TwoOfficersAtOnceTests(TransactionTestCase):
             AuditEvent.objects.for_object(ticket).filter(action="support.ticket_answered").count(),
             1,
         )
+
+
+class CannedReplyTests(PersonaTestCase):
+    def test_staff_keep_canned_replies_and_one_fills_an_empty_reply(self) -> None:
+        from satudata.support.models import CannedReply
+
+        p = self.p
+        self.client.force_login(p.walidata)
+        saved = self.client.post(
+            reverse("support:canned"),
+            {
+                "title": "Data ada di katalog",
+                "category": "konsultasi",
+                "body": "Data yang Anda cari ada di katalog; tautannya kami kirim.",
+                "is_active": "on",
+            },
+        )
+        self.assertEqual(saved.status_code, 302)
+        canned = CannedReply.objects.get()
+        self.assertTrue(
+            AuditEvent.objects.for_object(canned).filter(action="support.canned_saved").exists()
+        )
+        edited = self.client.post(
+            reverse("support:canned"),
+            {
+                "pk": canned.pk,
+                "title": "Data ada di katalog",
+                "category": "konsultasi",
+                "body": "Data yang Anda cari ada di katalog portal.",
+                "is_active": "on",
+            },
+        )
+        self.assertEqual(edited.status_code, 302)
+        canned.refresh_from_db()
+        self.assertEqual(canned.body, "Data yang Anda cari ada di katalog portal.")
+        retired = CannedReply.objects.create(title="Lama", body="Tidak dipakai.", is_active=False)
+
+        ticket, _token = receive(wib(2026, 8, 3, 9))
+        page = self.client.get(reverse("support:ticket", args=[ticket.pk])).content.decode()
+        self.assertIn("Data ada di katalog", page)
+        self.assertNotIn(f'<option value="{retired.pk}">Lama</option>', page)
+        ticket.refresh_from_db()
+        sent = self.client.post(
+            step(ticket, "reply"),
+            {"version": ticket.updated_at.isoformat(), "canned": canned.pk, "body": ""},
+        )
+        self.assertEqual(sent.status_code, 302)
+        reply = ticket.messages.get(kind=MessageKind.REPLY)
+        self.assertEqual(reply.body, "Data yang Anda cari ada di katalog portal.")
+        # A retired one cannot be chosen, and a producer cannot edit the list.
+        ticket.refresh_from_db()
+        refused = self.client.post(
+            step(ticket, "reply"),
+            {"version": ticket.updated_at.isoformat(), "canned": retired.pk, "body": ""},
+        )
+        self.assertEqual(refused.status_code, 400)
+        self.client.force_login(p.producer)
+        self.assertEqual(self.client.get(reverse("support:canned")).status_code, 403)

@@ -7,7 +7,7 @@ import datetime as dt
 import io
 from decimal import Decimal
 
-from django.test import TestCase
+from django.test import TestCase, override_settings
 from django.urls import reverse
 from pypdf import PdfReader
 from python_calamine import CalamineWorkbook
@@ -15,6 +15,7 @@ from python_calamine import CalamineWorkbook
 from satudata.core.testing import PersonaTestCase
 from satudata.support import ikm, services
 from satudata.support.models import Category, SurveyResponse
+from satudata.support.tests.public_forms import solved_pow
 
 # Three respondents, answers to U1..U9:
 #   R1: 4 4 3 4 3 3 4 4 3
@@ -91,6 +92,7 @@ def _post(score: int | str = 3, **extra: str) -> dict[str, str]:
     return {**{f"u{i}": str(score) for i in range(1, 10)}, **extra}
 
 
+@override_settings(SUPPORT_POW_BITS=8)
 class SurveyPageTests(PersonaTestCase):
     def _closed(self) -> tuple[services.Ticket, str]:
         ticket, token = services.create_ticket(
@@ -131,11 +133,14 @@ class SurveyPageTests(PersonaTestCase):
         )
         url = reverse("support:survey")
         for forged in (_post(5), _post(0), _post("x"), _post(3, age="abc"), {"u1": "3"}):
-            answer = self.client.post(url, forged)
-            self.assertEqual(answer.status_code, 200)
+            answer = self.client.post(url, {**forged, **solved_pow(self.client)})
+            self.assertEqual(answer.status_code, 400)
             self.assertTrue(answer.context["form"].errors)
         self.assertFalse(SurveyResponse.objects.exists())
-        done = self.client.post(url, _post(3, service=Category.CONSULTATION, sex="P", age="31"))
+        done = self.client.post(
+            url,
+            _post(3, service=Category.CONSULTATION, sex="P", age="31", **solved_pow(self.client)),
+        )
         self.assertEqual(done.status_code, 302)
         self.assertEqual(SurveyResponse.objects.get().sex, "P")
 

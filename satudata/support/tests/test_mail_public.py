@@ -18,7 +18,7 @@ from satudata.core.testing import Personas
 from satudata.core.tests.conftest import MailServer
 from satudata.core.tests.test_mail import received, use_smtp
 from satudata.support import services
-from satudata.support.models import Ticket
+from satudata.support.models import SurveyResponse, Ticket
 from satudata.support.tests.public_forms import ASK_URL, ask_data
 
 Capture = Callable[..., Any]
@@ -161,3 +161,61 @@ class TestRequesterMail:
         text = plain(first)
         assert f"Your request has been registered with number {ticket.number}." in text
         assert "Follow your request, reply or add a file through this private link" in text
+
+    def test_starting_work_on_a_new_ticket_tells_the_requester_once(
+        self,
+        mailing: MailServer,
+        personas: Personas,
+        django_capture_on_commit_callbacks: Capture,
+    ) -> None:
+        client = Client()
+        ticket = ask(client, django_capture_on_commit_callbacks)
+        with django_capture_on_commit_callbacks(execute=True):
+            services.start_work(actor=personas.walidata, ticket=ticket)
+        first, started = to_requester(mailing)
+        assert started["Subject"] == f"[{ticket.number}] Permintaan Anda sedang ditangani"
+        assert started["In-Reply-To"] == first["Message-ID"]
+        assert "Permintaan Anda sedang ditangani." in plain(started)
+        events = list(ticket.messages.filter(kind="event").values_list("body", flat=True))
+        assert events == ["Permintaan Anda sedang ditangani."]
+        # Acknowledged first, then started: the requester hears it once, at the acknowledgement.
+        other = ask(client, django_capture_on_commit_callbacks)
+        with django_capture_on_commit_callbacks(execute=True):
+            services.acknowledge(actor=personas.walidata, ticket=other)
+            services.start_work(actor=personas.walidata, ticket=other)
+        about_other = [m for m in to_requester(mailing) if other.number in m["Subject"]]
+        assert len(about_other) == 2  # registered, being handled
+        assert other.messages.filter(kind="event").count() == 1
+
+    def test_the_closing_e_mail_carries_the_link_to_rate_the_service(
+        self,
+        mailing: MailServer,
+        personas: Personas,
+        django_capture_on_commit_callbacks: Capture,
+    ) -> None:
+        client = Client()
+        ticket = ask(client, django_capture_on_commit_callbacks)
+        with django_capture_on_commit_callbacks(execute=True):
+            services.answer(actor=personas.walidata, ticket=ticket, body="Terlampir.")
+            services.close(actor=personas.walidata, ticket=ticket)
+        closed = to_requester(mailing)[-1]
+        assert closed["Subject"] == f"[{ticket.number}] Permintaan Anda ditutup: nilai layanan kami"
+        text = plain(closed)
+        [link] = re.findall(rf"{re.escape(SITE)}/bantuan/tiket/\S+/survei/", text)
+        path = urlsplit(link).path
+        token = path.split("/")[3]
+        # Its own link: it opens the survey, not the conversation.
+        assert services.ticket_by_token(token) is None
+        assert client.get(f"/bantuan/tiket/{token}/").status_code == 404
+        page = client.get(path)
+        assert page.status_code == 200
+        assert ticket.number in page.content.decode()
+        assert page["Referrer-Policy"] == "same-origin"
+        answers = {f"u{i}": "4" for i in range(1, 10)}
+        assert client.post(path, answers).status_code == 200
+        assert SurveyResponse.objects.get().ticket == ticket
+        again = client.get(path)
+        assert "sudah dinilai" in again.content.decode()
+        # An altered link opens nothing.
+        forged = path.replace(token, f"{ticket.pk + 1}.{token.split('.')[1]}")
+        assert client.get(forged).status_code == 404

@@ -461,7 +461,7 @@ class FollowPageInputTests(PersonaTestCase):
         )
         self.assertEqual(response.status_code, 400)
         self.assertIn(
-            "Keberatan dapat diajukan atas permohonan informasi publik", text_of(response)
+            "Keberatan hanya dapat diajukan atas permohonan informasi publik", text_of(response)
         )
         self.assertFalse(self.ticket.objections.exists())
 
@@ -550,5 +550,5 @@ class FollowPageStepsTests(PersonaTestCase):
         self.assertEqual(ticket.objections.get().statement, f"Saya keberatan. {SCRIPT}")
         again = self.client.post(url, {"reason": "g", "statement": "Sekali lagi."})
         self.assertEqual(again.status_code, 400)
-        self.assertIn("hanya satu setiap kali", text_of(again))
+        self.assertIn("Keberatan atas permintaan ini sedang diputus", text_of(again))
         self.assertEqual(ticket.objections.count(), 1)

@@ -224,6 +224,78 @@ class RateLimitTests(PersonaTestCase):
         self.assertEqual(response.status_code, 302)
 
 
+SURVEY_URL = "/bantuan/survei/"
+
+
+def survey_answers(**extra: str) -> dict[str, str]:
+    return {**{f"u{i}": "3" for i in range(1, 10)}, "service": "konsultasi", **extra}
+
+
+@override_settings(RATE_LIMIT_ENABLED=True, SUPPORT_SURVEYS_PER_HOUR=10, SUPPORT_POW_BITS=10)
+class SurveySpamTests(PersonaTestCase):
+    """The open IKM survey takes the ask form's proof of work (signed, single use) and keeps its
+    answers per address and hour; a ticket's survey, reached by its private link, does not ask
+    for the proof."""
+
+    def setUp(self) -> None:
+        caches["ratelimit"].clear()
+        self.addCleanup(caches["ratelimit"].clear)
+
+    def test_the_open_survey_needs_a_solved_challenge_used_once(self) -> None:
+        from satudata.support.models import SurveyResponse
+
+        page = self.client.get(SURVEY_URL)
+        self.assertContains(page, 'data-challenge-url="/bantuan/tantangan.json"')
+        self.assertContains(page, "support/pow.js")
+        missing = self.client.post(SURVEY_URL, survey_answers())
+        self.assertEqual(missing.status_code, 400)
+        self.assertIn("JavaScript harus aktif", text_of(missing))
+        issued = self.client.get(reverse("support:challenge")).json()
+        wrong = self.client.post(
+            SURVEY_URL,
+            survey_answers(
+                pow_challenge=issued["challenge"],
+                pow_nonce=unsolved_nonce(issued["challenge"], 10),
+            ),
+        )
+        self.assertEqual(wrong.status_code, 400)
+        self.assertFalse(SurveyResponse.objects.exists())
+        solved = solved_pow(self.client)
+        self.assertEqual(self.client.post(SURVEY_URL, survey_answers(**solved)).status_code, 302)
+        replayed = self.client.post(SURVEY_URL, survey_answers(**solved))
+        self.assertEqual(replayed.status_code, 400)
+        self.assertIn("sudah dipakai", text_of(replayed))
+        self.assertEqual(SurveyResponse.objects.count(), 1)
+
+    @override_settings(SUPPORT_SURVEYS_PER_HOUR=3)
+    def test_the_open_survey_keeps_its_hourly_limit_per_address(self) -> None:
+        start = dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC)
+        with time_machine.travel(start, tick=False):
+            for n in range(3):
+                sent = self.client.post(SURVEY_URL, survey_answers(**solved_pow(self.client)))
+                self.assertEqual(sent.status_code, 302, n)
+            refused = self.client.post(SURVEY_URL, survey_answers(**solved_pow(self.client)))
+        self.assertEqual(refused.status_code, 429)
+
+    def test_a_closed_tickets_survey_needs_no_challenge(self) -> None:
+        from satudata.support.models import SurveyResponse
+
+        ticket, token = services.create_ticket(
+            actor=None,
+            category="konsultasi",
+            subject="Data",
+            message="Mohon data.",
+            requester_name="Lina",
+            requester_email="lina@example.org",
+        )
+        services.answer(actor=self.p.walidata, ticket=ticket, body="Terlampir.")
+        services.close(actor=self.p.walidata, ticket=ticket)
+        url = reverse("support:survey_ticket", args=[token])
+        self.assertNotContains(self.client.get(url), "data-challenge-url")
+        self.assertEqual(self.client.post(url, survey_answers()).status_code, 200)
+        self.assertEqual(SurveyResponse.objects.get().ticket, ticket)
+
+
 @override_settings(SUPPORT_POW_BITS=10)
 class AskFormInputTests(PersonaTestCase):
     def test_an_empty_form_names_each_missing_field_in_indonesian(self) -> None:

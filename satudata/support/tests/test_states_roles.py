@@ -8,6 +8,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
+from django.utils import timezone
 
 from satudata.core.testing import PersonaTestCase
 from satudata.support import services
@@ -34,6 +35,8 @@ STEPS: dict[str, Callable[[Any, Ticket], Any]] = {
     "note": lambda u, t: services.add_note(actor=u, ticket=t, body="Catatan."),
     "extend": lambda u, t: services.extend(actor=u, ticket=t, reason="Data dihimpun dari OPD."),
     "answer": lambda u, t: services.answer(actor=u, ticket=t, body="Terlampir."),
+    "wait": lambda u, t: services.reply(actor=u, ticket=t, body="Tahun berapa?", wait=True),
+    "close": lambda u, t: services.close(actor=u, ticket=t),  # on an answered ticket
 }
 
 
@@ -47,20 +50,38 @@ class RolesTests(PersonaTestCase):
             "kepala_dinas": p.kepala_dinas,
             "anonymous": None,
         }
+
+        def ready(step: str, **fields: Any) -> Ticket:
+            """A ticket in the state the step needs: closing needs an answer."""
+            ticket = _ticket(**fields)
+            if step == "close":
+                services.answer(actor=p.walidata, ticket=ticket, body="Terlampir.")
+            return ticket
+
         for step, run in STEPS.items():
             for name, user in allowed.items():
                 with self.subTest(step=step, role=name):
-                    run(user, _ticket())
+                    run(user, ready(step))
             for name, user in refused.items():
                 with self.subTest(step=step, role=name), self.assertRaises(PermissionDenied):
-                    run(user, _ticket(agency=p.agency))
+                    run(user, ready(step, agency=p.agency))
             with self.subTest(step=step, role="producer of the agency"):
-                run(p.producer, _ticket(agency=p.agency))
+                run(p.producer, ready(step, agency=p.agency))
             with (
                 self.subTest(step=step, role="producer of another agency"),
                 self.assertRaises(PermissionDenied),
             ):
-                run(p.producer, _ticket(agency=p.other_agency))
+                run(p.producer, ready(step, agency=p.other_agency))
+
+    def test_the_kepala_bidang_and_the_administrator_assign_and_merge(self) -> None:
+        p = self.p
+        for user in (p.kepala_bidang, p.admin):
+            with self.subTest(user=user.username):
+                ticket, other = _ticket(), _ticket()
+                services.assign(actor=user, ticket=ticket, agency=p.agency)
+                services.merge(actor=user, ticket=other, into=ticket)
+                other.refresh_from_db()
+                self.assertEqual(other.merged_into, ticket)
 
     def test_only_staff_assign_and_merge_and_only_the_kepala_dinas_decides(self) -> None:
         p = self.p
@@ -124,6 +145,44 @@ class StatesTests(PersonaTestCase):
         with self.assertRaises(services.SupportError):
             services.answer(actor=p.walidata, ticket=kip, body="Jawaban.", outcome="refused")
         services.answer(actor=p.walidata, ticket=kip, body="Diberikan.", outcome="granted")
+
+    def test_information_not_held_is_answered_with_a_referral_the_requester_reads(self) -> None:
+        p = self.p
+        kip, token = services.create_ticket(
+            actor=None,
+            category=Category.KIP,
+            subject="Data inflasi bulanan",
+            message="Mohon data inflasi bulanan kabupaten.",
+            requester_name="Rina Pemohon",
+            requester_email="rina@example.org",
+            purpose="Penelitian",
+        )
+        self.client.force_login(p.walidata)
+        answered = self.client.post(
+            reverse("support:ticket_action", args=[kip.pk, "answer"]),
+            {
+                "version": kip.updated_at.isoformat(),
+                "body": "Informasi ini tidak kami kuasai; BPS yang menghitungnya.",
+                "outcome": KipOutcome.NOT_HELD,
+                "refusal_reason": "",
+                "referred_to": "BPS Kabupaten Pringsewu",
+            },
+        )
+        self.assertEqual(answered.status_code, 302)
+        kip.refresh_from_db()
+        self.assertEqual(
+            (kip.state, kip.outcome, kip.refusal_reason, kip.referred_to),
+            (State.ANSWERED, KipOutcome.NOT_HELD, "", "BPS Kabupaten Pringsewu"),
+        )
+        follow = self.client.get(reverse("support:follow", args=[token]))
+        self.assertContains(follow, "Informasi tidak dikuasai")
+        self.assertContains(follow, "BPS Kabupaten Pringsewu")
+        from satudata.support import stats
+
+        received = timezone.localdate(kip.received_at)
+        figures = stats.period_figures(received, received)
+        outcomes = {row["code"]: row["count"] for row in figures["kip"]["outcomes"]}
+        self.assertEqual(outcomes.get(KipOutcome.NOT_HELD), 1)
 
     def test_a_merged_ticket_points_to_the_other_and_takes_no_step(self) -> None:
         p = self.p

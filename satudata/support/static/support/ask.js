@@ -1,6 +1,5 @@
 // The help desk's ask page: suggestions from the FAQ and the catalogue while the visitor types
-// (search first), counting "this answered me", and the self-hosted spam check (proof of work:
-// find a nonce whose SHA-256 with the challenge starts with the asked number of zero bits).
+// (search first) and counting "this answered me". The spam check is pow.js.
 (function () {
   "use strict";
   var form = document.querySelector("[data-ask-form]");
@@ -78,47 +77,4 @@
   message.addEventListener("input", later);
   // A form sent back with an error keeps what was typed: its suggestions come back too.
   if (input.value || message.value) { lookUp(); }
-
-  // The spam check: solved in the background while the visitor writes.
-  var powStatus = document.querySelector("[data-pow-status]");
-  var challengeField = form.querySelector("[name=pow_challenge]");
-  var nonceField = form.querySelector("[name=pow_nonce]");
-
-  function zeroBits(bytes) {
-    var count = 0;
-    for (var i = 0; i < bytes.length; i++) {
-      if (bytes[i] === 0) { count += 8; continue; }
-      var b = bytes[i];
-      while ((b & 0x80) === 0) { count += 1; b <<= 1; }
-      return count;
-    }
-    return count;
-  }
-
-  async function solve(challenge, bits) {
-    var encoder = new TextEncoder();
-    for (var nonce = 0; nonce < 1e9; nonce++) {
-      var digest = new Uint8Array(await crypto.subtle.digest("SHA-256", encoder.encode(challenge + nonce)));
-      if (zeroBits(digest) >= bits) { return String(nonce); }
-    }
-    return "";
-  }
-
-  function startCheck() {
-    if (!window.crypto || !crypto.subtle) { powStatus.textContent = powStatus.dataset.unsupported; return; }
-    // getAttribute, not form.dataset: the form has a field named "dataset", and a form's named
-    // fields shadow its properties (form.dataset is that <input>).
-    fetch(form.getAttribute("data-challenge-url"), { credentials: "same-origin" })
-      .then(function (r) { return r.json(); })
-      .then(function (data) {
-        challengeField.value = data.challenge;
-        if (!data.bits) { nonceField.value = "0"; powStatus.textContent = powStatus.dataset.ready; return null; }
-        return solve(data.challenge, data.bits).then(function (nonce) {
-          nonceField.value = nonce;
-          powStatus.textContent = powStatus.dataset.ready;
-        });
-      })
-      .catch(function () { powStatus.textContent = powStatus.dataset.failed; });
-  }
-  startCheck();
 })();
