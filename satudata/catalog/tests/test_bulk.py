@@ -119,6 +119,29 @@ class BulkReaderTests(PersonaTestCase):
         # Line 6 holds the unknown code and the text that is not a number.
         self.assertEqual(rows, {6})
 
+    def test_the_decimal_mark_counted_partly_in_sql_is_the_one_python_infers(self) -> None:
+        import random
+
+        import pyarrow as pa  # type: ignore[import-untyped]
+
+        from satudata.catalog.sinkronisasi.engine import columns
+        from satudata.catalog.sinkronisasi.reading.values import infer_decimal_mark, is_missing
+
+        rng = random.Random(15)
+        shapes = [
+            "12.5", "12,5", "1.250", "1,250", "1.234.567", "1,234.50", "4.512,75", "0.05",
+            "12.3456", "-3,5", "45,5%", " 7.25 ", "1 234,5", "..", "n.a.", "#DIV/0!", "١٢.٥",
+            "12.", ",5", "3.000", "3,000", "abc,def", "2.5e3",
+        ]  # fmt: skip
+        for case in range(200):
+            cells = [rng.choice(shapes) for _ in range(rng.randint(1, 40))]
+            with self.subTest(case=case, cells=cells), Workspace() as ws:
+                source = pa.table({"_row": list(range(len(cells))), "c0": cells})  # noqa: F841
+                ws.con.execute("CREATE TABLE src AS SELECT * FROM source")
+                mark, marked = columns._decimal_mark(ws, 0)
+                sample = [c for c in cells if ("." in c or "," in c) and not is_missing(c)]
+                self.assertEqual((mark, marked), (infer_decimal_mark(sample), bool(sample)))
+
     def test_a_total_after_a_unicode_space_is_set_aside_as_in_a_small_file(self) -> None:
         import tempfile
 

@@ -261,13 +261,26 @@ def _plain_number(col: Column) -> str:
     return f"coalesce(regexp_full_match(c{i}, '{digits}'), false)"
 
 
-def _sample_marked(ws: Workspace, index: int) -> list[str]:
-    """Up to 5,000 written numbers of a column that carry a point or a comma."""
-    values = ws.con.execute(
-        f"SELECT c{index} FROM src WHERE contains(c{index}, '.') OR contains(c{index}, ',') "
-        "LIMIT 5000"
-    ).fetchall()
-    return [v for (v,) in values if not is_missing(v)]
+# A number of the plainest shape — digits, one mark, then other than three digits — is a vote
+# of 2 for that mark in infer_decimal_mark and nothing for the other: such numbers are counted
+# in SQL, and only the others go through Python.
+_PLAIN_DECIMAL = {mark: f"[0-9]+\\{mark}([0-9]{{1,2}}|[0-9]{{4,}})" for mark in ".,"}
+
+
+def _decimal_mark(ws: Workspace, index: int) -> tuple[str, bool]:
+    """The decimal mark of number column ``index``, from up to 5,000 of its written numbers
+    that carry a point or a comma, and whether there were any."""
+    plain = {mark: f"regexp_full_match(c, '{pattern}')" for mark, pattern in _PLAIN_DECIMAL.items()}
+    row = ws.con.execute(
+        f"SELECT count(*) FILTER (WHERE {plain['.']}), count(*) FILTER (WHERE {plain[',']}), "
+        f"list(c) FILTER (WHERE NOT {plain['.']} AND NOT {plain[',']}) FROM ("
+        f"SELECT c{index} AS c FROM src WHERE contains(c{index}, '.') OR contains(c{index}, ',') "
+        "LIMIT 5000)"
+    ).fetchone()
+    dots, commas, others = row if row else (0, 0, [])
+    rest = [v for v in others or [] if not is_missing(v)]
+    mark = infer_decimal_mark(rest, {".": 2 * dots, ",": 2 * commas})
+    return mark, bool(dots or commas or rest)
 
 
 # A number column with at most this many distinct texts is read once per text and joined back
@@ -364,9 +377,8 @@ def _number_layers(ws: Workspace, col: Column, spaces: str) -> _Layers:
     the column. The column's decimal mark is inferred from a sample of its written numbers."""
     i = col.index
     kind = col.variable.data_type
-    sample = _sample_marked(ws, i)
-    mark = infer_decimal_mark(sample)
-    col.decimal_mark = mark if sample else ""
+    mark, marked = _decimal_mark(ws, i)
+    col.decimal_mark = mark if marked else ""
     thousands = "." if mark == "," else ","
     col.mark = mark
     cast = "BIGINT" if kind == DataType.INTEGER else SQL_TYPES[DataType(kind)]

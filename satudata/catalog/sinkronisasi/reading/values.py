@@ -103,13 +103,14 @@ def looks_numeric(cell: str) -> bool:
     return bool(text) and bool(_NUMBER_CHARS.match(text)) and any(c.isdigit() for c in text)
 
 
-def infer_decimal_mark(cells: Iterable[str]) -> str:
+def infer_decimal_mark(cells: Iterable[str], votes: dict[str, int] | None = None) -> str:
     """``,`` or ``.``: which mark separates decimals in this column.
 
     Evidence, strongest first: both marks in one number (the later one is decimal); a mark
     followed by other than three digits (decimal); otherwise Indonesian practice, the comma.
+    ``votes`` are those already counted elsewhere for other cells of the column.
     """
-    votes = {",": 0, ".": 0}
+    votes = {",": 0, ".": 0, **(votes or {})}
     for cell in cells:
         text = cell.strip().rstrip("%").replace(" ", "").replace("\u00a0", "")
         if not looks_numeric(text):
