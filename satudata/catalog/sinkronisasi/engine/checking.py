@@ -92,7 +92,16 @@ def check(
     judges = {c.index: ValueJudge(c.variable, c.rules, regions) for c in columns}
     prepare_columns(ws, columns, judges)
     problems: dict[int, int] = {}  # cells with a problem, per column index
-    if columns:
+    # Most tables have no problem at all: counting the problems' non-null cells is cheap, and
+    # only columns that have some are counted by kind.
+    with_problems = (
+        ws.con.execute(
+            "SELECT " + ", ".join(f"count(p{c.index})" for c in columns) + " FROM typed"
+        ).fetchone()
+        if columns
+        else None
+    )
+    if with_problems and any(with_problems):
         counts = ws.con.execute(
             "SELECT "
             + ", ".join(
@@ -110,7 +119,7 @@ def check(
             problems[col.index] = counts[2 * n] + counts[2 * n + 1]
     for done, col in enumerate(columns, start=1):
         progress("check", done, len(columns))
-        if not problems[col.index]:
+        if not problems.get(col.index):
             continue  # every problem code is counted above: nothing to show
         read = f"r{col.index}" if col.variable.data_type in NUMERIC_KINDS else "NULL"
         rows = ws.con.execute(

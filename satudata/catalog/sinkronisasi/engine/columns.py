@@ -345,11 +345,15 @@ def prepare_columns(ws: Workspace, columns: list[Column], judges: dict[int, Valu
             trims.append(f"c{i}")
             _judge_distinct(ws, col, judges[i])
             joins.append(f"LEFT JOIN judged_{i} j{i} ON j{i}.raw = x.c{i}")
-            # Only a null cell finds no verdict: every distinct written text has one.
-            missing, error = f"coalesce(j{i}.m, true)", f"coalesce(j{i}.x, false)"
-            required = f"WHEN {missing} THEN 'required'" if col.rules.required else ""
-            col.value_sql = f"CASE WHEN {missing} THEN NULL ELSE j{i}.val END"
-            col.problem_sql = f"CASE {required} WHEN {missing} THEN NULL ELSE j{i}.problem END"
+            # Only a null cell finds no verdict: every distinct written text has one, with its
+            # value and problem already final (error displays and missing texts included).
+            required = "'required'" if col.rules.required else "NULL"
+            selects += [
+                f"j{i}.v AS v{i}",
+                f"CASE WHEN x.c{i} IS NULL THEN {required} ELSE j{i}.p END AS p{i}",
+                f"coalesce(j{i}.nd, true) AS nd{i}",
+            ]
+            continue
         value, problem = _with_cell_errors(col, error)
         selects += [f"{value} AS v{i}", f"{problem} AS p{i}"]
         selects.append(f"{missing} AS nd{i}")  # "no data" written: counted by missing_values
@@ -457,7 +461,8 @@ def _with_cell_errors(col: Column, error: str) -> tuple[str, str]:
 
 def _judge_distinct(ws: Workspace, col: Column, judge: ValueJudge) -> None:
     """Judge each distinct written value once; the verdicts become a table joined by the raw
-    text, saying also whether that text is missing on purpose or a spreadsheet error."""
+    text, with each text's final value and problem (a spreadsheet error display and a text
+    missing on purpose included) and whether it says "no data"."""
     source = f"c{col.index}"
     distinct = ws.con.execute(
         f"SELECT c, {no_data_sql('c')}, {_is_cell_error(trimmed_sql('c'))}, {trimmed_sql('c')} "
@@ -467,17 +472,17 @@ def _judge_distinct(ws: Workspace, col: Column, judge: ValueJudge) -> None:
     values: list[Any] = []
     problems: list[str | None] = []
     missing: list[bool] = []
-    errors: list[bool] = []
+    cell_error = CELL_ERROR if col.rules.required else CELL_WARNING
+    no_value = REQUIRED if col.rules.required else None
     texts = [text for _raw, no_data, error, text in distinct if not no_data and not error]
     judge.prepare(list(dict.fromkeys(texts)))
     verdicts: dict[str, tuple[Any, str | None]] = {}
     for raw, no_data, error, text in distinct:
         raws.append(raw)
-        missing.append(bool(no_data))
-        errors.append(bool(error))
-        if no_data or error:
+        missing.append(bool(no_data))  # "no data" written; an error display is not that
+        if error or no_data:
             values.append(None)
-            problems.append(None)
+            problems.append(cell_error if error else no_value)
             continue
         if text not in verdicts:
             verdict = judge.judge(text)
@@ -496,10 +501,9 @@ def _judge_distinct(ws: Workspace, col: Column, judge: ValueJudge) -> None:
     verdict_table = pa.table(  # noqa: F841 (read by DuckDB)
         {
             "raw": pa.array(raws, pa.string()),
-            "val": pa.array(values, value_type),
-            "problem": pa.array(problems, pa.string()),
-            "m": pa.array(missing, pa.bool_()),
-            "x": pa.array(errors, pa.bool_()),
+            "v": pa.array(values, value_type),
+            "p": pa.array(problems, pa.string()),
+            "nd": pa.array(missing, pa.bool_()),
         }
     )
     ws.con.execute(f"CREATE OR REPLACE TABLE judged_{col.index} AS SELECT * FROM verdict_table")

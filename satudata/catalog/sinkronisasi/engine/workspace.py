@@ -88,6 +88,8 @@ class Workspace:
         self.con.execute(f"SET temp_directory = {sql_text(str(self.folder / 'spill'))}")
         self.con.execute(f"SET threads = {int(settings.SYNC_THREADS)}")
         self.con.execute("SET preserve_insertion_order = true")
+        # The folder is removed on close: writing the tables into its file first is wasted.
+        self.con.execute("PRAGMA disable_checkpoint_on_shutdown")
         self.sheet = ""
         # The sheets stacked into ``src``, when more than one: ``_row`` then says which (place).
         self.sheets: list[str] = []
