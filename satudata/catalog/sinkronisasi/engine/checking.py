@@ -8,11 +8,12 @@ from django.utils.translation import gettext as _
 
 from satudata.catalog.models import DataType, Variable
 from satudata.catalog.sinkronisasi.engine.columns import (
-    NUMERIC_KINDS,
     Column,
     ValueJudge,
     finding_for,
     prepare_columns,
+    problem_counts,
+    problem_rows,
 )
 from satudata.catalog.sinkronisasi.engine.coverage import coverage_findings, unit_finding
 from satudata.catalog.sinkronisasi.engine.duplicates import find_duplicates
@@ -91,41 +92,15 @@ def check(
     regions = RegionReference(within=region_within)
     judges = {c.index: ValueJudge(c.variable, c.rules, regions) for c in columns}
     prepare_columns(ws, columns, judges)
-    problems: dict[int, int] = {}  # cells with a problem, per column index
-    # Most tables have no problem at all: counting the problems' non-null cells is cheap, and
-    # only columns that have some are counted by kind.
-    with_problems = (
-        ws.con.execute(
-            "SELECT " + ", ".join(f"count(p{c.index})" for c in columns) + " FROM typed"
-        ).fetchone()
-        if columns
-        else None
-    )
-    if with_problems and any(with_problems):
-        counts = ws.con.execute(
-            "SELECT "
-            + ", ".join(
-                f"count(*) FILTER (WHERE p{c.index} LIKE 'error%' OR p{c.index} IN "
-                f"('required','not_number','not_whole','not_year','below_min','above_max')), "
-                f"count(*) FILTER (WHERE p{c.index} LIKE 'warning%')"
-                for c in columns
-            )
-            + " FROM typed"
-        ).fetchone()
-        assert counts is not None
-        for n, col in enumerate(columns):
-            errors += counts[2 * n]
-            warnings += counts[2 * n + 1]
-            problems[col.index] = counts[2 * n] + counts[2 * n + 1]
+    counted = problem_counts(ws, columns)
+    for col_errors, col_warnings in counted.values():
+        errors += col_errors
+        warnings += col_warnings
     for done, col in enumerate(columns, start=1):
         progress("check", done, len(columns))
-        if not problems.get(col.index):
-            continue  # every problem code is counted above: nothing to show
-        read = f"r{col.index}" if col.variable.data_type in NUMERIC_KINDS else "NULL"
-        rows = ws.con.execute(
-            f"SELECT _row, p{col.index}, {read} FROM typed "
-            f"WHERE p{col.index} IS NOT NULL ORDER BY _row LIMIT {MAX_FINDINGS_PER_KIND}"
-        ).fetchall()
+        if not sum(counted[col.index]):
+            continue  # every problem code is counted: nothing to show
+        rows = problem_rows(ws, col, MAX_FINDINGS_PER_KIND)
         if not rows:
             continue
         # The text as written, for the few rows reported (typed keeps only values).

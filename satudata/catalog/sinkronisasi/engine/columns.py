@@ -191,6 +191,10 @@ class Column:
     suggestions: list[str] = field(default_factory=list)
     # The distinct values a judged column was read as (its region codes, its labels).
     values: set[Any] = field(default_factory=set)
+    # A column read once per distinct text: the table of verdicts (``raw`` the text, ``v`` the
+    # value, ``p`` the problem, ``nd`` whether it says "no data", ``r`` the number as read,
+    # ``n`` how many cells hold it, a null text included); ``typed`` then holds only its value.
+    verdicts: str = ""
 
 
 def _number_problems(col: Column, number: str) -> str:
@@ -320,15 +324,9 @@ def prepare_columns(ws: Workspace, columns: list[Column], judges: dict[int, Valu
             layers = _number_layers(ws, col, spaces)
             if i in few_texts:
                 _read_distinct_numbers(ws, col, layers)
-                joins.append(f"LEFT JOIN numbers_{i} u{i} ON u{i}.raw = x.c{i}")
+                joins.append(f"LEFT JOIN {col.verdicts} j{i} ON j{i}.raw = x.c{i}")
                 trims.append(f"c{i}")
-                required = "'required'" if col.rules.required else "NULL"
-                selects += [
-                    f"u{i}.v AS v{i}",
-                    f"CASE WHEN x.c{i} IS NULL THEN {required} ELSE u{i}.p END AS p{i}",
-                    f"coalesce(u{i}.nd, true) AS nd{i}",
-                    f"u{i}.r AS r{i}",
-                ]
+                selects.append(f"j{i}.v AS v{i}")
                 continue
             trims += layers.trims
             flags += layers.flags
@@ -344,15 +342,10 @@ def prepare_columns(ws: Workspace, columns: list[Column], judges: dict[int, Valu
             col.judged = True
             trims.append(f"c{i}")
             _judge_distinct(ws, col, judges[i])
-            joins.append(f"LEFT JOIN judged_{i} j{i} ON j{i}.raw = x.c{i}")
-            # Only a null cell finds no verdict: every distinct written text has one, with its
-            # value and problem already final (error displays and missing texts included).
-            required = "'required'" if col.rules.required else "NULL"
-            selects += [
-                f"j{i}.v AS v{i}",
-                f"CASE WHEN x.c{i} IS NULL THEN {required} ELSE j{i}.p END AS p{i}",
-                f"coalesce(j{i}.nd, true) AS nd{i}",
-            ]
+            # Every distinct written text has its verdict, with the value already final (none
+            # for an error display or a text missing on purpose); a null cell finds none.
+            joins.append(f"LEFT JOIN {col.verdicts} j{i} ON j{i}.raw = x.c{i}")
+            selects.append(f"j{i}.v AS v{i}")
             continue
         value, problem = _with_cell_errors(col, error)
         selects += [f"{value} AS v{i}", f"{problem} AS p{i}"]
@@ -424,12 +417,14 @@ def _read_distinct_numbers(ws: Workspace, col: Column, layers: _Layers) -> None:
     once through ``layers``, with its value, problem, whether it is missing and the number."""
     i = col.index
     value, problem = _with_cell_errors(col, f"x{i}")
+    col.verdicts = f"numbers_{i}"
+    # A null text goes through the layers too: no value, "no data", required if it must be.
     ws.con.execute(
-        f"CREATE OR REPLACE TEMP TABLE numbers_{i} AS SELECT c{i} AS raw, "
-        f"{value} AS v, {problem} AS p, "
-        f"m{i} AS nd, n{i} AS r FROM (SELECT *, {', '.join(layers.numbers)} FROM ("
-        f"SELECT *, {', '.join(layers.flags)} FROM (SELECT {', '.join(layers.trims)} FROM ("
-        f"SELECT DISTINCT c{i} FROM src WHERE c{i} IS NOT NULL))))"
+        f"CREATE OR REPLACE TEMP TABLE {col.verdicts} AS SELECT c{i} AS raw, "
+        f"{value} AS v, {problem} AS p, m{i} AS nd, n{i} AS r, cells AS n "
+        f"FROM (SELECT *, {', '.join(layers.numbers)} FROM ("
+        f"SELECT *, {', '.join(layers.flags)} FROM (SELECT {', '.join(layers.trims)}, cells FROM ("
+        f"SELECT c{i}, count(*) AS cells FROM src GROUP BY c{i}))))"
     )
 
 
@@ -465,20 +460,22 @@ def _judge_distinct(ws: Workspace, col: Column, judge: ValueJudge) -> None:
     missing on purpose included) and whether it says "no data"."""
     source = f"c{col.index}"
     distinct = ws.con.execute(
-        f"SELECT c, {no_data_sql('c')}, {_is_cell_error(trimmed_sql('c'))}, {trimmed_sql('c')} "
-        f"FROM (SELECT DISTINCT {source} AS c FROM src) WHERE c IS NOT NULL"
+        f"SELECT c, {no_data_sql('c')}, {_is_cell_error(trimmed_sql('c'))}, {trimmed_sql('c')}, "
+        f"cells FROM (SELECT {source} AS c, count(*) AS cells FROM src GROUP BY {source})"
     ).fetchall()
-    raws: list[str] = []
+    raws: list[str | None] = []
     values: list[Any] = []
     problems: list[str | None] = []
     missing: list[bool] = []
+    counts: list[int] = []
     cell_error = CELL_ERROR if col.rules.required else CELL_WARNING
     no_value = REQUIRED if col.rules.required else None
-    texts = [text for _raw, no_data, error, text in distinct if not no_data and not error]
+    texts = [text for _raw, no_data, error, text, _n in distinct if not no_data and not error]
     judge.prepare(list(dict.fromkeys(texts)))
     verdicts: dict[str, tuple[Any, str | None]] = {}
-    for raw, no_data, error, text in distinct:
+    for raw, no_data, error, text, cells in distinct:
         raws.append(raw)
+        counts.append(cells)
         missing.append(bool(no_data))  # "no data" written; an error display is not that
         if error or no_data:
             values.append(None)
@@ -504,9 +501,87 @@ def _judge_distinct(ws: Workspace, col: Column, judge: ValueJudge) -> None:
             "v": pa.array(values, value_type),
             "p": pa.array(problems, pa.string()),
             "nd": pa.array(missing, pa.bool_()),
+            "r": pa.nulls(len(raws), pa.float64()),
+            "n": pa.array(counts, pa.int64()),
         }
     )
-    ws.con.execute(f"CREATE OR REPLACE TABLE judged_{col.index} AS SELECT * FROM verdict_table")
+    col.verdicts = f"judged_{col.index}"
+    ws.con.execute(f"CREATE OR REPLACE TABLE {col.verdicts} AS SELECT * FROM verdict_table")
+
+
+_ERROR_CODES = "('required','not_number','not_whole','not_year','below_min','above_max')"
+
+
+def _is_error(problem: str) -> str:
+    return f"({problem} LIKE 'error%' OR {problem} IN {_ERROR_CODES})"
+
+
+def problem_counts(ws: Workspace, columns: list[Column]) -> dict[int, tuple[int, int]]:
+    """Per column index, the cells with an error and those with a warning: a joined column's
+    from its verdicts and their cell counts; the others' from ``typed``, where a cheap count of
+    non-null problems first rules out the usual case of none."""
+    found = {c.index: (0, 0) for c in columns}
+    for col in (c for c in columns if c.verdicts):
+        row = ws.con.execute(
+            f"SELECT coalesce(sum(n) FILTER (WHERE {_is_error('p')}), 0), "
+            f"coalesce(sum(n) FILTER (WHERE p LIKE 'warning%'), 0) FROM {col.verdicts}"
+        ).fetchone()
+        found[col.index] = (int(row[0]), int(row[1])) if row else (0, 0)
+    cell_by_cell = [c for c in columns if not c.verdicts]
+    if not cell_by_cell:
+        return found
+    some = ws.con.execute(
+        "SELECT " + ", ".join(f"count(p{c.index})" for c in cell_by_cell) + " FROM typed"
+    ).fetchone()
+    if not some or not any(some):
+        return found
+    row = ws.con.execute(
+        "SELECT "
+        + ", ".join(
+            f"count(*) FILTER (WHERE {_is_error(f'p{c.index}')}), "
+            f"count(*) FILTER (WHERE p{c.index} LIKE 'warning%')"
+            for c in cell_by_cell
+        )
+        + " FROM typed"
+    ).fetchone()
+    assert row is not None
+    for n, col in enumerate(cell_by_cell):
+        found[col.index] = (row[2 * n], row[2 * n + 1])
+    return found
+
+
+def problem_rows(ws: Workspace, col: Column, limit: int) -> list[tuple[int, str, float | None]]:
+    """The first ``limit`` rows of ``col`` with a problem: row, problem, the number as read."""
+    if col.verdicts:
+        return ws.con.execute(
+            f"SELECT s._row, j.p, j.r FROM src s JOIN {col.verdicts} j "
+            f"ON s.c{col.index} IS NOT DISTINCT FROM j.raw WHERE j.p IS NOT NULL "
+            f"ORDER BY s._row LIMIT {int(limit)}"
+        ).fetchall()
+    read = f"r{col.index}" if col.variable.data_type in NUMERIC_KINDS else "NULL"
+    return ws.con.execute(
+        f"SELECT _row, p{col.index}, {read} FROM typed "
+        f"WHERE p{col.index} IS NOT NULL ORDER BY _row LIMIT {int(limit)}"
+    ).fetchall()
+
+
+def no_data_counts(ws: Workspace, columns: list[Column]) -> dict[int, int]:
+    """Per column index, the cells that say "no data" (empty included)."""
+    found = {}
+    for col in (c for c in columns if c.verdicts):
+        found[col.index] = int(
+            ws.scalar(f"SELECT coalesce(sum(n) FILTER (WHERE nd), 0) FROM {col.verdicts}")
+        )
+    cell_by_cell = [c for c in columns if not c.verdicts]
+    if cell_by_cell:
+        row = ws.con.execute(
+            "SELECT "
+            + ", ".join(f"count(*) FILTER (WHERE nd{c.index})" for c in cell_by_cell)
+            + " FROM typed"
+        ).fetchone()
+        assert row is not None
+        found.update({c.index: int(n) for c, n in zip(cell_by_cell, row, strict=True)})
+    return found
 
 
 def finding_for(

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from satudata.catalog.sinkronisasi.engine.columns import (
     Column,
     missing_sql,
+    no_data_counts,
     no_data_sql,
     trimmed_sql,
 )
@@ -25,15 +26,11 @@ def missing_values(ws: Workspace, columns: list[Column]) -> dict[str, dict[str, 
     report: dict[str, dict[str, Any]] = {}
     if not columns:
         return report
-    # The typed table knows which cells said "no data": one pass counts them all, and only a
-    # column that has some is grouped by marker.
-    counts = ws.con.execute(
-        "SELECT "
-        + ", ".join(f"count(*) FILTER (WHERE nd{c.index})" for c in columns)
-        + " FROM typed"
-    ).fetchall()[0]
-    for col, count in zip(columns, counts, strict=True):
-        if not count:
+    # The check knows which cells said "no data": only a column that has some is grouped by
+    # marker.
+    counts = no_data_counts(ws, columns)
+    for col in columns:
+        if not counts[col.index]:
             continue
         source = f"c{col.index}"
         groups = ws.con.execute(
