@@ -215,6 +215,12 @@ def load_demo() -> dict[str, object]:
 
     usage = load_sample_usage()
     roll_pending()
+    if usage:
+        # The sample events were written in bulk, past the recorder that keeps each dataset's
+        # running totals: rebuild those, so the dataset pages count the same year.
+        from satudata.reports import counts
+
+        counts.recount()
     from satudata.reports.demo_reports import load_sample_reports
 
     reports = load_sample_reports()

@@ -20,6 +20,13 @@ class DemoTests(TestCase):
         )
         self.assertEqual(Region.objects.under("18.10").count(), 140)
         self.assertTrue(Agency.objects.filter(is_walidata=True, slug="diskominfo").exists())
+        # The dataset pages count the year of sample use the reports show.
+        from satudata.catalog.models import Dataset
+        from satudata.reports import counts
+
+        viewed = counts.totals(Dataset.objects.values_list("slug", flat=True))
+        self.assertTrue(viewed)
+        self.assertTrue(all(views > 0 for views, _downloads in viewed.values()))
 
     def test_it_has_an_account_for_every_role_labelled_as_sample(self) -> None:
         load_demo()
