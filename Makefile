@@ -49,7 +49,7 @@ migrations-check: setup
 	$(BIN)/python manage.py makemigrations --check --dry-run
 
 pytest: setup
-	$(BIN)/pytest -n 2
+	$(BIN)/pytest -n 2 $(PYTEST_ARGS)
 
 test: lint typecheck migrations-check pytest
 
