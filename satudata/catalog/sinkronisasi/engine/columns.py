@@ -195,6 +195,8 @@ class Column:
     # value, ``p`` the problem, ``nd`` whether it says "no data", ``r`` the number as read,
     # ``n`` how many cells hold it, a null text included); ``typed`` then holds only its value.
     verdicts: str = ""
+    # Its cells with an error, with a warning and saying "no data", counted from the verdicts.
+    tally: tuple[int, int, int] = (0, 0, 0)
 
 
 def _number_problems(col: Column, number: str) -> str:
@@ -426,6 +428,7 @@ def _read_distinct_numbers(ws: Workspace, col: Column, layers: _Layers) -> None:
         f"SELECT *, {', '.join(layers.flags)} FROM (SELECT {', '.join(layers.trims)}, cells FROM ("
         f"SELECT c{i}, count(*) AS cells FROM src GROUP BY c{i}))))"
     )
+    _tally(ws, col)
 
 
 def _whole_number_cases(text: str) -> str:
@@ -507,6 +510,18 @@ def _judge_distinct(ws: Workspace, col: Column, judge: ValueJudge) -> None:
     )
     col.verdicts = f"judged_{col.index}"
     ws.con.execute(f"CREATE OR REPLACE TABLE {col.verdicts} AS SELECT * FROM verdict_table")
+    _tally(ws, col)
+
+
+def _tally(ws: Workspace, col: Column) -> None:
+    """Count, once, the cells of ``col`` with an error, a warning or "no data", weighting each
+    verdict by its cells."""
+    row = ws.con.execute(
+        f"SELECT coalesce(sum(n) FILTER (WHERE {_is_error('p')}), 0), "
+        f"coalesce(sum(n) FILTER (WHERE p LIKE 'warning%'), 0), "
+        f"coalesce(sum(n) FILTER (WHERE nd), 0) FROM {col.verdicts}"
+    ).fetchone()
+    col.tally = (int(row[0]), int(row[1]), int(row[2])) if row else (0, 0, 0)
 
 
 _ERROR_CODES = "('required','not_number','not_whole','not_year','below_min','above_max')"
@@ -520,13 +535,7 @@ def problem_counts(ws: Workspace, columns: list[Column]) -> dict[int, tuple[int,
     """Per column index, the cells with an error and those with a warning: a joined column's
     from its verdicts and their cell counts; the others' from ``typed``, where a cheap count of
     non-null problems first rules out the usual case of none."""
-    found = {c.index: (0, 0) for c in columns}
-    for col in (c for c in columns if c.verdicts):
-        row = ws.con.execute(
-            f"SELECT coalesce(sum(n) FILTER (WHERE {_is_error('p')}), 0), "
-            f"coalesce(sum(n) FILTER (WHERE p LIKE 'warning%'), 0) FROM {col.verdicts}"
-        ).fetchone()
-        found[col.index] = (int(row[0]), int(row[1])) if row else (0, 0)
+    found = {c.index: c.tally[:2] for c in columns}
     cell_by_cell = [c for c in columns if not c.verdicts]
     if not cell_by_cell:
         return found
@@ -567,11 +576,7 @@ def problem_rows(ws: Workspace, col: Column, limit: int) -> list[tuple[int, str,
 
 def no_data_counts(ws: Workspace, columns: list[Column]) -> dict[int, int]:
     """Per column index, the cells that say "no data" (empty included)."""
-    found = {}
-    for col in (c for c in columns if c.verdicts):
-        found[col.index] = int(
-            ws.scalar(f"SELECT coalesce(sum(n) FILTER (WHERE nd), 0) FROM {col.verdicts}")
-        )
+    found = {c.index: c.tally[2] for c in columns}
     cell_by_cell = [c for c in columns if not c.verdicts]
     if cell_by_cell:
         row = ws.con.execute(
