@@ -103,8 +103,11 @@ def record(
     summary: str = "",
     changes: Mapping[str, Any] | None = None,
     actor_label: str = "",
+    at: dt.datetime | None = None,
 ) -> AuditEvent:
-    """Append one audit row. Call it inside the transaction that makes the change."""
+    """Append one audit row. Call it inside the transaction that makes the change. ``at`` is
+    for a step taken as of an earlier moment (the demo's history); the log is never changed
+    afterwards, so the row is written with that moment."""
     info = current_request_info()
     user: Any = actor if actor is not None and actor.is_authenticated else None
     label = actor_label or (user.get_username() if user is not None else "")
@@ -119,4 +122,5 @@ def record(
         changes=_plain(dict(changes or {})),
         ip_address=info.ip_address,
         path=info.path,
+        **({"at": at} if at is not None else {}),
     )

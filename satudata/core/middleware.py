@@ -212,10 +212,11 @@ class HostileInputMiddleware:
         if request.method != "POST" and request.method not in ("PUT", "PATCH"):
             return False
         if request.content_type in ("application/x-www-form-urlencoded", "multipart/form-data"):
-            if _view_cleans_its_form(request):
-                return False
             # The CSRF check reads request.POST of every form anyway; the files are not read.
-            return any(has_nul(key) or has_nul(value) for key, value in _pairs(request.POST))
+            # Only a form that holds a NUL asks which view it goes to.
+            return any(
+                has_nul(key) or has_nul(value) for key, value in _pairs(request.POST)
+            ) and not _view_cleans_its_form(request)
         if request.content_type == "application/json" or api_kind(request.path) == "ckan":
             return has_nul(request.body)
         return False

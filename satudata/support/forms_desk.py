@@ -10,7 +10,6 @@ import datetime as dt
 from typing import Any
 
 from django import forms
-from django.core.files.uploadedfile import UploadedFile
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -89,15 +88,10 @@ class MultipleFileField(forms.FileField):
     def clean(self, data: Any, initial: Any = None) -> list[NewFile]:
         uploads = data if isinstance(data, list | tuple) else [data] if data else []
         try:
-            return checked_files([u for u in uploads if u])
+            # Checked exactly as the requester's are: how many, how large, what the content is.
+            return attachments.check_all(uploads)
         except SupportError as error:
             raise forms.ValidationError(error.message) from error
-
-
-def checked_files(uploads: list[UploadedFile]) -> list[NewFile]:
-    """The desk's uploads as attachments, checked exactly as the requester's are
-    (``attachments.check_all``: how many, how large, and what the content really is)."""
-    return attachments.check_all(uploads)
 
 
 # --- Steps of a ticket ----------------------------------------------------------------------

@@ -35,7 +35,7 @@ from satudata.accounts.permissions import can, role_of
 from satudata.accounts.roles import Capability, Role
 from satudata.core.audit import record
 from satudata.core.mail import send
-from satudata.core.models import AuditEvent, MailKind, SiteProfile
+from satudata.core.models import MailKind, SiteProfile
 from satudata.support import clocks
 from satudata.support.models import (
     OPEN_STATES,
@@ -255,39 +255,15 @@ def _save(ticket: Ticket, *fields: str) -> None:
 
 
 def _audit(action: str, actor: Any, ticket: Ticket, summary: str, **changes: Any) -> None:
-    moment = _AS_OF.get()
-    if moment is None:
-        record(
-            f"support.{action}",
-            actor=actor,
-            obj=ticket,
-            actor_label="" if actor is not None and actor.is_authenticated else "pemohon",
-            summary=summary,
-            changes={k: list(v) for k, v in changes.items()},
-        )
-        return
-    # ``record`` stamps the present and the log never changes afterwards: a step taken
-    # ``as_of`` an earlier moment writes its row with that moment here.
-    user = actor if actor is not None and actor.is_authenticated else None
-    AuditEvent.objects.create(
-        at=moment,
-        actor=user,
-        actor_label=user.get_username()[:150] if user is not None else "pemohon",
-        action=f"support.{action}",
-        object_type=ticket._meta.label_lower,
-        object_id=str(ticket.pk),
-        object_repr=str(ticket)[:255],
-        summary=summary[:500],
-        changes={k: [_plain(value) for value in v] for k, v in changes.items()},
+    record(
+        f"support.{action}",
+        actor=actor,
+        obj=ticket,
+        actor_label="" if actor is not None and actor.is_authenticated else "pemohon",
+        summary=summary,
+        changes={k: list(v) for k, v in changes.items()},
+        at=_AS_OF.get(),  # a step taken as of an earlier moment is logged at that moment
     )
-
-
-def _plain(value: Any) -> Any:
-    if value is None or isinstance(value, bool | int | float):
-        return value
-    if isinstance(value, dt.datetime):
-        return value.isoformat()
-    return str(value)[:200]
 
 
 def _finish_task(ticket: Ticket, note: str) -> None:
