@@ -8,15 +8,22 @@ the one place where those are refused, so that no view has to remember them.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 from typing import Any
+
+from django.utils.translation import gettext
 
 # Larger than any count, offset, page or year a caller means; small enough for a 64-bit column.
 INTEGER_MAX = 10**9
 # Deeper than any filter or CKAN body a client sends; far below the recursion limit.
 JSON_DEPTH_MAX = 32
 JSON_ESCAPED_NUL = re.compile(rb"(?<!\\)(?:\\\\)*\\u0000", re.IGNORECASE)
+# The years a date typed by a user may name (a period's bounds, a visit, a request received):
+# far from the calendar's ends, which overflow when a day is stepped, counted in working days
+# or turned from WIB into UTC.
+FIRST_YEAR, LAST_YEAR = 2000, 2100
 
 
 class InputRefused(ValueError):
@@ -76,3 +83,13 @@ def bounded_int(text: str, *, minimum: int, maximum: int = INTEGER_MAX) -> int:
     if not minimum <= number <= maximum:
         raise InputRefused(f"must be between {minimum} and {maximum}")
     return number
+
+
+def year_problem(day: dt.date | None) -> str | None:
+    """What to tell the user of a date outside ``FIRST_YEAR``–``LAST_YEAR``, else None."""
+    if day is None or FIRST_YEAR <= day.year <= LAST_YEAR:
+        return None
+    return gettext("Choose a date between %(first)s and %(last)s.") % {
+        "first": FIRST_YEAR,
+        "last": LAST_YEAR,
+    }

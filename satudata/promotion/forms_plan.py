@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from satudata.accounts.models import Agency, User
 from satudata.accounts.roles import STAFF_ROLES
+from satudata.core.input_limits import FIRST_YEAR, LAST_YEAR
 from satudata.promotion.models import ActionChannel, ReachKind
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -111,16 +112,14 @@ class PeriodForm(forms.Form):
     sampai = forms.DateField(label=_("To"), widget=DATE, required=False, input_formats=["%Y-%m-%d"])
     MAX_DAYS = 3 * 366
 
-    FIRST_YEAR, LAST_YEAR = 2000, 2100
-
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         for name in ("dari", "sampai"):
             day = data.get(name)
-            if day is not None and not self.FIRST_YEAR <= day.year <= self.LAST_YEAR:
+            if day is not None and not FIRST_YEAR <= day.year <= LAST_YEAR:
                 raise forms.ValidationError(
                     _("Choose days between the years %(first)s and %(last)s.")
-                    % {"first": self.FIRST_YEAR, "last": self.LAST_YEAR}
+                    % {"first": FIRST_YEAR, "last": LAST_YEAR}
                 )
         today = timezone.localdate()
         end = data.get("sampai") or today

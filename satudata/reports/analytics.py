@@ -40,6 +40,7 @@ from django.utils.translation import gettext as _
 from satudata.accounts.models import Agency
 from satudata.catalog.metadata.standard import SECTORS
 from satudata.catalog.models import Dataset
+from satudata.core.input_limits import year_problem
 from satudata.products.models import Product
 from satudata.reports import periods
 from satudata.reports.models import (
@@ -141,11 +142,6 @@ def preset_dates(preset: str, today: dt.date) -> tuple[dt.date, dt.date]:
     return year_back(today) + dt.timedelta(days=1), today  # 12-bulan
 
 
-# Dates a filter may name: a period, its previous period and last year stay far from the
-# calendar's ends (year 1 and 9999 would overflow when stepped back or forward).
-FIRST_YEAR, LAST_YEAR = 2000, 2100
-
-
 def _date(query: Mapping[str, Any], name: str, errors: dict[str, str]) -> dt.date | None:
     raw = (query.get(name) or "").strip()
     if not raw:
@@ -156,11 +152,10 @@ def _date(query: Mapping[str, Any], name: str, errors: dict[str, str]) -> dt.dat
     except ValueError:
         errors[name] = _("“%(value)s” is not a date; write it as YYYY-MM-DD.") % {"value": raw[:20]}
         return None
-    if not FIRST_YEAR <= day.year <= LAST_YEAR:
-        errors[name] = _("Choose a date between %(first)s and %(last)s.") % {
-            "first": FIRST_YEAR,
-            "last": LAST_YEAR,
-        }
+    # A period, its previous period and last year stay far from the calendar's ends.
+    problem = year_problem(day)
+    if problem:
+        errors[name] = problem
         return None
     return day
 

@@ -16,13 +16,13 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
+from satudata.core.input_limits import FIRST_YEAR, LAST_YEAR
 from satudata.sop.workdays import WIB
 
 MONTH, QUARTER, YEAR = "month", "quarter", "year"
 _MONTH = re.compile(r"^(\d{4})-(\d{1,2})$")
 _QUARTER = re.compile(r"^(\d{4})-[Qq]([1-4])$")
 _YEAR = re.compile(r"^(\d{4})$")
-FIRST_YEAR, LAST_YEAR = 2000, 2100
 
 
 class PeriodError(ValueError):

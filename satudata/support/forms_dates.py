@@ -13,18 +13,14 @@ import datetime as dt
 from typing import Any
 
 from django import forms
-from django.utils.translation import gettext
 
-FIRST_YEAR, LAST_YEAR = 2000, 2100
+from satudata.core.input_limits import year_problem
 
 
 def _check_year(value: dt.date | None) -> None:
-    if value is not None and not FIRST_YEAR <= value.year <= LAST_YEAR:
-        raise forms.ValidationError(
-            gettext("Choose a date between %(first)s and %(last)s.")
-            % {"first": FIRST_YEAR, "last": LAST_YEAR},
-            code="out_of_range",
-        )
+    problem = year_problem(value)
+    if problem:
+        raise forms.ValidationError(problem, code="out_of_range")
 
 
 class DayField(forms.DateField):
