@@ -196,38 +196,62 @@ class BulkReaderTests(PersonaTestCase):
                     self.assertEqual(scan.utf8, utf8)
                     self.assertEqual(scan.blank, expected_blank)
 
-    def test_numbers_read_once_per_distinct_text_match_numbers_read_cell_by_cell(self) -> None:
-        """The two ways of reading a number column give the same table and the same findings,
-        whatever is written: Indonesian and English marks, percentages, spaces, markers, error
-        displays, text, empty cells."""
+    def test_the_ways_of_reading_a_column_give_the_same_table_and_findings(self) -> None:
+        """A column read once per distinct text is read by a plain cast, by the cast with its
+        exceptions listed, or by a join of its verdicts; a number column may also be read cell
+        by cell. Each way gives the same typed values, the same Parquet in the file's row order
+        and the same findings, whatever is written: Indonesian and English marks, percentages,
+        spaces, markers, error displays, text, empty cells, codes read as their labels."""
         import tempfile
 
-        from satudata.catalog.sinkronisasi.engine import columns
+        import pyarrow.parquet as pq  # type: ignore[import-untyped]
+
+        from satudata.catalog.sinkronisasi.engine import columns, write_parquet
 
         cells = [
             "1.250", "1,250", " 2 954 ", "4,5", "45%", "-", "n/a", "#REF!", "dua", "", "0",
             "12.5", "-3", "1.234.567", "3,876", "007", "1e3", "Err:502", "…", "100,25",
         ]  # fmt: skip
+        sexes = ["1", "Laki-laki", "2", "perempuan", "-", "3"]
         rows = [
-            f"18.10.01.2001;{2000 + n % 30};Laki-laki;{cell};{cells[-1 - n % len(cells)]}"
+            f"18.10.01.2001;{2000 + n % 30};{sexes[n % len(sexes)]};{cell};"
+            f"{cells[-1 - n % len(cells)]}"
             for n, cell in enumerate(cells * 3)
         ]
         data = ("kode wilayah;tahun;jenis kelamin;jumlah;persen\n" + "\n".join(rows)).encode()
-        seen = []
-        for limit in (columns.DISTINCT_NUMBERS, 0):
+        seen, kinds = [], []
+        ways = [
+            (columns.DISTINCT_NUMBERS, columns.CAST_EXCEPTIONS),  # casts, exceptions listed
+            (0, columns.CAST_EXCEPTIONS),  # numbers cell by cell
+            (columns.DISTINCT_NUMBERS, 0),  # only columns without exceptions cast
+            (columns.DISTINCT_NUMBERS, -1),  # every column joined
+        ]
+        for limit, exceptions in ways:
             with (
                 mock.patch.object(columns, "DISTINCT_NUMBERS", limit),
+                mock.patch.object(columns, "CAST_EXCEPTIONS", exceptions),
                 tempfile.TemporaryDirectory() as folder,
             ):
                 path = Path(folder) / "big.csv"
                 path.write_bytes(data)
                 with Workspace() as ws:
                     load_text(ws, path, plan_text(path), _no_progress)
-                    result = check(ws, self._mapping(ws.columns), region_within="18.10")
+                    mapping = self._mapping(ws.columns)
+                    result = check(ws, mapping, region_within="18.10")
                     typed = ws.con.execute("SELECT COLUMNS('^v[0-9]+$') FROM typed ORDER BY _row")
+                    values = typed.fetchall()
+                    kinds.append(
+                        ws.scalar(
+                            "SELECT table_type FROM information_schema.tables "
+                            "WHERE table_name = 'typed'"
+                        )
+                    )
+                    write_parquet(ws, mapping, Path(folder) / "v.parquet", meta={})
+                    stored = pq.read_table(Path(folder) / "v.parquet").to_pylist()
                     seen.append(
                         (
-                            typed.fetchall(),
+                            values,
+                            stored,
                             sorted(
                                 (f.row or 0, f.column, f.severity, f.message, f.value)
                                 for f in result.findings
@@ -235,8 +259,17 @@ class BulkReaderTests(PersonaTestCase):
                             result.missing,
                         )
                     )
-        self.assertEqual(seen[0], seen[1])
-        self.assertTrue(seen[0][1], "the messy cells give findings")
+        for way, found in zip(ways[1:], seen[1:], strict=True):
+            with self.subTest(way=way):
+                self.assertEqual(found, seen[0])
+        self.assertTrue(seen[0][2], "the messy cells give findings")
+        self.assertEqual(
+            [r["jenis_kelamin"] for r in seen[0][1][:4]], ["Laki-laki"] * 2 + ["Perempuan"] * 2
+        )
+        self.assertEqual([r["jumlah"] for r in seen[0][1][:3]], [1250, 1250, 2954])
+        # The first way reads every column by a cast (a view); the last joins (a table).
+        self.assertEqual(kinds[0], "VIEW")
+        self.assertNotEqual(kinds[-1], "VIEW")
 
 
 @override_settings(SYNC_STREAM_BYTES=10)

@@ -292,6 +292,9 @@ def _decimal_mark(ws: Workspace, index: int) -> tuple[str, bool]:
 # A number column with at most this many distinct texts is read once per text and joined back
 # by the text; one with more is read cell by cell (a join of that size costs more than it saves).
 DISTINCT_NUMBERS = 100_000
+# A column read once per distinct text is read by a cast of its cells when at most this many of
+# its texts read otherwise than the cast (listed in the cast's CASE); with more, by a join.
+CAST_EXCEPTIONS = 64
 
 
 def prepare_columns(ws: Workspace, columns: list[Column], judges: dict[int, ValueJudge]) -> None:
@@ -302,10 +305,14 @@ def prepare_columns(ws: Workspace, columns: list[Column], judges: dict[int, Valu
     ``n`` the number; the last layer joins the distinct-value verdicts and says the problem.
     A number written plainly (``g``) skips the layers: a bare cast reads it. A number column
     with few distinct texts (years, counts) goes through the layers once per distinct text, in
-    a table joined back by the text, like a column judged value by value (dates, regions,
-    codes), whose verdicts also say whether the text is missing or an error display.
+    a table of verdicts, like a column judged value by value (dates, regions, codes), whose
+    verdicts also say whether the text is missing or an error display; its cells are then read
+    by a cast or by a join of the verdicts (see ``_joined_value``). When every column is read
+    by a cast, ``typed`` is a view: nothing is copied, and the rows stay in the file's order.
     """
-    trims, flags, numbers, selects, joins = ["_row"], ["*"], ["*"], ["_row"], []
+    trims, flags, numbers, selects = ["_row"], ["*"], ["*"], ["_row"]
+    joins: list[str] = []
+    every_cast = True
     spaces = sql_text(WHITESPACE)
     numeric = [c.index for c in columns if c.variable.data_type in NUMERIC_KINDS]
     distinct_counts = (
@@ -326,14 +333,15 @@ def prepare_columns(ws: Workspace, columns: list[Column], judges: dict[int, Valu
             layers = _number_layers(ws, col, spaces)
             if i in few_texts:
                 _read_distinct_numbers(ws, col, layers)
-                joins.append(f"LEFT JOIN {col.verdicts} j{i} ON j{i}.raw = x.c{i}")
                 trims.append(f"c{i}")
-                selects.append(f"j{i}.v AS v{i}")
+                selects.append(_joined_value(ws, col, joins))
                 continue
+            every_cast = False
             trims += layers.trims
             flags += layers.flags
             numbers += layers.numbers
         elif kind == DataType.TEXT and col.rules.pattern is None and col.rules.max_length is None:
+            every_cast = False
             trims += [f"c{i}", f"trim(c{i}, {spaces}) AS t{i}"]
             flags.append(f"{_is_no_data_trimmed(f't{i}')} AS m{i}")
             flags.append(f"{_is_cell_error(f't{i}')} AS x{i}")
@@ -344,10 +352,7 @@ def prepare_columns(ws: Workspace, columns: list[Column], judges: dict[int, Valu
             col.judged = True
             trims.append(f"c{i}")
             _judge_distinct(ws, col, judges[i])
-            # Every distinct written text has its verdict, with the value already final (none
-            # for an error display or a text missing on purpose); a null cell finds none.
-            joins.append(f"LEFT JOIN {col.verdicts} j{i} ON j{i}.raw = x.c{i}")
-            selects.append(f"j{i}.v AS v{i}")
+            selects.append(_joined_value(ws, col, joins))
             continue
         value, problem = _with_cell_errors(col, error)
         selects += [f"{value} AS v{i}", f"{problem} AS p{i}"]
@@ -355,11 +360,56 @@ def prepare_columns(ws: Workspace, columns: list[Column], judges: dict[int, Valu
         if kind in NUMERIC_KINDS:
             selects.append(f"n{i} AS r{i}")  # the number as read, for the messages
     # Materialised once: the counts, the samples, the coverage and the Parquet all read it.
+    # When every value is a plain cast of its text, a view costs less than the copy: reading
+    # it again is a scan of ``src`` with the casts.
+    every_cast = every_cast and not joins
     ws.con.execute(
-        f"CREATE OR REPLACE TEMP TABLE typed AS SELECT {', '.join(selects)} FROM ("
+        f"CREATE OR REPLACE TEMP {'VIEW' if every_cast else 'TABLE'} typed AS "
+        f"SELECT {', '.join(selects)} FROM ("
         f"SELECT {', '.join(numbers)} FROM (SELECT {', '.join(flags)} FROM ("
         f"SELECT {', '.join(trims)} FROM src))) x {' '.join(joins)}"
     )
+    # Without a join, ``typed`` keeps the rows in the order of ``src``.
+    ws.typed_in_order = ws.src_in_order and not joins
+
+
+def _joined_value(ws: Workspace, col: Column, joins: list[str]) -> str:
+    """The select of the value of ``col``, a column read once per distinct text.
+
+    Every distinct written text has its verdict, with the value already final (none for an
+    error display or a text missing on purpose); a null cell finds none. Most verdicts' values
+    are what a plain cast of the text gives (clean codes, years, counts written as digits); a
+    column where at most ``CAST_EXCEPTIONS`` texts read otherwise (a code list's codes read as
+    labels, a few region names) is read by the cast with those texts listed, which keeps the
+    rows in order and costs less than a join. The same values, cell for cell: a cast gives the
+    same value for the same text. Otherwise the verdicts are joined back by the text, adding to
+    ``joins``.
+    """
+    i = col.index
+    kind = SQL_TYPES[DataType(col.variable.data_type)]
+    cast = f"TRY_CAST(c{i} AS {kind})"
+    exceptions = ws.con.execute(
+        f"SELECT raw, CAST(v AS VARCHAR) FROM {col.verdicts} WHERE raw IS NOT NULL "
+        f"AND v IS DISTINCT FROM TRY_CAST(raw AS {kind}) LIMIT {CAST_EXCEPTIONS + 1}"
+    ).fetchall()
+    if len(exceptions) <= CAST_EXCEPTIONS and all(
+        _literal_safe(text) for pair in exceptions for text in pair
+    ):
+        if not exceptions:
+            return f"{cast} AS v{i}"
+        cases = " ".join(
+            f"WHEN {sql_text(raw)} THEN "
+            + ("NULL" if value is None else f"CAST({sql_text(value)} AS {kind})")
+            for raw, value in exceptions
+        )
+        return f"CASE c{i} {cases} ELSE {cast} END AS v{i}"
+    joins.append(f"LEFT JOIN {col.verdicts} j{i} ON j{i}.raw = x.c{i}")
+    return f"j{i}.v AS v{i}"
+
+
+def _literal_safe(text: str | None) -> bool:
+    """Whether ``text`` may be written into the SQL as a literal: short, and without NUL."""
+    return text is None or (len(text) <= 200 and "\x00" not in text)
 
 
 @dataclass

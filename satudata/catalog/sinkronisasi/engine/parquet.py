@@ -44,7 +44,8 @@ def write_parquet(
     """The mapped columns, typed, as Parquet at ``target``; a description of each column.
 
     Written by DuckDB itself from the ``typed`` table (in parallel, spilling to the workspace
-    when it is larger than memory), in the file's row order. The file describes itself: its
+    when it is larger than memory), in the file's row order: sorted by ``_row`` unless
+    ``typed`` already keeps it. The file describes itself: its
     key-value metadata holds ``meta`` and, under ``columns``, each column's variable, unit,
     source column and type as JSON.
     """
@@ -68,8 +69,9 @@ def write_parquet(
     pairs = {**meta, "columns": json.dumps(described, ensure_ascii=False)}
     kv = ", ".join(f"{sql_text(k)}: {sql_text(v)}" for k, v in pairs.items())
     progress("store", 0, ws.rows)
+    order = "" if ws.typed_in_order else " ORDER BY _row"
     ws.con.execute(
-        f"COPY (SELECT {', '.join(selects)} FROM typed ORDER BY _row) "
+        f"COPY (SELECT {', '.join(selects)} FROM typed{order}) "
         f"TO {sql_text(str(target))} (FORMAT parquet, COMPRESSION zstd, KV_METADATA {{{kv}}})"
     )
     progress("store", ws.rows, ws.rows)

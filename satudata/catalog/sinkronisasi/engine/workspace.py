@@ -96,6 +96,10 @@ class Workspace:
         self.columns: list[str] = []
         self.rows = 0
         self.typed_numbers: set[int] = set()
+        # Whether ``src`` (and ``typed`` built from it) lists the rows in the file's order, so
+        # that writing them needs no sort by ``_row``.
+        self.src_in_order = False
+        self.typed_in_order = False
         # Findings of the reading step (rows that could not be read) join the check's.
         self.read_findings: list[Finding] = []
         self.read_errors = 0

@@ -271,6 +271,7 @@ def load_text(ws: Workspace, path: Path, plan: TextPlan, progress: Progress) -> 
         ws.con.execute(
             f"CREATE VIEW src AS SELECT rowid + {plan.skip + 1} AS _row, {cols} FROM raw"
         )
+        ws.src_in_order = True
     body_lines = scan.lines - plan.skip - len(excluded)
     if records != body_lines:
         notices.append(
