@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import io
 import json
+from pathlib import Path
 
 import pyarrow.parquet as pq  # type: ignore[import-untyped]
 from django.core.exceptions import PermissionDenied
@@ -207,6 +208,44 @@ class SynchronisationTests(SynchronisationSetup):
         with default_storage.open(before.path, "rb") as handle:
             self.assertEqual(handle.read(), content)
         self.assertEqual(sync_status(self.item), SyncStatus.SYNCHRONISED)
+
+    def test_a_parquet_that_cannot_be_written_leaves_no_version_behind(self) -> None:
+        """The version is recorded while DuckDB writes its Parquet; when the writing fails
+        (a full disk), nothing of the new version stays and the last good one is untouched."""
+        from unittest import mock
+
+        self._metadata()
+        dataset = create_dataset(actor=self.p.walidata, item=self.item)
+        first, second = (
+            receive_upload(
+                actor=self.p.walidata,
+                dataset=dataset,
+                filename=name,
+                chunks=[content.encode()],
+                check=False,
+            )
+            for name, content in (("a.csv", GOOD), ("b.csv", GOOD.replace(";2;", ";4;")))
+        )
+        synchronise_upload(actor=self.p.walidata, upload=first)
+        before = DatasetVersion.objects.get()
+
+        def half_written(ws: object, mapping: object, target: Path, **kwargs: object) -> None:
+            target.write_bytes(b"PAR1 cut short")
+            raise OSError("No space left on device")
+
+        with (
+            mock.patch(
+                "satudata.catalog.sinkronisasi.services.write_parquet", side_effect=half_written
+            ),
+            self.assertRaises(OSError),
+        ):
+            synchronise_upload(actor=self.p.walidata, upload=second)
+        self.assertEqual(list(DatasetVersion.objects.all()), [before])
+        second.refresh_from_db()
+        self.assertNotEqual(second.status, UploadStatus.SYNCHRONISED)
+        self.assertEqual(AuditEvent.objects.filter(action="catalog.upload_synchronised").count(), 1)
+        self.assertFalse(default_storage.exists(f"datasets/{dataset.slug}/v2.parquet"))
+        self.assertTrue(default_storage.exists(before.path))
 
     def test_another_agency_s_producer_cannot_upload_and_empty_files_are_refused(self) -> None:
         dataset = create_dataset(actor=self.p.walidata, item=self.item)

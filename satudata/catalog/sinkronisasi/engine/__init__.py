@@ -22,7 +22,11 @@ check itself, which calls the rest), ``duplicates``, ``coverage`` (units and per
 from __future__ import annotations
 
 from satudata.catalog.sinkronisasi.engine.checking import check
-from satudata.catalog.sinkronisasi.engine.parquet import column_name, write_parquet
+from satudata.catalog.sinkronisasi.engine.parquet import (
+    column_name,
+    parquet_columns,
+    write_parquet,
+)
 from satudata.catalog.sinkronisasi.engine.workspace import (
     ERROR,
     WARNING,
@@ -44,6 +48,7 @@ __all__ = [
     "check",
     "column_name",
     "load_sheet",
+    "parquet_columns",
     "sql_text",
     "write_parquet",
 ]

@@ -33,30 +33,16 @@ def column_name(variable: Variable) -> str:
     return name or f"v{variable.pk}"
 
 
-def write_parquet(
-    ws: Workspace,
-    mapping: dict[int, Variable],
-    target: Path,
-    *,
-    meta: dict[str, str],
-    progress: Progress = no_progress,
-) -> list[dict[str, str]]:
-    """The mapped columns, typed, as Parquet at ``target``; a description of each column.
-
-    Written by DuckDB itself from the ``typed`` table (in parallel, spilling to the workspace
-    when it is larger than memory), in the file's row order: sorted by ``_row`` unless
-    ``typed`` already keeps it. The file describes itself: its
-    key-value metadata holds ``meta`` and, under ``columns``, each column's variable, unit,
-    source column and type as JSON.
-    """
-    selects, described, used = [], [], set()
+def parquet_columns(ws: Workspace, mapping: dict[int, Variable]) -> list[dict[str, str]]:
+    """How the Parquet of ``mapping`` describes its columns: each stored column's name (unique),
+    variable, unit, source column and type, in column order."""
+    described: list[dict[str, str]] = []
+    used: set[str] = set()
     for index, variable in sorted(mapping.items()):
         name = column_name(variable)
         while name in used:
             name += "_"
         used.add(name)
-        kind = DataType(variable.data_type)
-        selects.append(f'CAST(v{index} AS {SQL_TYPES[kind]}) AS "{name}"')
         described.append(
             {
                 "name": name,
@@ -66,6 +52,32 @@ def write_parquet(
                 "data_type": variable.data_type,
             }
         )
+    return described
+
+
+def write_parquet(
+    ws: Workspace,
+    mapping: dict[int, Variable],
+    target: Path,
+    *,
+    meta: dict[str, str],
+    progress: Progress = no_progress,
+) -> list[dict[str, str]]:
+    """The mapped columns, typed, as Parquet at ``target``; a description of each column
+    (``parquet_columns``).
+
+    Written by DuckDB itself from the ``typed`` table (in parallel, spilling to the workspace
+    when it is larger than memory), in the file's row order: sorted by ``_row`` unless
+    ``typed`` already keeps it. The file describes itself: its key-value metadata holds
+    ``meta`` and, under ``columns``, each column's variable, unit, source column and type as
+    JSON. DuckDB runs the writing without Python's lock, so a caller may do other work in the
+    meantime from another thread, as long as it leaves ``ws`` alone until this returns.
+    """
+    described = parquet_columns(ws, mapping)
+    selects = [
+        f'CAST(v{index} AS {SQL_TYPES[DataType(variable.data_type)]}) AS "{column["name"]}"'
+        for (index, variable), column in zip(sorted(mapping.items()), described, strict=True)
+    ]
     pairs = {**meta, "columns": json.dumps(described, ensure_ascii=False)}
     kv = ", ".join(f"{sql_text(k)}: {sql_text(v)}" for k, v in pairs.items())
     progress("store", 0, ws.rows)
