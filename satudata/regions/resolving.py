@@ -141,8 +141,11 @@ class RegionResolver:
             self.level = self._likely_level(values)
 
     def _likely_level(self, values: list[str]) -> int | None:
+        """The level most of ``values`` name, judged on at most 1,000 of them in sorted order;
+        on a tie the finer level (detail rows outnumber their totals). The same values give the
+        same level whatever order they come in (the check lists them in no fixed order)."""
         levels: Counter[int] = Counter()
-        for value in values[:1000]:
+        for value in sorted(values)[:1000]:
             region = self.reference.by_code.get(value)
             if region is not None:
                 levels[region.level] += 1
@@ -151,7 +154,7 @@ class RegionResolver:
             exact = self.reference.index(local=True, level=None).exact(value)
             if len({m.region.level for m in exact}) == 1:
                 levels[exact[0].region.level] += 1
-        return levels.most_common(1)[0][0] if levels else None
+        return max(levels, key=lambda level: (levels[level], level)) if levels else None
 
     def resolve(self, text: str) -> Resolved:
         if CODE_PATTERN.match(text):

@@ -7,7 +7,6 @@ import copy as _copy
 import logging
 import time
 from collections.abc import Iterable, Mapping
-from concurrent.futures import Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -42,7 +41,6 @@ from satudata.catalog.sinkronisasi.engine import (
     Workspace,
     check,
     load_sheet,
-    parquet_columns,
     write_parquet,
 )
 from satudata.catalog.sinkronisasi.reading.bulk import load_text, plan_text
@@ -376,25 +374,16 @@ def synchronise_upload(*, actor: User, upload: Upload) -> Upload:
         if not result.passed:
             return _reject(actor, upload, result)
         parquet = ws.folder / "version.parquet"
-        progress("store", 0, ws.rows)
-        # DuckDB writes the Parquet while this thread records the version; the file is saved
-        # and the transaction committed only once it is written (see _store_version).
-        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="parquet") as pool:
-            written = pool.submit(
-                write_parquet,
-                ws,
-                chosen,
-                parquet,
-                meta={"dataset": dataset.slug, "upload_sha256": upload.sha256},
-            )
-            try:
-                return _store_version(
-                    actor, upload, result, parquet_columns(ws, chosen), parquet, written
-                )
-            finally:
-                # Leaving the workspace (closing DuckDB, removing the folder) waits for the
-                # writer, also when recording the version failed.
-                wait([written])
+        # Written before the transaction: the lock on the dataset (on SQLite, on every write)
+        # is held only for recording the version, not for the seconds a large file takes.
+        described = write_parquet(
+            ws,
+            chosen,
+            parquet,
+            meta={"dataset": dataset.slug, "upload_sha256": upload.sha256},
+            progress=progress,
+        )
+        return _store_version(actor, upload, result, parquet, described)
 
 
 def _check_building_variables(
@@ -531,23 +520,22 @@ def _store_version(
     actor: User,
     upload: Upload,
     result: CheckResult,
-    described: list[dict[str, str]],
     parquet: Path,
-    written: Future[Any],
+    described: list[dict[str, str]],
 ) -> Upload:
-    """Record the version of ``upload`` whose Parquet is being ``written`` to ``parquet``.
-
-    Everything is one transaction, and the file is saved last, once written: a failure before
-    (the writing included) leaves no row, and one after it (the commit) an unused file, never a
-    row pointing at nothing.
-    """
     dataset = Dataset.objects.select_for_update().get(pk=upload.dataset_id)
     number = (dataset.versions.aggregate(m=Max("number"))["m"] or 0) + 1
+    # The file is written before the row: if the transaction fails after this, an unused file
+    # remains, never a row pointing at nothing.
+    with parquet.open("rb") as handle:
+        path = default_storage.save(
+            f"datasets/{dataset.slug}/v{number}.parquet", File(handle, name=parquet.name)
+        )
     version = DatasetVersion.objects.create(
         dataset=dataset,
         number=number,
         upload=upload,
-        path="",
+        path=path,
         row_count=result.rows,
         columns=described,
     )
@@ -572,13 +560,7 @@ def _store_version(
     finish_task_of(subject=dataset, step="sinkronisasi", note=f"Versi {number} tersimpan.")
     from satudata.releases.content import content_ready
 
-    content_ready(version)  # activity 3 takes it from here, once this commits
-    written.result()  # what the writer raised, raised here: the transaction is rolled back
-    with parquet.open("rb") as handle:
-        version.path = default_storage.save(
-            f"datasets/{dataset.slug}/v{number}.parquet", File(handle, name=parquet.name)
-        )
-    version.save(update_fields=["path"])
+    content_ready(version)  # activity 3 takes it from here
     return upload
 
 

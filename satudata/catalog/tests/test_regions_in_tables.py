@@ -22,7 +22,12 @@ from satudata.catalog.sinkronisasi.reading.upload import read_upload
 from satudata.core.testing import PersonaTestCase
 from satudata.regions.importer import import_regions
 from satudata.regions.models import RegionLevel
-from satudata.regions.resolving import bps_candidates, dotted_candidates
+from satudata.regions.resolving import (
+    RegionReference,
+    RegionResolver,
+    bps_candidates,
+    dotted_candidates,
+)
 
 # A few rows of the national reference (shared/reference/wilayah_kemendagri.csv): a
 # neighbouring kabupaten of Pringsewu and a Sukoharjo in Central Java.
@@ -225,6 +230,19 @@ class RegionColumnTests(PersonaTestCase):
         )
         self.assertEqual(result.findings, [])
         self.assertEqual(values[2][0], "18.10.03.2001")
+
+    def test_the_level_of_an_undeclared_column_does_not_depend_on_the_order_of_its_values(
+        self,
+    ) -> None:
+        """As many kecamatan as desa written: the finer level, in any order (the check hands
+        the distinct values over in no fixed order)."""
+        values = ["18.10.01", "18.10.03", "18.10.01.2006", "18.10.01.2007"]
+        found = set()
+        for order in (values, values[::-1], values[1:] + values[:1], sorted(values)):
+            resolver = RegionResolver(RegionReference(within="18.10"), level=None)
+            resolver.prepare(list(order))
+            found.add(resolver.level)
+        self.assertEqual(found, {RegionLevel.DESA})
 
 
 class CodeShapeTests(PersonaTestCase):

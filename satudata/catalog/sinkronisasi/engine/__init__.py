@@ -22,11 +22,7 @@ check itself, which calls the rest), ``duplicates``, ``coverage`` (units and per
 from __future__ import annotations
 
 from satudata.catalog.sinkronisasi.engine.checking import check
-from satudata.catalog.sinkronisasi.engine.parquet import (
-    column_name,
-    parquet_columns,
-    write_parquet,
-)
+from satudata.catalog.sinkronisasi.engine.parquet import column_name, write_parquet
 from satudata.catalog.sinkronisasi.engine.workspace import (
     ERROR,
     WARNING,
@@ -48,7 +44,6 @@ __all__ = [
     "check",
     "column_name",
     "load_sheet",
-    "parquet_columns",
     "sql_text",
     "write_parquet",
 ]

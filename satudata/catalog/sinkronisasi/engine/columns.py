@@ -289,8 +289,9 @@ def _decimal_mark(ws: Workspace, index: int) -> tuple[str, bool]:
     return mark, bool(dots or commas or rest)
 
 
-# A number column with at most this many distinct texts is read once per text and joined back
-# by the text; one with more is read cell by cell (a join of that size costs more than it saves).
+# A number column with at most this many distinct texts is read once per text (its cells then
+# take their values by a cast or a join, see _verdict_value); one with more is read cell by
+# cell (a table of verdicts that size costs more than it saves).
 DISTINCT_NUMBERS = 100_000
 # A column read once per distinct text is read by a cast of its cells when at most this many of
 # its texts read otherwise than the cast (listed in the cast's CASE); with more, by a join.
@@ -298,16 +299,18 @@ CAST_EXCEPTIONS = 64
 
 
 def prepare_columns(ws: Workspace, columns: list[Column], judges: dict[int, ValueJudge]) -> None:
-    """Build the ``typed`` table: a value ``v<i>`` and a problem ``p<i>`` per mapped column.
+    """Build ``typed``: a value ``v<i>`` per mapped column, and a problem ``p<i>`` for a column
+    read cell by cell (a column read by distinct text has its problems in its verdicts).
 
     In layers, so that each cell is trimmed, tested for a missing marker and read as a number
     once: ``t`` the trimmed text, ``m`` whether it is missing, ``b`` the number's characters,
-    ``n`` the number; the last layer joins the distinct-value verdicts and says the problem.
+    ``n`` the number; the last layer takes the values of the columns read by distinct text and
+    says the problems of the others.
     A number written plainly (``g``) skips the layers: a bare cast reads it. A number column
     with few distinct texts (years, counts) goes through the layers once per distinct text, in
     a table of verdicts, like a column judged value by value (dates, regions, codes), whose
     verdicts also say whether the text is missing or an error display; its cells are then read
-    by a cast or by a join of the verdicts (see ``_joined_value``). When every column is read
+    by a cast or by a join of the verdicts (see ``_verdict_value``). When every column is read
     by a cast, ``typed`` is a view: nothing is copied, and the rows stay in the file's order.
     """
     trims, flags, numbers, selects = ["_row"], ["*"], ["*"], ["_row"]
@@ -334,7 +337,7 @@ def prepare_columns(ws: Workspace, columns: list[Column], judges: dict[int, Valu
             if i in few_texts:
                 _read_distinct_numbers(ws, col, layers)
                 trims.append(f"c{i}")
-                selects.append(_joined_value(ws, col, joins))
+                selects.append(_verdict_value(ws, col, joins))
                 continue
             every_cast = False
             trims += layers.trims
@@ -352,16 +355,16 @@ def prepare_columns(ws: Workspace, columns: list[Column], judges: dict[int, Valu
             col.judged = True
             trims.append(f"c{i}")
             _judge_distinct(ws, col, judges[i])
-            selects.append(_joined_value(ws, col, joins))
+            selects.append(_verdict_value(ws, col, joins))
             continue
         value, problem = _with_cell_errors(col, error)
         selects += [f"{value} AS v{i}", f"{problem} AS p{i}"]
         selects.append(f"{missing} AS nd{i}")  # "no data" written: counted by missing_values
         if kind in NUMERIC_KINDS:
             selects.append(f"n{i} AS r{i}")  # the number as read, for the messages
-    # Materialised once: the counts, the samples, the coverage and the Parquet all read it.
-    # When every value is a plain cast of its text, a view costs less than the copy: reading
-    # it again is a scan of ``src`` with the casts.
+    # A table, made once: the counts, the samples, the coverage and the Parquet all read it.
+    # When every value is a cast of its text, a view costs less than the copy: reading it
+    # again is a scan of ``src`` with the casts.
     every_cast = every_cast and not joins
     ws.con.execute(
         f"CREATE OR REPLACE TEMP {'VIEW' if every_cast else 'TABLE'} typed AS "
@@ -373,7 +376,7 @@ def prepare_columns(ws: Workspace, columns: list[Column], judges: dict[int, Valu
     ws.typed_in_order = ws.src_in_order and not joins
 
 
-def _joined_value(ws: Workspace, col: Column, joins: list[str]) -> str:
+def _verdict_value(ws: Workspace, col: Column, joins: list[str]) -> str:
     """The select of the value of ``col``, a column read once per distinct text.
 
     Every distinct written text has its verdict, with the value already final (none for an
@@ -508,9 +511,9 @@ def _with_cell_errors(col: Column, error: str) -> tuple[str, str]:
 
 
 def _judge_distinct(ws: Workspace, col: Column, judge: ValueJudge) -> None:
-    """Judge each distinct written value once; the verdicts become a table joined by the raw
-    text, with each text's final value and problem (a spreadsheet error display and a text
-    missing on purpose included) and whether it says "no data"."""
+    """Judge each distinct written value once; the verdicts become a table by the raw text
+    (read back by ``_verdict_value``), with each text's final value and problem (a spreadsheet
+    error display and a text missing on purpose included) and whether it says "no data"."""
     source = f"c{col.index}"
     distinct = ws.con.execute(
         f"SELECT c, {no_data_sql('c')}, {_is_cell_error(trimmed_sql('c'))}, {trimmed_sql('c')}, "

@@ -1,4 +1,4 @@
-"""Writing what passed: the typed table as Parquet."""
+"""Writing what passed: the typed values as Parquet."""
 
 from __future__ import annotations
 
@@ -66,12 +66,11 @@ def write_parquet(
     """The mapped columns, typed, as Parquet at ``target``; a description of each column
     (``parquet_columns``).
 
-    Written by DuckDB itself from the ``typed`` table (in parallel, spilling to the workspace
-    when it is larger than memory), in the file's row order: sorted by ``_row`` unless
-    ``typed`` already keeps it. The file describes itself: its key-value metadata holds
-    ``meta`` and, under ``columns``, each column's variable, unit, source column and type as
-    JSON. DuckDB runs the writing without Python's lock, so a caller may do other work in the
-    meantime from another thread, as long as it leaves ``ws`` alone until this returns.
+    Written by DuckDB itself from ``typed`` (a table, or a view when every value is a cast of
+    its text; in parallel, spilling to the workspace when it is larger than memory), in the
+    file's row order: sorted by ``_row`` unless ``typed`` already keeps it. The file describes
+    itself: its key-value metadata holds ``meta`` and, under ``columns``, each column's
+    variable, unit, source column and type as JSON.
     """
     described = parquet_columns(ws, mapping)
     selects = [
