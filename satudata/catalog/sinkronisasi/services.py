@@ -43,7 +43,7 @@ from satudata.catalog.sinkronisasi.engine import (
     load_sheet,
     write_parquet,
 )
-from satudata.catalog.sinkronisasi.reading.bulk import load_text, plan_text
+from satudata.catalog.sinkronisasi.reading.bulk import load_text, plan_text, report_wrong_width
 from satudata.catalog.sinkronisasi.reading.delimited import UnreadableFile
 from satudata.catalog.sinkronisasi.reading.notices import Notice, sheets_read
 from satudata.catalog.sinkronisasi.reading.shape import unpivot_table
@@ -265,6 +265,7 @@ def _read_into(ws: Workspace, path: Path, upload: Upload, progress: Progress) ->
     wanted = upload.chosen_sheets or ([upload.sheet] if upload.sheet else [])
     choice = choose_sheets(tables, wanted)
     table = choice.table
+    wrong_width = table.wrong_width
     notices = [*table.notices, *choice.notices]
     if not table.columns:
         raise UnreadableUpload(
@@ -280,6 +281,8 @@ def _read_into(ws: Workspace, path: Path, upload: Upload, progress: Progress) ->
         notices.append(notice)
     progress("load", len(table.rows), len(table.rows))
     load_sheet(ws, table)
+    for row in wrong_width:
+        report_wrong_width(ws, row)
     _refuse_blank_template(ws)
     sheets = [t.sheet for t in tables] if len(tables) > 1 else []
     return _Read(notices, sheets, choice.read, choice.added_column, choice.added_kind)
@@ -287,6 +290,16 @@ def _read_into(ws: Workspace, path: Path, upload: Upload, progress: Progress) ->
 
 def _refuse_blank_template(ws: Workspace) -> None:
     """A header without rows is a blank template, never an empty version of the data."""
+    if ws.rows == 0 and ws.read_findings:
+        first = ws.read_findings[0]
+        raise UnreadableUpload(
+            _(
+                "No row of the table could be read: %(count)s rows have another number of "
+                "cells than the table's columns (row %(row)s: %(problem)s). Check the separators "
+                "and quotation marks, save the file again and upload it."
+            )
+            % {"count": ws.read_errors, "row": first.row, "problem": first.message}
+        )
     if ws.rows == 0:
         raise UnreadableUpload(
             _(

@@ -8,7 +8,14 @@ from unittest import mock
 
 from django.test import override_settings
 
-from satudata.catalog.models import CodeValue, DataType, Upload, UploadStatus, Variable
+from satudata.catalog.models import (
+    CodeValue,
+    DatasetVersion,
+    DataType,
+    Upload,
+    UploadStatus,
+    Variable,
+)
 from satudata.catalog.sinkronisasi.engine import Workspace, check, load_sheet
 from satudata.catalog.sinkronisasi.reading.bulk import load_text, plan_text
 from satudata.catalog.sinkronisasi.reading.upload import read_upload
@@ -285,6 +292,61 @@ class LargeUploadTests(SynchronisationSetup):
         self.assertEqual(upload.status, UploadStatus.SYNCHRONISED, upload.findings)
         self.assertEqual(upload.version.row_count, 3)
         self.assertIn("footnote", [n["code"] for n in upload.notices])
+
+
+class RowWidthAndQuoteTests(SynchronisationSetup):
+    """A row of another width, or a stray quotation mark, reads the same whatever the size of
+    the file: never padded, cut or swallowed into a cell of a synchronised version."""
+
+    RAGGED = GOOD.replace("18.10.02;2025;Non Rawat Inap;3", "18.10.02;2025;Non Rawat Inap").replace(
+        "18.10.03;2025;Rawat Inap;-", "18.10.03;2025;Rawat Inap;4;99\n18.10.04;2025;Rawat Inap;5"
+    )
+
+    def _synchronised(self, content: str, stream_bytes: int) -> Upload:
+        with override_settings(SYNC_STREAM_BYTES=stream_bytes):
+            upload = self._received(content)
+            synchronise_upload(actor=self.p.producer, upload=upload)
+        upload.refresh_from_db()
+        return upload
+
+    def test_rows_of_another_width_are_errors_on_their_lines_in_both_readers(self) -> None:
+        self._metadata()
+        for stream_bytes in (10, 10**9):  # the bulk reader, then the row reader
+            with self.subTest(stream_bytes=stream_bytes):
+                upload = self._synchronised(self.RAGGED, stream_bytes)
+                self.assertEqual(upload.status, UploadStatus.REJECTED)
+                self.assertFalse(DatasetVersion.objects.filter(dataset=upload.dataset).exists())
+                width = [
+                    (f["row"], f["message"]) for f in upload.findings if "sel;" in f["message"]
+                ]
+                self.assertEqual(
+                    width,
+                    [
+                        (4, "Baris ini berisi 3 sel; tabel memiliki 4 kolom."),
+                        (5, "Baris ini berisi 5 sel; tabel memiliki 4 kolom."),
+                    ],
+                )
+
+    def test_a_file_whose_every_row_has_another_width_says_so_not_blank_template(self) -> None:
+        self._metadata()
+        content = "kode wilayah;tahun;jenis;jumlah\n18.10.01;2025\n18.10.02;2025;x\n"
+        upload = self._synchronised(content, 10**9)
+        self.assertEqual(upload.status, UploadStatus.REJECTED)
+        (finding,) = upload.findings
+        self.assertIn("Tidak ada baris tabel yang dapat dibaca: 2 baris", finding["message"])
+        self.assertNotIn("templat", finding["message"])
+
+    def test_a_stray_quotation_mark_is_refused_in_both_readers(self) -> None:
+        self._metadata()
+        swallowed = GOOD.replace("Rawat Inap;2", 'Rawat Inap;"2').replace(
+            "Rawat Inap;-", 'Rawat Inap;-" x'
+        )
+        for stream_bytes in (10, 10**9):
+            with self.subTest(stream_bytes=stream_bytes):
+                upload = self._synchronised(swallowed, stream_bytes)
+                self.assertEqual(upload.status, UploadStatus.REJECTED)
+                self.assertFalse(DatasetVersion.objects.filter(dataset=upload.dataset).exists())
+                self.assertIn("tanda petik", str(upload.findings))
 
 
 class MappingTests(SynchronisationSetup):

@@ -192,11 +192,43 @@ class DelimitedFileTests(SimpleTestCase):
         self.assertEqual(table.row_numbers, [3, 4])
         self.assertEqual(parse_number(table.rows[0][2]), Decimal("12637.72"))
 
-    def test_ragged_rows_are_reported(self) -> None:
-        table = read_delimited(b"a,b\n1,2\n3,4,5\n")
+    def test_rows_of_another_width_are_left_out_and_named_as_the_large_file_reader_does(
+        self,
+    ) -> None:
+        table = read_delimited(b"a,b,c\n1,2,3\n4,5\n6,7,8,9\n10,11,12\n")
+        self.assertEqual(table.rows, [["1", "2", "3"], ["10", "11", "12"]])
+        self.assertEqual(
+            [(w.line, w.cells, w.width, w.text) for w in table.wrong_width],
+            [(3, 2, 3, "4,5"), (4, 4, 3, "6,7,8,9")],
+        )
+
+    def test_a_separator_ending_every_line_is_no_column_but_a_cell_written_there_is_named(
+        self,
+    ) -> None:
+        table = read_delimited(b"a,b\n1,2,\n3,4,5\n6,7,\n")
+        self.assertEqual(table.wrong_width, [])
         ragged = next(n for n in table.notices if n.code == "ragged_rows")
         self.assertEqual(ragged.row, 3)
-        self.assertEqual(table.rows[1], ["3", "4"])
+        self.assertEqual(table.rows, [["1", "2"], ["3", "4"], ["6", "7"]])
+
+    def test_a_stray_quotation_mark_is_refused_naming_its_line_not_read_as_a_cell(self) -> None:
+        # A quote never closed: the rows after it would be one cell.
+        with self.assertRaisesMessage(UnreadableFile, "baris 3 dan tidak pernah ditutup"):
+            read_delimited(b'a;b;c\n1;2;ok\n3;4;"baru\n5;6;ok\n7;8;ok\n')
+        # Closed lines later by another stray quote followed by text.
+        with self.assertRaisesMessage(
+            UnreadableFile, "baris 3 dan sel itu berlanjut sampai baris 5"
+        ):
+            read_delimited(b'a;b;c\n1;2;ok\n3;4;"baru\n5;6;ok\n7;8;lama" 2021\n9;0;ok\n')
+        # Closed lines later just before a separator: the cell holds lines that are rows.
+        with self.assertRaisesMessage(UnreadableFile, "berlanjut sampai baris 5"):
+            read_delimited(b'a;b;c\n1;2;ok\n3;4;"baru\n5;6;ok\n7;8;lama";\n9;0;ok\n')
+        # A closing quote followed by more text on its own line.
+        with self.assertRaisesMessage(UnreadableFile, "Di baris 2 sebuah sel menutup"):
+            read_delimited(b'a;b;c\n1;2;"ok" lagi\n3;4;ok\n')
+        # A note written over a few lines is an ordinary cell.
+        table = read_delimited(b'a;b;c\n1;2;"Jl. Raya\nNo. 5"\n3;4;ok\n')
+        self.assertEqual(table.rows, [["1", "2", "Jl. Raya\nNo. 5"], ["3", "4", "ok"]])
 
     def test_an_empty_file_or_an_image_is_refused_with_a_clear_message(self) -> None:
         with self.assertRaisesMessage(UnreadableFile, "kosong"):

@@ -28,7 +28,9 @@ from satudata.catalog.sinkronisasi.reading import limits
 from satudata.catalog.sinkronisasi.reading.delimited import (
     DELIMITER_NAMES,
     UnreadableFile,
+    WrongWidth,
     parse_records,
+    usual_width,
 )
 from satudata.catalog.sinkronisasi.reading.delimiter import detect_delimiter
 from satudata.catalog.sinkronisasi.reading.filetype import foreign_problem
@@ -104,14 +106,13 @@ def plan_text(path: Path) -> TextPlan:
     delimiter = detect_delimiter(decoded.text)
     # The layout (titles, header rows, the usual width) shows in the first rows; totals and
     # footnotes are looked for over the whole file afterwards.
-    records = parse_records(decoded.text, delimiter)[:LAYOUT_RECORDS]
+    records = parse_records(decoded.text, delimiter, whole=False)[:LAYOUT_RECORDS]
     layout = detect_layout(records)
     if not layout.columns:
         raise UnreadableFile(layout.notices[0].message)
     _refuse(limits.columns_problem(len(layout.columns)))
     data = layout.data_rows or [layout.header_rows[-1] + 1]
-    widths = [len(records[i]) for i in data if i < len(records)]
-    width = max(set(widths), key=widths.count) if widths else len(layout.columns)
+    width = usual_width([len(records[i]) for i in data if i < len(records)], len(layout.columns))
     # Title and header notices only: totals and footnotes are found again over the whole file.
     notices = [
         encoding_read(decoded.encoding),
@@ -127,7 +128,7 @@ def plan_text(path: Path) -> TextPlan:
         delimiter=delimiter,
         skip=layout.header_rows[-1] + 1,
         columns=layout.columns,
-        width=max(width, len(layout.columns)),
+        width=width,
         notices=notices,
     )
 
@@ -369,21 +370,26 @@ def _set_aside(ws: Workspace, plan: TextPlan, rejected: list[tuple[int, str, str
         if line > last_full and (len(filled_cells) <= 1 or FOOTNOTE.match(filled_cells[0])):
             notices.append(footnote(line, filled_cells[0]))
             continue
-        ws.read_errors += 1
-        if len(ws.read_findings) < MAX_REPORTED:
-            ws.read_findings.append(
-                Finding(
-                    ERROR,
-                    ws.sheet,
-                    line,
-                    "",
-                    text.strip()[:100],
-                    _("This row has %(found)s cells; the table has %(width)s columns.")
-                    % {"found": len(cells), "width": plan.width},
-                    _(
-                        "Check the separators in this row: a cell may contain the separator "
-                        "without quotes, or cells may be missing."
-                    ),
-                )
-            )
+        report_wrong_width(ws, WrongWidth(line, len(cells), plan.width, text.strip()[:100]))
     return notices
+
+
+def report_wrong_width(ws: Workspace, row: WrongWidth) -> None:
+    """An error for a row left out because it has more or fewer cells than the table's."""
+    ws.read_errors += 1
+    if len(ws.read_findings) < MAX_REPORTED:
+        ws.read_findings.append(
+            Finding(
+                ERROR,
+                ws.sheet,
+                row.line,
+                "",
+                row.text,
+                _("This row has %(found)s cells; the table has %(width)s columns.")
+                % {"found": row.cells, "width": row.width},
+                _(
+                    "Check the separators in this row: a cell may contain the separator "
+                    "without quotes, or cells may be missing."
+                ),
+            )
+        )

@@ -37,6 +37,16 @@ CSV_FIELD_LIMIT = 131_072  # the csv module's own default
 
 
 @dataclass
+class WrongWidth:
+    """A row with more or fewer cells than the table's rows have: left out and reported."""
+
+    line: int
+    cells: int
+    width: int
+    text: str
+
+
+@dataclass
 class ReadTable:
     columns: list[str]
     rows: list[list[str]]
@@ -44,28 +54,62 @@ class ReadTable:
     encoding: str
     delimiter: str
     notices: list[Notice] = field(default_factory=list)
+    wrong_width: list[WrongWidth] = field(default_factory=list)
 
 
-def parse_records(text: str, delimiter: str) -> list[list[str]]:
+def parse_records(text: str, delimiter: str, *, whole: bool = True) -> list[list[str]]:
     """The rows of ``text``; UnreadableFile naming the line where a cell runs away (a quotation
-    mark opened and never closed swallows the rest of the file into one cell)."""
+    mark opened and never closed swallows the rest of the file into one cell).
+
+    Of a ``whole`` file the quotation marks are read strictly, as the large-file reader reads
+    them: a closing mark followed by more text in its cell, a mark left open at the end, or a
+    quoted cell whose lines read as rows of the table is refused with its line. The head of a
+    large file (``whole`` false), which may end inside a quoted cell, is read leniently: the
+    large-file reader judges the quotation marks of the whole file."""
     # The csv module's field limit is one setting for the whole process, and libraries raise it
     # (frictionless sets it to sys.maxsize): set it on every read, so that a runaway cell is
     # caught at the same size whatever ran before in this process.
     csv.field_size_limit(max(CSV_FIELD_LIMIT, settings.READ_MAX_CELL_CHARS + 1))
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=whole)
     records: list[list[str]] = []
     start = 1  # the line the record being read starts on
     try:
         for record in reader:
             if reader.line_num - start >= MANY_LINES:
                 raise UnreadableFile(limits.open_quote(start))
+            if whole and reader.line_num > start and records:
+                _refuse_swallowed(record, delimiter, len(records[-1]), start, reader.line_num)
             records.append(record)
             start = reader.line_num + 1
-    except csv.Error:  # "field larger than field limit"
-        first_line = text.split("\n", start)[start - 1]
-        raise UnreadableFile(limits.runaway_cell(start, first_line.count('"') % 2 == 1)) from None
+    except csv.Error as error:
+        if "field limit" in str(error):
+            first_line = text.split("\n", start)[start - 1]
+            opens_quote = first_line.count('"') % 2 == 1
+            raise UnreadableFile(limits.runaway_cell(start, opens_quote)) from None
+        if "end of data" in str(error):
+            raise UnreadableFile(limits.open_quote(start)) from None
+        if reader.line_num > start:
+            raise UnreadableFile(limits.swallowed_rows(start, reader.line_num)) from None
+        raise UnreadableFile(limits.stray_quote(start)) from None
     return records
+
+
+def _refuse_swallowed(record: list[str], delimiter: str, width: int, start: int, end: int) -> None:
+    """UnreadableFile when a quoted cell of ``record`` (lines ``start`` to ``end``) holds lines
+    with as many separators as the row before it has: rows swallowed by a stray quotation
+    mark, not a note written over a few lines."""
+    least = max(width - 1, 2)
+    for cell in record:
+        if "\n" in cell and any(line.count(delimiter) >= least for line in cell.splitlines()[1:]):
+            raise UnreadableFile(limits.swallowed_rows(start, end))
+
+
+def usual_width(widths: list[int], columns: int) -> int:
+    """Cells per row as the file writes them: the most frequent count among the data rows
+    (a trailing separator on every line gives one more than the header; on a tie the
+    narrower), never fewer than the header's columns."""
+    width = max(set(widths), key=lambda w: (widths.count(w), -w)) if widths else columns
+    return max(width, columns)
 
 
 def _refuse(problem: str | None) -> None:
@@ -96,13 +140,19 @@ def read_delimited(data: bytes) -> ReadTable:
         raise UnreadableFile(layout.notices[0].message)
     _refuse(limits.columns_problem(len(layout.columns)))
     width = len(layout.columns)
-    rows, numbers, ragged = [], [], []
+    cells = usual_width([len(records[i]) for i in layout.data_rows], width)
+    rows, numbers, ragged, wrong = [], [], [], []
     for index in layout.data_rows:
         record = records[index]
+        if len(record) != cells:
+            # As the large-file reader does: a row of another width is reported, not padded
+            # or cut (its cells would land in the wrong columns).
+            wrong.append(WrongWidth(index + 1, len(record), cells, delimiter.join(record)[:100]))
+            continue
         extra = [cell for cell in record[width:] if cell.strip()]
         if extra:
             ragged.append(index + 1)
-        rows.append((record + [""] * width)[:width])
+        rows.append(record[:width])
         numbers.append(index + 1)
     notices = [
         encoding_read(decoded.encoding),
@@ -115,5 +165,11 @@ def read_delimited(data: bytes) -> ReadTable:
     if ragged:
         notices.append(ragged_rows(ragged))
     return ReadTable(
-        layout.columns, rows, numbers, decoded.encoding, delimiter, [*notices, *layout.notices]
+        layout.columns,
+        rows,
+        numbers,
+        decoded.encoding,
+        delimiter,
+        [*notices, *layout.notices],
+        wrong_width=wrong,
     )

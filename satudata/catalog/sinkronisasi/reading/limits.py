@@ -450,6 +450,24 @@ def open_quote(line: int) -> str:
     ) % {"line": _number(line)}
 
 
+def swallowed_rows(line: int, end: int) -> str:
+    """The message for a quoted cell that runs over lines that read as rows of the table."""
+    return _(
+        'A quotation mark (") opens a cell on line %(line)s and the cell runs on to line '
+        "%(end)s, so the rows in between would be read as text inside one cell. Remove that "
+        "quotation mark (or close it in the same cell) and upload the file again."
+    ) % {"line": _number(line), "end": _number(end)}
+
+
+def stray_quote(line: int) -> str:
+    """The message for a cell whose closing quotation mark is followed by more text."""
+    return _(
+        'On line %(line)s a cell closes its quotation mark (") and more text follows in the '
+        "same cell. Remove the quotation marks, or put the whole cell between them, and upload "
+        "the file again."
+    ) % {"line": _number(line)}
+
+
 class LineMeter:
     """Finds the first line longer than the bound in bytes that arrive chunk by chunk.
 

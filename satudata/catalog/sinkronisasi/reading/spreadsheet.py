@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy
 
 from satudata.catalog.sinkronisasi.reading import limits
 from satudata.catalog.sinkronisasi.reading.cells import Cell, as_text
+from satudata.catalog.sinkronisasi.reading.delimited import WrongWidth
 from satudata.catalog.sinkronisasi.reading.errorcells import ErrorCells, error_cells
 from satudata.catalog.sinkronisasi.reading.layout import detect_layout
 from satudata.catalog.sinkronisasi.reading.notices import Notice
@@ -37,6 +38,8 @@ class SheetTable:
     sheets: list[str] = field(default_factory=list)
     # Hidden in the workbook (a lookup or an old copy, often): read only when chosen.
     hidden: bool = False
+    # Rows of a text file with more or fewer cells than the table's: left out, each an error.
+    wrong_width: list[WrongWidth] = field(default_factory=list)
 
 
 # An encrypted XLSX is an OLE container holding an "EncryptionInfo" stream (MS-OFFCRYPTO);

@@ -47,4 +47,8 @@ def read_upload(data: bytes, filename: str) -> list[SheetTable]:
             ),
         )
     rows: list[list[Cell]] = [list(row) for row in table.rows]
-    return [SheetTable(filename, table.columns, rows, table.row_numbers, notices)]
+    return [
+        SheetTable(
+            filename, table.columns, rows, table.row_numbers, notices, wrong_width=table.wrong_width
+        )
+    ]
