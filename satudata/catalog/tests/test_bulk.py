@@ -341,12 +341,23 @@ class RowWidthAndQuoteTests(SynchronisationSetup):
         swallowed = GOOD.replace("Rawat Inap;2", 'Rawat Inap;"2').replace(
             "Rawat Inap;-", 'Rawat Inap;-" x'
         )
-        for stream_bytes in (10, 10**9):
-            with self.subTest(stream_bytes=stream_bytes):
-                upload = self._synchronised(swallowed, stream_bytes)
-                self.assertEqual(upload.status, UploadStatus.REJECTED)
-                self.assertFalse(DatasetVersion.objects.filter(dataset=upload.dataset).exists())
-                self.assertIn("tanda petik", str(upload.findings))
+        # Closed at the end of a later line: a well-formed cell that holds two rows.
+        closed = (
+            GOOD.replace("Rawat Inap;2", 'Rawat Inap;"2').replace(
+                "Non Rawat Inap;3", 'Non Rawat Inap;3"'
+            )
+            + "18.10.04;2025;Rawat Inap;5\n18.10.05;2025;Rawat Inap;6\n"
+        )
+        for content, said in (
+            (swallowed, "baris 3 dan sel itu berlanjut sampai baris 5"),
+            (closed, "sampai baris 4"),
+        ):
+            for stream_bytes in (10, 10**9):
+                with self.subTest(said=said, stream_bytes=stream_bytes):
+                    upload = self._synchronised(content, stream_bytes)
+                    self.assertEqual(upload.status, UploadStatus.REJECTED)
+                    self.assertFalse(DatasetVersion.objects.filter(dataset=upload.dataset).exists())
+                    self.assertIn(said, upload.findings[0]["message"])
 
 
 class MappingTests(SynchronisationSetup):

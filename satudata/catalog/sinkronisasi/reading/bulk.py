@@ -30,6 +30,7 @@ from satudata.catalog.sinkronisasi.reading.delimited import (
     UnreadableFile,
     WrongWidth,
     parse_records,
+    refuse_swallowed,
     usual_width,
 )
 from satudata.catalog.sinkronisasi.reading.delimiter import detect_delimiter
@@ -275,6 +276,7 @@ def load_text(ws: Workspace, path: Path, plan: TextPlan, progress: Progress) -> 
         ws.src_in_order = True
     body_lines = scan.lines - plan.skip - len(excluded)
     if records != body_lines:
+        _refuse_swallowed_rows(ws, plan)
         notices.append(
             Notice(
                 "line_breaks_in_cells",
@@ -295,10 +297,28 @@ def _refuse_runaway(rejected: list[tuple[int, str, str]]) -> None:
     the lines after it, or because it is longer than DuckDB reads."""
     for line, text, kind in rejected:
         if kind == "UNQUOTED VALUE" and "\n" in text.rstrip("\r\n"):
-            raise UnreadableFile(limits.open_quote(line))
+            if text.count('"') % 2:  # still open where DuckDB gave up: the end of the file
+                raise UnreadableFile(limits.open_quote(line))
+            # Closed on a later line, with more text after it in the cell.
+            end = line + text.rstrip("\r\n").count("\n")
+            raise UnreadableFile(limits.swallowed_rows(line, end))
         if kind == "LINE SIZE OVER MAXIMUM":
             opens_quote = text.split("\n", 1)[0].count('"') % 2 == 1
             raise UnreadableFile(limits.runaway_cell(line, opens_quote))
+
+
+def _refuse_swallowed_rows(ws: Workspace, plan: TextPlan) -> None:
+    """UnreadableFile when a cell with line breaks holds lines that read as rows of the table
+    (a stray quotation mark closed at the end of a later line), as for a small file. Only the
+    first cells with line breaks are looked at: a file has few, or a quotation mark problem."""
+    broken = " OR ".join(f"contains(c{i}, chr(10))" for i in range(plan.width))
+    for row, *cells in ws.con.execute(
+        f"SELECT _row, {', '.join(f'c{i}' for i in range(plan.width))} FROM src "
+        f"WHERE {broken} ORDER BY _row LIMIT 1000"
+    ).fetchall():
+        record = [c or "" for c in cells]
+        end = row + sum(c.count("\n") for c in record)
+        refuse_swallowed(record, plan.delimiter, plan.width, row, end)
 
 
 def _filled_sql(width: int) -> str:

@@ -78,7 +78,7 @@ def parse_records(text: str, delimiter: str, *, whole: bool = True) -> list[list
             if reader.line_num - start >= MANY_LINES:
                 raise UnreadableFile(limits.open_quote(start))
             if whole and reader.line_num > start and records:
-                _refuse_swallowed(record, delimiter, len(records[-1]), start, reader.line_num)
+                refuse_swallowed(record, delimiter, len(records[-1]), start, reader.line_num)
             records.append(record)
             start = reader.line_num + 1
     except csv.Error as error:
@@ -94,7 +94,7 @@ def parse_records(text: str, delimiter: str, *, whole: bool = True) -> list[list
     return records
 
 
-def _refuse_swallowed(record: list[str], delimiter: str, width: int, start: int, end: int) -> None:
+def refuse_swallowed(record: list[str], delimiter: str, width: int, start: int, end: int) -> None:
     """UnreadableFile when a quoted cell of ``record`` (lines ``start`` to ``end``) holds lines
     with as many separators as the row before it has: rows swallowed by a stray quotation
     mark, not a note written over a few lines."""
