@@ -217,6 +217,10 @@ class RegionResolver:
         if len(exact) == 1:
             return Resolved(exact[0].region.code)
         close = [m for m in matches if not m.is_exact]
+        if not exact and self.level:
+            elsewhere = self._exact_elsewhere(text, level=self.level, nationally=not close)
+            if elsewhere:
+                return self._other_level(elsewhere, close, self.level)
         if not exact and close and (len(close) == 1 or close[0].score - close[1].score >= MARGIN):
             region = close[0].region
             return Resolved(
@@ -227,9 +231,6 @@ class RegionResolver:
                 _("Write the name as %(name)s, or use the code %(code)s.")
                 % {"name": region.name, "code": region.code},
             )
-        if not matches and self.level:
-            # The name of a region at another level (a desa in a kecamatan column).
-            matches = [m for m in self.reference.match(text, level=None) if m.is_exact]
         names = "; ".join(_described(m.region) for m in (exact or matches))
         where = (
             _("No %(level)s has this name.") % {"level": _level_name(self.level)}
@@ -245,6 +246,47 @@ class RegionResolver:
             else _("Use the Kemendagri code of the region."),
         )
 
+    def _exact_elsewhere(self, text: str, *, level: int, nationally: bool) -> list[Region]:
+        """The regions at another level than ``level`` that ``text`` names exactly (once
+        written the same way): the site's own, and every loaded region when ``nationally`` and
+        none of the site's is. A region of the column's level spelt close to ``text`` is
+        weighed only against the site's own names: among the 91k names of the whole country a
+        misspelling of a kecamatan is often the exact name of some far-away desa."""
+        for local in (True, False) if nationally else (True,):
+            found = self.reference.index(local=local, level=None).exact(text)
+            regions = [m.region for m in found if m.region.level != level]
+            if regions or not self.reference.within:
+                return regions
+        return []
+
+    def _other_level(self, regions: list[Region], close: list[RegionMatch], level: int) -> Resolved:
+        """The name of a desa in a kecamatan column (or of any other level): an error, even
+        when a region of the column's level is spelt close to it ("Gading Rejo Utara" is a
+        desa, not a misspelt kecamatan Gading Rejo); the close ones are the suggestion."""
+        level_name = _level_name(level)
+        problem = _("This is the name of %(regions)s, not of a %(level)s.") % {
+            "regions": "; ".join(_described(r) for r in regions),
+            "level": level_name,
+        }
+        if not close:
+            return Resolved(
+                None,
+                ERROR,
+                problem,
+                _(
+                    "Use the name or the code of a %(level)s, or correct the column's region "
+                    "level in the metadata."
+                )
+                % {"level": level_name},
+            )
+        return Resolved(
+            None,
+            ERROR,
+            problem,
+            _("Perhaps the %(level)s %(names)s. Use the Kemendagri code to be certain.")
+            % {"level": level_name, "names": "; ".join(_described(m.region) for m in close)},
+        )
+
     def disagrees(self, code: str, name: str) -> Region | None:
         """The region of ``code`` when the written ``name`` is not its name (beyond spelling);
         None when they agree."""
@@ -252,9 +294,15 @@ class RegionResolver:
         if region is None:
             return None
         found = self.reference.match(name, level=region.level, limit=3)
-        if any(m.region.code == code for m in found):
+        if not any(m.region.code == code for m in found):
+            return region
+        if any(m.is_exact for m in found):
             return None
-        return region
+        # Spelt close to the code's region, but the very name of another level's ("Gading Rejo
+        # Utara" beside 18.10.02 is a desa, not Gading Rejo misspelt).
+        if self._exact_elsewhere(name, level=region.level, nationally=False):
+            return region
+        return None
 
     def disagreeing(
         self, pairs: list[tuple[str, str]], *, level: int, names_as_codes: bool

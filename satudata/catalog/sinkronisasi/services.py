@@ -346,6 +346,7 @@ def synchronise_upload(*, actor: User, upload: Upload) -> Upload:
         chosen = _mapping_for(upload, ws.columns, variables)
         _map_added_column(upload, read, ws.columns, chosen, variables)
         keys = sorted(i for i, v in chosen.items() if v in key_variables)
+        unmapped_keys = [v.name for v in key_variables if v not in chosen.values()]
         upload.key_columns = [ws.columns[i] for i in keys]
         excluded = [
             i for i, c in enumerate(ws.columns) if c in upload.mapping and upload.mapping[c] is None
@@ -355,6 +356,7 @@ def synchronise_upload(*, actor: User, upload: Upload) -> Upload:
             chosen,
             region_within=SiteProfile.current().region_code or None,
             key_columns=keys,
+            key_missing=unmapped_keys,
             excluded=excluded,
             period=(item.data_list.year, item.frequency),
             progress=progress,

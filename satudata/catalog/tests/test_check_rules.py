@@ -165,6 +165,29 @@ class DeclaredKeyTests(SynchronisationSetup):
         self.assertEqual(upload.status, UploadStatus.REJECTED)
         self.assertIn("Nomor Puskesmas", upload.findings[0]["message"])
 
+    def test_a_key_with_a_missing_column_is_not_checked_and_the_report_says_so_once(self) -> None:
+        """Each row is another kecamatan, the kecamatan column is missing: rows sharing the
+        year and kind are no duplicates. A row pasted twice still is."""
+        keys = [self.vars["Kode Wilayah"], self.vars["Tahun"], self.vars["Jenis"]]
+        _describe(self.dataset, self.p.producer, key_variables=keys)
+        csv = (
+            "tahun;jenis;jumlah\n2025;Rawat Inap;2\n2025;Non Rawat Inap;3\n2025;Rawat Inap;4\n"
+            "2025;Rawat Inap;4\n"
+        )
+        with translation.override("id"):
+            upload = self._received(csv)
+            synchronise_upload(actor=self.p.producer, upload=upload)
+        self.assertEqual(upload.status, UploadStatus.REJECTED)
+        messages = [f["message"] for f in upload.findings]
+        self.assertFalse([m for m in messages if "kunci yang sama" in m], messages)
+        self.assertIn("Baris 5 sama persis dengan baris 4.", messages)
+        self.assertIn("Kode Wilayah", messages[0])  # the missing key column, as before
+        self.assertEqual(upload.error_count, 2)
+        self.assertEqual(
+            [n["message"] for n in upload.notices if n["code"] == "key_not_checked"],
+            ["Kunci tidak diperiksa: variabel kunci Kode Wilayah tidak ada kolomnya."],
+        )
+
     def test_another_agencys_variable_cannot_be_part_of_the_key(self) -> None:
         theirs = Variable.objects.create(
             agency=self.p.other_agency, name="Kode", data_type=DataType.TEXT

@@ -78,7 +78,7 @@ class SynchronisationCheckTests(PersonaTestCase):
         }
         self.assertEqual(found, expected)
         by_row = {(f.row, f.column): f for f in findings}
-        self.assertIn("18.10.01.2007", by_row[(9, "kode wilayah")].suggestion)
+        self.assertIn("18.10.01.2007", by_row[(9, "kode wilayah")].message)
         self.assertIn("Ambarawa, kode 18.10.03", by_row[(7, "kode wilayah")].message)
         self.assertIn("baris 3", by_row[(8, "kode wilayah, tahun, jenis kelamin")].message)
         self.assertEqual(by_row[(6, "jumlah")].value, "dua ribu")

@@ -39,6 +39,13 @@ ELSEWHERE = """kode,nama
 33.07,Kabupaten Wonosobo
 33.07.14,Sukoharjo
 """
+# A desa in Bogor named like Pringsewu's kecamatan Pardasuka without its r.
+JAVA = """kode,nama
+32,Jawa Barat
+32.01,Kabupaten Bogor
+32.01.29,Ciomas
+32.01.29.1003,Padasuka
+"""
 
 
 class RegionColumnTests(PersonaTestCase):
@@ -113,10 +120,38 @@ class RegionColumnTests(PersonaTestCase):
         )
         found = self._region_findings(result, "kecamatan")
         self.assertEqual({f.severity for f in found.values()}, {ERROR})
-        self.assertIn("Tidak ada kecamatan dengan nama ini", found[2].message)
-        self.assertIn("18.10.01.2007 Waluyojati (Desa/kelurahan)", found[2].suggestion)
+        self.assertEqual(
+            found[2].message, "Ini nama 18.10.01.2007 Waluyojati (Desa/kelurahan), bukan kecamatan."
+        )
+        self.assertIn("atau perbaiki tingkat wilayah kolom ini", found[2].suggestion)
+        self.assertIn("Tidak ada kecamatan dengan nama ini", found[3].message)
         self.assertEqual(found[3].suggestion, "Gunakan kode Kemendagri wilayah tersebut.")
         self.assertEqual([v[0] for v in values], [None, None])
+
+    def test_a_desa_s_name_close_to_a_kecamatan_is_an_error_not_a_misspelt_kecamatan(self) -> None:
+        """A desa's name is no misspelt kecamatan ("Gading Rejo Utara" is not Gading Rejo),
+        like "Kelurahan Pringsewu Utara", which no kecamatan's name comes close to."""
+        result, values = self._check(
+            "kecamatan;jumlah\nGading Rejo Utara;1\nKelurahan Pringsewu Utara;2\nGading Rejoo;3\n",
+            [self.kecamatan, self.count],
+        )
+        found = self._region_findings(result, "kecamatan")
+        self.assertEqual((found[2].severity, found[3].severity), (ERROR, ERROR))
+        self.assertEqual(
+            found[2].message,
+            "Ini nama 18.10.02.2020 Gading Rejo Utara (Desa/kelurahan), bukan kecamatan.",
+        )
+        self.assertEqual(
+            found[2].suggestion,
+            "Mungkin kecamatan 18.10.02 Gading Rejo (Kecamatan). Gunakan kode Kemendagri agar "
+            "pasti.",
+        )
+        self.assertIn("18.10.01.1002 Pringsewu Utara (Desa/kelurahan), bukan", found[3].message)
+        # A misspelling that names no region at all is still read, with a warning.
+        self.assertEqual(found[4].severity, WARNING)
+        self.assertIn("Gading Rejo, kode 18.10.02", found[4].message)
+        self.assertEqual([v[0] for v in values], [None, None, "18.10.02"])
+        self.assertEqual(result.errors, 2)
 
     def test_a_name_close_to_several_regions_is_an_error_listing_them(self) -> None:
         result, _values = self._check(
@@ -179,6 +214,21 @@ class RegionColumnTests(PersonaTestCase):
         self.assertEqual(result.errors, 2)
         self.assertEqual(values[1][1], "Ambarawaa")  # the name column keeps what was written
 
+    def test_a_desa_s_name_beside_its_kecamatan_s_code_is_a_finding_not_a_spelling(self) -> None:
+        name = Variable.objects.create(
+            agency=self.p.agency,
+            name="Nama Kecamatan",
+            data_type=DataType.TEXT,
+            region_level=RegionLevel.KECAMATAN,
+        )
+        result, _values = self._check(
+            "kode;nama;jumlah\n18.10.02;Gading Rejo Utara;1\n18.10.02;Gading Rejoo;2\n",
+            [self.kecamatan, name, self.count],
+        )
+        (finding,) = [f for f in result.findings if f.column == "kode / nama"]
+        self.assertEqual((finding.row, finding.severity), (2, ERROR))
+        self.assertIn("18.10.02 adalah Gading Rejo", finding.message)
+
     def test_two_region_columns_of_one_level_must_name_the_same_region(self) -> None:
         name = Variable.objects.create(
             agency=self.p.agency,
@@ -219,6 +269,18 @@ class RegionColumnTests(PersonaTestCase):
         self.assertEqual(after.findings, [])
         # The site's own Sukoharjo comes first; Wonosobo's is read only by its code.
         self.assertEqual([v[0] for v in values], ["18.09.01", "18.09.02", "33.07.14", "18.10.08"])
+
+    def test_a_misspelt_kecamatan_that_is_a_desa_elsewhere_in_the_country_stays_a_warning(
+        self,
+    ) -> None:
+        """Pardasuka misspelt "Padasuka" is the name of a dozen desa in Java: only the site's
+        own names of another level stop a close kecamatan being read."""
+        import_regions(io.StringIO(JAVA))
+        result, values = self._check("kecamatan;jumlah\nPadasuka;1\n", [self.kecamatan, self.count])
+        (finding,) = result.findings
+        self.assertEqual(finding.severity, WARNING)
+        self.assertIn("Pardasuka, kode 18.10.04", finding.message)
+        self.assertEqual(values[0][0], "18.10.04")
 
     def test_a_column_without_a_declared_level_is_read_at_its_values_level(self) -> None:
         undeclared = Variable.objects.create(

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from satudata.catalog.models import DataType, Variable
 from satudata.catalog.sinkronisasi.engine.columns import (
@@ -30,6 +31,7 @@ from satudata.catalog.sinkronisasi.engine.workspace import (
     Workspace,
     no_progress,
 )
+from satudata.catalog.sinkronisasi.reading.notices import Notice
 from satudata.catalog.sinkronisasi.rules import compile_rules
 from satudata.regions.resolving import RegionReference
 
@@ -40,6 +42,7 @@ def check(
     *,
     region_within: str | None = None,
     key_columns: Iterable[int] = (),
+    key_missing: Sequence[str] = (),
     excluded: Iterable[int] = (),
     period: tuple[int, str] | None = None,
     progress: Progress = no_progress,
@@ -47,7 +50,8 @@ def check(
     """Every finding for the loaded table read with ``mapping`` (column index -> variable).
 
     A column that is neither mapped nor ``excluded`` (marked "not published" by the producer)
-    blocks: data leaves the agency only with every column accounted for.
+    blocks: data leaves the agency only with every column accounted for. ``key_missing``: the
+    key variables no column holds; the key is then not checked (see ``key_notices``).
     """
     findings: list[Finding] = list(ws.read_findings)
     errors, warnings = ws.read_errors, len(ws.read_findings) - ws.read_errors
@@ -121,8 +125,12 @@ def check(
     found, pair_errors = check_region_pairs(ws, columns, judges)
     findings.extend(found)
     errors += pair_errors
-    keys = [i for i in key_columns if 0 <= i < len(ws.columns)]
-    found, duplicate_errors, duplicate_warnings = find_duplicates(ws, keys)
+    # Part of a key is no key: rows that differ only in the missing part (one row per
+    # kecamatan, the kecamatan column unmapped) would all be reported as sharing it.
+    keys = [] if key_missing else [i for i in key_columns if 0 <= i < len(ws.columns)]
+    found, duplicate_errors, duplicate_warnings = find_duplicates(
+        ws, keys, declared=bool(key_missing)
+    )
     findings.extend(found)
     errors += duplicate_errors
     warnings += duplicate_warnings
@@ -136,7 +144,7 @@ def check(
         warnings,
         ws.rows,
         missing_values(ws, columns),
-        decimal_notices(ws, columns),
+        [*key_notices(key_missing), *decimal_notices(ws, columns)],
         {
             str(value)
             for c in columns
@@ -144,3 +152,16 @@ def check(
             for value in c.values
         },
     )
+
+
+def key_notices(key_missing: Sequence[str]) -> list[Notice]:
+    """Said once when the declared key could not be checked (the missing columns are errors of
+    their own)."""
+    if not key_missing:
+        return []
+    message = ngettext(
+        "The key was not checked: the key variable %(variables)s has no column.",
+        "The key was not checked: the key variables %(variables)s have no column.",
+        len(key_missing),
+    ) % {"variables": ", ".join(key_missing)}
+    return [Notice("key_not_checked", message)]

@@ -44,15 +44,19 @@ def _reads_alike(ws: Workspace, index: int) -> bool:
     return bool(written == compared)
 
 
-def find_duplicates(ws: Workspace, keys: list[int]) -> tuple[list[Finding], int, int]:
+def find_duplicates(
+    ws: Workspace, keys: list[int], *, declared: bool = False
+) -> tuple[list[Finding], int, int]:
     """Rows pasted twice and rows that share a key: the findings, the errors, the warnings.
 
     Two kinds, each naming both rows: an exact copy (every cell the same, once trimmed) of an
     earlier row, and a row with the key of an earlier row but other values, with the first
     column where they differ. Without a declared key a copy is only a warning (some tables
-    repeat rows on purpose); with one, both kinds block. Set-based: two window passes and a
-    join, whatever the number of rows.
+    repeat rows on purpose); with one, both kinds block. ``declared`` with no ``keys``: the
+    table has a key but part of it has no column, so only copies are looked for (and block).
+    Set-based: two window passes and a join, whatever the number of rows.
     """
+    keyed = bool(keys) or declared
     cells = [f"c{i}" for i in range(len(ws.columns))]
     if not cells or not _has_repeats(ws, keys or list(range(len(cells)))):
         return [], 0, 0
@@ -93,7 +97,7 @@ def find_duplicates(ws: Workspace, keys: list[int]) -> tuple[list[Finding], int,
     for row, first, kind, diff in sample:
         value = " / ".join(written[row][i] for i in keys)
         if kind == "same":
-            found.append(_copy_finding(ws, row, first, label, value, bool(keys)))
+            found.append(_copy_finding(ws, row, first, label, value, keyed))
         else:
             message = _(
                 "Row %(row)s has the same key as row %(first)s but other values: column "
@@ -117,8 +121,8 @@ def find_duplicates(ws: Workspace, keys: list[int]) -> tuple[list[Finding], int,
                 )
             )
     copies = counts.get("same", 0)
-    errors = counts.get("key", 0) + (copies if keys else 0)
-    return found, errors, 0 if keys else copies
+    errors = counts.get("key", 0) + (copies if keyed else 0)
+    return found, errors, 0 if keyed else copies
 
 
 def _copy_finding(
