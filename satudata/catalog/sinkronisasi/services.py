@@ -35,6 +35,7 @@ from satudata.catalog.models import (
 from satudata.catalog.sinkronisasi.checks import suggest_mapping
 from satudata.catalog.sinkronisasi.engine import (
     ERROR,
+    WARNING,
     CheckResult,
     Finding,
     Progress,
@@ -284,6 +285,11 @@ def _read_into(ws: Workspace, path: Path, upload: Upload, progress: Progress) ->
     for row in wrong_width:
         report_wrong_width(ws, row)
     _refuse_blank_template(ws)
+    # Among the findings, not only the notices: a period left out must be seen before release.
+    ws.read_findings.extend(
+        Finding(WARNING, w.sheet, None, w.column, "", w.message, w.suggestion)
+        for w in choice.warnings
+    )
     sheets = [t.sheet for t in tables] if len(tables) > 1 else []
     return _Read(notices, sheets, choice.read, choice.added_column, choice.added_kind)
 

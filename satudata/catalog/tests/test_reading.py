@@ -310,6 +310,14 @@ PER_YEAR = {
     "Catatan": [["Sumber: BPS Kabupaten Pringsewu"], ["Luas dalam km²"]],
 }
 
+# Sheet 2024 has one column more, so it is not like 2022 and 2023.
+UNLIKE_2024: dict[str, list[list[Any]]] = {
+    "2022": [["Kecamatan", "Luas"], ["Pringsewu", "53,3"], ["Gading Rejo", "85,7"]],
+    "2023": [["Kecamatan", "Luas"], ["Pringsewu", "53,3"], ["Gading Rejo", "85,7"]],
+    "2024": [["Kecamatan", "Luas", "Desa"], ["Pringsewu", "53,4", 15], ["Gading Rejo", "85,9", 23]],
+    "Catatan": [["Sumber: BPS Kabupaten Pringsewu"]],
+}
+
 
 class SheetChoiceTests(SimpleTestCase):
     def test_sheet_names_that_are_periods_are_read_as_periods(self) -> None:
@@ -397,6 +405,60 @@ class SheetChoiceTests(SimpleTestCase):
         chosen = choose_sheets(tables, ["Posyandu"])
         self.assertEqual((chosen.read, chosen.table.columns[1]), (["Posyandu"], "Posyandu"))
         self.assertEqual(chosen.left_out, [("Puskesmas", "tidak dipilih")])
+
+    def test_a_period_sheet_read_alone_keeps_its_period(self) -> None:
+        tables = read_workbook(_workbook(UNLIKE_2024))
+        alone = choose_sheets(tables, ["2024"])
+        self.assertEqual(alone.read, ["2024"])
+        self.assertEqual(alone.table.columns, ["Tahun", "Kecamatan", "Luas", "Desa"])
+        self.assertEqual([r[0] for r in alone.table.rows], ["2024", "2024"])
+        self.assertEqual((alone.added_column, alone.added_kind), ("Tahun", "year"))
+        messages = [n.message for n in alone.table.notices + alone.notices]
+        self.assertIn(
+            "Tabel tidak memiliki kolom periode: kolom “Tahun” ditambahkan dari nama lembar "
+            "“2024”.",
+            messages,
+        )
+        # Read by default, the first sheet of sheets that all differ keeps its period too.
+        differ: dict[str, list[list[Any]]] = {
+            "2022": UNLIKE_2024["2022"],
+            "2023": [["Kecamatan", "Desa"], ["Pringsewu", 15]],
+        }
+        self.assertEqual(choose_sheets(read_workbook(_workbook(differ))).table.rows[0][0], "2022")
+        # A workbook of one sheet named "2024" is read as it is: its name is no column.
+        single = choose_sheets(read_workbook(_workbook({"2024": UNLIKE_2024["2024"]})))
+        self.assertEqual(single.table.columns, ["Kecamatan", "Luas", "Desa"])
+
+    def test_unlike_sheets_chosen_together_are_stacked_on_the_columns_they_share(self) -> None:
+        tables = read_workbook(_workbook(UNLIKE_2024))
+        choice = choose_sheets(tables, ["2022", "2024"])
+        self.assertEqual(choice.read, ["2022", "2024"])
+        self.assertEqual(choice.table.columns, ["Tahun", "Kecamatan", "Luas"])
+        self.assertEqual([r[0] for r in choice.table.rows], ["2022", "2022", "2024", "2024"])
+        self.assertEqual(choice.table.rows[2], ["2024", "Pringsewu", "53,4"])
+        (warning,) = choice.warnings
+        self.assertEqual((warning.sheet, warning.column), ("2024", "Desa"))
+        self.assertIn("tidak ada di setiap lembar yang dipilih", warning.message)
+        # Sheets none of whose columns are all in the other are not cut to a stranger's columns.
+        sheets = {
+            "Puskesmas": [["Kecamatan", "Puskesmas"], ["Pringsewu", "2"]],
+            "Posyandu": [["Kecamatan", "Posyandu", "Kader"], ["Pringsewu", "40", "200"]],
+        }
+        apart = choose_sheets(read_workbook(_workbook(sheets)), ["Puskesmas", "Posyandu"])
+        self.assertEqual(apart.read, ["Puskesmas"])
+        self.assertEqual([w.sheet for w in apart.warnings], ["Posyandu"])
+
+    def test_a_data_sheet_left_out_is_a_warning_unlike_notes_and_empty_sheets(self) -> None:
+        sheets = {**UNLIKE_2024, "Kosong": [["Kecamatan", "Jumlah", "Keterangan"]]}
+        choice = choose_sheets(read_workbook(_workbook(sheets)))
+        self.assertEqual(choice.read, ["2022", "2023"])
+        (warning,) = choice.warnings
+        self.assertEqual(warning.sheet, "2024")
+        self.assertIn("Versi ini tidak memuat baris periode 2024", warning.message)
+        self.assertIn("“Lembar yang dibaca”", warning.suggestion)
+        self.assertEqual([s for s, _r in choice.left_out], ["2024", "Catatan", "Kosong"])
+        # What the producer did not choose was left out on purpose: no warning.
+        self.assertEqual(choose_sheets(read_workbook(_workbook(sheets)), ["2024"]).warnings, [])
 
 
 class ErrorCellTests(SimpleTestCase):
@@ -616,6 +678,47 @@ class ReadingSynchronisationTests(SynchronisationSetup):
             recheck_upload(actor=self.p.producer, upload=again, mapping={}).chosen_sheets,
             ["Luas"],
         )
+
+    def test_a_period_sheet_left_out_is_a_warning_and_read_alone_keeps_its_year(self) -> None:
+        self._areas()
+        tahun = Variable.objects.create(agency=self.p.agency, name="Tahun", data_type=DataType.YEAR)
+        first = self._sent(_workbook(UNLIKE_2024), "luas.xlsx")
+        self.assertEqual(first.status, UploadStatus.SYNCHRONISED, first.findings)
+        (warning,) = [f for f in first.findings if f["sheet"] == "2024"]
+        self.assertEqual(warning["severity"], "warning")
+        self.assertIn("tidak memuat baris periode 2024", warning["message"])
+        self.client.force_login(self.p.producer)
+        self.assertContains(self.client.get(f"/unggahan/{first.pk}/"), warning["message"])
+        first.dataset.key_variables.set([tahun, first.mapping["Kecamatan"]])
+        # Sheet 2024's extra column is marked as not published.
+        mapping = {"Kecamatan": first.mapping["Kecamatan"], "Luas": first.mapping["Luas"]}
+        mapping["Desa"] = None
+        with self.captureOnCommitCallbacks(execute=True):  # the worker's check
+            alone = recheck_upload(
+                actor=self.p.producer, upload=first, mapping=mapping, sheets=["2024"]
+            )
+        alone.refresh_from_db()
+        self.assertEqual(alone.status, UploadStatus.SYNCHRONISED, alone.findings)
+        self.assertEqual(alone.key_columns, ["Tahun", "Kecamatan"])
+        self.assertEqual(self._version_of(alone).column("tahun").to_pylist(), [2024, 2024])
+        with self.captureOnCommitCallbacks(execute=True):
+            both = recheck_upload(
+                actor=self.p.producer, upload=first, mapping=mapping, sheets=["2022", "2024"]
+            )
+        both.refresh_from_db()
+        self.assertEqual(both.status, UploadStatus.SYNCHRONISED, both.findings)
+        self.assertEqual(both.read_sheets, ["2022", "2024"])
+        self.assertEqual(
+            self._version_of(both).column("tahun").to_pylist(), [2022] * 2 + [2024] * 2
+        )
+        (dropped,) = [f for f in both.findings if f["column"] == "Desa"]
+        self.assertEqual((dropped["severity"], dropped["sheet"]), ("warning", "2024"))
+        self.assertIn("tidak ada di setiap lembar yang dipilih", dropped["message"])
+
+    def _version_of(self, upload: Upload) -> pa.Table:
+        version = DatasetVersion.objects.get(upload=upload)
+        with default_storage.open(version.path, "rb") as handle:
+            return pq.read_table(io.BytesIO(handle.read()))
 
     def test_error_cells_are_findings_with_their_marker_never_silent_nulls(self) -> None:
         self._areas()

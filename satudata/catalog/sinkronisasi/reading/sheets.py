@@ -6,14 +6,20 @@ spaces are set aside, in any order; a sheet with fewer than two columns is not a
 Alike sheets are stacked in workbook order, each sheet's columns matched to the first's by name.
 When the table has no period column and every sheet name is a period, the period becomes a
 column ("Tahun" for years, "Periode" otherwise); sheet names that are not periods become a
-"Lembar" column, so no row loses what its sheet said. Each row keeps its sheet: ``_row`` is
-``sheet position × ROW_STRIDE + row`` (see ``place``).
+"Lembar" column, so no row loses what its sheet said. A period sheet read alone (chosen, or
+the first of sheets that differ) keeps its period the same way, in a workbook of several period
+sheets. Sheets the producer chooses that are not alike are stacked on the columns they share
+when one chosen sheet's columns are in all the others. Each row keeps its sheet: ``_row`` is
+``sheet position × ROW_STRIDE + row`` (see ``place``). What is left out that holds data — a
+sheet with rows whose columns differ, a column not in every chosen sheet — is a warning, so a
+period missing from the version shows among the findings; notes and empty sheets are notices.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -105,6 +111,17 @@ def _has_period_column(columns: list[str]) -> bool:
     return any(set(column_key(c).replace("/", " ").split()) & _PERIOD_WORDS for c in columns)
 
 
+@dataclass(kw_only=True)
+class SheetWarning:
+    """What reading left out of a workbook that looks like data: a sheet, or a sheet's column.
+    The check shows it among the findings, so a period missing from the version is seen."""
+
+    sheet: str
+    column: str = ""
+    message: str
+    suggestion: str
+
+
 @dataclass
 class SheetChoice:
     """The table to check, the sheets it was read from, and the sheets left out with why."""
@@ -115,33 +132,48 @@ class SheetChoice:
     added_column: str = ""
     added_kind: str = ""
     notices: list[Notice] = field(default_factory=list)
+    warnings: list[SheetWarning] = field(default_factory=list)
+
+
+def _keys(table: SheetTable) -> Counter[str]:
+    return Counter(column_key(c) for c in table.columns)
 
 
 def _groups(tables: list[SheetTable]) -> list[list[SheetTable]]:
     """Data sheets in groups of alike sheets, in workbook order."""
     groups: dict[tuple[str, ...], list[SheetTable]] = {}
     for table in tables:
-        groups.setdefault(tuple(sorted(column_key(c) for c in table.columns)), []).append(table)
+        groups.setdefault(tuple(sorted(_keys(table).elements())), []).append(table)
     return list(groups.values())
 
 
+def _shared(tables: list[SheetTable]) -> Counter[str] | None:
+    """The columns of the chosen sheet whose columns every other chosen sheet has too (2022's,
+    when 2024 has one more), or None when no sheet's columns are in all the others."""
+    counts = [_keys(t) for t in tables]
+    return next((base for base in counts if all(not base - other for other in counts)), None)
+
+
 def choose_sheets(tables: list[SheetTable], wanted: Sequence[str] = ()) -> SheetChoice:
-    """The sheets to read: those ``wanted`` (the producer's choice) that are alike, or else the
-    first group of alike data sheets that has rows. Every other sheet is named with its reason."""
+    """The sheets to read: those ``wanted`` (the producer's choice), stacked on the columns they
+    share when one chosen sheet's columns are in all the others, else the first alike ones; with
+    no choice, the first group of alike data sheets that has rows. Every other sheet is named
+    with its reason, and one with rows whose columns differ is also a warning."""
     data = [t for t in tables if is_data_sheet(t)]
     chosen = [t for t in data if t.sheet in wanted] if wanted else []
     # A hidden sheet is read only when the producer chooses it, or when no sheet is visible.
-    data = [t for t in data if not t.hidden] or data
+    visible = [t for t in data if not t.hidden] or data
+    shared = _shared(chosen) if len(chosen) > 1 else None
     if chosen:
-        group = _groups(chosen)[0]
+        group = chosen if shared else _groups(chosen)[0]
     else:
-        groups = _groups(data)
+        groups = _groups(visible)
         group = next((g for g in groups if any(t.rows for t in g)), groups[0] if groups else [])
     if not group:
         table = next((t for t in tables if t.columns), tables[0])
         return SheetChoice(table, [table.sheet])
     first = group[0].sheet
-    left_out = []
+    left_out, warnings = [], []
     for table in tables:
         if table in group:
             continue
@@ -153,10 +185,13 @@ def choose_sheets(tables: list[SheetTable], wanted: Sequence[str] = ()) -> Sheet
             reason = _("not chosen")
         else:
             reason = _("its columns differ from those of sheet “%(sheet)s”") % {"sheet": first}
+            if table.rows:
+                warnings.append(_left_out_warning(table.sheet, reason))
         left_out.append((table.sheet, reason))
-    choice = _stack(group) if len(group) > 1 else SheetChoice(group[0], [first])
+    choice = _stack(group, shared, periods=len([t for t in data if sheet_period(t.sheet)]))
     choice.left_out = left_out
     choice.notices = [*choice.notices, *(_left_out_notice(s, r) for s, r in left_out)]
+    choice.warnings = [*warnings, *choice.warnings]
     return choice
 
 
@@ -167,28 +202,68 @@ def _left_out_notice(sheet: str, reason: str) -> Notice:
     )
 
 
-def _added_column(group: list[SheetTable]) -> tuple[str, str, list[str]]:
-    """The column the sheet names become (name, kind, one value per sheet), or none."""
-    periods = [sheet_period(t.sheet) for t in group]
-    kinds = {p[0] for p in periods if p}
-    if all(periods) and len(kinds) == 1:
+def _left_out_warning(sheet: str, reason: str) -> SheetWarning:
+    period = sheet_period(sheet)
+    if period:
+        message = _(
+            "Sheet “%(sheet)s” holds data but was not read: %(reason)s. This version has no "
+            "rows of the period %(period)s."
+        ) % {"sheet": sheet, "reason": reason, "period": period[1]}
+    else:
+        message = _(
+            "Sheet “%(sheet)s” holds data but was not read: %(reason)s. None of its rows are "
+            "in this version."
+        ) % {"sheet": sheet, "reason": reason}
+    return SheetWarning(
+        sheet=sheet,
+        message=message,
+        suggestion=_(
+            "If its rows belong in this version, tick it under “Sheets to read” on this page "
+            "and check again; or give it the columns of the sheets read and upload the file "
+            "again."
+        ),
+    )
+
+
+def _added_column(group: list[SheetTable], periods: int) -> tuple[str, str, list[str]]:
+    """The column the sheet names become (name, kind, one value per sheet), or none. A sheet
+    read alone gives its period only in a workbook of several period sheets: a workbook of one
+    sheet named "2024" is read as it always was."""
+    named = [sheet_period(t.sheet) for t in group]
+    kinds = {p[0] for p in named if p}
+    if len(group) == 1 and periods < 2:
+        return "", "", []
+    if all(named) and len(kinds) == 1:
         if _has_period_column(group[0].columns):
             return "", "", []
         kind = kinds.pop()
         name = YEAR_COLUMN if kind == "year" else PERIOD_COLUMN
-        return name, kind, [p[1] for p in periods if p]
+        return name, kind, [p[1] for p in named if p]
+    if len(group) == 1:
+        return "", "", []
     return SHEET_COLUMN, "sheet", [t.sheet for t in group]
 
 
-def _stack(group: list[SheetTable]) -> SheetChoice:
-    """One table from alike sheets: the first sheet's columns, the others' matched by name."""
-    columns = list(group[0].columns)
-    added, kind, values = _added_column(group)
+def _stack(group: list[SheetTable], shared: Counter[str] | None, *, periods: int) -> SheetChoice:
+    """One table from the sheets read: the first sheet's columns (those ``shared``, when the
+    sheets are not alike), the others' matched by name, and the period its name gives each row.
+    """
+    wanted = Counter(shared) if shared else _keys(group[0])
+    columns = []
+    for name in group[0].columns:
+        if wanted[column_key(name)] > 0:
+            wanted[column_key(name)] -= 1
+            columns.append(name)
+    added, kind, values = _added_column(group, periods)
+    alone = len(group) == 1
+    if alone and not added:
+        return SheetChoice(group[0], [group[0].sheet])
     while added and column_key(added) in {column_key(c) for c in columns}:
         added += "_"
     rows: list[list[Cell]] = []
     numbers: list[int] = []
     notices: list[Notice] = []
+    warnings: list[SheetWarning] = []
     for position, table in enumerate(group):
         where: dict[str, list[int]] = {}
         for index, name in enumerate(table.columns):
@@ -197,8 +272,12 @@ def _stack(group: list[SheetTable]) -> SheetChoice:
         prefix: list[Cell] = [values[position]] if added else []
         rows.extend(prefix + [row[i] for i in order] for row in table.rows)
         numbers.extend(position * ROW_STRIDE + n for n in table.row_numbers)
+        unread = sorted(i for indexes in where.values() for i in indexes)
+        warnings.extend(_column_warning(table.sheet, table.columns[i]) for i in unread)
         notices.extend(
-            Notice(
+            n
+            if alone
+            else Notice(
                 n.code,
                 _("Sheet “%(sheet)s”: %(message)s") % {"sheet": table.sheet, "message": n.message},
                 n.row,
@@ -206,19 +285,11 @@ def _stack(group: list[SheetTable]) -> SheetChoice:
             for n in table.notices
         )
     names = [t.sheet for t in group]
-    notices.insert(
-        0,
-        Notice(
-            "sheets_stacked",
-            _(
-                "Sheets %(sheets)s have the same columns and were read as one table of "
-                "%(rows)s rows; each finding names its sheet."
-            )
-            % {"sheets": ", ".join(f"“{n}”" for n in names), "rows": len(rows)},
-        ),
-    )
+    if not alone:
+        alike = all(_keys(t) == _keys(group[0]) for t in group)
+        notices.insert(0, _stacked_notice(names, len(rows), alike=alike))
     if added:
-        notices.insert(1, _added_notice(added, kind))
+        notices.insert(0 if alone else 1, _added_notice(added, kind, names[0] if alone else ""))
     label = ", ".join(names)
     table = SheetTable(
         label if len(label) <= 100 else label[:99] + "…",
@@ -226,20 +297,58 @@ def _stack(group: list[SheetTable]) -> SheetChoice:
         rows,
         numbers,
         notices,
-        sheets=names,
+        sheets=[] if alone else names,
     )
-    return SheetChoice(table, names, added_column=added, added_kind=kind, notices=[])
+    return SheetChoice(
+        table, names, added_column=added, added_kind=kind, notices=[], warnings=warnings
+    )
 
 
-def _added_notice(column: str, kind: str) -> Notice:
+def _stacked_notice(names: list[str], rows: int, *, alike: bool) -> Notice:
+    sheets = ", ".join(f"“{n}”" for n in names)
+    if alike:
+        message = _(
+            "Sheets %(sheets)s have the same columns and were read as one table of "
+            "%(rows)s rows; each finding names its sheet."
+        )
+    else:
+        message = _(
+            "Sheets %(sheets)s were chosen and read as one table of %(rows)s rows, on the "
+            "columns they all have; each finding names its sheet."
+        )
+    return Notice("sheets_stacked", message % {"sheets": sheets, "rows": rows})
+
+
+def _column_warning(sheet: str, column: str) -> SheetWarning:
+    return SheetWarning(
+        sheet=sheet,
+        column=column,
+        message=_(
+            "Column “%(column)s” of sheet “%(sheet)s” is not in every sheet chosen, so it was "
+            "not read: this version does not have it."
+        )
+        % {"column": column, "sheet": sheet},
+        suggestion=_(
+            "Add the column to the other sheets chosen and upload the file again, or choose "
+            "only the sheets that have it."
+        ),
+    )
+
+
+def _added_notice(column: str, kind: str, sheet: str = "") -> Notice:
     if kind == "sheet":
         message = _(
             "The sheet names are not periods; each row's sheet name is in the added column "
             "“%(column)s”. Choose its variable, or mark it as not published."
+        )
+    elif sheet:
+        message = _(
+            "The table has no period column: the column “%(column)s” was added from the name "
+            "of the sheet, “%(sheet)s”."
         )
     else:
         message = _(
             "The table has no period column: the column “%(column)s” was added from the sheet "
             "names."
         )
-    return Notice("sheet_column", message % {"column": column})
+    return Notice("sheet_column", message % {"column": column, "sheet": sheet})
