@@ -134,6 +134,9 @@ MIDDLEWARE = [
     # Issue 16, no 500 on any input: API paths answer errors as JSON in their own shape, and a
     # NUL character (refused by PostgreSQL) is answered 400 before any view runs.
     "satudata.core.middleware.MachineErrorMiddleware",
+    # Before anything reads a posted form: the views that take files read part headers up to
+    # 64 KiB, so a very long file name is received and shortened (satudata/core/multipart.py).
+    "satudata.core.multipart.LongFileNameMiddleware",
     "satudata.core.middleware.HostileInputMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -513,6 +516,15 @@ PERIODIC_TASKS.update(
 UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_MB", 200) * 2**20
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 2**20
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 2**20  # larger uploads stream to a temporary file
+# The views that take a file: a part's headers may be up to 64 KiB there instead of Django's
+# 1 KiB, so a file name of thousands of characters is received and shortened to 255 characters
+# rather than failing the request (satudata/core/multipart.py).
+LONG_FILE_NAME_VIEWS = (
+    "catalog:item-upload",
+    "catalog:datalist-import",
+    "catalog:metadata-import",
+    "api-v1:item-upload",
+)
 # The synchronisation check works in a private DuckDB database on disk (see
 # catalog/sinkronisasi/engine.py): where (empty: the system's temporary folder), how much
 # memory before it spills, how many threads.

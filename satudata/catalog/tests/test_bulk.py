@@ -264,6 +264,7 @@ class BulkReaderTests(PersonaTestCase):
                                 for f in result.findings
                             ),
                             result.missing,
+                            result.notices,
                         )
                     )
         for way, found in zip(ways[1:], seen[1:], strict=True):

@@ -8,10 +8,11 @@ import tempfile
 import time
 import zipfile
 from pathlib import Path
+from typing import Any
 
 import xlsxwriter  # type: ignore[import-untyped]
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.test import SimpleTestCase, override_settings
+from django.test import Client, SimpleTestCase, override_settings
 from django.urls import reverse
 
 from satudata.catalog.models import Upload, UploadStatus
@@ -28,6 +29,8 @@ from satudata.catalog.sinkronisasi.services import synchronise_upload
 from satudata.catalog.storage import clean_filename
 from satudata.catalog.tests import hostile
 from satudata.catalog.tests.test_synchronisation import GOOD, SynchronisationSetup
+
+BOUNDARY = "batas-bagian-uji"
 
 
 def _xlsx(build) -> bytes:  # type: ignore[no-untyped-def]
@@ -361,6 +364,93 @@ class HostileUploadTests(SynchronisationSetup):
         self.assertTrue(upload.filename.endswith(".xlsx"))
         report = self.client.get(sent["Location"], HTTP_AUTHORIZATION=f"Bearer {raw}")
         self.assertEqual(report.json()["filename"], upload.filename)
+
+    def _multipart(self, filename: str, fields: dict[str, str] | None = None) -> dict[str, Any]:
+        """A body as a browser or an HTTP library sends it: the name whole in the part's
+        header (the test client's own encoding would cut it to 255 characters first)."""
+        parts = [
+            f'--{BOUNDARY}\r\nContent-Disposition: form-data; name="{key}"\r\n\r\n{value}\r\n'
+            for key, value in (fields or {}).items()
+        ]
+        parts.append(
+            f'--{BOUNDARY}\r\nContent-Disposition: form-data; name="file"; '
+            f'filename="{filename}"\r\nContent-Type: text/csv\r\n\r\n{GOOD}\r\n'
+            f"--{BOUNDARY}--\r\n"
+        )
+        return {
+            "data": "".join(parts).encode(),
+            "content_type": f"multipart/form-data; boundary={BOUNDARY}",
+        }
+
+    def _strict_page_client(self) -> tuple[Client, str]:
+        """A logged-in client that checks CSRF, as a browser's request is checked (the check
+        reads the form before the view does), and the form's token."""
+        client = Client(enforce_csrf_checks=True)
+        client.force_login(self.p.producer)
+        client.get(reverse("catalog:item-upload", args=[self.item.pk]))
+        return client, client.cookies["csrftoken"].value
+
+    def test_a_5000_character_file_name_in_the_request_is_received_shortened_by_the_page(
+        self,
+    ) -> None:
+        self._metadata()
+        client, token = self._strict_page_client()
+        name = "laporan puskesmas " * 278 + "akhir.csv"
+        self.assertEqual(len(name), 5013)
+        with self.captureOnCommitCallbacks(execute=True):
+            sent = client.post(
+                reverse("catalog:item-upload", args=[self.item.pk]),
+                **self._multipart(name, {"csrfmiddlewaretoken": token}),
+                headers={"accept": "application/json"},
+            )
+        self.assertEqual(sent.status_code, 201, sent.content[:300])
+        upload = Upload.objects.get()
+        self.assertEqual(sent.json()["upload"], upload.pk)
+        self.assertEqual(len(upload.filename), 255)
+        self.assertTrue(upload.filename.startswith("laporan puskesmas laporan"))
+        self.assertTrue(upload.filename.endswith(".csv"))
+        self.assertEqual(upload.status, UploadStatus.SYNCHRONISED)
+
+    def test_a_3000_accented_character_file_name_is_received_shortened_by_the_api(self) -> None:
+        from satudata.accounts.services import create_api_token
+
+        raw = create_api_token(actor=self.p.producer, name="skrip", scopes=["write"]).raw
+        name = "é" * 3000 + ".csv"  # 6,004 bytes in UTF-8
+        with self.captureOnCommitCallbacks(execute=True):
+            sent = self.client.post(
+                reverse("api-v1:item-upload", kwargs={"pk": self.item.pk}),
+                **self._multipart(name),
+                headers={"authorization": f"Bearer {raw}"},
+            )
+        self.assertEqual(sent.status_code, 202, sent.content[:300])
+        upload = Upload.objects.get()
+        self.assertEqual(upload.filename, "é" * 251 + ".csv")
+        report = self.client.get(sent["Location"], headers={"authorization": f"Bearer {raw}"})
+        self.assertEqual(report.json()["filename"], upload.filename)
+
+    def test_part_headers_stay_bounded_in_size_and_in_parsing_time(self) -> None:
+        from satudata.accounts.services import create_api_token
+
+        raw = create_api_token(actor=self.p.producer, name="skrip", scopes=["write"]).raw
+        url = reverse("api-v1:item-upload", kwargs={"pk": self.item.pk})
+        for name in ("x" * 70_000 + ".csv", ";" * 60_000 + ".csv"):
+            started = time.monotonic()
+            sent = self.client.post(
+                url, **self._multipart(name), headers={"authorization": f"Bearer {raw}"}
+            )
+            self.assertLess(time.monotonic() - started, 2)
+            self.assertEqual(sent.status_code, 400)
+            self.assertEqual(sent.json()["error"]["code"], "invalid")
+        self.assertFalse(Upload.objects.exists())
+
+    def test_views_that_take_no_file_keep_djangos_own_bound(self) -> None:
+        client, token = self._strict_page_client()
+        sent = client.post(
+            reverse("catalog:letter-list"),
+            **self._multipart("x" * 5000 + ".csv", {"csrfmiddlewaretoken": token}),
+        )
+        self.assertEqual(sent.status_code, 400)
+        self.assertContains(sent, "Permintaan tidak dapat dipahami", status_code=400)
 
     def test_the_daftar_data_import_says_what_a_hostile_file_is_and_keeps_a_long_name(self) -> None:
         self.client.force_login(self.p.walidata)

@@ -6,6 +6,7 @@ import zipfile
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import Any
+from unittest import mock
 
 import pyarrow as pa  # type: ignore[import-untyped]
 import pyarrow.parquet as pq  # type: ignore[import-untyped]
@@ -19,6 +20,7 @@ from satudata.accounts.services import create_api_token
 from satudata.catalog.forms import MappingForm
 from satudata.catalog.models import DatasetVersion, DataType, Upload, UploadStatus, Variable
 from satudata.catalog.services import create_dataset
+from satudata.catalog.sinkronisasi.engine import columns
 from satudata.catalog.sinkronisasi.reading.delimited import UnreadableFile, read_delimited
 from satudata.catalog.sinkronisasi.reading.delimiter import detect_delimiter
 from satudata.catalog.sinkronisasi.reading.errorcells import error_cells
@@ -797,3 +799,40 @@ class ReadingSynchronisationTests(SynchronisationSetup):
             "pemisah ribuan dan dihapus.",
             [n["message"] for n in upload.notices],
         )
+
+    def _counts_and_areas(self) -> Upload:
+        self._areas()
+        Variable.objects.create(agency=self.p.agency, name="Jumlah", data_type=DataType.INTEGER)
+        text = (
+            'Kecamatan;Jumlah;Luas\nPringsewu;"4,512";1.053,3\nAmbarawa;3.876;30,25\n'
+            'Pagelaran;" 2 954 ";12\nGading Rejo;17;"1.000.000,5"\n'
+        )
+        return self._sent(text.encode(), "jumlah.csv")
+
+    def _assert_separators_reported(self, upload: Upload) -> None:
+        self.assertEqual(upload.status, UploadStatus.SYNCHRONISED, upload.findings)
+        version = self._version()
+        self.assertEqual(version.column("jumlah").to_pylist(), [4512, 3876, 2954, 17])
+        self.assertEqual(version.column("luas").to_pylist(), [1053.3, 30.25, 12.0, 1000000.5])
+        self.assertEqual(
+            [
+                n["message"]
+                for n in upload.notices
+                if n["code"] in ("thousands_separators", "decimal_mark")
+            ],
+            [
+                "Kolom Jumlah berisi bilangan bulat: pemisah ribuan (koma, titik atau spasi) "
+                "pada 3 nilai dihapus.",
+                "Kolom Luas: koma dibaca sebagai tanda desimal; titik pada 2 nilai dibaca "
+                "sebagai pemisah ribuan dan dihapus.",
+            ],
+        )
+
+    def test_a_whole_number_column_says_how_many_values_lost_their_thousands_separators(
+        self,
+    ) -> None:
+        self._assert_separators_reported(self._counts_and_areas())
+
+    @mock.patch.object(columns, "DISTINCT_NUMBERS", 0)
+    def test_the_thousands_separators_are_counted_alike_when_read_cell_by_cell(self) -> None:
+        self._assert_separators_reported(self._counts_and_areas())

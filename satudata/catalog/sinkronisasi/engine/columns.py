@@ -362,6 +362,7 @@ def prepare_columns(ws: Workspace, columns: list[Column], judges: dict[int, Valu
         selects.append(f"{missing} AS nd{i}")  # "no data" written: counted by missing_values
         if kind in NUMERIC_KINDS:
             selects.append(f"n{i} AS r{i}")  # the number as read, for the messages
+            selects.append(f"{layers.separated} AS s{i}")  # counted by separator_counts
     # A table, made once: the counts, the samples, the coverage and the Parquet all read it.
     # When every value is a cast of its text, a view costs less than the copy: reading it
     # again is a scan of ``src`` with the casts.
@@ -422,6 +423,8 @@ class _Layers:
     trims: list[str]
     flags: list[str]
     numbers: list[str]
+    # Whether the cell's number was read with thousands separators removed (over the layers).
+    separated: str
 
 
 def _number_layers(ws: Workspace, col: Column, spaces: str) -> _Layers:
@@ -464,6 +467,23 @@ def _number_layers(ws: Workspace, col: Column, spaces: str) -> _Layers:
             f"TRY_CAST(replace(replace(b{i}, {sql_text(thousands)}, ''), {sql_text(mark)}, "
             f"'.') AS DOUBLE) END) / CASE WHEN pct{i} THEN 100.0 ELSE 1.0 END END AS n{i}"
         ],
+        separated=f"CASE WHEN g{i} OR m{i} OR n{i} IS NULL THEN false ELSE "
+        f"{_separators_removed(col, f'b{i}', f't{i}', thousands)} END",
+    )
+
+
+def _separators_removed(col: Column, number: str, text: str, thousands: str) -> str:
+    """Whether reading ``number`` (the characters of trimmed ``text``) removed thousands
+    separators: in a whole-number column, spaces or apostrophes between digits, groups of
+    three after either mark, or the column's own thousands mark (as ``_whole_number_cases``
+    and the cast read them); in other columns, the column's thousands mark."""
+    if col.variable.data_type != DataType.INTEGER:
+        return f"contains({number}, {sql_text(thousands)})"
+    return (
+        f"(regexp_matches({text}, {sql_text(_SPACED)}) "
+        f"OR regexp_full_match({number}, '{_GROUPED}') "
+        f"OR (NOT regexp_full_match({number}, '{_SINGLE}') "
+        f"AND contains({number}, {sql_text(thousands)})))"
     )
 
 
@@ -476,12 +496,21 @@ def _read_distinct_numbers(ws: Workspace, col: Column, layers: _Layers) -> None:
     # A null text goes through the layers too: no value, "no data", required if it must be.
     ws.con.execute(
         f"CREATE OR REPLACE TEMP TABLE {col.verdicts} AS SELECT c{i} AS raw, "
-        f"{value} AS v, {problem} AS p, m{i} AS nd, n{i} AS r, cells AS n "
+        f"{value} AS v, {problem} AS p, m{i} AS nd, n{i} AS r, {layers.separated} AS s, "
+        "cells AS n "
         f"FROM (SELECT *, {', '.join(layers.numbers)} FROM ("
         f"SELECT *, {', '.join(layers.flags)} FROM (SELECT {', '.join(layers.trims)}, cells FROM ("
         f"SELECT c{i}, count(*) AS cells FROM src GROUP BY c{i}))))"
     )
     _tally(ws, col)
+
+
+# In a whole-number column: thousands grouped by three after either mark (4,512 or 3.876), a
+# single mark followed by other than three digits (a decimal: 4,5), and a space, no-break space
+# or apostrophe between digits (2 954, 1'234), which the reading removes.
+_GROUPED = "[+-]?[0-9]{1,3}(\\.[0-9]{3})+|[+-]?[0-9]{1,3}(,[0-9]{3})+"
+_SINGLE = "[+-]?[0-9]*[.,]([0-9]{1,2}|[0-9]{4,})"
+_SPACED = "[0-9][ \u00a0']+[0-9]"
 
 
 def _whole_number_cases(text: str) -> str:
@@ -490,12 +519,10 @@ def _whole_number_cases(text: str) -> str:
     gone from ``2 954``); one mark followed by other than three digits is a decimal mark
     (``4,5`` is four and a half, so "not a whole number"). Anything else follows the column's
     own decimal mark."""
-    grouped = "[+-]?[0-9]{1,3}(\\.[0-9]{3})+|[+-]?[0-9]{1,3}(,[0-9]{3})+"
-    single = "[+-]?[0-9]*[.,]([0-9]{1,2}|[0-9]{4,})"
     return (
-        f"WHEN regexp_full_match({text}, '{grouped}') THEN "
+        f"WHEN regexp_full_match({text}, '{_GROUPED}') THEN "
         f"TRY_CAST(replace(replace({text}, '.', ''), ',', '') AS DOUBLE) "
-        f"WHEN regexp_full_match({text}, '{single}') THEN "
+        f"WHEN regexp_full_match({text}, '{_SINGLE}') THEN "
         f"TRY_CAST(replace({text}, ',', '.') AS DOUBLE) "
     )
 
@@ -640,6 +667,30 @@ def no_data_counts(ws: Workspace, columns: list[Column]) -> dict[int, int]:
         assert row is not None
         found.update({c.index: int(n) for c, n in zip(cell_by_cell, row, strict=True)})
     return found
+
+
+def separator_counts(ws: Workspace, columns: list[Column]) -> dict[int, int]:
+    """Per number column index, the cells whose number was read with thousands separators
+    removed: a column read by distinct text from its verdicts, weighted by their cells; the
+    others from ``typed``, in one scan."""
+    numbers = [c for c in columns if c.variable.data_type in NUMERIC_KINDS]
+    # fetchall, not fetchone: an unfinished result would block the Parquet writer's reader.
+    found = {
+        c.index: ws.con.execute(
+            f"SELECT coalesce(sum(n) FILTER (WHERE s), 0) FROM {c.verdicts}"
+        ).fetchall()[0][0]
+        for c in numbers
+        if c.verdicts
+    }
+    cell_by_cell = [c for c in numbers if not c.verdicts]
+    if cell_by_cell:
+        row = ws.con.execute(
+            "SELECT "
+            + ", ".join(f"count(*) FILTER (WHERE s{c.index})" for c in cell_by_cell)
+            + " FROM typed"
+        ).fetchall()[0]
+        found.update(zip((c.index for c in cell_by_cell), row, strict=True))
+    return {index: int(n) for index, n in found.items()}
 
 
 def finding_for(

@@ -6,14 +6,15 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from satudata.catalog.models import DataType
 from satudata.catalog.sinkronisasi.engine.columns import (
     Column,
-    missing_sql,
     no_data_counts,
     no_data_sql,
+    separator_counts,
     trimmed_sql,
 )
-from satudata.catalog.sinkronisasi.engine.workspace import Workspace, sql_text
+from satudata.catalog.sinkronisasi.engine.workspace import Workspace
 from satudata.catalog.sinkronisasi.reading.notices import Notice
 
 MISSING_PLACES = 5
@@ -51,22 +52,30 @@ def missing_values(ws: Workspace, columns: list[Column]) -> dict[str, dict[str, 
 
 
 def decimal_notices(ws: Workspace, columns: list[Column]) -> list[Notice]:
-    """Per number column written with marks: which mark was read as decimal, and what was done
-    with the other one (thousands separators removed)."""
+    """Per number column written with marks: which mark was read as decimal, and in how many
+    values the other one was read as a thousands separator and removed. A whole-number column
+    claims no decimal mark: it reads thousands in groups of three after either mark or a space,
+    so its notice says only in how many values separators were removed."""
     notices = []
+    separated = separator_counts(ws, columns)
     for col in columns:
+        count = separated.get(col.index, 0)
+        if col.variable.data_type == DataType.INTEGER:
+            if count:
+                notices.append(Notice("thousands_separators", _whole_message(col.name, count)))
+            continue
         mark = col.decimal_mark
         if not mark or col.index in ws.typed_numbers:
             continue
-        thousands = "." if mark == "," else ","
-        # fetchall, not fetchone: an unfinished result would block the Parquet writer's reader.
-        ((grouped,),) = ws.con.execute(
-            f"SELECT count(*) FILTER (WHERE CASE WHEN contains(c{col.index}, "
-            f"{sql_text(thousands)}) THEN NOT {missing_sql(f'c{col.index}')} ELSE false END) "
-            "FROM src"
-        ).fetchall()
-        notices.append(Notice("decimal_mark", _decimal_message(col.name, mark, grouped)))
+        notices.append(Notice("decimal_mark", _decimal_message(col.name, mark, count)))
     return notices
+
+
+def _whole_message(column: str, count: int) -> str:
+    return _(
+        "Column %(column)s holds whole numbers: the thousands separators (comma, point or "
+        "space) in %(count)s values were removed."
+    ) % {"column": column, "count": count}
 
 
 def _decimal_message(column: str, mark: str, grouped: int) -> str:
