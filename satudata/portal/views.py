@@ -498,7 +498,9 @@ def download(
     try:
         query = preview_query(request, version)
         query.limit, query.offset = 0, 0
-        matched = datastore.count(version, query)  # checks the filters before streaming
+        matched = datastore.count(version, query)  # checks the whole query before any byte
+    except datastore.QueryTimeout as error:
+        return json_error(503, "timeout", error.message)
     except datastore.QueryError as error:
         return json_error(400, error.field or "query", error.message)
     about = {"name": dataset.slug, "title": dataset.title, "version": version.number}
