@@ -33,6 +33,7 @@ from satudata.catalog.models import (
 )
 from satudata.core import pagecache, spreadsheets
 from satudata.core.http import json_error
+from satudata.core.input_limits import INTEGER_MAX
 from satudata.core.models import SiteProfile
 from satudata.datastore import exports
 from satudata.datastore import query as datastore
@@ -113,24 +114,38 @@ def _criteria(request: HttpRequest) -> search.Criteria:
     return criteria
 
 
+def _page_number(request: HttpRequest) -> int:
+    """``hal`` as a page from 1; anything else is page 1, and a number too large for an OFFSET
+    in SQLite or PostgreSQL (past 64 bits, once a 500) is capped, then read as the last page."""
+    try:
+        return min(max(1, int(request.GET.get("hal", "1")[:20])), INTEGER_MAX)
+    except ValueError:
+        return 1
+
+
 def dataset_search(request: HttpRequest, fmt: str = "html") -> HttpResponse:
     criteria = _criteria(request)
     sort_key = request.GET.get("urut", "relevan" if criteria.q else "terbaru")
     if sort_key not in SORT_CHOICES:
         sort_key = "terbaru"
-    try:
-        page_number = max(1, int(request.GET.get("hal", "1")))
-    except ValueError:
-        page_number = 1
     rows = PAGE_SIZE if fmt == "html" else 1000
-    result = search.search(
-        request.user,
-        criteria,
-        sort=[SORT_CHOICES[sort_key]],
-        start=(page_number - 1) * rows,
-        rows=rows,
-        facets=search.PAGE_FACETS if fmt == "html" else (),
-    )
+
+    def page_of_results(number: int) -> search.Result:
+        return search.search(
+            request.user,
+            criteria,
+            sort=[SORT_CHOICES[sort_key]],
+            start=(number - 1) * rows,
+            rows=rows,
+            facets=search.PAGE_FACETS if fmt == "html" else (),
+        )
+
+    page_number = _page_number(request)
+    result = page_of_results(page_number)
+    last = max(1, -(-result.count // rows))
+    if page_number > last:  # past the end: the last page, in every format, as the HTML pages
+        page_number = last
+        result = page_of_results(page_number)
     usage.note_search(request, criteria, result.count)
     if fmt == "json":
         return JsonResponse(
