@@ -458,7 +458,8 @@ def preview_query(request: HttpRequest, version: DatasetVersion) -> datastore.Qu
 
 def rows(request: HttpRequest, slug: str, number: int) -> HttpResponse:
     """The preview table's page of rows, as JSON: ``rows`` as stored, ``shown`` the measures
-    formatted for the page's language, ``regions`` the names of the region codes in them."""
+    and dates formatted for the page's language, ``regions`` the names of the region codes in
+    them."""
     dataset = access.dataset_for(request, slug)
     version = access.version_for(request, dataset, number)
     try:
@@ -472,7 +473,7 @@ def rows(request: HttpRequest, slug: str, number: int) -> HttpResponse:
         {
             "fields": answer.fields,
             "rows": [[datastore.plain(v) for v in row] for row in answer.rows],
-            # How the page shows them: measures in the page's language, region names.
+            # How the page shows them: measures and dates in the page's language, region names.
             "shown": preview.shown_rows(answer.fields, types, answer.rows),
             "regions": preview.region_names(answer.fields, types, answer.rows),
             "total": answer.total,
