@@ -19,6 +19,7 @@ TYPES = {
     "text": DataType.TEXT,
     "year": DataType.YEAR,
     "region": DataType.REGION,
+    "date": DataType.DATE,
 }
 
 

@@ -168,6 +168,8 @@ def _safe_column(column: pa.Array, dialect: CsvDialect) -> pa.Array:
     if pa.types.is_string(kind) or pa.types.is_large_string(kind):
         risky = pc.match_substring_regex(column, _FORMULA_PATTERN)
         return pc.if_else(risky, pc.binary_join_element_wise("'", column, ""), column)
+    if pa.types.is_floating(kind):  # NaN and infinity are empty, as the cell writer has them
+        column = pc.if_else(pc.is_finite(column), column, pa.scalar(None, kind))
     if dialect.decimal_mark != "." and (pa.types.is_floating(kind) or pa.types.is_decimal(kind)):
         return pc.replace_substring(pc.cast(column, pa.string()), ".", dialect.decimal_mark)
     return column

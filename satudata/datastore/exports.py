@@ -27,7 +27,14 @@ from django.utils.translation import gettext as _
 from satudata.catalog.models import Dataset, DatasetVersion, DataType
 from satudata.core import spreadsheets
 from satudata.core.spreadsheets import XLSX_MAX_ROWS
-from satudata.datastore.query import Query, batches, columns_of, local_path, plain
+from satudata.datastore.query import (
+    Query,
+    batches,
+    columns_of,
+    export_cap,
+    local_path,
+    plain,
+)
 
 MEDIA_TYPES = {
     "csv": spreadsheets.CSV_MEDIA_TYPE,
@@ -197,10 +204,9 @@ def download(
     *,
     matched: int,
 ) -> HttpResponseBase:
-    """The response for one download of ``matched`` rows. ``X-Truncated: true`` when the export
-    cap cut it short."""
-    from django.conf import settings
-
+    """The response for one download of ``matched`` rows (``count`` has checked ``query``).
+    ``X-Truncated: true`` only when rows were left out: past the export cap of a filtered
+    download, or past a worksheet's last row in XLSX; the whole table is never cut."""
     filename = f"{dataset.slug}-v{version.number}.{SUFFIXES.get(fmt, fmt)}"
     response: HttpResponseBase
     if fmt in DIALECTS:
@@ -223,9 +229,9 @@ def download(
     else:
         raise ValueError(fmt)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    limit = settings.DATASTORE_EXPORT_MAX_ROWS
+    limit = export_cap(query)
     if fmt == "xlsx":
-        limit = min(limit, XLSX_MAX_ROWS)
+        limit = XLSX_MAX_ROWS if limit is None else min(limit, XLSX_MAX_ROWS)
     response["X-Total-Rows"] = str(matched)
-    response["X-Truncated"] = "true" if matched > limit else "false"
+    response["X-Truncated"] = "true" if limit is not None and matched > limit else "false"
     return response

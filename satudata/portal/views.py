@@ -33,6 +33,7 @@ from satudata.catalog.models import (
 )
 from satudata.core import pagecache, spreadsheets
 from satudata.core.http import json_error
+from satudata.core.input_limits import INTEGER_MAX
 from satudata.core.models import SiteProfile
 from satudata.datastore import exports
 from satudata.datastore import query as datastore
@@ -113,24 +114,38 @@ def _criteria(request: HttpRequest) -> search.Criteria:
     return criteria
 
 
+def _page_number(request: HttpRequest) -> int:
+    """``hal`` as a page from 1; anything else is page 1, and a number too large for an OFFSET
+    in SQLite or PostgreSQL (past 64 bits, once a 500) is capped, then read as the last page."""
+    try:
+        return min(max(1, int(request.GET.get("hal", "1")[:20])), INTEGER_MAX)
+    except ValueError:
+        return 1
+
+
 def dataset_search(request: HttpRequest, fmt: str = "html") -> HttpResponse:
     criteria = _criteria(request)
     sort_key = request.GET.get("urut", "relevan" if criteria.q else "terbaru")
     if sort_key not in SORT_CHOICES:
         sort_key = "terbaru"
-    try:
-        page_number = max(1, int(request.GET.get("hal", "1")))
-    except ValueError:
-        page_number = 1
     rows = PAGE_SIZE if fmt == "html" else 1000
-    result = search.search(
-        request.user,
-        criteria,
-        sort=[SORT_CHOICES[sort_key]],
-        start=(page_number - 1) * rows,
-        rows=rows,
-        facets=search.PAGE_FACETS if fmt == "html" else (),
-    )
+
+    def page_of_results(number: int) -> search.Result:
+        return search.search(
+            request.user,
+            criteria,
+            sort=[SORT_CHOICES[sort_key]],
+            start=(number - 1) * rows,
+            rows=rows,
+            facets=search.PAGE_FACETS if fmt == "html" else (),
+        )
+
+    page_number = _page_number(request)
+    result = page_of_results(page_number)
+    last = max(1, -(-result.count // rows))
+    if page_number > last:  # past the end: the last page, in every format, as the HTML pages
+        page_number = last
+        result = page_of_results(page_number)
     usage.note_search(request, criteria, result.count)
     if fmt == "json":
         return JsonResponse(
@@ -443,7 +458,8 @@ def preview_query(request: HttpRequest, version: DatasetVersion) -> datastore.Qu
 
 def rows(request: HttpRequest, slug: str, number: int) -> HttpResponse:
     """The preview table's page of rows, as JSON: ``rows`` as stored, ``shown`` the measures
-    formatted for the page's language, ``regions`` the names of the region codes in them."""
+    and dates formatted for the page's language, ``regions`` the names of the region codes in
+    them."""
     dataset = access.dataset_for(request, slug)
     version = access.version_for(request, dataset, number)
     try:
@@ -457,7 +473,7 @@ def rows(request: HttpRequest, slug: str, number: int) -> HttpResponse:
         {
             "fields": answer.fields,
             "rows": [[datastore.plain(v) for v in row] for row in answer.rows],
-            # How the page shows them: measures in the page's language, region names.
+            # How the page shows them: measures and dates in the page's language, region names.
             "shown": preview.shown_rows(answer.fields, types, answer.rows),
             "regions": preview.region_names(answer.fields, types, answer.rows),
             "total": answer.total,
@@ -498,7 +514,9 @@ def download(
     try:
         query = preview_query(request, version)
         query.limit, query.offset = 0, 0
-        matched = datastore.count(version, query)  # checks the filters before streaming
+        matched = datastore.count(version, query)  # checks the whole query before any byte
+    except datastore.QueryTimeout as error:
+        return json_error(503, "timeout", error.message)
     except datastore.QueryError as error:
         return json_error(400, error.field or "query", error.message)
     about = {"name": dataset.slug, "title": dataset.title, "version": version.number}

@@ -97,6 +97,19 @@ class ArrowCsvTests(SimpleTestCase):
                 plain = csv_bytes(list(columns), rows, dialect)
                 self.assertEqual(self.parse(arrow, dialect), self.parse(plain, dialect))
 
+    def test_nan_and_infinity_are_empty_cells_as_the_row_writer_writes_them(self) -> None:
+        values = [float("nan"), float("inf"), float("-inf"), 2.5, None]
+        names = ["nilai", "kecamatan"]
+        batch = pa.record_batch({"nilai": pa.array(values, pa.float64()), "kecamatan": ["A"] * 5})
+        for dialect in (STANDARD, INDONESIAN):
+            with self.subTest(dialect=dialect):
+                arrow = self.parse(
+                    b"".join(spreadsheets.csv_batches(names, [batch], dialect)), dialect
+                )
+                plain = csv_bytes(names, [[v, "A"] for v in values], dialect)
+                self.assertEqual(arrow, self.parse(plain, dialect))
+                self.assertEqual([row[0] for row in arrow[1:4]], ["", "", ""])
+
     def parse(self, content: bytes, dialect: spreadsheets.CsvDialect) -> list[list[str]]:
         text = content.decode("utf-8-sig")
         return list(csv.reader(io.StringIO(text, newline=""), delimiter=dialect.delimiter))

@@ -8,7 +8,16 @@ from django.test import override_settings
 from satudata.catalog.models import DatasetVersion
 from satudata.catalog.testing import table_dataset
 from satudata.core.testing import PersonaTestCase
-from satudata.datastore.query import Condition, Query, QueryError, QueryTimeout, _cursor, count, run
+from satudata.datastore.query import (
+    Condition,
+    Query,
+    QueryError,
+    QueryTimeout,
+    _cursor,
+    batches,
+    count,
+    run,
+)
 
 ROWS = [
     ["Pringsewu", "Rawat Inap", 1, "1.5"],
@@ -110,6 +119,39 @@ class QueryTests(PersonaTestCase):
                     run(self.version, query)
                 self.assertEqual(caught.exception.field, field)
                 self.assertTrue(caught.exception.message)
+
+    def test_count_checks_the_whole_query_a_download_runs(self) -> None:
+        # Views count before their response starts; a name first checked in the stream would
+        # come after a 200 and leave the file short.
+        for query, field in [
+            (Query(sort=[("nope", False)]), "sort"),
+            (Query(sort=[("", True)]), "sort"),
+            (Query(fields=["nope"]), "fields"),
+            (
+                Query(fields=["kecamatan"], sort=[("jumlah", False)], filters={"nope": ["1"]}),
+                "filters",
+            ),
+        ]:
+            with self.subTest(query=query), self.assertRaises(QueryError) as caught:
+                count(self.version, query)
+            self.assertEqual(caught.exception.field, field)
+
+    @override_settings(DATASTORE_EXPORT_MAX_ROWS=2)
+    def test_downloads_hold_the_whole_table_and_cap_only_rows_picked_by_filters(self) -> None:
+        def rows(query: Query) -> list[dict[str, object]]:
+            return [
+                row for batch in batches(self.version, query, size=1) for row in batch.to_pylist()
+            ]
+
+        self.assertEqual([r["jumlah"] for r in rows(Query())], [1, 2, 3, 4])
+        self.assertEqual([r["jumlah"] for r in rows(Query(sort=[("jumlah", True)]))], [4, 3, 2, 1])
+        self.assertEqual(
+            rows(Query(fields=["jumlah"], sort=[("jenis", False)]))[:2],
+            [{"jumlah": 2}, {"jumlah": 4}],
+        )
+        picked = Query(filters={"jenis": ["Rawat Inap", "Non Rawat Inap"]})
+        self.assertEqual([r["jumlah"] for r in rows(picked)], [1, 2])
+        self.assertEqual(count(self.version, picked), 4)
 
     @override_settings(DATASTORE_TIME_LIMIT=0.2)
     def test_a_slow_query_is_stopped_at_the_time_limit(self) -> None:

@@ -113,8 +113,10 @@ class PortalTests(PersonaTestCase):
         self.assertEqual(filtered.column("jumlah").to_pylist(), [3, 2, 1])
 
     @override_settings(DATASTORE_EXPORT_MAX_ROWS=2)
-    def test_a_download_past_the_cap_says_so(self) -> None:
-        response = self.client.get(reverse("portal:download", args=[self.slug, "csv"]))
+    def test_a_filtered_download_past_the_cap_says_so(self) -> None:
+        response = self.client.get(
+            reverse("portal:download", args=[self.slug, "csv"]), {"f.jumlah": ["1", "2", "3"]}
+        )
         self.assertEqual(response["X-Truncated"], "true")
         self.assertEqual(len(b"".join(response.streaming_content).splitlines()), 3)  # type: ignore[attr-defined]
 

@@ -103,3 +103,27 @@ class IndonesianDownloadTests(PersonaTestCase):
         self.client.post(reverse("set_language"), {"language": "id", "next": "/"})
         indonesian = self.client.get(reverse("portal:dataset", args=[slug]))
         self.assertContains(indonesian, "Excel berbahasa Indonesia")
+
+
+class PreviewDateAndDecimalTests(PersonaTestCase):
+    def test_dates_read_the_indonesian_way_and_decimals_only_as_many_as_the_page_needs(
+        self,
+    ) -> None:
+        dataset = table_dataset(
+            actor=self.p.walidata,
+            agency=self.p.agency,
+            name="Curah Hujan Harian",
+            columns=[("Tanggal", "date"), ("Curah Hujan", "dec"), ("Suhu", "dec")],
+            rows=[["2025-03-01", "50", "27,5"], ["2025-12-31", "30", "26"]],
+            publisher=self.p.kepala_bidang,
+        )
+        url = reverse("portal:rows", args=[dataset.slug, 1])
+        rows = self.client.get(url).json()
+        self.assertEqual(rows["rows"][0][1], "2025-03-01")  # the value as stored travels too
+        self.assertEqual(
+            rows["shown"],
+            [[None, "1 Maret 2025", "50", "27,5"], [None, "31 Desember 2025", "30", "26,0"]],
+        )
+        self.client.post(reverse("set_language"), {"language": "en", "next": "/"})
+        english = self.client.get(url).json()
+        self.assertEqual(english["shown"][1][1:], ["31 December 2025", "30", "26.0"])

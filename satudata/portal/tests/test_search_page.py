@@ -100,3 +100,17 @@ class SearchPageTests(PersonaTestCase):
         self.assertIn('<details class="site-menu" data-drawer>', page)
         self.assertIn('<summary class="menu-button">', page)
         self.assertIn("js/disclosure.js", page)
+
+    def test_a_page_past_the_end_is_the_last_page_in_every_format(self) -> None:
+        # A page past 64 bits overflowed SQL's OFFSET (a 500 in JSON and CSV); any page past the
+        # end is now the last one, as the HTML paginator already said.
+        for hal in ("2", "99999999999999999999999", "1" + "0" * 5000):
+            page = self.search(hal=hal)
+            self.assertIn("Jumlah Puskesmas", page, hal)
+            listing = self.client.get(reverse("portal:search-file", args=["json"]), {"hal": hal})
+            self.assertEqual(listing.status_code, 200, hal)
+            self.assertEqual(listing.json()["count"], 2)
+            self.assertEqual(len(listing.json()["results"]), 2, hal)
+            table = self.client.get(reverse("portal:search-file", args=["csv"]), {"hal": hal})
+            self.assertEqual(table.status_code, 200, hal)
+            self.assertEqual(len(table.content.decode("utf-8-sig").splitlines()), 3, hal)
