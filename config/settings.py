@@ -464,6 +464,9 @@ DATASTORE_TIME_LIMIT = env_float("DATASTORE_TIME_LIMIT", 5.0)
 DATASTORE_MAX_ROWS = env_int("DATASTORE_MAX_ROWS", 32000)
 DATASTORE_EXPORT_MAX_ROWS = env_int("DATASTORE_EXPORT_MAX_ROWS", 1_000_000)
 DATASTORE_THREADS = env_int("DATASTORE_THREADS", 2)
+# Memory DuckDB may hold per web process before it spills to disk (a sorted download of a whole
+# large table sorts every row); spilled data goes to DATASTORE_CACHE_DIR/spill.
+DATASTORE_MEMORY_MB = env_int("DATASTORE_MEMORY_MB", 1024)
 # --- Statistical tables (issue 18, part B) ---------------------------------------------------
 # Most cells one table may have: a table product, a builder view, an API call (PxWebApi's
 # maxDataCells); a larger selection is refused with a 400 naming both numbers.

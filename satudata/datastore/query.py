@@ -149,7 +149,17 @@ def _connection() -> duckdb.DuckDBPyConnection:
     global _database
     with _opening:
         if _database is None:
-            _database = duckdb.connect(":memory:", config={"threads": settings.DATASTORE_THREADS})
+            spill = Path(settings.DATASTORE_CACHE_DIR) / "spill"
+            spill.mkdir(parents=True, exist_ok=True)
+            _database = duckdb.connect(
+                ":memory:",
+                config={
+                    "threads": settings.DATASTORE_THREADS,
+                    # Bounded: a sorted download of a whole table spills past it.
+                    "memory_limit": f"{settings.DATASTORE_MEMORY_MB}MB",
+                    "temp_directory": str(spill),
+                },
+            )
         return _database.cursor()
 
 

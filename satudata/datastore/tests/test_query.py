@@ -162,3 +162,26 @@ class QueryTests(PersonaTestCase):
         with _cursor() as cursor:  # the next query runs normally
             self.assertEqual(cursor.execute("SELECT 1").fetchone(), (1,))
         self.assertTrue(issubclass(QueryTimeout, QueryError))
+
+
+class MemoryBoundTests(PersonaTestCase):
+    """The web process's DuckDB holds at most DATASTORE_MEMORY_MB and spills past it, so a
+    sorted download of a whole large table cannot take the server's memory."""
+
+    def test_the_connection_is_opened_with_the_memory_bound_and_a_spill_folder(self) -> None:
+        from satudata.datastore import query
+
+        opened, query._database = query._database, None
+        try:
+            with override_settings(DATASTORE_MEMORY_MB=96):
+                cursor = query._connection()
+                limit, spill = cursor.execute(
+                    "SELECT current_setting('memory_limit'), current_setting('temp_directory')"
+                ).fetchone() or ("", "")
+                cursor.close()
+        finally:
+            if query._database is not None:
+                query._database.close()
+            query._database = opened
+        self.assertEqual(limit, "91.5 MiB")  # DuckDB's MB are 10^6 bytes, shown in MiB
+        self.assertTrue(str(spill).endswith("spill"), spill)
