@@ -18,7 +18,8 @@ from satudata.catalog.models import (
 )
 from satudata.catalog.sinkronisasi.engine import Workspace, check, load_sheet
 from satudata.catalog.sinkronisasi.reading.bulk import load_text, plan_text
-from satudata.catalog.sinkronisasi.reading.upload import read_upload
+from satudata.catalog.sinkronisasi.reading.delimited import UnreadableFile
+from satudata.catalog.sinkronisasi.reading.upload import UnreadableUpload, read_upload
 from satudata.catalog.sinkronisasi.services import (
     receive_upload,
     recheck_upload,
@@ -114,6 +115,63 @@ class BulkReaderTests(PersonaTestCase):
         self.assertIn("title_row", codes)
         self.assertIn("total_row", codes)
         self.assertIn("footnote", codes)
+
+    def test_both_readers_read_quotes_and_row_ends_alike(self) -> None:
+        """Each file read by the row reader and by DuckDB: the same rows, or the same refusal."""
+        import tempfile
+
+        def small(data: bytes) -> tuple[str, object]:
+            try:
+                (table,) = read_upload(data, "t.csv")
+            except UnreadableUpload as error:
+                return "refused", str(error)
+            kept = [[str(c) for c in row] for row in table.rows]
+            return "read", (kept, [w.line for w in table.wrong_width])
+
+        def bulk(data: bytes, folder: Path) -> tuple[str, object]:
+            path = folder / "t.csv"
+            path.write_bytes(data)
+            try:
+                with Workspace() as ws:
+                    load_text(ws, path, plan_text(path), _no_progress)
+                    names = ", ".join(f"c{i}" for i in range(len(ws.columns)))
+                    sql = f"SELECT {names} FROM src ORDER BY _row"  # noqa: S608 (c0, c1 …)
+                    rows = ws.con.execute(sql).fetchall()
+                    kept = [[(c or "").strip() for c in row] for row in rows]
+                    return "read", (kept, [f.row for f in ws.read_findings])
+            except UnreadableFile as error:
+                return "refused", str(error)
+
+        files = {
+            # A separator ending one row: an empty cell, not a wrong row.
+            "trailing": b"a;b;c\n1;2;3\n4;5;6;;\n7;8;9\n",
+            # Spaces between a closing quotation mark and the separator are dropped.
+            "spaced": b'"a" ;"b";"c"\n1;"abc" ;x\n2;y;"z"  \n',
+            # An address over two lines in a narrow table is a cell, commas and all.
+            "address": b'a,b,c\n1,2,"Jl. Raya No. 5\nRT 02, RW 03, Kel. Pringsewu"\n3,4,ok\n',
+            # A note after a blank line in a wide table is a cell too.
+            "note": (
+                b'a,b,c,d,e,f\n1,2,3,4,5,ok\n\n7,8,9,10,11,"Catatan\nA, B, C"\n12,13,14,15,16,x\n'
+            ),
+            # A closing quotation mark followed by more text on its line is refused.
+            "stray": b'a;b;c\n1;"Kab." Pringsewu;x\n2;y;z\n',
+            # Rows of another width are errors on their lines.
+            "ragged": b"a;b;c\n1;2;3\n4;5\n6;7;8;9\n10;11;12\n",
+        }
+        expected = {
+            "trailing": "read",
+            "spaced": "read",
+            "address": "read",
+            "note": "read",
+            "stray": "refused",
+            "ragged": "read",
+        }
+        with tempfile.TemporaryDirectory() as folder:
+            for name, data in files.items():
+                with self.subTest(name):
+                    by_rows, by_duckdb = small(data), bulk(data, Path(folder))
+                    self.assertEqual(by_rows[0], expected[name], by_rows)
+                    self.assertEqual(by_rows, by_duckdb)
 
     def test_windows_1252_and_blank_lines_keep_the_line_numbers(self) -> None:
         import tempfile

@@ -302,6 +302,8 @@ def _refuse_runaway(rejected: list[tuple[int, str, str]]) -> None:
             # Closed on a later line, with more text after it in the cell.
             end = line + text.rstrip("\r\n").count("\n")
             raise UnreadableFile(limits.swallowed_rows(line, end))
+        if kind == "UNQUOTED VALUE":  # `"Kab." Pringsewu`: closed, then more text
+            raise UnreadableFile(limits.stray_quote(line))
         if kind == "LINE SIZE OVER MAXIMUM":
             opens_quote = text.split("\n", 1)[0].count('"') % 2 == 1
             raise UnreadableFile(limits.runaway_cell(line, opens_quote))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -57,28 +58,37 @@ class ReadTable:
     wrong_width: list[WrongWidth] = field(default_factory=list)
 
 
-def parse_records(text: str, delimiter: str, *, whole: bool = True) -> list[list[str]]:
+def parse_records(
+    text: str,
+    delimiter: str,
+    *,
+    whole: bool = True,
+    spans: dict[int, tuple[int, int]] | None = None,
+) -> list[list[str]]:
     """The rows of ``text``; UnreadableFile naming the line where a cell runs away (a quotation
     mark opened and never closed swallows the rest of the file into one cell).
 
     Of a ``whole`` file the quotation marks are read strictly, as the large-file reader reads
-    them: a closing mark followed by more text in its cell, a mark left open at the end, or a
-    quoted cell whose lines read as rows of the table is refused with its line. The head of a
-    large file (``whole`` false), which may end inside a quoted cell, is read leniently: the
-    large-file reader judges the quotation marks of the whole file."""
+    them: a closing mark followed by more text in its cell, or a mark left open at the end, is
+    refused with its line (spaces between a closing mark and the separator are dropped, as the
+    large-file reader drops them). The head of a large file (``whole`` false), which may end
+    inside a quoted cell, is read leniently: the large-file reader judges the whole file.
+    ``spans``, when given, receives the first and last line of each record that spans lines
+    (for ``refuse_swallowed``)."""
     # The csv module's field limit is one setting for the whole process, and libraries raise it
     # (frictionless sets it to sys.maxsize): set it on every read, so that a runaway cell is
     # caught at the same size whatever ran before in this process.
     csv.field_size_limit(max(CSV_FIELD_LIMIT, settings.READ_MAX_CELL_CHARS + 1))
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=whole)
     records: list[list[str]] = []
+    found: dict[int, tuple[int, int]] = {}
     start = 1  # the line the record being read starts on
     try:
         for record in reader:
             if reader.line_num - start >= MANY_LINES:
                 raise UnreadableFile(limits.open_quote(start))
-            if whole and reader.line_num > start and records:
-                refuse_swallowed(record, delimiter, len(records[-1]), start, reader.line_num)
+            if reader.line_num > start:
+                found[len(records)] = (start, reader.line_num)
             records.append(record)
             start = reader.line_num + 1
     except csv.Error as error:
@@ -88,19 +98,35 @@ def parse_records(text: str, delimiter: str, *, whole: bool = True) -> list[list
             raise UnreadableFile(limits.runaway_cell(start, opens_quote)) from None
         if "end of data" in str(error):
             raise UnreadableFile(limits.open_quote(start)) from None
+        spaced = _space_after_quote(delimiter)
+        if spaced.search(text):  # `"abc" ;`: read as the large-file reader reads it
+            return parse_records(spaced.sub('"', text), delimiter, whole=whole, spans=spans)
         if reader.line_num > start:
             raise UnreadableFile(limits.swallowed_rows(start, reader.line_num)) from None
         raise UnreadableFile(limits.stray_quote(start)) from None
+    if spans is not None:
+        spans.update(found)
     return records
+
+
+def _space_after_quote(delimiter: str) -> re.Pattern[str]:
+    """Spaces or tabs between a closing quotation mark and the separator or the line's end."""
+    blanks = " " if delimiter == "\t" else " \t"
+    return re.compile(f'"[{blanks}]+(?={re.escape(delimiter)}|\r?\n|$)')
 
 
 def refuse_swallowed(record: list[str], delimiter: str, width: int, start: int, end: int) -> None:
     """UnreadableFile when a quoted cell of ``record`` (lines ``start`` to ``end``) holds lines
-    with as many separators as the row before it has: rows swallowed by a stray quotation
-    mark, not a note written over a few lines."""
-    least = max(width - 1, 2)
+    that read as rows of the table (exactly ``width`` cells): rows swallowed by a stray
+    quotation mark, not a note written over a few lines. In a table of three columns or fewer
+    a note line may have the row's separators by chance (an address), so two such lines are
+    asked for."""
+    needed = 1 if width > 3 else 2
     for cell in record:
-        if "\n" in cell and any(line.count(delimiter) >= least for line in cell.splitlines()[1:]):
+        if "\n" not in cell:
+            continue
+        rows = sum(1 for line in cell.splitlines()[1:] if line.count(delimiter) == width - 1)
+        if width > 1 and rows >= needed:
             raise UnreadableFile(limits.swallowed_rows(start, end))
 
 
@@ -133,7 +159,8 @@ def read_delimited(data: bytes) -> ReadTable:
         raise UnreadableFile(limits.long_line(long_line))
     decoded = decode(data)
     delimiter = detect_delimiter(decoded.text)
-    records = parse_records(decoded.text, delimiter)
+    spans: dict[int, tuple[int, int]] = {}
+    records = parse_records(decoded.text, delimiter, spans=spans)
     _refuse(limits.long_cell_problem(records))
     layout = detect_layout(records)
     if not layout.columns:
@@ -144,6 +171,10 @@ def read_delimited(data: bytes) -> ReadTable:
     rows, numbers, ragged, wrong = [], [], [], []
     for index in layout.data_rows:
         record = records[index]
+        if index in spans:
+            refuse_swallowed(record, delimiter, cells, *spans[index])
+        if len(record) > cells and not any(cell.strip() for cell in record[cells:]):
+            record = record[:cells]  # separators ending the row: empty cells, as DuckDB reads
         if len(record) != cells:
             # As the large-file reader does: a row of another width is reported, not padded
             # or cut (its cells would land in the wrong columns).
