@@ -155,9 +155,10 @@ def _connection() -> duckdb.DuckDBPyConnection:
                 ":memory:",
                 config={
                     "threads": settings.DATASTORE_THREADS,
-                    # Bounded: a sorted download of a whole table spills past it.
+                    # Bounded: a large sort or grouping spills past it, up to four times it.
                     "memory_limit": f"{settings.DATASTORE_MEMORY_MB}MB",
                     "temp_directory": str(spill),
+                    "max_temp_directory_size": f"{4 * settings.DATASTORE_MEMORY_MB}MB",
                 },
             )
         return _database.cursor()
@@ -444,8 +445,8 @@ def public(column: Mapping[str, Any]) -> dict[str, Any]:
 def batches(
     version: DatasetVersion, query: Query, *, size: int = 10_000
 ) -> Iterator[pa.RecordBatch]:
-    """The rows of a download of ``query`` as Arrow batches, streamed: the whole table when
-    nothing narrows the rows, else at most ``DATASTORE_EXPORT_MAX_ROWS`` (``export_cap``).
+    """The rows of a download of ``query`` as Arrow batches, streamed: the whole table in its
+    own order, else at most ``DATASTORE_EXPORT_MAX_ROWS`` (``export_cap``).
     Callers run ``count`` first, which checks the query before their response starts."""
     select, _counting, params = _download_sql(version, query)
     cursor = _connection()
@@ -457,9 +458,13 @@ def batches(
 
 
 def export_cap(query: Query) -> int | None:
-    """The most rows a download of ``query`` holds: ``None`` (all) for the whole table, sorted
-    or not, ``DATASTORE_EXPORT_MAX_ROWS`` when filters or words pick the rows."""
-    return settings.DATASTORE_EXPORT_MAX_ROWS if query.narrows_rows() else None
+    """The most rows a download of ``query`` holds: ``None`` (all) for the whole table in its
+    own order, which streams as it is stored; ``DATASTORE_EXPORT_MAX_ROWS`` when filters or
+    words pick the rows, or when it is sorted (a sort of a whole large table would hold every
+    row; with the cap DuckDB keeps only the first ones)."""
+    if query.narrows_rows() or query.sort:
+        return settings.DATASTORE_EXPORT_MAX_ROWS
+    return None
 
 
 def _download_sql(version: DatasetVersion, query: Query) -> tuple[str, str, list[Any]]:
