@@ -137,7 +137,8 @@ def export_data(
     params: Query[DataQuery],
     format: Literal["csv", "csv-id", "json", "xlsx", "parquet"] = "csv",
 ) -> HttpResponseBase:
-    """The rows a data query selects, as a file, streamed (CSV and JSON) up to the export cap;
+    """The rows a data query selects, as a file, streamed (CSV and JSON): the whole table in its
+    own order, or up to the export cap when filters, words or a sort pick or order the rows;
     ``X-Total-Rows`` and ``X-Truncated`` say how many matched and whether the cap cut them.
     ``csv-id`` is the CSV Excel opens in an Indonesian locale (``;`` between fields, ``,`` in
     decimals); CSV and XLSX cells that a spreadsheet would run as a formula are neutralised,

@@ -377,6 +377,29 @@ class SheetChoiceTests(SimpleTestCase):
         chosen = choose_sheets(tables, ["2022", "2023", "2024"])
         self.assertEqual(chosen.read, ["2022", "2023", "2024"])
 
+    def test_a_hidden_period_copy_does_not_give_a_lone_visible_sheet_a_period_column(
+        self,
+    ) -> None:
+        sheets = {name: [["Kecamatan", "Luas"], ["Pringsewu", "53,3"]] for name in ("2024", "2023")}
+        buffer = io.BytesIO()
+        with (
+            zipfile.ZipFile(io.BytesIO(_workbook(sheets))) as source,
+            zipfile.ZipFile(buffer, "w") as target,
+        ):
+            for item in source.infolist():
+                part = source.read(item.filename)
+                if item.filename == "xl/workbook.xml":
+                    part = part.replace(b'<sheet name="2023"', b'<sheet state="hidden" name="2023"')
+                target.writestr(item, part)
+        tables = read_workbook(buffer.getvalue())
+        self.assertEqual([t.sheet for t in tables if t.hidden], ["2023"])
+        choice = choose_sheets(tables)
+        self.assertEqual(choice.read, ["2024"])
+        self.assertEqual(choice.table.columns, ["Kecamatan", "Luas"])
+        # Chosen, the hidden copy is a period sheet like the others.
+        both = choose_sheets(tables, ["2023", "2024"])
+        self.assertEqual(both.table.columns, ["Tahun", "Kecamatan", "Luas"])
+
     def test_a_table_with_its_own_period_column_gets_none_added(self) -> None:
         sheets = {
             name: [["Tahun", "Kecamatan", "Luas"], [name, "Pringsewu", "53,3"]]

@@ -188,7 +188,9 @@ def choose_sheets(tables: list[SheetTable], wanted: Sequence[str] = ()) -> Sheet
             if table.rows:
                 warnings.append(_left_out_warning(table.sheet, reason))
         left_out.append((table.sheet, reason))
-    choice = _stack(group, shared, periods=len([t for t in data if sheet_period(t.sheet)]))
+    # Period sheets the producer sees: a hidden copy (an old year kept aside) does not count.
+    seen = [t for t in data if not t.hidden or t in chosen]
+    choice = _stack(group, shared, periods=len([t for t in seen if sheet_period(t.sheet)]))
     choice.left_out = left_out
     choice.notices = [*choice.notices, *(_left_out_notice(s, r) for s, r in left_out)]
     choice.warnings = [*warnings, *choice.warnings]
