@@ -321,6 +321,19 @@ UNLIKE_2024: dict[str, list[list[Any]]] = {
 }
 
 
+def _hiding(data: bytes, sheet: str) -> bytes:
+    """The XLSX with ``sheet`` hidden as Excel hides it: state="hidden" on its workbook entry."""
+    buffer = io.BytesIO()
+    entry = f'<sheet name="{sheet}"'.encode()
+    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(buffer, "w") as target:
+        for item in source.infolist():
+            part = source.read(item.filename)
+            if item.filename == "xl/workbook.xml":
+                part = part.replace(entry, entry.replace(b"<sheet ", b'<sheet state="hidden" '))
+            target.writestr(item, part)
+    return buffer.getvalue()
+
+
 class SheetChoiceTests(SimpleTestCase):
     def test_sheet_names_that_are_periods_are_read_as_periods(self) -> None:
         cases = {
@@ -354,19 +367,7 @@ class SheetChoiceTests(SimpleTestCase):
         self.assertIn("Lembar “Catatan” tidak dibaca: bukan tabel data", messages)
 
     def test_a_hidden_sheet_is_read_only_when_chosen_and_the_report_says_so(self) -> None:
-        data = _workbook(PER_YEAR)
-        # Hide sheet 2022 as Excel does: state="hidden" on its entry in the workbook.
-        buffer = io.BytesIO()
-        with (
-            zipfile.ZipFile(io.BytesIO(data)) as source,
-            zipfile.ZipFile(buffer, "w") as target,
-        ):
-            for item in source.infolist():
-                part = source.read(item.filename)
-                if item.filename == "xl/workbook.xml":
-                    part = part.replace(b'<sheet name="2022"', b'<sheet state="hidden" name="2022"')
-                target.writestr(item, part)
-        tables = read_workbook(buffer.getvalue())
+        tables = read_workbook(_hiding(_workbook(PER_YEAR), "2022"))
         self.assertEqual([t.sheet for t in tables if t.hidden], ["2022"])
         choice = choose_sheets(tables)
         self.assertEqual(choice.read, ["2023", "2024"])
@@ -381,17 +382,7 @@ class SheetChoiceTests(SimpleTestCase):
         self,
     ) -> None:
         sheets = {name: [["Kecamatan", "Luas"], ["Pringsewu", "53,3"]] for name in ("2024", "2023")}
-        buffer = io.BytesIO()
-        with (
-            zipfile.ZipFile(io.BytesIO(_workbook(sheets))) as source,
-            zipfile.ZipFile(buffer, "w") as target,
-        ):
-            for item in source.infolist():
-                part = source.read(item.filename)
-                if item.filename == "xl/workbook.xml":
-                    part = part.replace(b'<sheet name="2023"', b'<sheet state="hidden" name="2023"')
-                target.writestr(item, part)
-        tables = read_workbook(buffer.getvalue())
+        tables = read_workbook(_hiding(_workbook(sheets), "2023"))
         self.assertEqual([t.sheet for t in tables if t.hidden], ["2023"])
         choice = choose_sheets(tables)
         self.assertEqual(choice.read, ["2024"])

@@ -657,15 +657,7 @@ def problem_rows(ws: Workspace, col: Column, limit: int) -> list[tuple[int, str,
 def no_data_counts(ws: Workspace, columns: list[Column]) -> dict[int, int]:
     """Per column index, the cells that say "no data" (empty included)."""
     found = {c.index: c.tally[2] for c in columns}
-    cell_by_cell = [c for c in columns if not c.verdicts]
-    if cell_by_cell:
-        row = ws.con.execute(
-            "SELECT "
-            + ", ".join(f"count(*) FILTER (WHERE nd{c.index})" for c in cell_by_cell)
-            + " FROM typed"
-        ).fetchone()
-        assert row is not None
-        found.update({c.index: int(n) for c, n in zip(cell_by_cell, row, strict=True)})
+    found.update(_typed_counts(ws, [c for c in columns if not c.verdicts], "nd"))
     return found
 
 
@@ -674,23 +666,29 @@ def separator_counts(ws: Workspace, columns: list[Column]) -> dict[int, int]:
     removed: a column read by distinct text from its verdicts, weighted by their cells; the
     others from ``typed``, in one scan."""
     numbers = [c for c in columns if c.variable.data_type in NUMERIC_KINDS]
-    # fetchall, not fetchone: an unfinished result would block the Parquet writer's reader.
     found = {
-        c.index: ws.con.execute(
-            f"SELECT coalesce(sum(n) FILTER (WHERE s), 0) FROM {c.verdicts}"
-        ).fetchall()[0][0]
+        c.index: int(
+            ws.con.execute(
+                f"SELECT coalesce(sum(n) FILTER (WHERE s), 0) FROM {c.verdicts}"
+            ).fetchall()[0][0]
+        )
         for c in numbers
         if c.verdicts
     }
-    cell_by_cell = [c for c in numbers if not c.verdicts]
-    if cell_by_cell:
-        row = ws.con.execute(
-            "SELECT "
-            + ", ".join(f"count(*) FILTER (WHERE s{c.index})" for c in cell_by_cell)
-            + " FROM typed"
-        ).fetchall()[0]
-        found.update(zip((c.index for c in cell_by_cell), row, strict=True))
-    return {index: int(n) for index, n in found.items()}
+    found.update(_typed_counts(ws, [c for c in numbers if not c.verdicts], "s"))
+    return found
+
+
+def _typed_counts(ws: Workspace, columns: list[Column], flag: str) -> dict[int, int]:
+    """Per column index, the rows of ``typed`` whose ``<flag><index>`` is true, in one scan."""
+    if not columns:
+        return {}
+    (row,) = ws.con.execute(
+        "SELECT "
+        + ", ".join(f"count(*) FILTER (WHERE {flag}{c.index})" for c in columns)
+        + " FROM typed"
+    ).fetchall()
+    return {c.index: int(n) for c, n in zip(columns, row, strict=True)}
 
 
 def finding_for(
